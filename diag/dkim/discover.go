@@ -1,0 +1,341 @@
+package dkim
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/miekg/dns"
+
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
+)
+
+// FoundBy says where a selector came from.
+type FoundBy string
+
+// The sources of selectors, in the order Discover lists them.
+const (
+	FoundByHeader FoundBy = "header" // a DKIM-Signature field's s= in the message given
+	FoundByFlag   FoundBy = "flag"   // --selector on the command line
+	FoundByProbe  FoundBy = "probe"  // the table of common selectors
+)
+
+// KeyReport is what Discover found at one selector. Its JSON is the check
+// contract's dkim entry.
+type KeyReport struct {
+	Selector string  `json:"selector"`
+	FoundBy  FoundBy `json:"found_by"`
+	// Name is the DNS name asked: selector._domainkey.domain.
+	Name string `json:"name"`
+	// Status is the DNS outcome of the TXT lookup.
+	Status dnsclient.Status `json:"status"`
+	// Record is the key record (the TXT record's strings joined); with
+	// several records, the first, and Records holds them all.
+	Record  string   `json:"record"`
+	Records []string `json:"records,omitempty"`
+	// CNAME is where the name's CNAME chain ends, "" when there is none.
+	CNAME string `json:"cname"`
+	// Provider names who hosts the key, recognised from the CNAME target.
+	Provider string `json:"provider,omitempty"`
+	// Microsoft is set when the CNAME points into Microsoft 365
+	// (*.onmicrosoft.com or *.dkim.mail.microsoft).
+	Microsoft bool     `json:"microsoft"`
+	KeyType   KeyType  `json:"key_type"`
+	KeyBits   int      `json:"key_bits"`
+	Testing   bool     `json:"testing"`
+	Strict    bool     `json:"strict"`
+	Revoked   bool     `json:"revoked"`
+	Hashes    []string `json:"h,omitempty"` // "h"
+	Services  []string `json:"s,omitempty"` // "s"
+	Notes     string   `json:"n,omitempty"` // "n"
+	TTL       uint32   `json:"ttl"`
+	// Errors are the messages of the error-severity findings about this
+	// selector.
+	Errors []string `json:"errors"`
+	// Key is the parsed record; nil when there was none.
+	Key *Key `json:"-"`
+}
+
+// Report is the outcome of Discover for one domain.
+type Report struct {
+	Domain string `json:"domain"`
+	// Keys lists every selector named by a header or a flag, found or not,
+	// then the probed selectors where something was published, in table
+	// order.
+	Keys []KeyReport `json:"keys"`
+	// Probed counts the common selectors probed (those not already named).
+	Probed int `json:"probed"`
+	// Findings are about the keys (Part "dkim", Subject the selector) and
+	// about the search as a whole (Subject the domain).
+	Findings []finding.Finding `json:"findings"`
+}
+
+// Found reports whether at least one selector has a key record.
+func (r *Report) Found() bool {
+	for _, k := range r.Keys {
+		if k.Record != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// sesVerificationPrefix is the name Amazon SES's domain verification TXT
+// record lives under (_amazonses.<domain>): a sign the domain sends through
+// SES, whose Easy DKIM selectors are random and cannot be probed.
+const sesVerificationPrefix = "_amazonses."
+
+type job struct {
+	selector string
+	by       FoundBy
+	invalid  bool
+	answer   dnsclient.Answer
+}
+
+// Discover looks up the DKIM keys of domain. Selectors named by the
+// message's DKIM-Signature fields (fromHeaders) come first, then those from
+// --selector (fromFlag), then the common selectors of CommonSelectors not
+// already named. All are asked at once; header and flag selectors at
+// dnsclient.Critical priority, the probes at dnsclient.Leaf so they never
+// delay a verdict. A probe that finds nothing is only counted. When no key
+// is found at all, an info finding says how many selectors were tried and
+// asks for the s= of a real message; Discover never concludes that the
+// domain has no DKIM.
+func Discover(ctx context.Context, r dnsclient.Resolver, domain string, fromHeaders, fromFlag []string) *Report {
+	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
+	rep := &Report{Domain: domain, Keys: []KeyReport{}, Findings: []finding.Finding{}}
+
+	var jobs []*job
+	seen := map[string]bool{}
+	add := func(sel string, by FoundBy) {
+		sel = strings.TrimSpace(sel)
+		key := strings.ToLower(strings.TrimSuffix(sel, "."))
+		if sel == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		jobs = append(jobs, &job{selector: sel, by: by, invalid: !validSelector(sel, domain)})
+	}
+	for _, s := range fromHeaders {
+		add(s, FoundByHeader)
+	}
+	for _, s := range fromFlag {
+		add(s, FoundByFlag)
+	}
+	for _, c := range CommonSelectors() {
+		before := len(jobs)
+		add(c.Name, FoundByProbe)
+		if len(jobs) > before {
+			rep.Probed++
+		}
+	}
+
+	critical := dnsclient.WithPriority(ctx, dnsclient.Critical)
+	leaf := dnsclient.WithPriority(ctx, dnsclient.Leaf)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		if j.invalid {
+			continue
+		}
+		qctx := critical
+		if j.by == FoundByProbe {
+			qctx = leaf
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			j.answer = r.Lookup(qctx, keyName(j.selector, domain), dns.TypeTXT)
+		}()
+	}
+	var ses dnsclient.Answer
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ses = r.Lookup(leaf, sesVerificationPrefix+domain, dns.TypeTXT)
+	}()
+	wg.Wait()
+
+	probeTemp, probeForeign, sesByCNAME := 0, 0, false
+	for _, j := range jobs {
+		if j.invalid {
+			rep.add(invalidSelectorReport(j, domain))
+			continue
+		}
+		kr := newKeyReport(j.selector, j.by, j.answer)
+		if kr.Provider == ProviderAmazonSES {
+			sesByCNAME = true
+		}
+		if j.by == FoundByProbe {
+			switch {
+			case j.answer.Status.Temporary():
+				probeTemp++
+				continue
+			case kr.Key != nil && kr.Key.notDKIM():
+				probeForeign++
+				continue
+			case kr.Record == "" && kr.CNAME == "":
+				continue
+			}
+		}
+		rep.add(kr, keyFindings(&kr)...)
+	}
+	rep.searchFindings(probeTemp, probeForeign, sesByCNAME, ses)
+	return rep
+}
+
+func (r *Report) add(kr KeyReport, fs ...finding.Finding) {
+	kr.Errors = []string{}
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			kr.Errors = append(kr.Errors, f.Message)
+		}
+	}
+	r.Keys = append(r.Keys, kr)
+	r.Findings = append(r.Findings, fs...)
+}
+
+// keyName is the DNS name of a key: selector._domainkey.domain, fully
+// qualified (RFC 6376 §3.6.2.1).
+func keyName(selector, domain string) string {
+	return dns.Fqdn(strings.TrimSuffix(selector, ".") + "._domainkey." + domain)
+}
+
+// validSelector reports whether selector._domainkey.domain is a name DNS can
+// carry: labels of 1 to 63 letters, digits, hyphens or underscores, 253
+// octets in all (RFC 6376 §3.1 selectors are sub-domains; d= is a domain
+// in A-label form).
+func validSelector(selector, domain string) bool {
+	selector = strings.TrimSuffix(selector, ".")
+	domain = strings.TrimSuffix(domain, ".")
+	if selector == "" || domain == "" || len(selector)+len("._domainkey.")+len(domain) > 253 {
+		return false
+	}
+	return validLabels(selector) && validLabels(domain)
+}
+
+func validLabels(name string) bool {
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// newKeyReport fills a report from the TXT answer at one selector.
+func newKeyReport(selector string, by FoundBy, a dnsclient.Answer) KeyReport {
+	kr := KeyReport{
+		Selector: selector,
+		FoundBy:  by,
+		Name:     a.Name,
+		Status:   a.Status,
+		TTL:      a.TTL,
+	}
+	if len(a.CNAMEs) > 0 {
+		kr.CNAME = strings.TrimSuffix(a.Target(), ".")
+		kr.Provider = providerOf(kr.CNAME)
+		kr.Microsoft = kr.Provider == ProviderMicrosoft
+	}
+	txts := a.TXT()
+	if a.Status != dnsclient.StatusRecords || len(txts) == 0 {
+		if a.Status == dnsclient.StatusRecords {
+			kr.Status = dnsclient.StatusNoData
+		}
+		return kr
+	}
+	kr.Record = txts[0]
+	if len(txts) > 1 {
+		kr.Records = txts
+	}
+	k, _ := ParseKey(txts[0])
+	kr.Key = k
+	kr.KeyType = k.Type
+	kr.KeyBits = k.Bits
+	kr.Testing = k.Testing
+	kr.Strict = k.Strict
+	kr.Revoked = k.Revoked
+	kr.Hashes = k.Hashes
+	kr.Services = k.Services
+	kr.Notes = k.Notes
+	return kr
+}
+
+func invalidSelectorReport(j *job, domain string) (KeyReport, finding.Finding) {
+	kr := KeyReport{Selector: j.selector, FoundBy: j.by, Status: dnsclient.StatusError}
+	return kr, finding.Finding{
+		Severity: finding.Error,
+		Code:     "dkim.selector_invalid",
+		Message:  fmt.Sprintf("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
+		Fix:      "check the s= value copied from the DKIM-Signature field; it was not looked up",
+		Part:     "dkim",
+		Subject:  j.selector,
+	}
+}
+
+// notDKIM reports whether a record found by a probe is plainly something
+// else (another v=, or no p= at all), as a wildcard TXT record produces.
+func (k *Key) notDKIM() bool {
+	if k.Version != "" && k.Version != KeyVersion {
+		return true
+	}
+	return findTag(k.Tags, "p") == nil
+}
+
+// searchFindings adds the findings about the search as a whole.
+func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, ses dnsclient.Answer) {
+	sesVerified := ses.Status == dnsclient.StatusRecords && len(ses.TXT()) > 0
+	if sesVerified || sesByCNAME {
+		evidence := "a selector's CNAME points into dkim.amazonses.com"
+		if sesVerified {
+			evidence = "the domain has an Amazon SES verification record at " + sesVerificationPrefix + r.Domain
+		}
+		r.Findings = append(r.Findings, finding.Finding{
+			Severity: finding.Info,
+			Code:     "dkim.amazon_ses",
+			Message:  fmt.Sprintf("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
+			Fix:      "take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector",
+			Part:     "dkim",
+			Subject:  r.Domain,
+		})
+	}
+	if probeTemp > 0 {
+		r.Findings = append(r.Findings, finding.Finding{
+			Severity: finding.Warning,
+			Code:     "dkim.probe_dns_temporary",
+			Message:  fmt.Sprintf("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
+			Fix:      "run the check again; if it persists, check that the domain's name servers answer",
+			Part:     "dkim",
+			Subject:  r.Domain,
+		})
+	}
+	if probeForeign > 0 {
+		r.Findings = append(r.Findings, finding.Finding{
+			Severity: finding.Info,
+			Code:     "dkim.probe_not_dkim",
+			Message:  fmt.Sprintf("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
+			Fix:      "a wildcard TXT record makes every selector look published; remove it if it is not needed",
+			Part:     "dkim",
+			Subject:  r.Domain,
+		})
+	}
+	if !r.Found() {
+		r.Findings = append(r.Findings, finding.Finding{
+			Severity: finding.Info,
+			Code:     "dkim.no_key_found",
+			Message: fmt.Sprintf("no DKIM key found among %d common selectors; give the selector from a message's DKIM-Signature (s=). "+
+				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess", r.Probed),
+			Fix:     "open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers",
+			Part:    "dkim",
+			Subject: r.Domain,
+		})
+	}
+}

@@ -1,0 +1,421 @@
+package dkim
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/headers"
+)
+
+// MaxSignatures bounds how many DKIM-Signature fields of one message
+// Verify checks; each costs a DNS lookup. Later ones get Neutral.
+const MaxSignatures = 32
+
+// The algorithms a= may name (RFC 6376 §3.3, RFC 8463 §3, RFC 8301 §3.1).
+const (
+	AlgRSASHA256     = "rsa-sha256"
+	AlgEd25519SHA256 = "ed25519-sha256"
+	AlgRSASHA1       = "rsa-sha1" // rejected: RFC 8301 §3.1
+)
+
+// QueryDNSTXT is the only key query method (RFC 6376 §3.5 q=).
+const QueryDNSTXT = "dns/txt"
+
+// futureSlack is how far t= may lie after the check time before Verify
+// notes a signing time in the future (clocks drift).
+const futureSlack = 5 * time.Minute
+
+// Verify re-checks every DKIM-Signature field among fields, in order, one
+// Result each. fields are the message's header fields in order; body is
+// the message body as received (LF or CRLF line ends), and hasBody says
+// whether there was one at all.
+//
+// The header signature (b=) covers only header fields, so it is checked
+// even without a body: a message pasted without its body can still pass,
+// with BodyHash "not_checked". Key records are looked up through r at the
+// priority ctx carries; expiry (x=) is judged against now. Lookups run
+// concurrently, one per signature.
+func Verify(ctx context.Context, r dnsclient.Resolver, fields []headers.Field, body []byte, hasBody bool, now time.Time) []Result {
+	idx := indexFields(fields)
+	sigs := idx["dkim-signature"]
+	results := make([]Result, len(sigs))
+	bodies := &bodyHashes{body: body, sums: map[bodyKey]bodySum{}}
+	var wg sync.WaitGroup
+	for n, i := range sigs {
+		if n >= MaxSignatures {
+			results[n] = Result{
+				Field: i, Line: fields[i].Line, Result: Neutral, BodyHash: BodyHashNotChecked,
+				Cause:  CauseTooManySignatures,
+				Reason: fmt.Sprintf("not checked: the message carries %d DKIM signatures and only the first %d are verified", len(sigs), MaxSignatures),
+			}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := verifier{ctx: ctx, r: r, fields: fields, idx: idx, bodies: bodies, hasBody: hasBody, now: now}
+			results[n] = v.verify(i)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// verifier holds what every signature of one message shares.
+type verifier struct {
+	ctx     context.Context
+	r       dnsclient.Resolver
+	fields  []headers.Field
+	idx     fieldIndex
+	bodies  *bodyHashes
+	hasBody bool
+	now     time.Time
+}
+
+// check is the work on one signature.
+type check struct {
+	res     Result
+	sig     *headers.DKIMSignature
+	keyType KeyType
+	hdrC    Canonicalization
+	bodyC   Canonicalization
+}
+
+func (v *verifier) verify(i int) Result {
+	f := v.fields[i]
+	c := &check{res: Result{Field: i, Line: f.Line, BodyHash: BodyHashNotChecked}}
+	value := f.Raw
+	if colon := strings.IndexByte(value, ':'); colon >= 0 {
+		value = value[colon+1:]
+	}
+	sig, err := headers.ParseDKIMSignature(value)
+	c.sig = sig
+	c.describe()
+	if err != nil {
+		return c.stop(PermError, CauseSignatureSyntax, "the DKIM-Signature is malformed: "+strings.Join(sig.Problems, "; "))
+	}
+	if !validSelector(headers.StripFWS(sig.Selector), strings.ToLower(headers.StripFWS(sig.Domain))) {
+		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("s=%q and d=%q do not form a DNS name the key could be published at", sig.Selector, sig.Domain))
+	}
+	if sig.QueryMethods != "" && !hasQueryDNSTXT(sig.QueryMethods) {
+		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("q=%s names no query method this verifier knows (only %s exists)", sig.QueryMethods, QueryDNSTXT))
+	}
+	switch sig.Algorithm {
+	case AlgRSASHA256:
+		c.keyType = KeyRSA
+	case AlgEd25519SHA256:
+		c.keyType = KeyEd25519
+	case AlgRSASHA1:
+		return c.stop(PermError, CauseAlgorithmRejected, "a=rsa-sha1 is rejected by RFC 8301 §3.1: verifiers must not accept SHA-1 signatures; the sender must sign with rsa-sha256")
+	default:
+		return c.stop(PermError, CauseAlgorithmRejected, fmt.Sprintf("a=%s is not a DKIM algorithm this verifier knows (rsa-sha256, ed25519-sha256)", sig.Algorithm))
+	}
+	c.notes(v.now)
+
+	key, keyCause, keyReason := v.fetchKey(c)
+	c.res.Key = key
+	sigOK := key != nil && keyCause == "" && c.verifyHeaders(v, key)
+	c.res.SignatureVerified = sigOK
+	bodyOK := c.checkBody(v)
+
+	expired := sig.Expiration != nil && v.now.After(*sig.Expiration)
+	switch {
+	case expired:
+		return c.expired(v.now, keyCause, keyReason, sigOK)
+	case keyCause != "":
+		return c.stop(verdictFor(keyCause), keyCause, keyReason)
+	case !sigOK:
+		return c.headerAltered(key, bodyOK)
+	case c.res.BodyHash == BodyHashFail:
+		return c.bodyAltered()
+	case !bodyOK:
+		return c.stop(Fail, CauseLengthLimited, c.lengthReason())
+	}
+	if added := v.idx.addedFields(sig.SignedHeaders); len(added) > 0 {
+		return c.stop(Policy, CauseHeaderAdded, fmt.Sprintf("the signature verifies, but the message has more %s fields than the signature covers: an unsigned copy was added after signing, and a mail client may show it instead of the signed one (RFC 6376 §8.15)", strings.Join(added, ", ")))
+	}
+	c.res.Result = Pass
+	if c.res.BodyHash == BodyHashNotChecked {
+		c.res.Reason = fmt.Sprintf("the header signature verifies with the key at %s; body hash not checked: no body", c.res.KeyName)
+	} else {
+		c.res.Reason = fmt.Sprintf("the header signature and the body hash verify with the key at %s", c.res.KeyName)
+	}
+	return c.res
+}
+
+// describe copies what the signature says into the result.
+func (c *check) describe() {
+	s := c.sig
+	c.res.Domain = s.Domain
+	c.res.Selector = s.Selector
+	c.res.Algorithm = s.Algorithm
+	c.hdrC = Canonicalization(s.HeaderCanonicalization())
+	c.bodyC = Canonicalization(s.BodyCanonicalization())
+	c.res.Canonicalization = string(c.hdrC) + "/" + string(c.bodyC)
+	if bv, ok := headers.Lookup(s.Tags, "b"); ok {
+		c.res.b = headers.StripFWS(bv)
+		c.res.HeaderB = c.res.b
+		if len(c.res.HeaderB) > headerBPrefix {
+			c.res.HeaderB = c.res.HeaderB[:headerBPrefix]
+		}
+	}
+	if s.Domain != "" && s.Selector != "" {
+		c.res.KeyName = strings.TrimSuffix(keyName(headers.StripFWS(s.Selector), strings.ToLower(headers.StripFWS(s.Domain))), ".")
+	}
+}
+
+func (c *check) stop(v Verdict, cause Cause, reason string) Result {
+	c.res.Result = v
+	c.res.Cause = cause
+	c.res.Reason = reason
+	return c.res
+}
+
+func (c *check) note(format string, args ...any) {
+	c.res.Notes = append(c.res.Notes, fmt.Sprintf(format, args...))
+}
+
+// notes records what is odd but not fatal about t= and l=.
+func (c *check) notes(now time.Time) {
+	s := c.sig
+	if s.Timestamp != nil && s.Timestamp.After(now.Add(futureSlack)) {
+		c.note("t= says the message was signed at %s, after the time of this check (%s): the signer's clock is wrong, or the check time is", s.Timestamp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if s.Length != nil {
+		c.note("l=%d: the signature covers only the first %d octets of the canonical body, so text can be appended without breaking it (RFC 6376 §8.2)", *s.Length, *s.Length)
+	}
+}
+
+func hasQueryDNSTXT(q string) bool {
+	for _, m := range strings.Split(q, ":") {
+		if strings.EqualFold(headers.StripFWS(m), QueryDNSTXT) {
+			return true
+		}
+	}
+	return false
+}
+
+// verdictFor maps a key problem to its verdict.
+func verdictFor(c Cause) Verdict {
+	if c == CauseDNSTemporary {
+		return TempError
+	}
+	return PermError
+}
+
+// fetchKey looks the key up and checks it fits the signature. It returns
+// the key when one was parsed, and a cause and reason when it cannot be
+// used.
+func (v *verifier) fetchKey(c *check) (*Key, Cause, string) {
+	name := c.res.KeyName
+	a := v.r.Lookup(v.ctx, name+".", dns.TypeTXT)
+	via := ""
+	if len(a.CNAMEs) > 0 {
+		target := strings.TrimSuffix(a.Target(), ".")
+		via = fmt.Sprintf(" (a CNAME to %s)", target)
+		if providerOf(target) == ProviderMicrosoft {
+			via = fmt.Sprintf(" (a CNAME to Microsoft 365, %s)", target)
+		}
+	}
+	txts := a.TXT()
+	switch {
+	case a.Status.Temporary():
+		return nil, CauseDNSTemporary, fmt.Sprintf("the key lookup at %s failed (%s); try again later", name, a.Status)
+	case a.Status != dnsclient.StatusRecords || len(txts) == 0:
+		status := a.Status
+		if status == dnsclient.StatusRecords {
+			status = dnsclient.StatusNoData
+		}
+		return nil, CauseKeyNotFound, fmt.Sprintf("key gone: no key at %s%s (%s); it was removed, perhaps rotated away, or never published, so the signature can no longer be checked", name, via, status)
+	case len(txts) > 1:
+		return v.severalKeys(c, name, txts)
+	}
+	key, err := ParseKey(txts[0])
+	if err != nil {
+		return key, CauseKeyUnusable, fmt.Sprintf("the key record at %s%s is broken: %v", name, via, err)
+	}
+	cause, reason := c.keyFits(key, name+via)
+	return key, cause, reason
+}
+
+// severalKeys handles several TXT records at the key's name: RFC 6376
+// §6.1.2 leaves the choice to the verifier and many fail outright, so the
+// verdict is a key problem; a note says which record, if any, verifies.
+func (v *verifier) severalKeys(c *check, name string, txts []string) (*Key, Cause, string) {
+	var first *Key
+	for i, txt := range txts {
+		k, err := ParseKey(txt)
+		if first == nil {
+			first = k
+		}
+		if err != nil {
+			continue
+		}
+		if cause, _ := c.keyFits(k, name); cause == "" && c.verifyHeaders(v, k) {
+			c.note("record %d of %d verifies the header signature; verifiers that try every record would pass it", i+1, len(txts))
+			break
+		}
+	}
+	return first, CauseKeyUnusable, fmt.Sprintf("%d TXT records at %s: verifiers expect one key record, and many fail the signature when there are several", len(txts), name)
+}
+
+// keyFits checks the key against the signature: usable at all, the type
+// k= matching a=, sha256 allowed by h=, and the t=s identity rule.
+func (c *check) keyFits(k *Key, where string) (Cause, string) {
+	if err := k.Usable(); err != nil {
+		if k.Revoked {
+			return CauseKeyRevoked, fmt.Sprintf("key gone: the key at %s is revoked (empty p=); the domain withdrew it, and signatures made with it no longer verify", where)
+		}
+		return CauseKeyUnusable, fmt.Sprintf("the key at %s cannot be used: %v", where, err)
+	}
+	if k.Type != c.keyType {
+		return CauseKeyUnusable, fmt.Sprintf("a=%s needs a k=%s key, but the key at %s is k=%s", c.sig.Algorithm, c.keyType, where, k.Type)
+	}
+	if k.Strict {
+		_, idDomain, _ := strings.Cut(c.sig.AUID(), "@")
+		if !strings.EqualFold(strings.TrimSuffix(idDomain, "."), strings.TrimSuffix(c.sig.Domain, ".")) {
+			return CauseIdentityMismatch, fmt.Sprintf("the key at %s has t=s, which forbids i= in a subdomain of d=, but i=%s is not in %s itself", where, c.sig.AUID(), c.sig.Domain)
+		}
+	}
+	return "", ""
+}
+
+// headerHash computes the RFC 6376 §3.7 hash over the selected header
+// fields and the signature field itself with b= emptied, no final CRLF.
+func (c *check) headerHash(v *verifier) []byte {
+	h := sha256.New()
+	for _, i := range v.idx.selectHeaders(c.sig.SignedHeaders) {
+		if i < 0 {
+			continue
+		}
+		h.Write([]byte(CanonicalizeHeader(c.hdrC, v.fields[i].Raw)))
+	}
+	self := CanonicalizeHeader(c.hdrC, withoutB(v.fields[c.res.Field].Raw))
+	h.Write([]byte(strings.TrimSuffix(self, "\r\n")))
+	return h.Sum(nil)
+}
+
+// verifyHeaders checks b= over the header hash: RSA PKCS #1 v1.5 with
+// SHA-256, or Ed25519 over the SHA-256 hash (RFC 8463 §3).
+func (c *check) verifyHeaders(v *verifier, k *Key) bool {
+	sum := c.headerHash(v)
+	switch pub := k.Public.(type) {
+	case *rsa.PublicKey:
+		return c.keyType == KeyRSA && rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum, c.sig.Signature) == nil
+	case ed25519.PublicKey:
+		return c.keyType == KeyEd25519 && ed25519.Verify(pub, sum, c.sig.Signature)
+	}
+	return false
+}
+
+// checkBody compares bh= with the body when there is one, filling
+// BodyHash. It returns false only when l= claims more body than there is.
+func (c *check) checkBody(v *verifier) bool {
+	if !v.hasBody {
+		return true
+	}
+	limit := int64(-1)
+	if c.sig.Length != nil {
+		limit = *c.sig.Length
+	}
+	sum := v.bodies.get(c.bodyC, limit)
+	if limit >= 0 {
+		switch {
+		case sum.length < limit:
+			c.res.BodyHash = BodyHashFail
+			return false
+		case sum.length > limit:
+			c.note("%d octets of the %d-octet canonical body are not covered by the signature: they were added after signing, or left unsigned on purpose", sum.length-limit, sum.length)
+		}
+	}
+	if subtle.ConstantTimeCompare(sum.sum, c.sig.BodyHash) == 1 {
+		c.res.BodyHash = BodyHashPass
+	} else {
+		c.res.BodyHash = BodyHashFail
+	}
+	return true
+}
+
+func (c *check) lengthReason() string {
+	return fmt.Sprintf("l=%d claims more body than the message has: the body was cut short after signing, or not pasted whole", *c.sig.Length)
+}
+
+func (c *check) expired(now time.Time, keyCause Cause, keyReason string, sigOK bool) Result {
+	x := c.sig.Expiration.UTC()
+	c.res.Result = PermError
+	c.res.Cause = CauseExpired
+	c.res.Reason = fmt.Sprintf("the signature expired at %s (x=), %s before the time of this check; RFC 6376 §3.5 makes it invalid after that", x.Format(time.RFC3339), now.Sub(x).Round(time.Second))
+	switch {
+	case keyCause != "":
+		c.note("besides: %s", keyReason)
+	case sigOK:
+		c.note("the header signature itself still verifies: the signature was sound until it expired")
+	default:
+		c.note("the header signature would not verify either")
+	}
+	return c.res
+}
+
+func (c *check) headerAltered(k *Key, bodyOK bool) Result {
+	reason := fmt.Sprintf("headers altered: the header signature (b=) does not verify with the %s key at %s; a signed header field was changed after signing, or the key was replaced since", k.Type, c.res.KeyName)
+	if c.hdrC == Simple {
+		c.note("c=%s uses simple header canonicalization, which breaks on any change of spacing or line folding: a copy and paste through a mail client or ticket system often does that", c.res.Canonicalization)
+	}
+	c.note("a relay on the way (a mailing list, a security gateway) may have rewritten signed headers too")
+	switch {
+	case c.res.BodyHash == BodyHashFail:
+		c.note("the body hash does not match either: the body changed as well, or the message was not pasted whole")
+	case !bodyOK:
+		c.note("l= claims more body than the message has")
+	}
+	return c.stop(Fail, CauseHeaderAltered, reason)
+}
+
+func (c *check) bodyAltered() Result {
+	reason := "body altered: the header signature verifies but the body hash (bh=) does not match: the body changed after signing (a footer added by a list or gateway, re-encoding), or the pasted body is not byte-exact"
+	return c.stop(Fail, CauseBodyAltered, reason)
+}
+
+// bodyKey identifies one body hash computation.
+type bodyKey struct {
+	c     Canonicalization
+	limit int64
+}
+
+type bodySum struct {
+	sum    []byte
+	length int64 // the whole canonical body length
+}
+
+// bodyHashes computes each (canonicalization, l=) body hash once per
+// message, whichever signature asks first.
+type bodyHashes struct {
+	mu   sync.Mutex
+	body []byte
+	sums map[bodyKey]bodySum
+}
+
+func (b *bodyHashes) get(c Canonicalization, limit int64) bodySum {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := bodyKey{c, limit}
+	if s, ok := b.sums[k]; ok {
+		return s
+	}
+	h := sha256.New()
+	n, _ := CanonicalizeBody(h, c, b.body, limit)
+	s := bodySum{sum: h.Sum(nil), length: n}
+	b.sums[k] = s
+	return s
+}
