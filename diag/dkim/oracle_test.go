@@ -107,3 +107,40 @@ func publishEd25519(t testing.TB, f *fakeResolver, name string) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// compareWithMsgauth verifies the whole message with go-msgauth and checks
+// it agrees with results, signature by signature. Where the two apply
+// different rules the comparison says which:
+//   - go-msgauth rejects every signature with l=;
+//   - a signature this package rejects before the crypto (syntax, a
+//     rejected algorithm, a key problem, expiry) must not pass there;
+//   - otherwise the crypto must agree: header signature and body hash both
+//     verify here exactly when go-msgauth passes (go-msgauth does not apply
+//     the key's t=s rule nor the added-header policy, which sit on top).
+func compareWithMsgauth(t *testing.T, f *fakeResolver, msg []byte, results []Result) {
+	t.Helper()
+	errs := msgauthVerify(t, f, msg)
+	if len(errs) != len(results) {
+		t.Fatalf("go-msgauth saw %d signatures, this package %d", len(errs), len(results))
+	}
+	for i, r := range results {
+		theirs := errs[i] == nil
+		switch r.Cause {
+		case CauseSignatureSyntax, CauseAlgorithmRejected, CauseKeyNotFound, CauseKeyRevoked, CauseKeyUnusable, CauseExpired, CauseDNSTemporary:
+			if theirs {
+				t.Errorf("signature %d: go-msgauth passes what this package rejects as %s", i+1, r.Cause)
+			}
+			continue
+		}
+		if r.BodyLength != nil {
+			if theirs {
+				t.Errorf("signature %d: go-msgauth passed an l= signature it is documented to reject", i+1)
+			}
+			continue
+		}
+		ours := r.SignatureVerified && r.BodyHash == BodyHashPass
+		if ours != theirs {
+			t.Errorf("signature %d (s=%s): crypto here %v (%s), go-msgauth %v (%v)", i+1, r.Selector, ours, r.Reason, theirs, errs[i])
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package dkim
 
+import "time"
+
 // Verdict is the outcome of verifying one DKIM signature, in the words of
 // RFC 8601 §2.7.1 (the "dkim" method of Authentication-Results).
 type Verdict string
@@ -108,6 +110,10 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 	// Canonicalization is c= as header/body, defaults filled in.
 	Canonicalization string `json:"c"`
+	// BodyLength is l=, the signed body length; nil when absent.
+	BodyLength *int64 `json:"l,omitempty"`
+	// Expires is x=; nil when absent.
+	Expires *time.Time `json:"x,omitempty"`
 	// Field is the index of the DKIM-Signature field in the fields given
 	// to Verify; Line is its line in the input (from headers.Field).
 	Field int `json:"field"`

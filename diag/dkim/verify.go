@@ -125,7 +125,9 @@ func (v *verifier) verify(i int) Result {
 
 	key, keyCause, keyReason := v.fetchKey(c)
 	c.res.Key = key
-	sigOK := key != nil && keyCause == "" && c.verifyHeaders(v, key)
+	// The crypto is checked whenever the key can be read, even when a rule
+	// (t=s, h=, s=) rejects it, so the report can say whether it held.
+	sigOK := key != nil && len(key.Errors) == 0 && c.verifyHeaders(v, key)
 	c.res.SignatureVerified = sigOK
 	bodyOK := c.checkBody(v)
 
@@ -163,6 +165,8 @@ func (c *check) describe() {
 	c.hdrC = Canonicalization(s.HeaderCanonicalization())
 	c.bodyC = Canonicalization(s.BodyCanonicalization())
 	c.res.Canonicalization = string(c.hdrC) + "/" + string(c.bodyC)
+	c.res.BodyLength = s.Length
+	c.res.Expires = s.Expiration
 	if bv, ok := headers.Lookup(s.Tags, "b"); ok {
 		c.res.b = headers.StripFWS(bv)
 		c.res.HeaderB = c.res.b
