@@ -97,9 +97,15 @@ func (f *fakeDNS) Lookup(ctx context.Context, fqdn string, qtype uint16) dnsclie
 	case dns.TypeTXT:
 		recs, ok := f.txt[name]
 		if !ok {
-			// Wildcard: *.<parent> answers for a name with no node of its own.
-			if i := strings.IndexByte(name, '.'); i > 0 && !f.exists(name) {
-				recs, ok = f.txt["*"+name[i:]]
+			// Wildcard: *.<closest encloser> answers for a name with no node
+			// of its own (RFC 4592).
+			for rest := name; !ok && !f.exists(name); {
+				i := strings.IndexByte(rest, '.')
+				if i < 0 {
+					break
+				}
+				rest = rest[i+1:]
+				recs, ok = f.txt["*."+rest]
 			}
 		}
 		if ok {
