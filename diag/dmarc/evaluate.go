@@ -152,25 +152,27 @@ func alignAll(ctx context.Context, r dnsclient.Resolver, d Discovery, spf SPFInp
 	for _, k := range dkim {
 		checks = append(checks, AlignmentCheck{Method: "dkim", Domain: normalize(k.Domain), Result: strings.ToLower(k.Result), Mode: rec.ADKIM})
 	}
-	need := map[string]*Walk{}
+	var doms []string
 	for _, c := range checks {
-		if c.Result == "pass" && c.Mode == Relaxed && c.Domain != "" && c.Domain != d.Domain && domainProblem(c.Domain) == "" {
-			need[c.Domain] = nil
+		if c.Result == "pass" && c.Mode == Relaxed && c.Domain != "" && c.Domain != d.Domain &&
+			domainProblem(c.Domain) == "" && !contains(doms, c.Domain) {
+			doms = append(doms, c.Domain)
 		}
 	}
-	var mu sync.Mutex
+	walks := make([]Walk, len(doms))
 	var wg sync.WaitGroup
-	for dom := range need {
+	for i, dom := range doms {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := RunWalk(ctx, r, dom)
-			mu.Lock()
-			need[dom] = &w
-			mu.Unlock()
+			walks[i] = RunWalk(ctx, r, dom)
 		}()
 	}
 	wg.Wait()
+	need := map[string]*Walk{}
+	for i, dom := range doms {
+		need[dom] = &walks[i]
+	}
 	for i := range checks {
 		c := &checks[i]
 		switch {
