@@ -22,6 +22,7 @@ func testKey() ed25519.PrivateKey {
 
 type msgauthOptions struct {
 	domain, selector string
+	identifier       string
 	signer           crypto.Signer
 	headerC, bodyC   Canonicalization
 	headerKeys       []string
@@ -51,6 +52,7 @@ func msgauthSign(t testing.TB, raw []byte, o msgauthOptions) []byte {
 	err := msgauth.Sign(&out, bytes.NewReader(raw), &msgauth.SignOptions{
 		Domain:                 o.domain,
 		Selector:               o.selector,
+		Identifier:             o.identifier,
 		Signer:                 o.signer,
 		HeaderCanonicalization: msgauth.Canonicalization(o.headerC),
 		BodyCanonicalization:   msgauth.Canonicalization(o.bodyC),

@@ -139,10 +139,10 @@ func (v *verifier) verify(i int) Result {
 		return c.stop(verdictFor(keyCause), keyCause, keyReason)
 	case !sigOK:
 		return c.headerAltered(key, bodyOK)
-	case c.res.BodyHash == BodyHashFail:
-		return c.bodyAltered()
 	case !bodyOK:
 		return c.stop(Fail, CauseLengthLimited, c.lengthReason())
+	case c.res.BodyHash == BodyHashFail:
+		return c.bodyAltered()
 	}
 	if added := v.idx.addedFields(sig.SignedHeaders); len(added) > 0 {
 		return c.stop(Policy, CauseHeaderAdded, fmt.Sprintf("the signature verifies, but the message has more %s fields than the signature covers: an unsigned copy was added after signing, and a mail client may show it instead of the signed one (RFC 6376 §8.15)", strings.Join(added, ", ")))
