@@ -1,0 +1,340 @@
+package spf
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Findings returns the problems with the tree and what each means, each
+// with the fix: lookup and void limits (worst case), +all, ?all, what -all
+// and ~all mean, ptr, record size, TXT strings joined without a space,
+// multiple records, includes of domains without a record, redirect next to
+// all, syntax errors, loops, lookalike terms. A fail verdict is not a
+// finding; a broken record is.
+func (t *Tree) Findings() []Finding { return append([]Finding(nil), t.findings...) }
+
+func (t *Tree) collectFindings() []Finding {
+	var fs []Finding
+	add := func(sev Severity, code, domain, msg, fix string) {
+		fs = append(fs, Finding{Severity: sev, Code: code, Domain: domain, Message: msg, Fix: fix})
+	}
+	root := t.Root
+	switch root.Status {
+	case NodeNone:
+		if errors.Is(root.Err, ErrMalformedDomain) {
+			add(SeverityInfo, "spf.bad_domain", root.Domain,
+				fmt.Sprintf("%q is not a domain name SPF can check; the result is none (RFC 7208 §4.3).", root.Domain),
+				"Check the address or HELO name that was given.")
+		} else {
+			add(SeverityWarning, "spf.no_record", root.Domain,
+				fmt.Sprintf("%s publishes no SPF record: receivers get \"none\" and cannot tell its real mail from forgeries.", root.Domain),
+				fmt.Sprintf("Publish one TXT record at %s listing every server that sends its mail, e.g. \"v=spf1 mx -all\"; a domain that sends no mail publishes \"v=spf1 -all\".", root.Domain))
+		}
+	case NodeTempError:
+		add(SeverityWarning, "spf.dns_error", root.Domain,
+			fmt.Sprintf("The TXT lookup for %s failed (%v): receivers get temperror and may defer its mail.", root.Domain, unwrapAll(root.Err)),
+			fmt.Sprintf("Make sure every name server of %s answers TXT queries, then check again.", root.Domain))
+	}
+	root.Walk(func(n *Node) bool {
+		t.nodeFindings(n, add)
+		return true
+	})
+	t.limitFindings(add)
+	t.policyFindings(add)
+	sortFindings(fs)
+	return fs
+}
+
+type addFunc func(sev Severity, code, domain, msg, fix string)
+
+// nodeFindings reports what is wrong with one record.
+func (t *Tree) nodeFindings(n *Node, add addFunc) {
+	switch n.Status {
+	case NodeMultiple:
+		add(SeverityError, "spf.multiple_records", n.Domain,
+			fmt.Sprintf("%s publishes %d SPF records; receivers return permerror for all of them (RFC 7208 §4.5).", n.Domain, len(n.Records)),
+			fmt.Sprintf("Merge them into one TXT record at %s that starts with v=spf1 once, and delete the others.", n.Domain))
+	case NodeInvalid:
+		for _, e := range n.Parsed.Errors {
+			add(SeverityError, "spf.syntax", n.Domain,
+				fmt.Sprintf("The record at %s has an invalid term %q: %s. Receivers return permerror for the whole record (RFC 7208 §4.6).", n.Domain, e.Term, e.Reason),
+				fmt.Sprintf("Correct or remove %q in the TXT record at %s.", e.Term, n.Domain))
+		}
+	case NodeLoop:
+		add(SeverityError, "spf.loop", n.parent.Domain,
+			fmt.Sprintf("%q at %s leads back to %s, which is already on the path %s: evaluation runs until the 10-lookup limit and ends in permerror.", n.Via, n.parent.Domain, n.Domain, strings.Join(n.parent.Path(), " > ")),
+			fmt.Sprintf("Remove %q from the record at %s.", n.Via, n.parent.Domain))
+	case NodeNone:
+		if n.parent != nil {
+			sev := SeverityError
+			reach := "evaluation ends in permerror when it gets there (RFC 7208 §5.2, §6.1)"
+			if !n.parent.reachable(n) {
+				sev, reach = SeverityWarning, "it is never evaluated today, but would give permerror"
+			}
+			what := fmt.Sprintf("%s has no SPF record", n.Domain)
+			if errors.Is(n.Err, ErrMalformedDomain) {
+				what = fmt.Sprintf("%q is not a valid domain", n.Domain)
+			}
+			code := "spf.include_no_record"
+			if strings.HasPrefix(strings.ToLower(n.Via), "redirect") {
+				code = "spf.redirect_no_record"
+			}
+			add(sev, code, n.parent.Domain,
+				fmt.Sprintf("%q at %s: %s, so %s.", n.Via, n.parent.Domain, what, reach),
+				fmt.Sprintf("Remove %q from the record at %s, or correct the name (the provider's documentation gives the exact one).", n.Via, n.parent.Domain))
+		}
+	case NodeTempError:
+		if n.parent != nil {
+			add(SeverityWarning, "spf.dns_error", n.Domain,
+				fmt.Sprintf("The TXT lookup for %s (%q at %s) failed: %v. Receivers get temperror when they reach it.", n.Domain, n.Via, n.parent.Domain, unwrapAll(n.Err)),
+				fmt.Sprintf("Make sure the name servers of %s answer TXT queries.", n.Domain))
+		}
+	case NodeDynamic:
+		add(SeverityInfo, "spf.dynamic", n.parent.Domain,
+			fmt.Sprintf("%q at %s depends on the message (macros), so its record is fetched only when a message is evaluated; the counts shown are a lower bound.", n.Via, n.parent.Domain),
+			"Nothing to change if this is deliberate; evaluate a specific sender to see it resolved.")
+	}
+	if n.Record != "" && len(n.Record) > RecordSizeAdvice {
+		add(SeverityWarning, "spf.record_size", n.Domain,
+			fmt.Sprintf("The SPF record at %s is %d bytes; RFC 7208 §3.4 advises under %d so that the DNS answer fits in 512 bytes over UDP.", n.Domain, len(n.Record), RecordSizeAdvice),
+			fmt.Sprintf("Shorten the record at %s: drop unused terms, merge ip4 ranges, or move groups of terms to an include.", n.Domain))
+	}
+	for _, f := range joinFindings(n) {
+		add(f.Severity, f.Code, f.Domain, f.Message, f.Fix)
+	}
+	if n.Parsed != nil {
+		for _, w := range n.Parsed.Warnings {
+			add(SeverityWarning, w.Code, n.Domain, fmt.Sprintf("At %s: %s.", n.Domain, w.Message), w.Fix)
+		}
+	}
+	t.termFindings(n, add)
+}
+
+// reachable reports whether evaluation can reach child c of n.
+func (n *Node) reachable(c *Node) bool {
+	for i := range n.Terms {
+		if n.Terms[i].Child == c {
+			return n.Terms[i].Reachable
+		}
+	}
+	return false
+}
+
+// termFindings reports what is wrong with single terms of a record.
+func (t *Tree) termFindings(n *Node, add addFunc) {
+	afterAll := []string{}
+	for i := range n.Terms {
+		ti := &n.Terms[i]
+		tm := ti.Term
+		switch {
+		case tm.Mechanism == PTR:
+			add(SeverityWarning, "spf.ptr", n.Domain,
+				fmt.Sprintf("%q at %s uses the ptr mechanism, which RFC 7208 §5.5 says not to use: it is slow, unreliable, and some receivers skip it.", tm.Text, n.Domain),
+				fmt.Sprintf("Replace %q with ip4:/ip6: ranges or a: names for the servers it was meant to cover.", tm.Text))
+		case tm.Mechanism == All && (tm.Qualifier == 0 || tm.Qualifier == QualifierPass) && n.Depth > 0:
+			add(SeverityError, "spf.plus_all", n.Domain,
+				fmt.Sprintf("%s, reached through %q, ends in %q: every IP address on the Internet passes the include, so the including domain authorises everyone.", n.Domain, n.Via, tm.Text),
+				fmt.Sprintf("Replace %q with -all or ~all in the record at %s, or stop including it.", tm.Text, n.Domain))
+		case tm.Modifier == Redirect && !ti.Reachable:
+			add(SeverityWarning, "spf.redirect_ignored", n.Domain,
+				fmt.Sprintf("The record at %s has both an \"all\" mechanism and %q: the redirect is ignored (RFC 7208 §6.1).", n.Domain, tm.Text),
+				fmt.Sprintf("Keep one: remove %q, or remove the all mechanism so the redirect takes effect.", tm.Text))
+		case !ti.Reachable && tm.Mechanism != "":
+			afterAll = append(afterAll, tm.Text)
+		}
+		if ti.Err != nil && errors.Is(ti.Err, ErrMXLimit) {
+			add(SeverityError, "spf.mx_limit", n.Domain,
+				fmt.Sprintf("%q at %s: %s. More than %d MX names make the mx mechanism a permerror (RFC 7208 §4.6.4).", tm.Text, n.Domain, unwrapAll(ti.Err), MXNameLimit),
+				fmt.Sprintf("Replace %q with ip4:/ip6: ranges or a: names for the mail servers that send.", tm.Text))
+		} else if ti.Err != nil {
+			add(SeverityWarning, "spf.dns_error", n.Domain,
+				fmt.Sprintf("%q at %s: %v. Receivers get temperror when they reach it.", tm.Text, n.Domain, unwrapAll(ti.Err)),
+				fmt.Sprintf("Make sure the name servers of %s answer.", ti.Target))
+		}
+	}
+	if len(afterAll) > 0 {
+		add(SeverityWarning, "spf.after_all", n.Domain,
+			fmt.Sprintf("At %s, %s come after \"all\" and are never evaluated.", n.Domain, quoteList(afterAll)),
+			fmt.Sprintf("Move %s before the all mechanism, or remove them.", quoteList(afterAll)))
+	}
+}
+
+// limitFindings reports the worst-case lookup and void lookup counts.
+func (t *Tree) limitFindings(add addFunc) {
+	root := t.Root
+	if root.Status != NodeOK && root.Status != NodeInvalid {
+		return
+	}
+	n := root.Lookups
+	atLeast := ""
+	if root.Incomplete {
+		atLeast = "at least "
+	}
+	where := costBreakdown(root)
+	switch {
+	case n > LookupLimit:
+		add(SeverityError, "spf.lookup_limit", root.Domain,
+			fmt.Sprintf("A message that matches nothing makes receivers evaluate %s%d DNS-querying terms (%s); over %d is permerror (RFC 7208 §4.6.4), so mail from servers listed late fails.", atLeast, n, where, LookupLimit),
+			fmt.Sprintf("Bring %s under %d lookups: replace a, mx and include terms with ip4:/ip6: ranges, drop includes of services no longer used, or flatten large includes.", root.Domain, LookupLimit+1))
+	case n >= LookupLimit-1:
+		add(SeverityWarning, "spf.lookup_limit", root.Domain,
+			fmt.Sprintf("%s uses %s%d of the %d DNS-querying terms RFC 7208 §4.6.4 allows (%s); one more include or a provider's change will break it.", root.Domain, atLeast, n, LookupLimit, where),
+			"Free some lookups: replace a and mx terms with ip4:/ip6: ranges, or drop includes of services no longer used.")
+	}
+	var voids []string
+	root.Walk(func(x *Node) bool {
+		for i := range x.Terms {
+			if ti := &x.Terms[i]; ti.Void && ti.Reachable && x.reachableFromTop() {
+				voids = append(voids, fmt.Sprintf("%q at %s", ti.Term.Text, x.Domain))
+			}
+		}
+		return true
+	})
+	switch v := root.VoidLookups; {
+	case v > t.cfg.voidLimit:
+		add(SeverityError, "spf.void_lookups", root.Domain,
+			fmt.Sprintf("%d terms look up names that do not exist or have no records (%s); more than %d such void lookups is permerror (RFC 7208 §4.6.4).", v, strings.Join(voids, ", "), t.cfg.voidLimit),
+			"Remove those terms or publish the records they point at.")
+	case v > 0:
+		add(SeverityWarning, "spf.void_lookups", root.Domain,
+			fmt.Sprintf("%d term(s) look up names that do not exist or have no records (%s); they match nothing, and a third such lookup would be permerror (RFC 7208 §4.6.4).", v, strings.Join(voids, ", ")),
+			"Remove those terms or publish the records they point at.")
+	}
+	cut := 0
+	first := ""
+	root.Walk(func(x *Node) bool {
+		if x.Status == NodeCut {
+			if cut == 0 {
+				first = fmt.Sprintf("%q at %s (%v)", x.Via, x.parent.Domain, x.Err)
+			}
+			cut++
+		}
+		return true
+	})
+	if cut > 0 {
+		add(SeverityWarning, "spf.tree_cut", root.Domain,
+			fmt.Sprintf("The record tree is too deep or too wide to draw whole: %d branch(es) were not fetched, the first %s. Counts are a lower bound.", cut, first),
+			"A tree this large cannot pass within 10 lookups anyway: flatten or remove includes.")
+	}
+}
+
+// reachableFromTop reports whether every term on the way from the top to n
+// is reachable.
+func (n *Node) reachableFromTop() bool {
+	for x := n; x.parent != nil; x = x.parent {
+		if !x.parent.reachable(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// costBreakdown names what the lookups are spent on: the record's own terms
+// and each include or redirect with its subtree.
+func costBreakdown(n *Node) string {
+	parts := []string{}
+	if n.OwnLookups > 0 {
+		own := 0
+		for i := range n.Terms {
+			if ti := &n.Terms[i]; ti.Reachable && ti.Lookup && ti.Child == nil {
+				own++
+			}
+		}
+		if own > 0 {
+			parts = append(parts, fmt.Sprintf("%d in %s's own terms", own, n.Domain))
+		}
+	}
+	for i := range n.Terms {
+		if ti := &n.Terms[i]; ti.Reachable && ti.Child != nil {
+			parts = append(parts, fmt.Sprintf("%d for %s", 1+ti.Child.Lookups, ti.Term.Text))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// policyFindings explains the effective "all" of the top record (following
+// redirects): +all, ?all, ~all, -all, or none.
+func (t *Tree) policyFindings(add addFunc) {
+	n := t.Root
+	for n != nil && n.Status == NodeOK {
+		var all *Term
+		var redirect *Node
+		for i := range n.Terms {
+			tm := n.Terms[i].Term
+			if tm.Mechanism == All && all == nil {
+				all = tm
+			}
+			if tm.Modifier == Redirect {
+				redirect = n.Terms[i].Child
+			}
+		}
+		if all == nil && redirect != nil {
+			n = redirect
+			continue
+		}
+		d := t.Root.Domain
+		switch {
+		case all == nil:
+			add(SeverityWarning, "spf.no_all", n.Domain,
+				fmt.Sprintf("The record at %s ends without an \"all\" mechanism: mail from servers it does not list gets \"neutral\", which protects nothing.", n.Domain),
+				fmt.Sprintf("End the record at %s with -all (reject others) or ~all (mark others as suspicious).", n.Domain))
+		case all.Qualifier == 0 || all.Qualifier == QualifierPass:
+			add(SeverityError, "spf.plus_all", n.Domain,
+				fmt.Sprintf("%s ends in %q: every IP address on the Internet may send as %s.", n.Domain, all.Text, d),
+				fmt.Sprintf("Replace %q with -all, or ~all while you are still finding every sender.", all.Text))
+		case all.Qualifier == QualifierNeutral:
+			add(SeverityWarning, "spf.neutral_all", n.Domain,
+				fmt.Sprintf("%s ends in \"?all\": mail from unlisted servers is neutral, as if there were no SPF record.", n.Domain),
+				"Once every sender is listed, change ?all to ~all and then -all.")
+		case all.Qualifier == QualifierSoftFail:
+			add(SeverityInfo, "spf.softfail_all", n.Domain,
+				fmt.Sprintf("%s ends in \"~all\": mail from unlisted servers is softfail; most receivers accept it but mark it, and DMARC counts it as an SPF failure.", n.Domain),
+				"Fine while you are still finding senders; change to -all once every sender is listed.")
+		case all.Qualifier == QualifierFail:
+			add(SeverityInfo, "spf.fail_all", n.Domain,
+				fmt.Sprintf("%s ends in \"-all\": mail from unlisted servers fails SPF, and receivers may reject it outright (forwarded mail included, unless the forwarder rewrites the sender).", n.Domain),
+				"Nothing to change; keep the list of senders complete.")
+		}
+		return
+	}
+}
+
+// verdictFinding reports a verdict that ended in permerror or temperror.
+func verdictFinding(v *Verdict) (Finding, bool) {
+	switch v.Result {
+	case PermError:
+		return Finding{Severity: SeverityError, Code: "spf.permerror", Domain: errDomain(v),
+			Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %v. Receivers treat the domain's SPF as broken.", v.Domain, v.IP, unwrapAll(v.Err)),
+			Fix:     "Fix the record named in the message; the other findings say how."}, true
+	case TempError:
+		return Finding{Severity: SeverityWarning, Code: "spf.temperror", Domain: errDomain(v),
+			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %v. Receivers may defer the mail and retry.", v.Domain, v.IP, unwrapAll(v.Err)),
+			Fix:     "Make sure the name servers involved answer; then check again."}, true
+	}
+	return Finding{}, false
+}
+
+func errDomain(v *Verdict) string {
+	var ee *EvalError
+	if errors.As(v.Err, &ee) {
+		return ee.Domain
+	}
+	return v.Domain
+}
+
+// unwrapAll renders an error without the "spf:" prefixes of the sentinels.
+func unwrapAll(err error) string {
+	if err == nil {
+		return ""
+	}
+	return strings.ReplaceAll(err.Error(), "spf: ", "")
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,218 @@
+package spf
+
+import (
+	"encoding/json"
+	"net/netip"
+)
+
+// The JSON shapes of DESIGN.md's "spf" contract. Field names are stable;
+// fields may be added, never renamed.
+
+type verdictJSON struct {
+	Domain           string    `json:"domain"`
+	IP               string    `json:"ip"`
+	Sender           string    `json:"sender"`
+	HELO             string    `json:"helo"`
+	Result           Result    `json:"result"`
+	HELOResult       *Result   `json:"helo_result"`
+	Explanation      string    `json:"explanation"`
+	Lookups          int       `json:"lookups"`
+	VoidLookups      int       `json:"void_lookups"`
+	WorstCaseLookups int       `json:"worst_case_lookups"`
+	Matched          *Match    `json:"matched"`
+	Error            *string   `json:"error"`
+	Tree             *Node     `json:"tree"`
+	Findings         []Finding `json:"findings"`
+}
+
+// MarshalJSON renders the verdict as DESIGN.md's spf object:
+// domain, ip, sender, helo, result, helo_result, explanation, lookups,
+// void_lookups, worst_case_lookups, matched, error, tree, findings.
+func (v *Verdict) MarshalJSON() ([]byte, error) {
+	return json.Marshal(verdictJSON{
+		Domain: v.Domain, IP: addrText(v.IP), Sender: v.Sender, HELO: v.HELO,
+		Result: v.Result, HELOResult: optResult(v.HELOResult), Explanation: v.Explanation,
+		Lookups: v.Lookups, VoidLookups: v.VoidLookups, WorstCaseLookups: v.WorstCaseLookups,
+		Matched: v.Matched, Error: errText(v.Err), Tree: v.tree.Root, Findings: nonNil(v.Findings()),
+	})
+}
+
+type perIPJSON struct {
+	IP          string  `json:"ip"`
+	Result      Result  `json:"result"`
+	HELOResult  *Result `json:"helo_result"`
+	Explanation string  `json:"explanation"`
+	Lookups     int     `json:"lookups"`
+	VoidLookups int     `json:"void_lookups"`
+	Matched     *Match  `json:"matched"`
+	Error       *string `json:"error"`
+}
+
+type reportJSON struct {
+	Domain           string      `json:"domain"`
+	Sender           string      `json:"sender"`
+	HELO             string      `json:"helo"`
+	WorstCaseLookups int         `json:"worst_case_lookups"`
+	WorstCaseVoid    int         `json:"worst_case_void_lookups"`
+	Tree             *Node       `json:"tree"`
+	Findings         []Finding   `json:"findings"`
+	Results          []perIPJSON `json:"results"`
+}
+
+// MarshalJSON renders the several-IP shape: domain, sender, helo,
+// worst_case_lookups, tree and findings once, and results with one object per
+// IP (ip, result, helo_result, explanation, lookups, void_lookups, matched,
+// error).
+func (r *Report) MarshalJSON() ([]byte, error) {
+	out := reportJSON{Domain: r.Domain, Sender: r.Sender, HELO: r.HELO,
+		WorstCaseLookups: r.Tree.Root.Lookups, WorstCaseVoid: r.Tree.Root.VoidLookups,
+		Tree: r.Tree.Root, Findings: nonNil(r.Findings()), Results: []perIPJSON{}}
+	for _, v := range r.Results {
+		out.Results = append(out.Results, perIPJSON{IP: addrText(v.IP), Result: v.Result,
+			HELOResult: optResult(v.HELOResult), Explanation: v.Explanation, Lookups: v.Lookups,
+			VoidLookups: v.VoidLookups, Matched: v.Matched, Error: errText(v.Err)})
+	}
+	return json.Marshal(out)
+}
+
+type nodeJSON struct {
+	Domain         string     `json:"domain"`
+	Via            string     `json:"via,omitempty"`
+	Status         NodeStatus `json:"status"`
+	Record         string     `json:"record"`
+	Strings        []string   `json:"strings,omitempty"`
+	Records        []string   `json:"records,omitempty"`
+	Lookups        int        `json:"lookups"`
+	VoidLookups    int        `json:"void_lookups"`
+	OwnLookups     int        `json:"own_lookups"`
+	OwnVoidLookups int        `json:"own_void_lookups"`
+	Incomplete     bool       `json:"incomplete"`
+	Error          *string    `json:"error"`
+	Warnings       []string   `json:"warnings,omitempty"`
+	Terms          []termJSON `json:"terms"`
+	Children       []*Node    `json:"children"`
+}
+
+type termJSON struct {
+	Pos        int          `json:"pos"`
+	Term       string       `json:"term"`
+	Mechanism  Mechanism    `json:"mechanism,omitempty"`
+	Modifier   Modifier     `json:"modifier,omitempty"`
+	Result     Result       `json:"result,omitempty"` // what a match gives
+	Reachable  bool         `json:"reachable"`
+	Lookup     bool         `json:"lookup"`
+	Void       bool         `json:"void"`
+	Target     string       `json:"target,omitempty"`
+	Dynamic    bool         `json:"dynamic,omitempty"`
+	NotFetched bool         `json:"not_fetched,omitempty"`
+	Networks   []string     `json:"networks,omitempty"`
+	MXHosts    []mxHostJSON `json:"mx_hosts,omitempty"`
+	Error      *string      `json:"error,omitempty"`
+}
+
+type mxHostJSON struct {
+	Name  string   `json:"name"`
+	Addrs []string `json:"addresses"`
+	Error *string  `json:"error,omitempty"`
+}
+
+// MarshalJSON renders a node as DESIGN.md's tree object: domain, record,
+// lookups, void_lookups, error, children, and more (status, via, terms, own
+// counts, warnings).
+func (n *Node) MarshalJSON() ([]byte, error) {
+	out := nodeJSON{Domain: n.Domain, Via: n.Via, Status: n.Status, Record: n.Record,
+		Records: n.Records, Lookups: n.Lookups, VoidLookups: n.VoidLookups,
+		OwnLookups: n.OwnLookups, OwnVoidLookups: n.OwnVoidLookups, Incomplete: n.Incomplete,
+		Error: errText(n.Err), Terms: []termJSON{}, Children: n.Children}
+	if len(n.Strings) > 1 {
+		out.Strings = n.Strings
+	}
+	if out.Children == nil {
+		out.Children = []*Node{}
+	}
+	if n.Parsed != nil {
+		for _, w := range n.Parsed.Warnings {
+			out.Warnings = append(out.Warnings, w.Message)
+		}
+	}
+	for i := range n.Terms {
+		ti := &n.Terms[i]
+		tj := termJSON{Pos: ti.Term.Pos, Term: ti.Term.Text, Mechanism: ti.Term.Mechanism,
+			Modifier: ti.Term.Modifier, Reachable: ti.Reachable, Lookup: ti.Lookup, Void: ti.Void,
+			Target: ti.Target, Dynamic: ti.Dynamic, NotFetched: ti.NotFetched, Error: errText(ti.Err)}
+		if ti.Term.IsDirective() {
+			tj.Result = ti.Term.Qualifier.Result()
+		}
+		for _, p := range ti.Networks {
+			tj.Networks = append(tj.Networks, p.String())
+		}
+		for _, h := range ti.MXHosts {
+			hj := mxHostJSON{Name: h.Name, Addrs: []string{}, Error: errText(h.Err)}
+			for _, a := range h.Addrs {
+				hj.Addrs = append(hj.Addrs, a.String())
+			}
+			tj.MXHosts = append(tj.MXHosts, hj)
+		}
+		out.Terms = append(out.Terms, tj)
+	}
+	return json.Marshal(out)
+}
+
+// MarshalJSON renders the flattened networks.
+func (f *Flat) MarshalJSON() ([]byte, error) {
+	type netJSON struct {
+		Network    string `json:"network"`
+		Domain     string `json:"domain"`
+		Term       string `json:"term"`
+		Result     Result `json:"result"`
+		Authorised bool   `json:"authorised"`
+	}
+	type gapJSON struct {
+		Domain string `json:"domain"`
+		Term   string `json:"term"`
+		Reason string `json:"reason"`
+	}
+	out := struct {
+		Networks      []netJSON `json:"networks"`
+		IPv4Addresses uint64    `json:"ipv4_addresses"`
+		IPv6Addresses string    `json:"ipv6_addresses"`
+		Unflattenable []gapJSON `json:"unflattenable"`
+	}{Networks: []netJSON{}, IPv4Addresses: f.IPv4Addresses, IPv6Addresses: f.IPv6Addresses.String(), Unflattenable: []gapJSON{}}
+	for _, n := range f.Networks {
+		out.Networks = append(out.Networks, netJSON{Network: n.Prefix.String(), Domain: n.Domain,
+			Term: n.Term, Result: n.Result, Authorised: n.Result == Pass})
+	}
+	for _, g := range f.Unflattenable {
+		out.Unflattenable = append(out.Unflattenable, gapJSON(g))
+	}
+	return json.Marshal(out)
+}
+
+func addrText(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}
+
+func optResult(r Result) *Result {
+	if r == "" {
+		return nil
+	}
+	return &r
+}
+
+func errText(err error) *string {
+	if err == nil {
+		return nil
+	}
+	s := unwrapAll(err)
+	return &s
+}
+
+func nonNil(fs []Finding) []Finding {
+	if fs == nil {
+		return []Finding{}
+	}
+	return fs
+}
