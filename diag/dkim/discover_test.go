@@ -149,7 +149,7 @@ func TestDiscoverSpecialAnswers(t *testing.T) {
 			},
 		},
 		{
-			name: "header selector lookup failing is a warning of its own",
+			name:    "header selector lookup failing is a warning of its own",
 			headers: []string{"sel"},
 			setup: func(t *testing.T, f *fakeResolver) {
 				f.set("sel._domainkey.example.com", dnsclient.Answer{Status: dnsclient.StatusRefused})

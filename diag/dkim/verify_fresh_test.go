@@ -3,11 +3,11 @@ package dkim
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/json"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,8 +40,8 @@ type freshCase struct {
 	expiresIn time.Duration
 	checkAt   time.Duration
 	want      outcome
-	body    BodyHashStatus
-	check   func(t *testing.T, r Result)
+	body      BodyHashStatus
+	check     func(t *testing.T, r Result)
 }
 
 func TestVerifyFresh(t *testing.T) {
