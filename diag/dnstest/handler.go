@@ -26,7 +26,11 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 		return
 	}
 	q := req.Question[0]
-	s.record(Query{Name: q.Name, Type: q.Qtype, TCP: tcp})
+	logged := Query{Name: q.Name, Type: q.Qtype, TCP: tcp, RD: req.RecursionDesired, ID: req.Id}
+	if opt := req.IsEdns0(); opt != nil {
+		logged.EDNS = opt.UDPSize()
+	}
+	s.record(logged)
 
 	fault, delay := s.behaviour(q.Name, q.Qtype)
 	if fault == FaultDrop {

@@ -28,6 +28,9 @@ type Query struct {
 	Name string // as asked
 	Type uint16
 	TCP  bool
+	RD   bool   // recursion desired was set
+	EDNS uint16 // the EDNS0 UDP size advertised, 0 without EDNS0
+	ID   uint16 // the message ID
 }
 
 // Server is an authoritative DNS server for the zones in its zone text,

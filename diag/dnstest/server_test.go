@@ -296,9 +296,12 @@ func TestReplace(t *testing.T) {
 func TestLogAndQueries(t *testing.T) {
 	s := NewTest(t, bigZone())
 	_, _ = ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0)
-	_, _ = ask(t, "tcp", s.Addr(), "Big.Example.", dns.TypeTXT, 0)
-	want := []Query{{"www.example.", dns.TypeA, false}, {"Big.Example.", dns.TypeTXT, true}}
+	_, _ = ask(t, "tcp", s.Addr(), "Big.Example.", dns.TypeTXT, 1400)
+	want := []Query{{Name: "www.example.", Type: dns.TypeA, RD: true}, {Name: "Big.Example.", Type: dns.TypeTXT, TCP: true, RD: true, EDNS: 1400}}
 	got := s.Log()
+	for i := range got {
+		got[i].ID = 0 // random
+	}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("Log() = %v, want %v", got, want)
 	}
