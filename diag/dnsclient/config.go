@@ -1,0 +1,78 @@
+package dnsclient
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultTimeout         = 2 * time.Second
+	DefaultMaxInFlight     = 64
+	DefaultMaxLeafInFlight = 16
+	DefaultMaxQueries      = 500
+	DefaultMaxCNAMEs       = 8
+	DefaultMaxTXTBytes     = 1 << 20
+)
+
+// EDNSBufferSize is the UDP payload size the client advertises in EDNS0
+// (RFC 6891 §6.2.5): 1232 bytes, the DNS Flag Day 2020 value that fits a
+// 1280-byte IPv6 MTU without fragmentation.
+const EDNSBufferSize = 1232
+
+// Config sets up a Client. Zero values take the defaults above.
+type Config struct {
+	// Servers are asked in order, "host:port"; port 53 is added when
+	// missing, IPv6 may be bare or in brackets. A host name is resolved by
+	// the system when dialling; give addresses to avoid that.
+	Servers []string
+	// Timeout bounds one question including its one retry.
+	Timeout time.Duration
+	// Authoritative asks each name's own zone nameservers (found through
+	// Servers) with RD=0, bypassing caches.
+	Authoritative bool
+	// Overlays send names equal to or below their zones to their server.
+	Overlays []Overlay
+	// MaxInFlight bounds concurrent critical questions.
+	MaxInFlight int
+	// MaxLeafInFlight bounds concurrent leaf questions; leaves never take
+	// critical slots.
+	MaxLeafInFlight int
+	// MaxQueries bounds the questions this client sends on the wire.
+	MaxQueries int
+	// MaxCNAMEs bounds one CNAME chain.
+	MaxCNAMEs int
+	// MaxTXTBytes bounds the TXT bytes this client accepts in total.
+	MaxTXTBytes int
+	// OnQuery, when set, is called with every log entry as it is recorded,
+	// from the goroutine of the lookup. It must not block long.
+	OnQuery func(LogEntry)
+	// NameserverAddr, when set, turns a nameserver found in authoritative
+	// mode (its host name and one of its addresses) into the "host:port" to
+	// ask. Nil asks the address on port 53. Tests use it to reach loopback
+	// servers on other ports.
+	NameserverAddr func(host string, ip netip.Addr) string
+}
+
+// Overlay answers every name at or below one of Zones from Server.
+type Overlay struct {
+	Zones  []string
+	Server string // host:port
+}
+
+// normalizeServer returns s as host:port, adding port 53 when missing.
+func normalizeServer(s string) string {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.String()
+	}
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {
+		return netip.AddrPortFrom(a, 53).String()
+	}
+	if _, _, err := net.SplitHostPort(s); err == nil {
+		return s
+	}
+	return net.JoinHostPort(s, "53")
+}
