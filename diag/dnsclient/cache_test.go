@@ -1,0 +1,218 @@
+package dnsclient
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/mxray/mxray/diag/dnstest"
+)
+
+func TestIdenticalQuestionsMerge(t *testing.T) {
+	srv := dnstest.NewTest(t, zone("example.", "_dmarc IN TXT \"v=DMARC1; p=reject\"\n"))
+	srv.SetLatency(50 * time.Millisecond)
+	c := testClient(srv)
+	var wg sync.WaitGroup
+	answers := make([]Answer, 50)
+	for i := range answers {
+		wg.Go(func() { answers[i] = c.Lookup(context.Background(), "_DMARC.example.", dns.TypeTXT) })
+	}
+	wg.Wait()
+	if got := srv.Queries(); got != 1 {
+		t.Errorf("server received %d queries for 50 identical questions, want 1", got)
+	}
+	if c.Queries() != 1 {
+		t.Errorf("Queries() = %d, want 1", c.Queries())
+	}
+	for _, a := range answers {
+		if got := a.TXT(); len(got) != 1 || got[0] != "v=DMARC1; p=reject" {
+			t.Fatalf("answer %v (%s)", got, a.Status)
+		}
+	}
+	log := c.Log()
+	if len(log) != 50 {
+		t.Fatalf("%d log entries, want one per call", len(log))
+	}
+	var fresh, shared int
+	for _, e := range log {
+		switch {
+		case e.Merged || e.Cached:
+			shared++
+		default:
+			fresh++
+		}
+	}
+	if fresh != 1 || shared != 49 {
+		t.Errorf("log: %d asked, %d merged or cached; want 1 and 49", fresh, shared)
+	}
+
+	// Later calls come from the cache, marked so, with no RTT.
+	a := c.Lookup(context.Background(), "_dmarc.example.", dns.TypeTXT)
+	if !a.Cached || a.RTT != 0 || srv.Queries() != 1 {
+		t.Errorf("cached %v, RTT %v, server queries %d", a.Cached, a.RTT, srv.Queries())
+	}
+	if last := c.Log()[50]; !last.Cached || last.Merged {
+		t.Errorf("last log entry %+v, want cached", last)
+	}
+	// Callers cannot change the cache through the slices they get.
+	a.Records[0] = nil
+	if b := c.Lookup(context.Background(), "_dmarc.example.", dns.TypeTXT); b.Records[0] == nil {
+		t.Error("a caller's change reached the cache")
+	}
+}
+
+func TestLogEntries(t *testing.T) {
+	srv := dnstest.NewTest(t, zone("example.", "www 120 IN A 192.0.2.1\n"))
+	var mu sync.Mutex
+	var seen []LogEntry
+	c := testClient(srv, func(cfg *Config) {
+		cfg.OnQuery = func(e LogEntry) { mu.Lock(); seen = append(seen, e); mu.Unlock() }
+	})
+	c.Lookup(context.Background(), "www.example", dns.TypeA)
+	c.Lookup(context.Background(), "nx.example", dns.TypeMX)
+	log := c.Log()
+	if len(log) != 2 {
+		t.Fatalf("log %+v", log)
+	}
+	e := log[0]
+	if e.Name != "www.example." || e.Type != "A" || e.Status != StatusRecords || e.TTL != 120 ||
+		e.Server != srv.Addr() || e.RTT <= 0 || e.Cached || e.Merged || e.TCP || e.Err != "" {
+		t.Errorf("entry %+v", e)
+	}
+	if log[1].Type != "MX" || log[1].Status != StatusNXDomain || log[1].Start < log[0].Start {
+		t.Errorf("entry %+v", log[1])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 || seen[0] != log[0] || seen[1] != log[1] {
+		t.Errorf("OnQuery saw %+v", seen)
+	}
+}
+
+func TestPriorityCriticalNeverWaitsBehindLeaves(t *testing.T) {
+	srv := dnstest.NewTest(t, zone("example.", "slow1 IN A 192.0.2.1\nslow2 IN A 192.0.2.2\nslow3 IN A 192.0.2.3\nfast IN A 192.0.2.9\n"))
+	for _, n := range []string{"slow1.example.", "slow2.example.", "slow3.example."} {
+		srv.SetNameLatency(n, 400*time.Millisecond)
+	}
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second, MaxLeafInFlight: 2, MaxInFlight: 4})
+	leaf := WithPriority(context.Background(), Leaf)
+	var wg sync.WaitGroup
+	for _, n := range []string{"slow1.example.", "slow2.example.", "slow3.example."} {
+		wg.Go(func() { c.Lookup(leaf, n, dns.TypeA) })
+	}
+	time.Sleep(50 * time.Millisecond) // the leaf slots are now full, slow3 waits
+
+	start := time.Now()
+	a := c.Lookup(context.Background(), "fast.example.", dns.TypeA)
+	if d := time.Since(start); d > 150*time.Millisecond || a.Status != StatusRecords {
+		t.Errorf("critical question took %v (%s) behind saturated leaves", d, a.Status)
+	}
+	// A leaf question waiting for a slot is promoted when a critical caller
+	// asks the same question.
+	start = time.Now()
+	a = c.Lookup(context.Background(), "slow3.example.", dns.TypeA)
+	if d := time.Since(start); d > 600*time.Millisecond || a.Status != StatusRecords {
+		t.Errorf("critical caller of a queued leaf question waited %v (%s)", d, a.Status)
+	}
+	// A leaf question does wait while the leaf slots are full.
+	wg.Wait()
+	for _, n := range []string{"slow1.example.", "slow2.example."} {
+		srv.SetNameLatency(n, -1)
+	}
+	srv.SetNameLatency("leafa.example.", 300*time.Millisecond)
+	srv.SetNameLatency("leafb.example.", 300*time.Millisecond)
+	wg.Go(func() { c.Lookup(leaf, "leafa.example.", dns.TypeA) })
+	wg.Go(func() { c.Lookup(leaf, "leafb.example.", dns.TypeA) })
+	time.Sleep(50 * time.Millisecond)
+	start = time.Now()
+	c.Lookup(leaf, "leafc.example.", dns.TypeA)
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("third leaf answered after %v with two leaf slots held: slots not enforced", d)
+	}
+	wg.Wait()
+}
+
+func TestQueryBudget(t *testing.T) {
+	srv := dnstest.NewTest(t, zone("example.", "a IN A 192.0.2.1\nb IN A 192.0.2.2\nc IN A 192.0.2.3\nd IN A 192.0.2.4\n"))
+	c := testClient(srv, func(cfg *Config) { cfg.MaxQueries = 3 })
+	var got []Status
+	for _, n := range []string{"a", "b", "c", "d"} {
+		got = append(got, c.Lookup(context.Background(), n+".example.", dns.TypeA).Status)
+	}
+	want := []Status{StatusRecords, StatusRecords, StatusRecords, StatusError}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("lookup %d: %s, want %s", i, got[i], want[i])
+		}
+	}
+	a := c.Lookup(context.Background(), "d.example.", dns.TypeA)
+	if !errors.Is(a.Err, ErrQueryBudget) {
+		t.Errorf("err %v, want ErrQueryBudget", a.Err)
+	}
+	if c.Queries() != 3 || srv.Queries() != 3 {
+		t.Errorf("client %d, server %d queries; want 3", c.Queries(), srv.Queries())
+	}
+	// Cached answers still come.
+	if a := c.Lookup(context.Background(), "a.example.", dns.TypeA); a.Status != StatusRecords || !a.Cached {
+		t.Errorf("cached answer past the budget: %s", a.Status)
+	}
+}
+
+func TestTXTBudget(t *testing.T) {
+	srv := dnstest.NewTest(t, zone("example.", "a IN TXT \"0123456789012345678901234567890123456789\"\nb IN TXT \"0123456789012345678901234567890123456789\"\n"))
+	c := testClient(srv, func(cfg *Config) { cfg.MaxTXTBytes = 60 })
+	if a := c.Lookup(context.Background(), "a.example.", dns.TypeTXT); a.Status != StatusRecords {
+		t.Fatalf("first TXT: %s", a.Status)
+	}
+	a := c.Lookup(context.Background(), "b.example.", dns.TypeTXT)
+	if a.Status != StatusError || !errors.Is(a.Err, ErrTooMuchTXT) || len(a.Records) != 0 {
+		t.Errorf("second TXT past 60 bytes: %s, %v, %d records", a.Status, a.Err, len(a.Records))
+	}
+}
+
+func TestCancelOneCallerOfAMergedQuestion(t *testing.T) {
+	srv := dnstest.NewTest(t, zone("example.", "slow IN A 192.0.2.1\n"))
+	srv.SetNameLatency("slow.example.", 200*time.Millisecond)
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+
+	// The first caller (whose goroutine asks) gives up; the second, merged
+	// into its question, still gets an answer.
+	first, cancelFirst := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var a1, a2 Answer
+	wg.Go(func() { a1 = c.Lookup(first, "slow.example.", dns.TypeA) })
+	time.Sleep(20 * time.Millisecond)
+	wg.Go(func() { a2 = c.Lookup(context.Background(), "slow.example.", dns.TypeA) })
+	time.Sleep(20 * time.Millisecond)
+	cancelFirst()
+	wg.Wait()
+	if !errors.Is(a1.Err, context.Canceled) {
+		t.Errorf("cancelled caller: %s, %v", a1.Status, a1.Err)
+	}
+	if a2.Status != StatusRecords {
+		t.Errorf("merged caller after the first gave up: %s, %v", a2.Status, a2.Err)
+	}
+
+	// A merged caller that gives up returns at once; the question goes on.
+	srv.SetNameLatency("slow2.example.", 200*time.Millisecond)
+	var b1 Answer
+	wg.Go(func() { b1 = c.Lookup(context.Background(), "slow2.example.", dns.TypeA) })
+	time.Sleep(20 * time.Millisecond)
+	second, cancelSecond := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancelSecond)
+	start := time.Now()
+	b2 := c.Lookup(second, "slow2.example.", dns.TypeA)
+	if d := time.Since(start); d > 100*time.Millisecond || !errors.Is(b2.Err, context.Canceled) {
+		t.Errorf("merged caller gave up after %v with %v", d, b2.Err)
+	}
+	wg.Wait()
+	if b1.Status != StatusNXDomain {
+		t.Errorf("first caller: %s, %v", b1.Status, b1.Err)
+	}
+	if e := c.Log(); !e[len(e)-2].Merged {
+		t.Errorf("the cancelled merged call is not marked merged: %+v", e[len(e)-2])
+	}
+}
