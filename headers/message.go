@@ -1,0 +1,104 @@
+package headers
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Message is a header block as pasted: its fields in order, the body when
+// one followed the header block, and the damage Parse repaired.
+type Message struct {
+	Fields []Field `json:"fields"` // in order, top first
+	// Body is everything after the empty line that ends the header block,
+	// as received (kept for the DKIM body hash); nil when nothing but blank
+	// lines followed the header.
+	Body    []byte `json:"-"`
+	HasBody bool   `json:"has_body"`
+	// Problems is the damage found and repaired or skipped, in order.
+	Problems []Problem `json:"problems"`
+	// Summary holds the rows of a Gmail "Show original" summary box found
+	// above the headers (Name is the row label, Value its text), in order.
+	Summary []Field `json:"summary,omitempty"`
+}
+
+// All returns the fields named name (case-insensitive), in order.
+func (m *Message) All(name string) []Field {
+	var out []Field
+	for _, f := range m.Fields {
+		if strings.EqualFold(f.Name, name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// oleMagic starts every OLE compound file, which is what an Outlook .msg is.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// Parse reads a raw header block or a whole message as people paste it.
+// It accepts CRLF, LF and CR line ends, mixed; leading blank lines; an
+// mbox "From " line; Gmail's "Show original" summary box; Outlook's
+// "Internet headers" copy; continuation lines indented by tabs or spaces;
+// lines broken by a terminal where that is unambiguous; and a paste with a
+// blank line after every header line. The header block ends at the first
+// empty line; what follows is the body, never more headers (an abuse
+// report's attached message stays in the body).
+//
+// Damage that could be repaired or skipped is listed in Problems. Parse
+// returns an error, an *InputError, only when the input cannot be used:
+// larger than MaxInputSize, an Outlook .msg file, more than MaxFields
+// fields, or no header field at all.
+func Parse(raw []byte) (*Message, error) {
+	if len(raw) > MaxInputSize {
+		return nil, &InputError{Err: ErrTooLarge, Detail: fmt.Sprintf(
+			"the input is %d bytes and at most %d (4 MiB) are read: paste only the header block", len(raw), MaxInputSize)}
+	}
+	if bytes.HasPrefix(raw, oleMagic) {
+		return nil, &InputError{Err: ErrOutlookMsg, Detail: "this is an Outlook .msg file, which is binary: " +
+			"save the message as .eml (File > Save As), or open it, choose File > Properties and copy the Internet headers"}
+	}
+	m := &Message{}
+	text, probs := toText(raw)
+	m.Problems = append(m.Problems, probs...)
+	p := &pasteParser{lines: splitLines(text), text: text, msg: m}
+	if err := p.run(); err != nil {
+		return nil, err
+	}
+	if m.Problems == nil {
+		m.Problems = []Problem{}
+	}
+	return m, nil
+}
+
+// line is one input line without its terminator.
+type line struct {
+	s   string // the text
+	num int    // 1-based line number
+	end int    // offset just after the line terminator
+}
+
+// splitLines splits on CRLF, LF and lone CR.
+func splitLines(text string) []line {
+	lines := make([]line, 0, strings.Count(text, "\n")+1)
+	start, num := 0, 1
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			lines = append(lines, line{s: text[start:i], num: num, end: i + 1})
+			start, num = i+1, num+1
+		case '\r':
+			end := i + 1
+			if end < len(text) && text[end] == '\n' {
+				end++
+			}
+			lines = append(lines, line{s: text[start:i], num: num, end: end})
+			i = end - 1
+			start, num = end, num+1
+		}
+	}
+	if start < len(text) {
+		lines = append(lines, line{s: text[start:], num: num, end: len(text)})
+	}
+	return lines
+}
