@@ -1,0 +1,186 @@
+package headers
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Options tunes Analyze.
+type Options struct {
+	// TrustedHosts lists host names and CIDRs (or single addresses) of the
+	// receiver's own perimeter servers: hops whose client is one of them
+	// count as internal, and results recorded under one of the names are
+	// the receiver's.
+	TrustedHosts []string
+	// SendingIP, when valid, overrides the sending IP found in the
+	// Received chain.
+	SendingIP netip.Addr
+	// Now is the time to judge DKIM x= expiry against, besides the time
+	// the message was received; zero leaves that check out, so Analyze
+	// stays deterministic.
+	Now time.Time
+}
+
+// Analysis is what Analyze derives from a header; it marshals to the
+// headers JSON contract of DESIGN.md (names are stable; fields are only
+// ever added).
+type Analysis struct {
+	Hops []Hop `json:"hops"` // one per top-level Received field, oldest first (index 1 is the origin)
+	// SendingIP is the client IP of the first hop, walking down from the
+	// top, that is not internal to the receiving organisation; null when
+	// there is no public client IP.
+	SendingIP *netip.Addr `json:"sending_ip"`
+	// SendingIPSource says where SendingIP came from: "received" (the
+	// Received chain), "option" (Options.SendingIP), "receiver" (the
+	// receiver's own record, when the chain shows only internal hops) or
+	// "origin" (the oldest hop, when no hop entered the receiving
+	// organisation from outside).
+	SendingIPSource string `json:"sending_ip_source,omitempty"`
+	SendingHop      int    `json:"sending_hop,omitempty"` // the index of the hop the sending IP comes from
+	// ReceiverClientIP is the client IP the receiver itself recorded in
+	// its Authentication-Results, Received-SPF or X-Forefront-Antispam-Report:
+	// the address its SPF verdict is about. Null when it recorded none.
+	ReceiverClientIP *netip.Addr `json:"receiver_client_ip"`
+	HELO             string      `json:"helo"`
+	EnvelopeFrom     string      `json:"envelope_from"`
+	// EnvelopeFromSource names where EnvelopeFrom was read: "Return-Path",
+	// "X-Envelope-From", "Received hop N", "Received-SPF",
+	// "Authentication-Results".
+	EnvelopeFromSource string `json:"envelope_from_source,omitempty"`
+	// NullSender is true when the envelope sender is the null reverse-path
+	// "<>" (a bounce): SPF then checks postmaster@ the HELO name.
+	NullSender bool      `json:"null_sender,omitempty"`
+	FromDomain string    `json:"from_domain"`
+	From       []Address `json:"from"`
+	// ReceivingOrg lists the organisational domains of the receiver.
+	ReceivingOrg []string `json:"receiving_org"`
+	// Date is the Date field, in UTC; null when absent or unreadable.
+	Date *time.Time `json:"date"`
+
+	DKIMSignatures []DKIMInfo `json:"dkim_signatures"`
+	// GoogleDKIMSignatures are X-Google-DKIM-Signature fields: Google's
+	// internal signatures, noted but not part of DKIM.
+	GoogleDKIMSignatures []DKIMInfo `json:"x_google_dkim_signatures"`
+
+	AuthenticationResults []AuthResultEntry `json:"authentication_results"`
+	// Receiver is what the receiver itself recorded, from its own
+	// Authentication-Results (and Received-SPF for spf when the former has
+	// none).
+	Receiver Verdicts `json:"receiver"`
+
+	ARC      []ARCSet `json:"arc"` // newest instance first
+	ARCChain ARCChain `json:"arc_chain"`
+
+	// ReceivedSPF is the receiver's own Received-SPF (the mailfrom check
+	// when it recorded both); null when it added none.
+	ReceivedSPF    *SPFEntry  `json:"received_spf"`
+	ReceivedSPFAll []SPFEntry `json:"received_spf_all"`
+
+	// Microsoft holds what Microsoft 365 recorded: X-Forefront-Antispam-Report.
+	Microsoft *MicrosoftInfo `json:"microsoft,omitempty"`
+
+	Problems []Problem `json:"problems"` // damage repaired while parsing
+	Findings []Finding `json:"findings"`
+}
+
+// Hop is one Received field in the chain.
+type Hop struct {
+	Index    int         `json:"index"` // 1 is the origin: the bottom, oldest field
+	From     string      `json:"from"`
+	By       string      `json:"by"`
+	IP       *netip.Addr `json:"ip"` // RFC 5952 text; null when not recorded
+	HELO     string      `json:"helo"`
+	RDNS     string      `json:"rdns,omitempty"`
+	With     string      `json:"with"`
+	Protocol Protocol    `json:"protocol,omitempty"`
+	ID       string      `json:"id"`
+	For      string      `json:"for"`
+	Via      string      `json:"via,omitempty"`
+	// EnvelopeFrom is the envelope sender this hop recorded, if any.
+	EnvelopeFrom string     `json:"envelope_from,omitempty"`
+	Time         *time.Time `json:"time"`          // RFC 3339, UTC; null when absent or unreadable
+	DelaySeconds *float64   `json:"delay_seconds"` // since the hop below; null for the origin or without both dates
+	Internal     bool       `json:"internal"`
+	// InternalReason says why the hop is internal to the receiving
+	// organisation.
+	InternalReason string   `json:"internal_reason,omitempty"`
+	Raw            string   `json:"raw,omitempty"` // the field's value, when it could not be read
+	Notes          []string `json:"notes,omitempty"`
+	Line           int      `json:"line"`
+}
+
+// DKIMInfo is one DKIM-Signature field, read (RFC 6376 §3.5).
+type DKIMInfo struct {
+	D string     `json:"d"`
+	S string     `json:"s"`
+	A string     `json:"a"`
+	H []string   `json:"h"`
+	C string     `json:"c"`           // as written; "" means simple/simple
+	L *int64     `json:"l"`           // body length limit; null when absent
+	X *time.Time `json:"x"`           // expiry, UTC; null when absent
+	I string     `json:"i,omitempty"` // the AUID, when given
+	T *time.Time `json:"t,omitempty"`
+	// Expired is true when x= is before the time the message was received
+	// (the top hop's date, else the Date field).
+	Expired bool `json:"expired"`
+	// ExpiredNow is true when x= is before Options.Now.
+	ExpiredNow bool     `json:"expired_now,omitempty"`
+	Problems   []string `json:"problems,omitempty"`
+	Line       int      `json:"line"`
+}
+
+// AuthResultEntry is one method result of one Authentication-Results (or
+// X-MS-Exchange-Authentication-Results) field.
+type AuthResultEntry struct {
+	AuthServID string            `json:"authserv_id"`
+	Method     string            `json:"method"`
+	Result     Result            `json:"result"`
+	Reason     string            `json:"reason,omitempty"`
+	Comment    string            `json:"comment,omitempty"`
+	Properties map[string]string `json:"properties"`
+	// Trusted is true for the receiver's own results: recorded above the
+	// point where the message entered the receiving organisation, under
+	// the receiver's authserv-id. Others are kept, but a sender can write
+	// anything into them.
+	Trusted bool   `json:"trusted"`
+	Field   string `json:"field"` // the field name
+	Line    int    `json:"line"`
+}
+
+// Verdicts are the receiver's own verdicts.
+type Verdicts struct {
+	AuthServID string `json:"authserv_id"`
+	SPF        Result `json:"spf"`
+	// SPFSource is "Authentication-Results" or "Received-SPF".
+	SPFSource string `json:"spf_source,omitempty"`
+	// DKIM is pass when any signature passed, else the first result.
+	DKIM        Result        `json:"dkim"`
+	DKIMResults []DKIMVerdict `json:"dkim_results"`
+	DMARC       Result        `json:"dmarc"`
+	ARC         Result        `json:"arc,omitempty"`
+	CompAuth    Result        `json:"compauth,omitempty"` // Microsoft's composite authentication
+	CompReason  string        `json:"compauth_reason,omitempty"`
+}
+
+// DKIMVerdict is one dkim result the receiver recorded.
+type DKIMVerdict struct {
+	Result   Result `json:"result"`
+	Domain   string `json:"d,omitempty"` // header.d, else the domain of header.i
+	Selector string `json:"s,omitempty"` // header.s
+}
+
+// SPFEntry is one Received-SPF field with its place and trust.
+type SPFEntry struct {
+	ReceivedSPF
+	ClientIPText string `json:"client_ip,omitempty"`
+	Trusted      bool   `json:"trusted"`
+	Line         int    `json:"line"`
+}
+
+// MicrosoftInfo is what Microsoft 365 recorded on receipt.
+type MicrosoftInfo struct {
+	Forefront *Forefront `json:"forefront,omitempty"`
+	CIP       string     `json:"cip,omitempty"`
+	Trusted   bool       `json:"trusted"`
+	Line      int        `json:"line"`
+}
