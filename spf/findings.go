@@ -111,6 +111,19 @@ func (t *Tree) nodeFindings(n *Node, add addFunc) {
 	t.termFindings(n, add)
 }
 
+// viaInclude reports whether an include (not a redirect) leads to n.
+func (n *Node) viaInclude() bool {
+	if n.parent == nil {
+		return false
+	}
+	for i := range n.parent.Terms {
+		if ti := &n.parent.Terms[i]; ti.Child == n {
+			return ti.Term.Mechanism == Include
+		}
+	}
+	return false
+}
+
 // reachable reports whether evaluation can reach child c of n.
 func (n *Node) reachable(c *Node) bool {
 	for i := range n.Terms {
@@ -132,7 +145,7 @@ func (t *Tree) termFindings(n *Node, add addFunc) {
 			add(SeverityWarning, "spf.ptr", n.Domain,
 				fmt.Sprintf("%q at %s uses the ptr mechanism, which RFC 7208 §5.5 says not to use: it is slow, unreliable, and some receivers skip it.", tm.Text, n.Domain),
 				fmt.Sprintf("Replace %q with ip4:/ip6: ranges or a: names for the servers it was meant to cover.", tm.Text))
-		case tm.Mechanism == All && (tm.Qualifier == 0 || tm.Qualifier == QualifierPass) && n.Depth > 0:
+		case tm.Mechanism == All && (tm.Qualifier == 0 || tm.Qualifier == QualifierPass) && n.viaInclude():
 			add(SeverityError, "spf.plus_all", n.Domain,
 				fmt.Sprintf("%s, reached through %q, ends in %q: every IP address on the Internet passes the include, so the including domain authorises everyone.", n.Domain, n.Via, tm.Text),
 				fmt.Sprintf("Replace %q with -all or ~all in the record at %s, or stop including it.", tm.Text, n.Domain))

@@ -84,8 +84,13 @@ func (p *prefetcher) record(n *Node) *recInfo {
 	if ri, ok := p.t.records[n.key]; ok {
 		return ri
 	}
-	ri := selectRecord(n.Domain, p.t.store.get(p.ctx, qkey{qTXT, n.key}, netip.Addr{}))
-	p.t.records[n.key] = ri
+	a := p.t.store.get(p.ctx, qkey{qTXT, n.key}, netip.Addr{})
+	ri := selectRecord(n.Domain, a)
+	if a.err == nil || p.ctx.Err() == nil {
+		// A question cut short by cancellation is not an answer: evaluation
+		// asks again.
+		p.t.records[n.key] = ri
+	}
 	return ri
 }
 

@@ -60,6 +60,9 @@ func (v *Verdict) Tree() *Tree { return v.tree }
 // "postmaster" (RFC 7208 §4.3). helo feeds %{h}. Safe for concurrent use.
 func (t *Tree) CheckHost(ctx context.Context, ip netip.Addr, sender, helo string) *Verdict {
 	ip = ip.Unmap()
+	if sender == "" && helo == "" {
+		sender = "postmaster@" + t.Domain
+	}
 	local, sdom := splitSender(sender, helo)
 	v := &Verdict{Domain: t.Domain, IP: ip, Sender: local + "@" + sdom, HELO: helo,
 		WorstCaseLookups: t.Root.Lookups, tree: t}

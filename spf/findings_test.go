@@ -1,0 +1,160 @@
+package spf
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestFindings(t *testing.T) {
+	manyA := func(n int) string {
+		var b strings.Builder
+		b.WriteString("v=spf1")
+		for i := range n {
+			fmt.Fprintf(&b, " a:h%d.top.example", i)
+		}
+		return b.String() + " -all"
+	}
+	addHosts := func(r *fakeDNS, n int) *fakeDNS {
+		for i := range n {
+			r.a(fmt.Sprintf("h%d.top.example", i), "192.0.2.1")
+		}
+		return r
+	}
+	tests := []struct {
+		name    string
+		zone    *fakeDNS
+		code    string
+		sev     Severity
+		domain  string
+		msg     string // a piece of the message
+		fix     string // a piece of the fix
+		absent  bool   // the finding must not be there
+		strings []string
+	}{
+		{name: "over the lookup limit", zone: addHosts(newFakeDNS().txt("top.example", manyA(11)), 11),
+			code: "spf.lookup_limit", sev: SeverityError, domain: "top.example", msg: "11 DNS-querying terms", fix: "under 11 lookups"},
+		{name: "near the lookup limit", zone: addHosts(newFakeDNS().txt("top.example", manyA(9)), 9),
+			code: "spf.lookup_limit", sev: SeverityWarning, domain: "top.example", msg: "9 of the 10"},
+		{name: "eight lookups are fine", zone: addHosts(newFakeDNS().txt("top.example", manyA(8)), 8),
+			code: "spf.lookup_limit", absent: true},
+		{name: "void lookups", zone: newFakeDNS().txt("top.example", "v=spf1 a:gone.top.example -all"),
+			code: "spf.void_lookups", sev: SeverityWarning, msg: `"a:gone.top.example" at top.example`},
+		{name: "+all", zone: newFakeDNS().txt("top.example", "v=spf1 mx +all"),
+			code: "spf.plus_all", sev: SeverityError, msg: "every IP address", fix: "-all"},
+		{name: "bare all is +all", zone: newFakeDNS().txt("top.example", "v=spf1 all"),
+			code: "spf.plus_all", sev: SeverityError},
+		{name: "+all in an include", zone: newFakeDNS().txt("top.example", "v=spf1 include:lax.example -all").txt("lax.example", "v=spf1 +all"),
+			code: "spf.plus_all", sev: SeverityError, domain: "lax.example", msg: "including domain authorises everyone"},
+		{name: "+all at the end of a redirect", zone: newFakeDNS().txt("top.example", "v=spf1 redirect=lax.example").txt("lax.example", "v=spf1 +all"),
+			code: "spf.plus_all", sev: SeverityError, domain: "lax.example", msg: "may send as top.example"},
+		{name: "?all", zone: newFakeDNS().txt("top.example", "v=spf1 mx ?all"),
+			code: "spf.neutral_all", sev: SeverityWarning},
+		{name: "~all", zone: newFakeDNS().txt("top.example", "v=spf1 mx ~all"),
+			code: "spf.softfail_all", sev: SeverityInfo, msg: "softfail"},
+		{name: "-all", zone: newFakeDNS().txt("top.example", "v=spf1 mx -all"),
+			code: "spf.fail_all", sev: SeverityInfo, msg: "fails SPF"},
+		{name: "no all", zone: newFakeDNS().txt("top.example", "v=spf1 mx"),
+			code: "spf.no_all", sev: SeverityWarning, msg: "neutral"},
+		{name: "ptr", zone: newFakeDNS().txt("top.example", "v=spf1 ptr -all"),
+			code: "spf.ptr", sev: SeverityWarning, msg: "§5.5"},
+		{name: "record over 450 bytes", zone: newFakeDNS().txt("top.example", "v=spf1 "+strings.Repeat("ip4:192.0.2.1 ", 33)+"-all"),
+			code: "spf.record_size", sev: SeverityWarning, msg: "473 bytes"},
+		{name: "strings joined into a syntax error", zone: newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2.1 ~all", "include:x.example"),
+			code: "spf.string_join", sev: SeverityError, msg: `read "~allinclude:x.example"`, fix: "space at the end"},
+		{name: "strings joined into a different record", zone: newFakeDNS().txt("top.example", "v=spf1 a:mail.example.com", "mx -all"),
+			code: "spf.string_join", sev: SeverityWarning, msg: `"a:mail.example.commx"`},
+		{name: "a term split on purpose", zone: newFakeDNS().txt("top.example", "v=spf1 ip4:", "192.0.2.5 -all"),
+			code: "spf.string_join", absent: true},
+		{name: "strings joined after a space", zone: newFakeDNS().txt("top.example", "v=spf1 mx ", "-all"),
+			code: "spf.string_join", absent: true},
+		{name: "multiple records", zone: newFakeDNS().txt("top.example", "v=spf1 mx -all").txt("top.example", "v=spf1 a -all"),
+			code: "spf.multiple_records", sev: SeverityError, msg: "2 SPF records", fix: "Merge"},
+		{name: "include of a domain without SPF", zone: newFakeDNS().txt("top.example", "v=spf1 include:nothing.example -all"),
+			code: "spf.include_no_record", sev: SeverityError, domain: "top.example", msg: "nothing.example has no SPF record", fix: `Remove "include:nothing.example"`},
+		{name: "include of a domain with other TXT", zone: newFakeDNS().txt("top.example", "v=spf1 include:other.example -all").txt("other.example", "google-site-verification=x"),
+			code: "spf.include_no_record", sev: SeverityError},
+		{name: "redirect to nothing", zone: newFakeDNS().txt("top.example", "v=spf1 redirect=nothing.example"),
+			code: "spf.redirect_no_record", sev: SeverityError},
+		{name: "redirect with all", zone: newFakeDNS().txt("top.example", "v=spf1 mx -all redirect=other.example").txt("other.example", "v=spf1 -all"),
+			code: "spf.redirect_ignored", sev: SeverityWarning, msg: "ignored"},
+		{name: "syntax error", zone: newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2 redirect:x.example -all"),
+			code: "spf.syntax", sev: SeverityError, msg: "ip4:192.0.2.0/24", fix: `"ip4:192.0.2"`},
+		{name: "loop", zone: newFakeDNS().txt("top.example", "v=spf1 redirect=top.example"),
+			code: "spf.loop", sev: SeverityError, msg: "already on the path"},
+		{name: "lookalike", zone: newFakeDNS().txt("top.example", "v=spf1 include=_spf.example.net -all"),
+			code: "spf.lookalike", sev: SeverityWarning, msg: "did you mean include:_spf.example.net?"},
+		{name: "terms after all", zone: newFakeDNS().txt("top.example", "v=spf1 -all include:x.example"),
+			code: "spf.after_all", sev: SeverityWarning, msg: `"include:x.example"`},
+		{name: "no record", zone: newFakeDNS().txt("top.example", "google-site-verification=x"),
+			code: "spf.no_record", sev: SeverityWarning, fix: "v=spf1 -all"},
+		{name: "DNS failure", zone: newFakeDNS().timeout("top.example"),
+			code: "spf.dns_error", sev: SeverityWarning},
+		{name: "dynamic include", zone: newFakeDNS().txt("top.example", "v=spf1 include:%{l}._u.top.example -all"),
+			code: "spf.dynamic", sev: SeverityInfo},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := Prefetch(bg, tc.zone, "top.example")
+			fs := tree.Findings()
+			f := findingByCode(fs, tc.code)
+			for i := range fs {
+				if fs[i].Code == tc.code && fs[i].Severity == tc.sev {
+					f = &fs[i]
+					break
+				}
+			}
+			if tc.absent {
+				if f != nil {
+					t.Fatalf("unexpected %+v", *f)
+				}
+				return
+			}
+			if f == nil || f.Severity != tc.sev {
+				t.Fatalf("no %s %s finding in %v", tc.sev, tc.code, codes(fs))
+			}
+			if f.Fix == "" || f.Message == "" || f.Domain == "" {
+				t.Errorf("incomplete finding %+v", *f)
+			}
+			if tc.domain != "" && f.Domain != tc.domain {
+				t.Errorf("domain %q, want %q", f.Domain, tc.domain)
+			}
+			if !strings.Contains(f.Message, tc.msg) || !strings.Contains(f.Fix, tc.fix) {
+				t.Errorf("finding %+v lacks %q / %q", *f, tc.msg, tc.fix)
+			}
+		})
+	}
+}
+
+func TestEachSyntaxErrorIsAFinding(t *testing.T) {
+	tree := Prefetch(bg, newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2 a:1.2.3.4 mx/99 -all"), "top.example")
+	n := 0
+	for _, f := range tree.Findings() {
+		if f.Code == "spf.syntax" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d syntax findings, want 3", n)
+	}
+}
+
+func TestVerdictFindings(t *testing.T) {
+	r := newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2.1 include:nothing.example -all")
+	tree := Prefetch(bg, r, "top.example")
+	if v := tree.CheckHost(bg, ip("192.0.2.1"), "", "top.example"); hasFinding(v.Findings(), "spf.permerror", SeverityError) {
+		t.Error("a pass is reported as an error")
+	}
+	v := tree.CheckHost(bg, ip("192.0.2.2"), "", "top.example")
+	f := findingByCode(v.Findings(), "spf.permerror")
+	if v.Result != PermError || f == nil || !strings.Contains(f.Message, "nothing.example") {
+		t.Errorf("%s %v", v.Result, codes(v.Findings()))
+	}
+	if fs := v.Findings(); fs[0].Severity != SeverityError {
+		t.Errorf("findings not sorted worst first: %v", codes(fs))
+	}
+	ok := newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2.1 -all")
+	if v := Check(bg, ok, ip("192.0.2.9"), Identity{Sender: "u@top.example"}); v.Result != Fail || hasFinding(v.Findings(), "spf.permerror", SeverityError) || findingByCode(v.Findings(), "spf.fail_all") == nil {
+		t.Errorf("a fail verdict is the answer, not an error: %v", codes(v.Findings()))
+	}
+}
