@@ -313,16 +313,17 @@ func (t *Tree) policyFindings(add addFunc) {
 	}
 }
 
-// verdictFinding reports a verdict that ended in permerror or temperror.
-func verdictFinding(v *Verdict) (Finding, bool) {
+// verdictFinding reports a verdict that ended in permerror or temperror;
+// ips names the client addresses it happened for.
+func verdictFinding(v *Verdict, ips string) (Finding, bool) {
 	switch v.Result {
 	case PermError:
 		return Finding{Severity: SeverityError, Code: "spf.permerror", Domain: errDomain(v),
-			Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %v. Receivers treat the domain's SPF as broken.", v.Domain, v.IP, unwrapAll(v.Err)),
+			Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %v. Receivers treat the domain's SPF as broken.", v.Domain, ips, unwrapAll(v.Err)),
 			Fix:     "Fix the record named in the message; the other findings say how."}, true
 	case TempError:
 		return Finding{Severity: SeverityWarning, Code: "spf.temperror", Domain: errDomain(v),
-			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %v. Receivers may defer the mail and retry.", v.Domain, v.IP, unwrapAll(v.Err)),
+			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %v. Receivers may defer the mail and retry.", v.Domain, ips, unwrapAll(v.Err)),
 			Fix:     "Make sure the name servers involved answer; then check again."}, true
 	}
 	return Finding{}, false

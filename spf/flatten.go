@@ -95,11 +95,7 @@ func (f *Flat) walk(n *Node, inc Result) {
 		case tm.Mechanism == Include || tm.Modifier == Redirect:
 			c := ti.Child
 			if c == nil || c.Status != NodeOK {
-				status := "no record"
-				if c != nil {
-					status = string(c.Status)
-				}
-				gap(fmt.Sprintf("the target's record is %s", status))
+				gap(gapReason(c))
 				continue
 			}
 			f.walk(c, eff)
@@ -109,6 +105,28 @@ func (f *Flat) walk(n *Node, inc Result) {
 			}
 		}
 	}
+}
+
+// gapReason says why an include or redirect target cannot be flattened.
+func gapReason(c *Node) string {
+	if c == nil {
+		return "the target is unknown"
+	}
+	switch c.Status {
+	case NodeNone:
+		return "the target has no SPF record"
+	case NodeMultiple:
+		return "the target publishes several SPF records"
+	case NodeInvalid:
+		return "the target's record has a syntax error"
+	case NodeTempError:
+		return "the target's TXT lookup failed"
+	case NodeLoop:
+		return "the target loops back to a record on its own path"
+	case NodeCut:
+		return "not fetched (tree limit)"
+	}
+	return "the target depends on the message (macros)"
 }
 
 func (f *Flat) add(n *Node, tm *Term, p netip.Prefix, r Result) {

@@ -102,6 +102,9 @@ func (p *prefetcher) expand(n *Node, next []*Node) []*Node {
 	switch ri.status {
 	case recNone:
 		n.Status = NodeNone
+		if n.parent != nil {
+			n.Err = &EvalError{Domain: n.parent.Domain, Term: n.Via, Err: fmt.Errorf("%w: %s", ErrNoRecord, n.Domain)}
+		}
 	case recMultiple:
 		n.Status = NodeMultiple
 	case recTemporary:

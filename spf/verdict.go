@@ -117,7 +117,7 @@ func splitSender(sender, helo string) (local, domain string) {
 // permerror or temperror, one for that.
 func (v *Verdict) Findings() []Finding {
 	fs := append([]Finding(nil), v.tree.findings...)
-	if f, ok := verdictFinding(v); ok {
+	if f, ok := verdictFinding(v, v.IP.String()); ok {
 		fs = append(fs, f)
 	}
 	sortFindings(fs)
@@ -135,15 +135,32 @@ type Report struct {
 }
 
 // Findings returns the tree's findings and one per distinct evaluation
-// error.
+// error, naming every IP that ran into it.
 func (r *Report) Findings() []Finding {
 	fs := append([]Finding(nil), r.Tree.findings...)
-	seen := map[string]bool{}
+	type group struct {
+		first *Verdict
+		ips   []string
+	}
+	var order []string
+	groups := map[string]*group{}
 	for _, v := range r.Results {
-		if f, ok := verdictFinding(v); ok && !seen[f.Message] {
-			seen[f.Message] = true
-			fs = append(fs, f)
+		if v.Result != PermError && v.Result != TempError {
+			continue
 		}
+		k := string(v.Result) + "\x00" + unwrapAll(v.Err)
+		g, ok := groups[k]
+		if !ok {
+			g = &group{first: v}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.ips = append(g.ips, v.IP.String())
+	}
+	for _, k := range order {
+		g := groups[k]
+		f, _ := verdictFinding(g.first, strings.Join(g.ips, ", "))
+		fs = append(fs, f)
 	}
 	sortFindings(fs)
 	return fs
