@@ -1,0 +1,90 @@
+package diag
+
+import (
+	"time"
+
+	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/dmarc"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/policy"
+	"golang.org/x/net/idna"
+)
+
+// Report is everything an investigation of one domain found. Its JSON form
+// is the "check" contract of DESIGN.md (see MarshalJSON).
+type Report struct {
+	Domain  string // ASCII form
+	Unicode string // U-label form, equal to Domain when not an IDN
+
+	// Each part is nil until it is known.
+	MX     *MXReport
+	DKIM   *dkim.Report
+	DMARC  *dmarc.CheckResult
+	MTASTS *policy.MTASTSResult
+	TLSRPT *policy.TLSRPTResult
+	BIMI   *policy.BIMIResult
+
+	Findings    []finding.Finding // every part's findings, sorted by severity
+	Queries     int               // DNS questions sent on the wire
+	Unfinished  []Part            // parts the deadline or a cancel cut off
+	Unreachable bool              // not one DNS server answered
+	Elapsed     time.Duration
+	Log         []dnsclient.LogEntry // every question, for the DNS log pane
+
+	extra []finding.Finding // findings that belong to no one part
+}
+
+// clone returns a shallow copy: parts are immutable once set, so sharing
+// them between snapshots is safe.
+func (r *Report) clone() *Report {
+	c := *r
+	c.Findings = nil
+	c.extra = append([]finding.Finding(nil), r.extra...)
+	return &c
+}
+
+// collectFindings gathers every part's findings, sorted.
+func (r *Report) collectFindings() []finding.Finding {
+	var fs []finding.Finding
+	if r.MX != nil {
+		fs = append(fs, r.MX.Findings...)
+	}
+	if r.DKIM != nil {
+		fs = append(fs, r.DKIM.Findings...)
+	}
+	if r.DMARC != nil {
+		fs = append(fs, r.DMARC.Findings...)
+	}
+	if r.MTASTS != nil {
+		fs = append(fs, r.MTASTS.Findings...)
+	}
+	if r.TLSRPT != nil {
+		fs = append(fs, r.TLSRPT.Findings...)
+	}
+	if r.BIMI != nil {
+		fs = append(fs, r.BIMI.Findings...)
+	}
+	fs = append(fs, r.extra...)
+	finding.Sort(fs)
+	return fs
+}
+
+// crossChecks adds findings that need more than one part.
+func (r *Report) crossChecks() {
+	if r.BIMI != nil && r.BIMI.Record != "" && r.DMARC != nil {
+		pct := -1
+		testing := false
+		if p := r.DMARC.Parsed; p != nil {
+			pct, testing = p.Pct, p.Testing
+		}
+		r.extra = append(r.extra, policy.BIMIDMARCFindings(r.Domain, r.DMARC.Policy, testing, pct)...)
+	}
+}
+
+func unicodeOf(domain string) string {
+	if u, err := idna.ToUnicode(domain); err == nil {
+		return u
+	}
+	return domain
+}
