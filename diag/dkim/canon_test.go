@@ -13,7 +13,8 @@ import (
 // every header field canonicalized, the CRLF that separates header and
 // body, then the canonical body.
 func canonicalMessage(c Canonicalization, raw []byte) string {
-	fields, body, _ := splitMessage(raw)
+	fields, _, _ := splitMessage(raw)
+	body := rawBody(raw)
 	var b strings.Builder
 	for _, f := range fields {
 		b.WriteString(CanonicalizeHeader(c, f.Raw))
@@ -191,11 +192,12 @@ func TestSelectHeaders(t *testing.T) {
 // of CanonicalizeBody's output.
 func checkBodyHashAgainstMsgauth(t *testing.T, c Canonicalization, raw []byte) {
 	t.Helper()
-	fields, body, hasBody := splitMessage(raw)
+	fields, _, hasBody := splitMessage(raw)
+	body := rawBody(raw)
 	if len(fields) == 0 {
 		t.Skip("not applicable: go-msgauth cannot sign a message without a From field")
 	}
-	if !hasBody {
+	if !hasBody && body == nil {
 		// go-msgauth needs the blank line; an empty body is the same body.
 		raw = append(bytes.Clone(raw), "\r\n"...)
 	}
@@ -208,4 +210,24 @@ func checkBodyHashAgainstMsgauth(t *testing.T, c Canonicalization, raw []byte) {
 	if got := h.Sum(nil); !bytes.Equal(got, sig.BodyHash) {
 		t.Errorf("body hash %x, go-msgauth's bh= %x", got, sig.BodyHash)
 	}
+}
+
+// rawBody returns the bytes after the first empty line, exactly. The
+// vectors need them all: headers.Parse drops a body of nothing but blank
+// or whitespace-only lines (Message.Body is nil then), which email.24 is,
+// and under simple canonicalization those lines count.
+func rawBody(raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\n' {
+			continue
+		}
+		rest := raw[i+1:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("\n")):
+			return rest[1:]
+		case bytes.HasPrefix(rest, []byte("\r\n")):
+			return rest[2:]
+		}
+	}
+	return nil
 }

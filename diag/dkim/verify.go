@@ -109,7 +109,7 @@ func (v *verifier) verify(i int) Result {
 		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("s=%q and d=%q do not form a DNS name the key could be published at", sig.Selector, sig.Domain))
 	}
 	if sig.QueryMethods != "" && !hasQueryDNSTXT(sig.QueryMethods) {
-		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("q=%s names no query method this verifier knows (only %s exists)", sig.QueryMethods, QueryDNSTXT))
+		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("q=%q names no query method this verifier knows (only %s exists)", sig.QueryMethods, QueryDNSTXT))
 	}
 	switch sig.Algorithm {
 	case AlgRSASHA256:
@@ -119,7 +119,7 @@ func (v *verifier) verify(i int) Result {
 	case AlgRSASHA1:
 		return c.stop(PermError, CauseAlgorithmRejected, "a=rsa-sha1 is rejected by RFC 8301 §3.1: verifiers must not accept SHA-1 signatures; the sender must sign with rsa-sha256")
 	default:
-		return c.stop(PermError, CauseAlgorithmRejected, fmt.Sprintf("a=%s is not a DKIM algorithm this verifier knows (rsa-sha256, ed25519-sha256)", sig.Algorithm))
+		return c.stop(PermError, CauseAlgorithmRejected, fmt.Sprintf("a=%q is not a DKIM algorithm this verifier knows (rsa-sha256, ed25519-sha256)", sig.Algorithm))
 	}
 	c.notes(v.now)
 
@@ -289,7 +289,7 @@ func (c *check) keyFits(k *Key, where string) (Cause, string) {
 	if k.Strict {
 		_, idDomain, _ := strings.Cut(c.sig.AUID(), "@")
 		if !strings.EqualFold(strings.TrimSuffix(idDomain, "."), strings.TrimSuffix(c.sig.Domain, ".")) {
-			return CauseIdentityMismatch, fmt.Sprintf("the key at %s has t=s, which forbids i= in a subdomain of d=, but i=%s is not in %s itself", where, c.sig.AUID(), c.sig.Domain)
+			return CauseIdentityMismatch, fmt.Sprintf("the key at %s has t=s, which forbids i= in a subdomain of d=, but i=%q is not in %s itself", where, c.sig.AUID(), c.sig.Domain)
 		}
 	}
 	return "", ""
