@@ -129,15 +129,25 @@ type DKIMInfo struct {
 	Line       int      `json:"line"`
 }
 
-// AuthResultEntry is one method result of one Authentication-Results (or
-// X-MS-Exchange-Authentication-Results) field.
-type AuthResultEntry struct {
-	AuthServID string            `json:"authserv_id"`
+// MethodResult is one method's result in the JSON shape of the contract:
+// properties as an object keyed "ptype.property".
+type MethodResult struct {
 	Method     string            `json:"method"`
 	Result     Result            `json:"result"`
 	Reason     string            `json:"reason,omitempty"`
 	Comment    string            `json:"comment,omitempty"`
 	Properties map[string]string `json:"properties"`
+}
+
+func methodResult(r AuthResult) MethodResult {
+	return MethodResult{Method: r.Method, Result: r.Result, Reason: r.Reason, Comment: r.Comment, Properties: propMap(r.Properties)}
+}
+
+// AuthResultEntry is one method result of one Authentication-Results (or
+// X-MS-Exchange-Authentication-Results) field.
+type AuthResultEntry struct {
+	AuthServID string `json:"authserv_id"`
+	MethodResult
 	// Trusted is true for the receiver's own results: recorded above the
 	// point where the message entered the receiving organisation, under
 	// the receiver's authserv-id. Others are kept, but a sender can write

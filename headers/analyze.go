@@ -215,6 +215,10 @@ func (a *analyzer) settleSendingIP() {
 			"Paste the complete header, including every Received field, or give --sending-ip.",
 			"No public client IP was found: %s.", a.noIPReason())
 	}
+	if a.receiverIP.IsValid() {
+		ip := a.receiverIP
+		a.out.ReceiverClientIP = &ip
+	}
 	if a.out.SendingIP == nil || a.out.SendingIPSource == "receiver" {
 		return
 	}

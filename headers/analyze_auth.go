@@ -40,10 +40,7 @@ func (a *analyzer) readAuth() {
 			a.out.Receiver.AuthServID = ar.AuthServID
 		}
 		for _, r := range ar.Results {
-			e := AuthResultEntry{
-				AuthServID: ar.AuthServID, Method: r.Method, Result: r.Result, Reason: r.Reason, Comment: r.Comment,
-				Properties: propMap(r.Properties), Trusted: trusted, Field: f.Name, Line: f.Line,
-			}
+			e := AuthResultEntry{AuthServID: ar.AuthServID, MethodResult: methodResult(r), Trusted: trusted, Field: f.Name, Line: f.Line}
 			a.out.AuthenticationResults = append(a.out.AuthenticationResults, e)
 			if trusted && seg == topSeg && strings.EqualFold(ar.AuthServID, topID) {
 				a.verdictGroup = append(a.verdictGroup, e)

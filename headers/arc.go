@@ -32,8 +32,8 @@ type ARCSet struct {
 	AMSSigned []string `json:"ams_h,omitempty"` // the ARC-Message-Signature's h= list
 	// AuthServID and Results are the ARC-Authentication-Results: what the
 	// sealer recorded when it received the message.
-	AuthServID string       `json:"authserv_id"`
-	Results    []AuthResult `json:"results"`
+	AuthServID string         `json:"authserv_id"`
+	Results    []MethodResult `json:"results"`
 	// Has* say which of the three fields are present (exactly one each).
 	HasSeal, HasAMS, HasAAR bool     `json:"-"`
 	Lines                   []int    `json:"lines"` // the input lines of the fields
@@ -59,7 +59,7 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 		if s, ok := byI[i]; ok {
 			return s
 		}
-		s := &ARCSet{Instance: i, Results: []AuthResult{}}
+		s := &ARCSet{Instance: i, Results: []MethodResult{}}
 		byI[i] = s
 		return s
 	}
@@ -114,7 +114,9 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 			s.HasAAR = true
 			ar, _ := ParseAuthResults(rest)
 			s.AuthServID = ar.AuthServID
-			s.Results = ar.Results
+			for _, r := range ar.Results {
+				s.Results = append(s.Results, methodResult(r))
+			}
 		}
 	}
 	sets := make([]ARCSet, 0, len(byI))
@@ -164,9 +166,8 @@ func tagValue(tags []Tag, name string) string {
 // checkARC checks the structure of the chain; sets are sorted newest
 // first.
 func checkARC(sets []ARCSet, problems []string) ARCChain {
-	c := ARCChain{Problems: problems}
+	c := ARCChain{Problems: append([]string{}, problems...)}
 	if len(sets) == 0 && len(problems) == 0 {
-		c.Problems = []string{}
 		return c
 	}
 	if len(sets) > 0 {

@@ -47,9 +47,9 @@ type AuthResult struct {
 // Property is one ptype.property=value of a result (RFC 8601 §2.3);
 // Microsoft's "action=none" has no ptype.
 type Property struct {
-	Type  string `json:"type"`  // "smtp", "header", "body", "policy", or ""
-	Name  string `json:"name"`  // "mailfrom", "d", "client-ip", …
-	Value string `json:"value"` // quotes removed
+	Type  string `json:"type,omitempty"` // "smtp", "header", "body", "policy", or ""
+	Name  string `json:"name"`           // "mailfrom", "d", "client-ip", …
+	Value string `json:"value"`          // quotes removed
 }
 
 // Key returns "type.name", or the name alone when there is no type.
