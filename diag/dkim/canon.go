@@ -174,6 +174,7 @@ type limitWriter struct {
 	n     int64
 }
 
+// Write passes on what fits under the limit and reports all of p written.
 func (l *limitWriter) Write(p []byte) (int, error) {
 	start := l.n
 	l.n += int64(len(p))

@@ -25,16 +25,16 @@ const (
 // KeyReport is what Discover found at one selector. Its JSON is the check
 // contract's dkim entry.
 type KeyReport struct {
-	Selector string  `json:"selector"`
-	FoundBy  FoundBy `json:"found_by"`
+	Selector string  `json:"selector"` // as named or probed, case kept
+	FoundBy  FoundBy `json:"found_by"` // where the selector came from
 	// Name is the DNS name asked: selector._domainkey.domain.
 	Name string `json:"name"`
 	// Status is the DNS outcome of the TXT lookup.
 	Status dnsclient.Status `json:"status"`
 	// Record is the key record (the TXT record's strings joined); with
 	// several records, the first, and Records holds them all.
-	Record  string   `json:"record"`
-	Records []string `json:"records,omitempty"`
+	Record  string   `json:"record"`            // the key record, "" when none
+	Records []string `json:"records,omitempty"` // every record, when several
 	// CNAME is where the name's CNAME chain ends, "" when there is none.
 	CNAME string `json:"cname"`
 	// Provider names who hosts the key, recognised from the CNAME target.
@@ -42,15 +42,15 @@ type KeyReport struct {
 	// Microsoft is set when the CNAME points into Microsoft 365
 	// (*.onmicrosoft.com or *.dkim.mail.microsoft).
 	Microsoft bool     `json:"microsoft"`
-	KeyType   KeyType  `json:"key_type"`
-	KeyBits   int      `json:"key_bits"`
-	Testing   bool     `json:"testing"`
-	Strict    bool     `json:"strict"`
-	Revoked   bool     `json:"revoked"`
+	KeyType   KeyType  `json:"key_type"`    // "k", rsa when absent
+	KeyBits   int      `json:"key_bits"`    // key size read from p=; 0 when unreadable
+	Testing   bool     `json:"testing"`     // t=y
+	Strict    bool     `json:"strict"`      // t=s
+	Revoked   bool     `json:"revoked"`     // p= empty
 	Hashes    []string `json:"h,omitempty"` // "h"
 	Services  []string `json:"s,omitempty"` // "s"
 	Notes     string   `json:"n,omitempty"` // "n"
-	TTL       uint32   `json:"ttl"`
+	TTL       uint32   `json:"ttl"`         // of the answer, seconds
 	// Errors are the messages of the error-severity findings about this
 	// selector.
 	Errors []string `json:"errors"`
@@ -60,7 +60,7 @@ type KeyReport struct {
 
 // Report is the outcome of Discover for one domain.
 type Report struct {
-	Domain string `json:"domain"`
+	Domain string `json:"domain"` // lower case, no final dot
 	// Keys lists every selector named by a header or a flag, found or not,
 	// then the probed selectors where something was published, in table
 	// order.

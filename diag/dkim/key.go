@@ -103,6 +103,7 @@ type KeyError struct {
 	cause  error  // the underlying error, e.g. a *headers.TagError
 }
 
+// Error says what is wrong and at which byte.
 func (e *KeyError) Error() string {
 	if e.Tag != "" {
 		return fmt.Sprintf("%v: %s= at byte %d: %s", e.Err, e.Tag, e.Pos, e.Reason)

@@ -116,8 +116,8 @@ type Result struct {
 	Expires *time.Time `json:"x,omitempty"`
 	// Field is the index of the DKIM-Signature field in the fields given
 	// to Verify; Line is its line in the input (from headers.Field).
-	Field int `json:"field"`
-	Line  int `json:"line"`
+	Field int `json:"field"` // index in the fields given to Verify
+	Line  int `json:"line"`  // 1-based input line of the field
 	// KeyName is the DNS name the key was looked up at: s._domainkey.d.
 	KeyName string `json:"key_name,omitempty"`
 	// SignatureVerified reports whether the header signature (b=)

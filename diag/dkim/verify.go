@@ -2,17 +2,10 @@ package dkim
 
 import (
 	"context"
-	"crypto"
-	"crypto/ed25519"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/headers"
@@ -218,139 +211,6 @@ func verdictFor(c Cause) Verdict {
 	return PermError
 }
 
-// fetchKey looks the key up and checks it fits the signature. It returns
-// the key when one was parsed, and a cause and reason when it cannot be
-// used.
-func (v *verifier) fetchKey(c *check) (*Key, Cause, string) {
-	name := c.res.KeyName
-	a := v.r.Lookup(v.ctx, name+".", dns.TypeTXT)
-	via := ""
-	if len(a.CNAMEs) > 0 {
-		target := strings.TrimSuffix(a.Target(), ".")
-		via = fmt.Sprintf(" (a CNAME to %s)", target)
-		if providerOf(target) == ProviderMicrosoft {
-			via = fmt.Sprintf(" (a CNAME to Microsoft 365, %s)", target)
-		}
-	}
-	txts := a.TXT()
-	switch {
-	case a.Status.Temporary():
-		return nil, CauseDNSTemporary, fmt.Sprintf("the key lookup at %s failed (%s); try again later", name, a.Status)
-	case a.Status != dnsclient.StatusRecords || len(txts) == 0:
-		status := a.Status
-		if status == dnsclient.StatusRecords {
-			status = dnsclient.StatusNoData
-		}
-		return nil, CauseKeyNotFound, fmt.Sprintf("key gone: no key at %s%s (%s); it was removed, perhaps rotated away, or never published, so the signature can no longer be checked", name, via, status)
-	case len(txts) > 1:
-		return v.severalKeys(c, name, txts)
-	}
-	key, err := ParseKey(txts[0])
-	if err != nil {
-		return key, CauseKeyUnusable, fmt.Sprintf("the key record at %s%s is broken: %v", name, via, err)
-	}
-	cause, reason := c.keyFits(key, name+via)
-	return key, cause, reason
-}
-
-// severalKeys handles several TXT records at the key's name: RFC 6376
-// §6.1.2 leaves the choice to the verifier and many fail outright, so the
-// verdict is a key problem; a note says which record, if any, verifies.
-func (v *verifier) severalKeys(c *check, name string, txts []string) (*Key, Cause, string) {
-	var first *Key
-	for i, txt := range txts {
-		k, err := ParseKey(txt)
-		if first == nil {
-			first = k
-		}
-		if err != nil {
-			continue
-		}
-		if cause, _ := c.keyFits(k, name); cause == "" && c.verifyHeaders(v, k) {
-			c.note("record %d of %d verifies the header signature; verifiers that try every record would pass it", i+1, len(txts))
-			break
-		}
-	}
-	return first, CauseKeyUnusable, fmt.Sprintf("%d TXT records at %s: verifiers expect one key record, and many fail the signature when there are several", len(txts), name)
-}
-
-// keyFits checks the key against the signature: usable at all, the type
-// k= matching a=, sha256 allowed by h=, and the t=s identity rule.
-func (c *check) keyFits(k *Key, where string) (Cause, string) {
-	if err := k.Usable(); err != nil {
-		if k.Revoked {
-			return CauseKeyRevoked, fmt.Sprintf("key gone: the key at %s is revoked (empty p=); the domain withdrew it, and signatures made with it no longer verify", where)
-		}
-		return CauseKeyUnusable, fmt.Sprintf("the key at %s cannot be used: %v", where, err)
-	}
-	if k.Type != c.keyType {
-		return CauseKeyUnusable, fmt.Sprintf("a=%s needs a k=%s key, but the key at %s is k=%s", c.sig.Algorithm, c.keyType, where, k.Type)
-	}
-	if k.Strict {
-		_, idDomain, _ := strings.Cut(c.sig.AUID(), "@")
-		if !strings.EqualFold(strings.TrimSuffix(idDomain, "."), strings.TrimSuffix(c.sig.Domain, ".")) {
-			return CauseIdentityMismatch, fmt.Sprintf("the key at %s has t=s, which forbids i= in a subdomain of d=, but i=%q is not in %s itself", where, c.sig.AUID(), c.sig.Domain)
-		}
-	}
-	return "", ""
-}
-
-// headerHash computes the RFC 6376 §3.7 hash over the selected header
-// fields and the signature field itself with b= emptied, no final CRLF.
-func (c *check) headerHash(v *verifier) []byte {
-	h := sha256.New()
-	for _, i := range v.idx.selectHeaders(c.sig.SignedHeaders) {
-		if i < 0 {
-			continue
-		}
-		h.Write([]byte(CanonicalizeHeader(c.hdrC, v.fields[i].Raw)))
-	}
-	self := CanonicalizeHeader(c.hdrC, withoutB(v.fields[c.res.Field].Raw))
-	h.Write([]byte(strings.TrimSuffix(self, "\r\n")))
-	return h.Sum(nil)
-}
-
-// verifyHeaders checks b= over the header hash: RSA PKCS #1 v1.5 with
-// SHA-256, or Ed25519 over the SHA-256 hash (RFC 8463 §3).
-func (c *check) verifyHeaders(v *verifier, k *Key) bool {
-	sum := c.headerHash(v)
-	switch pub := k.Public.(type) {
-	case *rsa.PublicKey:
-		return c.keyType == KeyRSA && rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum, c.sig.Signature) == nil
-	case ed25519.PublicKey:
-		return c.keyType == KeyEd25519 && ed25519.Verify(pub, sum, c.sig.Signature)
-	}
-	return false
-}
-
-// checkBody compares bh= with the body when there is one, filling
-// BodyHash. It returns false only when l= claims more body than there is.
-func (c *check) checkBody(v *verifier) bool {
-	if !v.hasBody {
-		return true
-	}
-	limit := int64(-1)
-	if c.sig.Length != nil {
-		limit = *c.sig.Length
-	}
-	sum := v.bodies.get(c.bodyC, limit)
-	if limit >= 0 {
-		switch {
-		case sum.length < limit:
-			c.res.BodyHash = BodyHashFail
-			return false
-		case sum.length > limit:
-			c.note("%d octets of the %d-octet canonical body are not covered by the signature: they were added after signing, or left unsigned on purpose", sum.length-limit, sum.length)
-		}
-	}
-	if subtle.ConstantTimeCompare(sum.sum, c.sig.BodyHash) == 1 {
-		c.res.BodyHash = BodyHashPass
-	} else {
-		c.res.BodyHash = BodyHashFail
-	}
-	return true
-}
-
 func (c *check) lengthReason() string {
 	return fmt.Sprintf("l=%d claims more body than the message has: the body was cut short after signing, or not pasted whole", *c.sig.Length)
 }
@@ -389,37 +249,4 @@ func (c *check) headerAltered(k *Key, bodyOK bool) Result {
 func (c *check) bodyAltered() Result {
 	reason := "body altered: the header signature verifies but the body hash (bh=) does not match: the body changed after signing (a footer added by a list or gateway, re-encoding), or the pasted body is not byte-exact"
 	return c.stop(Fail, CauseBodyAltered, reason)
-}
-
-// bodyKey identifies one body hash computation.
-type bodyKey struct {
-	c     Canonicalization
-	limit int64
-}
-
-type bodySum struct {
-	sum    []byte
-	length int64 // the whole canonical body length
-}
-
-// bodyHashes computes each (canonicalization, l=) body hash once per
-// message, whichever signature asks first.
-type bodyHashes struct {
-	mu   sync.Mutex
-	body []byte
-	sums map[bodyKey]bodySum
-}
-
-func (b *bodyHashes) get(c Canonicalization, limit int64) bodySum {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	k := bodyKey{c, limit}
-	if s, ok := b.sums[k]; ok {
-		return s
-	}
-	h := sha256.New()
-	n, _ := CanonicalizeBody(h, c, b.body, limit)
-	s := bodySum{sum: h.Sum(nil), length: n}
-	b.sums[k] = s
-	return s
 }
