@@ -29,12 +29,16 @@ type verdictJSON struct {
 // domain, ip, sender, helo, result, helo_result, explanation, lookups,
 // void_lookups, worst_case_lookups, matched, error, tree, findings.
 func (v *Verdict) MarshalJSON() ([]byte, error) {
-	return json.Marshal(verdictJSON{
+	out := verdictJSON{
 		Domain: v.Domain, IP: addrText(v.IP), Sender: v.Sender, HELO: v.HELO,
 		Result: v.Result, HELOResult: optResult(v.HELOResult), Explanation: v.Explanation,
 		Lookups: v.Lookups, VoidLookups: v.VoidLookups, WorstCaseLookups: v.WorstCaseLookups,
-		Matched: v.Matched, Error: errText(v.Err), Tree: v.tree.Root, Findings: nonNil(v.Findings()),
-	})
+		Matched: v.Matched, Error: errText(v.Err), Findings: nonNil(v.Findings()),
+	}
+	if v.tree != nil {
+		out.Tree = v.tree.Root
+	}
+	return json.Marshal(out)
 }
 
 type perIPJSON struct {

@@ -116,7 +116,10 @@ func splitSender(sender, helo string) (local, domain string) {
 // Findings returns the tree's findings and, when evaluation ended in
 // permerror or temperror, one for that.
 func (v *Verdict) Findings() []Finding {
-	fs := append([]Finding(nil), v.tree.findings...)
+	var fs []Finding
+	if v.tree != nil {
+		fs = append(fs, v.tree.findings...)
+	}
 	if f, ok := verdictFinding(v, v.IP.String()); ok {
 		fs = append(fs, f)
 	}
