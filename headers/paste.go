@@ -12,12 +12,13 @@ type pasteParser struct {
 	text  string
 	msg   *Message
 
-	cur      *fieldBuilder
-	double   bool // every header line is followed by a blank line
-	wrap     int  // terminal width the header lines were broken at, or 0
-	nfields  int
-	ended    bool
-	bodyFrom int // offset of the body in text, when ended with a body
+	cur       *fieldBuilder
+	double    bool // every header line is followed by a blank line
+	wrap      int  // terminal width the header lines were broken at, or 0
+	wrapLines int  // how many lines are exactly that wide
+	nfields   int
+	ended     bool
+	bodyFrom  int // offset of the body in text, when ended with a body
 }
 
 // fieldBuilder collects the physical lines of one field.
@@ -39,7 +40,7 @@ func (p *pasteParser) run() error {
 	if p.double {
 		p.problem(p.lines[i].num, "every header line is followed by a blank line (a copy-and-paste artefact): the blank lines between header lines were ignored")
 	}
-	p.wrap = p.wrapWidth(i)
+	p.wrap, p.wrapLines = p.wrapWidth(i)
 	for i < len(p.lines) && !p.ended {
 		next, err := p.step(i)
 		if err != nil {
@@ -88,8 +89,11 @@ func (p *pasteParser) step(i int) (int, error) {
 		p.cur.lines = append(p.cur.lines, ln.s)
 		return i + 1, nil
 	case isFieldLine(ln.s):
-		if p.cur != nil && p.wrappedBefore(i) && hexName(ln.s) {
-			p.joinWrapped(ln, "it starts like an IPv6 address, not a field name")
+		// After a line cut at the terminal's width, "2a01:…" is the rest of
+		// an IPv6 address; "om:…" is the rest of a word when the cut is
+		// seen on several lines.
+		if p.cur != nil && p.wrappedBefore(i) && (hexName(ln.s) || p.wrapLines >= 2 && !plausibleFieldName(ln.s)) {
+			p.joinWrapped(ln, "what precedes its colon is not a header field name")
 			return i + 1, nil
 		}
 		return i + 1, p.startField(ln.s, ln.num)
@@ -259,20 +263,45 @@ func isFieldLine(s string) bool {
 	return i < len(s) && s[i] == ':'
 }
 
-// hexName reports whether the field name of s is only hexadecimal digits,
-// which is a piece of an IPv6 address, not a real field name.
+// hexName reports whether the field name of s is only hexadecimal digits:
+// a piece of an IPv6 address, not a field name.
 func hexName(s string) bool {
 	name, _, _ := strings.Cut(s, ":")
 	if name == "" {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+		if !isHex(name[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// commonFields are field names without a hyphen that real headers use.
+var commonFields = map[string]bool{
+	"received": true, "from": true, "to": true, "cc": true, "bcc": true, "subject": true, "date": true,
+	"sender": true, "precedence": true, "references": true, "importance": true, "priority": true,
+	"organization": true, "organisation": true, "comments": true, "keywords": true, "status": true,
+	"lines": true, "path": true, "newsgroups": true, "xref": true, "encoding": true, "sensitivity": true,
+}
+
+// plausibleFieldName reports whether the line s, which has the form of a
+// field, names a field the way real headers do: a common name, an "X-"
+// name, or a hyphenated name of four characters or more. It is asked only
+// of a line that follows a line cut at the terminal's width, where "om:"
+// or "2a01:" is more likely the rest of the line above than a new field.
+func plausibleFieldName(s string) bool {
+	name, _, _ := strings.Cut(s, ":")
+	name = strings.ToLower(strings.TrimRight(name, " \t"))
+	if commonFields[name] || strings.HasPrefix(name, "x-") {
+		return true
+	}
+	if len(name) < 4 || !strings.Contains(name, "-") {
+		return false
+	}
+	c := name[0]
+	return c >= 'a' && c <= 'z'
 }
 
 func isBlank(s string) bool { return strings.Trim(s, " \t") == "" }

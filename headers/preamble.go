@@ -120,21 +120,27 @@ func (p *pasteParser) detectDoubleSpaced(i int) bool {
 }
 
 // wrapWidth returns the width a terminal broke the header lines at: the
-// display width of the widest line of the header block, when that is at
-// least 60 columns. Otherwise 0: no line is taken as broken.
-func (p *pasteParser) wrapWidth(i int) int {
-	w := 0
+// display width of the widest line of the header block, when that is
+// between 60 and 512 columns (no terminal is wider), and how many lines
+// are that wide. Otherwise 0: no line is taken as broken.
+func (p *pasteParser) wrapWidth(i int) (int, int) {
+	w, n := 0, 0
 	for j := i; j < len(p.lines); j++ {
 		s := p.lines[j].s
 		if s == "" && !p.double {
 			break
 		}
-		w = max(w, displayWidth(s))
+		switch dw := displayWidth(s); {
+		case dw > w:
+			w, n = dw, 1
+		case dw == w:
+			n++
+		}
 	}
-	if w < 60 {
-		return 0
+	if w < 60 || w > 512 {
+		return 0, 0
 	}
-	return w
+	return w, n
 }
 
 // displayWidth is the number of terminal columns s takes, with tab stops
