@@ -163,17 +163,6 @@ func parseMacroBody(body string, mode macroMode) (macroItem, *macroError) {
 	return it, nil
 }
 
-func badByte(c byte) string {
-	switch {
-	case c == '\t' || c == '\r' || c == '\n':
-		return fmt.Sprintf("control character %q: terms are separated by spaces only (RFC 7208 §4.6.1)", c)
-	case c >= 0x80:
-		return fmt.Sprintf("byte 0x%02X is not US-ASCII: SPF records are 7-bit ASCII (RFC 7208 §3.1); a pasted non-breaking space or smart quote is the usual cause", c)
-	default:
-		return fmt.Sprintf("byte 0x%02X is not a visible character", c)
-	}
-}
-
 // String returns the macro-string as written.
 func (m *MacroString) String() string {
 	if m == nil {
