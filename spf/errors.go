@@ -83,6 +83,7 @@ type SyntaxError struct {
 	Err    error  // the sentinel: ErrUnknownMechanism, ErrCIDR, ...
 }
 
+// Error says which term, where, and why.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("spf: term %q at byte %d: %s", e.Term, e.Pos, e.Reason)
 }
@@ -98,6 +99,7 @@ type EvalError struct {
 	Err    error  // wraps ErrPermanent or ErrTemporary, and any DNS error
 }
 
+// Error names the record and term, then the cause.
 func (e *EvalError) Error() string {
 	if e.Term != "" {
 		return fmt.Sprintf("%s (%s): %v", e.Domain, e.Term, e.Err)

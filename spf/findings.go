@@ -37,7 +37,12 @@ func (t *Tree) collectFindings() []Finding {
 			fmt.Sprintf("Make sure every name server of %s answers TXT queries, then check again.", root.Domain))
 	}
 	root.Walk(func(n *Node) bool {
-		t.nodeFindings(n, add)
+		t.nodeFindings(n, func(sev Severity, code, domain, msg, fix string) {
+			add(sev, code, domain, msg, fix)
+			if sev != SeverityInfo {
+				n.Problems = append(n.Problems, Finding{Severity: sev, Code: code, Domain: domain, Message: msg, Fix: fix})
+			}
+		})
 		return true
 	})
 	t.limitFindings(add)

@@ -134,10 +134,8 @@ func (n *Node) MarshalJSON() ([]byte, error) {
 	if out.Children == nil {
 		out.Children = []*Node{}
 	}
-	if n.Parsed != nil {
-		for _, w := range n.Parsed.Warnings {
-			out.Warnings = append(out.Warnings, w.Message)
-		}
+	for _, f := range n.Problems {
+		out.Warnings = append(out.Warnings, f.Message)
 	}
 	for i := range n.Terms {
 		ti := &n.Terms[i]

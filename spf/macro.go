@@ -55,6 +55,7 @@ type macroError struct {
 	err    error
 }
 
+// Error returns the reason.
 func (e *macroError) Error() string { return e.reason }
 
 // parseMacroString parses s, which stands in the given mode.

@@ -18,6 +18,7 @@ const (
 	qPTR
 )
 
+// String names the type as DNS does.
 func (q qtype) String() string {
 	return [...]string{"TXT", "A", "AAAA", "MX", "PTR"}[q]
 }

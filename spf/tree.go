@@ -67,6 +67,10 @@ type Node struct {
 	// Incomplete says the counts are a lower bound: part of the subtree is
 	// dynamic, cut, or loops.
 	Incomplete bool
+	// Problems are the error and warning findings about this record itself
+	// (its syntax, its terms, how its parent reaches it), for drawing next
+	// to the node; Tree.Findings has them all.
+	Problems []Finding
 
 	parent *Node
 	key    string // case-folded domain
