@@ -26,7 +26,7 @@ func (t *Tree) collectFindings() []Finding {
 			add(SeverityInfo, "spf.bad_domain", root.Domain,
 				fmt.Sprintf("%q is not a domain name SPF can check; the result is none (RFC 7208 §4.3).", root.Domain),
 				"Check the address or HELO name that was given.")
-		} else {
+		} else if len(root.ignored) == 0 {
 			add(SeverityWarning, "spf.no_record", root.Domain,
 				fmt.Sprintf("%s publishes no SPF record: receivers get \"none\" and cannot tell its real mail from forgeries.", root.Domain),
 				fmt.Sprintf("Publish one TXT record at %s listing every server that sends its mail, e.g. \"v=spf1 mx -all\"; a domain that sends no mail publishes \"v=spf1 -all\".", root.Domain))
@@ -105,6 +105,9 @@ func (t *Tree) nodeFindings(n *Node, add addFunc) {
 			fmt.Sprintf("The SPF record at %s is %d bytes; RFC 7208 §3.4 advises under %d so that the DNS answer fits in 512 bytes over UDP.", n.Domain, len(n.Record), RecordSizeAdvice),
 			fmt.Sprintf("Shorten the record at %s: drop unused terms, merge ip4 ranges, or move groups of terms to an include.", n.Domain))
 	}
+	if f, ok := versionJoinFinding(n); ok && n.Status == NodeNone {
+		add(f.Severity, f.Code, f.Domain, f.Message, f.Fix)
+	}
 	for _, f := range joinFindings(n) {
 		add(f.Severity, f.Code, f.Domain, f.Message, f.Fix)
 	}
@@ -173,8 +176,8 @@ func (t *Tree) termFindings(n *Node, add addFunc) {
 	}
 	if len(afterAll) > 0 {
 		add(SeverityWarning, "spf.after_all", n.Domain,
-			fmt.Sprintf("At %s, %s come after \"all\" and are never evaluated.", n.Domain, quoteList(afterAll)),
-			fmt.Sprintf("Move %s before the all mechanism, or remove them.", quoteList(afterAll)))
+			fmt.Sprintf("At %s, %s come after \"all\" and are never evaluated.", n.Domain, listSome(quoteAll(afterAll), 6)),
+			fmt.Sprintf("Move the terms after \"all\" at %s before it, or remove them.", n.Domain))
 	}
 }
 
@@ -186,10 +189,10 @@ func unwrapAll(err error) string {
 	return strings.ReplaceAll(err.Error(), "spf: ", "")
 }
 
-func quoteList(items []string) string {
+func quoteAll(items []string) []string {
 	q := make([]string, len(items))
 	for i, s := range items {
 		q[i] = fmt.Sprintf("%q", s)
 	}
-	return strings.Join(q, ", ")
+	return q
 }

@@ -3,6 +3,7 @@ package spf
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -43,11 +44,11 @@ func (t *Tree) limitFindings(add addFunc) {
 	switch v := root.VoidLookups; {
 	case v > t.cfg.voidLimit:
 		add(SeverityError, "spf.void_lookups", root.Domain,
-			fmt.Sprintf("%d terms look up names that do not exist or have no records (%s); more than %d such void lookups is permerror (RFC 7208 §4.6.4).", v, strings.Join(voids, ", "), t.cfg.voidLimit),
+			fmt.Sprintf("%d terms look up names that do not exist or have no records (%s); more than %d such void lookups is permerror (RFC 7208 §4.6.4).", v, listSome(voids, 8), t.cfg.voidLimit),
 			"Remove those terms or publish the records they point at.")
 	case v > 0:
 		add(SeverityWarning, "spf.void_lookups", root.Domain,
-			fmt.Sprintf("%d term(s) look up names that do not exist or have no records (%s); they match nothing, and a third such lookup would be permerror (RFC 7208 §4.6.4).", v, strings.Join(voids, ", ")),
+			fmt.Sprintf("%d term(s) look up names that do not exist or have no records (%s); they match nothing, and a third such lookup would be permerror (RFC 7208 §4.6.4).", v, listSome(voids, 8)),
 			"Remove those terms or publish the records they point at.")
 	}
 	cut := 0
@@ -94,10 +95,24 @@ func costBreakdown(n *Node) string {
 			parts = append(parts, fmt.Sprintf("%d in %s's own terms", own, n.Domain))
 		}
 	}
+	var subs []*TermInfo
 	for i := range n.Terms {
 		if ti := &n.Terms[i]; ti.Reachable && ti.Child != nil {
-			parts = append(parts, fmt.Sprintf("%d for %s", 1+ti.Child.Lookups, ti.Term.Text))
+			subs = append(subs, ti)
 		}
+	}
+	sort.SliceStable(subs, func(i, j int) bool { return subs[i].Child.Lookups > subs[j].Child.Lookups })
+	const show = 6
+	for i, ti := range subs {
+		if i == show {
+			rest := 0
+			for _, x := range subs[show:] {
+				rest += 1 + x.Child.Lookups
+			}
+			parts = append(parts, fmt.Sprintf("%d for %d more includes", rest, len(subs)-show))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%d for %s", 1+ti.Child.Lookups, ti.Term.Text))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -171,4 +186,12 @@ func errDomain(v *Verdict) string {
 		return ee.Domain
 	}
 	return v.Domain
+}
+
+// listSome joins the first n items and says how many more there are.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }

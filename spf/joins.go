@@ -5,63 +5,88 @@ import (
 	"strings"
 )
 
+// maxJoinChecks bounds the string boundaries examined per record, so that a
+// hostile record of thousands of one-byte strings costs little.
+const maxJoinChecks = 32
+
 // joinFindings detects TXT strings joined without a space where that
 // changes the record: RFC 7208 §3.3 joins the strings of one record with
 // nothing between them, so "... ~all" "include:..." reads as
-// "~allinclude:...". A boundary is reported when neither side has a space,
-// the record with a space there parses no worse, and the terms differ.
-// Splitting a term across strings on purpose ("ip4:" "192.0.2.1") parses
-// worse with a space and is not reported.
+// "~allinclude:...". A boundary is reported when neither side has a space
+// and the term it falls in, read as two terms, parses no worse than as one.
+// A term split across strings on purpose ("ip4:" "192.0.2.1", or
+// "include:_spf.goo" "gle.com") parses worse as two and is not reported.
 func joinFindings(n *Node) []Finding {
 	if len(n.Strings) < 2 || n.Parsed == nil {
 		return nil
 	}
 	var out []Finding
-	joined := n.Parsed
-	offset := 0
-	for i := 0; i < len(n.Strings)-1; i++ {
+	offset, checked := 0, 0
+	for i := 0; i < len(n.Strings)-1 && checked < maxJoinChecks; i++ {
 		offset += len(n.Strings[i])
 		left, right := n.Strings[i], n.Strings[i+1]
-		if left == "" || right == "" || left[len(left)-1] == ' ' || right[0] == ' ' {
+		if left == "" || right == "" || left[len(left)-1] == ' ' || right[0] == ' ' || offset <= len(Version) {
 			continue
 		}
-		spaced, _ := Parse(n.Record[:offset] + " " + n.Record[offset:])
-		if len(spaced.Errors) > len(joined.Errors) || sameTerms(spaced, joined) {
+		checked++
+		start, tok := tokenAt(n.Record, offset)
+		k := offset - start
+		joinedBad := termErrors(tok)
+		splitBad := termErrors(tok[:k]) + termErrors(tok[k:])
+		if splitBad > joinedBad {
 			continue
 		}
-		tok := tokenAt(n.Record, offset)
 		sev := SeverityWarning
-		if len(joined.Errors) > len(spaced.Errors) {
+		if joinedBad > splitBad {
 			sev = SeverityError
 		}
 		out = append(out, Finding{Severity: sev, Code: "spf.string_join", Domain: n.Domain,
-			Message: fmt.Sprintf("The TXT record at %s is split into strings and %q is followed directly by %q; receivers join the strings with nothing between them (RFC 7208 §3.3) and read %q.", n.Domain, tail(left, 24), head(right, 24), tok),
+			Message: fmt.Sprintf("The TXT record at %s is split into strings and %q is followed directly by %q; receivers join the strings with nothing between them (RFC 7208 §3.3) and read %q.", n.Domain, tail(left, 24), head(right, 24), head(tok, 64)),
 			Fix:     fmt.Sprintf("Republish the record at %s with a space at the end of the string %q (or at the start of the next one).", n.Domain, tail(left, 24))})
 	}
 	return out
 }
 
-// sameTerms reports whether two parses have the same terms.
-func sameTerms(a, b *Record) bool {
-	if len(a.Terms) != len(b.Terms) {
-		return false
+// termErrors is 1 when tok is not a valid term, 0 otherwise; an unknown
+// modifier counts as invalid here, since it is ignored.
+func termErrors(tok string) int {
+	t, err := parseTerm(tok, 0)
+	if err != nil {
+		return 1
 	}
-	for i := range a.Terms {
-		if a.Terms[i].String() != b.Terms[i].String() {
-			return false
-		}
+	if t.Modifier != "" && t.Modifier != Redirect && t.Modifier != Exp {
+		return 1
 	}
-	return true
+	return 0
 }
 
-// tokenAt returns the space-separated token of s that holds byte offset off.
-func tokenAt(s string, off int) string {
+// versionJoinFinding explains a TXT record that starts like SPF but is not
+// one because "v=spf1" runs into what follows, most often because the
+// version was published as a string of its own: "v=spf1" "mx -all".
+func versionJoinFinding(n *Node) (Finding, bool) {
+	if len(n.ignored) == 0 {
+		return Finding{}, false
+	}
+	rec := n.ignored[0]
+	if len(rec.strs) > 1 && strings.EqualFold(rec.strs[0], Version) {
+		return Finding{Severity: SeverityError, Code: "spf.string_join", Domain: n.Domain,
+			Message: fmt.Sprintf("The TXT record at %s starts with the string %q followed directly by %q; receivers join the strings with nothing between them (RFC 7208 §3.3), read %q, and do not recognise it as SPF.", n.Domain, rec.strs[0], head(rec.strs[1], 24), head(rec.text, 24)),
+			Fix:     fmt.Sprintf("Republish the record at %s as \"v=spf1 \" with a trailing space, or as one string.", n.Domain)}, true
+	}
+	return Finding{Severity: SeverityError, Code: "spf.version", Domain: n.Domain,
+		Message: fmt.Sprintf("The TXT record %q at %s is not an SPF record: \"v=spf1\" must be followed by a space or the end of the record (RFC 7208 §4.5), so receivers ignore it.", head(rec.text, 40), n.Domain),
+		Fix:     fmt.Sprintf("Republish it at %s starting with \"v=spf1 \".", n.Domain)}, true
+}
+
+// tokenAt returns the space-separated token of s that holds byte offset off,
+// and where it starts.
+func tokenAt(s string, off int) (int, string) {
 	start := strings.LastIndexByte(s[:off], ' ') + 1
 	end := strings.IndexByte(s[off:], ' ')
 	if end < 0 {
-		return s[start:]
+		return start, s[start:]
 	}
-	return s[start : off+end]
+	return start, s[start : off+end]
 }
 
 func tail(s string, n int) string {

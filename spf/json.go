@@ -86,6 +86,7 @@ type nodeJSON struct {
 	Record         string     `json:"record"`
 	Strings        []string   `json:"strings,omitempty"`
 	Records        []string   `json:"records,omitempty"`
+	Ignored        []string   `json:"ignored_records,omitempty"`
 	Lookups        int        `json:"lookups"`
 	VoidLookups    int        `json:"void_lookups"`
 	OwnLookups     int        `json:"own_lookups"`
@@ -130,6 +131,9 @@ func (n *Node) MarshalJSON() ([]byte, error) {
 		Error: errText(n.Err), Terms: []termJSON{}, Children: n.Children}
 	if len(n.Strings) > 1 {
 		out.Strings = n.Strings
+	}
+	for _, r := range n.ignored {
+		out.Ignored = append(out.Ignored, r.text)
 	}
 	if out.Children == nil {
 		out.Children = []*Node{}

@@ -219,3 +219,16 @@ func TestParseStringParseStable(t *testing.T) {
 		}
 	}
 }
+
+// sameTerms reports whether two parses have the same terms.
+func sameTerms(a, b *Record) bool {
+	if len(a.Terms) != len(b.Terms) {
+		return false
+	}
+	for i := range a.Terms {
+		if a.Terms[i].String() != b.Terms[i].String() {
+			return false
+		}
+	}
+	return true
+}

@@ -21,13 +21,22 @@ const (
 // that reaches the domain, and never changed once built.
 type recInfo struct {
 	status  recStatus
-	nx      bool      // the TXT lookup said NXDOMAIN
-	void    bool      // the TXT lookup returned no records or NXDOMAIN
-	strings TXTRecord // the selected record's character-strings
-	text    string    // the selected record, strings joined
-	all     []string  // every SPF record, when there are several
+	nx      bool         // the TXT lookup said NXDOMAIN
+	void    bool         // the TXT lookup returned no records or NXDOMAIN
+	strings TXTRecord    // the selected record's character-strings
+	text    string       // the selected record, strings joined
+	all     []string     // every SPF record, when there are several
+	ignored []ignoredTXT // TXT records that start like SPF but are not
 	parsed  *Record
 	err     error // why status is not recOK
+}
+
+// ignoredTXT is a TXT record that starts with "v=spf1" not followed by a
+// space or its end: not an SPF record (RFC 7208 §4.5), but probably meant as
+// one.
+type ignoredTXT struct {
+	strs TXTRecord
+	text string
 }
 
 // joinTXT joins the character-strings of one TXT record with nothing
@@ -54,8 +63,12 @@ func selectRecord(domain string, a *answer) *recInfo {
 	ri.void = len(a.txt) == 0
 	var found []TXTRecord
 	for _, t := range a.txt {
-		if hasVersion(joinTXT(t)) {
+		text := joinTXT(t)
+		switch {
+		case hasVersion(text):
 			found = append(found, t)
+		case len(text) > len(Version) && strings.EqualFold(text[:len(Version)], Version) && len(ri.ignored) < 4:
+			ri.ignored = append(ri.ignored, ignoredTXT{strs: t, text: text})
 		}
 	}
 	switch len(found) {

@@ -72,8 +72,9 @@ type Node struct {
 	// to the node; Tree.Findings has them all.
 	Problems []Finding
 
-	parent *Node
-	key    string // case-folded domain
+	parent  *Node
+	key     string       // case-folded domain
+	ignored []ignoredTXT // TXT records that start like SPF but are not
 }
 
 // TermInfo is what prefetch learned about one term of a record.

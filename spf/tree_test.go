@@ -242,6 +242,14 @@ func TestTreeLimits(t *testing.T) {
 		if tree.WorstCaseLookups() < 1000 {
 			t.Errorf("worst case %d, want at least the 1000 includes", tree.WorstCaseLookups())
 		}
+		for _, f := range tree.Findings() {
+			if len(f.Message) > 600 {
+				t.Errorf("%s message of %d bytes: lists must stay short", f.Code, len(f.Message))
+			}
+		}
+		if f := findingByCode(tree.Findings(), "spf.lookup_limit"); f == nil || !strings.Contains(f.Message, "more includes") {
+			t.Errorf("lookup finding = %+v", f)
+		}
 	})
 }
 
