@@ -14,6 +14,18 @@ import (
 // finding; a broken record is.
 func (t *Tree) Findings() []Finding { return append([]Finding(nil), t.findings...) }
 
+// Errors returns the messages of the error-severity findings: what makes
+// the domain's SPF broken, or authorise everyone.
+func (t *Tree) Errors() []string {
+	var out []string
+	for _, f := range t.findings {
+		if f.Severity == SeverityError {
+			out = append(out, f.Message)
+		}
+	}
+	return out
+}
+
 func (t *Tree) collectFindings() []Finding {
 	var fs []Finding
 	add := func(sev Severity, code, domain, msg, fix string) {

@@ -222,3 +222,23 @@ func nonNil(fs []Finding) []Finding {
 	}
 	return fs
 }
+
+// MarshalJSON renders the tree as DESIGN.md's check.spf object: record,
+// lookups and void_lookups (worst case), errors, tree, plus domain,
+// incomplete and findings.
+func (t *Tree) MarshalJSON() ([]byte, error) {
+	errs := t.Errors()
+	if errs == nil {
+		errs = []string{}
+	}
+	return json.Marshal(struct {
+		Domain      string    `json:"domain"`
+		Record      string    `json:"record"`
+		Lookups     int       `json:"lookups"`
+		VoidLookups int       `json:"void_lookups"`
+		Incomplete  bool      `json:"incomplete"`
+		Errors      []string  `json:"errors"`
+		Tree        *Node     `json:"tree"`
+		Findings    []Finding `json:"findings"`
+	}{t.Domain, t.Root.Record, t.Root.Lookups, t.Root.VoidLookups, t.Root.Incomplete, errs, t.Root, nonNil(t.Findings())})
+}

@@ -35,6 +35,13 @@ func TestJSONGolden(t *testing.T) {
 		}
 		golden.RequireEqual(t, append(out, '\n'))
 	})
+	t.Run("tree", func(t *testing.T) {
+		out, err := json.MarshalIndent(Prefetch(bg, jsonZone(), "example.com"), "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.RequireEqual(t, append(out, '\n'))
+	})
 	t.Run("flat", func(t *testing.T) {
 		out, err := json.MarshalIndent(Prefetch(bg, jsonZone(), "example.com").Flatten(), "", "  ")
 		if err != nil {
@@ -88,6 +95,17 @@ func TestJSONContract(t *testing.T) {
 	decode(t, Check(bg, r, ip("192.0.2.2"), Identity{Sender: "x@n.example"}), &v)
 	if mv, ok := v["matched"]; !ok || mv != nil || v["result"] != "neutral" {
 		t.Errorf("matched = %v (%v), result %v", mv, ok, v["result"])
+	}
+
+	var check map[string]any
+	decode(t, Prefetch(bg, jsonZone(), "example.com"), &check)
+	for _, k := range []string{"record", "lookups", "void_lookups", "errors", "tree"} {
+		if _, ok := check[k]; !ok {
+			t.Errorf("check.spf lacks %q", k)
+		}
+	}
+	if check["lookups"] != 4.0 || len(check["errors"].([]any)) != 1 {
+		t.Errorf("check.spf = lookups %v errors %v", check["lookups"], check["errors"])
 	}
 
 	var rep map[string]any

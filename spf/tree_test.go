@@ -380,3 +380,28 @@ func codes(fs []Finding) []string {
 	}
 	return out
 }
+
+func TestEvaluationAsksWhatPrefetchLeft(t *testing.T) {
+	r := newFakeDNS().
+		txt("example.com", "v=spf1 include:i1.example include:i2.example include:i3.example include:%{l}._u.example -all").
+		txt("i1.example", "v=spf1 ip4:192.0.2.1 -all").txt("i2.example", "v=spf1 ip4:192.0.2.2 -all").
+		txt("i3.example", "v=spf1 ip4:192.0.2.3 -all").txt("bob._u.example", "v=spf1 ip4:192.0.2.4 -all")
+	tree := Prefetch(bg, r, "example.com", WithMaxNodes(2))
+	if st := []NodeStatus{tree.Root.Children[0].Status, tree.Root.Children[1].Status, tree.Root.Children[2].Status, tree.Root.Children[3].Status}; st[0] != NodeOK || st[1] != NodeCut || st[2] != NodeCut || st[3] != NodeDynamic {
+		t.Fatalf("statuses %v", st)
+	}
+	if r.timesAsked("TXT", "i3.example") != 0 || r.timesAsked("TXT", "bob._u.example") != 0 {
+		t.Fatal("prefetch fetched past its limit or a dynamic target")
+	}
+	v := tree.CheckHost(bg, ip("192.0.2.3"), "bob@example.com", "")
+	if v.Result != Pass || v.Matched.RecordDomain != "i3.example" || v.Lookups != 3 {
+		t.Errorf("cut branch: %s %+v after %d lookups", v.Result, v.Matched, v.Lookups)
+	}
+	v = tree.CheckHost(bg, ip("192.0.2.4"), "bob@example.com", "")
+	if v.Result != Pass || v.Matched.RecordDomain != "bob._u.example" || v.Lookups != 4 {
+		t.Errorf("dynamic include: %s %+v after %d lookups", v.Result, v.Matched, v.Lookups)
+	}
+	if v := tree.CheckHost(bg, ip("192.0.2.4"), "alice@example.com", ""); v.Result != PermError || !errors.Is(v.Err, ErrNoRecord) {
+		t.Errorf("dynamic include to nothing: %s %v", v.Result, v.Err)
+	}
+}
