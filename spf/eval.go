@@ -76,7 +76,9 @@ func (ev *evaluator) record(domain string) *recInfo {
 }
 
 // checkHost is check_host(<ip>, domain, <sender>) of RFC 7208 §4.
-func (ev *evaluator) checkHost(domain string) hostResult {
+// inInclude says an include called it: then only a pass can reach the
+// verdict, so the deciding chain is built only for a pass.
+func (ev *evaluator) checkHost(domain string, inInclude bool) hostResult {
 	d, ok := checkDomain(domain)
 	if !ok {
 		return hostResult{res: None, void: true, err: &EvalError{Domain: domain, Err: ErrMalformedDomain}}
@@ -103,8 +105,11 @@ func (ev *evaluator) checkHost(domain string) hostResult {
 			return hostResult{res: resultOf(err), err: err}
 		}
 		if matched {
-			return hostResult{res: tm.Qualifier.Result(), steps: prepend(step{d, tm.Text}, sub),
-				expDomain: d, exp: ri.parsed.Exp()}
+			r := hostResult{res: tm.Qualifier.Result(), expDomain: d, exp: ri.parsed.Exp()}
+			if !inInclude || r.res == Pass {
+				r.steps = prepend(step{d, tm.Text}, sub)
+			}
+			return r
 		}
 	}
 	rd := ri.parsed.Redirect()
@@ -119,7 +124,7 @@ func (ev *evaluator) checkHost(domain string) hostResult {
 	r := hostResult{res: None, void: true}
 	target, ok := ev.expand(rd.Target, &env)
 	if ok {
-		r = ev.checkHost(target)
+		r = ev.checkHost(target, inInclude)
 	}
 	if r.res == None {
 		if r.void {

@@ -83,7 +83,7 @@ func (ev *evaluator) match(domain string, tm *Term, env *macroEnv) (matched bool
 func (ev *evaluator) include(domain string, tm *Term, target string, ok bool) (bool, []step, error) {
 	r := hostResult{res: None, void: true}
 	if ok {
-		r = ev.checkHost(target)
+		r = ev.checkHost(target, true)
 	}
 	switch r.res {
 	case Pass:

@@ -73,7 +73,7 @@ func (t *Tree) CheckHost(ctx context.Context, ip netip.Addr, sender, helo string
 	ev := &evaluator{ctx: ctx, t: t, ip: ip}
 	ev.env = macroEnv{sender: v.Sender, local: local, senderD: sdom, ip: ip, helo: helo,
 		receiver: t.cfg.receiver, now: t.cfg.now, ptr: ev}
-	hr := ev.checkHost(t.Domain)
+	hr := ev.checkHost(t.Domain, false)
 	v.Result, v.Err = hr.res, hr.err
 	if hr.res == Fail {
 		v.Explanation = ev.explain(hr)
