@@ -95,10 +95,10 @@ func TestParseAuthResultsErrors(t *testing.T) {
 
 func TestParseReceivedSPF(t *testing.T) {
 	tests := []struct {
-		name, in                        string
-		result                          Result
+		name, in                       string
+		result                         Result
 		ip, env, helo, identity, recvr string
-		host                            string
+		host                           string
 	}{
 		{"RFC 7208 §9.1 example", `Pass (mybox.example.org: domain of myname@example.com designates 192.0.2.1 as permitted sender) receiver=mybox.example.org; client-ip=192.0.2.1; envelope-from="myname@example.com"; helo=foo.example.com;`,
 			ResultPass, "192.0.2.1", "myname@example.com", "foo.example.com", "", "mybox.example.org", "mybox.example.org"},

@@ -1,8 +1,8 @@
 package headers
 
 import (
-	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -215,7 +215,7 @@ func convertCharset(charset string, data []byte) (string, bool) {
 
 // ErrUnknownCharset is wrapped by the error CharsetReader returns for a
 // charset it does not know.
-var ErrUnknownCharset = fmt.Errorf("unknown charset")
+var ErrUnknownCharset = errors.New("unknown charset")
 
 func lookupCharset(charset string) (encoding.Encoding, error) {
 	if enc, err := htmlindex.Get(charset); err == nil {
@@ -241,9 +241,4 @@ func CharsetReader(charset string, input io.Reader) (io.Reader, error) {
 		return nil, err
 	}
 	return enc.NewDecoder().Reader(input), nil
-}
-
-// decodeForDisplay is DecodeWords for values that may hold folded lines.
-func decodeForDisplay(s string) string {
-	return DecodeWords(string(bytes.TrimSpace([]byte(s))))
 }

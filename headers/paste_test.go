@@ -75,15 +75,15 @@ func TestParsePasteDamage(t *testing.T) {
 			fields: []string{"From"}, body: "body",
 		},
 		{
-			name:    "mbox From line",
-			in:      "From MAILER-DAEMON Fri Jul  8 12:08:34 2011\nReturn-Path: <a@example.com>\nFrom: a@example.com\n\nbody",
-			fields:  []string{"Return-Path", "From"}, body: "body",
+			name:   "mbox From line",
+			in:     "From MAILER-DAEMON Fri Jul  8 12:08:34 2011\nReturn-Path: <a@example.com>\nFrom: a@example.com\n\nbody",
+			fields: []string{"Return-Path", "From"}, body: "body",
 			problem: "mbox",
 		},
 		{
-			name:    "Gmail show-original box",
-			in:      gmailBox + realHeader + "\nHi Bob\n",
-			fields:  []string{"Delivered-To", "Received", "From", "Subject"}, body: "Hi Bob\n",
+			name:   "Gmail show-original box",
+			in:     gmailBox + realHeader + "\nHi Bob\n",
+			fields: []string{"Delivered-To", "Received", "From", "Subject"}, body: "Hi Bob\n",
 			problem: "Gmail",
 		},
 		{
@@ -120,8 +120,8 @@ func TestParsePasteDamage(t *testing.T) {
 			problem: "followed by a blank line",
 		},
 		{
-			name: "a normal message whose body looks like headers is not double spaced",
-			in:   "From: a@example.com\nSubject: form\n\nName: Jo\n\nEmail: jo@example.org\n\nPhone: 1\n\nCity: X\n\n",
+			name:   "a normal message whose body looks like headers is not double spaced",
+			in:     "From: a@example.com\nSubject: form\n\nName: Jo\n\nEmail: jo@example.org\n\nPhone: 1\n\nCity: X\n\n",
 			fields: []string{"From", "Subject"}, body: "Name: Jo\n\nEmail: jo@example.org\n\nPhone: 1\n\nCity: X\n\n",
 		},
 		{
@@ -158,9 +158,9 @@ func TestParsePasteDamage(t *testing.T) {
 			problem: "no empty line",
 		},
 		{
-			name:    "a line of white space inside a folded field",
-			in:      "To: a@example.com,\n\t b@example.com,\n\t\n\tc@example.com\nFrom: x@example.com\n\nbody",
-			fields:  []string{"To", "From"}, body: "body",
+			name:   "a line of white space inside a folded field",
+			in:     "To: a@example.com,\n\t b@example.com,\n\t\n\tc@example.com\nFrom: x@example.com\n\nbody",
+			fields: []string{"To", "From"}, body: "body",
 			valueOf: "To", wantValue: "a@example.com,\t b@example.com,\t\tc@example.com",
 		},
 		{

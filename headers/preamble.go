@@ -2,7 +2,6 @@ package headers
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // preamble skips what mail programs put above the header block when the
@@ -144,18 +143,17 @@ func (p *pasteParser) wrapWidth(i int) (int, int) {
 }
 
 // displayWidth is the number of terminal columns s takes, with tab stops
-// every 8 columns and one column per character.
+// every 8 columns and one column per character (continuation bytes of
+// UTF-8 sequences take none).
 func displayWidth(s string) int {
 	w := 0
-	for i := 0; i < len(s); {
-		if s[i] == '\t' {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\t':
 			w += 8 - w%8
-			i++
-			continue
+		case c&0xC0 != 0x80:
+			w++
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		w++
 	}
 	return w
 }

@@ -136,10 +136,10 @@ func TestParseReceivedClauses(t *testing.T) {
 	// LMTP and local hand-offs.
 	for in, want := range map[string]Protocol{
 		"from a by b with LMTPA; Mon, 1 Jan 2024 00:00:00 +0000":            ProtoLMTPA,
-		"from a by b with local-esmtp (Exim 4.43) id 1; Mon, 1 Jan 2024":   ProtoESMTP,
+		"from a by b with local-esmtp (Exim 4.43) id 1; Mon, 1 Jan 2024":    ProtoESMTP,
 		"from a by b with local (Exim 4.12) id 1; Mon, 1 Jan 2024":          ProtoLocal,
 		"from a by b with Microsoft SMTP Server (version=TLS1_2) id 15.1.1": ProtoSMTP,
-		"from a by b with ESMTP-TLS id 2088434":                              ProtoESMTPS,
+		"from a by b with ESMTP-TLS id 2088434":                             ProtoESMTPS,
 	} {
 		r, _ := ParseReceived(in)
 		if r.Proto != want {

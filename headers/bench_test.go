@@ -1,0 +1,90 @@
+package headers
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// bigHeader builds a header block of about 1 MB from the header blocks of
+// the samples (Received chains, DKIM and ARC sets, Authentication-Results),
+// repeated, under the field limit.
+func bigHeader(tb testing.TB) []byte {
+	tb.Helper()
+	files, err := filepath.Glob("../testdata/headers/*.eml")
+	if err != nil || len(files) == 0 {
+		tb.Fatal("no samples")
+	}
+	var out bytes.Buffer
+	fields := 0
+	for pass := 0; pass < 100 && out.Len() < 1<<20; pass++ {
+		for _, path := range files {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			m, err := Parse(raw)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if fields+len(m.Fields) > MaxFields-10 || out.Len() >= 1<<20 {
+				pass = 100
+				break
+			}
+			for _, f := range m.Fields {
+				out.WriteString(f.Raw + "\r\n")
+			}
+			fields += len(m.Fields)
+		}
+	}
+	// Top up with one long folded field, as a big DKIM or ARC set would.
+	if out.Len() < 1<<20 {
+		out.WriteString("X-Filler: start\r\n")
+		for out.Len() < 1<<20 {
+			out.WriteString("\t0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopq\r\n")
+		}
+	}
+	out.WriteString("\r\n")
+	return out.Bytes()
+}
+
+func BenchmarkParse1MB(b *testing.B) {
+	in := bigHeader(b)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseAnalyze1MB(b *testing.B) {
+	in := bigHeader(b)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := Parse(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		Analyze(m, Options{})
+	}
+}
+
+func TestBigHeaderIsAMegabyte(t *testing.T) {
+	in := bigHeader(t)
+	if len(in) < 1<<20 {
+		t.Fatalf("the benchmark input is %d bytes", len(in))
+	}
+	m, err := Parse(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Analyze(m, Options{})
+	if len(a.Hops) < 100 {
+		t.Errorf("only %d hops in the benchmark input", len(a.Hops))
+	}
+	t.Logf("benchmark input: %d bytes, %d fields, %d hops", len(in), len(m.Fields), len(a.Hops))
+}
