@@ -163,6 +163,10 @@ func investigationParts(domain string, opts Options) []investigationPart {
 			mxDone <- hosts
 			return func(r *Report) { r.MX = &mx }
 		}},
+		{PartSPF, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+			s := CheckSPF(ctx, c, domain)
+			return func(r *Report) { r.SPF = s }
+		}},
 		{PartDMARC, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			d := dmarc.Check(ctx, c, domain)
 			orgDone <- d.OrgDomain

@@ -1,6 +1,8 @@
 package diag
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mxray/mxray/diag/dkim"
@@ -19,6 +21,7 @@ type Report struct {
 
 	// Each part is nil until it is known.
 	MX     *MXReport
+	SPF    *SPFReport
 	DKIM   *dkim.Report
 	DMARC  *dmarc.CheckResult
 	MTASTS *policy.MTASTSResult
@@ -50,6 +53,9 @@ func (r *Report) collectFindings() []finding.Finding {
 	if r.MX != nil {
 		fs = append(fs, r.MX.Findings...)
 	}
+	if r.SPF != nil {
+		fs = append(fs, r.SPF.Findings...)
+	}
 	if r.DKIM != nil {
 		fs = append(fs, r.DKIM.Findings...)
 	}
@@ -72,6 +78,13 @@ func (r *Report) collectFindings() []finding.Finding {
 
 // crossChecks adds findings that need more than one part.
 func (r *Report) crossChecks() {
+	if r.MX != nil && r.MX.NullMX && r.SPF != nil && r.SPF.Tree.Root != nil {
+		if rec := strings.ToLower(strings.Join(strings.Fields(r.SPF.Tree.Root.Record), " ")); rec != "v=spf1 -all" {
+			r.extra = append(r.extra, finding.Finding{Severity: finding.Warning, Code: "spf.null_mx_sender", Part: "spf", Subject: r.Domain,
+				Message: fmt.Sprintf("%s accepts no mail (null MX), so it most likely sends none either, yet its SPF record does not say so.", r.Domain),
+				Fix:     "Publish the SPF record \"v=spf1 -all\" so receivers reject mail forged in its name."})
+		}
+	}
 	if r.BIMI != nil && r.BIMI.Record != "" && r.DMARC != nil {
 		pct := -1
 		testing := false

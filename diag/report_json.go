@@ -20,6 +20,7 @@ type checkJSON struct {
 	MX            []MXHost             `json:"mx"`
 	NullMX        bool                 `json:"null_mx"`
 	ImplicitMX    []netip.Addr         `json:"implicit_mx,omitempty"`
+	SPF           *SPFReport           `json:"spf"`
 	DKIM          []dkim.KeyReport     `json:"dkim"`
 	DKIMProbed    int                  `json:"dkim_probed"`
 	DMARC         *dmarc.CheckResult   `json:"dmarc"`
@@ -38,6 +39,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Findings:   r.Findings,
 		MX:         []MXHost{},
 		DKIM:       []dkim.KeyReport{},
+		SPF:        r.SPF,
 		DMARC:      r.DMARC,
 		MTASTS:     r.MTASTS,
 		TLSRPT:     r.TLSRPT,

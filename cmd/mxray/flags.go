@@ -1,0 +1,203 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// options holds every flag of every subcommand. Global flags may stand
+// before or after the subcommand and mix with positional arguments, so one
+// flag set parses them all; flags that belong to another subcommand are then
+// refused by name.
+type options struct {
+	// global
+	resolvers     []string
+	authoritative bool
+	timeout       time.Duration
+	deadline      time.Duration
+	zone          string
+	demo          bool
+	ascii         bool
+	version       bool
+	help          bool
+
+	// output, for check, spf and headers
+	json   bool
+	format string
+	redact bool
+
+	// check
+	selectors []string
+	file      string
+
+	// spf
+	ips    []string
+	sender string
+	helo   string
+	record string
+
+	// headers
+	noRecheck    bool
+	trustedHosts string
+	sendingIP    string
+
+	command string   // "", "check", "spf", "headers"
+	args    []string // positional arguments after the command
+	set     *pflag.FlagSet
+}
+
+// commands lists the subcommands; "" is mxray without one (the TUI, or a
+// text report when stdout is not a terminal).
+var commands = []string{"check", "spf", "headers"}
+
+// commandFlags returns the flags that only the given subcommand takes.
+func commandFlags(cmd string) []string {
+	switch cmd {
+	case "check":
+		return []string{"selector", "file", "json", "format", "redact"}
+	case "spf":
+		return []string{"ip", "sender", "helo", "record", "json"}
+	case "headers":
+		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
+	default:
+		return []string{"json", "format", "redact"}
+	}
+}
+
+// errUsage marks mistakes on the command line: exit status 2.
+var errUsage = errors.New("usage")
+
+func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("mxray", pflag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.SetInterspersed(true)
+	fs.SortFlags = false
+	fs.Usage = func() {}
+
+	fs.StringArrayVar(&o.resolvers, "resolver", nil, "DNS server HOST[:PORT] to ask; repeat to try several in order (default: /etc/resolv.conf)")
+	fs.BoolVar(&o.authoritative, "authoritative", false, "ask each domain's own nameservers directly, bypassing caches")
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Second, "time limit for one DNS question, including its retry")
+	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation")
+	fs.StringVar(&o.zone, "zone", "", "answer names inside this zone FILE from the file, everything else from DNS")
+	fs.BoolVar(&o.demo, "demo", false, "use the embedded demo zone and nothing else (offline)")
+	fs.BoolVar(&o.ascii, "ascii", false, "draw with ASCII only")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
+
+	fs.BoolVar(&o.json, "json", false, "write JSON (stable field names, for scripts)")
+	fs.StringVar(&o.format, "format", "", "output format: text or markdown (json with --json)")
+	fs.BoolVar(&o.redact, "redact", false, "mask addresses and Message-IDs in the report")
+
+	fs.StringArrayVar(&o.selectors, "selector", nil, "check: DKIM selector to look up (repeatable)")
+	fs.StringVarP(&o.file, "file", "f", "", "check: read domains from FILE (one per line) and check them all")
+
+	fs.StringArrayVar(&o.ips, "ip", nil, "spf: client IP to evaluate (repeatable)")
+	fs.StringVar(&o.sender, "sender", "", "spf: envelope sender (MAIL FROM) address")
+	fs.StringVar(&o.helo, "helo", "", "spf: HELO/EHLO name")
+	fs.StringVar(&o.record, "record", "", "spf: evaluate this record text instead of the published one (what-if)")
+
+	fs.BoolVar(&o.noRecheck, "no-recheck", false, "headers: parse only; do not ask DNS what it says now")
+	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
+	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
+	return fs
+}
+
+// parseArgs parses the command line into options. Errors wrap errUsage.
+func parseArgs(args []string, out io.Writer) (*options, error) {
+	o := &options{}
+	fs := newFlagSet(o, out)
+	o.set = fs
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			o.help = true
+			return o, nil
+		}
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	pos := fs.Args()
+	if len(pos) > 0 {
+		if slices.Contains(commands, pos[0]) {
+			o.command, pos = pos[0], pos[1:]
+		}
+	}
+	o.args = pos
+	if o.help || o.version {
+		return o, nil
+	}
+	allowed := commandFlags(o.command)
+	var wrong error
+	fs.Visit(func(f *pflag.Flag) {
+		if wrong != nil || !isCommandFlag(f.Name) || slices.Contains(allowed, f.Name) {
+			return
+		}
+		wrong = fmt.Errorf("%w: --%s belongs to %s, not to %s", errUsage, f.Name, ownerOf(f.Name), commandName(o.command))
+	})
+	if wrong != nil {
+		return nil, wrong
+	}
+	switch o.format {
+	case "", "text", "markdown", "md":
+	case "json":
+		o.json = true
+	default:
+		return nil, fmt.Errorf("%w: --format %q: choose text or markdown (or --json)", errUsage, o.format)
+	}
+	if o.format == "md" {
+		o.format = "markdown"
+	}
+	if o.json && o.format != "" && o.format != "json" {
+		return nil, fmt.Errorf("%w: --json and --format %s both given: choose one", errUsage, o.format)
+	}
+	if o.timeout <= 0 || o.deadline <= 0 {
+		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
+	}
+	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {
+		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)
+	}
+	return o, nil
+}
+
+// isCommandFlag reports whether a flag belongs to some subcommands only.
+func isCommandFlag(name string) bool {
+	for _, cmd := range append(commands, "") {
+		if slices.Contains(commandFlags(cmd), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func ownerOf(flag string) string {
+	var owners []string
+	for _, cmd := range commands {
+		if slices.Contains(commandFlags(cmd), flag) {
+			owners = append(owners, "'mxray "+cmd+"'")
+		}
+	}
+	return strings.Join(owners, " and ")
+}
+
+func commandName(cmd string) string {
+	if cmd == "" {
+		return "'mxray' without a subcommand"
+	}
+	return "'mxray " + cmd + "'"
+}
+
+// outputFormat returns "json", "markdown" or "text".
+func (o *options) outputFormat() string {
+	switch {
+	case o.json:
+		return "json"
+	case o.format == "markdown":
+		return "markdown"
+	default:
+		return "text"
+	}
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"strings"
+)
+
+// usage returns the help text: what mxray does, its commands with examples,
+// and every flag.
+func usage(o *options) string {
+	var b strings.Builder
+	b.WriteString(`mxray — why does mail from this domain, or this message, pass or fail SPF, DKIM and DMARC?
+
+Usage:
+  mxray [TARGET]                 open the workbench (TUI); without a terminal, print a text report
+  mxray --demo [DOMAIN]          the workbench on the embedded demo zone, offline (healthy.example, broken.example)
+  mxray check DOMAIN             check a domain: MX and PTR, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI
+  mxray check -f FILE --json     check every domain in FILE (one per line), one JSON object per line
+  mxray spf [DOMAIN] --ip IP     evaluate SPF for an IP: the verdict, the deciding include, the lookups
+  mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
+
+TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
+"IP DOMAIN", a FILE of headers (an existing path or anything with a '/'), or '-' for stdin.
+
+Examples:
+  mxray example.com
+  mxray --demo broken.example
+  mxray check example.com --json
+  mxray check example.com --selector s1 --format markdown --redact > ticket.md
+  mxray spf example.com --ip 192.0.2.10 --ip 2001:db8::25
+  mxray spf --sender bounce@example.com --helo mail.example.com --ip 192.0.2.10
+  mxray spf example.com --ip 192.0.2.10 --record 'v=spf1 ip4:192.0.2.0/24 -all'
+  mxray headers message.eml
+  pbpaste | mxray headers - --format markdown
+  mxray --zone draft.zone check example.com     test a draft zone before publishing it
+  mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
+
+Flags:
+`)
+	b.WriteString(o.set.FlagUsages())
+	b.WriteString(`
+Exit status: 0 no error-severity finding; 1 at least one; 2 could not run
+(bad usage, unreadable input, no resolver reachable).
+`)
+	return b.String()
+}

@@ -1,0 +1,100 @@
+// Command mxray troubleshoots email authentication: it asks DNS everything
+// that decides whether mail from a domain (or one message) passes SPF, DKIM
+// and DMARC, and explains each problem with its fix. With a terminal it opens
+// the workbench TUI; the check, spf and headers subcommands print reports as
+// text, Markdown or JSON.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/mxray/mxray/diag/termsafe"
+)
+
+// Exit statuses (DESIGN.md): 0 ran and found no error-severity problem, 1 ran
+// and found at least one, 2 could not run.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitCannot   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &environment{
+		stdin:       os.Stdin,
+		stdout:      os.Stdout,
+		stderr:      os.Stderr,
+		stdoutIsTTY: term.IsTerminal(os.Stdout.Fd()),
+		stderrIsTTY: term.IsTerminal(os.Stderr.Fd()),
+	}
+	os.Exit(run(ctx, os.Args[1:], env))
+}
+
+// environment is what run reads and writes, so tests can drive it.
+type environment struct {
+	stdin       io.Reader
+	stdout      io.Writer
+	stderr      io.Writer
+	stdoutIsTTY bool
+	stderrIsTTY bool
+}
+
+// run executes one command line and returns the exit status.
+func run(ctx context.Context, args []string, env *environment) int {
+	o, err := parseArgs(args, env.stderr)
+	if err != nil {
+		return fail(env, err)
+	}
+	switch {
+	case o.help:
+		fmt.Fprint(env.stdout, usage(o))
+		return exitOK
+	case o.version:
+		fmt.Fprintf(env.stdout, "mxray %s\n", version())
+		return exitOK
+	}
+	var code int
+	switch o.command {
+	case "check":
+		code, err = runCheck(ctx, o, env)
+	case "spf":
+		code, err = runSPF(ctx, o, env)
+	case "headers":
+		code, err = runHeaders(ctx, o, env)
+	default:
+		code, err = runDefault(ctx, o, env)
+	}
+	if err != nil {
+		return fail(env, err)
+	}
+	return code
+}
+
+// fail prints err as one line and returns exit status 2.
+func fail(env *environment, err error) int {
+	msg := termsafe.String(err.Error())
+	if errors.Is(err, errUsage) {
+		msg = strings.TrimPrefix(msg, errUsage.Error()+": ") + " (see mxray --help)"
+	}
+	fmt.Fprintf(env.stderr, "mxray: %s\n", msg)
+	return exitCannot
+}
+
+// version is the module version stamped by the Go toolchain, or "(devel)".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

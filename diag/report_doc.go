@@ -1,0 +1,236 @@
+package diag
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/render"
+)
+
+// Doc lays the report out for the text and Markdown writers.
+func (r *Report) Doc() *render.Doc {
+	d := &render.Doc{}
+	title := "mxray check of " + r.Domain
+	if r.Unicode != r.Domain {
+		title += " (" + r.Unicode + ")"
+	}
+	d.Heading(1, title)
+	d.Para(summaryLine(r.Findings, r.Queries))
+	r.mxDoc(d)
+	r.spfDoc(d)
+	r.dkimDoc(d)
+	r.dmarcDoc(d)
+	r.policyDoc(d)
+	findingsDoc(d, r.Findings)
+	return d
+}
+
+// summaryLine counts findings by severity.
+func summaryLine(fs []finding.Finding, queries int) string {
+	n := map[finding.Severity]int{}
+	for _, f := range fs {
+		n[f.Severity]++
+	}
+	return fmt.Sprintf("%s, %s, %s · %d DNS queries",
+		plural(n[finding.Error], "error"), plural(n[finding.Warning], "warning"), plural(n[finding.Info], "note"), queries)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func (r *Report) mxDoc(d *render.Doc) {
+	d.Heading(2, "MX and PTR")
+	switch {
+	case r.MX == nil:
+		d.Para("not finished")
+		return
+	case r.MX.NullMX:
+		d.Para("Null MX (RFC 7505): the domain accepts no mail.")
+		return
+	case len(r.MX.Hosts) == 0 && len(r.MX.Implicit) > 0:
+		d.Para("No MX records: mail goes to the domain's own address " + joinAddrs(r.MX.Implicit) + " (RFC 5321 §5.1).")
+		return
+	case len(r.MX.Hosts) == 0:
+		d.Para("No MX records (" + string(r.MX.Status) + ").")
+		return
+	}
+	var rows [][]string
+	for _, h := range r.MX.Hosts {
+		pref := strconv.Itoa(int(h.Preference))
+		if h.LoadBalanced {
+			pref += " (shared)"
+		}
+		host := h.Host
+		if h.CNAME != "" {
+			host += " → CNAME " + h.CNAME
+		}
+		if h.Filter != "" {
+			host += " [" + h.Filter + "]"
+		}
+		if len(h.Addresses) == 0 {
+			rows = append(rows, []string{pref, host, "-", strings.Join(h.Errors, "; "), "-"})
+		}
+		for i, a := range h.Addresses {
+			if i > 0 {
+				pref, host = "", ""
+			}
+			ptr := strings.Join(a.PTR, ", ")
+			if ptr == "" {
+				ptr = "(no PTR)"
+			}
+			if a.Error != "" {
+				ptr = a.Error
+			}
+			if a.Generic {
+				ptr += " (generic)"
+			}
+			rows = append(rows, []string{pref, host, a.IP.String(), ptr, yesNo(a.FCrDNS)})
+		}
+	}
+	d.Table([]string{"Pref", "Host", "Address", "PTR", "FCrDNS"}, rows)
+}
+
+func (r *Report) dkimDoc(d *render.Doc) {
+	d.Heading(2, "DKIM")
+	if r.DKIM == nil {
+		d.Para("not finished")
+		return
+	}
+	var rows [][]string
+	for _, k := range r.DKIM.Keys {
+		if k.Record == "" && k.FoundBy == dkim.FoundByProbe {
+			continue
+		}
+		var flags []string
+		if k.Revoked {
+			flags = append(flags, "revoked")
+		}
+		if k.Testing {
+			flags = append(flags, "testing")
+		}
+		if k.Strict {
+			flags = append(flags, "strict")
+		}
+		if k.CNAME != "" {
+			flags = append(flags, "CNAME "+k.CNAME)
+		}
+		if k.Provider != "" {
+			flags = append(flags, k.Provider)
+		}
+		bits := "-"
+		if k.KeyBits > 0 {
+			bits = strconv.Itoa(k.KeyBits)
+		}
+		keyType := string(k.KeyType)
+		if k.Record == "" {
+			keyType = "not found (" + string(k.Status) + ")"
+		}
+		rows = append(rows, []string{k.Selector, string(k.FoundBy), keyType, bits, strings.Join(flags, ", ")})
+	}
+	if len(rows) > 0 {
+		d.Table([]string{"Selector", "Found by", "Key", "Bits", "Notes"}, rows)
+	}
+	d.Para(fmt.Sprintf("%d common selectors probed.", r.DKIM.Probed))
+}
+
+func (r *Report) dmarcDoc(d *render.Doc) {
+	d.Heading(2, "DMARC (RFC 9989)")
+	m := r.DMARC
+	if m == nil {
+		d.Para("not finished")
+		return
+	}
+	if m.Record == "" {
+		d.Para("No DMARC record applies to " + r.Domain + ".")
+	} else {
+		d.Code(m.Record)
+	}
+	d.Fields(
+		[2]string{"Found at", m.SourceDomain},
+		[2]string{"Organizational domain", m.OrgDomain},
+		[2]string{"Policy", string(m.Policy)},
+		[2]string{"Subdomains", string(m.SubdomainPolicy)},
+		[2]string{"Non-existent subdomains", string(m.NonexistentPolicy)},
+		[2]string{"Alignment", fmt.Sprintf("DKIM %s, SPF %s", m.ADKIM, m.ASPF)},
+		[2]string{"Aggregate reports (rua)", strings.Join(m.RUA, ", ")},
+		[2]string{"Failure reports (ruf)", strings.Join(m.RUF, ", ")},
+	)
+	var rows [][]string
+	for _, t := range m.Tags {
+		meaning := t.Meaning
+		if t.Removed {
+			meaning = "removed in RFC 9989: " + meaning
+		}
+		rows = append(rows, []string{t.Name, t.Value, meaning})
+	}
+	if len(rows) > 0 {
+		d.Table([]string{"Tag", "Value", "Meaning"}, rows)
+	}
+	v := m.RFC7489
+	if v.Differs {
+		d.Para("A receiver still on RFC 7489 decides differently: " + strings.Join(v.Why, " "))
+	} else if m.Record != "" {
+		d.Para("A receiver still on RFC 7489 decides the same.")
+	}
+}
+
+func (r *Report) policyDoc(d *render.Doc) {
+	d.Heading(2, "MTA-STS, TLS-RPT, BIMI")
+	var rows [][]string
+	if m := r.MTASTS; m != nil {
+		state := orNone(m.Record)
+		switch {
+		case m.Fetched && m.Policy != nil:
+			state += fmt.Sprintf(" · policy mode %s, max_age %d", m.Policy.Mode, m.Policy.MaxAge)
+		case m.Record != "" && m.NotFetched != "":
+			state += " · " + m.NotFetched
+		}
+		rows = append(rows, []string{"MTA-STS", state})
+	}
+	if t := r.TLSRPT; t != nil {
+		rows = append(rows, []string{"TLS-RPT", orNone(t.Record)})
+	}
+	if b := r.BIMI; b != nil {
+		rows = append(rows, []string{"BIMI", orNone(b.Record)})
+	}
+	if len(rows) == 0 {
+		d.Para("not finished")
+		return
+	}
+	d.Table([]string{"Record", "Value"}, rows)
+}
+
+// findingsDoc lists findings, worst first, each with its fix.
+func findingsDoc(d *render.Doc, fs []finding.Finding) {
+	d.Heading(2, "Findings")
+	if len(fs) == 0 {
+		d.Para("No problems found.")
+		return
+	}
+	items := make([]string, len(fs))
+	for i, f := range fs {
+		items[i] = fmt.Sprintf("%s %s: %s Fix: %s", strings.ToUpper(string(f.Severity)), f.Code, f.Message, f.Fix)
+	}
+	d.List(items...)
+}
