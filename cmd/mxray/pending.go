@@ -20,7 +20,3 @@ func isHeadersTarget(s string) bool {
 func runHeaders(ctx context.Context, o *options, env *environment) (int, error) {
 	return exitCannot, errors.New("headers: not implemented yet")
 }
-
-func runTUI(ctx context.Context, o *options, env *environment) (int, error) {
-	return exitCannot, errors.New("the TUI is not implemented yet; use mxray check")
-}
