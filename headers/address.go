@@ -29,9 +29,10 @@ var ErrAddress = errors.New("ill-formed address")
 // AddressError lists the mailboxes of an address list that are not
 // well-formed.
 type AddressError struct {
-	Problems []string
+	Problems []string // one line per mailbox, in words
 }
 
+// Error says which mailboxes are ill-formed.
 func (e *AddressError) Error() string {
 	return fmt.Sprintf("%v: %s", ErrAddress, strings.Join(e.Problems, "; "))
 }

@@ -41,8 +41,8 @@ type Analysis struct {
 	// its Authentication-Results, Received-SPF or X-Forefront-Antispam-Report:
 	// the address its SPF verdict is about. Null when it recorded none.
 	ReceiverClientIP *netip.Addr `json:"receiver_client_ip"`
-	HELO             string      `json:"helo"`
-	EnvelopeFrom     string      `json:"envelope_from"`
+	HELO             string      `json:"helo"`          // the HELO/EHLO name of the sending hop
+	EnvelopeFrom     string      `json:"envelope_from"` // the envelope sender (MAIL FROM); "" when unknown or null
 	// EnvelopeFromSource names where EnvelopeFrom was read: "Return-Path",
 	// "X-Envelope-From", "Received hop N", "Received-SPF",
 	// "Authentication-Results".
@@ -50,93 +50,96 @@ type Analysis struct {
 	// NullSender is true when the envelope sender is the null reverse-path
 	// "<>" (a bounce): SPF then checks postmaster@ the HELO name.
 	NullSender bool      `json:"null_sender,omitempty"`
-	FromDomain string    `json:"from_domain"`
-	From       []Address `json:"from"`
+	FromDomain string    `json:"from_domain"` // the domain of the first From mailbox, lower case: the one DMARC checks
+	From       []Address `json:"from"`        // the mailboxes of the (first) From field
 	// ReceivingOrg lists the organisational domains of the receiver.
 	ReceivingOrg []string `json:"receiving_org"`
 	// Date is the Date field, in UTC; null when absent or unreadable.
 	Date *time.Time `json:"date"`
 
-	DKIMSignatures []DKIMInfo `json:"dkim_signatures"`
+	DKIMSignatures []DKIMInfo `json:"dkim_signatures"` // every DKIM-Signature field, in order
 	// GoogleDKIMSignatures are X-Google-DKIM-Signature fields: Google's
 	// internal signatures, noted but not part of DKIM.
 	GoogleDKIMSignatures []DKIMInfo `json:"x_google_dkim_signatures"`
 
-	AuthenticationResults []AuthResultEntry `json:"authentication_results"`
+	AuthenticationResults []AuthResultEntry `json:"authentication_results"` // every result of every field, trusted or not
 	// Receiver is what the receiver itself recorded, from its own
 	// Authentication-Results (and Received-SPF for spf when the former has
 	// none).
 	Receiver Verdicts `json:"receiver"`
 
-	ARC      []ARCSet `json:"arc"` // newest instance first
-	ARCChain ARCChain `json:"arc_chain"`
+	ARC      []ARCSet `json:"arc"`       // newest instance first
+	ARCChain ARCChain `json:"arc_chain"` // the structure of the chain
 
 	// ReceivedSPF is the receiver's own Received-SPF (the mailfrom check
 	// when it recorded both); null when it added none.
 	ReceivedSPF    *SPFEntry  `json:"received_spf"`
-	ReceivedSPFAll []SPFEntry `json:"received_spf_all"`
+	ReceivedSPFAll []SPFEntry `json:"received_spf_all"` // every Received-SPF field, trusted or not
 
 	// Microsoft holds what Microsoft 365 recorded: X-Forefront-Antispam-Report.
 	Microsoft *MicrosoftInfo `json:"microsoft,omitempty"`
 
 	Problems []Problem `json:"problems"` // damage repaired while parsing
-	Findings []Finding `json:"findings"`
+	Findings []Finding `json:"findings"` // worst first
 }
 
 // Hop is one Received field in the chain.
 type Hop struct {
-	Index    int         `json:"index"` // 1 is the origin: the bottom, oldest field
-	From     string      `json:"from"`
-	By       string      `json:"by"`
-	IP       *netip.Addr `json:"ip"` // RFC 5952 text; null when not recorded
-	HELO     string      `json:"helo"`
-	RDNS     string      `json:"rdns,omitempty"`
-	With     string      `json:"with"`
-	Protocol Protocol    `json:"protocol,omitempty"`
-	ID       string      `json:"id"`
-	For      string      `json:"for"`
-	Via      string      `json:"via,omitempty"`
+	Index    int         `json:"index"`              // 1 is the origin: the bottom, oldest field
+	From     string      `json:"from"`               // the from-clause name, as written
+	By       string      `json:"by"`                 // the receiving host, as written
+	IP       *netip.Addr `json:"ip"`                 // RFC 5952 text; null when not recorded
+	HELO     string      `json:"helo"`               // the HELO/EHLO name the hop recorded
+	RDNS     string      `json:"rdns,omitempty"`     // the reverse-DNS name the receiver recorded
+	With     string      `json:"with"`               // the with-clause as written
+	Protocol Protocol    `json:"protocol,omitempty"` // the with-clause as an RFC 3848 type
+	ID       string      `json:"id"`                 // the receiver's queue id
+	For      string      `json:"for"`                // the recipient, when recorded
+	Via      string      `json:"via,omitempty"`      // the via-clause
 	// EnvelopeFrom is the envelope sender this hop recorded, if any.
 	EnvelopeFrom string     `json:"envelope_from,omitempty"`
 	Time         *time.Time `json:"time"`          // RFC 3339, UTC; null when absent or unreadable
 	DelaySeconds *float64   `json:"delay_seconds"` // since the hop below; null for the origin or without both dates
-	Internal     bool       `json:"internal"`
+	Internal     bool       `json:"internal"`      // inside the receiving organisation
 	// InternalReason says why the hop is internal to the receiving
 	// organisation.
 	InternalReason string   `json:"internal_reason,omitempty"`
-	Raw            string   `json:"raw,omitempty"` // the field's value, when it could not be read
-	Notes          []string `json:"notes,omitempty"`
-	Line           int      `json:"line"`
+	Raw            string   `json:"raw,omitempty"`   // the field's value, when it could not be read
+	Notes          []string `json:"notes,omitempty"` // what could not be read, or was irregular
+	Line           int      `json:"line"`            // the input line of the field
 }
 
 // DKIMInfo is one DKIM-Signature field, read (RFC 6376 §3.5).
 type DKIMInfo struct {
-	D string     `json:"d"`
-	S string     `json:"s"`
-	A string     `json:"a"`
-	H []string   `json:"h"`
+	D string     `json:"d"`           // the signing domain
+	S string     `json:"s"`           // the selector
+	A string     `json:"a"`           // the algorithm, lower case
+	H []string   `json:"h"`           // the signed field names, as written
 	C string     `json:"c"`           // as written; "" means simple/simple
 	L *int64     `json:"l"`           // body length limit; null when absent
 	X *time.Time `json:"x"`           // expiry, UTC; null when absent
 	I string     `json:"i,omitempty"` // the AUID, when given
-	T *time.Time `json:"t,omitempty"`
+	T *time.Time `json:"t,omitempty"` // signing time, UTC
+	// Tags holds every tag as written (folding white space removed), the
+	// ones above included: v, q, bh, b, z and any other.
+	Tags map[string]string `json:"tags"`
 	// Expired is true when x= is before the time the message was received
 	// (the top hop's date, else the Date field).
 	Expired bool `json:"expired"`
 	// ExpiredNow is true when x= is before Options.Now.
 	ExpiredNow bool     `json:"expired_now,omitempty"`
-	Problems   []string `json:"problems,omitempty"`
-	Line       int      `json:"line"`
+	Problems   []string `json:"problems,omitempty"` // why it cannot verify (RFC 6376 §6.1.1)
+	Line       int      `json:"line"`               // the input line of the field
 }
 
 // MethodResult is one method's result in the JSON shape of the contract:
 // properties as an object keyed "ptype.property".
 type MethodResult struct {
-	Method     string            `json:"method"`
-	Result     Result            `json:"result"`
-	Reason     string            `json:"reason,omitempty"`
-	Comment    string            `json:"comment,omitempty"`
-	Properties map[string]string `json:"properties"`
+	Method     string            `json:"method"`            // lower case: spf, dkim, dmarc, arc, compauth, dkim-atps, …
+	Result     Result            `json:"result"`            // the RFC word, lower case
+	Reason     string            `json:"reason,omitempty"`  // reason=
+	Comment    string            `json:"comment,omitempty"` // the comments after the result
+	Properties map[string]string `json:"properties"`        // "smtp.mailfrom": "…", "header.d": "…"
 }
 
 func methodResult(r AuthResult) MethodResult {
@@ -146,7 +149,7 @@ func methodResult(r AuthResult) MethodResult {
 // AuthResultEntry is one method result of one Authentication-Results (or
 // X-MS-Exchange-Authentication-Results) field.
 type AuthResultEntry struct {
-	AuthServID string `json:"authserv_id"`
+	AuthServID string `json:"authserv_id"` // "" when the field has none (Microsoft 365)
 	MethodResult
 	// Trusted is true for the receiver's own results: recorded above the
 	// point where the message entered the receiving organisation, under
@@ -154,27 +157,27 @@ type AuthResultEntry struct {
 	// anything into them.
 	Trusted bool   `json:"trusted"`
 	Field   string `json:"field"` // the field name
-	Line    int    `json:"line"`
+	Line    int    `json:"line"`  // the input line of the field
 }
 
 // Verdicts are the receiver's own verdicts.
 type Verdicts struct {
-	AuthServID string `json:"authserv_id"`
-	SPF        Result `json:"spf"`
+	AuthServID string `json:"authserv_id"` // the receiver's authserv-id
+	SPF        Result `json:"spf"`         // "" when not recorded
 	// SPFSource is "Authentication-Results" or "Received-SPF".
 	SPFSource string `json:"spf_source,omitempty"`
 	// DKIM is pass when any signature passed, else the first result.
 	DKIM        Result        `json:"dkim"`
-	DKIMResults []DKIMVerdict `json:"dkim_results"`
-	DMARC       Result        `json:"dmarc"`
-	ARC         Result        `json:"arc,omitempty"`
-	CompAuth    Result        `json:"compauth,omitempty"` // Microsoft's composite authentication
-	CompReason  string        `json:"compauth_reason,omitempty"`
+	DKIMResults []DKIMVerdict `json:"dkim_results"`              // one per dkim result
+	DMARC       Result        `json:"dmarc"`                     // "" when not recorded
+	ARC         Result        `json:"arc,omitempty"`             // the arc result, when recorded
+	CompAuth    Result        `json:"compauth,omitempty"`        // Microsoft's composite authentication
+	CompReason  string        `json:"compauth_reason,omitempty"` // the compauth reason code
 }
 
 // DKIMVerdict is one dkim result the receiver recorded.
 type DKIMVerdict struct {
-	Result   Result `json:"result"`
+	Result   Result `json:"result"`      // the RFC word
 	Domain   string `json:"d,omitempty"` // header.d, else the domain of header.i
 	Selector string `json:"s,omitempty"` // header.s
 }
@@ -182,15 +185,15 @@ type DKIMVerdict struct {
 // SPFEntry is one Received-SPF field with its place and trust.
 type SPFEntry struct {
 	ReceivedSPF
-	ClientIPText string `json:"client_ip,omitempty"`
-	Trusted      bool   `json:"trusted"`
-	Line         int    `json:"line"`
+	ClientIPText string `json:"client_ip,omitempty"` // client-ip, RFC 5952 text
+	Trusted      bool   `json:"trusted"`             // the receiver's own
+	Line         int    `json:"line"`                // the input line of the field
 }
 
 // MicrosoftInfo is what Microsoft 365 recorded on receipt.
 type MicrosoftInfo struct {
-	Forefront *Forefront `json:"forefront,omitempty"`
-	CIP       string     `json:"cip,omitempty"`
-	Trusted   bool       `json:"trusted"`
-	Line      int        `json:"line"`
+	Forefront *Forefront `json:"forefront,omitempty"` // X-Forefront-Antispam-Report, read
+	CIP       string     `json:"cip,omitempty"`       // its client IP, RFC 5952 text
+	Trusted   bool       `json:"trusted"`             // added by Microsoft 365 as the receiver
+	Line      int        `json:"line"`                // the input line of the field
 }

@@ -115,26 +115,38 @@ func (a *analyzer) findBoundary() {
 		}
 	}
 	a.walk()
-	// When no hop names the receiver, its authserv-id does: the topmost
-	// Authentication-Results above the boundary hop.
-	if len(a.orgs) == 0 {
-		limit := len(a.m.Fields)
-		if a.boundary >= 0 {
-			limit = a.hops[a.boundary].field
-		}
-		for i := 0; i < limit; i++ {
-			f := a.m.Fields[i]
-			if !strings.EqualFold(f.Name, "Authentication-Results") {
-				continue
-			}
-			ar, _ := ParseAuthResults(f.Value)
-			if org := orgOf(ar.AuthServID); org != "" {
-				a.orgs[org] = true
-				a.walk()
-				break
-			}
+	// The receiver's authserv-id names it too: the topmost
+	// Authentication-Results written after the message arrived (above the
+	// boundary hop's Received field; above the oldest hop's when every hop
+	// is internal). Results further down may be the sender's inventions.
+	if id := a.receiverAuthServID(); id != "" {
+		if org := orgOf(id); org != "" && !a.orgs[org] {
+			a.orgs[org] = true
+			a.walk()
 		}
 	}
+}
+
+// receiverAuthServID returns the authserv-id of the topmost
+// Authentication-Results field above the boundary hop, or "".
+func (a *analyzer) receiverAuthServID() string {
+	if len(a.hops) == 0 {
+		return ""
+	}
+	limit := a.hops[len(a.hops)-1].field
+	if a.boundary >= 0 {
+		limit = a.hops[a.boundary].field
+	}
+	for i := 0; i < limit; i++ {
+		f := a.m.Fields[i]
+		if !strings.EqualFold(f.Name, "Authentication-Results") {
+			continue
+		}
+		if ar, _ := ParseAuthResults(f.Value); ar.AuthServID != "" {
+			return ar.AuthServID
+		}
+	}
+	return ""
 }
 
 // walk marks hops internal from the top down to the first that is not.
@@ -219,7 +231,7 @@ func (a *analyzer) settleSendingIP() {
 		ip := a.receiverIP
 		a.out.ReceiverClientIP = &ip
 	}
-	if a.out.SendingIP == nil || a.out.SendingIPSource == "receiver" {
+	if a.out.SendingIP == nil {
 		return
 	}
 	var differ []string
@@ -228,7 +240,11 @@ func (a *analyzer) settleSendingIP() {
 			differ = append(differ, fmt.Sprintf("%s in %s", rec.ip, rec.source))
 		}
 	}
-	if len(differ) > 0 {
+	if len(differ) > 0 && a.out.SendingIPSource == "receiver" {
+		a.fs.add(SeverityWarning, CodeSendingIPMismatch, a.out.SendingIP.String(),
+			"Read each verdict as being about the address recorded beside it; ask the receiver's postmaster which one its filter saw.",
+			"The receiver's own records disagree about the client: %s in %s, but %s.", a.receiverIP, a.receiverIPSrc, strings.Join(differ, ", "))
+	} else if len(differ) > 0 {
 		a.fs.add(SeverityWarning, CodeSendingIPMismatch, a.out.SendingIP.String(),
 			"Read the receiver's verdicts as being about the address it recorded. When the message was forwarded, "+
 				"SPF is expected to fail for the original sender; DKIM (and ARC) carry authentication across the forward.",

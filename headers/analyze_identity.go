@@ -202,6 +202,10 @@ func dkimInfo(sig *DKIMSignature, line int) DKIMInfo {
 	if info.H == nil {
 		info.H = []string{}
 	}
+	info.Tags = make(map[string]string, len(sig.Tags))
+	for _, t := range sig.Tags {
+		info.Tags[t.Name] = StripFWS(t.Value)
+	}
 	if sig.Expiration != nil {
 		x := sig.Expiration.UTC()
 		info.X = &x

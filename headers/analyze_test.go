@@ -323,3 +323,62 @@ func TestAnalyzeUnparsedHopAndJSON(t *testing.T) {
 		t.Errorf("IPv6 not in RFC 5952 form: %s", b)
 	}
 }
+
+func TestAnalyzeCompAuthAndExchangeResults(t *testing.T) {
+	lines := append([]string{}, m365...)
+	lines[2] = "Authentication-Results: spf=fail (sender IP is 209.85.128.41) smtp.mailfrom=example.com; dkim=none (message not signed) header.d=none;dmarc=fail action=quarantine header.from=example.com;compauth=fail reason=000"
+	lines = append(lines, "X-MS-Exchange-Authentication-Results: spf=fail (sender IP is 209.85.128.41) smtp.mailfrom=example.com")
+	a := analyze(t, Options{}, lines...)
+	f := findingOf(a, CodeCompAuthFail)
+	if f == nil || !strings.Contains(f.Message, "explicit authentication") || a.Receiver.CompAuth != ResultFail {
+		t.Errorf("compauth finding %+v, verdicts %+v", f, a.Receiver)
+	}
+	found := false
+	for _, e := range a.AuthenticationResults {
+		if e.Field == "X-MS-Exchange-Authentication-Results" {
+			found = true
+			if !e.Trusted || e.Method != "spf" || e.Result != ResultFail {
+				t.Errorf("X-MS-Exchange entry %+v", e)
+			}
+		}
+	}
+	if !found {
+		t.Error("X-MS-Exchange-Authentication-Results not read")
+	}
+}
+
+func TestAnalyzeAuthServIDNamesTheReceiver(t *testing.T) {
+	// The hops name no public receiver ("by localhost"); the A-R added on
+	// arrival does, so the receiver's relay inside example.org is internal.
+	a := analyze(t, Options{},
+		"Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=a@sender.example smtp.client-ip=203.0.113.1",
+		"Received: from gw.example.org (gw.example.org [198.51.100.2]) by localhost (Postfix) with ESMTP id 1; Mon, 1 Jan 2024 10:00:01 +0000",
+		"Received: from out.sender.example (out.sender.example [203.0.113.1]) by gw.example.org with ESMTP id 2; Mon, 1 Jan 2024 10:00:00 +0000",
+		"From: a@sender.example")
+	if sendingIP(a) != "203.0.113.1" || a.Receiver.SPF != ResultPass || findingOf(a, CodeSendingIPMismatch) != nil {
+		t.Errorf("sending IP %q, spf %q, findings %+v", sendingIP(a), a.Receiver.SPF, a.Findings)
+	}
+	if len(a.ReceivingOrg) != 1 || a.ReceivingOrg[0] != "example.org" {
+		t.Errorf("receiving org %v", a.ReceivingOrg)
+	}
+}
+
+func TestAnalyzeReceiverRecordsDisagree(t *testing.T) {
+	a := analyze(t, Options{},
+		"Received: from relay.example.org (relay.example.org [10.0.0.2]) by mx.example.org; Mon, 1 Jan 2024 10:00:00 +0000",
+		"Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=a@b.example; iprev=pass smtp.remote-ip=198.51.100.25",
+		"Received-SPF: pass (mx.example.org: domain of a@b.example designates 198.51.100.26 as permitted sender) client-ip=198.51.100.26",
+		"From: a@b.example")
+	f := findingOf(a, CodeSendingIPMismatch)
+	if sendingIP(a) != "198.51.100.25" || f == nil || !strings.Contains(f.Message, "198.51.100.26 in Received-SPF") {
+		t.Errorf("sending IP %q, finding %+v", sendingIP(a), f)
+	}
+}
+
+func TestAnalyzeDKIMTags(t *testing.T) {
+	a := analyze(t, Options{}, "DKIM-Signature: v=1; a=rsa-sha256; q=dns/txt; d=example.com; s=sel;\r\n h=from:to; bh=AA==; b=AA\r\n =="+"; z=From:a", "From: a@example.com")
+	tags := a.DKIMSignatures[0].Tags
+	if tags["q"] != "dns/txt" || tags["b"] != "AA==" || tags["z"] != "From:a" || tags["v"] != "1" || len(tags) != 9 {
+		t.Errorf("tags %v", tags)
+	}
+}

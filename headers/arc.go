@@ -24,7 +24,7 @@ const (
 // ARCSet is one ARC instance: the ARC-Seal, ARC-Message-Signature and
 // ARC-Authentication-Results fields that share an "i" (RFC 8617 §4.1).
 type ARCSet struct {
-	Instance  int      `json:"instance"`
+	Instance  int      `json:"instance"`        // the "i" tag, 1 to 50
 	CV        CV       `json:"cv"`              // from the ARC-Seal
 	Domain    string   `json:"d"`               // the sealer's d= (ARC-Seal)
 	Selector  string   `json:"s"`               // the sealer's s= (ARC-Seal)
@@ -33,11 +33,11 @@ type ARCSet struct {
 	// AuthServID and Results are the ARC-Authentication-Results: what the
 	// sealer recorded when it received the message.
 	AuthServID string         `json:"authserv_id"`
-	Results    []MethodResult `json:"results"`
+	Results    []MethodResult `json:"results"` // in order
 	// Has* say which of the three fields are present (exactly one each).
 	HasSeal, HasAMS, HasAAR bool     `json:"-"`
-	Lines                   []int    `json:"lines"` // the input lines of the fields
-	Problems                []string `json:"problems,omitempty"`
+	Lines                   []int    `json:"lines"`              // the input lines of the fields
+	Problems                []string `json:"problems,omitempty"` // what is wrong with this instance
 }
 
 // ARCChain is the structure of the ARC chain (RFC 8617 §5.1.1 step 2 and
@@ -47,7 +47,7 @@ type ARCChain struct {
 	Instances int      `json:"instances"` // N, the highest instance
 	NewestCV  CV       `json:"newest_cv"` // the cv of instance N; "" when there is no chain
 	Valid     bool     `json:"valid"`     // the structure is sound (signatures are not checked here)
-	Problems  []string `json:"problems"`
+	Problems  []string `json:"problems"`  // what breaks the structure, in words; empty when Valid
 }
 
 // readARC gathers the ARC fields of a message into instances and checks

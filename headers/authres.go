@@ -31,17 +31,17 @@ type AuthResults struct {
 	Version    string `json:"version,omitempty"` // authres-version, when written
 	// NoResult is true for "authserv-id; none": nothing was checked.
 	NoResult bool         `json:"no_result,omitempty"`
-	Results  []AuthResult `json:"results"`
+	Results  []AuthResult `json:"results"` // in order; empty, never nil
 }
 
 // AuthResult is one method's result (resinfo, RFC 8601 §2.2).
 type AuthResult struct {
 	Method        string     `json:"method"`                   // lower case: "spf", "dkim", "dmarc", "dkim-atps", "compauth", …
 	MethodVersion string     `json:"method_version,omitempty"` // "dkim/1" gives "1"
-	Result        Result     `json:"result"`
-	Reason        string     `json:"reason,omitempty"`  // reason=
-	Comment       string     `json:"comment,omitempty"` // comments after the result, joined
-	Properties    []Property `json:"properties"`
+	Result        Result     `json:"result"`                   // lower case, as written
+	Reason        string     `json:"reason,omitempty"`         // reason=
+	Comment       string     `json:"comment,omitempty"`        // comments after the result, joined
+	Properties    []Property `json:"properties"`               // in order; empty, never nil
 }
 
 // Property is one ptype.property=value of a result (RFC 8601 §2.3);
@@ -76,10 +76,11 @@ var ErrAuthResults = errors.New("unreadable Authentication-Results")
 
 // AuthResError says where an Authentication-Results field breaks and why.
 type AuthResError struct {
-	Pos    int // byte offset in the (unfolded) value
-	Reason string
+	Pos    int    // byte offset in the (unfolded) value
+	Reason string // what is wrong, in words
 }
 
+// Error says where the field breaks.
 func (e *AuthResError) Error() string {
 	return fmt.Sprintf("%v at byte %d: %s", ErrAuthResults, e.Pos, e.Reason)
 }

@@ -14,9 +14,10 @@ var ErrDate = errors.New("invalid date")
 // DateError says why a date could not be read.
 type DateError struct {
 	Text   string // the text, shortened
-	Reason string
+	Reason string // what is wrong, in words
 }
 
+// Error says why the date cannot be read.
 func (e *DateError) Error() string { return fmt.Sprintf("%v %q: %s", ErrDate, e.Text, e.Reason) }
 
 // Unwrap returns ErrDate.

@@ -37,6 +37,7 @@ type InputError struct {
 	Detail string // what was found and what to do, in a technician's words
 }
 
+// Error says why the input cannot be used.
 func (e *InputError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%v at line %d: %s", e.Err, e.Line, e.Detail)
@@ -50,6 +51,6 @@ func (e *InputError) Unwrap() error { return e.Err }
 // Problem is damage Parse found in the input and repaired or skipped, said
 // in a technician's words. Line is the 1-based input line it concerns.
 type Problem struct {
-	Line    int    `json:"line"`
-	Message string `json:"message"`
+	Line    int    `json:"line"`    // 1-based input line
+	Message string `json:"message"` // what was found and what was done
 }

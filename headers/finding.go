@@ -55,17 +55,18 @@ const (
 	CodeAuthResUnreadable Code = "headers.authres_unreadable"
 	CodeNoReceiverResults Code = "headers.no_receiver_results" // the receiver recorded no results
 	CodePasteRepaired     Code = "headers.paste_repaired"      // damage in the paste was repaired
+	CodeCompAuthFail      Code = "headers.compauth_fail"       // Microsoft 365's composite authentication failed
 )
 
 // Finding is one problem or observation: what is wrong, and what to do.
 // It has the shape of every mxray finding (JSON severity, code, message,
 // fix); Subject names the hop, signature or field concerned.
 type Finding struct {
-	Severity Severity `json:"severity"`
-	Code     Code     `json:"code"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix"`
-	Subject  string   `json:"subject,omitempty"`
+	Severity Severity `json:"severity"`          // error, warning or info
+	Code     Code     `json:"code"`              // dotted and stable: "headers.clock_skew"
+	Message  string   `json:"message"`           // what is wrong, in a sentence or two
+	Fix      string   `json:"fix"`               // what to do, in words a technician can read to a customer
+	Subject  string   `json:"subject,omitempty"` // the hop, signature or field concerned
 }
 
 // findings collects findings.

@@ -14,7 +14,7 @@ type Message struct {
 	// as received (kept for the DKIM body hash); nil when nothing but blank
 	// lines followed the header.
 	Body    []byte `json:"-"`
-	HasBody bool   `json:"has_body"`
+	HasBody bool   `json:"has_body"` // whether anything but blank lines followed the header
 	// Problems is the damage found and repaired or skipped, in order.
 	Problems []Problem `json:"problems"`
 	// Summary holds the rows of a Gmail "Show original" summary box found

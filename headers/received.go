@@ -14,17 +14,17 @@ import (
 // and "for", then ";" and the date; MTAs fill them in their own ways, and
 // ParseReceived knows the common ones.
 type Received struct {
-	From  string     `json:"from"`           // the from-clause name as written ("mail.example.com", "[192.0.2.1]", "unknown")
-	RDNS  string     `json:"rdns,omitempty"` // the reverse-DNS name the receiver recorded in the TCP information, when given
-	IP    netip.Addr `json:"-"`              // the client IP, zone removed, IPv4-mapped addresses unmapped; invalid when not recorded
-	HELO  string     `json:"helo"`           // the HELO/EHLO name: recorded explicitly (helo=, HELO x) or, by RFC 5321, the from name
-	Ident string     `json:"ident,omitempty"`
-	By    string     `json:"by"`
-	Via   string     `json:"via,omitempty"`
+	From  string     `json:"from"`               // the from-clause name as written ("mail.example.com", "[192.0.2.1]", "unknown")
+	RDNS  string     `json:"rdns,omitempty"`     // the reverse-DNS name the receiver recorded in the TCP information, when given
+	IP    netip.Addr `json:"-"`                  // the client IP, zone removed, IPv4-mapped addresses unmapped; invalid when not recorded
+	HELO  string     `json:"helo"`               // the HELO/EHLO name: recorded explicitly (helo=, HELO x) or, by RFC 5321, the from name
+	Ident string     `json:"ident,omitempty"`    // the client's ident or authenticated user, when recorded
+	By    string     `json:"by"`                 // the receiving host, as written
+	Via   string     `json:"via,omitempty"`      // the via-clause (link type)
 	With  string     `json:"with"`               // the with-clause as written ("ESMTPS", "Microsoft SMTP Server")
 	Proto Protocol   `json:"protocol,omitempty"` // the with-clause as an RFC 3848 protocol type, when one is recognised
-	ID    string     `json:"id"`
-	For   string     `json:"for"`
+	ID    string     `json:"id"`                 // the receiver's queue id, "<>" removed
+	For   string     `json:"for"`                // the recipient the hop recorded, "<>" removed
 	// EnvelopeFrom is the envelope sender when the MTA recorded it:
 	// "(envelope-from <a@b>)", "envelope-sender", or "from <a@b>" after the
 	// by-clause.
@@ -107,9 +107,10 @@ var ErrReceived = errors.New("unreadable Received field")
 
 // ReceivedError says why a Received field could not be read.
 type ReceivedError struct {
-	Reason string
+	Reason string // what is missing, in words
 }
 
+// Error says why the field cannot be read.
 func (e *ReceivedError) Error() string { return fmt.Sprintf("%v: %s", ErrReceived, e.Reason) }
 
 // Unwrap returns ErrReceived.

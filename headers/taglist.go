@@ -22,6 +22,7 @@ type TagError struct {
 	Reason string // what is wrong, in words
 }
 
+// Error says where the tag-list breaks and why.
 func (e *TagError) Error() string {
 	if e.Tag != "" {
 		return fmt.Sprintf("tag %q at byte %d: %s", e.Tag, e.Pos, e.Reason)
