@@ -122,8 +122,11 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	pos := fs.Args()
 	if len(pos) > 0 {
-		if slices.Contains(commands, pos[0]) {
+		switch {
+		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
+		case len(pos) > 1 && looksLikeCommand(pos[0]):
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf or headers", errUsage, pos[0])
 		}
 	}
 	o.args = pos
@@ -161,6 +164,12 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)
 	}
 	return o, nil
+}
+
+// looksLikeCommand reports whether a word given before other arguments is
+// meant as a subcommand: a bare word, not a domain, address or path.
+func looksLikeCommand(s string) bool {
+	return s != "-" && !strings.ContainsAny(s, "./@:[") && strings.ToLower(s) == s
 }
 
 // isCommandFlag reports whether a flag belongs to some subcommands only.
