@@ -86,12 +86,22 @@ func MarkdownText(s string) string {
 	words := strings.Split(s, " ")
 	for i, word := range words {
 		if linkable(word) {
-			words[i] = codeSpan(word)
+			// Sentence punctuation after a link stays outside the span.
+			core := strings.TrimRight(word, ".,;:")
+			if strings.HasSuffix(core, ")") && !strings.Contains(core, "(") {
+				core = core[:len(core)-1]
+			}
+			words[i] = codeSpan(core) + escapeMarkdown(word[len(core):])
 			continue
 		}
 		words[i] = escapeMarkdown(word)
 	}
-	return strings.Join(words, " ")
+	out := strings.Join(words, " ")
+	// At the start of a line these would make a heading, a list or an image.
+	if out != "" && strings.ContainsRune("#+-!=", rune(out[0])) {
+		out = `\` + out
+	}
+	return out
 }
 
 func linkable(word string) bool {
@@ -104,7 +114,7 @@ func escapeMarkdown(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~', '>', '<':
+		case '\\', '`', '*', '_', '[', ']', '|', '~', '>', '<':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case '&':
