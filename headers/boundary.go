@@ -20,7 +20,8 @@ const microsoftOrg = "outlook.com"
 // orgOf returns the organisational domain of a host name (the public
 // suffix plus one label, by golang.org/x/net/publicsuffix), or "" when the
 // name is an address, has one label, or ends in a suffix that is not
-// listed (".internal", ".local", ".lan").
+// listed (".internal", ".local", ".lan"); ".example" and ".test" count as
+// listed.
 func orgOf(name string) string {
 	name = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
 	if name == "" || !strings.Contains(name, ".") || strings.ContainsAny(name, "[]:@ /") {
@@ -30,7 +31,11 @@ func orgOf(name string) string {
 		return ""
 	}
 	suffix, icann := publicsuffix.PublicSuffix(name)
-	if !icann && !strings.Contains(suffix, ".") {
+	// The RFC 2606 / RFC 6761 names for documentation and testing stand for
+	// real top-level domains, as documentation addresses stand for public
+	// ones (see publicIP).
+	documentation := suffix == "example" || suffix == "test"
+	if !icann && !documentation && !strings.Contains(suffix, ".") {
 		return ""
 	}
 	org, err := publicsuffix.EffectiveTLDPlusOne(name)
