@@ -1,0 +1,241 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/demo"
+)
+
+// maxTargetLen bounds what the target field accepts: a header block is
+// pasted elsewhere; a domain, address or URL is far shorter.
+const maxTargetLen = 1024
+
+// inputItem is one target the input screen offers below the field.
+type inputItem struct {
+	target string
+	desc   string
+	demo   bool
+}
+
+// inputScreen is the first screen: one field for a domain, "IP DOMAIN" or
+// an address, the demo domains under --demo, and this session's targets.
+type inputScreen struct {
+	com    *common
+	field  textinput.Model
+	err    string // why the last target was refused, shown under the field
+	demo   []demo.Domain
+	recent []string
+	cursor int // -1: the field; else an index into items()
+	w, h   int
+}
+
+func newInputScreen(com *common, demoMode bool) *inputScreen {
+	s := &inputScreen{com: com, cursor: -1}
+	if demoMode {
+		s.demo = demo.Domains()
+	}
+	s.field = textinput.New()
+	s.field.Prompt = "> "
+	s.field.Placeholder = "example.com, alice@example.com or 192.0.2.1 example.com"
+	s.field.CharLimit = maxTargetLen
+	s.applyStyles()
+	return s
+}
+
+// applyStyles gives the field the current styles (after a background
+// colour report). The cursor does not blink: no timers while idle.
+func (s *inputScreen) applyStyles() {
+	st := textinput.DefaultStyles(true)
+	st.Focused.Prompt = s.com.styles.Prompt
+	st.Blurred.Prompt = s.com.styles.Muted
+	st.Focused.Text = s.com.styles.Input
+	st.Cursor.Blink = false
+	s.field.SetStyles(st)
+}
+
+// items lists the demo domains, then the recent targets not among them.
+func (s *inputScreen) items() []inputItem {
+	var out []inputItem
+	for _, d := range s.demo {
+		out = append(out, inputItem{target: d.Name, desc: d.Description, demo: true})
+	}
+	for _, r := range s.recent {
+		dup := false
+		for _, d := range s.demo {
+			dup = dup || d.Name == r
+		}
+		if !dup {
+			out = append(out, inputItem{target: r})
+		}
+	}
+	return out
+}
+
+// setSize gives the screen the terminal's size.
+func (s *inputScreen) setSize(w, h int) {
+	s.w, s.h = w, h
+	s.field.SetWidth(max(10, min(w-6, 72)))
+}
+
+// focus puts the cursor in the field.
+func (s *inputScreen) focus() tea.Cmd { return s.field.Focus() }
+
+// prefill puts text in the field (the target being left) and the cursor
+// at its end.
+func (s *inputScreen) prefill(text string) {
+	s.field.SetValue(text)
+	s.field.CursorEnd()
+	s.cursor = -1
+	s.err = ""
+}
+
+// update handles a message; on enter it returns the command that opens the
+// target, or shows why it cannot be opened.
+func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
+	k, isKey := msg.(tea.KeyPressMsg)
+	if !isKey {
+		var cmd tea.Cmd
+		if _, paste := msg.(tea.PasteMsg); paste {
+			s.cursor = -1
+			s.err = ""
+		}
+		s.field, cmd = s.field.Update(msg)
+		return cmd
+	}
+	keys := s.com.keys
+	items := s.items()
+	switch {
+	case key.Matches(k, keys.Open):
+		if s.cursor >= 0 && s.cursor < len(items) {
+			return s.submit(items[s.cursor].target)
+		}
+		return s.submit(s.field.Value())
+	case k.String() == "up":
+		if s.cursor >= 0 {
+			s.cursor--
+		}
+		return nil
+	case k.String() == "down", key.Matches(k, keys.NextPane):
+		if s.cursor < len(items)-1 {
+			s.cursor++
+		} else if key.Matches(k, keys.NextPane) {
+			s.cursor = -1
+		}
+		return nil
+	case key.Matches(k, keys.PrevPane):
+		if s.cursor >= 0 {
+			s.cursor--
+		} else {
+			s.cursor = len(items) - 1
+		}
+		return nil
+	}
+	// Everything else is text for the field.
+	s.cursor = -1
+	var cmd tea.Cmd
+	before := s.field.Value()
+	s.field, cmd = s.field.Update(k)
+	if s.field.Value() != before {
+		s.err = ""
+	}
+	return cmd
+}
+
+// submit parses a target; a bad one leaves the text in the field and says
+// why under it.
+func (s *inputScreen) submit(text string) tea.Cmd {
+	t, err := diag.ParseTarget(text)
+	if err != nil {
+		s.prefill(text)
+		s.err = err.Error()
+		return nil
+	}
+	s.err = ""
+	return func() tea.Msg { return openMsg{target: t} }
+}
+
+// back handles esc: it clears an error or the field; it reports false when
+// there was nothing to clear.
+func (s *inputScreen) back() bool {
+	if s.err != "" || s.field.Value() != "" || s.cursor >= 0 {
+		s.err = ""
+		s.field.SetValue("")
+		s.cursor = -1
+		return true
+	}
+	return false
+}
+
+// view draws the screen in w×h cells (the help bar is the root's).
+func (s *inputScreen) view() string {
+	st, g := s.com.styles, s.com.glyphs
+	w := s.w
+	var lines []string
+	add := func(l ...string) { lines = append(lines, l...) }
+	add("", " "+st.App.Render("mxray")+st.Muted.Render(" "+g.Dot+" why does mail from a domain pass or fail SPF, DKIM and DMARC?"), "")
+	add(" Domain, address, URL, or \"IP DOMAIN\":")
+	add(" " + s.field.View())
+	if s.err != "" {
+		for _, l := range wrapIndent(g.Fail+" "+safe(s.err), w-2, 2) {
+			add(" " + st.Error.Render(l))
+		}
+		add(" " + st.Muted.Render("  e.g. example.com · postmaster@example.com · https://example.com/ · 192.0.2.1 example.com"))
+	} else {
+		add("")
+	}
+	items := s.items()
+	nameW := 0
+	for _, it := range items {
+		nameW = max(nameW, width(safe(it.target)))
+	}
+	nameW = min(nameW, 32)
+	section := ""
+	for i, it := range items {
+		head := "Recent targets:"
+		if it.demo {
+			head = "Demo domains (" + arrows(g) + ", enter):"
+		}
+		if head != section {
+			add("", " "+st.Heading.Render(head))
+			section = head
+		}
+		mark := "  "
+		if i == s.cursor {
+			mark = g.Cursor + " "
+		}
+		row := " " + mark + pad(safe(it.target), nameW, g.Ellipsis)
+		if it.desc != "" {
+			row += "  " + st.Muted.Render(safe(it.desc))
+		}
+		row = truncate(row, w, g.Ellipsis)
+		if i == s.cursor {
+			row = st.Selected.Render(pad(row, w, g.Ellipsis))
+		}
+		add(row)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// arrows names the arrow keys for help text.
+func arrows(g Glyphs) string {
+	if g.Arrow == "->" {
+		return "up/down"
+	}
+	return "↑/↓"
+}
+
+// help lists the screen's keys for the help bar.
+func (s *inputScreen) help() []key.Binding {
+	k := s.com.keys
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "investigate")),
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp(arrows(s.com.glyphs), "choose")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear/back")),
+		k.ForceQuit,
+	}
+}

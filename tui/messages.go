@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"net/netip"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/spf"
+)
+
+// runMsg is a message that belongs to one run; the root drops those of a
+// run that is no longer current.
+type runMsg interface{ runID() int }
+
+// openMsg asks the root to investigate a target (from the input screen, or
+// the command line at start).
+type openMsg struct{ target diag.Target }
+
+// runStartMsg tells every pane that a new run began: forget the old one.
+type runStartMsg struct {
+	run    int
+	target diag.Target
+	rerun  bool // the same target again: keep what the user chose (the IP)
+}
+
+// partMsg carries the snapshot in which one part became known.
+type partMsg struct {
+	run    int
+	part   diag.Part
+	report *diag.Report
+}
+
+// queryMsg carries DNS log entries as the client records them.
+type queryMsg struct {
+	run     int
+	entries []dnsclient.LogEntry
+}
+
+// runDoneMsg carries the final report of a run.
+type runDoneMsg struct {
+	run    int
+	report *diag.Report
+	// dropped counts log entries the live stream lost (its buffer was
+	// full); the final report's log has them all.
+	dropped int64
+}
+
+// verdictMsg is the SPF verdict of an IP against the shown tree.
+type verdictMsg struct {
+	run, req int
+	ip       netip.Addr
+	verdict  *spf.Verdict
+}
+
+// whatIfMsg is the tree (and, with an IP, the verdict) of an edited record.
+type whatIfMsg struct {
+	run, req int
+	text     string
+	tree     *spf.Tree
+	verdict  *spf.Verdict
+}
+
+// whatIfDueMsg says the what-if text has not changed for whatIfDelay:
+// time to compute its tree (typing does not ask DNS for every letter).
+type whatIfDueMsg struct{ run, req int }
+
+// ptrMsg is the reverse DNS of a selected IP.
+type ptrMsg struct {
+	run, req int
+	check    diag.PTRCheck
+}
+
+// jumpMsg asks the root to focus a pane and select something in it (enter
+// on a finding or an overview line).
+type jumpMsg struct {
+	pane PaneID
+	sel  Selection
+}
+
+// exportMsg says where the Markdown report was written, or why not.
+type exportMsg struct {
+	path string
+	err  error
+}
+
+func (m runStartMsg) runID() int  { return m.run }
+func (m partMsg) runID() int      { return m.run }
+func (m queryMsg) runID() int     { return m.run }
+func (m runDoneMsg) runID() int   { return m.run }
+func (m verdictMsg) runID() int   { return m.run }
+func (m whatIfMsg) runID() int    { return m.run }
+func (m ptrMsg) runID() int       { return m.run }
+func (m whatIfDueMsg) runID() int { return m.run }

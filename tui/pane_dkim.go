@@ -1,0 +1,260 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/finding"
+)
+
+// dkimPane lists the selectors where a key was found (and those named by
+// --selector, found or not), with the selected key broken down tag by tag
+// (RFC 6376 §3.6.1) and what is wrong with it.
+type dkimPane struct {
+	paneBase
+	report   *dkim.Report
+	findings []finding.Finding
+	list     cursorList
+}
+
+func newDKIMPane(com *common) *dkimPane { return &dkimPane{paneBase: paneBase{com: com}} }
+
+func (p *dkimPane) ID() PaneID { return PaneDKIM }
+
+func (p *dkimPane) Focus() tea.Cmd { p.focused = true; return nil }
+
+func (p *dkimPane) SetSize(w, h int) {
+	p.paneBase.SetSize(w, h)
+	p.list.setHeight(p.rowsHeight())
+}
+
+func (p *dkimPane) rowsHeight() int {
+	n := 1
+	if p.report != nil {
+		n = len(p.report.Keys)
+	}
+	return max(1, min(n, p.h/3))
+}
+
+func (p *dkimPane) Help() []key.Binding {
+	k := p.com.keys
+	return []key.Binding{k.Up, k.Down, k.Copy}
+}
+
+func (p *dkimPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runStartMsg:
+		p.report, p.findings = nil, nil
+		p.list.set(0)
+	case partMsg:
+		p.load(msg.report)
+	case runDoneMsg:
+		p.load(msg.report)
+	case tea.KeyPressMsg:
+		if p.focused {
+			p.list.handleKey(msg, p.com.keys)
+		}
+	}
+	return p, nil
+}
+
+func (p *dkimPane) load(rep *diag.Report) {
+	if rep.DKIM == nil {
+		return
+	}
+	p.report = rep.DKIM
+	p.findings = rep.DKIM.Findings
+	p.list.setLen(len(rep.DKIM.Keys))
+	p.list.setHeight(p.rowsHeight())
+}
+
+func (p *dkimPane) current() (dkim.KeyReport, bool) {
+	if p.report == nil || p.list.cursor >= len(p.report.Keys) {
+		return dkim.KeyReport{}, false
+	}
+	return p.report.Keys[p.list.cursor], true
+}
+
+func (p *dkimPane) Selected() Selection {
+	if k, ok := p.current(); ok {
+		return SelectorSelection(k.Selector)
+	}
+	return Selection{}
+}
+
+// Select moves to a selected selector.
+func (p *dkimPane) Select(sel Selection) tea.Cmd {
+	if sel.Kind != SelectSelector || p.report == nil {
+		return nil
+	}
+	for i, k := range p.report.Keys {
+		if strings.EqualFold(k.Selector, sel.Name) {
+			p.list.set(i)
+		}
+	}
+	return nil
+}
+
+// Copy copies the selected key record with its name.
+func (p *dkimPane) Copy() (string, bool) {
+	k, ok := p.current()
+	if !ok || k.Record == "" {
+		return "", false
+	}
+	return strings.TrimSuffix(k.Name, ".") + " TXT " + k.Record, true
+}
+
+func (p *dkimPane) View() string {
+	st, g := p.com.styles, p.com.glyphs
+	if text, waiting := p.notLoaded(diag.PartDKIM, "DKIM keys"); waiting {
+		return text
+	}
+	rep := p.report
+	var lines []string
+	lines = append(lines, " "+st.Muted.Render(truncate(fmt.Sprintf("%s %s %d common selectors probed",
+		plural(len(foundKeys(rep)), "key found", "keys found"), g.Dot, rep.Probed), p.w-1, g.Ellipsis)))
+	if len(rep.Keys) == 0 {
+		lines = append(lines, "",
+			" "+st.Verdict.None.Render(g.Unknown+" No DKIM key at any selector tried."))
+		lines = append(lines, wrapIndent(" A selector cannot be listed from DNS: take s= from a real message's DKIM-Signature and look it up with mxray check --selector S.", p.w, 1)...)
+		lines = append(lines, "")
+		lines = append(lines, p.findingLines(p.findings, p.w-1, false)...)
+		return strings.Join(lines, "\n")
+	}
+	const selW, byW, typeW, bitsW = 16, 8, 9, 6
+	lines = append(lines, " "+st.Label.Render(truncate(pad("Selector", selW, "")+pad("Found by", byW+1, "")+pad("Key", typeW, "")+padLeft("Bits", bitsW-1)+"  Notes", p.w-1, g.Ellipsis)))
+	from, to := p.list.visible()
+	for i := from; i < to; i++ {
+		k := rep.Keys[i]
+		bits := "-"
+		if k.KeyBits > 0 {
+			bits = itoa(k.KeyBits)
+		}
+		typ := string(k.KeyType)
+		if k.Record == "" {
+			typ = "-"
+		}
+		row := pad(safe(k.Selector), selW, g.Ellipsis) + pad(string(k.FoundBy), byW+1, "") + pad(typ, typeW, "") + padLeft(bits, bitsW-1) + "  " + p.notes(k)
+		lines = append(lines, p.cursorRow(row, p.focused && i == p.list.cursor))
+	}
+	if k, ok := p.current(); ok {
+		lines = append(lines, p.keyDetail(k)...)
+	}
+	if general := findingsAbout(p.findings, "dkim", rep.Domain); len(general) > 0 {
+		lines = append(lines, "")
+		lines = append(lines, p.findingLines(general, p.w-1, false)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// notes are the few words that say what is special about a key.
+func (p *dkimPane) notes(k dkim.KeyReport) string {
+	st, g := p.com.styles, p.com.glyphs
+	var n []string
+	switch {
+	case k.Record == "" && k.Status.Temporary():
+		n = append(n, st.Verdict.TempError.Render(g.Unknown+" lookup "+string(k.Status)))
+	case k.Record == "":
+		n = append(n, st.Verdict.Fail.Render(g.Fail+" not found ("+string(k.Status)+")"))
+	case k.Revoked:
+		n = append(n, st.Verdict.None.Render("revoked"))
+	}
+	sev := worstSeverity(findingsAbout(p.findings, "dkim", k.Selector), "dkim")
+	if k.Record != "" && !k.Revoked {
+		switch sev {
+		case finding.Error:
+			n = append(n, st.Verdict.Fail.Render(g.Fail+" unusable"))
+		case finding.Warning:
+			n = append(n, st.Verdict.SoftFail.Render(g.Warn+" weak"))
+		default:
+			n = append(n, st.Verdict.Pass.Render(g.Pass+" ok"))
+		}
+	}
+	if k.Testing {
+		n = append(n, "testing (t=y)")
+	}
+	if k.Strict {
+		n = append(n, "strict (t=s)")
+	}
+	if k.CNAME != "" {
+		via := "CNAME " + safe(k.CNAME)
+		if k.Provider != "" {
+			via = safe(k.Provider) + " (" + via + ")"
+		}
+		n = append(n, via)
+	}
+	return strings.Join(n, " "+g.Dot+" ")
+}
+
+// keyDetail breaks the selected key down: the name, the record, each tag,
+// and the problems.
+func (p *dkimPane) keyDetail(k dkim.KeyReport) []string {
+	st, g := p.com.styles, p.com.glyphs
+	lines := []string{"", p.rule(safe(strings.TrimSuffix(k.Name, ".")), p.w)}
+	facts := []string{"status " + string(k.Status)}
+	if k.TTL > 0 {
+		facts = append(facts, fmt.Sprintf("TTL %d", k.TTL))
+	}
+	if k.CNAME != "" {
+		facts = append(facts, "CNAME "+g.Arrow+" "+safe(k.CNAME))
+	}
+	lines = append(lines, " "+st.Muted.Render(truncate(strings.Join(facts, " "+g.Dot+" "), p.w-1, g.Ellipsis)))
+	if k.Record == "" {
+		return append(lines, p.findingLines(findingsAbout(p.findings, "dkim", k.Selector), p.w-1, false)...)
+	}
+	if k.Key != nil && len(k.Key.Tags) > 0 {
+		for _, t := range k.Key.Tags {
+			val := safe(t.Value)
+			if t.Name == "p" && width(val) > 24 {
+				val = truncate(val, 16, "") + g.Ellipsis + fmt.Sprintf(" (%d chars)", len(t.Value))
+			}
+			lines = append(lines, " "+truncate(pad(safe(t.Name)+"=", 4, "")+val+st.Muted.Render("  "+tagMeaning(t.Name, k)), p.w-1, g.Ellipsis))
+		}
+	} else {
+		for _, l := range wrapIndent(safe(k.Record), p.w-2, 0) {
+			lines = append(lines, " "+st.Record.Render(l))
+		}
+	}
+	for _, e := range k.Errors {
+		for _, l := range wrapIndent(g.Fail+" "+safe(e), p.w-2, 2) {
+			lines = append(lines, " "+st.Error.Render(l))
+		}
+	}
+	about := findingsAbout(p.findings, "dkim", k.Selector)
+	return append(lines, p.findingLines(about, p.w-1, false)...)
+}
+
+// tagMeaning says in a few words what a key record tag holds (RFC 6376
+// §3.6.1, RFC 8463).
+func tagMeaning(name string, k dkim.KeyReport) string {
+	switch name {
+	case "v":
+		return "version"
+	case "k":
+		return "key type"
+	case "p":
+		switch {
+		case k.Revoked:
+			return "public key: empty, so revoked"
+		case k.KeyBits > 0 && k.KeyType == dkim.KeyEd25519:
+			return "public key: Ed25519 (RFC 8463)"
+		case k.KeyBits > 0:
+			return fmt.Sprintf("public key: %d-bit %s", k.KeyBits, strings.ToUpper(string(k.KeyType)))
+		}
+		return "public key: unreadable"
+	case "h":
+		return "hash algorithms allowed"
+	case "s":
+		return "service types"
+	case "t":
+		return "flags: y testing, s strict identity"
+	case "n":
+		return "notes"
+	}
+	return "unknown tag, ignored"
+}

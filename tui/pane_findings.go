@@ -1,0 +1,249 @@
+package tui
+
+import (
+	"net/netip"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag/finding"
+)
+
+// findingsPane lists every finding, errors first, with the selected one's
+// message and fix in full underneath; enter jumps to the pane and node the
+// finding is about, "/" filters.
+type findingsPane struct {
+	paneBase
+	all    []finding.Finding
+	shown  []int
+	list   cursorList
+	filter filter
+}
+
+func newFindingsPane(com *common) *findingsPane {
+	return &findingsPane{paneBase: paneBase{com: com}, filter: newFilter(com)}
+}
+
+func (p *findingsPane) ID() PaneID { return PaneFindings }
+
+func (p *findingsPane) Focus() tea.Cmd { p.focused = true; return nil }
+
+func (p *findingsPane) Blur() {
+	p.paneBase.Blur()
+	p.filter.blur()
+}
+
+func (p *findingsPane) applyStyles() { p.filter.applyStyles() }
+
+func (p *findingsPane) SetSize(w, h int) {
+	p.paneBase.SetSize(w, h)
+	p.filter.setWidth(w)
+	p.list.setHeight(p.rowsHeight())
+}
+
+// detailHeight is the lines under the list for the selected finding.
+func (p *findingsPane) detailHeight() int { return min(max(5, p.h*2/5), 12) }
+
+func (p *findingsPane) rowsHeight() int { return max(1, p.h-1-p.detailHeight()) }
+
+func (p *findingsPane) Help() []key.Binding {
+	k := p.com.keys
+	return []key.Binding{k.Up, k.Down, withHelp(k.Open, "go to"), k.Filter, k.Copy}
+}
+
+func (p *findingsPane) Editing() bool { return p.filter.active }
+
+// Back clears the filter.
+func (p *findingsPane) Back() bool {
+	if p.filter.clear() {
+		p.refilter()
+		return true
+	}
+	return false
+}
+
+func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runStartMsg:
+		p.all = nil
+		p.list.set(0)
+		p.refilter()
+	case partMsg:
+		p.all = msg.report.Findings
+		p.refilter()
+	case runDoneMsg:
+		p.all = msg.report.Findings
+		p.refilter()
+	case tea.PasteMsg:
+		if p.filter.active {
+			changed, cmd := p.filter.update(msg)
+			if changed {
+				p.refilter()
+			}
+			return p, cmd
+		}
+	case tea.KeyPressMsg:
+		if !p.focused {
+			return p, nil
+		}
+		if p.filter.active {
+			changed, cmd := p.filter.update(msg)
+			if changed {
+				p.refilter()
+			}
+			return p, cmd
+		}
+		switch {
+		case key.Matches(msg, p.com.keys.Filter):
+			return p, p.filter.open()
+		case key.Matches(msg, p.com.keys.Open):
+			if f, ok := p.current(); ok {
+				pane, sel := findingPane(f.Part), findingSelection(f)
+				return p, func() tea.Msg { return jumpMsg{pane: pane, sel: sel} }
+			}
+		default:
+			p.list.handleKey(msg, p.com.keys)
+		}
+	}
+	return p, nil
+}
+
+// findingSelection is what a finding is about, as a Selection: an IP, a
+// DKIM selector, or a domain or host.
+func findingSelection(f finding.Finding) Selection {
+	if f.Subject == "" {
+		return Selection{}
+	}
+	if ip, err := netip.ParseAddr(f.Subject); err == nil {
+		return IPSelection(ip)
+	}
+	if f.Part == "dkim" && !strings.Contains(f.Subject, ".") {
+		return SelectorSelection(f.Subject)
+	}
+	return DomainSelection(f.Subject)
+}
+
+func (p *findingsPane) refilter() {
+	p.shown = p.shown[:0]
+	for i, f := range p.all {
+		if p.filter.matches(string(f.Severity), f.Code, f.Message, f.Fix, f.Part, f.Subject) {
+			p.shown = append(p.shown, i)
+		}
+	}
+	p.list.setLen(len(p.shown))
+}
+
+func (p *findingsPane) current() (finding.Finding, bool) {
+	if p.list.cursor < len(p.shown) {
+		return p.all[p.shown[p.list.cursor]], true
+	}
+	return finding.Finding{}, false
+}
+
+// Selected is nothing: moving through findings does not move the other
+// panes; enter does (a jump).
+func (p *findingsPane) Selected() Selection { return Selection{} }
+
+func (p *findingsPane) Select(Selection) tea.Cmd { return nil }
+
+// Copy copies the selected finding with its fix.
+func (p *findingsPane) Copy() (string, bool) {
+	f, ok := p.current()
+	if !ok {
+		return "", false
+	}
+	text := strings.ToUpper(string(f.Severity)) + " " + f.Code
+	if f.Subject != "" {
+		text += " (" + f.Subject + ")"
+	}
+	text += ": " + f.Message
+	if f.Fix != "" {
+		text += "\nFix: " + f.Fix
+	}
+	return text, true
+}
+
+func (p *findingsPane) View() string {
+	st, g := p.com.styles, p.com.glyphs
+	run := p.com.run
+	if run == nil {
+		return " " + st.Muted.Render("No investigation yet.")
+	}
+	var lines []string
+	if p.filter.shown() {
+		lines = append(lines, p.filter.view(len(p.shown), len(p.all), p.w))
+	} else {
+		lines = append(lines, " "+p.summary())
+	}
+	if len(p.all) == 0 {
+		switch {
+		case run.busy():
+			lines = append(lines, "", " "+p.com.spinner+" Collecting findings as the checks finish"+g.Ellipsis)
+		case run.unreachable:
+			lines = append(lines, "", " "+st.Verdict.Fail.Render(g.Fail+" No DNS server answered: nothing could be checked."))
+		default:
+			lines = append(lines, "", " "+st.Verdict.Pass.Render(g.Pass+" No findings: nothing to fix."))
+		}
+		return strings.Join(lines, "\n")
+	}
+	codeW := 0
+	for _, i := range p.shown {
+		codeW = max(codeW, width(safe(p.all[i].Code)))
+	}
+	codeW = min(codeW, max(12, p.w/3))
+	words := p.w >= 60 // the severity in a word too; the symbol alone when narrow
+	from, to := p.list.visible()
+	for i := from; i < to; i++ {
+		f := p.all[p.shown[i]]
+		row := p.severityMark(f.Severity) + " "
+		if words {
+			row += pad(sevWord(f.Severity), 5, "") + " "
+		}
+		row += pad(safe(f.Code), codeW, g.Ellipsis) + " " + st.Muted.Render(safe(f.Message))
+		lines = append(lines, p.cursorRow(row, p.focused && i == p.list.cursor))
+	}
+	for len(lines) < 1+p.rowsHeight() {
+		lines = append(lines, "")
+	}
+	if f, ok := p.current(); ok {
+		head := strings.ToUpper(string(f.Severity)) + " " + safe(f.Code)
+		if f.Subject != "" {
+			head += " " + g.Dot + " " + safe(f.Subject)
+		}
+		lines = append(lines, p.rule(head, p.w))
+		body := p.findingLines([]finding.Finding{f}, p.w-1, true)
+		if pane := findingPane(f.Part); pane != PaneOverview {
+			body = append(body, "   "+st.Muted.Render("enter: go to "+pane.Title()))
+		}
+		lines = append(lines, body...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// summary counts the findings by severity.
+func (p *findingsPane) summary() string {
+	st, g := p.com.styles, p.com.glyphs
+	n := map[finding.Severity]int{}
+	for _, f := range p.all {
+		n[f.Severity]++
+	}
+	s := st.Severity.Error.Render(plural(n[finding.Error], "error", "errors")) + " " + g.Dot + " " +
+		st.Severity.Warning.Render(plural(n[finding.Warning], "warning", "warnings")) + " " + g.Dot + " " +
+		plural(n[finding.Info], "note", "notes")
+	if p.com.run.busy() {
+		s += " " + p.com.spinner
+	}
+	return s + st.Muted.Render("  (/ filters, enter goes to)")
+}
+
+// sevWord is a severity in a short upper-case word.
+func sevWord(s finding.Severity) string {
+	switch s {
+	case finding.Error:
+		return "ERROR"
+	case finding.Warning:
+		return "WARN"
+	}
+	return "NOTE"
+}

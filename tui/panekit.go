@@ -1,0 +1,129 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/finding"
+)
+
+// paneBase holds what every pane has: the shared state, its size and
+// whether it has focus.
+type paneBase struct {
+	com     *common
+	w, h    int
+	focused bool
+}
+
+func (b *paneBase) SetSize(w, h int) { b.w, b.h = w, h }
+func (b *paneBase) Blur()            { b.focused = false }
+
+// notLoaded returns the pane's text while its part is not known: a spinner
+// while it runs, or why it is missing. ok is false once the part is in.
+func (b *paneBase) notLoaded(part diag.Part, what string) (string, bool) {
+	st, g := b.com.styles, b.com.glyphs
+	run := b.com.run
+	switch run.state(part) {
+	case stateIdle:
+		return " " + st.Muted.Render("No investigation yet."), true
+	case stateLoading:
+		return " " + b.com.spinner + " Looking up " + what + g.Ellipsis, true
+	case stateCut:
+		return " " + st.Verdict.TempError.Render(g.Unknown+" "+what+": "+run.cutReason(part)), true
+	}
+	return "", false
+}
+
+// severityMark returns the symbol and style of a severity.
+func (b *paneBase) severityMark(sev finding.Severity) string {
+	st, g := b.com.styles, b.com.glyphs
+	switch sev {
+	case finding.Error:
+		return st.Severity.Error.Render(g.Fail)
+	case finding.Warning:
+		return st.Severity.Warning.Render(g.Warn)
+	default:
+		return st.Severity.Info.Render(g.Info)
+	}
+}
+
+// findingLines draws findings as "✗ message" lines wrapped to w, each
+// followed by its fix when withFix is set.
+func (b *paneBase) findingLines(fs []finding.Finding, w int, withFix bool) []string {
+	var out []string
+	for _, f := range fs {
+		for i, l := range wrapIndent(safe(f.Message), w-1, 2) {
+			if i == 0 {
+				l = b.severityMark(f.Severity) + " " + l
+			}
+			out = append(out, " "+l)
+		}
+		if withFix && f.Fix != "" {
+			for _, l := range wrapIndent("Fix: "+safe(f.Fix), w-3, 5) {
+				out = append(out, "   "+b.com.styles.Muted.Render(l))
+			}
+		}
+	}
+	return out
+}
+
+// worstSeverity is the worst severity among the findings of the parts
+// named ("" when there is none).
+func worstSeverity(fs []finding.Finding, parts ...string) finding.Severity {
+	var worst finding.Severity
+	for _, f := range fs {
+		if !slices.Contains(parts, f.Part) {
+			continue
+		}
+		switch {
+		case f.Severity == finding.Error:
+			return finding.Error
+		case f.Severity == finding.Warning:
+			worst = finding.Warning
+		case worst == "":
+			worst = finding.Info
+		}
+	}
+	return worst
+}
+
+// findingsAbout returns the findings of a part whose subject is one of
+// the names given (case-insensitive).
+func findingsAbout(fs []finding.Finding, part string, subjects ...string) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.Part != part {
+			continue
+		}
+		for _, s := range subjects {
+			if strings.EqualFold(strings.TrimSuffix(f.Subject, "."), strings.TrimSuffix(s, ".")) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// rule is a horizontal line w cells wide with an optional label.
+func (b *paneBase) rule(label string, w int) string {
+	st, g := b.com.styles, b.com.glyphs
+	if label == "" {
+		return st.Muted.Render(strings.Repeat(g.Rule, max(0, w)))
+	}
+	label = truncate(" "+label+" ", max(0, w-2), g.Ellipsis)
+	return st.Muted.Render(g.Rule+g.Rule) + st.Heading.Render(label) + st.Muted.Render(strings.Repeat(g.Rule, max(0, w-2-width(label))))
+}
+
+// cursorRow draws a row of a list: selected rows in the selection style
+// with the cursor glyph (so the cursor shows without colour too).
+func (b *paneBase) cursorRow(text string, selected bool) string {
+	g := b.com.glyphs
+	if !selected {
+		return pad(" "+text, b.w, g.Ellipsis)
+	}
+	return b.com.styles.Selected.Render(pad(g.Cursor+ansi.Strip(text), b.w, g.Ellipsis))
+}

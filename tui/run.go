@@ -1,0 +1,124 @@
+package tui
+
+import (
+	"context"
+	"net/netip"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/spf"
+)
+
+const (
+	// logBuffer is how many DNS log entries may wait for the program
+	// before the live stream drops some (the final report keeps them all).
+	logBuffer = 4096
+	// logBatch caps the entries one queryMsg carries.
+	logBatch = 512
+)
+
+// stream carries one run's output from its goroutines into the program:
+// the parts as diag.Investigate sends them, and the DNS log as the client
+// records it. The model never reads it directly: commands do.
+type stream struct {
+	run     int
+	events  chan diag.Event
+	logs    chan dnsclient.LogEntry
+	dropped atomic.Int64
+}
+
+func newStream(run int) *stream {
+	return &stream{run: run, events: make(chan diag.Event), logs: make(chan dnsclient.LogEntry, logBuffer)}
+}
+
+// onQuery is the client's OnQuery hook: it never blocks the lookup.
+func (s *stream) onQuery(e dnsclient.LogEntry) {
+	select {
+	case s.logs <- e:
+	default:
+		s.dropped.Add(1)
+	}
+}
+
+// investigate runs the whole investigation in a command: it blocks until
+// diag.Investigate returns, while waitEvent hands each part to the program.
+func (s *stream) investigate(ctx context.Context, client *dnsclient.Client, domain string, opts diag.Options) tea.Cmd {
+	return func() tea.Msg {
+		rep := diag.Investigate(ctx, client, domain, opts, s.events)
+		close(s.events)
+		return runDoneMsg{run: s.run, report: rep, dropped: s.dropped.Load()}
+	}
+}
+
+// waitEvent waits for the next part; the root issues it again after each.
+func (s *stream) waitEvent() tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-s.events
+		if !ok {
+			return nil
+		}
+		return partMsg{run: s.run, part: ev.Part, report: ev.Report}
+	}
+}
+
+// waitLog waits for DNS log entries and returns those that have arrived,
+// until ctx (the run's) ends. The root issues it again after each batch.
+func (s *stream) waitLog(ctx context.Context) tea.Cmd {
+	return func() tea.Msg {
+		var batch []dnsclient.LogEntry
+		select {
+		case e := <-s.logs:
+			batch = append(batch, e)
+		case <-ctx.Done():
+			return nil
+		}
+		for len(batch) < logBatch {
+			select {
+			case e := <-s.logs:
+				batch = append(batch, e)
+			default:
+				return queryMsg{run: s.run, entries: batch}
+			}
+		}
+		return queryMsg{run: s.run, entries: batch}
+	}
+}
+
+// verdictCmd evaluates ip against tree, as check_host() with the domain's
+// postmaster as sender, within timeout.
+func verdictCmd(ctx context.Context, run, req int, tree *spf.Tree, ip netip.Addr, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		v := tree.CheckHost(ctx, ip, "postmaster@"+tree.Domain, "")
+		return verdictMsg{run: run, req: req, ip: ip, verdict: v}
+	}
+}
+
+// whatIfCmd builds the tree of an edited top record (asking DNS only for
+// what the edit adds) and, when ip is valid, its verdict.
+func whatIfCmd(ctx context.Context, run, req int, published *spf.Tree, text string, ip netip.Addr, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		t := published.WhatIf(ctx, text)
+		msg := whatIfMsg{run: run, req: req, text: text, tree: t}
+		if ip.IsValid() {
+			msg.verdict = t.CheckHost(ctx, ip, "postmaster@"+t.Domain, "")
+		}
+		return msg
+	}
+}
+
+// ptrCmd looks up the reverse DNS of ip and confirms it.
+func ptrCmd(ctx context.Context, run, req int, client *dnsclient.Client, ip netip.Addr, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return ptrMsg{run: run, req: req, check: diag.CheckPTR(ctx, client, ip)}
+	}
+}

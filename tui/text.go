@@ -1,0 +1,109 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mxray/mxray/diag/termsafe"
+)
+
+// safe makes text from outside mxray (DNS answers, names, messages that
+// quote records) safe to draw on one line. Every such string passes
+// through it before it is drawn.
+func safe(s string) string { return termsafe.String(s) }
+
+// width is a string's width in terminal cells, styles ignored.
+func width(s string) int { return ansi.StringWidth(s) }
+
+// truncate cuts s (which may carry styles) to at most w cells, ending in
+// tail when something was cut.
+func truncate(s string, w int, tail string) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	if ansi.StringWidth(tail) >= w {
+		tail = ""
+	}
+	return ansi.Truncate(s, w, tail)
+}
+
+// pad fills s with spaces on the right to w cells (cutting it when wider).
+func pad(s string, w int, tail string) string {
+	s = truncate(s, w, tail)
+	if n := w - ansi.StringWidth(s); n > 0 {
+		s += strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// padLeft right-aligns s in w cells.
+func padLeft(s string, w int) string {
+	s = truncate(s, w, "")
+	if n := w - ansi.StringWidth(s); n > 0 {
+		s = strings.Repeat(" ", n) + s
+	}
+	return s
+}
+
+// fit makes a block exactly w cells wide and h lines high: long lines are
+// cut with tail, short ones padded, missing lines added, extra ones dropped.
+// It is the last guard against a pane drawing outside its box.
+func fit(block string, w, h int, tail string) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := strings.Split(block, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	var b strings.Builder
+	for i := range h {
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		b.WriteString(pad(line, w, tail))
+		if i < h-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// wrap breaks plain text into lines of at most w cells, at spaces where it
+// can and inside long words (keys, URLs) where it must.
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	out := strings.Split(ansi.Wrap(s, w, " ,;"), "\n")
+	for i, l := range out {
+		out[i] = strings.TrimRight(l, " ")
+	}
+	return out
+}
+
+// wrapIndent wraps s to w cells; every line after the first is indented by
+// indent spaces (the first takes the label before it).
+func wrapIndent(s string, w, indent int) []string {
+	lines := wrap(s, w-indent)
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.Repeat(" ", indent) + lines[i]
+	}
+	return lines
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,238 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mxray/mxray/diag"
+)
+
+// View draws the whole screen. It only reads the model: every size was
+// worked out when the terminal reported it.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "mxray"
+	if m.com.run != nil {
+		v.WindowTitle = "mxray " + safe(m.com.run.target.Domain)
+	}
+	return v
+}
+
+// render returns the screen's text, exactly lay.width × lay.height cells.
+func (m *Model) render() string {
+	w, h := m.lay.width, m.lay.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.lay.tooSmall {
+		return m.tooSmallView()
+	}
+	var body string
+	if m.screen == screenInput {
+		body = fit(m.input.view(), w, h-1, m.com.glyphs.Ellipsis)
+		return body + "\n" + m.helpBar(m.input.help())
+	}
+	header := fit(m.headerView(), w, 1, m.com.glyphs.Ellipsis)
+	tabs := fit(m.tabsView(), w, 1, m.com.glyphs.Ellipsis)
+	switch {
+	case m.showHelp:
+		body = fit(m.fullHelpView(), w, m.lay.body.h, m.com.glyphs.Ellipsis)
+	case m.lay.wide:
+		body = m.wideBody()
+	default:
+		body = fit(m.focused().View(), w, m.lay.body.h, m.com.glyphs.Ellipsis)
+	}
+	bindings := append(m.focused().Help(), m.com.keys.ShortHelp()...)
+	return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(bindings)
+}
+
+// wideBody draws the two columns: Overview over Findings on the left, the
+// focused (or last focused) detail pane on the right.
+func (m *Model) wideBody() string {
+	st, g := m.com.styles, m.com.glyphs
+	frame := func(p Pane, r rect) string {
+		return box(p.ID().Title(), p.View(), r.w, r.h, p == m.focused(), st, g)
+	}
+	ov := m.panes[m.indexOf(PaneOverview)]
+	fi := m.panes[m.indexOf(PaneFindings)]
+	left := frame(ov, m.lay.overview) + "\n" + frame(fi, m.lay.findings)
+	right := frame(m.panes[m.detail], m.lay.detail)
+	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+}
+
+// headerView is the first line: the target and where the run stands.
+func (m *Model) headerView() string {
+	st, g := m.com.styles, m.com.glyphs
+	left := " " + st.App.Render("mxray")
+	run := m.com.run
+	if run == nil {
+		return left
+	}
+	left += "  " + st.Target.Render(safe(run.target.Display()))
+	if run.target.Kind == diag.TargetIPDomain {
+		left += st.Muted.Render(" for " + run.target.IP.String())
+	}
+	right := m.statusText() + " "
+	room := m.lay.width - width(right)
+	if room < width(left)+1 {
+		left = truncate(left, max(0, room-1), g.Ellipsis)
+	}
+	return left + strings.Repeat(" ", max(1, m.lay.width-width(left)-width(right))) + right
+}
+
+// statusText says where the current run stands, in words and a symbol.
+func (m *Model) statusText() string {
+	st, g := m.com.styles, m.com.glyphs
+	run := m.com.run
+	queries := 0
+	if run.report != nil {
+		queries = run.report.Queries
+	}
+	parts := 0
+	for _, p := range allParts() {
+		if run.state(p) == stateLoaded {
+			parts++
+		}
+	}
+	switch {
+	case !run.done:
+		return m.com.spinner + " checking " + g.Dot + fmt.Sprintf(" %d/%d parts %s %s", parts, len(allParts()), g.Dot, plural(queries, "query", "queries"))
+	case run.unreachable:
+		return st.Verdict.Fail.Render(g.Fail + " no DNS server answered")
+	case len(run.report.Unfinished) > 0:
+		word := "deadline reached"
+		if run.cancelled {
+			word = "cancelled"
+		}
+		return st.Verdict.SoftFail.Render(g.Warn+" "+word) + fmt.Sprintf(" %s %d/%d parts %s %s", g.Dot, parts, len(allParts()), g.Dot, plural(queries, "query", "queries"))
+	default:
+		return st.Verdict.Pass.Render(g.Pass+" done") + fmt.Sprintf(" %s %s %s %s", g.Dot, plural(queries, "query", "queries"), g.Dot, elapsed(run.finished.Sub(run.started)))
+	}
+}
+
+// allParts are the parts of a domain investigation.
+func allParts() []diag.Part {
+	return []diag.Part{diag.PartMX, diag.PartSPF, diag.PartDKIM, diag.PartDMARC, diag.PartMTASTS, diag.PartTLSRPT, diag.PartBIMI}
+}
+
+// elapsed formats a duration for the header.
+func elapsed(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
+// tabSpan is where one tab stands in the tab strip.
+type tabSpan struct {
+	pane  int
+	x, w  int
+	label string
+}
+
+// tabSpans lays out the tab strip: full titles when they fit the width,
+// else the short ones. The focused tab is bracketed, the others padded,
+// so the spans do not move when the focus does.
+func (m *Model) tabSpans() []tabSpan {
+	build := func(short bool) ([]tabSpan, int) {
+		var out []tabSpan
+		x := 0
+		for i, p := range m.panes {
+			label := p.ID().Title()
+			if short {
+				label = p.ID().Short()
+			}
+			if i > 0 {
+				x++ // the separator
+			}
+			w := width(label) + 2
+			out = append(out, tabSpan{pane: i, x: x, w: w, label: label})
+			x += w
+		}
+		return out, x
+	}
+	spans, total := build(false)
+	if total > m.lay.width {
+		spans, _ = build(true)
+	}
+	return spans
+}
+
+// tabsView draws the tab strip naming every pane.
+func (m *Model) tabsView() string {
+	st, g := m.com.styles, m.com.glyphs
+	var b strings.Builder
+	for i, t := range m.tabSpans() {
+		if i > 0 {
+			b.WriteString(st.Tab.Separator.Render(g.Vertical))
+		}
+		if t.pane == m.focus {
+			b.WriteString(st.Tab.Active.Render("[" + t.label + "]"))
+		} else {
+			b.WriteString(st.Tab.Inactive.Render(" " + t.label + " "))
+		}
+	}
+	return b.String()
+}
+
+// helpBar is the last line: a notice when there is one, else the keys.
+func (m *Model) helpBar(bindings []key.Binding) string {
+	st := m.com.styles
+	w := m.lay.width
+	if m.flash != "" {
+		style := st.Flash
+		if m.flashBad {
+			style = st.FlashBad
+		}
+		return fit(" "+style.Render(m.flash), w, 1, m.com.glyphs.Ellipsis)
+	}
+	return fit(" "+m.help.ShortHelpView(bindings), w, 1, m.com.glyphs.Ellipsis)
+}
+
+// fullHelpView lists every key, the focused pane's own in the last column.
+func (m *Model) fullHelpView() string {
+	st := m.com.styles
+	groups := m.com.keys.FullHelp()
+	if own := m.focused().Help(); len(own) > 0 {
+		groups = append(groups, own)
+	}
+	lines := []string{
+		" " + st.Heading.Render("Keys") + st.Muted.Render(" (? or esc closes; while a text field has focus only ctrl+c, esc, enter and tab act)"),
+		"",
+	}
+	for l := range strings.SplitSeq(m.help.FullHelpView(groups), "\n") {
+		lines = append(lines, " "+l)
+	}
+	lines = append(lines, "",
+		" "+st.Muted.Render("Panes are linked: choosing an IP, a domain or a selector in one moves the others to it."),
+		" "+st.Muted.Render("y copies with OSC 52 (works over SSH); e writes a Markdown report next to you, never overwriting."))
+	return strings.Join(lines, "\n")
+}
+
+// tooSmallView replaces everything when the terminal is under the minimum.
+func (m *Model) tooSmallView() string {
+	w, h := m.lay.width, m.lay.height
+	st, g := m.com.styles, m.com.glyphs
+	msg := []string{
+		st.TooSmall.Render("Terminal too small"),
+		fmt.Sprintf("%dx%d; mxray needs at least %dx%d.", w, h, MinWidth, MinHeight),
+		"Make the window larger, or press q to quit.",
+	}
+	top := max(0, (h-len(msg))/2)
+	lines := make([]string, 0, h)
+	for range top {
+		lines = append(lines, "")
+	}
+	for _, l := range msg {
+		l = truncate(l, w, g.Ellipsis)
+		lines = append(lines, strings.Repeat(" ", max(0, (w-width(l))/2))+l)
+	}
+	return fit(strings.Join(lines, "\n"), w, h, g.Ellipsis)
+}
