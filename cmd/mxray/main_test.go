@@ -57,7 +57,7 @@ func TestExitStatus(t *testing.T) {
 		{"version", []string{"--version"}, exitOK, "mxray ", ""},
 		{"healthy", []string{"--demo", "check", "healthy.example"}, exitOK, "MX and PTR", ""},
 		{"broken", []string{"--demo", "check", "broken.example"}, exitFindings, "spf.lookup_limit", ""},
-		{"text without a terminal", []string{"--demo", "healthy.example"}, exitOK, "MXRAY CHECK OF HEALTHY.EXAMPLE", ""},
+		{"text without a terminal", []string{"--demo", "healthy.example"}, exitOK, "mxray check of healthy.example\n═════", ""},
 		{"idn and address", []string{"--demo", "check", "postmaster@HEALTHY.example."}, exitOK, "healthy.example", ""},
 		{"bad flag", []string{"--nope"}, exitCannot, "", "unknown flag: --nope"},
 		{"unknown subcommand", []string{"chekc", "example.com"}, exitCannot, "", `unknown subcommand "chekc"`},

@@ -28,9 +28,6 @@ func Text(w io.Writer, d *Doc, o Options) error {
 		switch b.kind {
 		case headingBlock:
 			t := clean(b.text)
-			if b.level <= 1 {
-				t = strings.ToUpper(t)
-			}
 			fmt.Fprintln(bw, t)
 			if b.level <= 2 {
 				fmt.Fprintln(bw, strings.Repeat(rule(o, b.level), lipgloss.Width(t)))

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/headers"
+)
+
+// demoDefault is the domain "mxray --demo" opens on.
+const demoDefault = demo.DefaultDomain
+
+// maxHeaderInput is read from a file or stdin; headers.Parse refuses more
+// than 4 MiB with a clear message, so one byte over is enough to tell.
+const maxHeaderInput = 4<<20 + 1
+
+// isHeadersTarget reports whether a TARGET names headers rather than a
+// domain: "-", anything with a '/', or an existing file.
+func isHeadersTarget(s string) bool {
+	if s == "-" || strings.Contains(s, "/") {
+		return true
+	}
+	st, err := os.Stat(s)
+	return err == nil && !st.IsDir()
+}
+
+// runHeaders runs "mxray headers FILE|-": parse the header, find the hops,
+// the sending IP and what the receiver recorded, then (unless --no-recheck)
+// ask DNS what it says today.
+func runHeaders(ctx context.Context, o *options, env *environment) (int, error) {
+	raw, source, err := readHeaders(o, env.stdin)
+	if err != nil {
+		return exitCannot, err
+	}
+	opts, err := headerOptions(o)
+	if err != nil {
+		return exitCannot, err
+	}
+	m, err := headers.Parse(raw)
+	if err != nil {
+		return exitCannot, fmt.Errorf("%s: %w", source, err)
+	}
+	a := headers.Analyze(m, opts)
+	var rep *diag.HeadersReport
+	if o.noRecheck {
+		rep = diag.AnalyzeHeaders(source, m, a)
+	} else {
+		dnsSet, err := setupDNS(o)
+		if err != nil {
+			return exitCannot, err
+		}
+		defer dnsSet.close()
+		client := dnsSet.newClient()
+		rep = diag.RecheckHeaders(ctx, client, source, m, a, diag.RecheckOptions{Deadline: o.deadline})
+		if diag.NoResolverReached(rep.Log) {
+			return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network, give one with --resolver, or use --no-recheck", strings.Join(dnsSet.config.Servers, ", "))
+		}
+	}
+	if err := writeReport(env.stdout, o, rep, rep.Doc()); err != nil {
+		return exitCannot, err
+	}
+	return exitFor(rep.Findings), nil
+}
+
+// readHeaders reads the header from FILE, from stdin for "-", or the demo's
+// sample under --demo with no FILE.
+func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
+	switch {
+	case len(o.args) > 1:
+		return nil, "", fmt.Errorf("%w: headers takes one FILE (or - for stdin)", errUsage)
+	case len(o.args) == 0 && o.demo:
+		return demo.SampleMessage(), demo.SampleName, nil
+	case len(o.args) == 0:
+		return nil, "", fmt.Errorf("%w: headers needs a FILE, or - to read stdin", errUsage)
+	}
+	name := o.args[0]
+	var r io.Reader = stdin
+	source := "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, "", err
+		}
+		defer f.Close()
+		r, source = f, name
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxHeaderInput))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", source, err)
+	}
+	return raw, source, nil
+}
+
+// headerOptions maps --trusted-hosts and --sending-ip onto headers.Options.
+func headerOptions(o *options) (headers.Options, error) {
+	var opts headers.Options
+	for _, h := range strings.Split(o.trustedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			opts.TrustedHosts = append(opts.TrustedHosts, h)
+		}
+	}
+	if o.sendingIP != "" {
+		ip, err := netip.ParseAddr(strings.Trim(o.sendingIP, "[]"))
+		if err != nil {
+			return opts, fmt.Errorf("%w: --sending-ip %q is not an IPv4 or IPv6 address", errUsage, o.sendingIP)
+		}
+		opts.SendingIP = ip.Unmap()
+	}
+	return opts, nil
+}

@@ -1,0 +1,157 @@
+package diag
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/headers"
+)
+
+// MarshalJSON writes the "headers" contract of DESIGN.md: the analysis's
+// fields (hops, sending_ip, helo, envelope_from, from_domain,
+// dkim_signatures, authentication_results, arc, received_spf, ...), then
+// recheck, then_vs_now and all findings.
+func (r *HeadersReport) MarshalJSON() ([]byte, error) {
+	rows := r.ThenVsNow
+	if rows == nil {
+		rows = []ThenNow{}
+	}
+	fs := r.Findings
+	if fs == nil {
+		fs = []finding.Finding{}
+	}
+	return json.Marshal(struct {
+		Source string `json:"source"`
+		*headers.Analysis
+		Recheck   *Recheck          `json:"recheck"`
+		ThenVsNow []ThenNow         `json:"then_vs_now"`
+		Findings  []finding.Finding `json:"findings"`
+		Queries   int               `json:"queries"`
+	}{r.Source, r.Analysis, r.Recheck, rows, fs, r.Queries})
+}
+
+// Doc lays the headers report out for the text and Markdown writers.
+func (r *HeadersReport) Doc() *render.Doc {
+	d := &render.Doc{}
+	a := r.Analysis
+	d.Heading(1, "mxray headers "+r.Source)
+	d.Para(summaryLine(r.Findings, r.Queries))
+	sending := "none (no public client IP)"
+	if a.SendingIP != nil {
+		sending = a.SendingIP.String()
+	}
+	d.Fields(
+		[2]string{"From domain", a.FromDomain},
+		[2]string{"Envelope sender", a.EnvelopeFrom},
+		[2]string{"Sending IP", sending},
+		[2]string{"HELO", a.HELO},
+		[2]string{"Subject", subjectOf(r.Message)},
+	)
+
+	d.Heading(2, "Hops (origin first)")
+	var rows [][]string
+	for _, h := range a.Hops {
+		ip := "-"
+		if h.IP != nil {
+			ip = h.IP.String()
+		}
+		when := "-"
+		if h.Time != nil {
+			when = h.Time.UTC().Format("2006-01-02 15:04:05Z")
+		}
+		delay := "-"
+		if h.DelaySeconds != nil {
+			delay = formatDelay(*h.DelaySeconds)
+		}
+		from, by := h.From, h.By
+		if h.Raw != "" {
+			from, by = "unparsed: "+h.Raw, ""
+		}
+		mark := ""
+		if h.Internal {
+			mark = "internal"
+		}
+		rows = append(rows, []string{strconv.Itoa(h.Index), from, by, ip, h.HELO, when, delay, mark})
+	}
+	if len(rows) == 0 {
+		d.Para("No Received fields.")
+	} else {
+		d.Table([]string{"#", "From", "By", "IP", "HELO", "Time (UTC)", "Delay", ""}, rows)
+	}
+
+	d.Heading(2, "What the receiver recorded")
+	v := a.Receiver
+	d.Fields(
+		[2]string{"Receiver", v.AuthServID},
+		[2]string{"SPF", string(v.SPF)},
+		[2]string{"DKIM", string(v.DKIM)},
+		[2]string{"DMARC", string(v.DMARC)},
+		[2]string{"ARC", string(v.ARC)},
+		[2]string{"compauth", strings.TrimSpace(string(v.CompAuth) + " " + v.CompReason)},
+	)
+	if len(a.DKIMSignatures) > 0 {
+		var sigs [][]string
+		for _, s := range a.DKIMSignatures {
+			x := "-"
+			if s.X != nil {
+				x = s.X.UTC().Format(time.RFC3339)
+			}
+			l := "-"
+			if s.L != nil {
+				l = strconv.FormatInt(*s.L, 10)
+			}
+			sigs = append(sigs, []string{s.D, s.S, s.A, orNone(s.C), l, x})
+		}
+		d.Table([]string{"d=", "s=", "a=", "c=", "l=", "x="}, sigs)
+	}
+
+	if r.Recheck != nil {
+		d.Heading(2, "Then (at delivery) vs now (DNS today)")
+		var tv [][]string
+		for _, t := range r.ThenVsNow {
+			check := t.Check
+			if t.Subject != "" {
+				check += " " + t.Subject
+			}
+			tv = append(tv, []string{check, orDash(t.Then), orDash(t.Now), t.Explanation})
+		}
+		d.Table([]string{"Check", "Then", "Now", "Why"}, tv)
+		if s := r.Recheck.SPF; s != nil && s.IP != nil {
+			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
+		}
+	}
+	findingsDoc(d, r.Findings)
+	return d
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// formatDelay writes a hop delay; a negative one is clock skew.
+func formatDelay(sec float64) string {
+	d := time.Duration(sec * float64(time.Second)).Round(time.Second)
+	if sec < 0 {
+		return d.String() + " (clock skew)"
+	}
+	return d.String()
+}
+
+// subjectOf returns the decoded Subject of the message.
+func subjectOf(m *headers.Message) string {
+	if m == nil {
+		return ""
+	}
+	for _, f := range m.All("Subject") {
+		return headers.DecodeWords(f.Value)
+	}
+	return ""
+}

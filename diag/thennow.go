@@ -1,0 +1,287 @@
+package diag
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/spf"
+)
+
+// ThenNow is one check as the receiver recorded it at delivery and as DNS
+// decides it today, with the difference explained in words.
+type ThenNow struct {
+	Check       string `json:"check"`             // "spf", "dkim", "dmarc", "arc"
+	Subject     string `json:"subject,omitempty"` // for dkim: "d=… s=…"
+	Then        string `json:"then"`              // the receiver's result word; "" when it recorded none
+	Now         string `json:"now"`               // mxray's result today; "" when it could not check
+	Changed     bool   `json:"changed"`           // both known and different
+	Explanation string `json:"explanation"`
+}
+
+// thenVsNow builds one row per check: spf, each DKIM signature, dmarc, arc.
+func thenVsNow(a *headers.Analysis, rc *Recheck) []ThenNow {
+	var rows []ThenNow
+	rows = append(rows, spfRow(a, rc.SPF))
+	for i := range rc.DKIM {
+		rows = append(rows, dkimRow(a, &rc.DKIM[i]))
+	}
+	rows = append(rows, dmarcRow(a, rc))
+	if a.Receiver.ARC != "" || a.ARCChain.Instances > 0 {
+		rows = append(rows, arcRow(a))
+	}
+	for i := range rows {
+		rows[i].Changed = rows[i].Then != "" && rows[i].Now != "" && rows[i].Then != rows[i].Now
+	}
+	return rows
+}
+
+func failing(word string) bool {
+	switch word {
+	case "fail", "softfail", "neutral", "none", "permerror":
+		return true
+	}
+	return false
+}
+
+func spfRow(a *headers.Analysis, s *SPFRecheck) ThenNow {
+	row := ThenNow{Check: "spf", Then: string(a.Receiver.SPF), Now: string(s.Result)}
+	then, now := row.Then, row.Now
+	var why string
+	switch {
+	case s.Skipped != "":
+		why = "Not re-checked: " + s.Skipped + "."
+	case then == "":
+		why = fmt.Sprintf("The receiver recorded no SPF result; today %s for %s is %s.", s.Domain, s.IP, now)
+	case now == "temperror":
+		why = "SPF could not be checked today because of DNS trouble (" + s.Error + "); the verdict at delivery cannot be confirmed."
+	case then == now:
+		why = "Same as at delivery."
+		if s.Matched != nil {
+			why += " Decided by " + s.Matched.Term + " in " + s.Matched.RecordDomain + "."
+		}
+	case then == "pass" && (now == "fail" || now == "softfail" || now == "neutral"):
+		why = fmt.Sprintf("SPF passed at delivery but %s now: the record of %s changed, or %s left the include that allowed it.", now, s.Domain, s.IP)
+	case then == "pass" && now == "none":
+		why = fmt.Sprintf("SPF passed at delivery, but %s publishes no SPF record today: it was removed after delivery.", s.Domain)
+	case then == "pass" && now == "permerror":
+		why = fmt.Sprintf("SPF passed at delivery, but the record of %s is broken today (%s): every receiver now gets permerror.", s.Domain, s.Error)
+	case now == "pass" && then == "temperror":
+		why = "At delivery the receiver hit DNS trouble (temperror); today SPF passes."
+	case now == "pass" && then == "permerror":
+		why = "At delivery the record was broken (permerror); it has been fixed since."
+	case now == "pass":
+		why = fmt.Sprintf("SPF %s at delivery but passes today (decided by %s): the record was changed after delivery, or the receiver checked another IP or envelope sender.", then, matchedTerm(s.Matched))
+	default:
+		why = fmt.Sprintf("SPF was %s at delivery and is %s today: the record of %s changed since.", then, now, s.Domain)
+	}
+	if forwarder, ok := arcSPFPass(a); ok && failing(then) {
+		why += fmt.Sprintf(" SPF failed at the final hop, but ARC shows it passed at the forwarder (%s): forwarding breaks SPF, and ARC carries the forwarder's verdict.", forwarder)
+	}
+	row.Explanation = why
+	return row
+}
+
+func matchedTerm(m *spf.Match) string {
+	if m == nil {
+		return "no term"
+	}
+	return m.Term + " in " + m.RecordDomain
+}
+
+// arcSPFPass reports whether the first ARC sealer recorded an SPF pass, and
+// who it was.
+func arcSPFPass(a *headers.Analysis) (string, bool) {
+	for _, set := range a.ARC {
+		if set.Instance != 1 {
+			continue
+		}
+		for _, r := range set.Results {
+			if r.Method == "spf" && r.Result == headers.ResultPass {
+				return set.AuthServID, true
+			}
+		}
+	}
+	return "", false
+}
+
+// receiverDKIM finds what the receiver recorded for one signature: its own
+// trusted dkim results, matched by header.b when it gave one, else by d=
+// and s=.
+func receiverDKIM(a *headers.Analysis, r *dkim.Result) string {
+	best := ""
+	for _, e := range a.AuthenticationResults {
+		if !e.Trusted || e.Method != "dkim" {
+			continue
+		}
+		p := e.Properties
+		d := p["header.d"]
+		if d == "" {
+			if i := p["header.i"]; strings.Contains(i, "@") {
+				d = i[strings.LastIndex(i, "@")+1:]
+			}
+		}
+		if !sameDomain(d, r.Domain) {
+			continue
+		}
+		if s := p["header.s"]; s != "" && s != r.Selector {
+			continue
+		}
+		if b := p["header.b"]; b != "" {
+			if r.MatchesHeaderB(b) {
+				return string(e.Result)
+			}
+			continue
+		}
+		if best == "" {
+			best = string(e.Result)
+		}
+	}
+	return best
+}
+
+func dkimRow(a *headers.Analysis, r *dkim.Result) ThenNow {
+	row := ThenNow{Check: "dkim", Subject: fmt.Sprintf("d=%s s=%s", r.Domain, r.Selector), Then: receiverDKIM(a, r), Now: string(r.Result)}
+	then, now := row.Then, row.Now
+	how := "verified from headers alone"
+	switch r.BodyHash {
+	case dkim.BodyHashPass:
+		how = "verified with the body"
+	case dkim.BodyHashNotChecked:
+		how = "verified from headers alone (no body: body hash not checked)"
+	}
+	var why string
+	switch {
+	case now == "pass" && (then == "pass" || then == ""):
+		why = "Passes today, " + how + "."
+		if then == "" {
+			why = "The receiver recorded no result for this signature. " + why
+		}
+	case now == "pass":
+		why = fmt.Sprintf("DKIM %s at delivery but passes today (%s): the key was published after delivery, or the receiver saw a different copy of the message.", then, how)
+	case then == "pass":
+		why = "DKIM passed at delivery but fails today: " + dkimCause(r)
+	case then == "":
+		why = "The receiver recorded no result for this signature. Today: " + r.Reason
+	default:
+		why = fmt.Sprintf("Failed at delivery (%s) and today: %s", then, r.Reason)
+	}
+	row.Explanation = why
+	return row
+}
+
+// dkimCause words why a signature that passed at delivery fails today.
+func dkimCause(r *dkim.Result) string {
+	key := fmt.Sprintf("%s._domainkey.%s", r.Selector, r.Domain)
+	switch r.Cause {
+	case dkim.CauseKeyNotFound:
+		return fmt.Sprintf("DKIM key %s no longer published at %s: rotated or removed after delivery.", r.Selector, key)
+	case dkim.CauseKeyRevoked:
+		return fmt.Sprintf("DKIM key %s was revoked (empty p=) after delivery.", r.Selector)
+	case dkim.CauseExpired:
+		return "the signature's x= expiry has passed since delivery."
+	case dkim.CauseHeaderAltered:
+		return fmt.Sprintf("the key published today at %s does not verify the signature: either the key was replaced after delivery, or the signed headers were altered on the way or in the copy and paste (%s canonicalization).", key, r.Canonicalization)
+	case dkim.CauseBodyAltered:
+		return "the body does not match the signed body hash: it was changed after signing, or the paste altered it."
+	case dkim.CauseDNSTemporary:
+		return "the key could not be fetched today because of DNS trouble."
+	}
+	return r.Reason
+}
+
+func dmarcRow(a *headers.Analysis, rc *Recheck) ThenNow {
+	row := ThenNow{Check: "dmarc", Then: string(a.Receiver.DMARC)}
+	if rc.DMARC == nil {
+		row.Explanation = "Not re-checked: the header has no From domain."
+		return row
+	}
+	ev := rc.DMARC
+	row.Now = string(ev.Result)
+	then, now := row.Then, row.Now
+	switch {
+	case then == "":
+		row.Explanation = "The receiver recorded no DMARC result. Today: " + ev.Reason
+	case then == now:
+		row.Explanation = "Same as at delivery. " + ev.Reason
+	case then == "pass" && now == "fail":
+		row.Explanation = "DMARC passed at delivery but fails today: " + ev.Reason + " " + changedInputs(rc)
+	case now == "pass":
+		row.Explanation = fmt.Sprintf("DMARC %s at delivery but passes today: %s", then, ev.Reason)
+	default:
+		row.Explanation = fmt.Sprintf("DMARC was %s at delivery and is %s today: %s", then, now, ev.Reason)
+	}
+	return row
+}
+
+// changedInputs says which aligned identifier is missing today.
+func changedInputs(rc *Recheck) string {
+	var parts []string
+	if rc.SPF != nil && rc.SPF.Result != spf.Pass {
+		parts = append(parts, fmt.Sprintf("SPF is %s today", orNone(string(rc.SPF.Result))))
+	}
+	for _, d := range rc.DKIM {
+		if d.Result != dkim.Pass {
+			parts = append(parts, fmt.Sprintf("DKIM d=%s s=%s is %s today", d.Domain, d.Selector, d.Result))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(parts, "; ") + ")."
+}
+
+func arcRow(a *headers.Analysis) ThenNow {
+	c := a.ARCChain
+	row := ThenNow{Check: "arc", Then: string(a.Receiver.ARC)}
+	switch {
+	case c.Instances == 0:
+		row.Now = "none"
+		row.Explanation = "The message carries no ARC sets."
+	case c.Valid:
+		row.Now = "structure ok"
+		row.Explanation = fmt.Sprintf("%d ARC instance(s), newest cv=%s; the chain's structure is sound (mxray does not re-verify ARC seals).", c.Instances, c.NewestCV)
+	default:
+		row.Now = "structure broken"
+		row.Explanation = "The ARC chain is broken: " + strings.Join(c.Problems, "; ") + "."
+	}
+	if forwarder, ok := arcSPFPass(a); ok && failing(string(a.Receiver.SPF)) {
+		row.Explanation += fmt.Sprintf(" The first sealer (%s) recorded SPF pass before the message was forwarded.", forwarder)
+	}
+	return row
+}
+
+// recheckFindings turns what changed, and what fails today, into findings.
+func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding.Finding {
+	var fs []finding.Finding
+	add := func(sev finding.Severity, code, subject, msg, fix string) {
+		fs = append(fs, finding.Finding{Severity: sev, Code: code, Part: "headers", Subject: subject, Message: msg, Fix: fix})
+	}
+	for _, r := range rows {
+		if !r.Changed || r.Then != "pass" {
+			continue
+		}
+		switch r.Check {
+		case "spf":
+			add(finding.Warning, "recheck.spf_changed", r.Subject, r.Explanation,
+				"Compare the SPF record with the one in place at delivery; add the sending service back if it was dropped by mistake.")
+		case "dkim":
+			add(finding.Warning, "recheck.dkim_changed", r.Subject, r.Explanation,
+				"Keep a rotated DKIM key published for a few days after switching selectors, so messages in flight still verify.")
+		case "dmarc":
+			add(finding.Warning, "recheck.dmarc_changed", r.Subject, r.Explanation,
+				"Find which of SPF and DKIM stopped aligning (rows above) and fix that record.")
+		}
+	}
+	if rc.SPF != nil && rc.SPF.Verdict != nil {
+		fs = append(fs, SPFFindings(rc.SPF.Verdict.Findings())...)
+	}
+	if ev := rc.DMARC; ev != nil && ev.Result == "fail" && (ev.RequestedPolicy == "reject" || ev.RequestedPolicy == "quarantine") {
+		add(finding.Error, "recheck.dmarc_fail", a.FromDomain,
+			fmt.Sprintf("A receiver checking this message today would fail DMARC for %s and apply p=%s: %s", a.FromDomain, ev.RequestedPolicy, ev.Reason),
+			"Make the sender's mail pass SPF or DKIM with the From domain aligned: sign with d="+a.FromDomain+" (or a subdomain under relaxed alignment), or send from a server its SPF record lists with a matching envelope domain.")
+	}
+	return fs
+}
