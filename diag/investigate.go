@@ -116,6 +116,7 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	if len(rep.Unfinished) > 0 {
 		rep.extra = append(rep.extra, unfinishedFinding(ctx, rep.Unfinished, deadline))
 	}
+	rep.extra = append(rep.extra, LimitFindings(client)...)
 	if NoResolverReached(rep.Log) {
 		rep.Unreachable = true
 	}
@@ -220,6 +221,24 @@ func unfinishedFinding(ctx context.Context, parts []Part, deadline time.Duration
 	return finding.Finding{Severity: finding.Warning, Code: "dns.unfinished", Part: "dns",
 		Message: fmt.Sprintf("The investigation stopped before %s finished: %s. What was found so far is shown.", strings.Join(names, ", "), why),
 		Fix:     "Run it again, perhaps with a longer --deadline or --timeout; if one DNS server is slow, try another with --resolver."}
+}
+
+// LimitFindings reports the client's budgets that refused questions or
+// answers: the result is incomplete, and says so rather than going on.
+func LimitFindings(client *dnsclient.Client) []finding.Finding {
+	var fs []finding.Finding
+	queries, txt := client.Limits()
+	if queries {
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.query_limit", Part: "dns",
+			Message: fmt.Sprintf("The investigation reached its limit of %d DNS questions and stopped asking; parts of the result are incomplete. Records that fan out this far are themselves a problem for receivers.", client.MaxQueries()),
+			Fix:     "Look at the SPF tree and DKIM records for runaway includes or CNAME chains, and simplify them."})
+	}
+	if txt {
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.txt_limit", Part: "dns",
+			Message: "The TXT records met in this investigation exceed mxray's total size limit; the rest were not read, so parts of the result are incomplete.",
+			Fix:     "Find the oversized TXT record (the DNS log shows it) and trim it; receivers have limits too."})
+	}
+	return fs
 }
 
 // NoResolverReached reports whether questions were asked and not one got a

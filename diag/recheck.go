@@ -116,6 +116,10 @@ func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string
 	rep.Recheck = rc
 	rep.ThenVsNow = thenVsNow(a, rc)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
+	rep.Findings = append(rep.Findings, LimitFindings(client)...)
+	if ctx.Err() != nil {
+		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []Part{"recheck"}, deadline))
+	}
 	finding.Sort(rep.Findings)
 	rep.Queries = client.Queries()
 	rep.Log = client.Log()

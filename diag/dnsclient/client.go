@@ -25,6 +25,8 @@ type Client struct {
 	slots    slots
 	queries  atomic.Int64
 	txtBytes atomic.Int64
+	// overQueries and overTXT record that a budget refused something.
+	overQueries, overTXT atomic.Bool
 
 	mu      sync.Mutex
 	flights map[flightKey]*flight // in flight and done (the cache)
@@ -85,11 +87,22 @@ func New(cfg Config) *Client {
 // count).
 func (c *Client) Queries() int { return int(c.queries.Load()) }
 
+// Limits reports which of the client's budgets refused something: the
+// questions per investigation (Config.MaxQueries) and the TXT bytes
+// (Config.MaxTXTBytes). The investigation turns each into a finding.
+func (c *Client) Limits() (queries, txt bool) {
+	return c.overQueries.Load(), c.overTXT.Load()
+}
+
+// MaxQueries returns the question budget in force.
+func (c *Client) MaxQueries() int { return c.cfg.MaxQueries }
+
 // takeQuery spends one question of the budget, or reports that none is left.
 func (c *Client) takeQuery() bool {
 	for {
 		n := c.queries.Load()
 		if n >= int64(c.cfg.MaxQueries) {
+			c.overQueries.Store(true)
 			return false
 		}
 		if c.queries.CompareAndSwap(n, n+1) {

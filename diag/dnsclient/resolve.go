@@ -172,6 +172,7 @@ func (c *Client) spendTXT(recs []dns.RR) error {
 		}
 	}
 	if total := c.txtBytes.Add(int64(n)); total > int64(c.cfg.MaxTXTBytes) {
+		c.overTXT.Store(true)
 		return fmt.Errorf("%w: %d bytes accepted, limit %d", ErrTooMuchTXT, total, c.cfg.MaxTXTBytes)
 	}
 	return nil
