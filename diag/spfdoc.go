@@ -41,13 +41,12 @@ func lookupCount(n int, incomplete bool) string {
 // with its lookups and problems, and the deciding path of m (when not nil)
 // marked.
 func SPFTreeDoc(t *spf.Tree, m *spf.Match) *render.Node {
-	var onPath func(n *spf.Node) bool
-	onPath = func(n *spf.Node) bool {
+	decides := func(n *spf.Node) bool {
 		if m == nil {
 			return false
 		}
 		p := n.Path()
-		if len(p) > len(m.Path) {
+		if len(p) != len(m.Path) {
 			return false
 		}
 		for i := range p {
@@ -76,7 +75,7 @@ func SPFTreeDoc(t *spf.Tree, m *spf.Match) *render.Node {
 			label += fmt.Sprintf(", %d void", n.VoidLookups)
 		}
 		label += "]"
-		out := &render.Node{Text: label, Marked: onPath(n) && m != nil && len(n.Path()) == len(m.Path)}
+		out := &render.Node{Text: label, Marked: decides(n)}
 		for _, p := range n.Problems {
 			out.Children = append(out.Children, &render.Node{Text: fmt.Sprintf("%s: %s", strings.ToUpper(string(p.Severity)), p.Message)})
 		}
