@@ -29,16 +29,7 @@ func demoReport(t testing.TB, domain string) *Report {
 func TestCheckGolden(t *testing.T) {
 	for _, domain := range []string{"healthy.example", "broken.example"} {
 		rep := demoReport(t, domain)
-		t.Run(domain+"/json", func(t *testing.T) {
-			var b bytes.Buffer
-			enc := json.NewEncoder(&b)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(rep); err != nil {
-				t.Fatal(err)
-			}
-			golden.RequireEqual(t, stableJSON(b.Bytes()))
-		})
+		t.Run(domain+"/json", func(t *testing.T) { requireGoldenJSON(t, rep) })
 		t.Run(domain+"/markdown", func(t *testing.T) {
 			var b bytes.Buffer
 			if err := render.Markdown(&b, rep.Doc(), render.Options{}); err != nil {
@@ -47,6 +38,20 @@ func TestCheckGolden(t *testing.T) {
 			golden.RequireEqual(t, b.Bytes())
 		})
 	}
+}
+
+// requireGoldenJSON compares v's indented JSON, made stable, with the
+// test's golden file.
+func requireGoldenJSON(t *testing.T, v any) {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	golden.RequireEqual(t, stableJSON(b.Bytes()))
 }
 
 // stableJSON blanks what differs from run to run against a loopback
