@@ -180,3 +180,18 @@ func TestGenericPTR(t *testing.T) {
 		}
 	}
 }
+
+func TestNullMXSuggestsSPFDenyAll(t *testing.T) {
+	for _, tt := range []struct {
+		spf  string
+		want bool
+	}{{"v=spf1 ~all", true}, {"v=spf1 -all", false}} {
+		zone := "$ORIGIN nomail.test.\n@ SOA ns.nomail.test. h.nomail.test. 1 3600 600 86400 300\n@ MX 0 .\n@ TXT \"" + tt.spf + "\"\n"
+		c, _ := testClient(t, zone)
+		rep := Investigate(context.Background(), c, "nomail.test", Options{Offline: true}, nil)
+		got := slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool { return f.Code == "spf.null_mx_sender" })
+		if got != tt.want {
+			t.Errorf("SPF %q: spf.null_mx_sender present = %v, want %v", tt.spf, got, tt.want)
+		}
+	}
+}
