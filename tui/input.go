@@ -184,7 +184,7 @@ func (s *inputScreen) view() string {
 		for _, l := range wrapIndent(g.Fail+" "+safe(s.err), w-2, 2) {
 			add(" " + st.Error.Render(l))
 		}
-		add(" " + st.Muted.Render("  e.g. example.com · postmaster@example.com · https://example.com/ · 192.0.2.1 example.com"))
+		add(" " + st.Muted.Render(truncate("  e.g. example.com "+g.Dot+" alice@example.com "+g.Dot+" 192.0.2.1 example.com", w-1, g.Ellipsis)))
 	} else {
 		add("")
 	}

@@ -59,7 +59,9 @@ func DefaultKeyMap(ascii bool) KeyMap {
 
 // ShortHelp is the help bar's global part.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.NextPane, k.Help, k.Quit}
+	next := k.NextPane
+	next.SetHelp("tab", "pane")
+	return []key.Binding{next, k.Help, k.Quit}
 }
 
 // FullHelp is the global part of the full help, in columns.

@@ -121,6 +121,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	m.help.Styles = m.com.styles.Help
 	if m.ascii {
 		m.help.Ellipsis = "..."
+		m.help.ShortSeparator = " | "
 	}
 	m.input = newInputScreen(m.com, cfg.Demo)
 	m.panes = []Pane{

@@ -43,7 +43,7 @@ func (p *dkimPane) rowsHeight() int {
 
 func (p *dkimPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{k.Up, k.Down, k.Copy}
+	return []key.Binding{withHelp(k.Down, "next key"), withHelp(k.Copy, "copy record")}
 }
 
 func (p *dkimPane) Update(msg tea.Msg) (Pane, tea.Cmd) {

@@ -37,7 +37,7 @@ func (p *dmarcPane) SetSize(w, h int) {
 
 func (p *dmarcPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{withHelp(k.Up, "scroll"), withHelp(k.Down, "scroll"), withHelp(k.Copy, "copy record")}
+	return []key.Binding{withHelp(k.Down, "scroll"), withHelp(k.Copy, "copy record")}
 }
 
 func (p *dmarcPane) Update(msg tea.Msg) (Pane, tea.Cmd) {

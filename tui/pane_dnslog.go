@@ -52,7 +52,7 @@ func (p *dnsLogPane) rowsHeight() int { return max(1, p.h-4) }
 
 func (p *dnsLogPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{k.Up, k.Down, k.Filter, k.Copy}
+	return []key.Binding{k.Filter, k.Copy}
 }
 
 func (p *dnsLogPane) Editing() bool { return p.filter.active }

@@ -49,7 +49,7 @@ func (p *findingsPane) rowsHeight() int { return max(1, p.h-1-p.detailHeight()) 
 
 func (p *findingsPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{k.Up, k.Down, withHelp(k.Open, "go to"), k.Filter, k.Copy}
+	return []key.Binding{withHelp(k.Open, "go to"), k.Filter, k.Copy}
 }
 
 func (p *findingsPane) Editing() bool { return p.filter.active }

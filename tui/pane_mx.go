@@ -56,7 +56,7 @@ func (p *mxPane) rowsHeight() int { return max(1, min(len(p.rows), p.h-2-p.h/3))
 
 func (p *mxPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{k.Up, k.Down, k.Copy}
+	return []key.Binding{withHelp(k.Down, "next address"), k.Copy}
 }
 
 func (p *mxPane) Update(msg tea.Msg) (Pane, tea.Cmd) {

@@ -54,7 +54,7 @@ func (p *overviewPane) SetSize(w, h int) {
 
 func (p *overviewPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{k.Up, k.Down, withHelp(k.Open, "open pane"), k.Copy}
+	return []key.Binding{withHelp(k.Open, "open pane"), k.Copy}
 }
 
 // withHelp returns a copy of b with other help text.

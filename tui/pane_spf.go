@@ -134,7 +134,7 @@ func (p *spfPane) Help() []key.Binding {
 	case fieldEditor:
 		return []key.Binding{withHelp(k.Open, "done editing"), withHelp(k.Back, "leave editor")}
 	}
-	return []key.Binding{k.IP, k.WhatIf, k.Up, k.Down, withHelp(k.Open, "fold"), k.Copy}
+	return []key.Binding{k.IP, k.WhatIf, withHelp(k.Open, "fold"), k.Copy}
 }
 
 // Editing reports whether the IP field or the editor has focus.

@@ -286,7 +286,11 @@ func (p *spfPane) View() string {
 	var lines []string
 	lines = append(lines, p.ipLine())
 	if text, waiting := p.notLoaded(diag.PartSPF, "the SPF record tree"); waiting {
-		return strings.Join(append(lines, "", text), "\n")
+		second := ""
+		if p.ipErr != "" {
+			second = " " + st.Error.Render(g.Fail+" "+p.ipErr)
+		}
+		return strings.Join(append(lines, second, text), "\n")
 	}
 	lines = append(lines, p.verdictLine())
 	if p.whatIf {
@@ -330,9 +334,6 @@ func (p *spfPane) ipLine() string {
 	default:
 		left += st.Muted.Render("i tests an address")
 	}
-	if p.ipErr != "" {
-		left += " " + st.Error.Render(g.Fail+" "+p.ipErr)
-	}
 	right := ""
 	if tree, _ := p.shown(); tree != nil && tree.Root.Status == spf.NodeOK {
 		right = fmt.Sprintf("worst case %d/%d lookups %s %d/%d void", tree.WorstCaseLookups(), spf.LookupLimit, g.Dot, tree.WorstCaseVoidLookups(), spf.VoidLookupLimit)
@@ -354,6 +355,9 @@ func (p *spfPane) ipLine() string {
 func (p *spfPane) verdictLine() string {
 	st, g := p.com.styles, p.com.glyphs
 	_, v := p.shown()
+	if p.ipErr != "" {
+		return " " + st.Error.Render(g.Fail+" "+p.ipErr)
+	}
 	prefix := " "
 	if p.whatIf {
 		prefix = " " + st.Verdict.SoftFail.Render("WHAT-IF") + " "

@@ -98,6 +98,68 @@ func wrapIndent(s string, w, indent int) []string {
 	return lines
 }
 
+// asciiFold makes drawn text ASCII for a terminal whose locale is not
+// UTF-8, keeping every cell where it was: a one-cell character becomes one
+// ASCII character (§ S, · -, → >, … ., dashes -, curly quotes straight,
+// anything else ?), a two-cell one "??". Escape sequences pass unchanged.
+func asciiFold(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	var state byte
+	for len(s) > 0 {
+		seq, w, n, next := ansi.DecodeSequence(s, state, nil)
+		state = next
+		if n <= 0 {
+			break
+		}
+		switch {
+		case isASCII(seq) || w == 0:
+			b.WriteString(seq)
+		case w >= 2:
+			b.WriteString(strings.Repeat("?", w))
+		default:
+			b.WriteByte(foldRune(seq))
+		}
+		s = s[n:]
+	}
+	return b.String()
+}
+
+// foldRune is the ASCII stand-in for a one-cell character.
+func foldRune(g string) byte {
+	switch g {
+	case "§":
+		return 'S'
+	case "·", "–", "—", "─", "━":
+		return '-'
+	case "→", "›", "▸", "»":
+		return '>'
+	case "←", "‹", "◀", "«":
+		return '<'
+	case "…":
+		return '.'
+	case "“", "”", "„":
+		return '"'
+	case "‘", "’", "‚":
+		return '\''
+	case "│", "┃":
+		return '|'
+	}
+	return '?'
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // plural is "1 thing" or "n things".
 func plural(n int, one, many string) string {
 	if n == 1 {

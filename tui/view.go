@@ -15,7 +15,11 @@ import (
 // View draws the whole screen. It only reads the model: every size was
 // worked out when the terminal reported it.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	content := m.render()
+	if m.ascii {
+		content = asciiFold(content)
+	}
+	v := tea.NewView(content)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "mxray"
@@ -199,20 +203,24 @@ func (m *Model) helpBar(bindings []key.Binding) string {
 // fullHelpView lists every key, the focused pane's own in the last column.
 func (m *Model) fullHelpView() string {
 	st := m.com.styles
-	groups := m.com.keys.FullHelp()
-	if own := m.focused().Help(); len(own) > 0 {
-		groups = append(groups, own)
-	}
-	lines := []string{
-		" " + st.Heading.Render("Keys") + st.Muted.Render(" (? or esc closes; while a text field has focus only ctrl+c, esc, enter and tab act)"),
-		"",
-	}
-	for l := range strings.SplitSeq(m.help.FullHelpView(groups), "\n") {
+	w := m.lay.width
+	lines := []string{" " + st.Heading.Render("Keys") + st.Muted.Render(" (? or esc closes)"), ""}
+	for l := range strings.SplitSeq(m.help.FullHelpView(m.com.keys.FullHelp()), "\n") {
 		lines = append(lines, " "+l)
 	}
-	lines = append(lines, "",
-		" "+st.Muted.Render("Panes are linked: choosing an IP, a domain or a selector in one moves the others to it."),
-		" "+st.Muted.Render("y copies with OSC 52 (works over SSH); e writes a Markdown report next to you, never overwriting."))
+	if own := m.focused().Help(); len(own) > 0 {
+		lines = append(lines, "", " "+st.Heading.Render(m.focused().ID().Title())+"  "+m.help.ShortHelpView(own))
+	}
+	lines = append(lines, "")
+	for _, text := range []string{
+		"While a text field has focus every key is text; only ctrl+c, esc, enter and tab act.",
+		"Panes are linked: choosing an IP, a domain or a selector in one moves the others to it.",
+		"y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory, never overwriting a file.",
+	} {
+		for _, l := range wrap(text, w-2) {
+			lines = append(lines, " "+st.Muted.Render(l))
+		}
+	}
 	return strings.Join(lines, "\n")
 }
 

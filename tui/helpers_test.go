@@ -1,0 +1,339 @@
+package tui
+
+import (
+	"context"
+	_ "embed"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/dnstest"
+)
+
+//go:embed testdata/workbench.zone
+var workbenchZone string
+
+// fixedNow is the clock of every test model: elapsed times read 0ms.
+func fixedNow() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) }
+
+// testConfig is a Config asking srv, offline, with a fixed clock, a
+// UTF-8 locale and colour.
+func testConfig(srv *dnstest.Server, target string) Config {
+	return Config{
+		Target: target,
+		NewClient: func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client {
+			return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second, OnQuery: onQuery})
+		},
+		Deadline:  5 * time.Second,
+		Timeout:   time.Second,
+		Offline:   true,
+		ExportDir: "",
+		Env:       []string{"LANG=C.UTF-8", "TERM=xterm-256color"},
+		Now:       fixedNow,
+	}
+}
+
+// driver runs a Model the way a tea.Program does, on the test goroutine:
+// Update and View only here; commands in goroutines whose messages come
+// back through a channel, in arrival order.
+type driver struct {
+	t       testing.TB
+	m       *Model
+	msgs    chan tea.Msg
+	done    chan struct{}
+	wg      sync.WaitGroup
+	rewrite func(tea.Msg) tea.Msg // normalises messages before Update (nil: none)
+	quit    bool
+	copied  []string // what tea.SetClipboard was given
+}
+
+// newDriver starts a driver for m at w×h, running Init.
+func newDriver(t testing.TB, m *Model, w, h int) *driver {
+	d := &driver{t: t, m: m, msgs: make(chan tea.Msg, 1024), done: make(chan struct{})}
+	t.Cleanup(func() { close(d.done) })
+	d.update(tea.WindowSizeMsg{Width: w, Height: h})
+	d.exec(m.Init())
+	return d
+}
+
+// update gives one message to the model and runs the command it returns.
+func (d *driver) update(msg tea.Msg) {
+	if d.rewrite != nil {
+		if msg = d.rewrite(msg); msg == nil {
+			return
+		}
+	}
+	if _, ok := msg.(tea.QuitMsg); ok {
+		d.quit = true
+		return
+	}
+	_, cmd := d.m.Update(msg)
+	d.exec(cmd)
+}
+
+// exec runs a command in a goroutine, unpacking batches.
+func (d *driver) exec(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				d.exec(c)
+			}
+			return
+		}
+		if msg == nil {
+			return
+		}
+		select {
+		case d.msgs <- msg:
+		case <-d.done:
+		}
+	}()
+}
+
+// key sends key presses: a name each ("tab", "enter", "j", "ctrl+c").
+func (d *driver) key(names ...string) {
+	for _, n := range names {
+		d.update(keyPress(n))
+		d.drain()
+	}
+}
+
+// typeText sends each character of s as a key press.
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		d.drain()
+	}
+}
+
+// drain handles the messages already waiting, without blocking.
+func (d *driver) drain() {
+	for {
+		select {
+		case msg := <-d.msgs:
+			d.handle(msg)
+		default:
+			return
+		}
+	}
+}
+
+// handle gives a command's message to the model; a clipboard request is
+// recorded (the program would write it as OSC 52).
+func (d *driver) handle(msg tea.Msg) {
+	if s, ok := clipboardText(msg); ok {
+		d.copied = append(d.copied, s)
+		return
+	}
+	d.update(msg)
+}
+
+// until handles messages until cond holds, failing the test after
+// timeout.
+func (d *driver) until(what string, cond func(m *Model) bool) {
+	d.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond(d.m) {
+		select {
+		case msg := <-d.msgs:
+			d.handle(msg)
+		case <-deadline:
+			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, d.screen())
+		}
+	}
+}
+
+// idle waits until the run is done and no pane waits for a lookup.
+func (d *driver) idle() {
+	d.t.Helper()
+	d.until("the run and every lookup to finish", func(m *Model) bool { return m.quiet() })
+	d.drain()
+}
+
+// quiet reports whether nothing is in flight: the run is done and no pane
+// waits for an answer. Tests use it; the program does not need it.
+func (m *Model) quiet() bool {
+	if m.com.run == nil || !m.com.run.done {
+		return false
+	}
+	spf := m.panes[m.indexOf(PaneSPF)].(*spfPane)
+	mx := m.panes[m.indexOf(PaneMX)].(*mxPane)
+	return !spf.evaluating && (!mx.selIP.IsValid() || mx.ptr != nil)
+}
+
+// screen is the view with styles stripped and the test server's port
+// (which changes every run) replaced by 00000.
+func (d *driver) screen() string { return screenOf(d.m) }
+
+// keyPress builds the key press a terminal sends for a key name.
+func keyPress(name string) tea.KeyPressMsg {
+	switch name {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	}
+	if c, ok := strings.CutPrefix(name, "ctrl+"); ok && len(c) == 1 {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
+	}
+	r := []rune(name)
+	if len(r) != 1 {
+		panic("keyPress: unknown key " + name)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: name}
+}
+
+// clipboardText reports whether msg is what tea.SetClipboard returns, and
+// its text. The message type is Bubble Tea's own; it is recognised by
+// running SetClipboard on a probe and comparing types.
+func clipboardText(msg tea.Msg) (string, bool) {
+	probe := tea.SetClipboard("probe")()
+	if msg == nil || probe == nil || typeName(msg) != typeName(probe) {
+		return "", false
+	}
+	// The message is a string type holding the text.
+	s, ok := stringOf(msg)
+	return s, ok
+}
+
+// typeName is the dynamic type of v, for comparing message types.
+func typeName(v any) string { return reflect.TypeOf(v).String() }
+
+// stringOf returns the string a string-kinded value holds.
+func stringOf(v any) (string, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.String {
+		return "", false
+	}
+	return rv.String(), true
+}
+
+// stableLog rewrites a run's final report for golden screens: the log
+// sorted by question and given fixed round trips and start times, so the
+// DNS log does not depend on scheduling. Live log messages are dropped
+// (the pane then shows the final log).
+func stableLog(msg tea.Msg) tea.Msg {
+	switch msg := msg.(type) {
+	case queryMsg:
+		return nil
+	case runDoneMsg:
+		rep := *msg.report
+		log := slices.Clone(rep.Log)
+		slices.SortStableFunc(log, func(a, b dnsclient.LogEntry) int {
+			if c := strings.Compare(a.Name, b.Name); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.Type, b.Type); c != 0 {
+				return c
+			}
+			return compareBool(a.Cached || a.Merged, b.Cached || b.Merged)
+		})
+		for i := range log {
+			// Whether a repeated question joined one in flight or found
+			// its answer cached depends on scheduling: call both cached.
+			if log[i].Merged {
+				log[i].Merged, log[i].Cached = false, true
+			}
+			if log[i].Cached {
+				log[i].RTT = 0
+			}
+			log[i].Start = time.Duration(i) * time.Millisecond
+			log[i].Server = "127.0.0.1:5353"
+			if log[i].RTT > 0 {
+				log[i].RTT = 2 * time.Millisecond
+			}
+			log[i].Err = normaliseErr(log[i].Err)
+		}
+		rep.Log = log
+		msg.report = &rep
+		return msg
+	}
+	return msg
+}
+
+// normaliseErr hides the server's port in error texts.
+func normaliseErr(s string) string {
+	if i := strings.Index(s, "127.0.0.1:"); i >= 0 {
+		j := i + len("127.0.0.1:")
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		s = s[:i] + "127.0.0.1:5353" + s[j:]
+	}
+	return s
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// openTarget makes a model for target on srv, opens it and waits until
+// everything has arrived.
+func openTarget(t testing.TB, srv *dnstest.Server, target string, w, h int) *driver {
+	t.Helper()
+	m := New(context.Background(), testConfig(srv, target))
+	d := newDriver(t, m, w, h)
+	t.Cleanup(func() {
+		if m.cancelSession != nil {
+			m.cancelSession()
+		}
+	})
+	d.idle()
+	return d
+}
+
+// partOf is the run's report, for assertions.
+func (d *driver) report() *diag.Report { return d.m.com.run.report }
+
+// teaSize is a window size message.
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// screenOf is a model's view with styles stripped and the test server's
+// port replaced by 00000 (same width, so lines wrap the same).
+func screenOf(m *Model) string {
+	return serverPort.ReplaceAllString(ansi.Strip(m.View().Content), "127.0.0.1:00000")
+}
+
+// serverPort matches the in-process server's address in error texts.
+var serverPort = regexp.MustCompile(`127\.0\.0\.1:\d{5}`)
