@@ -27,8 +27,8 @@ func newFilter(com *common) filter {
 
 func (f *filter) applyStyles() {
 	st := textinput.DefaultStyles(true)
-	st.Focused.Prompt = f.com.styles.Prompt
-	st.Blurred.Prompt = f.com.styles.Muted
+	st.Focused.Prompt = f.com.styles.Prompt.Style
+	st.Blurred.Prompt = f.com.styles.Muted.Style
 	st.Cursor.Blink = false
 	f.field.SetStyles(st)
 }

@@ -51,9 +51,9 @@ func newInputScreen(com *common, demoMode bool) *inputScreen {
 // colour report). The cursor does not blink: no timers while idle.
 func (s *inputScreen) applyStyles() {
 	st := textinput.DefaultStyles(true)
-	st.Focused.Prompt = s.com.styles.Prompt
-	st.Blurred.Prompt = s.com.styles.Muted
-	st.Focused.Text = s.com.styles.Input
+	st.Focused.Prompt = s.com.styles.Prompt.Style
+	st.Blurred.Prompt = s.com.styles.Muted.Style
+	st.Focused.Text = s.com.styles.Input.Style
 	st.Cursor.Blink = false
 	s.field.SetStyles(st)
 }

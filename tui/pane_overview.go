@@ -98,14 +98,9 @@ func (p *overviewPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 
 func (p *overviewPane) Selected() Selection { return Selection{} }
 
-// Select follows an IP selection: its verdict arrives as a verdictMsg.
-func (p *overviewPane) Select(sel Selection) tea.Cmd {
-	if sel.Kind != SelectIP {
-		p.verdict = nil
-		p.build()
-	}
-	return nil
-}
+// Select does nothing: the verdict of the IP under test arrives as a
+// verdictMsg, and other selections do not change the summary.
+func (p *overviewPane) Select(Selection) tea.Cmd { return nil }
 
 // Copy copies the selected check's line and its record.
 func (p *overviewPane) Copy() (string, bool) {

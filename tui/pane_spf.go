@@ -84,7 +84,7 @@ func newSPFPane(com *common) *spfPane {
 
 func (p *spfPane) applyStyles() {
 	st := textinput.DefaultStyles(true)
-	st.Focused.Text = p.com.styles.Input
+	st.Focused.Text = p.com.styles.Input.Style
 	st.Cursor.Blink = false
 	p.ipField.SetStyles(st)
 	p.editor.SetStyles(st)

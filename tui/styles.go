@@ -14,11 +14,11 @@ import (
 // VerdictStyles colour the RFC 7208 results, and by extension every check's
 // verdict word (ok is Pass, broken is Fail, a warning is SoftFail).
 type VerdictStyles struct {
-	Pass, Fail, SoftFail, Neutral, None, TempError, PermError lipgloss.Style
+	Pass, Fail, SoftFail, Neutral, None, TempError, PermError Style
 }
 
 // For returns the style of an SPF result.
-func (v VerdictStyles) For(r spf.Result) lipgloss.Style {
+func (v VerdictStyles) For(r spf.Result) Style {
 	switch r {
 	case spf.Pass:
 		return v.Pass
@@ -39,11 +39,11 @@ func (v VerdictStyles) For(r spf.Result) lipgloss.Style {
 
 // SeverityStyles colour findings.
 type SeverityStyles struct {
-	Error, Warning, Info lipgloss.Style
+	Error, Warning, Info Style
 }
 
 // For returns the style of a severity.
-func (s SeverityStyles) For(sev finding.Severity) lipgloss.Style {
+func (s SeverityStyles) For(sev finding.Severity) Style {
 	switch sev {
 	case finding.Error:
 		return s.Error
@@ -56,12 +56,12 @@ func (s SeverityStyles) For(sev finding.Severity) lipgloss.Style {
 
 // BoxStyles draw a pane's frame in the two-column layout.
 type BoxStyles struct {
-	Border, FocusedBorder, Title, FocusedTitle lipgloss.Style
+	Border, FocusedBorder, Title, FocusedTitle Style
 }
 
 // TabStyles draw the tab strip.
 type TabStyles struct {
-	Active, Inactive, Separator lipgloss.Style
+	Active, Inactive, Separator Style
 }
 
 // Styles are every look the TUI draws with, named by meaning. They are built
@@ -72,22 +72,57 @@ type Styles struct {
 	Box      BoxStyles
 	Tab      TabStyles
 
-	App       lipgloss.Style // the application name in the header
-	Target    lipgloss.Style // the domain under investigation
-	Heading   lipgloss.Style // a section heading inside a pane
-	Label     lipgloss.Style // the label of a field ("Policy")
-	Muted     lipgloss.Style // secondary text
-	Record    lipgloss.Style // a DNS record's text
-	Selected  lipgloss.Style // the row under the cursor
-	Path      lipgloss.Style // the deciding path of an SPF verdict
-	Flash     lipgloss.Style // a one-line notice (copied, exported)
-	FlashBad  lipgloss.Style // a one-line notice that something failed
-	Error     lipgloss.Style // an error message under a field
-	Prompt    lipgloss.Style // a text field's prompt
-	Input     lipgloss.Style // a text field's text
+	App       Style // the application name in the header
+	Target    Style // the domain under investigation
+	Heading   Style // a section heading inside a pane
+	Label     Style // the label of a field ("Policy")
+	Muted     Style // secondary text
+	Record    Style // a DNS record's text
+	Selected  Style // the row under the cursor
+	Path      Style // the deciding path of an SPF verdict
+	Flash     Style // a one-line notice (copied, exported)
+	FlashBad  Style // a one-line notice that something failed
+	Error     Style // an error message under a field
+	Prompt    Style // a text field's prompt
+	Input     Style // a text field's text
 	Help      help.Styles
-	TooSmall  lipgloss.Style
-	Highlight lipgloss.Style // the matched term of a verdict
+	TooSmall  Style
+	Highlight Style // the matched term of a verdict
+}
+
+// Style is a Lip Gloss style with its escape sequences worked out once:
+// rendering one line of text is then two concatenations, which keeps a
+// full redraw of a large screen well under two milliseconds. Text with
+// line breaks goes through Lip Gloss.
+type Style struct {
+	lipgloss.Style
+	pre, post string
+	fast      bool // pre and post were found
+}
+
+// styleMark is a private-use character that never appears in drawn text.
+const styleMark = "\ue000"
+
+// newStyle wraps a Lip Gloss style.
+func newStyle(ls lipgloss.Style) Style {
+	st := Style{Style: ls}
+	out := ls.Render(styleMark)
+	if i := strings.Index(out, styleMark); i >= 0 {
+		st.pre, st.post, st.fast = out[:i], out[i+len(styleMark):], true
+	}
+	return st
+}
+
+// Render styles text.
+func (s Style) Render(strs ...string) string {
+	text := strings.Join(strs, " ")
+	switch {
+	case text == "":
+		return ""
+	case !s.fast || strings.ContainsAny(text, "\n\t"):
+		return s.Style.Render(text)
+	}
+	return s.pre + text + s.post
 }
 
 // NewStyles builds the styles for a dark or light background. With color
@@ -115,66 +150,66 @@ func NewStyles(dark, useColor bool) Styles {
 		grey    = c("#57606A", "#8B949E")
 		magenta = c("#8250DF", "#D2A8FF")
 		accent  = c("#0B7285", "#56D4DD")
+		plain   = lipgloss.NewStyle()
 	)
+	// Without colour, what colour told apart is told by weight.
+	muted, neutral := fg(grey), fg(blue)
+	if !useColor {
+		muted, neutral = muted.Faint(true), neutral.Bold(true)
+	}
+	w := newStyle
 	s := Styles{
 		Verdict: VerdictStyles{
-			Pass:      fg(green).Bold(true),
-			Fail:      fg(red).Bold(true),
-			SoftFail:  fg(amber).Bold(true),
-			Neutral:   fg(blue),
-			None:      fg(grey),
-			TempError: fg(magenta),
-			PermError: fg(red).Bold(true),
+			Pass:      w(fg(green).Bold(true)),
+			Fail:      w(fg(red).Bold(true)),
+			SoftFail:  w(fg(amber).Bold(true)),
+			Neutral:   w(neutral),
+			None:      w(muted),
+			TempError: w(fg(magenta)),
+			PermError: w(fg(red).Bold(true)),
 		},
 		Severity: SeverityStyles{
-			Error:   fg(red).Bold(true),
-			Warning: fg(amber),
-			Info:    fg(blue),
+			Error:   w(fg(red).Bold(true)),
+			Warning: w(fg(amber)),
+			Info:    w(fg(blue)),
 		},
 		Box: BoxStyles{
-			Border:        fg(grey),
-			FocusedBorder: fg(accent).Bold(true),
-			Title:         fg(grey),
-			FocusedTitle:  fg(accent).Bold(true),
+			Border:        w(muted),
+			FocusedBorder: w(fg(accent).Bold(true)),
+			Title:         w(muted),
+			FocusedTitle:  w(fg(accent).Bold(true)),
 		},
 		Tab: TabStyles{
-			Active:    fg(accent).Bold(true).Underline(true),
-			Inactive:  fg(grey),
-			Separator: fg(grey),
+			Active:    w(fg(accent).Bold(true).Underline(true)),
+			Inactive:  w(muted),
+			Separator: w(muted),
 		},
-		App:       fg(accent).Bold(true),
-		Target:    lipgloss.NewStyle().Bold(true),
-		Heading:   fg(accent).Bold(true),
-		Label:     fg(grey),
-		Muted:     fg(grey),
-		Record:    lipgloss.NewStyle(),
-		Selected:  lipgloss.NewStyle().Reverse(true),
-		Path:      fg(accent).Bold(true),
-		Flash:     fg(green),
-		FlashBad:  fg(red).Bold(true),
-		Error:     fg(red),
-		Prompt:    fg(accent).Bold(true),
-		Input:     lipgloss.NewStyle(),
-		TooSmall:  fg(amber).Bold(true),
-		Highlight: fg(green).Bold(true),
-	}
-	if !useColor {
-		s.Verdict.Neutral = s.Verdict.Neutral.Bold(true)
-		s.Muted = s.Muted.Faint(true)
-		s.Label = s.Label.Faint(true)
-		s.Box.Border = s.Box.Border.Faint(true)
-		s.Box.Title = s.Box.Title.Faint(true)
+		App:       w(fg(accent).Bold(true)),
+		Target:    w(plain.Bold(true)),
+		Heading:   w(fg(accent).Bold(true)),
+		Label:     w(muted),
+		Muted:     w(muted),
+		Record:    w(plain),
+		Selected:  w(plain.Reverse(true)),
+		Path:      w(fg(accent).Bold(true)),
+		Flash:     w(fg(green)),
+		FlashBad:  w(fg(red).Bold(true)),
+		Error:     w(fg(red)),
+		Prompt:    w(fg(accent).Bold(true)),
+		Input:     w(plain),
+		TooSmall:  w(fg(amber).Bold(true)),
+		Highlight: w(fg(green).Bold(true)),
 	}
 	s.Help = help.DefaultStyles(dark)
 	if !useColor {
 		s.Help = help.Styles{
-			ShortKey:       lipgloss.NewStyle().Bold(true),
-			ShortDesc:      lipgloss.NewStyle(),
-			ShortSeparator: lipgloss.NewStyle().Faint(true),
-			Ellipsis:       lipgloss.NewStyle().Faint(true),
-			FullKey:        lipgloss.NewStyle().Bold(true),
-			FullDesc:       lipgloss.NewStyle(),
-			FullSeparator:  lipgloss.NewStyle().Faint(true),
+			ShortKey:       plain.Bold(true),
+			ShortDesc:      plain,
+			ShortSeparator: plain.Faint(true),
+			Ellipsis:       plain.Faint(true),
+			FullKey:        plain.Bold(true),
+			FullDesc:       plain,
+			FullSeparator:  plain.Faint(true),
 		}
 	}
 	return s

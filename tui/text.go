@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -14,28 +15,97 @@ import (
 // through it before it is drawn.
 func safe(s string) string { return termsafe.String(s) }
 
-// width is a string's width in terminal cells, styles ignored.
-func width(s string) int { return ansi.StringWidth(s) }
+// width is a string's width in terminal cells, styles ignored. Text made
+// of ASCII, SGR sequences and the one-cell symbols the TUI draws with is
+// measured directly; anything else (wide characters, combining marks,
+// emoji) by grapheme clusters, with ansi.StringWidth.
+func width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ansi.ESC:
+			j := skipCSI(s, i)
+			if j < 0 {
+				return ansi.StringWidth(s)
+			}
+			i = j
+		case c < 0x20 || c == 0x7f:
+			i++
+		case c < 0x80:
+			n++
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !oneCell(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size
+		}
+	}
+	return n
+}
+
+// skipCSI returns the index after the CSI sequence (ESC [ ... final) at i,
+// or -1 when there is another kind of sequence there.
+func skipCSI(s string, i int) int {
+	if i+1 >= len(s) || s[i+1] != '[' {
+		return -1
+	}
+	for j := i + 2; j < len(s); j++ {
+		if c := s[j]; c >= 0x40 && c <= 0x7e {
+			return j + 1
+		} else if c < 0x20 || c > 0x7e {
+			return -1
+		}
+	}
+	return -1
+}
+
+// oneCell reports whether r is a character known to take one cell and not
+// to join a grapheme cluster: Latin letters and signs, general
+// punctuation, arrows, box drawing, the plain geometric shapes, braille
+// (the spinner) and the check and cross marks.
+func oneCell(r rune) bool {
+	switch {
+	case r >= 0xa0 && r < 0x300,
+		r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e,
+		r >= 0x2190 && r <= 0x21ff,
+		r >= 0x2500 && r <= 0x25fc,
+		r >= 0x2800 && r <= 0x28ff,
+		r == 0x2713, r == 0x2717:
+		return true
+	}
+	return false
+}
 
 // truncate cuts s (which may carry styles) to at most w cells, ending in
 // tail when something was cut.
 func truncate(s string, w int, tail string) string {
+	s, _ = truncateWidth(s, w, tail)
+	return s
+}
+
+// truncateWidth is truncate that also returns the result's width.
+func truncateWidth(s string, w int, tail string) (string, int) {
 	if w <= 0 {
-		return ""
+		return "", 0
 	}
-	if ansi.StringWidth(s) <= w {
-		return s
+	if sw := width(s); sw <= w {
+		return s, sw
 	}
-	if ansi.StringWidth(tail) >= w {
+	if width(tail) >= w {
 		tail = ""
 	}
-	return ansi.Truncate(s, w, tail)
+	s = ansi.Truncate(s, w, tail)
+	return s, width(s)
 }
 
 // pad fills s with spaces on the right to w cells (cutting it when wider).
 func pad(s string, w int, tail string) string {
-	s = truncate(s, w, tail)
-	if n := w - ansi.StringWidth(s); n > 0 {
+	s, sw := truncateWidth(s, w, tail)
+	if n := w - sw; n > 0 {
 		s += strings.Repeat(" ", n)
 	}
 	return s
@@ -43,8 +113,8 @@ func pad(s string, w int, tail string) string {
 
 // padLeft right-aligns s in w cells.
 func padLeft(s string, w int) string {
-	s = truncate(s, w, "")
-	if n := w - ansi.StringWidth(s); n > 0 {
+	s, sw := truncateWidth(s, w, "")
+	if n := w - sw; n > 0 {
 		s = strings.Repeat(" ", n) + s
 	}
 	return s

@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/mxray/mxray/diag"
 )
@@ -66,9 +65,19 @@ func (m *Model) wideBody() string {
 	}
 	ov := m.panes[m.indexOf(PaneOverview)]
 	fi := m.panes[m.indexOf(PaneFindings)]
-	left := frame(ov, m.lay.overview) + "\n" + frame(fi, m.lay.findings)
-	right := frame(m.panes[m.detail], m.lay.detail)
-	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	left := strings.Split(frame(ov, m.lay.overview)+"\n"+frame(fi, m.lay.findings), "\n")
+	right := strings.Split(frame(m.panes[m.detail], m.lay.detail), "\n")
+	// Both columns are exactly the body's height, every line exactly its
+	// column's width: they join line by line.
+	var b strings.Builder
+	for i := range min(len(left), len(right)) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(left[i])
+		b.WriteString(right[i])
+	}
+	return b.String()
 }
 
 // headerView is the first line: the target and where the run stands.

@@ -24,12 +24,15 @@ type vtScreen struct {
 	wrapNext bool
 	autowrap bool
 	last     string // the last printed grapheme, for REP
+	onlcr    bool   // LF also returns the carriage (a tty's ONLCR)
 	unknown  []string
 	pending  []byte
 }
 
-func newVTScreen(w, h int) *vtScreen {
-	s := &vtScreen{w: w, h: h, autowrap: true}
+// newVTScreen returns a blank w×h screen; onlcr says whether a line feed
+// also returns the carriage, as a tty not in raw mode does.
+func newVTScreen(w, h int, onlcr bool) *vtScreen {
+	s := &vtScreen{w: w, h: h, autowrap: true, onlcr: onlcr}
 	s.reset()
 	return s
 }
@@ -114,7 +117,15 @@ func (s *vtScreen) control(c byte) {
 	switch c {
 	case '\r':
 		s.x, s.wrapNext = 0, false
-	case '\n', '\v', '\f':
+	case '\n':
+		// With ONLCR the tty turns LF into CR LF. Bubble Tea writes for
+		// that when it has no terminal of its own to put in raw mode (as
+		// under teatest), and for a bare LF on a raw terminal.
+		if s.onlcr {
+			s.x = 0
+		}
+		s.lineFeed()
+	case '\v', '\f':
 		s.lineFeed()
 	case '\b':
 		s.x, s.wrapNext = max(0, s.x-1), false
