@@ -158,11 +158,29 @@ func (d *driver) until(what string, cond func(m *Model) bool) {
 	}
 }
 
-// idle waits until the run is done and no pane waits for a lookup.
+// idle waits until no message has come for a short while and the run is
+// done with no pane waiting for a lookup. The quiet spell lets commands
+// that answer at once (open a target, jump to a pane) land first.
 func (d *driver) idle() {
 	d.t.Helper()
-	d.until("the run and every lookup to finish", func(m *Model) bool { return m.quiet() })
-	d.drain()
+	const spell = 25 * time.Millisecond
+	deadline := time.After(10 * time.Second)
+	timer := time.NewTimer(spell)
+	defer timer.Stop()
+	for {
+		select {
+		case msg := <-d.msgs:
+			d.handle(msg)
+			timer.Reset(spell)
+		case <-timer.C:
+			if d.m.quiet() {
+				return
+			}
+			timer.Reset(spell)
+		case <-deadline:
+			d.t.Fatalf("timed out waiting for the run and every lookup to finish; screen:\n%s", d.screen())
+		}
+	}
 }
 
 // quiet reports whether nothing is in flight: the run is done and no pane

@@ -1,0 +1,96 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mxray/mxray/diag/dnstest"
+)
+
+// hostileZone plants terminal attacks in records the in-process server
+// serves: an OSC 52 clipboard write, a screen clear, a bidi override and a
+// zero-width space (zone-file \DDD escapes are raw bytes on the wire).
+const hostileZone = `
+$ORIGIN example.
+@               SOA  ns.example. hostmaster.example. 1 3600 600 604800 300
+@               NS   ns.example.
+$ORIGIN hostile.example.
+@               SOA  ns.example. hostmaster.hostile.example. 1 3600 600 604800 300
+@               NS   ns.example.
+@               MX   10 mx
+mx              A    192.0.2.77
+@               TXT  "v=spf1 ip4:192.0.2.77 \027]52;c;aGFja2Vk\007 \027[2J -all \226\128\174moc.elpmaxe\226\128\139"
+s1._domainkey   TXT  "v=DKIM1; k=ed25519; n=\027]52;c;aGFja2Vk\007\027[2J\226\128\174\226\128\139; p=oTpZ0HJ80DFiv1kv0k1JEbWLnp6FylDpGnrFBZ9A68w="
+_dmarc          TXT  "v=DMARC1; p=reject; rua=mailto:\226\128\174moc.elpmaxe@hostile.example,mailto:x\027[2J@hostile.example; x=\027]52;c;aGFja2Vk\007"
+_smtp._tls      TXT  "v=TLSRPTv1; rua=mailto:\027]52;c;aGFja2Vk\007@hostile.example"
+$ORIGIN 2.0.192.in-addr.arpa.
+@               SOA  ns.example. hostmaster.example. 1 3600 600 604800 300
+@               NS   ns.example.
+77              PTR  evil\027[2J\226\128\174.hostile.example.
+`
+
+// TestHostileTXTEscapedInView: every string from DNS passes through
+// termsafe before it is drawn: the screen of every pane carries no escape
+// sequence other than the TUI's own colours, no raw bidi override or
+// zero-width character, and shows the attacks as visible escapes.
+func TestHostileTXTEscapedInView(t *testing.T) {
+	srv := dnstest.NewTest(t, hostileZone)
+	for _, size := range goldenSizes {
+		d := openTarget(t, srv, "192.0.2.77 hostile.example", size[0], size[1])
+		seen := map[string]bool{}
+		for i := range d.m.panes {
+			d.m.setFocus(i)
+			// Open each SPF record so its text is drawn in the detail.
+			view := d.m.View().Content
+			assertOnlySGR(t, d.m.focused().ID(), view)
+			plain := ansi.Strip(view)
+			for _, bad := range []string{"\x1b", "\x07", "\u202e", "\u200b"} {
+				if strings.Contains(plain, bad) {
+					t.Fatalf("%s pane at %v draws a raw %q:\n%s", d.m.focused().ID(), size, bad, plain)
+				}
+			}
+			for _, esc := range []string{`\x1b]52;c;aGFja2Vk\x07`, `\x1b[2J`, `\u202e`, `\u200b`} {
+				if strings.Contains(plain, esc) {
+					seen[esc] = true
+				}
+			}
+		}
+		for _, esc := range []string{`\x1b]52;c;aGFja2Vk\x07`, `\x1b[2J`, `\u202e`, `\u200b`} {
+			if !seen[esc] {
+				t.Errorf("at %v no pane showed the escaped form %s", size, esc)
+			}
+		}
+		// What y copies is sanitised too.
+		for _, id := range []PaneID{PaneSPF, PaneDMARC, PaneFindings} {
+			d.focusPane(id)
+			n := len(d.copied)
+			d.key("y")
+			d.until("the copy", func(*Model) bool { return len(d.copied) == n+1 })
+			if c := d.copied[n]; strings.ContainsAny(c, "\x1b\x07\u202e\u200b") {
+				t.Errorf("%s copied raw control text: %q", id, c)
+			}
+		}
+	}
+}
+
+// assertOnlySGR fails when view holds an escape sequence other than a
+// Select Graphic Rendition (colour and weight) one.
+func assertOnlySGR(t *testing.T, id PaneID, view string) {
+	t.Helper()
+	var state byte
+	for s := view; len(s) > 0; {
+		seq, _, n, next := ansi.DecodeSequence(s, state, nil)
+		state = next
+		if n <= 0 {
+			break
+		}
+		if len(seq) > 0 && (seq[0] == ansi.ESC || seq[0] < 0x20 && seq[0] != '\n') {
+			if !strings.HasPrefix(seq, "\x1b[") || !strings.HasSuffix(seq, "m") {
+				t.Fatalf("%s pane draws the sequence %q", id, seq)
+			}
+		}
+		s = s[n:]
+	}
+}
