@@ -38,6 +38,9 @@ func exportReport(dir string, rep *diag.Report, opts render.Options) (string, er
 			name = fmt.Sprintf("%s-%d.md", base, i)
 		}
 		path := filepath.Join(dir, name)
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) {
 			continue

@@ -233,9 +233,9 @@ func arrows(g Glyphs) string {
 func (s *inputScreen) help() []key.Binding {
 	k := s.com.keys
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "investigate")),
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp(arrows(s.com.glyphs), "choose")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear/back")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		k.ForceQuit,
 	}
 }

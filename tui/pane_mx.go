@@ -289,7 +289,7 @@ func (p *mxPane) table() []string {
 			addr = a.IP.String()
 			ptr, fc = p.ptrCells(a)
 		}
-		row := pad(pref, prefW, "") + pad(host, hostW, g.Ellipsis) + pad(addr, addrW, g.Ellipsis) + pad(ptr, ptrW, g.Ellipsis) + fc
+		row := pad(pref, prefW, "") + pad(host, hostW-1, g.Ellipsis) + " " + pad(addr, addrW-1, g.Ellipsis) + " " + pad(ptr, ptrW-1, g.Ellipsis) + " " + fc
 		lines = append(lines, p.cursorRow(row, p.focused && i == p.list.cursor))
 	}
 	return lines

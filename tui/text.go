@@ -151,9 +151,18 @@ func wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
-	out := strings.Split(ansi.Wrap(s, w, " ,;"), "\n")
-	for i, l := range out {
-		out[i] = strings.TrimRight(l, " ")
+	var out []string
+	for l := range strings.SplitSeq(ansi.Wrap(s, w, ""), "\n") {
+		l = strings.TrimRight(l, " ")
+		// ansi.Wrap keeps a breaking hyphen past the limit: cut such a
+		// line again, hard.
+		if width(l) > w {
+			for h := range strings.SplitSeq(ansi.Hardwrap(l, w, true), "\n") {
+				out = append(out, truncate(h, w, "")) // a wide character in one cell
+			}
+			continue
+		}
+		out = append(out, l)
 	}
 	return out
 }

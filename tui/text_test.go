@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// TestTextFitting: wrap, truncate, pad and fit never exceed the width
+// they are given, whatever the text (wide characters, hyphens, styles).
+func TestTextFitting(t *testing.T) {
+	texts := []string{
+		"! Removed in RFC 9989; older receivers may still apply pct, to 50% of failing mail.",
+		"p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt6mISUlFs8bbvH7Jt9W55gqffps6SXyfh6BFS4LWMar5PjyocKZpmuA",
+		"a-very-long-hyphenated-name-that-breaks-at-hyphens-over-and-over.example",
+		"日本語のドメイン名.example と 中文域名.example は幅が二つ",
+		"\x1b[1mbold\x1b[m and ✓ ✗ · → … plain",
+		"e\u0301 combining, emoji 👍🏽 and flags 🇩🇪",
+		"",
+	}
+	for _, s := range texts {
+		for w := 1; w <= 40; w++ {
+			for _, l := range wrap(s, w) {
+				if ansi.StringWidth(l) > w {
+					t.Fatalf("wrap(%q, %d) line %q is %d wide", s, w, l, ansi.StringWidth(l))
+				}
+			}
+			if got := ansi.StringWidth(truncate(s, w, "…")); got > w {
+				t.Fatalf("truncate(%q, %d) is %d wide", s, w, got)
+			}
+			if got := ansi.StringWidth(pad(s, w, "…")); got != w {
+				t.Fatalf("pad(%q, %d) is %d wide", s, w, got)
+			}
+			for _, l := range strings.Split(fit(s+"\n"+s, w, 3, "…"), "\n") {
+				if ansi.StringWidth(l) != w {
+					t.Fatalf("fit(%q, %d) line %q is %d wide", s, w, l, ansi.StringWidth(l))
+				}
+			}
+		}
+		if width(s) != ansi.StringWidth(s) {
+			t.Errorf("width(%q) = %d, ansi.StringWidth says %d", s, width(s), ansi.StringWidth(s))
+		}
+	}
+}
+
+// TestASCIIFold keeps every cell in place and leaves only ASCII.
+func TestASCIIFold(t *testing.T) {
+	for _, s := range []string{"RFC 5321 §5.1 · ✓ → …", "bücher.example 日本", "\x1b[1m✗\x1b[m plain"} {
+		got := asciiFold(s)
+		if ansi.StringWidth(got) != ansi.StringWidth(s) {
+			t.Errorf("asciiFold(%q) = %q changes the width", s, got)
+		}
+		for _, r := range ansi.Strip(got) {
+			if r > 0x7e {
+				t.Errorf("asciiFold(%q) = %q keeps %q", s, got, r)
+			}
+		}
+	}
+	if got := asciiFold("RFC 5321 §5.1 · a → b…"); got != "RFC 5321 S5.1 - a > b." {
+		t.Errorf("asciiFold = %q", got)
+	}
+}
