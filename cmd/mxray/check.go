@@ -15,6 +15,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/termsafe"
 )
 
 // batchWorkers bounds how many domains "check -f" investigates at once.
@@ -163,7 +164,11 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 			if o.json {
 				enc.Encode(map[string]any{"input": domains[i], "error": res.err.Error()})
 			} else {
-				fmt.Fprintf(env.stdout, "%s: %v\n\n", domains[i], res.err)
+				line := termsafe.String(domains[i]) + ": " + termsafe.Error(res.err)
+				if o.outputFormat() == "markdown" {
+					line = render.MarkdownText(line)
+				}
+				fmt.Fprintf(env.stdout, "%s\n\n", line)
 			}
 			continue
 		}

@@ -18,7 +18,7 @@ const demoDefault = demo.DefaultDomain
 
 // maxHeaderInput is read from a file or stdin; headers.Parse refuses more
 // than 4 MiB with a clear message, so one byte over is enough to tell.
-const maxHeaderInput = 4<<20 + 1
+const maxHeaderInput = headers.MaxInputSize + 1
 
 // isHeadersTarget reports whether a TARGET names headers rather than a
 // domain: "-", anything with a '/', or an existing file.
@@ -82,17 +82,25 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 	name := o.args[0]
 	var r io.Reader = stdin
 	source := "stdin"
+	size := "more than 4 MiB"
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return nil, "", err
 		}
 		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = fmt.Sprintf("%d bytes", st.Size())
+		}
 		r, source = f, name
 	}
 	raw, err := io.ReadAll(io.LimitReader(r, maxHeaderInput))
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", source, err)
+	}
+	if len(raw) >= maxHeaderInput {
+		// Say the true size: only the first 4 MiB and a byte were read.
+		return nil, "", fmt.Errorf("%s: %w: it is %s, and at most %d (4 MiB) are read: paste only the header block", source, headers.ErrTooLarge, size, headers.MaxInputSize)
 	}
 	return raw, source, nil
 }
