@@ -109,7 +109,11 @@ func (p *dkimPane) Copy() (string, bool) {
 	return strings.TrimSuffix(k.Name, ".") + " TXT " + k.Record, true
 }
 
-func (p *dkimPane) View() string {
+// View draws the pane, exactly its size.
+func (p *dkimPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text before it is fitted to the pane.
+func (p *dkimPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	if text, waiting := p.notLoaded(diag.PartDKIM, "DKIM keys"); waiting {
 		return text

@@ -77,7 +77,11 @@ func (p *dmarcPane) Copy() (string, bool) {
 	return "_dmarc." + p.result.SourceDomain + " TXT " + p.result.Record, true
 }
 
-func (p *dmarcPane) View() string {
+// View draws the pane, exactly its size.
+func (p *dmarcPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text before it is fitted to the pane.
+func (p *dmarcPane) content() string {
 	if text, waiting := p.notLoaded(diag.PartDMARC, "the DMARC policy"); waiting {
 		return text
 	}

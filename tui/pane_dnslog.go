@@ -220,7 +220,11 @@ func (p *dnsLogPane) statusText(s dnsclient.Status) string {
 	return string(s)
 }
 
-func (p *dnsLogPane) View() string {
+// View draws the pane, exactly its size.
+func (p *dnsLogPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text before it is fitted to the pane.
+func (p *dnsLogPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	if p.com.run == nil {
 		return " " + st.Muted.Render("No investigation yet.")

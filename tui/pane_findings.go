@@ -164,7 +164,11 @@ func (p *findingsPane) Copy() (string, bool) {
 	return text, true
 }
 
-func (p *findingsPane) View() string {
+// View draws the pane, exactly its size.
+func (p *findingsPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text before it is fitted to the pane.
+func (p *findingsPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	run := p.com.run
 	if run == nil {

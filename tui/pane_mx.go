@@ -215,7 +215,11 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func (p *mxPane) View() string {
+// View draws the pane, exactly its size.
+func (p *mxPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text before it is fitted to the pane.
+func (p *mxPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	if text, waiting := p.notLoaded(diag.PartMX, "MX records"); waiting {
 		return text + p.selectedIPView()

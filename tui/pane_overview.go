@@ -367,7 +367,11 @@ func (p *overviewPane) sevStyle(sev finding.Severity) interface{ Render(...strin
 	}
 }
 
-func (p *overviewPane) View() string {
+// View draws the pane, exactly its size.
+func (p *overviewPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text before it is fitted to the pane.
+func (p *overviewPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	if p.com.run == nil {
 		return " " + st.Muted.Render("No investigation yet.")

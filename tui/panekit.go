@@ -21,6 +21,12 @@ type paneBase struct {
 func (b *paneBase) SetSize(w, h int) { b.w, b.h = w, h }
 func (b *paneBase) Blur()            { b.focused = false }
 
+// fit makes the pane's text exactly its size: long lines cut, short ones
+// padded, extra lines dropped.
+func (b *paneBase) fit(text string) string {
+	return fit(text, b.w, b.h, b.com.glyphs.Ellipsis)
+}
+
 // notLoaded returns the pane's text while its part is not known: a spinner
 // while it runs, or why it is missing. ok is false once the part is in.
 func (b *paneBase) notLoaded(part diag.Part, what string) (string, bool) {

@@ -279,9 +279,12 @@ func (p *spfPane) rowView(r spfRow, w int, selected bool) string {
 	return p.cursorRow(text, selected)
 }
 
-// View draws the pane: the IP line, the verdict, the editor in what-if
-// mode, the tree and the selected record.
-func (p *spfPane) View() string {
+// View draws the pane, exactly its size.
+func (p *spfPane) View() string { return p.fit(p.content()) }
+
+// content is the pane's text: the IP line, the verdict, the editor in
+// what-if mode, the tree and the selected record.
+func (p *spfPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	var lines []string
 	lines = append(lines, p.ipLine())

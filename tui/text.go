@@ -178,33 +178,54 @@ func wrapIndent(s string, w, indent int) []string {
 }
 
 // asciiFold makes drawn text ASCII for a terminal whose locale is not
-// UTF-8, keeping every cell where it was: a one-cell character becomes one
-// ASCII character (§ S, · -, → >, … ., dashes -, curly quotes straight,
-// anything else ?), a two-cell one "??". Escape sequences pass unchanged.
+// UTF-8, keeping every line as wide as it was: a one-cell character
+// becomes one ASCII character (§ S, · -, → >, … ., dashes -, curly quotes
+// straight, anything else ?), a wider one as many question marks. Escape
+// sequences pass unchanged.
 func asciiFold(s string) string {
 	if isASCII(s) {
 		return s
 	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if !isASCII(l) {
+			lines[i] = foldLine(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// foldLine folds one line; where grapheme clustering makes the pieces add
+// up to another width than the whole, the line is padded or cut back to
+// its width.
+func foldLine(l string) string {
+	want := ansi.StringWidth(l)
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(len(l))
 	var state byte
-	for len(s) > 0 {
-		seq, w, n, next := ansi.DecodeSequence(s, state, nil)
+	for rest := l; len(rest) > 0; {
+		seq, w, n, next := ansi.DecodeSequence(rest, state, nil)
 		state = next
 		if n <= 0 {
 			break
 		}
 		switch {
 		case isASCII(seq) || w == 0:
-			b.WriteString(seq)
+			if isASCII(seq) {
+				b.WriteString(seq)
+			}
 		case w >= 2:
 			b.WriteString(strings.Repeat("?", w))
 		default:
 			b.WriteByte(foldRune(seq))
 		}
-		s = s[n:]
+		rest = rest[n:]
 	}
-	return b.String()
+	out := b.String()
+	if width(out) != want {
+		out = pad(out, want, "")
+	}
+	return out
 }
 
 // foldRune is the ASCII stand-in for a one-cell character.
