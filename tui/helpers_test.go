@@ -14,7 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/dnstest"
 )
@@ -340,9 +339,6 @@ func openTarget(t testing.TB, srv *dnstest.Server, target string, w, h int) *dri
 	d.idle()
 	return d
 }
-
-// partOf is the run's report, for assertions.
-func (d *driver) report() *diag.Report { return d.m.com.run.report }
 
 // teaSize is a window size message.
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

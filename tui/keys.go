@@ -9,7 +9,7 @@ import "charm.land/bubbles/v2/key"
 type KeyMap struct {
 	NextPane, PrevPane key.Binding // tab, shift+tab
 	Up, Down           key.Binding // ↑/k, ↓/j
-	PageUp, PageDown   key.Binding
+	PageUp, PageDown   key.Binding // pgup/ctrl+u, pgdown/ctrl+d
 	Top, Bottom        key.Binding // g/home, G/end
 	Open               key.Binding // enter: open, jump, submit a field
 	Collapse, Expand   key.Binding // ←/h, →/l on a tree

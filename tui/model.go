@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		m.help.ShortSeparator = " | "
 	}
 	m.input = newInputScreen(m.com, cfg.Demo)
-	m.panes = []Pane{
+	for _, p := range []Pane{
 		newOverviewPane(m.com),
 		newMXPane(m.com),
 		newSPFPane(m.com),
@@ -132,6 +132,8 @@ func New(ctx context.Context, cfg Config) *Model {
 		newDMARCPane(m.com),
 		newFindingsPane(m.com),
 		newDNSLogPane(m.com),
+	} {
+		m.addPane(p)
 	}
 	m.detail = m.indexOf(PaneSPF)
 	m.screen = screenInput
@@ -152,6 +154,18 @@ func New(ctx context.Context, cfg Config) *Model {
 // opens the target given on the command line.
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.input.focus(), m.focused().Focus(), m.initial)
+}
+
+// addPane puts a pane at the end of the focus order and sizes it. The
+// header panes (hops, then-vs-now) join this way when headers are given:
+// the tab strip, the focus keys and the two-column layout (where every
+// pane but Overview and Findings shares the detail column) take any
+// number of panes.
+func (m *Model) addPane(p Pane) {
+	m.panes = append(m.panes, p)
+	if m.lay.width > 0 && !m.lay.tooSmall {
+		p.SetSize(m.lay.paneSize(p.ID()))
+	}
 }
 
 // indexOf returns the index of a pane, or -1.

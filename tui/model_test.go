@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/miekg/dns"
 
+	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/spf"
 )
@@ -450,5 +451,29 @@ func TestEnvironment(t *testing.T) {
 	}
 	if !strings.Contains(ansi.Strip(view), "✗ broken") {
 		t.Fatal("meaning lost under NO_COLOR")
+	}
+}
+
+// TestUnreachableAndIDN: with no server answering, the header says so and
+// the panes say why they are empty; an IDN is shown both ways.
+func TestUnreachableAndIDN(t *testing.T) {
+	cfg := testConfig(nil, "bücher.example")
+	cfg.NewClient = func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client {
+		// Nothing listens on port 1: every question fails at once.
+		return dnsclient.New(dnsclient.Config{Servers: []string{"127.0.0.1:1"}, Timeout: 200 * time.Millisecond, OnQuery: onQuery})
+	}
+	d := newDriver(t, New(context.Background(), cfg), 100, 30)
+	d.idle()
+	s := d.screen()
+	for _, want := range []string{"bücher.example (xn--bcher-kva.example)", "✗ no DNS server answered", "MX       ? lookup failed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	d.focusPane(PaneFindings)
+	for _, want := range []string{"mx.lookup_failed", "spf.dns_error", "connection refused"} {
+		if s := d.screen(); !strings.Contains(s, want) {
+			t.Errorf("findings lack %q:\n%s", want, s)
+		}
 	}
 }

@@ -24,10 +24,13 @@ type dkimPane struct {
 
 func newDKIMPane(com *common) *dkimPane { return &dkimPane{paneBase: paneBase{com: com}} }
 
+// ID names the pane.
 func (p *dkimPane) ID() PaneID { return PaneDKIM }
 
+// Focus gives the pane the keys.
 func (p *dkimPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// SetSize gives the pane its size in cells.
 func (p *dkimPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.list.setHeight(p.rowsHeight())
@@ -41,11 +44,13 @@ func (p *dkimPane) rowsHeight() int {
 	return max(1, min(n, p.h/3))
 }
 
+// Help lists the pane's own keys.
 func (p *dkimPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{withHelp(k.Down, "next key"), withHelp(k.Copy, "copy record")}
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *dkimPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -80,6 +85,7 @@ func (p *dkimPane) current() (dkim.KeyReport, bool) {
 	return p.report.Keys[p.list.cursor], true
 }
 
+// Selected is what the cursor is on.
 func (p *dkimPane) Selected() Selection {
 	if k, ok := p.current(); ok {
 		return SelectorSelection(k.Selector)

@@ -25,21 +25,26 @@ type dmarcPane struct {
 
 func newDMARCPane(com *common) *dmarcPane { return &dmarcPane{paneBase: paneBase{com: com}} }
 
+// ID names the pane.
 func (p *dmarcPane) ID() PaneID { return PaneDMARC }
 
+// Focus gives the pane the keys.
 func (p *dmarcPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// SetSize gives the pane its size in cells.
 func (p *dmarcPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.scroll.setHeight(h)
 	p.build()
 }
 
+// Help lists the pane's own keys.
 func (p *dmarcPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{withHelp(k.Down, "scroll"), withHelp(k.Copy, "copy record")}
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *dmarcPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -65,8 +70,10 @@ func (p *dmarcPane) load(rep *diag.Report) {
 	p.build()
 }
 
+// Selected is nothing: the DMARC pane scrolls text and has no cursor.
 func (p *dmarcPane) Selected() Selection { return Selection{} }
 
+// Select does nothing: nothing this pane shows follows a selection.
 func (p *dmarcPane) Select(Selection) tea.Cmd { return nil }
 
 // Copy copies the record with the name it was found at.

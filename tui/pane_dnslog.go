@@ -29,10 +29,13 @@ func newDNSLogPane(com *common) *dnsLogPane {
 	return &dnsLogPane{paneBase: paneBase{com: com}, filter: newFilter(com), follow: true}
 }
 
+// ID names the pane.
 func (p *dnsLogPane) ID() PaneID { return PaneDNSLog }
 
+// Focus gives the pane the keys.
 func (p *dnsLogPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// Blur takes the keys away from the pane and its fields.
 func (p *dnsLogPane) Blur() {
 	p.paneBase.Blur()
 	p.filter.blur()
@@ -40,6 +43,7 @@ func (p *dnsLogPane) Blur() {
 
 func (p *dnsLogPane) applyStyles() { p.filter.applyStyles() }
 
+// SetSize gives the pane its size in cells.
 func (p *dnsLogPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.filter.setWidth(w)
@@ -50,11 +54,13 @@ func (p *dnsLogPane) SetSize(w, h int) {
 // column heads, and two detail lines.
 func (p *dnsLogPane) rowsHeight() int { return max(1, p.h-4) }
 
+// Help lists the pane's own keys.
 func (p *dnsLogPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{k.Filter, k.Copy}
 }
 
+// Editing reports whether a text field of the pane has focus.
 func (p *dnsLogPane) Editing() bool { return p.filter.active }
 
 // Back clears the filter.
@@ -66,6 +72,7 @@ func (p *dnsLogPane) Back() bool {
 	return false
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *dnsLogPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -132,6 +139,7 @@ func (p *dnsLogPane) current() (dnsclient.LogEntry, bool) {
 	return dnsclient.LogEntry{}, false
 }
 
+// Selected is what the cursor is on.
 func (p *dnsLogPane) Selected() Selection {
 	if e, ok := p.current(); ok && p.focused {
 		return DomainSelection(e.Name)

@@ -25,10 +25,13 @@ func newFindingsPane(com *common) *findingsPane {
 	return &findingsPane{paneBase: paneBase{com: com}, filter: newFilter(com)}
 }
 
+// ID names the pane.
 func (p *findingsPane) ID() PaneID { return PaneFindings }
 
+// Focus gives the pane the keys.
 func (p *findingsPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// Blur takes the keys away from the pane and its fields.
 func (p *findingsPane) Blur() {
 	p.paneBase.Blur()
 	p.filter.blur()
@@ -36,6 +39,7 @@ func (p *findingsPane) Blur() {
 
 func (p *findingsPane) applyStyles() { p.filter.applyStyles() }
 
+// SetSize gives the pane its size in cells.
 func (p *findingsPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.filter.setWidth(w)
@@ -47,11 +51,13 @@ func (p *findingsPane) detailHeight() int { return min(max(5, p.h*2/5), 12) }
 
 func (p *findingsPane) rowsHeight() int { return max(1, p.h-1-p.detailHeight()) }
 
+// Help lists the pane's own keys.
 func (p *findingsPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{withHelp(k.Open, "go to"), k.Filter, k.Copy}
 }
 
+// Editing reports whether a text field of the pane has focus.
 func (p *findingsPane) Editing() bool { return p.filter.active }
 
 // Back clears the filter.
@@ -63,6 +69,7 @@ func (p *findingsPane) Back() bool {
 	return false
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -145,6 +152,7 @@ func (p *findingsPane) current() (finding.Finding, bool) {
 // panes; enter does (a jump).
 func (p *findingsPane) Selected() Selection { return Selection{} }
 
+// Select does nothing: nothing this pane shows follows a selection.
 func (p *findingsPane) Select(Selection) tea.Cmd { return nil }
 
 // Copy copies the selected finding with its fix.

@@ -42,10 +42,13 @@ type mxRow struct {
 
 func newMXPane(com *common) *mxPane { return &mxPane{paneBase: paneBase{com: com}} }
 
+// ID names the pane.
 func (p *mxPane) ID() PaneID { return PaneMX }
 
+// Focus gives the pane the keys.
 func (p *mxPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// SetSize gives the pane its size in cells.
 func (p *mxPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.list.setHeight(p.rowsHeight())
@@ -54,11 +57,13 @@ func (p *mxPane) SetSize(w, h int) {
 // rowsHeight leaves room for the column heads and the detail underneath.
 func (p *mxPane) rowsHeight() int { return max(1, min(len(p.rows), p.h-2-p.h/3)) }
 
+// Help lists the pane's own keys.
 func (p *mxPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{withHelp(k.Down, "next address"), k.Copy}
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *mxPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -128,6 +133,7 @@ func (p *mxPane) rowIP(r mxRow) (netip.Addr, bool) {
 	return p.report.Hosts[r.host].Addresses[r.addr].IP, true
 }
 
+// Selected is what the cursor is on.
 func (p *mxPane) Selected() Selection {
 	if p.list.cursor >= len(p.rows) {
 		return Selection{}

@@ -43,15 +43,19 @@ func newOverviewPane(com *common) *overviewPane {
 	return &overviewPane{paneBase: paneBase{com: com}}
 }
 
+// ID names the pane.
 func (p *overviewPane) ID() PaneID { return PaneOverview }
 
+// Focus gives the pane the keys.
 func (p *overviewPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// SetSize gives the pane its size in cells.
 func (p *overviewPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.list.setHeight(h)
 }
 
+// Help lists the pane's own keys.
 func (p *overviewPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{withHelp(k.Open, "open pane"), k.Copy}
@@ -63,6 +67,7 @@ func withHelp(b key.Binding, desc string) key.Binding {
 	return b
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *overviewPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -96,6 +101,7 @@ func (p *overviewPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// Selected is nothing: the overview's lines are checks, not names to link.
 func (p *overviewPane) Selected() Selection { return Selection{} }
 
 // Select does nothing: the verdict of the IP under test arrives as a

@@ -90,10 +90,13 @@ func (p *spfPane) applyStyles() {
 	p.editor.SetStyles(st)
 }
 
+// ID names the pane.
 func (p *spfPane) ID() PaneID { return PaneSPF }
 
+// Focus gives the pane the keys.
 func (p *spfPane) Focus() tea.Cmd { p.focused = true; return nil }
 
+// Blur takes the keys away from the pane and its fields.
 func (p *spfPane) Blur() {
 	p.paneBase.Blur()
 	p.blurField()
@@ -105,6 +108,7 @@ func (p *spfPane) blurField() {
 	p.editor.Blur()
 }
 
+// SetSize gives the pane its size in cells.
 func (p *spfPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)
 	p.ipField.SetWidth(max(10, min(40, w-40)))
@@ -126,6 +130,7 @@ func (p *spfPane) detailHeight() int { return min(max(4, p.h/3), 9) }
 
 func (p *spfPane) rowsHeight() int { return max(1, p.h-p.topHeight()-p.detailHeight()) }
 
+// Help lists the pane's own keys.
 func (p *spfPane) Help() []key.Binding {
 	k := p.com.keys
 	switch p.field {
@@ -167,6 +172,7 @@ func (p *spfPane) shown() (*spf.Tree, *spf.Verdict) {
 	return p.report.Tree, p.published
 }
 
+// Update takes the run's messages, and keys while the pane has focus.
 func (p *spfPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
@@ -412,6 +418,7 @@ func (p *spfPane) computeWhatIf() tea.Cmd {
 	return whatIfCmd(ctx, run.id, p.wreq, p.report.Tree, p.whatIfText, p.ip, p.com.timeout)
 }
 
+// Selected is what the cursor is on.
 func (p *spfPane) Selected() Selection { return p.selection }
 
 // Select follows another pane: an IP is evaluated, a domain's node gets

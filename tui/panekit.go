@@ -18,8 +18,11 @@ type paneBase struct {
 	focused bool
 }
 
+// SetSize gives the pane its size in cells.
 func (b *paneBase) SetSize(w, h int) { b.w, b.h = w, h }
-func (b *paneBase) Blur()            { b.focused = false }
+
+// Blur takes the keys away from the pane and its fields.
+func (b *paneBase) Blur() { b.focused = false }
 
 // fit makes the pane's text exactly its size: long lines cut, short ones
 // padded, extra lines dropped.

@@ -21,11 +21,11 @@ const (
 // the SPF tree and shows its reverse DNS; choosing a domain or selector
 // moves the panes that show it to it.
 type Selection struct {
-	Kind     SelectionKind
-	IP       netip.Addr // for SelectIP
-	Name     string     // the domain (lower case, no trailing dot) or selector
-	ViaPane  PaneID     // the pane it was chosen in
-	Explicit bool       // chosen on purpose (enter, a typed IP), not by moving a cursor
+	Kind     SelectionKind // what Name or IP hold
+	IP       netip.Addr    // for SelectIP
+	Name     string        // the domain (lower case, no trailing dot) or selector
+	ViaPane  PaneID        // the pane it was chosen in
+	Explicit bool          // chosen on purpose (enter, a typed IP), not by moving a cursor
 }
 
 // IPSelection selects an address.

@@ -14,6 +14,7 @@ import (
 // VerdictStyles colour the RFC 7208 results, and by extension every check's
 // verdict word (ok is Pass, broken is Fail, a warning is SoftFail).
 type VerdictStyles struct {
+	// One per RFC 7208 §2.6 result.
 	Pass, Fail, SoftFail, Neutral, None, TempError, PermError Style
 }
 
@@ -39,7 +40,7 @@ func (v VerdictStyles) For(r spf.Result) Style {
 
 // SeverityStyles colour findings.
 type SeverityStyles struct {
-	Error, Warning, Info Style
+	Error, Warning, Info Style // one per finding.Severity
 }
 
 // For returns the style of a severity.
@@ -56,38 +57,38 @@ func (s SeverityStyles) For(sev finding.Severity) Style {
 
 // BoxStyles draw a pane's frame in the two-column layout.
 type BoxStyles struct {
-	Border, FocusedBorder, Title, FocusedTitle Style
+	Border, FocusedBorder, Title, FocusedTitle Style // a frame and its title, unfocused and focused
 }
 
 // TabStyles draw the tab strip.
 type TabStyles struct {
-	Active, Inactive, Separator Style
+	Active, Inactive, Separator Style // the focused pane's tab, the others, the rule between them
 }
 
 // Styles are every look the TUI draws with, named by meaning. They are built
 // once per background colour (tea.BackgroundColorMsg) by NewStyles.
 type Styles struct {
-	Verdict  VerdictStyles
-	Severity SeverityStyles
-	Box      BoxStyles
-	Tab      TabStyles
+	Verdict  VerdictStyles  // verdict words and symbols
+	Severity SeverityStyles // findings
+	Box      BoxStyles      // frames of the two-column layout
+	Tab      TabStyles      // the tab strip
 
-	App       Style // the application name in the header
-	Target    Style // the domain under investigation
-	Heading   Style // a section heading inside a pane
-	Label     Style // the label of a field ("Policy")
-	Muted     Style // secondary text
-	Record    Style // a DNS record's text
-	Selected  Style // the row under the cursor
-	Path      Style // the deciding path of an SPF verdict
-	Flash     Style // a one-line notice (copied, exported)
-	FlashBad  Style // a one-line notice that something failed
-	Error     Style // an error message under a field
-	Prompt    Style // a text field's prompt
-	Input     Style // a text field's text
-	Help      help.Styles
-	TooSmall  Style
-	Highlight Style // the matched term of a verdict
+	App       Style       // the application name in the header
+	Target    Style       // the domain under investigation
+	Heading   Style       // a section heading inside a pane
+	Label     Style       // the label of a field ("Policy")
+	Muted     Style       // secondary text
+	Record    Style       // a DNS record's text
+	Selected  Style       // the row under the cursor
+	Path      Style       // the deciding path of an SPF verdict
+	Flash     Style       // a one-line notice (copied, exported)
+	FlashBad  Style       // a one-line notice that something failed
+	Error     Style       // an error message under a field
+	Prompt    Style       // a text field's prompt
+	Input     Style       // a text field's text
+	Help      help.Styles // the help bar and the full help
+	TooSmall  Style       // the "terminal too small" heading
+	Highlight Style       // the matched term of a verdict
 }
 
 // Style is a Lip Gloss style with its escape sequences worked out once:
