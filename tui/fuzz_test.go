@@ -68,7 +68,7 @@ func FuzzSPFPaneView(f *testing.F) {
 		w, h := 20+int(w8)%181, 5+int(h8)%56
 		tree := published.WhatIf(ctx, text)
 		verdict := tree.CheckHost(ctx, netip.MustParseAddr("192.0.2.1"), "postmaster@example.com", "")
-		com := &common{styles: NewStyles(true, true), glyphs: UnicodeGlyphs(), keys: DefaultKeyMap(false)}
+		com := &common{styles: NewStyles(true, true), glyphs: UnicodeGlyphs(), keys: DefaultKeyMap()}
 		rep := &diag.SPFReport{Tree: tree}
 		com.run = &runInfo{report: &diag.Report{SPF: rep}, done: true}
 		p := newSPFPane(com)

@@ -25,13 +25,9 @@ type KeyMap struct {
 	WhatIf             key.Binding // w: the SPF pane's what-if editor
 }
 
-// DefaultKeyMap returns the Charm-convention keys of DESIGN.md. With ascii
-// set, the help names the arrow keys in words.
-func DefaultKeyMap(ascii bool) KeyMap {
+// DefaultKeyMap returns the Charm-convention keys of DESIGN.md.
+func DefaultKeyMap() KeyMap {
 	up, down, left, right := "↑/k", "↓/j", "←/h", "→/l"
-	if ascii {
-		up, down, left, right = "up/k", "down/j", "left/h", "right/l"
-	}
 	return KeyMap{
 		NextPane:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
@@ -55,6 +51,16 @@ func DefaultKeyMap(ascii bool) KeyMap {
 		IP:        key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "test an IP")),
 		WhatIf:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "what-if")),
 	}
+}
+
+// ASCIIHelp returns the key map with the arrow keys named in words in the
+// help, for terminals that cannot draw arrows.
+func (k KeyMap) ASCIIHelp() KeyMap {
+	k.Up.SetHelp("up/k", k.Up.Help().Desc)
+	k.Down.SetHelp("down/j", k.Down.Help().Desc)
+	k.Collapse.SetHelp("left/h", k.Collapse.Help().Desc)
+	k.Expand.SetHelp("right/l", k.Expand.Help().Desc)
+	return k
 }
 
 // ShortHelp is the help bar's global part.

@@ -114,7 +114,11 @@ func New(ctx context.Context, cfg Config) *Model {
 	if m.ascii {
 		g = ASCIIGlyphs()
 	}
-	m.com = &common{styles: NewStyles(true, m.color), glyphs: g, keys: DefaultKeyMap(m.ascii), timeout: cfg.Timeout}
+	keys := DefaultKeyMap()
+	if m.ascii {
+		keys = keys.ASCIIHelp()
+	}
+	m.com = &common{styles: NewStyles(true, m.color), glyphs: g, keys: keys, timeout: cfg.Timeout}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: g.Spinner, FPS: time.Second / 10}))
 	m.com.spinner = g.Spinner[0]
 	m.help = help.New()
