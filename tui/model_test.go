@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"image/color"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -475,5 +476,38 @@ func TestUnreachableAndIDN(t *testing.T) {
 		if s := d.screen(); !strings.Contains(s, want) {
 			t.Errorf("findings lack %q:\n%s", want, s)
 		}
+	}
+}
+
+// TestMXEnterOpensVerdict: enter on an MX address opens its SPF verdict.
+func TestMXEnterOpensVerdict(t *testing.T) {
+	srv := goldenServer(t)
+	d := openTarget(t, srv, "good.example", 80, 24)
+	d.focusPane(PaneMX)
+	d.key("down", "down", "enter")
+	d.until("the jump", func(m *Model) bool { return m.focused().ID() == PaneSPF })
+	d.idle()
+	p := spfOf(d.m)
+	if p.ip != netip.MustParseAddr("192.0.2.30") || p.published == nil || p.published.Result != spf.Pass {
+		t.Fatalf("SPF pane after enter on 192.0.2.30: %v %+v", p.ip, p.published)
+	}
+}
+
+// TestBackgroundColour: the styles follow the terminal's background.
+func TestBackgroundColour(t *testing.T) {
+	srv := goldenServer(t)
+	d := openTarget(t, srv, "good.example", 80, 24)
+	dark := d.m.com.styles.Verdict.Pass.GetForeground()
+	d.update(tea.BackgroundColorMsg{Color: color.White})
+	light := d.m.com.styles.Verdict.Pass.GetForeground()
+	if dark == light {
+		t.Fatal("a light background kept the dark palette")
+	}
+	if want := NewStyles(false, true).Verdict.Pass.GetForeground(); light != want {
+		t.Fatalf("light Pass colour %v, want %v", light, want)
+	}
+	d.update(tea.BackgroundColorMsg{Color: color.Black})
+	if got := d.m.com.styles.Verdict.Pass.GetForeground(); got != dark {
+		t.Fatalf("dark again: %v, want %v", got, dark)
 	}
 }

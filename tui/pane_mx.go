@@ -60,7 +60,7 @@ func (p *mxPane) rowsHeight() int { return max(1, min(len(p.rows), p.h-2-p.h/3))
 // Help lists the pane's own keys.
 func (p *mxPane) Help() []key.Binding {
 	k := p.com.keys
-	return []key.Binding{withHelp(k.Down, "next address"), k.Copy}
+	return []key.Binding{withHelp(k.Open, "SPF verdict"), k.Copy}
 }
 
 // Update takes the run's messages, and keys while the pane has focus.
@@ -80,9 +80,17 @@ func (p *mxPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.ptr = &c
 		}
 	case tea.KeyPressMsg:
-		if p.focused {
-			p.list.handleKey(msg, p.com.keys)
+		if !p.focused {
+			return p, nil
 		}
+		if key.Matches(msg, p.com.keys.Open) {
+			// enter opens the address's verdict in the SPF tree.
+			if sel := p.Selected(); sel.Kind == SelectIP {
+				return p, func() tea.Msg { return jumpMsg{pane: PaneSPF, sel: sel} }
+			}
+			return p, nil
+		}
+		p.list.handleKey(msg, p.com.keys)
 	}
 	return p, nil
 }
