@@ -69,7 +69,7 @@ func skipCSI(s string, i int) int {
 // (the spinner) and the check and cross marks.
 func oneCell(r rune) bool {
 	switch {
-	case r >= 0xa0 && r < 0x300,
+	case r >= 0xa0 && r < 0x300 && r != 0xad, // not the soft hyphen
 		r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e,
 		r >= 0x2190 && r <= 0x21ff,
 		r >= 0x2500 && r <= 0x25fc,

@@ -61,3 +61,18 @@ func TestASCIIFold(t *testing.T) {
 		t.Errorf("asciiFold = %q", got)
 	}
 }
+
+// TestWidthAgreesOnSymbols: the fast width agrees with ansi.StringWidth on
+// every character of the ranges it measures itself, and on their
+// neighbours.
+func TestWidthAgreesOnSymbols(t *testing.T) {
+	ranges := [][2]rune{{0x20, 0x7e}, {0x9f, 0x302}, {0x200f, 0x2061}, {0x218f, 0x2200}, {0x24ff, 0x25ff}, {0x27ff, 0x2900}, {0x2712, 0x2718}}
+	for _, r := range ranges {
+		for c := r[0]; c <= r[1]; c++ {
+			s := "a" + string(c) + "b"
+			if got, want := width(s), ansi.StringWidth(s); got != want {
+				t.Errorf("width(%q U+%04X) = %d, ansi.StringWidth = %d", s, c, got, want)
+			}
+		}
+	}
+}
