@@ -218,12 +218,19 @@ func (p *dkimPane) keyDetail(k dkim.KeyReport) []string {
 		return append(lines, p.findingLines(findingsAbout(p.findings, "dkim", k.Selector), p.w-1, false)...)
 	}
 	if k.Key != nil && len(k.Key.Tags) > 0 {
-		for _, t := range k.Key.Tags {
-			val := safe(t.Value)
-			if t.Name == "p" && width(val) > 24 {
-				val = truncate(val, 16, "") + g.Ellipsis + fmt.Sprintf(" (%d chars)", len(t.Value))
+		vals := make([]string, len(k.Key.Tags))
+		valW := 0
+		for i, t := range k.Key.Tags {
+			vals[i] = safe(t.Value)
+			if t.Name == "p" && width(vals[i]) > 24 {
+				vals[i] = truncate(vals[i], 16, "") + g.Ellipsis + fmt.Sprintf(" (%d chars)", len(t.Value))
 			}
-			lines = append(lines, " "+truncate(pad(safe(t.Name)+"=", 4, "")+val+st.Muted.Render("  "+tagMeaning(t.Name, k)), p.w-1, g.Ellipsis))
+			valW = max(valW, width(vals[i]))
+		}
+		valW = min(valW, 32)
+		for i, t := range k.Key.Tags {
+			row := pad(safe(t.Name)+"=", 4, "") + pad(vals[i], valW, g.Ellipsis) + st.Muted.Render("  "+tagMeaning(t.Name, k))
+			lines = append(lines, " "+truncate(row, p.w-1, g.Ellipsis))
 		}
 	} else {
 		for _, l := range wrapIndent(safe(k.Record), p.w-2, 0) {
