@@ -109,6 +109,8 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 			pending = nil
 		}
 	}
+	// The last snapshot sent is someone else's now: finish a copy.
+	rep = rep.clone()
 	rep.Elapsed = time.Since(start)
 	rep.Queries = client.Queries()
 	rep.Log = client.Log()

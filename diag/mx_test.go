@@ -195,3 +195,36 @@ func TestNullMXSuggestsSPFDenyAll(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotsNeverChange reads every delivered snapshot while the
+// investigation finishes: under -race, a write to a delivered snapshot
+// fails the test.
+func TestSnapshotsNeverChange(t *testing.T) {
+	c, _ := testClient(t, mxZone)
+	events := make(chan Event)
+	done := make(chan *Report)
+	go func() {
+		done <- Investigate(context.Background(), c, "good.test", Options{Offline: true}, events)
+		close(events)
+	}()
+	var snaps []*Report
+	var final *Report
+	for final == nil {
+		select {
+		case ev := <-events:
+			snaps = append(snaps, ev.Report)
+		case final = <-done:
+		}
+	}
+	for _, s := range snaps {
+		_ = s.Queries
+		_ = len(s.Findings)
+		_ = s.Elapsed
+		if s == final {
+			t.Error("the final report is a snapshot that was already delivered")
+		}
+	}
+	if len(snaps) != 7 {
+		t.Errorf("%d events, want one per part (7)", len(snaps))
+	}
+}
