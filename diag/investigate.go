@@ -96,6 +96,14 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	for len(pending) > 0 {
 		select {
 		case res := <-results:
+			if over(ctx) {
+				// The part ran into the deadline or a cancel: its
+				// failures are ours, not the domain's.
+				rep = rep.clone()
+				rep.Unfinished = pending
+				pending = nil
+				continue
+			}
 			next := rep.clone()
 			res.apply(next)
 			next.Queries = client.Queries()
@@ -124,6 +132,17 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	}
 	rep.Findings = rep.collectFindings()
 	return rep
+}
+
+// over reports whether ctx is cancelled or past its deadline. The DNS
+// client times its sockets out from the deadline itself, so a part can come
+// back a moment before the context's own timer marks it done.
+func over(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // send delivers an event unless the investigation is over.

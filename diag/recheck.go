@@ -117,7 +117,7 @@ func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string
 	rep.ThenVsNow = thenVsNow(a, rc)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
-	if ctx.Err() != nil {
+	if over(ctx) {
 		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []Part{"recheck"}, deadline))
 	}
 	finding.Sort(rep.Findings)
