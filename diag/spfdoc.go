@@ -109,7 +109,7 @@ func SPFTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *
 				decided = v.Err.Error()
 			}
 			helo := string(v.HELOResult)
-			if helo == "" {
+			if helo == "" || v.HELO == "" {
 				helo = "-"
 			}
 			rows = append(rows, []string{v.IP.String(), string(v.Result), helo, decided, fmt.Sprintf("%d/%d", v.Lookups, spf.LookupLimit), fmt.Sprint(v.VoidLookups)})
