@@ -658,3 +658,137 @@ inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
 		t.Errorf("results = %+v, want pass then temperror", v.Results)
 	}
 }
+
+// limitFanOutZone returns a zone whose SPF tree at fan.example fans out: n
+// includes, each with an mx: term naming ten hosts, each asked for A and
+// AAAA ahead of time (21 questions per include).
+func limitFanOutZone(n int) string {
+	var b, rec strings.Builder
+	b.WriteString("$ORIGIN example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n")
+	b.WriteString("$ORIGIN fan.example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n")
+	rec.WriteString("v=spf1")
+	for i := range n {
+		fmt.Fprintf(&rec, " include:i%d.fan.example", i)
+		fmt.Fprintf(&b, "i%d TXT \"v=spf1 mx:m%d.fan.example -all\"\n", i, i)
+		for h := range 10 {
+			fmt.Fprintf(&b, "m%d MX 10 h%d.m%d\nh%d.m%d A 192.0.2.%d\n", i, h, i, h, i, h+1)
+		}
+	}
+	rec.WriteString(" -all")
+	fmt.Fprintf(&b, "@ TXT %s\n", txtStrings(rec.String()))
+	return b.String()
+}
+
+// limitTXTZone returns a zone with n DKIM selectors s0..s<n-1> at
+// big.example, each a TXT record of about 60 KB: asked together, more TXT
+// than one investigation accepts. (Records that are not SPF keep the report
+// small: an SPF tree of 1 MiB of terms is about 10 MB of JSON.)
+func limitTXTZone(n int) string {
+	var b strings.Builder
+	b.WriteString("$ORIGIN example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n")
+	b.WriteString("$ORIGIN big.example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n")
+	b.WriteString("@ TXT \"v=spf1 -all\"\n")
+	junk := strings.Repeat("x", 60_000)
+	for i := range n {
+		fmt.Fprintf(&b, "s%d._domainkey TXT %s\n", i, txtStrings("v=DKIM1; n="+junk))
+	}
+	return b.String()
+}
+
+// selectors returns --selector s0 ... --selector s<n-1>.
+func selectors(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, "--selector", fmt.Sprintf("s%d", i))
+	}
+	return out
+}
+
+// txtStrings writes s as TXT RDATA of 255-byte character-strings.
+func txtStrings(s string) string {
+	var parts []string
+	for len(s) > 255 {
+		parts = append(parts, `"`+s[:255]+`"`)
+		s = s[255:]
+	}
+	return "( " + strings.Join(append(parts, `"`+s+`"`), " ") + " )"
+}
+
+// TestLimitsEndToEnd: the per-investigation budgets of the DNS client
+// (500 questions, 1 MiB of TXT) and the --deadline, reached through "mxray
+// check" with the defaults: each says so in a finding, the report is still
+// printed, and the run stays short.
+func TestLimitsEndToEnd(t *testing.T) {
+	type report struct {
+		Queries    int
+		Findings   []struct{ Code, Message string }
+		Unfinished []string
+	}
+	slow := dnstest.NewTest(t, `
+$ORIGIN example.
+@    SOA ns.example. h.example. 1 3600 600 86400 300
+$ORIGIN f.example.
+@    SOA ns.example. h.example. 1 3600 600 86400 300
+@    MX  10 mx
+mx   A   192.0.2.10
+@    TXT "v=spf1 ip4:192.0.2.0/24 include:inc.f.example -all"
+inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
+`)
+	slow.SetNameLatency("inc.f.example.", 5*time.Second)
+	tests := []struct {
+		name    string
+		args    []string
+		code    string // the finding
+		message string // in its message
+		bound   time.Duration
+		check   func(t *testing.T, r report)
+	}{
+		{"questions", []string{"--zone", writeFile(t, "fan.zone", limitFanOutZone(60)), "check", "fan.example"},
+			"dns.query_limit", "limit of 500 DNS questions", 5 * time.Second,
+			func(t *testing.T, r report) {
+				if r.Queries != 500 {
+					t.Errorf("%d questions sent, want exactly the budget of 500", r.Queries)
+				}
+			}},
+		{"TXT bytes", append([]string{"--zone", writeFile(t, "big.zone", limitTXTZone(18)), "check", "big.example"}, selectors(18)...),
+			"dns.txt_limit", "total size limit", 5 * time.Second, nil},
+		{"deadline", []string{"--resolver", slow.Addr(), "--timeout", "10s", "--deadline", "500ms", "check", "f.example"},
+			"dns.unfinished", "500ms deadline", 2 * time.Second,
+			func(t *testing.T, r report) {
+				if strings.Join(r.Unfinished, ",") != "spf" {
+					t.Errorf("unfinished = %v, want [spf]", r.Unfinished)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			guard := guardResolver(t)
+			args := tt.args
+			if args[0] == "--zone" {
+				args = append([]string{"--resolver", guard.Addr()}, args...)
+			}
+			start := time.Now()
+			code, out, errOut := runCLI(t, "", append(args, "--json")...)
+			if d := time.Since(start); d > tt.bound {
+				t.Errorf("took %s, want at most %s", d, tt.bound)
+			}
+			if code == exitCannot {
+				t.Fatalf("exit 2: %s", errOut)
+			}
+			var r report
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, f := range r.Findings {
+				found = found || (f.Code == tt.code && strings.Contains(f.Message, tt.message))
+			}
+			if !found {
+				t.Errorf("no %s finding saying %q: %+v", tt.code, tt.message, r.Findings)
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
