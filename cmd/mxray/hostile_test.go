@@ -792,3 +792,37 @@ inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
 		})
 	}
 }
+
+// TestJSONEscapesTerminalControls: JSON keeps hostile values, but as \u
+// escapes, so that "mxray ... --json" printed on a terminal (the common
+// case) cannot carry C1 controls, bidi controls or invisible characters to
+// it either. encoding/json escapes only C0, <, >, & and U+2028/U+2029;
+// termsafe's package doc assumes it escapes the rest. The escaped form
+// decodes to exactly the same strings.
+func TestJSONEscapesTerminalControls(t *testing.T) {
+	zoneFile := writeFile(t, "hostile.zone", hostileZone())
+	guard := guardResolver(t)
+	for _, c := range hostileClasses {
+		t.Run(c.name, func(t *testing.T) {
+			header := writeFile(t, "h.eml", hostileHeader(c.raw))
+			list := writeFile(t, "list.txt", c.name+".hostile.example\n")
+			for _, r := range []struct {
+				name string
+				args []string
+			}{
+				{"headers", []string{"headers", header, "--no-recheck", "--json"}},
+				{"check", []string{"--zone", zoneFile, "--resolver", guard.Addr(), "check", c.name + ".hostile.example", "--selector", "sel", "--json"}},
+				{"check -f", []string{"--zone", zoneFile, "--resolver", guard.Addr(), "check", "-f", list, "--selector", "sel", "--json"}},
+			} {
+				_, out, errOut := runCLI(t, "", r.args...)
+				if out == "" {
+					t.Fatalf("%s: no output: %s", r.name, errOut)
+				}
+				if bad := terminalUnsafe(out); bad != "" {
+					t.Errorf("%s --json: %s", r.name, bad)
+				}
+				requireJSONKeeps(t, r.name+" --json", out, c.json)
+			}
+		})
+	}
+}
