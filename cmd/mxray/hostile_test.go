@@ -14,6 +14,7 @@ import (
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/spf"
 )
 
 // Hostile input end to end: what strangers write in a header or a DNS
@@ -822,6 +823,64 @@ func TestJSONEscapesTerminalControls(t *testing.T) {
 					t.Errorf("%s --json: %s", r.name, bad)
 				}
 				requireJSONKeeps(t, r.name+" --json", out, c.json)
+			}
+		})
+	}
+}
+
+// TestSPFBoundsEndToEnd: through "mxray spf", a 100-level include chain is
+// cut at spf's depth cap and ends in permerror at the 10-lookup limit, and
+// an include behind 30 CNAMEs stops at the client's CNAME limit with
+// temperror; each finding says where.
+func TestSPFBoundsEndToEnd(t *testing.T) {
+	var z strings.Builder
+	z.WriteString("$ORIGIN example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n")
+	z.WriteString("$ORIGIN chain.example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n")
+	z.WriteString("@ TXT \"v=spf1 include:l1.chain.example -all\"\n")
+	for i := 1; i < 100; i++ {
+		fmt.Fprintf(&z, "l%d TXT \"v=spf1 include:l%d.chain.example -all\"\n", i, i+1)
+	}
+	z.WriteString("l100 TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n")
+	z.WriteString("cn TXT \"v=spf1 ip4:192.0.2.0/24 include:c0.chain.example -all\"\n")
+	for i := range 30 {
+		fmt.Fprintf(&z, "c%d CNAME c%d\n", i, i+1)
+	}
+	z.WriteString("c30 TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n")
+	zone := writeFile(t, "chain.zone", z.String())
+	guard := guardResolver(t)
+
+	tests := []struct {
+		domain, result, code, says string
+	}{
+		{"chain.example", "permerror", "spf.tree_cut", fmt.Sprintf(`"include:l%d.chain.example" at l%d.chain.example`, spf.DefaultMaxDepth+1, spf.DefaultMaxDepth)},
+		{"cn.chain.example", "temperror", "spf.dns_error", "CNAME chain too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.domain, func(t *testing.T) {
+			start := time.Now()
+			code, out, errOut := runCLI(t, "", "--resolver", guard.Addr(), "--zone", zone, "spf", tt.domain, "--ip", "198.51.100.7", "--json")
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %s", d)
+			}
+			if code == exitCannot {
+				t.Fatalf("exit 2: %s", errOut)
+			}
+			var v struct {
+				Result   string
+				Findings []struct{ Code, Message string }
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatal(err)
+			}
+			if v.Result != tt.result {
+				t.Errorf("result %s, want %s", v.Result, tt.result)
+			}
+			found := false
+			for _, f := range v.Findings {
+				found = found || (f.Code == tt.code && strings.Contains(f.Message, tt.says))
+			}
+			if !found {
+				t.Errorf("no %s finding saying %s: %+v", tt.code, tt.says, v.Findings)
 			}
 		})
 	}
