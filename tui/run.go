@@ -29,9 +29,6 @@ type stream struct {
 	events  chan diag.Event
 	logs    chan dnsclient.LogEntry
 	dropped atomic.Int64
-	// received counts the parts waitEvent has taken; only the waitEvent
-	// commands touch it, one after another.
-	received int
 }
 
 func newStream(run int) *stream {
@@ -57,22 +54,14 @@ func (s *stream) investigate(ctx context.Context, client *dnsclient.Client, doma
 	}
 }
 
-// waitEvent waits for the next part; the root issues it again after each.
-//
-// The snapshot that completes the report is not passed on: diag.Investigate
-// goes on writing to it (the log, the elapsed time, the cross-checks) after
-// sending it, so reading it here would race. The final report, which
-// runDoneMsg carries, holds the same parts.
+// waitEvent waits for the next part; the root issues it again after each,
+// until the investigation closes the channel. Every part is passed on, the
+// last one included: diag.Investigate never changes a snapshot once it is
+// delivered (it finishes the final report on a copy).
 func (s *stream) waitEvent() tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-s.events
 		if !ok {
-			return nil
-		}
-		s.received++
-		if s.received >= len(allParts()) {
-			for range s.events {
-			}
 			return nil
 		}
 		return partMsg{run: s.run, part: ev.Part, report: ev.Report}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag"
 )
 
 // TestRunEnds: Run returns nil when the user quits (q from the terminal's
@@ -63,4 +65,50 @@ type slowReader struct{ d time.Duration }
 func (r slowReader) Read([]byte) (int, error) {
 	time.Sleep(r.d)
 	return 0, io.EOF
+}
+
+// TestEveryPartPassedOn: the stream hands the program one partMsg per
+// part, the last one included, and each snapshot can be read while the
+// investigation finishes (under -race, a write to a delivered snapshot
+// fails the test). The final report is not one of the snapshots.
+func TestEveryPartPassedOn(t *testing.T) {
+	srv := goldenServer(t)
+	s := newStream(7)
+	client := testConfig(srv, "").NewClient(s.onQuery)
+	done := make(chan tea.Msg, 1)
+	go func() {
+		done <- s.investigate(context.Background(), client, "good.example", diag.Options{Offline: true})()
+	}()
+	seen := map[diag.Part]bool{}
+	var last *diag.Report
+	for {
+		msg := s.waitEvent()()
+		if msg == nil {
+			break
+		}
+		pm, ok := msg.(partMsg)
+		if !ok || pm.run != 7 {
+			t.Fatalf("waitEvent gave %#v", msg)
+		}
+		if seen[pm.part] {
+			t.Fatalf("part %s passed on twice", pm.part)
+		}
+		seen[pm.part] = true
+		// Read what the panes read, while Investigate may still run.
+		_, _, _ = pm.report.Queries, len(pm.report.Findings), len(pm.report.Log)
+		last = pm.report
+	}
+	final := (<-done).(runDoneMsg)
+	if len(seen) != len(allParts()) {
+		t.Fatalf("%d parts passed on, want %d: %v", len(seen), len(allParts()), seen)
+	}
+	for _, p := range allParts() {
+		if !hasPart(last, p) {
+			t.Errorf("the last snapshot lacks %s", p)
+		}
+	}
+	if final.report == last {
+		t.Error("the final report is the last snapshot: it would be written after delivery")
+	}
+	_, _ = last.Queries, last.Elapsed
 }
