@@ -76,11 +76,11 @@ func writeReport(w io.Writer, o *options, v any, doc *render.Doc) error {
 		if err := enc.Encode(v); err != nil {
 			return err
 		}
-		out := buf.String()
+		out := termsafe.JSON(buf.Bytes())
 		if o.redact {
-			out = render.Redact(out)
+			out = []byte(render.Redact(string(out)))
 		}
-		_, err := io.WriteString(w, out)
+		_, err := w.Write(out)
 		return err
 	case "markdown":
 		return render.Markdown(w, doc, render.Options{ASCII: o.ascii, Redact: o.redact})
@@ -146,8 +146,21 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 
 	code, reached := exitOK, false
 	progress := env.stderrIsTTY && o.json
-	enc := json.NewEncoder(env.stdout)
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
 	enc.SetEscapeHTML(false)
+	writeLine := func(v any) error {
+		line.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		out := termsafe.JSON(line.Bytes())
+		if o.redact {
+			out = []byte(render.Redact(string(out)))
+		}
+		_, err := env.stdout.Write(out)
+		return err
+	}
 	for i, ch := range results {
 		var res result
 		select {
@@ -162,7 +175,9 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 		if res.err != nil {
 			code = exitFindings
 			if o.json {
-				enc.Encode(map[string]any{"input": domains[i], "error": res.err.Error()})
+				if err := writeLine(map[string]any{"input": domains[i], "error": res.err.Error()}); err != nil {
+					return exitCannot, err
+				}
 			} else {
 				line := termsafe.String(domains[i]) + ": " + termsafe.Error(res.err)
 				if o.outputFormat() == "markdown" {
@@ -174,7 +189,7 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 		}
 		reached = reached || !res.rep.Unreachable
 		if o.json {
-			if err := enc.Encode(res.rep); err != nil {
+			if err := writeLine(res.rep); err != nil {
 				return exitCannot, err
 			}
 		} else if err := writeReport(env.stdout, o, res.rep, res.rep.Doc()); err != nil {

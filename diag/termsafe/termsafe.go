@@ -4,8 +4,9 @@
 // clipboard, ESC [2J could blank the screen, and a bidi override could make
 // "moc.elpmaxe" read as "example.com". Every string the TUI draws, and every
 // string the text and Markdown reports print, passes through String or
-// Lines first. JSON output does not: it keeps the values and lets the
-// encoder escape them.
+// Lines first. JSON output keeps the values: encoding/json escapes C0
+// controls itself, and JSON escapes everything else this package
+// neutralises as \uXXXX, which decodes to the very same value.
 //
 // What is neutralised, each shown as a visible escape:
 //
@@ -95,6 +96,37 @@ func sanitize(s string, keepNewlines bool) string {
 		i += size
 	}
 	return b.String()
+}
+
+// JSON rewrites encoded JSON so that it can be printed on a terminal: DEL,
+// C1 controls, bidi controls and zero-width characters, which encoding/json
+// writes as they are, become \uXXXX escapes. Outside strings JSON is ASCII,
+// so every such rune is inside a string, and the result decodes to exactly
+// the same values.
+func JSON(b []byte) []byte {
+	clean := true
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || (r >= 0x80 && escaped(r)) {
+			clean = false
+			break
+		}
+		i += size
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || (r >= 0x80 && escaped(r)) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }
 
 // escaped reports whether r must not reach a terminal as itself.

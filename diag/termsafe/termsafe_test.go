@@ -1,6 +1,8 @@
 package termsafe
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -70,4 +72,23 @@ func FuzzString(f *testing.F) {
 			t.Fatalf("String kept a newline: %q", String(s))
 		}
 	})
+}
+
+func TestJSON(t *testing.T) {
+	in := map[string]string{"v": "a\u0085b\u202ec\u200bd\x7fe\x1bf ✓"}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSON(b)
+	if bytes.ContainsAny(out, "\x7f\x1b") || bytes.Contains(out, []byte("\u202e")) || bytes.Contains(out, []byte("\u0085")) || bytes.Contains(out, []byte("\u200b")) {
+		t.Errorf("JSON(%q) = %q still carries raw controls", b, out)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil || back["v"] != in["v"] {
+		t.Errorf("round trip = %q, %v; want %q", back["v"], err, in["v"])
+	}
+	if plain := []byte(`{"v":"✓ ok"}`); &JSON(plain)[0] != &plain[0] {
+		t.Error("clean JSON was copied")
+	}
 }
