@@ -62,7 +62,7 @@ func commandFlags(cmd string) []string {
 	case "check":
 		return []string{"selector", "file", "json", "format", "redact"}
 	case "spf":
-		return []string{"ip", "sender", "helo", "record", "json"}
+		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
 		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
 	default:
