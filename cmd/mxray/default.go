@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/mxray/mxray/diag"
 )
 
 // runDefault runs mxray without a subcommand: the TUI on a terminal, or a
@@ -28,6 +30,11 @@ func printTarget(ctx context.Context, o *options, env *environment) (int, error)
 	}
 	if isHeadersTarget(o.args[0]) {
 		return runHeaders(ctx, o, env)
+	}
+	if t, err := diag.ParseTarget(o.args[0]); err == nil && t.Kind == diag.TargetIPDomain {
+		// "IP DOMAIN" asks whether that IP may send for the domain.
+		o.args, o.ips = []string{t.Domain}, []string{t.IP.String()}
+		return runSPF(ctx, o, env)
 	}
 	return runCheck(ctx, o, env)
 }

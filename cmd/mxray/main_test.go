@@ -59,6 +59,7 @@ func TestExitStatus(t *testing.T) {
 		{"broken", []string{"--demo", "check", "broken.example"}, exitFindings, "spf.lookup_limit", ""},
 		{"text without a terminal", []string{"--demo", "healthy.example"}, exitOK, "mxray check of healthy.example\n═════", ""},
 		{"idn and address", []string{"--demo", "check", "postmaster@HEALTHY.example."}, exitOK, "healthy.example", ""},
+		{"ip and domain without a terminal", []string{"--demo", "203.0.113.10 healthy.example"}, exitOK, "a:relay.mailer.example", ""},
 		{"bad flag", []string{"--nope"}, exitCannot, "", "unknown flag: --nope"},
 		{"unknown subcommand", []string{"chekc", "example.com"}, exitCannot, "", `unknown subcommand "chekc"`},
 		{"flag of another command", []string{"--demo", "check", "healthy.example", "--ip", "192.0.2.1"}, exitCannot, "", "--ip belongs to 'mxray spf'"},
