@@ -19,6 +19,10 @@ type common struct {
 	spinner string        // the spinner's frame while something runs
 	timeout time.Duration // bounds one lookup a pane starts
 	run     *runInfo      // the current investigation; nil before the first
+	// now is the clock (Config.Now); loc is the zone local times are shown
+	// in (Config.Location).
+	now func() time.Time
+	loc *time.Location
 }
 
 // partState is where one part of the current run stands.
@@ -45,10 +49,15 @@ type runInfo struct {
 	// usable for what was found.
 	cancelInvestigation context.CancelFunc
 	report              *diag.Report // the latest snapshot; nil before the first part
-	done                bool
-	cancelled           bool
-	unreachable         bool
-	started, finished   time.Time
+	// hdr is the message of a headers run; nil for a domain alone.
+	hdr *headerRun
+	// noDomain says why no domain is investigated (a message with no
+	// usable From domain); "" when one is.
+	noDomain          string
+	done              bool
+	cancelled         bool
+	unreachable       bool
+	started, finished time.Time
 }
 
 // state says where a part stands in the current run.
@@ -91,6 +100,8 @@ func (r *runInfo) cutReason(p diag.Part) string {
 	switch {
 	case r == nil:
 		return ""
+	case r.noDomain != "":
+		return r.noDomain
 	case r.cancelled:
 		return "cancelled before it finished (r re-runs)"
 	case r.unreachable:
@@ -102,5 +113,8 @@ func (r *runInfo) cutReason(p diag.Part) string {
 	}
 }
 
-// busy reports whether the investigation is still running.
-func (r *runInfo) busy() bool { return r != nil && !r.done }
+// busy reports whether the investigation, or the message's re-check, is
+// still running.
+func (r *runInfo) busy() bool {
+	return r != nil && (!r.done || (r.hdr != nil && !r.hdr.done))
+}

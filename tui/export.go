@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,6 +31,7 @@ func exportCmd(dir string, rep *diag.Report, opts render.Options) tea.Cmd {
 	}
 }
 
+// exportReport writes rep as Markdown to a new file in dir.
 func exportReport(dir string, rep *diag.Report, opts render.Options) (string, error) {
 	base := "mxray-" + fileSafe(rep.Domain)
 	for i := range maxExportTries {
@@ -73,4 +75,77 @@ func fileSafe(s string) string {
 		return "report"
 	}
 	return s
+}
+
+// exportHeadersCmd writes a headers run to two new files in dir, never
+// overwriting one: the Markdown report (the message's report, then the
+// From domain's) as mxray-DOMAIN-headers.md, and the message exactly as
+// given as mxray-DOMAIN-headers.eml (the same -1, -2 ... suffix on both).
+func exportHeadersCmd(dir string, run *runInfo, opts render.Options) tea.Cmd {
+	docs := []*render.Doc{run.hdr.report.Doc()}
+	if run.noDomain == "" && run.report != nil {
+		docs = append(docs, run.report.Doc())
+	}
+	name := run.target.Domain
+	if name == "" {
+		name = "message"
+	}
+	raw := run.hdr.input.raw
+	return func() tea.Msg {
+		md, eml, err := exportHeaders(dir, "mxray-"+fileSafe(name)+"-headers", docs, raw, opts)
+		return exportMsg{path: md, message: eml, err: err}
+	}
+}
+
+// exportHeaders writes docs (Markdown, one after the other) and raw to
+// base.md and base.eml in dir, or base-1.md and base-1.eml, ..., the first
+// pair of names both free. Each file is created with O_EXCL.
+func exportHeaders(dir, base string, docs []*render.Doc, raw []byte, opts render.Options) (string, string, error) {
+	for i := range maxExportTries {
+		name := base
+		if i > 0 {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		mdPath, emlPath := absPath(filepath.Join(dir, name+".md")), absPath(filepath.Join(dir, name+".eml"))
+		md, err := os.OpenFile(mdPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", "", err
+		}
+		eml, err := os.OpenFile(emlPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			// Ours, and empty: take it back and try the next pair.
+			md.Close()
+			os.Remove(mdPath)
+			if errors.Is(err, fs.ErrExist) {
+				continue
+			}
+			return "", "", err
+		}
+		var werr error
+		for j, d := range docs {
+			if j > 0 {
+				_, err := io.WriteString(md, "\n")
+				werr = errors.Join(werr, err)
+			}
+			werr = errors.Join(werr, render.Markdown(md, d, opts))
+		}
+		_, err = eml.Write(raw)
+		werr = errors.Join(werr, err, md.Close(), eml.Close())
+		if werr != nil {
+			return mdPath, emlPath, fmt.Errorf("writing %s and %s: %w", mdPath, emlPath, werr)
+		}
+		return mdPath, emlPath, nil
+	}
+	return "", "", fmt.Errorf("%w: %s.md to %s-%d.md all exist", ErrExportNoName, base, base, maxExportTries-1)
+}
+
+// absPath is path made absolute when it can be, for the notice.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }

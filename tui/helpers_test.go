@@ -38,8 +38,14 @@ func testConfig(srv *dnstest.Server, target string) Config {
 		ExportDir: "",
 		Env:       []string{"LANG=C.UTF-8", "TERM=xterm-256color"},
 		Now:       fixedNow,
+		Location:  testZone,
 	}
 }
+
+// testZone is the local zone of every test model: one hour east of UTC,
+// named CET, with no summer time, so local times never depend on the
+// machine.
+var testZone = time.FixedZone("CET", 3600)
 
 // driver runs a Model the way a tea.Program does, on the test goroutine:
 // Update and View only here; commands in goroutines whose messages come
@@ -185,7 +191,7 @@ func (d *driver) idle() {
 // quiet reports whether nothing is in flight: the run is done and no pane
 // waits for an answer. Tests use it; the program does not need it.
 func (m *Model) quiet() bool {
-	if m.com.run == nil || !m.com.run.done {
+	if m.com.run == nil || m.com.run.busy() {
 		return false
 	}
 	spf := m.panes[m.indexOf(PaneSPF)].(*spfPane)

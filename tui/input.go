@@ -15,29 +15,49 @@ import (
 // pasted elsewhere; a domain, address or URL is far shorter.
 const maxTargetLen = 1024
 
-// inputItem is one target the input screen offers below the field.
+// itemKind says what an entry of the input screen opens.
+type itemKind int
+
+const (
+	itemTarget  itemKind = iota // a domain, address or "IP DOMAIN"
+	itemSample                  // the demo's sample message
+	itemHeaders                 // the headers given to this session
+)
+
+// inputItem is one entry the input screen offers below the field.
 type inputItem struct {
-	target string
-	desc   string
-	demo   bool
+	kind    itemKind
+	target  string // what is shown (and, for itemTarget, opened)
+	desc    string
+	section string // the heading it is listed under
 }
 
 // inputScreen is the first screen: one field for a domain, "IP DOMAIN" or
-// an address, the demo domains under --demo, and this session's targets.
+// an address, the header editor, the demo domains and the demo's sample
+// message under --demo, this session's headers and its targets.
 type inputScreen struct {
 	com    *common
 	field  textinput.Model
 	err    string // why the last target was refused, shown under the field
 	demo   []demo.Domain
+	sample bool // offer the demo's sample message
 	recent []string
 	cursor int // -1: the field; else an index into items()
 	w, h   int
+
+	editor  *pasteEditor
+	editing bool // the editor is open: every key goes to it
+	// headers are the session's headers (kept for the whole session) and
+	// headersDesc says what they are (From, Subject).
+	headers     *headerInput
+	headersDesc string
 }
 
 func newInputScreen(com *common, demoMode bool) *inputScreen {
-	s := &inputScreen{com: com, cursor: -1}
+	s := &inputScreen{com: com, cursor: -1, editor: newPasteEditor(com)}
 	if demoMode {
 		s.demo = demo.Domains()
+		s.sample = true
 	}
 	s.field = textinput.New()
 	s.field.Prompt = "> "
@@ -56,13 +76,24 @@ func (s *inputScreen) applyStyles() {
 	st.Focused.Text = s.com.styles.Input.Style
 	st.Cursor.Blink = false
 	s.field.SetStyles(st)
+	s.editor.applyStyles()
 }
 
-// items lists the demo domains, then the recent targets not among them.
+// items lists the session's headers, the demo domains, the demo's sample
+// message, then the recent targets not among the demo domains.
 func (s *inputScreen) items() []inputItem {
 	var out []inputItem
+	if s.headers != nil {
+		out = append(out, inputItem{kind: itemHeaders, target: safe(s.headers.source), desc: s.headersDesc,
+			section: "This session's headers (enter re-runs, ctrl+e edits):"})
+	}
+	demoHead := "Demo domains (" + arrows(s.com.glyphs) + ", enter):"
 	for _, d := range s.demo {
-		out = append(out, inputItem{target: d.Name, desc: d.Description, demo: true})
+		out = append(out, inputItem{target: d.Name, desc: d.Description, section: demoHead})
+	}
+	if s.sample {
+		out = append(out, inputItem{kind: itemSample, target: demo.SampleName,
+			desc: "a message to the demo domains: hops, then vs now", section: "Demo message:"})
 	}
 	for _, r := range s.recent {
 		dup := false
@@ -70,7 +101,7 @@ func (s *inputScreen) items() []inputItem {
 			dup = dup || d.Name == r
 		}
 		if !dup {
-			out = append(out, inputItem{target: r})
+			out = append(out, inputItem{target: r, section: "Recent targets:"})
 		}
 	}
 	return out
@@ -80,6 +111,38 @@ func (s *inputScreen) items() []inputItem {
 func (s *inputScreen) setSize(w, h int) {
 	s.w, s.h = w, h
 	s.field.SetWidth(max(10, min(w-6, 72)))
+	s.editor.setSize(w, h)
+}
+
+// openEditor opens the header editor on raw, with the reason it was
+// refused when it was.
+func (s *inputScreen) openEditor(raw []byte, errText string) tea.Cmd {
+	s.editing = true
+	s.field.Blur()
+	return s.editor.open(raw, errText)
+}
+
+// closeEditor closes the editor, keeping its text for ctrl+e.
+func (s *inputScreen) closeEditor() tea.Cmd {
+	s.editing = false
+	s.editor.area.Blur()
+	return s.field.Focus()
+}
+
+// reopenEditor opens the editor with what it held when closed, else the
+// session's headers, else empty.
+func (s *inputScreen) reopenEditor() tea.Cmd {
+	e := s.editor
+	if len(e.raw) > 0 || !e.synced {
+		s.editing = true
+		s.field.Blur()
+		return e.area.Focus()
+	}
+	var raw []byte
+	if s.headers != nil {
+		raw = s.headers.raw
+	}
+	return s.openEditor(raw, "")
 }
 
 // focus puts the cursor in the field.
@@ -95,14 +158,37 @@ func (s *inputScreen) prefill(text string) {
 }
 
 // update handles a message; on enter it returns the command that opens the
-// target, or shows why it cannot be opened.
+// target, or shows why it cannot be opened. While the editor is open every
+// key and paste goes to it.
 func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
+	if s.editing {
+		switch msg.(type) {
+		case tea.KeyPressMsg, tea.PasteMsg:
+		default:
+			return nil
+		}
+		done, closed, cmd := s.editor.update(msg)
+		switch {
+		case done:
+			in := &headerInput{raw: s.editor.text(), source: pastedSource}
+			return func() tea.Msg { return openHeadersMsg{input: in} }
+		case closed:
+			return s.closeEditor()
+		}
+		return cmd
+	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	if !isKey {
 		var cmd tea.Cmd
-		if _, paste := msg.(tea.PasteMsg); paste {
+		if paste, ok := msg.(tea.PasteMsg); ok {
 			s.cursor = -1
 			s.err = ""
+			if looksLikeHeaders(paste.Content) {
+				// Headers go to the editor, never straight to a run:
+				// what a cut-short paste sends after it lands there as
+				// text instead of acting as keys on the workbench.
+				return s.openEditor([]byte(paste.Content), "")
+			}
 		}
 		s.field, cmd = s.field.Update(msg)
 		return cmd
@@ -110,9 +196,11 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 	keys := s.com.keys
 	items := s.items()
 	switch {
+	case key.Matches(k, keys.Editor):
+		return s.reopenEditor()
 	case key.Matches(k, keys.Open):
 		if s.cursor >= 0 && s.cursor < len(items) {
-			return s.submit(items[s.cursor].target)
+			return s.open(items[s.cursor])
 		}
 		return s.submit(s.field.Value())
 	case k.String() == "up":
@@ -146,6 +234,20 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// open opens an entry of the list.
+func (s *inputScreen) open(it inputItem) tea.Cmd {
+	var in *headerInput
+	switch it.kind {
+	case itemSample:
+		in = &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
+	case itemHeaders:
+		in = s.headers
+	default:
+		return s.submit(it.target)
+	}
+	return func() tea.Msg { return openHeadersMsg{input: in} }
+}
+
 // submit parses a target; a bad one leaves the text in the field and says
 // why under it.
 func (s *inputScreen) submit(text string) tea.Cmd {
@@ -173,6 +275,9 @@ func (s *inputScreen) back() bool {
 
 // view draws the screen in w×h cells (the help bar is the root's).
 func (s *inputScreen) view() string {
+	if s.editing {
+		return s.editor.view()
+	}
 	st, g := s.com.styles, s.com.glyphs
 	w := s.w
 	var lines []string
@@ -186,7 +291,7 @@ func (s *inputScreen) view() string {
 		}
 		add(" " + st.Muted.Render(truncate("  e.g. example.com "+g.Dot+" alice@example.com "+g.Dot+" 192.0.2.1 example.com", w-1, g.Ellipsis)))
 	} else {
-		add("")
+		add(" " + st.Muted.Render(truncate("Or paste a message's headers: ctrl+e opens an editor.", w-1, g.Ellipsis)))
 	}
 	items := s.items()
 	nameW := 0
@@ -196,13 +301,9 @@ func (s *inputScreen) view() string {
 	nameW = min(nameW, 32)
 	section := ""
 	for i, it := range items {
-		head := "Recent targets:"
-		if it.demo {
-			head = "Demo domains (" + arrows(g) + ", enter):"
-		}
-		if head != section {
-			add("", " "+st.Heading.Render(head))
-			section = head
+		if it.section != section {
+			add("", " "+st.Heading.Render(it.section))
+			section = it.section
 		}
 		mark := "  "
 		if i == s.cursor {
@@ -231,10 +332,14 @@ func arrows(g Glyphs) string {
 
 // help lists the screen's keys for the help bar.
 func (s *inputScreen) help() []key.Binding {
+	if s.editing {
+		return s.editor.help()
+	}
 	k := s.com.keys
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp(arrows(s.com.glyphs), "choose")),
+		k.Editor,
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		k.ForceQuit,
 	}

@@ -5,7 +5,9 @@ import "charm.land/bubbles/v2/key"
 // KeyMap is every key the workbench and the input screen answer to. Global
 // bindings are tried before the focused pane sees a key; while a text field
 // has focus only ForceQuit, Back, Open and the pane keys (tab, shift+tab)
-// act, and every other key is text.
+// act, and every other key is text. In the header editor only ForceQuit,
+// Back (close, the text kept) and EditorDone act: enter and tab are text
+// there too, as a header's lines and folding need them.
 type KeyMap struct {
 	NextPane, PrevPane key.Binding // tab, shift+tab
 	Up, Down           key.Binding // ↑/k, ↓/j
@@ -23,6 +25,9 @@ type KeyMap struct {
 	ForceQuit          key.Binding // ctrl+c, even in a text field
 	IP                 key.Binding // i: the SPF pane's IP field
 	WhatIf             key.Binding // w: the SPF pane's what-if editor
+	SwitchTree         key.Binding // t: the SPF pane's other tree (envelope or From domain)
+	Editor             key.Binding // ctrl+e: the header editor, from the input screen
+	EditorDone         key.Binding // ctrl+d: read the editor's text as headers
 }
 
 // DefaultKeyMap returns the Charm-convention keys of DESIGN.md.
@@ -50,6 +55,10 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		IP:        key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "test an IP")),
 		WhatIf:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "what-if")),
+		// The header editor: while it is open every other key is text.
+		SwitchTree: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "other tree")),
+		Editor:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "paste headers")),
+		EditorDone: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "read headers")),
 	}
 }
 
@@ -74,7 +83,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Collapse, k.Expand, k.Filter, k.IP, k.WhatIf},
+		{k.Open, k.Collapse, k.Expand, k.Filter, k.IP, k.WhatIf, k.SwitchTree},
 		{k.Copy, k.Export, k.Rerun, k.Back, k.Help, k.Quit, k.ForceQuit},
 	}
 }

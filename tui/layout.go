@@ -13,6 +13,10 @@ const (
 	WideWidth = 120
 	// chromeRows are the header, the tab strip and the help bar.
 	chromeRows = 3
+	// overviewRows is the Overview frame's height in the two-column
+	// layout; messageRows more when a message's verdicts join it.
+	overviewRows = 13
+	messageRows  = 4
 )
 
 // rect is an area of the screen in cells.
@@ -42,8 +46,9 @@ type layout struct {
 	overview, findings, detail rect
 }
 
-// computeLayout lays the workbench out for a w×h terminal.
-func computeLayout(w, h int) layout {
+// computeLayout lays the workbench out for a w×h terminal, the Overview
+// frame ovRows high in two columns (at most half the body).
+func computeLayout(w, h, ovRows int) layout {
 	l := layout{width: w, height: h}
 	if w < MinWidth || h < MinHeight {
 		l.tooSmall = true
@@ -56,7 +61,7 @@ func computeLayout(w, h int) layout {
 	}
 	l.wide = true
 	leftW := min(max(w*2/5, 44), 64)
-	ovH := min(13, bodyH/2)
+	ovH := min(ovRows, bodyH/2)
 	l.overview = rect{0, 2, leftW, ovH}
 	l.findings = rect{0, 2 + ovH, leftW, bodyH - ovH}
 	l.detail = rect{leftW, 2, w - leftW, bodyH}

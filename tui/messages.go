@@ -16,6 +16,24 @@ type runMsg interface{ runID() int }
 // the command line at start).
 type openMsg struct{ target diag.Target }
 
+// openHeadersMsg asks the root to read a header and investigate it (the
+// editor's ctrl+d, the demo's sample, the session's headers again).
+type openHeadersMsg struct{ input *headerInput }
+
+// headersParsedMsg is a header input read: parsed, or why it cannot be.
+type headersParsedMsg struct {
+	input  *headerInput
+	parsed *parsedHeaders
+	err    error
+}
+
+// recheckMsg carries the re-check of the run's message against today's
+// DNS.
+type recheckMsg struct {
+	run    int
+	report *diag.HeadersReport
+}
+
 // runStartMsg tells every pane that a new run began: forget the old one.
 type runStartMsg struct {
 	run    int
@@ -77,13 +95,16 @@ type jumpMsg struct {
 	sel  Selection
 }
 
-// exportMsg says where the Markdown report was written, or why not.
+// exportMsg says where the Markdown report (and, for a message, the
+// message itself) was written, or why not.
 type exportMsg struct {
-	path string
-	err  error
+	path    string
+	message string // the .eml beside the report of a headers run
+	err     error
 }
 
 func (m runStartMsg) runID() int  { return m.run }
+func (m recheckMsg) runID() int   { return m.run }
 func (m partMsg) runID() int      { return m.run }
 func (m queryMsg) runID() int     { return m.run }
 func (m runDoneMsg) runID() int   { return m.run }

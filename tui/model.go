@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -52,8 +54,28 @@ type Config struct {
 	// Env is the environment read for NO_COLOR and the locale (os.Environ
 	// when nil).
 	Env []string
-	// Now is the clock for elapsed times (time.Now when nil).
+	// Now is the clock for elapsed times and for judging a message's DKIM
+	// expiry (time.Now when nil).
 	Now func() time.Time
+
+	// Headers is a message header to open straight on (mxray FILE.eml,
+	// mxray -), already read by the caller; nil opens on Target. It is
+	// kept, byte for byte, for the whole session.
+	Headers []byte
+	// HeadersSource names where Headers came from: the file name, "stdin".
+	HeadersSource string
+	// Location is the zone the hops' local times are shown in (time.Local
+	// when nil).
+	Location *time.Location
+
+	// Input is where Run reads keys (the terminal when nil): with mxray -
+	// stdin holds the headers, and keys come from /dev/tty.
+	Input io.Reader
+	// Output is where Run draws (the terminal when nil).
+	Output io.Writer
+	// Width and Height are the terminal's size for an Output that cannot
+	// report one (a pipe in a test); 0 asks the terminal.
+	Width, Height int
 }
 
 // screen is which of the two screens shows.
@@ -93,6 +115,20 @@ type Model struct {
 	stream        *stream
 	cancelSession context.CancelFunc
 	initial       tea.Cmd
+
+	// The header panes, in the focus order only for a headers run.
+	hops    *hopsPane
+	thenNow *thenNowPane
+	// last is what r runs again.
+	last runRequest
+}
+
+// runRequest is what one run investigates: a domain, and for a message
+// its headers (the domain is then its From domain, when it has one).
+type runRequest struct {
+	target   diag.Target
+	noDomain string // why no domain is investigated; "" when one is
+	headers  *parsedHeaders
 }
 
 // New returns the workbench for cfg. ctx bounds every investigation it
@@ -107,6 +143,9 @@ func New(ctx context.Context, cfg Config) *Model {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout
 	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
 	m := &Model{cfg: cfg, base: ctx}
 	m.ascii = cfg.ASCII || !UTF8Locale(cfg.Env)
 	m.color = !NoColor(cfg.Env)
@@ -118,7 +157,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	if m.ascii {
 		keys = keys.ASCIIHelp()
 	}
-	m.com = &common{styles: NewStyles(true, m.color), glyphs: g, keys: keys, timeout: cfg.Timeout}
+	m.com = &common{styles: NewStyles(true, m.color), glyphs: g, keys: keys, timeout: cfg.Timeout, now: cfg.Now, loc: cfg.Location}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: g.Spinner, FPS: time.Second / 10}))
 	m.com.spinner = g.Spinner[0]
 	m.help = help.New()
@@ -139,9 +178,18 @@ func New(ctx context.Context, cfg Config) *Model {
 	} {
 		m.addPane(p)
 	}
+	m.hops, m.thenNow = newHopsPane(m.com), newThenNowPane(m.com)
 	m.detail = m.indexOf(PaneSPF)
 	m.screen = screenInput
-	if cfg.Target != "" {
+	if cfg.Headers != nil {
+		source := cfg.HeadersSource
+		if source == "" {
+			source = pastedSource
+		}
+		in := &headerInput{raw: cfg.Headers, source: source}
+		m.screen = screenWorkbench
+		m.initial = func() tea.Msg { return openHeadersMsg{input: in} }
+	} else if cfg.Target != "" {
 		t, err := diag.ParseTarget(cfg.Target)
 		if err != nil {
 			m.input.prefill(cfg.Target)
@@ -160,15 +208,43 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.input.focus(), m.focused().Focus(), m.initial)
 }
 
-// addPane puts a pane at the end of the focus order and sizes it. The
-// header panes (hops, then-vs-now) join this way when headers are given:
-// the tab strip, the focus keys and the two-column layout (where every
-// pane but Overview and Findings shares the detail column) take any
-// number of panes.
-func (m *Model) addPane(p Pane) {
-	m.panes = append(m.panes, p)
+// addPane puts a pane at the end of the focus order and sizes it.
+func (m *Model) addPane(p Pane) { m.insertPane(len(m.panes), p) }
+
+// insertPane puts a pane at index i of the focus order and sizes it. The
+// header panes (hops, then-vs-now) join after Overview this way when
+// headers are given: the tab strip, the focus keys and the two-column
+// layout (where every pane but Overview and Findings shares the detail
+// column) take any number of panes.
+func (m *Model) insertPane(i int, p Pane) {
+	m.panes = slices.Insert(m.panes, i, p)
 	if m.lay.width > 0 && !m.lay.tooSmall {
 		p.SetSize(m.lay.paneSize(p.ID()))
+	}
+}
+
+// setHeaderPanes puts the header panes in the focus order (after
+// Overview) or takes them out, keeping the focused and detail panes.
+func (m *Model) setHeaderPanes(on bool) {
+	if (m.indexOf(PaneHops) >= 0) == on {
+		return
+	}
+	focusID, detailID := m.focused().ID(), m.panes[m.detail].ID()
+	if on {
+		at := m.indexOf(PaneOverview) + 1
+		m.insertPane(at, m.hops)
+		m.insertPane(at+1, m.thenNow)
+	} else {
+		m.hops.Blur()
+		m.thenNow.Blur()
+		m.panes = slices.DeleteFunc(m.panes, func(p Pane) bool { return p.ID() == PaneHops || p.ID() == PaneThenNow })
+	}
+	m.focus = max(0, m.indexOf(focusID))
+	if m.detail = m.indexOf(detailID); m.detail < 0 {
+		m.detail = m.indexOf(PaneSPF)
+	}
+	if m.lay.width > 0 {
+		m.resize(m.lay.width, m.lay.height) // the overview grows for the message's lines
 	}
 }
 
@@ -207,13 +283,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case openMsg:
 		return m, m.open(msg.target, false)
+	case openHeadersMsg:
+		return m, parseCmd(msg.input, m.cfg.Now())
+	case headersParsedMsg:
+		return m, m.headersParsed(msg)
 	case jumpMsg:
 		return m, m.jump(msg.pane, msg.sel)
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
 		} else {
-			m.setFlash("Report written to "+termsafe.String(msg.path), false)
+			text := "Report written to " + termsafe.String(msg.path)
+			if msg.message != "" {
+				text += ", the message to " + termsafe.String(msg.message)
+			}
+			m.setFlash(text, false)
 		}
 		return m, nil
 	case runMsg:
@@ -244,9 +328,13 @@ func (m *Model) handleRunMsg(msg runMsg) tea.Cmd {
 		run.done = true
 		run.finished = m.cfg.Now()
 		run.unreachable = msg.report.Unreachable
-		if len(msg.report.Unfinished) == 0 {
+		if len(msg.report.Unfinished) == 0 && (run.hdr == nil || run.hdr.done) {
 			run.cancelled = false
 		}
+	case recheckMsg:
+		run.hdr.report = msg.report
+		run.hdr.done = true
+		run.finished = m.cfg.Now()
 	}
 	return tea.Batch(m.broadcast(msg), next)
 }
@@ -268,7 +356,11 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 
 // resize lays the screen out for a new terminal size.
 func (m *Model) resize(w, h int) {
-	m.lay = computeLayout(w, h)
+	ovRows := overviewRows
+	if m.indexOf(PaneHops) >= 0 {
+		ovRows += messageRows
+	}
+	m.lay = computeLayout(w, h, ovRows)
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
 	if m.lay.tooSmall {
@@ -332,6 +424,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(k, keys.ForceQuit) {
 		return m.quit()
 	}
+	if m.screen == screenInput && m.input.editing {
+		return m.input.update(k) // every key is text in the editor
+	}
 	if m.lay.tooSmall {
 		if key.Matches(k, keys.Quit) {
 			return m.quit()
@@ -381,7 +476,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.export()
 	case key.Matches(k, keys.Rerun):
 		if m.com.run != nil {
-			return m.open(m.com.run.target, true)
+			return m.start(m.last, true)
 		}
 		return nil
 	case key.Matches(k, keys.Back):
@@ -443,13 +538,19 @@ func (m *Model) back() tea.Cmd {
 		return nil
 	}
 	m.screen = screenInput
-	if run != nil {
+	switch {
+	case run != nil && run.hdr != nil:
+		// The session's headers lead the list.
+		m.input.prefill("")
+		m.input.cursor = 0
+	case run != nil:
 		m.input.prefill(run.target.Input)
 	}
 	return m.input.focus()
 }
 
-// handlePaste gives a bracketed paste to the field that has focus.
+// handlePaste gives a bracketed paste to the field that has focus. Headers
+// pasted on the workbench with no field focused open the editor with them.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if m.screen == screenInput {
 		return m.input.update(msg)
@@ -458,6 +559,11 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.panes[m.focus], cmd = m.focused().Update(msg)
 		return cmd
+	}
+	if looksLikeHeaders(msg.Content) {
+		m.screen = screenInput
+		m.showHelp = false
+		return m.input.openEditor([]byte(msg.Content), "")
 	}
 	return nil
 }
@@ -534,6 +640,9 @@ func (m *Model) export() tea.Cmd {
 	if dir == "" {
 		dir = "."
 	}
+	if run.hdr != nil {
+		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
+	}
 	return exportCmd(dir, run.report, render.Options{ASCII: m.ascii})
 }
 
@@ -555,15 +664,64 @@ func (m *Model) addRecent(s string) {
 	m.input.recent = m.recent
 }
 
-// open starts an investigation of t, cancelling whatever ran before.
-// keepFocus is set for a re-run of the same target.
+// headersParsed takes a header input read in a command: one that cannot
+// be read goes back to the editor with the parser's words under it and
+// every byte kept; one that can becomes the session's headers and is run.
+func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.screen = screenInput
+		return m.input.openEditor(msg.input.raw, inputErrorText(msg.err))
+	}
+	p := msg.parsed
+	m.input.headers, m.input.headersDesc = msg.input, describeMessage(p)
+	// The editor starts from these headers next time (ctrl+e).
+	cmds := []tea.Cmd{m.input.editor.open(msg.input.raw, ""), m.input.closeEditor()}
+	req := runRequest{headers: p}
+	switch t, err := diag.ParseTarget(p.analysis.FromDomain); {
+	case p.analysis.FromDomain == "":
+		req.noDomain = "the message names no From domain to investigate"
+	case err != nil:
+		req.noDomain = "the From domain cannot be investigated: " + termsafe.Error(err)
+	default:
+		req.target = t
+	}
+	return tea.Batch(append(cmds, m.start(req, false))...)
+}
+
+// describeMessage says in a line which message a header block is.
+func describeMessage(p *parsedHeaders) string {
+	var parts []string
+	if p.facts.from != "" {
+		parts = append(parts, "From "+p.facts.from)
+	}
+	if p.facts.subject != "" {
+		parts = append(parts, "Subject "+p.facts.subject)
+	}
+	parts = append(parts, plural(len(p.analysis.Hops), "hop", "hops"))
+	return strings.Join(parts, " · ")
+}
+
+// open starts an investigation of a domain, cancelling whatever ran
+// before. keepFocus is set for a re-run of the same target.
 func (m *Model) open(t diag.Target, keepFocus bool) tea.Cmd {
+	return m.start(runRequest{target: t}, keepFocus)
+}
+
+// start runs a request, cancelling whatever ran before: the domain's
+// investigation and, for a message, its re-check against today's DNS,
+// both through one client so they share its cache. keepFocus is set for a
+// re-run of the same request.
+func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	if m.cancelSession != nil {
 		m.cancelSession()
 	}
 	m.screen = screenWorkbench
 	m.showHelp = false
-	m.addRecent(t.Input)
+	if req.headers == nil {
+		m.addRecent(req.target.Input)
+	}
+	m.setHeaderPanes(req.headers != nil)
+	m.last = req
 	m.runSeq++
 	s := newStream(m.runSeq)
 	client := m.cfg.NewClient(s.onQuery)
@@ -571,24 +729,40 @@ func (m *Model) open(t diag.Target, keepFocus bool) tea.Cmd {
 	invCtx, invCancel := context.WithCancel(sessCtx)
 	m.cancelSession = sessCancel
 	m.stream = s
-	m.com.run = &runInfo{
-		id: s.run, target: t, ctx: sessCtx, client: client,
-		cancelInvestigation: invCancel, started: m.cfg.Now(),
+	run := &runInfo{
+		id: s.run, target: req.target, ctx: sessCtx, client: client,
+		cancelInvestigation: invCancel, started: m.cfg.Now(), noDomain: req.noDomain,
 	}
+	if req.headers != nil {
+		run.hdr = &headerRun{parsedHeaders: req.headers}
+	}
+	m.com.run = run
 	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline}
+	if req.headers != nil {
+		opts.HeaderSelectors = headerSelectors(req.headers.analysis, req.target.Domain)
+	}
 	if !m.cfg.Offline {
 		opts.Dial = diag.Dialer(client, m.cfg.Timeout)
 	}
 	var cmds []tea.Cmd
 	if !keepFocus {
-		cmds = append(cmds, m.setFocus(0))
+		first := 0
+		if req.headers != nil {
+			first = m.indexOf(PaneHops)
+		}
+		cmds = append(cmds, m.setFocus(first))
 		m.sel = Selection{}
 	}
-	cmds = append(cmds, m.broadcast(runStartMsg{run: s.run, target: t, rerun: keepFocus}))
+	cmds = append(cmds, m.broadcast(runStartMsg{run: s.run, target: req.target, rerun: keepFocus}))
 	sel := m.sel
-	if t.Kind == diag.TargetIPDomain {
-		sel = IPSelection(t.IP)
+	switch a := req.headers; {
+	case req.target.Kind == diag.TargetIPDomain:
+		sel = IPSelection(req.target.IP)
 		sel.Explicit = true
+	case a != nil && !keepFocus && a.analysis.SendingIP != nil:
+		// The message's sending IP, chosen in the hops.
+		sel = IPSelection(*a.analysis.SendingIP)
+		sel.Hop, sel.ViaPane, sel.Explicit = a.analysis.SendingHop, PaneHops, true
 	}
 	if !sel.IsZero() {
 		m.sel = sel
@@ -596,7 +770,16 @@ func (m *Model) open(t diag.Target, keepFocus bool) tea.Cmd {
 			cmds = append(cmds, p.Select(sel))
 		}
 	}
-	cmds = append(cmds, s.investigate(invCtx, client, t.Domain, opts), s.waitEvent(), s.waitLog(sessCtx))
+	if req.noDomain == "" {
+		cmds = append(cmds, s.investigate(invCtx, client, req.target.Domain, opts), s.waitEvent())
+	} else {
+		id := s.run
+		cmds = append(cmds, func() tea.Msg { return runDoneMsg{run: id, report: &diag.Report{}} })
+	}
+	cmds = append(cmds, s.waitLog(sessCtx))
+	if req.headers != nil {
+		cmds = append(cmds, recheckCmd(invCtx, s.run, client, req.headers, m.cfg.Deadline, m.cfg.Now()))
+	}
 	if !m.spinning {
 		m.spinning = true
 		cmds = append(cmds, m.spin.Tick)

@@ -107,7 +107,7 @@ func TestInputScreenKeys(t *testing.T) {
 	if d.m.screen != screenInput || d.m.input.field.Value() != "Good.Example." {
 		t.Fatalf("esc on an idle workbench: screen=%v field=%q", d.m.screen, d.m.input.field.Value())
 	}
-	if items := d.m.input.items(); len(items) != 4 || items[3].target != "Good.Example." {
+	if items := d.m.input.items(); len(items) != 5 || items[4].target != "Good.Example." || items[3].kind != itemSample {
 		t.Fatalf("recent targets missing from the list: %+v", items)
 	}
 	d.key("esc", "esc")

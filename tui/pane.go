@@ -6,7 +6,8 @@ import (
 )
 
 // PaneID names a pane. The domain panes exist for every investigation;
-// the header panes (hops, then-vs-now) join the list when headers are given.
+// the header panes (hops, then-vs-now) join the list, after Overview, when
+// a message header is given.
 type PaneID string
 
 // The panes of a domain investigation, in focus order.
@@ -18,6 +19,12 @@ const (
 	PaneDMARC    PaneID = "dmarc"
 	PaneFindings PaneID = "findings"
 	PaneDNSLog   PaneID = "dnslog"
+)
+
+// The header panes, shown after Overview when a message header was given.
+const (
+	PaneHops    PaneID = "hops"
+	PaneThenNow PaneID = "thennow"
 )
 
 // Title is the pane's name in the tab strip and on its frame.
@@ -37,6 +44,10 @@ func (id PaneID) Title() string {
 		return "Findings"
 	case PaneDNSLog:
 		return "DNS log"
+	case PaneHops:
+		return "Hops"
+	case PaneThenNow:
+		return "Then vs now"
 	default:
 		return string(id)
 	}
@@ -59,6 +70,10 @@ func (id PaneID) Short() string {
 		return "Find"
 	case PaneDNSLog:
 		return "Log"
+	case PaneHops:
+		return "Hops"
+	case PaneThenNow:
+		return "Then"
 	default:
 		return string(id)
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -73,14 +74,12 @@ func (p *findingsPane) Back() bool {
 func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case runStartMsg:
-		p.all = nil
+		p.all = runFindings(p.com.run)
 		p.list.set(0)
 		p.refilter()
-	case partMsg:
-		p.all = msg.report.Findings
-		p.refilter()
-	case runDoneMsg:
-		p.all = msg.report.Findings
+	case partMsg, runDoneMsg, recheckMsg:
+		// The root has put the part in the run already.
+		p.all = runFindings(p.com.run)
 		p.refilter()
 	case tea.PasteMsg:
 		if p.filter.active {
@@ -106,7 +105,7 @@ func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, p.filter.open()
 		case key.Matches(msg, p.com.keys.Open):
 			if f, ok := p.current(); ok {
-				pane, sel := findingPane(f.Part), findingSelection(f)
+				pane, sel := findingPane(f), findingSelection(f)
 				return p, func() tea.Msg { return jumpMsg{pane: pane, sel: sel} }
 			}
 		default:
@@ -117,13 +116,21 @@ func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 }
 
 // findingSelection is what a finding is about, as a Selection: an IP, a
-// DKIM selector, or a domain or host.
+// DKIM selector, a message's hop or signature, or a domain or host.
 func findingSelection(f finding.Finding) Selection {
 	if f.Subject == "" {
 		return Selection{}
 	}
 	if ip, err := netip.ParseAddr(f.Subject); err == nil {
 		return IPSelection(ip)
+	}
+	if n, ok := strings.CutPrefix(f.Subject, "hop "); ok && f.Part == "headers" {
+		if i, err := strconv.Atoi(n); err == nil {
+			return HopSelection(i)
+		}
+	}
+	if d, s, ok := signatureSubject(f.Subject); ok {
+		return SignatureSelection(d, s)
 	}
 	if f.Part == "dkim" && !strings.Contains(f.Subject, ".") {
 		return SelectorSelection(f.Subject)
@@ -225,7 +232,7 @@ func (p *findingsPane) content() string {
 		}
 		lines = append(lines, p.rule(head, p.w))
 		body := p.findingLines([]finding.Finding{f}, p.w-1, true)
-		if pane := findingPane(f.Part); pane != PaneOverview {
+		if pane := findingPane(f); pane != PaneOverview {
 			body = append(body, "   "+st.Muted.Render("enter: go to "+pane.Title()))
 		}
 		lines = append(lines, body...)
@@ -258,4 +265,18 @@ func sevWord(s finding.Severity) string {
 		return "WARN"
 	}
 	return "NOTE"
+}
+
+// signatureSubject reads a finding subject naming a DKIM signature,
+// "d=example.com s=sel", into its d= and s=.
+func signatureSubject(subject string) (string, string, bool) {
+	rest, ok := strings.CutPrefix(subject, "d=")
+	if !ok {
+		return "", "", false
+	}
+	d, s, ok := strings.Cut(rest, " s=")
+	if !ok || d == "" || s == "" || strings.ContainsAny(s, " ") {
+		return "", "", false
+	}
+	return d, s, true
 }

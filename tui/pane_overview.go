@@ -11,13 +11,16 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/spf"
 )
 
 // overviewPane is one line per check with a symbol, a verdict word and the
 // facts behind it; enter opens the check's pane. The policy records
 // (MTA-STS, TLS-RPT, BIMI) have no pane of their own: their record and
-// problems show under the list.
+// problems show under the list. For a message, its SPF, DKIM and DMARC
+// verdicts, as the receiver recorded them and as they are today, lead the
+// list, beside the From domain's own.
 type overviewPane struct {
 	paneBase
 	report  *diag.Report
@@ -37,6 +40,9 @@ type ovLine struct {
 	facts  string    // plain facts, already safe
 	record string    // the record, raw (for the detail and for copying)
 	detail []string  // raw extra lines (errors)
+	notes  []string  // raw extra lines (explanations)
+	msg    bool      // one of the message's lines
+	gap    bool      // a blank line above it
 }
 
 func newOverviewPane(com *common) *overviewPane {
@@ -81,6 +87,9 @@ func (p *overviewPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.req > p.lastReq {
 			p.lastReq = msg.req
 			p.verdict = msg.verdict
+			if run := p.com.run; msg.verdict != nil && run != nil && normName(msg.verdict.Domain) != run.target.Domain {
+				p.verdict = nil // the envelope domain's: the message's lines say it
+			}
 		}
 	case tea.KeyPressMsg:
 		if !p.focused {
@@ -125,10 +134,17 @@ func (p *overviewPane) Copy() (string, bool) {
 func (p *overviewPane) build() {
 	rep := p.report
 	p.lines = p.lines[:0]
-	for _, part := range allParts() {
-		p.lines = append(p.lines, p.partLine(part, rep))
+	if run := p.com.run; run != nil && run.hdr != nil {
+		p.lines = append(p.lines, p.messageLines(run.hdr)...)
 	}
-	p.lines = append(p.lines, p.findingsLine(rep))
+	for i, part := range allParts() {
+		l := p.partLine(part, rep)
+		l.gap = i == 0 && len(p.lines) > 0
+		p.lines = append(p.lines, l)
+	}
+	f := p.findingsLine(rep)
+	f.gap = true
+	p.lines = append(p.lines, f)
 	p.list.setLen(len(p.lines))
 }
 
@@ -327,12 +343,12 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 func (p *overviewPane) findingsLine(rep *diag.Report) ovLine {
 	st, g := p.com.styles, p.com.glyphs
 	l := ovLine{label: "Findings", pane: PaneFindings}
-	if rep == nil {
+	if rep == nil && (p.com.run == nil || p.com.run.hdr == nil) {
 		l.mark, l.word = st.Muted.Render(g.Dot), st.Muted.Render("none yet")
 		return l
 	}
 	n := map[finding.Severity]int{}
-	for _, f := range rep.Findings {
+	for _, f := range runFindings(p.com.run) {
 		n[f.Severity]++
 	}
 	switch {
@@ -383,6 +399,9 @@ func (p *overviewPane) content() string {
 		return " " + st.Muted.Render("No investigation yet.")
 	}
 	labelW := 9
+	if p.com.run.hdr != nil {
+		labelW = 10 // "Msg DMARC"
+	}
 	var rows []string
 	for i, l := range p.lines {
 		mark := l.mark
@@ -393,7 +412,7 @@ func (p *overviewPane) content() string {
 		if l.facts != "" {
 			text += st.Muted.Render(" " + g.Dot + " " + l.facts)
 		}
-		if i == len(p.lines)-1 {
+		if l.gap {
 			rows = append(rows, "")
 		}
 		rows = append(rows, p.cursorRow(text, p.focused && i == p.list.cursor))
@@ -412,7 +431,16 @@ func (p *overviewPane) content() string {
 				detail = append(detail, " "+st.Error.Render(w))
 			}
 		}
-		if l.pane != "" && l.pane != PaneOverview && p.com.run.state(l.part) != stateLoading {
+		for _, n := range l.notes {
+			for _, w := range wrapIndent(safe(n), p.w-2, 2) {
+				detail = append(detail, " "+st.Muted.Render(w))
+			}
+		}
+		loading := p.com.run.state(l.part) == stateLoading
+		if l.msg {
+			loading = !p.com.run.hdr.done
+		}
+		if l.pane != "" && l.pane != PaneOverview && !loading {
 			detail = append(detail, " "+st.Muted.Render("enter opens "+l.pane.Title()))
 		}
 		if len(detail) > 0 {
@@ -467,9 +495,15 @@ func partFindingParts(p diag.Part) []string {
 	return []string{string(p)}
 }
 
-// findingPane is the pane a finding belongs to, by its Part.
-func findingPane(part string) PaneID {
-	switch part {
+// findingPane is the pane a finding belongs to, by its Part (and, for a
+// message's findings, its code and subject: hops, or then vs now).
+func findingPane(f finding.Finding) PaneID {
+	switch part := f.Part; part {
+	case "headers":
+		if strings.HasPrefix(f.Subject, "hop ") || hopCode(f.Code) {
+			return PaneHops
+		}
+		return PaneThenNow
 	case "mx", "ptr":
 		return PaneMX
 	case "spf":
@@ -554,6 +588,16 @@ func lookupFailed(fs []finding.Finding, part diag.Part) bool {
 		if f.Part == string(part) && f.Code == string(part)+".lookup_error" {
 			return true
 		}
+	}
+	return false
+}
+
+// hopCode reports whether a headers finding is about the Received chain.
+func hopCode(code string) bool {
+	switch headers.Code(code) {
+	case headers.CodeNoReceived, headers.CodeUnparsedHop, headers.CodeHopDate, headers.CodeClockSkew,
+		headers.CodeSendingIPMismatch, headers.CodeSendingIPRecorded, headers.CodeSendingIPOrigin, headers.CodeNoSendingIP:
+		return true
 	}
 	return false
 }

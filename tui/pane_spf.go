@@ -39,10 +39,23 @@ const (
 // path highlighted; the what-if mode edits the top record and recomputes
 // the tree, the counts and the verdict as you type, against the prefetched
 // answers.
+//
+// For a message, SPF checks the envelope sender's domain (RFC 7208 §2.4),
+// which need not be the investigated From domain: the re-check's tree of
+// that domain is then shown for an IP chosen in a header pane, and t
+// switches between the two trees.
 type spfPane struct {
 	paneBase
 	report   *diag.SPFReport
 	findings []finding.Finding
+
+	// env is the envelope domain's tree from the message's re-check, when
+	// that domain is not the investigated one; envSender and envHELO are
+	// the identities the receiver checked.
+	env                *spf.Tree
+	envSender, envHELO string
+	useEnv             bool // env is the tree shown
+	viaHeaders         bool // the IP was chosen in a header pane
 
 	ipField textinput.Model
 	editor  textinput.Model
@@ -139,7 +152,78 @@ func (p *spfPane) Help() []key.Binding {
 	case fieldEditor:
 		return []key.Binding{withHelp(k.Open, "done editing"), withHelp(k.Back, "leave editor")}
 	}
+	if p.env != nil {
+		desc := "envelope tree"
+		if p.useEnv {
+			desc = "From tree"
+		}
+		return []key.Binding{k.IP, withHelp(k.SwitchTree, desc), k.WhatIf, withHelp(k.Open, "fold"), k.Copy}
+	}
 	return []key.Binding{k.IP, k.WhatIf, withHelp(k.Open, "fold"), k.Copy}
+}
+
+// base is the tree verdicts are evaluated against: the envelope domain's
+// when it is shown, else the investigated domain's (nil before it is in).
+func (p *spfPane) base() *spf.Tree {
+	if p.useEnv && p.env != nil {
+		return p.env
+	}
+	if p.report == nil {
+		return nil
+	}
+	return p.report.Tree
+}
+
+// identities are the sender and HELO an IP is evaluated with: the
+// message's on the envelope tree, the domain's postmaster otherwise.
+func (p *spfPane) identities() (string, string) {
+	if p.useEnv && p.env != nil {
+		return p.envSender, p.envHELO
+	}
+	return "", ""
+}
+
+// shownFindings are the findings about the tree shown: the domain's; the
+// envelope tree's problems are in its nodes.
+func (p *spfPane) shownFindings() []finding.Finding {
+	if p.useEnv && p.env != nil {
+		return nil
+	}
+	return p.findings
+}
+
+// loadEnv takes the envelope domain's tree from a message's re-check when
+// it is not the investigated domain's; an IP chosen in a header pane is
+// then evaluated against it.
+func (p *spfPane) loadEnv(rep *diag.HeadersReport) tea.Cmd {
+	rc := rep.Recheck
+	if rc == nil || rc.SPF == nil || rc.SPF.Verdict == nil || p.com.run == nil {
+		return nil
+	}
+	t := rc.SPF.Verdict.Tree()
+	if t == nil || (p.com.run.noDomain == "" && normName(t.Domain) == p.com.run.target.Domain) {
+		return nil
+	}
+	p.env, p.envSender, p.envHELO = t, rc.SPF.Verdict.Sender, rc.SPF.Verdict.HELO
+	if p.viaHeaders || p.com.run.noDomain != "" {
+		return p.switchTree(true)
+	}
+	return nil
+}
+
+// switchTree shows the envelope tree (env true) or the investigated
+// domain's, leaving what-if mode, and evaluates the IP against it.
+func (p *spfPane) switchTree(env bool) tea.Cmd {
+	if env && p.env == nil {
+		return nil
+	}
+	p.Back()
+	p.useEnv = env
+	p.published = nil
+	p.collapsed = map[string]bool{}
+	p.list.set(0)
+	p.buildRows()
+	return p.evaluate()
 }
 
 // Editing reports whether the IP field or the editor has focus.
@@ -166,10 +250,7 @@ func (p *spfPane) shown() (*spf.Tree, *spf.Verdict) {
 	if p.whatIf && p.wiTree != nil {
 		return p.wiTree, p.wiVerdict
 	}
-	if p.report == nil {
-		return nil, nil
-	}
-	return p.report.Tree, p.published
+	return p.base(), p.published
 }
 
 // Update takes the run's messages, and keys while the pane has focus.
@@ -181,6 +262,8 @@ func (p *spfPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, p.load(msg.report)
 	case runDoneMsg:
 		return p, p.load(msg.report)
+	case recheckMsg:
+		return p, p.loadEnv(msg.report)
 	case verdictMsg:
 		if msg.req == p.vreq && msg.ip == p.ip {
 			p.published = msg.verdict
@@ -219,7 +302,9 @@ func (p *spfPane) reset(rerun bool) {
 	if !rerun {
 		p.ip, p.ipErr, p.selection, p.pending = netip.Addr{}, "", Selection{}, Selection{}
 		p.ipField.SetValue("")
+		p.useEnv, p.viaHeaders = false, false
 	}
+	p.env, p.envSender, p.envHELO = nil, "", ""
 	if p.vcancel != nil {
 		p.vcancel()
 	}
@@ -253,6 +338,9 @@ func (p *spfPane) load(rep *diag.Report) tea.Cmd {
 		p.moveTo(p.pending.Name)
 		p.pending = Selection{}
 	}
+	if p.useEnv && p.env != nil {
+		return nil // the verdict shown is the envelope tree's
+	}
 	return p.evaluate()
 }
 
@@ -265,14 +353,20 @@ func (p *spfPane) key(k tea.KeyPressMsg) tea.Cmd {
 		p.ipErr = ""
 		p.ipField.CursorEnd()
 		return p.ipField.Focus()
+	case key.Matches(k, keys.SwitchTree):
+		if p.env == nil {
+			return nil
+		}
+		return p.switchTree(!p.useEnv)
 	case key.Matches(k, keys.WhatIf):
-		if p.report == nil {
+		base := p.base()
+		if base == nil {
 			return nil
 		}
 		if !p.whatIf {
 			p.whatIf = true
-			p.whatIfText = p.report.Tree.Root.Record
-			if p.report.Tree.Root.Status != spf.NodeOK && p.whatIfText == "" {
+			p.whatIfText = base.Root.Record
+			if base.Root.Status != spf.NodeOK && p.whatIfText == "" {
 				p.whatIfText = "v=spf1 "
 			}
 			p.editor.SetValue(p.whatIfText)
@@ -349,6 +443,7 @@ func (p *spfPane) submitIP() tea.Cmd {
 	}
 	p.blurField()
 	p.setIP(ip.Unmap())
+	p.viaHeaders = false
 	p.selection = IPSelection(p.ip)
 	p.selection.Explicit = true
 	return p.evaluate()
@@ -366,7 +461,8 @@ func (p *spfPane) setIP(ip netip.Addr) {
 // (and, in what-if mode, the edited one).
 func (p *spfPane) evaluate() tea.Cmd {
 	run := p.com.run
-	if !p.ip.IsValid() || p.report == nil || run == nil {
+	base := p.base()
+	if !p.ip.IsValid() || base == nil || run == nil {
 		return nil
 	}
 	if p.vcancel != nil {
@@ -376,7 +472,8 @@ func (p *spfPane) evaluate() tea.Cmd {
 	p.vcancel = cancel
 	p.vreq++
 	p.evaluating = true
-	cmds := []tea.Cmd{verdictCmd(ctx, run.id, p.vreq, p.report.Tree, p.ip, p.com.timeout)}
+	sender, helo := p.identities()
+	cmds := []tea.Cmd{verdictCmd(ctx, run.id, p.vreq, base, p.ip, sender, helo, p.com.timeout)}
 	if p.whatIf {
 		cmds = append(cmds, p.evaluateWhatIf())
 	}
@@ -387,7 +484,7 @@ func (p *spfPane) evaluate() tea.Cmd {
 // rested for whatIfDelay.
 func (p *spfPane) scheduleWhatIf() tea.Cmd {
 	run := p.com.run
-	if !p.whatIf || p.report == nil || run == nil {
+	if !p.whatIf || p.base() == nil || run == nil {
 		return nil
 	}
 	p.wreq++
@@ -398,7 +495,7 @@ func (p *spfPane) scheduleWhatIf() tea.Cmd {
 
 // evaluateWhatIf recomputes the edited record's tree (and verdict) now.
 func (p *spfPane) evaluateWhatIf() tea.Cmd {
-	if !p.whatIf || p.report == nil || p.com.run == nil {
+	if !p.whatIf || p.base() == nil || p.com.run == nil {
 		return nil
 	}
 	p.wreq++
@@ -415,7 +512,7 @@ func (p *spfPane) computeWhatIf() tea.Cmd {
 	ctx, cancel := context.WithCancel(run.ctx)
 	p.wcancel = cancel
 	p.evaluating = true
-	return whatIfCmd(ctx, run.id, p.wreq, p.report.Tree, p.whatIfText, p.ip, p.com.timeout)
+	return whatIfCmd(ctx, run.id, p.wreq, p.base(), p.whatIfText, p.ip, p.com.timeout)
 }
 
 // Selected is what the cursor is on.
@@ -426,11 +523,23 @@ func (p *spfPane) Selected() Selection { return p.selection }
 func (p *spfPane) Select(sel Selection) tea.Cmd {
 	switch sel.Kind {
 	case SelectIP:
-		if sel.IP == p.ip && (p.published != nil || p.evaluating) {
+		via := sel.ViaPane == PaneHops || sel.ViaPane == PaneThenNow
+		env := p.useEnv
+		if p.env != nil {
+			// A message's IP is checked against its envelope domain; an
+			// MX address against the investigated domain.
+			env = via || (p.useEnv && sel.ViaPane != PaneMX)
+		}
+		if sel.IP == p.ip && env == p.useEnv && (p.published != nil || p.evaluating) {
+			p.viaHeaders = via
 			return nil
 		}
 		p.setIP(sel.IP)
 		p.selection = sel
+		p.viaHeaders = via
+		if env != p.useEnv {
+			return p.switchTree(env)
+		}
 		return p.evaluate()
 	case SelectDomain:
 		if p.report == nil {

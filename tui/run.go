@@ -91,13 +91,26 @@ func (s *stream) waitLog(ctx context.Context) tea.Cmd {
 	}
 }
 
-// verdictCmd evaluates ip against tree, as check_host() with the domain's
-// postmaster as sender, within timeout.
-func verdictCmd(ctx context.Context, run, req int, tree *spf.Tree, ip netip.Addr, timeout time.Duration) tea.Cmd {
+// recheckCmd re-checks a message against today's DNS through the run's
+// client (the one the investigation uses, so they share answers), with now
+// as the time DKIM expiry is judged against.
+func recheckCmd(ctx context.Context, run int, client *dnsclient.Client, h *parsedHeaders, deadline time.Duration, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		rep := diag.RecheckHeaders(ctx, client, h.input.source, h.msg, h.analysis, diag.RecheckOptions{Deadline: deadline, Now: now})
+		return recheckMsg{run: run, report: rep}
+	}
+}
+
+// verdictCmd evaluates ip against tree, as check_host() with sender and
+// helo (the domain's postmaster when sender is empty), within timeout.
+func verdictCmd(ctx context.Context, run, req int, tree *spf.Tree, ip netip.Addr, sender, helo string, timeout time.Duration) tea.Cmd {
+	if sender == "" {
+		sender = "postmaster@" + tree.Domain
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		v := tree.CheckHost(ctx, ip, "postmaster@"+tree.Domain, "")
+		v := tree.CheckHost(ctx, ip, sender, helo)
 		return verdictMsg{run: run, req: req, ip: ip, verdict: v}
 	}
 }

@@ -8,14 +8,25 @@ import (
 )
 
 // Run opens the workbench on the terminal and returns when the user quits
-// or ctx ends (which is not an error: the user asked to stop). opts are
-// extra program options (tests give input and output).
+// or ctx ends (which is not an error: the user asked to stop). Keys come
+// from cfg.Input and the screen goes to cfg.Output when they are set; opts
+// are extra program options, applied last (tests give input and output).
 func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
 	m := New(ctx, cfg)
-	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
+	base := []tea.ProgramOption{tea.WithContext(ctx)}
 	if cfg.Env != nil {
-		opts = append(opts, tea.WithEnvironment(cfg.Env))
+		base = append(base, tea.WithEnvironment(cfg.Env))
 	}
+	if cfg.Input != nil {
+		base = append(base, tea.WithInput(cfg.Input))
+	}
+	if cfg.Output != nil {
+		base = append(base, tea.WithOutput(cfg.Output))
+	}
+	if cfg.Width > 0 && cfg.Height > 0 {
+		base = append(base, tea.WithWindowSize(cfg.Width, cfg.Height))
+	}
+	opts = append(base, opts...)
 	_, err := tea.NewProgram(m, opts...).Run()
 	if m.cancelSession != nil {
 		m.cancelSession()

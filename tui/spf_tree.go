@@ -288,7 +288,7 @@ func (p *spfPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	var lines []string
 	lines = append(lines, p.ipLine())
-	if text, waiting := p.notLoaded(diag.PartSPF, "the SPF record tree"); waiting {
+	if text, waiting := p.notLoaded(diag.PartSPF, "the SPF record tree"); waiting && p.base() == nil {
 		second := ""
 		if p.ipErr != "" {
 			second = " " + st.Error.Render(g.Fail+" "+p.ipErr)
@@ -306,12 +306,19 @@ func (p *spfPane) content() string {
 	tree, _ := p.shown()
 	root := tree.Root
 	head := "tree " + g.Dot + " lookups per record"
+	if p.env != nil {
+		// Two trees: say which one this is.
+		head = "tree of " + safe(tree.Domain) + ", the From domain " + g.Dot + " t: envelope"
+		if p.useEnv {
+			head = "tree of " + safe(tree.Domain) + ", the envelope domain " + g.Dot + " t: From"
+		}
+	}
 	lines = append(lines, p.rule(head, p.w))
 	if root.Status == spf.NodeNone && !p.whatIf {
 		lines = append(lines,
 			" "+st.Verdict.None.Render(g.Fail+" No SPF record at "+safe(tree.Domain)+": receivers get \"none\" for every IP."),
 			" "+st.Muted.Render("w drafts one: the tree and verdicts follow as you type."))
-		lines = append(lines, p.findingLines(p.findings, p.w-1, true)...)
+		lines = append(lines, p.findingLines(p.shownFindings(), p.w-1, true)...)
 		return strings.Join(lines, "\n")
 	}
 	from, to := p.list.visible()
@@ -340,8 +347,8 @@ func (p *spfPane) ipLine() string {
 	right := ""
 	if tree, _ := p.shown(); tree != nil && tree.Root.Status == spf.NodeOK {
 		right = fmt.Sprintf("worst case %d/%d lookups %s %d/%d void", tree.WorstCaseLookups(), spf.LookupLimit, g.Dot, tree.WorstCaseVoidLookups(), spf.VoidLookupLimit)
-		if p.whatIf && p.report != nil {
-			right += st.Muted.Render(fmt.Sprintf(" (published %d)", p.report.Tree.WorstCaseLookups()))
+		if base := p.base(); p.whatIf && base != nil {
+			right += st.Muted.Render(fmt.Sprintf(" (published %d)", base.WorstCaseLookups()))
 		}
 		if tree.WorstCaseLookups() > spf.LookupLimit {
 			right = st.Verdict.Fail.Render(g.Fail+" ") + right

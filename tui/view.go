@@ -22,8 +22,11 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "mxray"
-	if m.com.run != nil {
-		v.WindowTitle = "mxray " + safe(m.com.run.target.Domain)
+	if run := m.com.run; run != nil {
+		v.WindowTitle = "mxray " + safe(run.target.Domain)
+		if run.hdr != nil {
+			v.WindowTitle = "mxray " + safe(run.hdr.input.source)
+		}
 	}
 	return v
 }
@@ -88,9 +91,14 @@ func (m *Model) headerView() string {
 	if run == nil {
 		return left
 	}
-	left += "  " + st.Target.Render(safe(run.target.Display()))
+	if run.noDomain == "" {
+		left += "  " + st.Target.Render(safe(run.target.Display()))
+	}
 	if run.target.Kind == diag.TargetIPDomain {
 		left += st.Muted.Render(" for " + run.target.IP.String())
+	}
+	if run.hdr != nil {
+		left += st.Muted.Render(" " + g.Dot + " " + safe(run.hdr.input.source))
 	}
 	right := m.statusText() + " "
 	room := m.lay.width - width(right)
@@ -108,15 +116,26 @@ func (m *Model) statusText() string {
 	if run.report != nil {
 		queries = run.report.Queries
 	}
-	parts := 0
+	parts, total := 0, len(allParts())
 	for _, p := range allParts() {
 		if run.state(p) == stateLoaded {
 			parts++
 		}
 	}
+	if run.noDomain != "" {
+		parts, total = 0, 0
+	}
+	if h := run.hdr; h != nil {
+		// The message's re-check counts as a part.
+		total++
+		if h.done {
+			parts++
+			queries = max(queries, h.report.Queries)
+		}
+	}
 	switch {
-	case !run.done:
-		return m.com.spinner + " checking " + g.Dot + fmt.Sprintf(" %d/%d parts %s %s", parts, len(allParts()), g.Dot, plural(queries, "query", "queries"))
+	case run.busy():
+		return m.com.spinner + " checking " + g.Dot + fmt.Sprintf(" %d/%d parts %s %s", parts, total, g.Dot, plural(queries, "query", "queries"))
 	case run.unreachable:
 		return st.Verdict.Fail.Render(g.Fail + " no DNS server answered")
 	case len(run.report.Unfinished) > 0:
@@ -124,7 +143,7 @@ func (m *Model) statusText() string {
 		if run.cancelled {
 			word = "cancelled"
 		}
-		return st.Verdict.SoftFail.Render(g.Warn+" "+word) + fmt.Sprintf(" %s %d/%d parts %s %s", g.Dot, parts, len(allParts()), g.Dot, plural(queries, "query", "queries"))
+		return st.Verdict.SoftFail.Render(g.Warn+" "+word) + fmt.Sprintf(" %s %d/%d parts %s %s", g.Dot, parts, total, g.Dot, plural(queries, "query", "queries"))
 	default:
 		return st.Verdict.Pass.Render(g.Pass+" done") + fmt.Sprintf(" %s %s %s %s", g.Dot, plural(queries, "query", "queries"), g.Dot, elapsed(run.finished.Sub(run.started)))
 	}
@@ -223,8 +242,9 @@ func (m *Model) fullHelpView() string {
 	lines = append(lines, "")
 	for _, text := range []string{
 		"While a text field has focus every key is text; only ctrl+c, esc, enter and tab act.",
+		"In the header editor (ctrl+e on the input screen, or paste headers) enter and tab are text too: ctrl+d reads the headers, esc closes it with the text kept.",
 		"Panes are linked: choosing an IP, a domain or a selector in one moves the others to it.",
-		"y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory, never overwriting a file.",
+		"y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file.",
 	} {
 		for _, l := range wrap(text, w-2) {
 			lines = append(lines, " "+st.Muted.Render(l))
