@@ -125,8 +125,8 @@ func looksLikeHeaders(s string) bool {
 // startsField reports whether a line begins with a field name and a colon:
 // printable US-ASCII but the colon (RFC 5322 §2.2), no space before it.
 func startsField(line string) bool {
-	name, _, ok := strings.Cut(line, ":")
-	if !ok || name == "" {
+	name, value, ok := strings.Cut(line, ":")
+	if !ok || name == "" || strings.HasPrefix(value, "//") { // a URL
 		return false
 	}
 	for i := 0; i < len(name); i++ {

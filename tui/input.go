@@ -189,6 +189,9 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 				// text instead of acting as keys on the workbench.
 				return s.openEditor([]byte(paste.Content), "")
 			}
+			// A target copied with its line end.
+			paste.Content = strings.TrimRight(paste.Content, "\r\n")
+			msg = paste
 		}
 		s.field, cmd = s.field.Update(msg)
 		return cmd

@@ -1,0 +1,486 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/headers"
+)
+
+// dkimOf returns the DKIM pane.
+func dkimOf(m *Model) *dkimPane { return m.panes[m.indexOf(PaneDKIM)].(*dkimPane) }
+
+// demoServer serves the demo zone; every other name is REFUSED.
+func demoServer(t testing.TB) *dnstest.Server { return dnstest.NewTest(t, demo.ZoneText()) }
+
+// inputModel is a model on the input screen (demo mode) at 80x24.
+func inputModel(t *testing.T, srv *dnstest.Server) *driver {
+	cfg := testConfig(srv, "")
+	cfg.Demo = true
+	m := New(context.Background(), cfg)
+	t.Cleanup(func() {
+		if m.cancelSession != nil {
+			m.cancelSession()
+		}
+	})
+	d := newDriver(t, m, 80, 24)
+	d.rewrite = stableLog
+	return d
+}
+
+func TestLooksLikeHeaders(t *testing.T) {
+	tests := []struct {
+		name, paste string
+		want        bool
+	}{
+		{"domain", "example.com", false},
+		{"domain and newline", "example.com\n", false},
+		{"ip and domain", "192.0.2.1 example.com\r\n", false},
+		{"one field", "Subject: hello", false},
+		{"two fields", "From: a@example.com\nTo: b@example.com", true},
+		{"field and folding", "Received: from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000", true},
+		{"CR line ends", "From: a@example.com\rSubject: x\r", true},
+		{"blank lines between", "\n\nFrom: a@example.com\n\n\nx\n", true},
+		{"two domains", "example.com\nexample.net", false},
+		{"space before colon", "From : a@example.com\nTo : b", false},
+		{"url", "https://example.com/x\nhttps://example.net/y", false},
+		{"mbox From line then field", "From alice@example.com Mon Jan  1 00:00:00 2024\nSubject: x", true},
+	}
+	for _, tt := range tests {
+		if got := looksLikeHeaders(tt.paste); got != tt.want {
+			t.Errorf("%s: looksLikeHeaders(%q) = %v, want %v", tt.name, tt.paste, got, tt.want)
+		}
+	}
+}
+
+// TestEditorKeysAreText: in the header editor every key is text, enter
+// and tab included; q, ?, e, r, y, / and the pane keys do nothing else;
+// esc closes it keeping the text, ctrl+e opens it again as it was, and
+// ctrl+c still quits.
+func TestEditorKeysAreText(t *testing.T) {
+	d := inputModel(t, demoServer(t))
+	d.key("ctrl+e")
+	if !d.m.input.editing {
+		t.Fatal("ctrl+e did not open the editor")
+	}
+	d.typeText("X-Test: q?er/y")
+	d.key("enter", "tab")
+	d.typeText("jk w i")
+	d.key("shift+tab")
+	want := "X-Test: q?er/y\n\tjk w i"
+	if got := string(d.m.input.editor.text()); got != want {
+		t.Fatalf("editor holds %q, want %q", got, want)
+	}
+	if d.quit || d.m.showHelp || len(d.copied) > 0 || d.m.flash != "" || d.m.screen != screenInput {
+		t.Fatalf("a key acted in the editor: quit=%v help=%v copied=%v flash=%q screen=%v", d.quit, d.m.showHelp, d.copied, d.m.flash, d.m.screen)
+	}
+	if s := d.screen(); !strings.Contains(s, "X-Test: q?er/y") || !strings.Contains(s, "ctrl+d read headers") {
+		t.Fatalf("the editor does not show its text and keys:\n%s", s)
+	}
+	d.key("esc")
+	if d.m.input.editing || d.m.screen != screenInput {
+		t.Fatal("esc did not close the editor")
+	}
+	d.key("ctrl+e")
+	if got := string(d.m.input.editor.text()); !d.m.input.editing || got != want {
+		t.Fatalf("ctrl+e reopened the editor with %q, want %q", got, want)
+	}
+	d.key("ctrl+c")
+	d.until("the quit", func(*Model) bool { return d.quit })
+}
+
+// TestEditorKeepsBytes: what is pasted (CR LF, tab folding, an escape
+// sequence, invalid UTF-8) and then typed at the end is read byte for
+// byte; the screen shows it made safe. An edit away from the end makes
+// the text area's text the one read.
+func TestEditorKeepsBytes(t *testing.T) {
+	d := inputModel(t, demoServer(t))
+	paste := "Received: from a.example (a.example [192.0.2.1])\r\n\tby mx.example; Mon, 1 Jan 2024 00:00:00 +0000\r\nSubject: caf\xe9 \x1b[2J\r\nFrom: <a@example.com>\r\n"
+	d.update(tea.PasteMsg{Content: paste})
+	if !d.m.input.editing {
+		t.Fatal("a header paste did not open the editor")
+	}
+	d.typeText("To: b@example.com")
+	want := paste + "To: b@example.com"
+	if got := string(d.m.input.editor.text()); got != want {
+		t.Fatalf("editor reads %q, want %q", got, want)
+	}
+	screen := d.screen()
+	if strings.Contains(screen, "\x1b") || !strings.Contains(screen, `caf\xe9 \x1b[2J`) {
+		t.Fatalf("the editor does not show the paste made safe:\n%q", screen)
+	}
+	d.key("ctrl+d")
+	d.until("the run", func(m *Model) bool { return m.com.run != nil })
+	d.idle()
+	if got := d.m.com.run.hdr.input.raw; string(got) != want {
+		t.Fatalf("the run read %q, want %q", got, want)
+	}
+	if d.m.com.run.hdr.input.source != pastedSource {
+		t.Fatalf("source %q", d.m.com.run.hdr.input.source)
+	}
+
+	// Back in the editor: a key typed in the middle is an edit by hand.
+	d.key("esc")
+	d.key("ctrl+e")
+	d.key("up")
+	d.typeText("Z")
+	if e := d.m.input.editor; e.synced || string(e.text()) != e.area.Value() {
+		t.Fatalf("after an edit in the middle: synced=%v text=%q", e.synced, e.text())
+	}
+}
+
+// TestPasteRouting: a one-line paste is a target in the field; a header
+// paste opens the editor, on the input screen and on the workbench alike.
+func TestPasteRouting(t *testing.T) {
+	srv := demoServer(t)
+	d := inputModel(t, srv)
+	d.update(tea.PasteMsg{Content: "healthy.example\n"})
+	if d.m.input.editing || d.m.input.field.Value() != "healthy.example" {
+		t.Fatalf("one-line paste: editing=%v field=%q", d.m.input.editing, d.m.input.field.Value())
+	}
+	d.key("enter")
+	d.idle()
+	if d.m.screen != screenWorkbench {
+		t.Fatal("the target did not open")
+	}
+	d.update(tea.PasteMsg{Content: "From: a@example.com\nSubject: x\n"})
+	if d.m.screen != screenInput || !d.m.input.editing {
+		t.Fatalf("a header paste on the workbench: screen=%v editing=%v", d.m.screen, d.m.input.editing)
+	}
+	if got := string(d.m.input.editor.text()); got != "From: a@example.com\nSubject: x\n" {
+		t.Fatalf("editor holds %q", got)
+	}
+}
+
+// TestBadHeadersKeepText: input that cannot be read as headers stays in
+// the editor, every byte, with the parser's own words under it.
+func TestBadHeadersKeepText(t *testing.T) {
+	ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, bytes.Repeat([]byte{0, 1, 2, 'x'}, 64)...)
+	big := append([]byte("Subject: big\n"), bytes.Repeat([]byte("X-Fill: "+strings.Repeat("a", 90)+"\n"), headers.MaxInputSize/99+10)...)
+	tests := []struct {
+		name string
+		raw  []byte
+		want error
+	}{
+		{"outlook .msg", ole, headers.ErrOutlookMsg},
+		{"too large", big, headers.ErrTooLarge},
+		{"no header fields", []byte("hello there\nthis is a letter, not headers\n"), headers.ErrNoHeaders},
+	}
+	srv := demoServer(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, perr := headers.Parse(tt.raw)
+			if !errors.Is(perr, tt.want) {
+				t.Fatalf("headers.Parse: %v, want %v", perr, tt.want)
+			}
+			d := inputModel(t, srv)
+			d.key("ctrl+e")
+			d.update(tea.PasteMsg{Content: string(tt.raw)})
+			d.key("ctrl+d")
+			d.until("the parser's answer", func(m *Model) bool { return m.input.editor.err != "" })
+			e := d.m.input.editor
+			if !d.m.input.editing || d.m.screen != screenInput || d.m.com.run != nil {
+				t.Fatalf("bad input left the editor: editing=%v screen=%v", d.m.input.editing, d.m.screen)
+			}
+			if !bytes.Equal(e.text(), tt.raw) {
+				t.Fatalf("the editor lost text: %d bytes kept of %d", len(e.text()), len(tt.raw))
+			}
+			if e.err != inputErrorText(perr) {
+				t.Fatalf("editor says %q, want the parser's %q", e.err, inputErrorText(perr))
+			}
+			first := strings.Fields(e.err)[0]
+			if s := d.screen(); !strings.Contains(s, "✗ "+first) {
+				t.Fatalf("the parser's message is not under the editor:\n%s", s)
+			}
+		})
+	}
+}
+
+// TestHeadersLinkedSelection: moving through the hops makes each hop's IP
+// the selected IP everywhere: the SPF pane evaluates it with its deciding
+// path marked, the MX & PTR pane shows its PTR.
+func TestHeadersLinkedSelection(t *testing.T) {
+	d := openHeaders(t, demoServer(t), demo.SampleName, demo.SampleMessage(), 80, 24)
+	if d.m.focused().ID() != PaneHops || d.m.sel.IP.String() != "203.0.113.10" {
+		t.Fatalf("opened on %s with %v selected, want the hops and the sending IP", d.m.focused().ID(), d.m.sel)
+	}
+	p := spfOf(d.m)
+	if p.published == nil || p.published.Result != "pass" || p.useEnv {
+		t.Fatalf("the sending IP's verdict: %+v (envelope tree %v)", p.published, p.useEnv)
+	}
+	d.key("k") // hop 1, the sender's own relay: 10.20.30.40
+	d.idle()
+	if p.ip.String() != "10.20.30.40" || p.published == nil || p.published.Result != "fail" {
+		t.Fatalf("hop 1: SPF pane on %v with %+v", p.ip, p.published)
+	}
+	if mx := mxOf(d.m); mx.selIP.String() != "10.20.30.40" || mx.ptr == nil {
+		t.Fatalf("hop 1: MX & PTR pane on %v, PTR %+v", mx.selIP, mx.ptr)
+	}
+	d.key("j") // hop 2: the sending hop
+	d.idle()
+	var path []string
+	matched := ""
+	for _, r := range p.rows {
+		switch {
+		case r.node == nil:
+			matched = r.term
+		case r.onPath:
+			path = append(path, r.node.Domain)
+		}
+	}
+	if p.published.Result != "pass" || strings.Join(path, " ") != "healthy.example spf.mailer.example" || matched != "a:relay.mailer.example" {
+		t.Fatalf("hop 2: %s, path %v, matched %q", p.published.Result, path, matched)
+	}
+	if mx := mxOf(d.m); mx.selIP.String() != "203.0.113.10" || mx.ptr == nil || len(mx.ptr.PTR) == 0 || mx.ptr.PTR[0] != "relay.mailer.example" {
+		t.Fatalf("hop 2: MX & PTR pane on %v, PTR %+v", mx.selIP, mx.ptr)
+	}
+	d.focusPane(PaneMX)
+	if s := d.screen(); !strings.Contains(s, "selected IP 203.0.113.10") || !strings.Contains(s, "FCrDNS") {
+		t.Fatalf("the MX & PTR pane does not show the hop's PTR:\n%s", s)
+	}
+}
+
+// envelopeSample is the demo's sample sent with an envelope sender at
+// mailer.example: SPF then checks mailer.example's tree, not the From
+// domain's.
+func envelopeSample() []byte {
+	return bytes.ReplaceAll(demo.SampleMessage(), []byte("bounce@healthy.example"), []byte("bounce@mailer.example"))
+}
+
+// TestEnvelopeTree: a hop's IP is evaluated against the envelope domain's
+// tree when it is not the investigated From domain; t switches to the From
+// domain's tree, and an MX address is always evaluated against it.
+func TestEnvelopeTree(t *testing.T) {
+	d := openHeaders(t, demoServer(t), "envelope.eml", envelopeSample(), 120, 40)
+	p := spfOf(d.m)
+	if d.m.com.run.target.Domain != "healthy.example" || p.env == nil || !p.useEnv || p.base().Domain != "mailer.example" {
+		t.Fatalf("the SPF pane shows %v (env %v), want mailer.example's tree", p.base().Domain, p.useEnv)
+	}
+	v := p.published
+	if v == nil || v.Result != "pass" || v.Domain != "mailer.example" || v.Sender != "bounce@mailer.example" ||
+		strings.Join(v.Matched.Path, " ") != "mailer.example spf.mailer.example" {
+		t.Fatalf("verdict against the envelope tree: %+v", v)
+	}
+	d.focusPane(PaneSPF)
+	if s := d.screen(); !strings.Contains(s, "tree of mailer.example, the envelope domain") || !strings.Contains(s, "t other tree") && !strings.Contains(s, "t From tree") {
+		t.Fatalf("the SPF pane does not say which tree it shows:\n%s", s)
+	}
+	d.key("t")
+	d.idle()
+	if p.useEnv || p.base().Domain != "healthy.example" || p.published == nil || p.published.Domain != "healthy.example" {
+		t.Fatalf("t did not switch to the From domain's tree: %v, %+v", p.base().Domain, p.published)
+	}
+	d.key("t")
+	d.idle()
+	if !p.useEnv || p.published.Domain != "mailer.example" {
+		t.Fatal("t did not switch back to the envelope tree")
+	}
+	// An MX address is about receiving: the From domain's tree.
+	d.focusPane(PaneMX)
+	d.key("j")
+	d.idle()
+	if p.useEnv || p.published == nil || p.published.Domain != "healthy.example" {
+		t.Fatalf("an MX address was evaluated against %v", p.base().Domain)
+	}
+}
+
+// TestSignatureShowsKey: selecting a DKIM-Signature in then-vs-now shows
+// the key it names in the DKIM pane, for the investigated domain's
+// signatures and another domain's alike; enter opens the DKIM pane.
+func TestSignatureShowsKey(t *testing.T) {
+	d := openHeaders(t, demoServer(t), demo.SampleName, demo.SampleMessage(), 120, 40)
+	d.focusPane(PaneThenNow)
+	k := dkimOf(d.m)
+	d.key("j") // dkim d=healthy.example s=s1
+	if k.sig == nil || k.sig.Selector != "s1" || k.sig.Key == nil || len(k.sig.Key.Tags) == 0 {
+		t.Fatalf("s1: DKIM pane shows %+v", k.sig)
+	}
+	if cur, _ := k.current(); cur.Selector != "s1" {
+		t.Fatalf("the DKIM list is on %q, want s1", cur.Selector)
+	}
+	d.key("j", "j") // dkim d=mailer.example s=es2025: rotated away
+	if k.sig == nil || k.sig.Domain != "mailer.example" || k.sig.Key != nil {
+		t.Fatalf("es2025: DKIM pane shows %+v", k.sig)
+	}
+	d.key("enter")
+	d.idle()
+	s := d.screen()
+	if d.m.focused().ID() != PaneDKIM || !strings.Contains(s, "signature d=mailer.example s=es2025") || !strings.Contains(s, "No key record was read at es2025._domainkey.mailer.example") {
+		t.Fatalf("enter on es2025 did not show its key in the DKIM pane:\n%s", s)
+	}
+	d.key("shift+tab", "shift+tab", "shift+tab", "k", "k") // then-vs-now, s1
+	d.key("tab", "tab", "tab")
+	if s := d.screen(); !strings.Contains(s, "signature d=healthy.example s=s1") || !strings.Contains(s, "public key: 2048-bit RSA") {
+		t.Fatalf("the s1 key is not broken down tag by tag:\n%s", s)
+	}
+	d.key("j") // moving in the DKIM list goes back to the domain's keys
+	if k.sig != nil {
+		t.Fatal("moving in the DKIM list kept the signature")
+	}
+}
+
+// TestHeadersExport: e writes the report (the message's, then the
+// domain's) and the message byte for byte, never overwriting a file.
+func TestHeadersExport(t *testing.T) {
+	dir := t.TempDir()
+	raw := demo.SampleMessage()
+	cfg := testConfig(demoServer(t), "")
+	cfg.Headers, cfg.HeadersSource, cfg.ExportDir = raw, demo.SampleName, dir
+	m := New(context.Background(), cfg)
+	t.Cleanup(func() { m.cancelSession() })
+	d := newDriver(t, m, 80, 24)
+	d.idle()
+	// A file of the first pair's name is already there: both move on.
+	taken := filepath.Join(dir, "mxray-healthy.example-headers.eml")
+	if err := os.WriteFile(taken, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"mxray-healthy.example-headers-1", "mxray-healthy.example-headers-2"} {
+		d.key("e")
+		d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, "Report written") })
+		if !strings.Contains(d.m.flash, want+".md") || !strings.Contains(d.m.flash, want+".eml") {
+			t.Fatalf("export %d: %q", i, d.m.flash)
+		}
+		md, err := os.ReadFile(filepath.Join(dir, want+".md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range []string{"Then (at delivery) vs now", "es2025", "mxray check of healthy.example"} {
+			if !strings.Contains(string(md), part) {
+				t.Errorf("export %d: the report lacks %q", i, part)
+			}
+		}
+		eml, err := os.ReadFile(filepath.Join(dir, want+".eml"))
+		if err != nil || !bytes.Equal(eml, raw) {
+			t.Fatalf("export %d: the message was not written byte for byte (%v)", i, err)
+		}
+		d.m.flash = ""
+	}
+	if b, _ := os.ReadFile(taken); string(b) != "mine" {
+		t.Fatal("an existing file was overwritten")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mxray-healthy.example-headers.md")); err == nil {
+		t.Fatal("a report was left without its message")
+	}
+}
+
+// TestHeadersKeptForSession: r re-runs the message; esc goes back to the
+// input screen with the message first in the list; enter runs it again,
+// and ctrl+e opens it in the editor, byte for byte.
+func TestHeadersKeptForSession(t *testing.T) {
+	raw := demo.SampleMessage()
+	d := openHeaders(t, demoServer(t), demo.SampleName, raw, 80, 24)
+	first := d.m.com.run.id
+	d.key("r")
+	d.idle()
+	if run := d.m.com.run; run.id == first || run.hdr == nil || !bytes.Equal(run.hdr.input.raw, raw) || d.m.indexOf(PaneHops) < 0 {
+		t.Fatalf("r did not re-run the message: %+v", run)
+	}
+	d.key("esc")
+	items := d.m.input.items()
+	if d.m.screen != screenInput || len(items) == 0 || items[0].kind != itemHeaders || d.m.input.cursor != 0 {
+		t.Fatalf("back on the input screen: %v, cursor %d", items, d.m.input.cursor)
+	}
+	if s := d.screen(); !strings.Contains(s, "This session's headers") || !strings.Contains(s, "From Alice Example <alice@healthy.example>") {
+		t.Fatalf("the input screen does not offer the session's headers:\n%s", s)
+	}
+	d.key("ctrl+e")
+	if !bytes.Equal(d.m.input.editor.text(), raw) {
+		t.Fatal("ctrl+e did not open the session's headers")
+	}
+	d.key("esc", "enter")
+	d.until("the re-run", func(m *Model) bool { return m.screen == screenWorkbench })
+	d.idle()
+	if !bytes.Equal(d.m.com.run.hdr.input.raw, raw) {
+		t.Fatal("enter on the session's headers ran something else")
+	}
+	// A domain after the message: the header panes leave.
+	d.key("esc", "esc")
+	d.typeText("broken.example")
+	d.key("enter")
+	d.idle()
+	if d.m.indexOf(PaneHops) >= 0 || d.m.com.run.hdr != nil || d.m.input.headers == nil {
+		t.Fatal("a domain run kept the header panes, or the session lost its headers")
+	}
+}
+
+// TestDemoSampleEntry: under --demo the input screen offers the sample
+// message; enter runs it.
+func TestDemoSampleEntry(t *testing.T) {
+	d := inputModel(t, demoServer(t))
+	for d.m.input.cursor < 0 || d.m.input.items()[d.m.input.cursor].kind != itemSample {
+		d.key("down")
+	}
+	d.key("enter")
+	d.until("the run", func(m *Model) bool { return m.com.run != nil })
+	d.idle()
+	if run := d.m.com.run; run.hdr == nil || run.hdr.input.source != demo.SampleName || run.target.Domain != "healthy.example" {
+		t.Fatalf("the sample did not run: %+v", run)
+	}
+	if s := d.screen(); !strings.Contains(s, "mxray  healthy.example · sample.eml") || !strings.Contains(s, "[Hops]") {
+		t.Fatalf("the workbench does not show the sample:\n%s", s)
+	}
+}
+
+// TestNoFromDomain: a message without a From domain is still shown and
+// re-checked; the domain panes say why nothing was investigated.
+func TestNoFromDomain(t *testing.T) {
+	raw := []byte("Received: from a.example (a.example [192.0.2.1])\n\tby mx.example; Mon, 1 Jan 2024 00:00:00 +0000\nSubject: no sender\n")
+	d := openHeaders(t, demoServer(t), "nofrom.eml", raw, 80, 24)
+	run := d.m.com.run
+	if run.noDomain == "" || run.hdr == nil || !run.hdr.done {
+		t.Fatalf("run: noDomain %q, hdr %+v", run.noDomain, run.hdr)
+	}
+	d.focusPane(PaneDMARC)
+	if s := d.screen(); !strings.Contains(s, "names no From domain") {
+		t.Fatalf("the DMARC pane does not say why it is empty:\n%s", s)
+	}
+	d.focusPane(PaneHops)
+	if s := d.screen(); !strings.Contains(s, "a.example") || !strings.Contains(s, "192.0.2.1") {
+		t.Fatalf("the hop is not shown:\n%s", s)
+	}
+}
+
+// TestFindingJumpsToHop: enter on a finding about a hop (clock skew)
+// opens the hops pane on that hop.
+func TestFindingJumpsToHop(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/headers/fifteen-received-hops.headers.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := openHeaders(t, demoServer(t), "skew.eml", raw, 80, 24)
+	d.focusPane(PaneFindings)
+	d.key("/")
+	d.typeText("clock_skew")
+	d.key("enter")
+	f, ok := d.m.panes[d.m.focus].(*findingsPane).current()
+	if !ok || f.Code != string(headers.CodeClockSkew) {
+		t.Fatalf("no clock skew finding to jump from: %+v", f)
+	}
+	d.key("enter")
+	d.idle()
+	hop := 0
+	if _, err := fmtSscan(f.Subject, &hop); err != nil {
+		t.Fatal(err)
+	}
+	h, ok := d.m.hops.current()
+	if d.m.focused().ID() != PaneHops || !ok || h.Index != hop {
+		t.Fatalf("enter on %q went to %s, hop %d", f.Subject, d.m.focused().ID(), h.Index)
+	}
+	if s := d.screen(); !strings.Contains(s, "skew") || !strings.Contains(s, "Clock skew: stamped") {
+		t.Fatalf("the skewed hop is not flagged in words:\n%s", s)
+	}
+}
+
+// fmtSscan reads "hop N".
+func fmtSscan(subject string, n *int) (int, error) { return fmt.Sscanf(subject, "hop %d", n) }
