@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnstest"
 )
 
@@ -161,5 +163,40 @@ func BenchmarkOpenToDone(b *testing.B) {
 		d := newDriver(b, m, 120, 40)
 		d.idle()
 		m.cancelSession()
+	}
+}
+
+// hundredHops is a message that went through 100 relays, one second apart:
+// 90 at the sender's side, the last ten inside the receiving organisation.
+func hundredHops() []byte {
+	var b strings.Builder
+	base := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	for i := 100; i >= 1; i-- {
+		from, ip, by := fmt.Sprintf("relay%d.mailer.example", i), fmt.Sprintf("198.51.100.%d", i), fmt.Sprintf("relay%d.mailer.example", i+1)
+		if i >= 90 {
+			by = fmt.Sprintf("mx%d.receiver.example", i)
+		}
+		if i > 90 {
+			from, ip = fmt.Sprintf("mx%d.receiver.example", i-1), fmt.Sprintf("10.0.0.%d", i)
+		}
+		fmt.Fprintf(&b, "Received: from %s (%s [%s])\r\n\tby %s (Postfix) with ESMTPS id Q%04d\r\n\tfor <bob@receiver.example>; %s\r\n",
+			from, from, ip, by, i, base.Add(time.Duration(i)*time.Second).Format(time.RFC1123Z))
+	}
+	b.WriteString("From: Alice <alice@healthy.example>\r\nTo: bob@receiver.example\r\nSubject: a long way\r\nDate: " + base.Format(time.RFC1123Z) + "\r\n\r\n")
+	return []byte(b.String())
+}
+
+// BenchmarkViewHops100 draws the whole screen at 200x60 with the hops pane
+// of a 100-hop message focused and the cursor in the middle of the table.
+func BenchmarkViewHops100(b *testing.B) {
+	srv := dnstest.NewTest(b, demo.ZoneText())
+	d := openHeaders(b, srv, "hops100.eml", hundredHops(), 200, 60)
+	if an := d.m.hops.an; len(an.Hops) != 100 || an.SendingHop != 90 || d.m.hops.boundary != 90 {
+		b.Fatalf("%d hops read, sending hop %d, boundary before %d; want 100, 90, 90", len(an.Hops), an.SendingHop, d.m.hops.boundary)
+	}
+	d.focusPane(PaneHops)
+	d.key("pgup", "pgup")
+	for b.Loop() {
+		_ = d.m.View()
 	}
 }

@@ -251,7 +251,7 @@ func (e *pasteEditor) view() string {
 			lines = append(lines, " "+st.Error.Render(mark+l))
 		}
 	}
-	return strings.Join(lines, "\n")
+	return fit(strings.Join(lines, "\n"), e.w, e.h, g.Ellipsis)
 }
 
 // help lists the editor's keys for the help bar.
