@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +25,9 @@ type headerInput struct {
 	raw    []byte
 	source string // pastedSource, the file name, "stdin" or the sample's name
 }
+
+// name is how the screen names the input: a file by its base name.
+func (in *headerInput) name() string { return safe(filepath.Base(in.source)) }
 
 // parsedHeaders is a header input read by headers.Parse and analysed.
 type parsedHeaders struct {

@@ -347,8 +347,8 @@ func TestHeadersExport(t *testing.T) {
 	}
 	for i, want := range []string{"mxray-healthy.example-headers-1", "mxray-healthy.example-headers-2"} {
 		d.key("e")
-		d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, "Report written") })
-		if !strings.Contains(d.m.flash, want+".md") || !strings.Contains(d.m.flash, want+".eml") {
+		d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, "written to") })
+		if !strings.Contains(d.m.flash, want+".md and .eml") {
 			t.Fatalf("export %d: %q", i, d.m.flash)
 		}
 		md, err := os.ReadFile(filepath.Join(dir, want+".md"))
@@ -484,3 +484,47 @@ func TestFindingJumpsToHop(t *testing.T) {
 
 // fmtSscan reads "hop N".
 func fmtSscan(subject string, n *int) (int, error) { return fmt.Sscanf(subject, "hop %d", n) }
+
+// TestHopsTable: the hops read from origin to receiver, the sending hop
+// marked and its IP the one selected, a rule above the internal hops, a
+// HELO that differs from the from-name in the detail (and in a column of
+// its own when there is room), an unparsed field as written (cut to the
+// row, whole and made safe in the detail), times in UTC and local time.
+func TestHopsTable(t *testing.T) {
+	raw := []byte("Received: from mx.receiver.example (mx.receiver.example [203.0.113.200])\n" +
+		"\tby store.receiver.example with LMTP id 1; Sun, 22 Nov 2026 19:08:31 +0000\n" +
+		"Received: (qmail 4242 invoked by alias); not a trace field at all \x1b[2J and long enough to be cut at the width of the table, with its end in the detail only\n" +
+		"Received: from client.example ([198.51.100.7] helo=odd-helo.example)\n" +
+		"\tby mx.receiver.example with ESMTP id 2; Sun, 22 Nov 2026 19:08:32 +0000\n" +
+		"From: a@healthy.example\nSubject: hops\n")
+	d := openHeaders(t, demoServer(t), "hops.eml", raw, 80, 24)
+	s := d.screen()
+	for _, want := range []string{
+		"3 hops, origin first · sent from 198.51.100.7 (hop 1) · local time CET",
+		"›1 sending  client.example mx.receiver.ex… 198.51.100.7  -     19:08:32 20:08:32",
+		"── inside receiver.example (internal) ──",
+		" 2 unparsed (qmail 4242 invoked by alias); not a trace field at all \\x1b[2J and…",
+		" 3 internal mx.receiver.e",
+		"from client.example [198.51.100.7] · HELO odd-helo.example",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the hops pane lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Index(s, "── inside") > strings.Index(s, " 2 unparsed") {
+		t.Error("the rule is not above the first internal hop")
+	}
+	d.key("j") // the unparsed hop: its whole text, safe, in the detail
+	s = d.screen()
+	if !strings.Contains(s, "could not be read; as written:") || !strings.Contains(unwrapped(s), "with its end in the detail only") || strings.Contains(s, "\x1b[2J") {
+		t.Fatalf("the unparsed hop's detail:\n%s", s)
+	}
+	if got, want := d.m.sel, HopSelection(2); !got.Same(want) {
+		t.Fatalf("a hop without an IP selects %v, want %v", got, want)
+	}
+	// Wide enough, HELO has a column of its own.
+	d.update(teaSize(220, 40))
+	if s := d.screen(); !strings.Contains(s, " IP            HELO ") || !strings.Contains(s, " 198.51.100.7  odd-helo.example ") {
+		t.Fatalf("no HELO column at 220 columns:\n%s", s)
+	}
+}

@@ -84,7 +84,7 @@ func (s *inputScreen) applyStyles() {
 func (s *inputScreen) items() []inputItem {
 	var out []inputItem
 	if s.headers != nil {
-		out = append(out, inputItem{kind: itemHeaders, target: safe(s.headers.source), desc: s.headersDesc,
+		out = append(out, inputItem{kind: itemHeaders, target: s.headers.name(), desc: s.headersDesc,
 			section: "This session's headers (enter re-runs, ctrl+e edits):"})
 	}
 	demoHead := "Demo domains (" + arrows(s.com.glyphs) + ", enter):"

@@ -295,7 +295,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			text := "Report written to " + termsafe.String(msg.path)
 			if msg.message != "" {
-				text += ", the message to " + termsafe.String(msg.message)
+				// Beside it, the same name: say the path once.
+				text = "Report and message written to " + termsafe.String(strings.TrimSuffix(msg.path, ".md")) + ".md and .eml"
 			}
 			m.setFlash(text, false)
 		}

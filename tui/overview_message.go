@@ -52,13 +52,12 @@ func (p *overviewPane) messageLines(h *headerRun) []ovLine {
 	}
 	dkimNow, failed := dkimSummary(sigs)
 	dkimLine.mark, dkimLine.word = p.nowMark(dkimNow), dkimLine.word+p.nowWord(dkimNow, "no signature")
-	if len(sigs) > 1 && dkimNow != string(dkim.Pass) {
-		dkimLine.word = p.thenWord(string(v.DKIM)) + p.nowWord(fmt.Sprintf("%d of %d pass", len(sigs)-len(failed), len(sigs)), "")
-		dkimLine.mark = p.nowMark(dkimNow)
-	}
-	if len(failed) > 0 {
+	switch {
+	case len(failed) > 0 && len(sigs) > 1:
+		dkimLine.facts = fmt.Sprintf("%d of %d pass", len(sigs)-len(failed), len(sigs)) + "; " + strings.Join(failed, ", ")
+	case len(failed) > 0:
 		dkimLine.facts = strings.Join(failed, ", ")
-	} else if len(sigs) > 0 {
+	case len(sigs) > 0:
 		dkimLine.facts = plural(len(sigs), "signature", "signatures")
 	}
 

@@ -202,7 +202,7 @@ type hopColumns struct {
 
 // columns fits the table to w cells: the fixed columns take what their
 // widest cell needs, From and By share the rest; local time and HELO show
-// when there is room for them.
+// when there is room for them (the detail always says both).
 func (p *hopsPane) columns(w int) hopColumns {
 	hops := p.an.Hops
 	c := hopColumns{idx: len(itoa(len(hops))) + 1, tag: len("internal") + 1, ip: len("IP") + 1, delay: len("Delay") + 1}
