@@ -449,6 +449,10 @@ func TestNoFromDomain(t *testing.T) {
 	if s := d.screen(); !strings.Contains(s, "a.example") || !strings.Contains(s, "192.0.2.1") {
 		t.Fatalf("the hop is not shown:\n%s", s)
 	}
+	d.focusPane(PaneThenNow)
+	if s := d.screen(); !strings.Contains(s, "spf   · not recorded ") {
+		t.Fatalf("then vs now does not say what was not recorded:\n%s", s)
+	}
 }
 
 // TestFindingJumpsToHop: enter on a finding about a hop (clock skew)

@@ -217,7 +217,7 @@ func (p *thenNowPane) content() string {
 	checkW, wordW := len("Check"), len("Then")
 	for _, r := range rows {
 		checkW = max(checkW, width(p.label(r)))
-		wordW = max(wordW, width(r.Then)+2, width(r.Now)+2)
+		wordW = max(wordW, width(orWord(r.Then, thenNone))+2, width(orWord(r.Now, nowNone))+2)
 	}
 	wordW = min(wordW, 18)
 	checkW = min(checkW, max(12, p.w-1-2*(wordW+1)-8))
@@ -226,8 +226,8 @@ func (p *thenNowPane) content() string {
 	from, to := p.list.visible()
 	for i := from; i < to; i++ {
 		r := rows[i]
-		row := pad(p.label(r), checkW, g.Ellipsis) + " " + pad(p.word(r.Then, "not recorded"), wordW, g.Ellipsis) + " " +
-			pad(p.word(r.Now, "not checked"), wordW, g.Ellipsis) + " " + p.change(r)
+		row := pad(p.label(r), checkW, g.Ellipsis) + " " + pad(p.word(r.Then, thenNone), wordW, g.Ellipsis) + " " +
+			pad(p.word(r.Now, nowNone), wordW, g.Ellipsis) + " " + p.change(r)
 		lines = append(lines, p.cursorRow(row, p.focused && i == p.list.cursor))
 	}
 	for len(lines) < p.h-p.detailHeight() {
@@ -291,6 +291,21 @@ func (p *thenNowPane) label(r diag.ThenNow) string {
 		return safe(r.Check)
 	}
 	return safe(r.Check + " " + r.Subject)
+}
+
+// What the table says for a verdict not recorded at delivery, or not
+// checked today.
+const (
+	thenNone = "not recorded"
+	nowNone  = "not checked"
+)
+
+// orWord is w, or none when w is empty.
+func orWord(w, none string) string {
+	if w == "" {
+		return none
+	}
+	return w
 }
 
 // word draws a result word with its symbol and style; none when empty.
