@@ -266,47 +266,58 @@ func stringOf(v any) (string, bool) {
 	return rv.String(), true
 }
 
-// stableLog rewrites a run's final report for golden screens: the log
-// sorted by question and given fixed round trips and start times, so the
-// DNS log does not depend on scheduling. Live log messages are dropped
-// (the pane then shows the final log).
+// stableLog rewrites a run's final report (and a message's re-check) for
+// golden screens: the log sorted by question and given fixed round trips
+// and start times, so the DNS log does not depend on scheduling. Live log
+// messages are dropped (the pane then shows the final log).
 func stableLog(msg tea.Msg) tea.Msg {
 	switch msg := msg.(type) {
 	case queryMsg:
 		return nil
 	case runDoneMsg:
 		rep := *msg.report
-		log := slices.Clone(rep.Log)
-		slices.SortStableFunc(log, func(a, b dnsclient.LogEntry) int {
-			if c := strings.Compare(a.Name, b.Name); c != 0 {
-				return c
-			}
-			if c := strings.Compare(a.Type, b.Type); c != 0 {
-				return c
-			}
-			return compareBool(a.Cached || a.Merged, b.Cached || b.Merged)
-		})
-		for i := range log {
-			// Whether a repeated question joined one in flight or found
-			// its answer cached depends on scheduling: call both cached.
-			if log[i].Merged {
-				log[i].Merged, log[i].Cached = false, true
-			}
-			if log[i].Cached {
-				log[i].RTT = 0
-			}
-			log[i].Start = time.Duration(i) * time.Millisecond
-			log[i].Server = "127.0.0.1:5353"
-			if log[i].RTT > 0 {
-				log[i].RTT = 2 * time.Millisecond
-			}
-			log[i].Err = normaliseErr(log[i].Err)
-		}
-		rep.Log = log
+		rep.Log = stableEntries(rep.Log)
+		msg.report = &rep
+		return msg
+	case recheckMsg:
+		rep := *msg.report
+		rep.Log = stableEntries(rep.Log)
 		msg.report = &rep
 		return msg
 	}
 	return msg
+}
+
+// stableEntries sorts a log by question and gives it fixed round trips
+// and start times.
+func stableEntries(in []dnsclient.LogEntry) []dnsclient.LogEntry {
+	log := slices.Clone(in)
+	slices.SortStableFunc(log, func(a, b dnsclient.LogEntry) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Type, b.Type); c != 0 {
+			return c
+		}
+		return compareBool(a.Cached || a.Merged, b.Cached || b.Merged)
+	})
+	for i := range log {
+		// Whether a repeated question joined one in flight or found
+		// its answer cached depends on scheduling: call both cached.
+		if log[i].Merged {
+			log[i].Merged, log[i].Cached = false, true
+		}
+		if log[i].Cached {
+			log[i].RTT = 0
+		}
+		log[i].Start = time.Duration(i) * time.Millisecond
+		log[i].Server = "127.0.0.1:5353"
+		if log[i].RTT > 0 {
+			log[i].RTT = 2 * time.Millisecond
+		}
+		log[i].Err = normaliseErr(log[i].Err)
+	}
+	return log
 }
 
 // normaliseErr hides the server's port in error texts.

@@ -88,6 +88,13 @@ func (p *dnsLogPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.entries = append([]dnsclient.LogEntry(nil), msg.report.Log...)
 			p.refilter()
 		}
+	case recheckMsg:
+		// The re-check shares the run's client: its log is the whole
+		// run's so far.
+		if len(p.entries) < len(msg.report.Log) {
+			p.entries = append([]dnsclient.LogEntry(nil), msg.report.Log...)
+			p.refilter()
+		}
 	case tea.PasteMsg:
 		if p.filter.active {
 			changed, cmd := p.filter.update(msg)
