@@ -68,6 +68,19 @@ func (f *filter) update(msg tea.Msg) (changed bool, cmd tea.Cmd) {
 	return f.field.Value() != before, cmd
 }
 
+// route gives a key or paste to the field while it is open, calling
+// refilter when the text changed; it reports whether the field took msg.
+func (f *filter) route(msg tea.Msg, refilter func()) (tea.Cmd, bool) {
+	if !f.active {
+		return nil, false
+	}
+	changed, cmd := f.update(msg)
+	if changed {
+		refilter()
+	}
+	return cmd, true
+}
+
 // clear drops the filter text; it reports whether there was any.
 func (f *filter) clear() bool {
 	had := f.field.Value() != ""

@@ -96,22 +96,14 @@ func (p *dnsLogPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.refilter()
 		}
 	case tea.PasteMsg:
-		if p.filter.active {
-			changed, cmd := p.filter.update(msg)
-			if changed {
-				p.refilter()
-			}
+		if cmd, ok := p.filter.route(msg, p.refilter); ok {
 			return p, cmd
 		}
 	case tea.KeyPressMsg:
 		if !p.focused {
 			return p, nil
 		}
-		if p.filter.active {
-			changed, cmd := p.filter.update(msg)
-			if changed {
-				p.refilter()
-			}
+		if cmd, ok := p.filter.route(msg, p.refilter); ok {
 			return p, cmd
 		}
 		switch {

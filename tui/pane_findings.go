@@ -82,22 +82,14 @@ func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.all = runFindings(p.com.run)
 		p.refilter()
 	case tea.PasteMsg:
-		if p.filter.active {
-			changed, cmd := p.filter.update(msg)
-			if changed {
-				p.refilter()
-			}
+		if cmd, ok := p.filter.route(msg, p.refilter); ok {
 			return p, cmd
 		}
 	case tea.KeyPressMsg:
 		if !p.focused {
 			return p, nil
 		}
-		if p.filter.active {
-			changed, cmd := p.filter.update(msg)
-			if changed {
-				p.refilter()
-			}
+		if cmd, ok := p.filter.route(msg, p.refilter); ok {
 			return p, cmd
 		}
 		switch {
