@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -21,30 +21,6 @@ import (
 // names) is read whole where it should be, bounded where it must be, and
 // reaches the text and Markdown writers only as visible escapes. The end
 // to end versions through the command line are in cmd/mxray/hostile_test.go.
-
-// unsafeRune returns a description of the first byte or rune of out that
-// must not reach a terminal or a ticket: a control byte other than the line
-// feed, DEL, invalid UTF-8 (a raw 0x9b is 8-bit CSI), a C1 control, a bidi
-// control or an invisible character; "" when there is none.
-func unsafeRune(out string) string {
-	for i := 0; i < len(out); {
-		r, size := utf8.DecodeRuneInString(out[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			return fmt.Sprintf("invalid UTF-8 byte %#x at %d", out[i], i)
-		case r < 0x20 && r != '\n', r == 0x7f:
-			return fmt.Sprintf("control byte %#x at %d", r, i)
-		case r >= 0x80 && r <= 0x9f:
-			return fmt.Sprintf("C1 control %U at %d", r, i)
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-			return fmt.Sprintf("bidi control %U at %d", r, i)
-		case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff, r == 0x2028, r == 0x2029:
-			return fmt.Sprintf("invisible character %U at %d", r, i)
-		}
-		i += size
-	}
-	return ""
-}
 
 // rendered writes d as text and as Markdown.
 func rendered(t *testing.T, d *render.Doc) (text, markdown string) {
@@ -169,7 +145,7 @@ func TestHostileSPFReport(t *testing.T) {
 				if strings.Contains(out, c.raw) {
 					t.Errorf("%s: the planted bytes reached the report", name)
 				}
-				if bad := unsafeRune(out); bad != "" {
+				if bad := termsafetest.Unsafe(out); bad != "" {
 					t.Errorf("%s: %s", name, bad)
 				}
 			}
@@ -225,7 +201,7 @@ $ORIGIN 2.0.192.in-addr.arpa.
 	}
 	text, md := rendered(t, rep.Doc())
 	for name, out := range map[string]string{"text": text, "markdown": md} {
-		if bad := unsafeRune(out); bad != "" {
+		if bad := termsafetest.Unsafe(out); bad != "" {
 			t.Errorf("%s: %s", name, bad)
 		}
 		for _, want := range []string{`mx\`, `027`, `ptr\`} {

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 )
 
 // hostileClass is one kind of terminal attack a header can carry: the
@@ -79,24 +80,10 @@ func hostileMessage(x string) []byte {
 }
 
 // rawControl reports the first terminal-active character in plain text
-// (SGR removed): C0 but line feed, DEL, C1 (as a character or a raw byte),
-// bidi controls, zero-width characters.
+// (SGR removed), by termsafetest's definition.
 func rawControl(plain string) (string, bool) {
-	for i, r := range plain {
-		switch {
-		case r == '\n':
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f),
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f,
-			r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff:
-			return fmt.Sprintf("%U at %d", r, i), true
-		case r == 0xfffd && plain[i] == 0x9b:
-			return "raw byte 0x9b", true
-		}
-	}
-	if strings.IndexByte(plain, 0x9b) >= 0 {
-		return "raw byte 0x9b", true
-	}
-	return "", false
+	bad := termsafetest.Unsafe(plain)
+	return bad, bad != ""
 }
 
 // TestHostileHeadersInView: each class of attack, planted in the Subject,

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/spf"
 )
@@ -49,37 +49,13 @@ var hostileClasses = []hostileClass{
 	{"zero-width", "\u200b\u200c\u200d\u2060\ufeff", `\u200b\u200c\u200d\u2060\ufeff`, `\u200b`, "\u200b\u200c\u200d\u2060\ufeff"},
 }
 
-// terminalUnsafe returns a description of the first byte or rune in out
-// that must never reach a terminal or a ticket: a control byte other than
-// the line feed, DEL, invalid UTF-8 (a raw 0x9b is 8-bit CSI), a C1
-// control, a bidi control or an invisible character. "" when out is safe.
-func terminalUnsafe(out string) string {
-	for i := 0; i < len(out); {
-		r, size := utf8.DecodeRuneInString(out[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			return fmt.Sprintf("invalid UTF-8 byte %#x at %d", out[i], i)
-		case r < 0x20 && r != '\n', r == 0x7f:
-			return fmt.Sprintf("control byte %#x at %d", r, i)
-		case r >= 0x80 && r <= 0x9f:
-			return fmt.Sprintf("C1 control %U at %d", r, i)
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-			return fmt.Sprintf("bidi control %U at %d", r, i)
-		case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff, r == 0x2028, r == 0x2029:
-			return fmt.Sprintf("invisible character %U at %d", r, i)
-		}
-		i += size
-	}
-	return ""
-}
-
 // requireSafe fails the test when out carries raw or anything unsafe.
 func requireSafe(t *testing.T, what, out, raw string) {
 	t.Helper()
 	if raw != "" && strings.Contains(out, raw) {
 		t.Errorf("%s: the planted bytes %q reached the output as they are", what, raw)
 	}
-	if bad := terminalUnsafe(out); bad != "" {
+	if bad := termsafetest.Unsafe(out); bad != "" {
 		t.Errorf("%s: %s:\n%s", what, bad, excerpt(out, bad))
 	}
 }
@@ -819,7 +795,7 @@ func TestJSONEscapesTerminalControls(t *testing.T) {
 				if out == "" {
 					t.Fatalf("%s: no output: %s", r.name, errOut)
 				}
-				if bad := terminalUnsafe(out); bad != "" {
+				if bad := termsafetest.Unsafe(out); bad != "" {
 					t.Errorf("%s --json: %s", r.name, bad)
 				}
 				requireJSONKeeps(t, r.name+" --json", out, c.json)
