@@ -35,9 +35,6 @@ func newDKIMPane(com *common) *dkimPane { return &dkimPane{paneBase: paneBase{co
 // ID names the pane.
 func (p *dkimPane) ID() PaneID { return PaneDKIM }
 
-// Focus gives the pane the keys.
-func (p *dkimPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // SetSize gives the pane its size in cells.
 func (p *dkimPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)

@@ -28,9 +28,6 @@ func newDMARCPane(com *common) *dmarcPane { return &dmarcPane{paneBase: paneBase
 // ID names the pane.
 func (p *dmarcPane) ID() PaneID { return PaneDMARC }
 
-// Focus gives the pane the keys.
-func (p *dmarcPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // SetSize gives the pane its size in cells.
 func (p *dmarcPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)

@@ -16,37 +16,23 @@ import (
 // joined a question in flight, or went over TCP. It fills live while the
 // run goes on; "/" filters it.
 type dnsLogPane struct {
-	paneBase
+	listPane
 	entries []dnsclient.LogEntry
 	shown   []int // indexes into entries that pass the filter
-	list    cursorList
-	filter  filter
-	follow  bool // the cursor stays on the newest entry
+	follow  bool  // the cursor stays on the newest entry
 	dropped int64
 }
 
 func newDNSLogPane(com *common) *dnsLogPane {
-	return &dnsLogPane{paneBase: paneBase{com: com}, filter: newFilter(com), follow: true}
+	return &dnsLogPane{listPane: newListPane(com), follow: true}
 }
 
 // ID names the pane.
 func (p *dnsLogPane) ID() PaneID { return PaneDNSLog }
 
-// Focus gives the pane the keys.
-func (p *dnsLogPane) Focus() tea.Cmd { p.focused = true; return nil }
-
-// Blur takes the keys away from the pane and its fields.
-func (p *dnsLogPane) Blur() {
-	p.paneBase.Blur()
-	p.filter.blur()
-}
-
-func (p *dnsLogPane) applyStyles() { p.filter.applyStyles() }
-
 // SetSize gives the pane its size in cells.
 func (p *dnsLogPane) SetSize(w, h int) {
-	p.paneBase.SetSize(w, h)
-	p.filter.setWidth(w)
+	p.listPane.setSize(w, h)
 	p.list.setHeight(p.rowsHeight())
 }
 
@@ -59,9 +45,6 @@ func (p *dnsLogPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{k.Filter, k.Copy}
 }
-
-// Editing reports whether a text field of the pane has focus.
-func (p *dnsLogPane) Editing() bool { return p.filter.active }
 
 // Back clears the filter.
 func (p *dnsLogPane) Back() bool {

@@ -15,35 +15,21 @@ import (
 // message and fix in full underneath; enter jumps to the pane and node the
 // finding is about, "/" filters.
 type findingsPane struct {
-	paneBase
-	all    []finding.Finding
-	shown  []int
-	list   cursorList
-	filter filter
+	listPane
+	all   []finding.Finding
+	shown []int
 }
 
 func newFindingsPane(com *common) *findingsPane {
-	return &findingsPane{paneBase: paneBase{com: com}, filter: newFilter(com)}
+	return &findingsPane{listPane: newListPane(com)}
 }
 
 // ID names the pane.
 func (p *findingsPane) ID() PaneID { return PaneFindings }
 
-// Focus gives the pane the keys.
-func (p *findingsPane) Focus() tea.Cmd { p.focused = true; return nil }
-
-// Blur takes the keys away from the pane and its fields.
-func (p *findingsPane) Blur() {
-	p.paneBase.Blur()
-	p.filter.blur()
-}
-
-func (p *findingsPane) applyStyles() { p.filter.applyStyles() }
-
 // SetSize gives the pane its size in cells.
 func (p *findingsPane) SetSize(w, h int) {
-	p.paneBase.SetSize(w, h)
-	p.filter.setWidth(w)
+	p.listPane.setSize(w, h)
 	p.list.setHeight(p.rowsHeight())
 }
 
@@ -57,9 +43,6 @@ func (p *findingsPane) Help() []key.Binding {
 	k := p.com.keys
 	return []key.Binding{withHelp(k.Open, "go to"), k.Filter, k.Copy}
 }
-
-// Editing reports whether a text field of the pane has focus.
-func (p *findingsPane) Editing() bool { return p.filter.active }
 
 // Back clears the filter.
 func (p *findingsPane) Back() bool {

@@ -35,9 +35,6 @@ func newHopsPane(com *common) *hopsPane {
 // ID names the pane.
 func (p *hopsPane) ID() PaneID { return PaneHops }
 
-// Focus gives the pane the keys.
-func (p *hopsPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // SetSize gives the pane its size in cells.
 func (p *hopsPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)

@@ -45,9 +45,6 @@ func newMXPane(com *common) *mxPane { return &mxPane{paneBase: paneBase{com: com
 // ID names the pane.
 func (p *mxPane) ID() PaneID { return PaneMX }
 
-// Focus gives the pane the keys.
-func (p *mxPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // SetSize gives the pane its size in cells.
 func (p *mxPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)

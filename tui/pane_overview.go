@@ -52,9 +52,6 @@ func newOverviewPane(com *common) *overviewPane {
 // ID names the pane.
 func (p *overviewPane) ID() PaneID { return PaneOverview }
 
-// Focus gives the pane the keys.
-func (p *overviewPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // SetSize gives the pane its size in cells.
 func (p *overviewPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)

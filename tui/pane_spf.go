@@ -106,9 +106,6 @@ func (p *spfPane) applyStyles() {
 // ID names the pane.
 func (p *spfPane) ID() PaneID { return PaneSPF }
 
-// Focus gives the pane the keys.
-func (p *spfPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // Blur takes the keys away from the pane and its fields.
 func (p *spfPane) Blur() {
 	p.paneBase.Blur()

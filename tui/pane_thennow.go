@@ -32,9 +32,6 @@ func newThenNowPane(com *common) *thenNowPane {
 // ID names the pane.
 func (p *thenNowPane) ID() PaneID { return PaneThenNow }
 
-// Focus gives the pane the keys.
-func (p *thenNowPane) Focus() tea.Cmd { p.focused = true; return nil }
-
 // SetSize gives the pane its size in cells.
 func (p *thenNowPane) SetSize(w, h int) {
 	p.paneBase.SetSize(w, h)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag"
@@ -23,6 +24,38 @@ func (b *paneBase) SetSize(w, h int) { b.w, b.h = w, h }
 
 // Blur takes the keys away from the pane and its fields.
 func (b *paneBase) Blur() { b.focused = false }
+
+// Focus gives the pane the keys.
+func (b *paneBase) Focus() tea.Cmd { b.focused = true; return nil }
+
+// listPane is a pane that is a filterable list: the DNS log and the
+// findings.
+type listPane struct {
+	paneBase
+	list   cursorList
+	filter filter
+}
+
+func newListPane(com *common) listPane {
+	return listPane{paneBase: paneBase{com: com}, filter: newFilter(com)}
+}
+
+// Blur takes the keys away from the pane and its filter field.
+func (b *listPane) Blur() {
+	b.paneBase.Blur()
+	b.filter.blur()
+}
+
+func (b *listPane) applyStyles() { b.filter.applyStyles() }
+
+// Editing reports whether the filter field has the keys.
+func (b *listPane) Editing() bool { return b.filter.active }
+
+// setSize sizes the pane and its filter field; the pane then sizes its list.
+func (b *listPane) setSize(w, h int) {
+	b.paneBase.SetSize(w, h)
+	b.filter.setWidth(w)
+}
 
 // fit makes the pane's text exactly its size: long lines cut, short ones
 // padded, extra lines dropped.
