@@ -249,22 +249,13 @@ func stripComments(s string) (string, []string) {
 	}
 	var b strings.Builder
 	var comments []string
-	quoted := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case quoted:
-			if c == '\\' && i+1 < len(s) {
-				b.WriteByte(c)
-				i++
-				c = s[i]
-			} else if c == '"' {
-				quoted = false
-			}
-			b.WriteByte(c)
 		case c == '"':
-			quoted = true
-			b.WriteByte(c)
+			end := quotedEnd(s, i)
+			b.WriteString(s[i:end])
+			i = end - 1
 		case c == '(':
 			end, closed := commentEnd(s, i)
 			inner := s[i+1 : end]
@@ -300,22 +291,13 @@ func unescapeComment(s string) string {
 // an obsolete source route ("@relay:a@b" becomes "a@b").
 func compactAddr(s string) string {
 	var b strings.Builder
-	quoted := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case quoted:
-			if c == '\\' && i+1 < len(s) {
-				b.WriteByte(c)
-				i++
-				c = s[i]
-			} else if c == '"' {
-				quoted = false
-			}
-			b.WriteByte(c)
 		case c == '"':
-			quoted = true
-			b.WriteByte(c)
+			end := quotedEnd(s, i)
+			b.WriteString(s[i:end])
+			i = end - 1
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 		default:
 			b.WriteByte(c)
@@ -426,6 +408,15 @@ func closingQuote(s string) int {
 		}
 	}
 	return -1
+}
+
+// quotedEnd returns the index just past the quoted string that starts at
+// s[i] (a '"'), quoted pairs included; the end of s when it is not closed.
+func quotedEnd(s string, i int) int {
+	if end := closingQuote(s[i:]); end >= 0 {
+		return i + end + 1
+	}
+	return len(s)
 }
 
 // unquote removes the backslashes of quoted pairs.
