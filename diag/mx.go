@@ -133,7 +133,7 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 
 // implicitMX explains the RFC 5321 §5.1 fallback when a domain has no MX.
 func implicitMX(ctx context.Context, r dnsclient.Resolver, fqdn, domain string, add func(finding.Severity, string, string, string, string)) []netip.Addr {
-	v4, v6 := lookupAddrs(ctx, r, fqdn)
+	v4, v6 := dnsclient.LookupAddrs(ctx, r, fqdn)
 	addrs := append(v4.Addrs(), v6.Addrs()...)
 	if len(addrs) == 0 {
 		add(finding.Error, "mx.none", domain,
@@ -153,7 +153,7 @@ func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost) {
 		h.fail("mx.ip_literal", fmt.Sprintf("the MX target is an IP address (%s), not a host name; RFC 5321 requires a name", ip))
 		return
 	}
-	v4, v6 := lookupAddrs(ctx, r, dns.Fqdn(h.Host))
+	v4, v6 := dnsclient.LookupAddrs(ctx, r, dns.Fqdn(h.Host))
 	if c := v4.CNAMEs; len(c) > 0 {
 		h.CNAME = strings.TrimSuffix(c[len(c)-1], ".")
 	} else if c := v6.CNAMEs; len(c) > 0 {
@@ -174,15 +174,6 @@ func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost) {
 		wg.Go(func() { h.Addresses[i] = CheckPTR(ctx, r, ip) })
 	}
 	wg.Wait()
-}
-
-// lookupAddrs asks A and AAAA at once.
-func lookupAddrs(ctx context.Context, r dnsclient.Resolver, name string) (v4, v6 dnsclient.Answer) {
-	var wg sync.WaitGroup
-	wg.Go(func() { v4 = r.Lookup(ctx, name, dns.TypeA) })
-	wg.Go(func() { v6 = r.Lookup(ctx, name, dns.TypeAAAA) })
-	wg.Wait()
-	return v4, v6
 }
 
 // mxFindings marks load balancing and filters, and turns host errors into

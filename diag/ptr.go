@@ -34,15 +34,10 @@ type PTRCheck struct {
 func CheckPTR(ctx context.Context, r dnsclient.Resolver, ip netip.Addr) PTRCheck {
 	ip = ip.Unmap()
 	c := PTRCheck{IP: ip, PTR: []string{}}
-	rev, err := dns.ReverseAddr(ip.String())
-	if err != nil {
-		c.Status, c.Error = dnsclient.StatusError, err.Error()
-		return c
-	}
-	ans := r.Lookup(ctx, rev, dns.TypePTR)
+	ans := dnsclient.LookupPTR(ctx, r, ip)
 	c.Status = ans.Status
 	if ans.Status.Temporary() {
-		c.Error = fmt.Sprintf("PTR lookup failed: %s", ans.Status)
+		c.Error = "PTR lookup failed: " + describeStatus(ans)
 		return c
 	}
 	names := ans.Names()

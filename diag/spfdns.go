@@ -22,16 +22,20 @@ func SPFResolver(r dnsclient.Resolver) spf.Resolver { return spfResolver{r} }
 
 func (s spfResolver) lookup(ctx context.Context, name string, qtype uint16) (dnsclient.Answer, error) {
 	a := s.r.Lookup(ctx, dns.Fqdn(name), qtype)
+	return a, spfError(a)
+}
+
+// spfError maps an answer's status onto the spf package's convention.
+func spfError(a dnsclient.Answer) error {
 	switch {
 	case a.Status == dnsclient.StatusNXDomain:
-		return a, fmt.Errorf("%s %s: %w", name, dns.TypeToString[qtype], spf.ErrNXDomain)
+		return fmt.Errorf("%s %s: %w", a.Name, dns.TypeToString[a.Type], spf.ErrNXDomain)
+	case a.Status.Temporary() && a.Err != nil:
+		return a.Err
 	case a.Status.Temporary():
-		if a.Err != nil {
-			return a, a.Err
-		}
-		return a, fmt.Errorf("%s %s: %s", name, dns.TypeToString[qtype], a.Status)
+		return fmt.Errorf("%s %s: %s", a.Name, dns.TypeToString[a.Type], a.Status)
 	}
-	return a, nil
+	return nil
 }
 
 func (s spfResolver) LookupTXT(ctx context.Context, name string) ([]spf.TXTRecord, error) {
@@ -67,10 +71,6 @@ func (s spfResolver) LookupMX(ctx context.Context, name string) ([]string, error
 }
 
 func (s spfResolver) LookupPTR(ctx context.Context, ip netip.Addr) ([]string, error) {
-	rev, err := dns.ReverseAddr(ip.Unmap().String())
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.lookup(ctx, rev, dns.TypePTR)
-	return a.Names(), err
+	a := dnsclient.LookupPTR(ctx, s.r, ip)
+	return a.Names(), spfError(a)
 }

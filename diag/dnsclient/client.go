@@ -121,17 +121,28 @@ func (c *Client) Lookup(ctx context.Context, name string, qtype uint16) Answer {
 
 // LookupAddrs asks for A and AAAA at once.
 func (c *Client) LookupAddrs(ctx context.Context, name string) (v4, v6 Answer) {
-	var wg sync.WaitGroup
-	wg.Go(func() { v6 = c.Lookup(ctx, name, dns.TypeAAAA) })
-	v4 = c.Lookup(ctx, name, dns.TypeA)
-	wg.Wait()
-	return v4, v6
+	return LookupAddrs(ctx, c, name)
 }
 
 // LookupPTR asks for the PTR records of ip under in-addr.arpa or ip6.arpa
 // (RFC 1035 §3.5, RFC 3596 §2.5). An IPv4-mapped IPv6 address is asked as
 // IPv4.
 func (c *Client) LookupPTR(ctx context.Context, ip netip.Addr) Answer {
+	return LookupPTR(ctx, c, ip)
+}
+
+// LookupAddrs asks any Resolver for name's A and AAAA records at once.
+func LookupAddrs(ctx context.Context, r Resolver, name string) (v4, v6 Answer) {
+	var wg sync.WaitGroup
+	wg.Go(func() { v6 = r.Lookup(ctx, name, dns.TypeAAAA) })
+	v4 = r.Lookup(ctx, name, dns.TypeA)
+	wg.Wait()
+	return v4, v6
+}
+
+// LookupPTR asks any Resolver for ip's PTR records (in-addr.arpa or
+// ip6.arpa; an IPv4-mapped address is asked as IPv4).
+func LookupPTR(ctx context.Context, r Resolver, ip netip.Addr) Answer {
 	if !ip.IsValid() {
 		return Answer{Type: dns.TypePTR, Status: StatusError,
 			Err: &LookupError{Type: "PTR", Err: fmt.Errorf("%w: invalid IP address", ErrBadName)}}
@@ -141,7 +152,7 @@ func (c *Client) LookupPTR(ctx context.Context, ip netip.Addr) Answer {
 		return Answer{Type: dns.TypePTR, Status: StatusError,
 			Err: &LookupError{Name: ip.String(), Type: "PTR", Err: fmt.Errorf("%w: %v", ErrBadName, err)}}
 	}
-	return c.Lookup(ctx, rev, dns.TypePTR)
+	return r.Lookup(ctx, rev, dns.TypePTR)
 }
 
 // flightKey names a question. internal questions (authoritative mode's own
