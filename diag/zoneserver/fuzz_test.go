@@ -1,4 +1,4 @@
-package dnstest
+package zoneserver
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package dnstest
+package zoneserver
 
 import (
 	"bufio"
@@ -44,7 +44,7 @@ type ZoneError struct {
 
 func (e *ZoneError) Error() string {
 	var b strings.Builder
-	b.WriteString("dnstest: ")
+	b.WriteString("zoneserver: ")
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
@@ -127,7 +127,7 @@ func parseZonesMax(text string, maxRecords int) (*zoneSet, error) {
 		recs = append(recs, record{rr: rr, line: lr.line()})
 	}
 	if err := zp.Err(); err != nil {
-		return nil, fmt.Errorf("dnstest: %w", err)
+		return nil, fmt.Errorf("zoneserver: %w", err)
 	}
 	if len(recs) == 0 {
 		return nil, &ZoneError{Err: ErrNoZones, Hint: "add an SOA record and the records to serve"}

@@ -1,5 +1,7 @@
-// Package dnstest is an in-process authoritative DNS server for tests, for
-// mxray's --zone overlay and for the offline --demo.
+// Package zoneserver is the in-process authoritative DNS server that serves
+// zone text: mxray's --zone overlay and the offline --demo run on it, and
+// tests use it as their DNS (through zoneserver/zoneservertest, which keeps
+// package testing out of the binary).
 //
 // It serves zones written in RFC 1035 §5 master-file syntax (parsed with
 // miekg/dns's ZoneParser; $ORIGIN and $TTL work, $INCLUDE is refused) on
@@ -25,4 +27,4 @@
 // per name, and faults per name and type (drop, SERVFAIL, REFUSED, forced
 // truncation, a decoy reply with a wrong ID or a wrong question first).
 // Replace swaps the zones atomically.
-package dnstest
+package zoneserver

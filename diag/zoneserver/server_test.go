@@ -1,25 +1,16 @@
-package dnstest
+package zoneserver_test
 
 import (
 	"errors"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
-
-// bigZone has a TXT RRset far larger than 512 bytes.
-func bigZone() string {
-	var b strings.Builder
-	b.WriteString("$ORIGIN example.\n@ SOA ns hm 1 2 3 4 60\nwww A 192.0.2.1\n")
-	for i := range 20 {
-		b.WriteString("big TXT \"" + strings.Repeat(string(rune('a'+i)), 100) + "\"\n")
-	}
-	return b.String()
-}
 
 func ask(t *testing.T, network, addr, name string, qtype uint16, edns uint16) (*dns.Msg, error) {
 	t.Helper()
@@ -33,7 +24,7 @@ func ask(t *testing.T, network, addr, name string, qtype uint16, edns uint16) (*
 }
 
 func TestServeUDPAndTCP(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	for _, network := range []string{"udp", "tcp"} {
 		r, err := ask(t, network, s.Addr(), "www.example.", dns.TypeA, 0)
 		if err != nil {
@@ -48,13 +39,13 @@ func TestServeUDPAndTCP(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := r.IsEdns0()
-	if opt == nil || opt.UDPSize() != advertisedUDPSize {
+	if opt == nil || opt.UDPSize() != zoneserver.AdvertisedUDPSize {
 		t.Errorf("EDNS0 not echoed: %v", r.Extra)
 	}
 }
 
 func TestBadEDNSVersion(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	m := new(dns.Msg).SetQuestion("www.example.", dns.TypeA)
 	m.SetEdns0(1232, false)
 	m.IsEdns0().SetVersion(1)
@@ -68,7 +59,7 @@ func TestBadEDNSVersion(t *testing.T) {
 }
 
 func TestTruncation(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	tests := []struct {
 		name    string
 		network string
@@ -102,23 +93,23 @@ func TestTruncation(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	tests := []struct {
-		fault   Fault
+		fault   zoneserver.Fault
 		network string
 		check   func(*testing.T, *dns.Msg, error)
 	}{
-		{FaultNone, "udp", wantRcode(dns.RcodeSuccess, 1)},
-		{FaultServFail, "udp", wantRcode(dns.RcodeServerFailure, 0)},
-		{FaultRefused, "tcp", wantRcode(dns.RcodeRefused, 0)},
-		{FaultDrop, "udp", wantTimeout},
-		{FaultDrop, "tcp", wantTimeout},
-		{FaultTruncate, "udp", func(t *testing.T, r *dns.Msg, err error) {
+		{zoneserver.FaultNone, "udp", wantRcode(dns.RcodeSuccess, 1)},
+		{zoneserver.FaultServFail, "udp", wantRcode(dns.RcodeServerFailure, 0)},
+		{zoneserver.FaultRefused, "tcp", wantRcode(dns.RcodeRefused, 0)},
+		{zoneserver.FaultDrop, "udp", wantTimeout},
+		{zoneserver.FaultDrop, "tcp", wantTimeout},
+		{zoneserver.FaultTruncate, "udp", func(t *testing.T, r *dns.Msg, err error) {
 			if err != nil || !r.Truncated || len(r.Answer) != 0 {
 				t.Errorf("got %v, %v; want TC and no answer", r, err)
 			}
 		}},
-		{FaultTruncate, "tcp", wantRcode(dns.RcodeSuccess, 1)},
+		{zoneserver.FaultTruncate, "tcp", wantRcode(dns.RcodeSuccess, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault.String()+"/"+tt.network, func(t *testing.T) {
@@ -129,13 +120,13 @@ func TestFaults(t *testing.T) {
 	}
 	// A fault set for one type leaves the others alone; qtype 0 covers all;
 	// the exact type wins over qtype 0; FaultNone clears.
-	s.SetFault("www.example.", dns.TypeA, FaultRefused)
-	s.SetFault("www.example.", 0, FaultServFail)
+	s.SetFault("www.example.", dns.TypeA, zoneserver.FaultRefused)
+	s.SetFault("www.example.", 0, zoneserver.FaultServFail)
 	r, err := ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0)
 	wantRcode(dns.RcodeRefused, 0)(t, r, err)
 	r, err = ask(t, "udp", s.Addr(), "www.example.", dns.TypeMX, 0)
 	wantRcode(dns.RcodeServerFailure, 0)(t, r, err)
-	s.SetFault("www.example.", 0, FaultNone)
+	s.SetFault("www.example.", 0, zoneserver.FaultNone)
 	r, err = ask(t, "udp", s.Addr(), "www.example.", dns.TypeMX, 0)
 	wantRcode(dns.RcodeSuccess, 0)(t, r, err)
 }
@@ -163,8 +154,8 @@ func wantTimeout(t *testing.T, r *dns.Msg, err error) {
 // TestDecoys reads every datagram the server sends for one query: first the
 // decoy, then the real answer.
 func TestDecoys(t *testing.T) {
-	s := NewTest(t, bigZone())
-	for _, f := range []Fault{FaultWrongID, FaultWrongQuestion} {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	for _, f := range []zoneserver.Fault{zoneserver.FaultWrongID, zoneserver.FaultWrongQuestion} {
 		t.Run(f.String(), func(t *testing.T) {
 			s.SetFault("www.example.", dns.TypeA, f)
 			conn, err := dns.Dial("udp", s.Addr())
@@ -186,11 +177,11 @@ func TestDecoys(t *testing.T) {
 				t.Fatal(err)
 			}
 			switch f {
-			case FaultWrongID:
+			case zoneserver.FaultWrongID:
 				if first.Id == q.Id || first.Question[0] != q.Question[0] {
 					t.Errorf("decoy %v should differ only in ID", first.MsgHdr)
 				}
-			case FaultWrongQuestion:
+			case zoneserver.FaultWrongQuestion:
 				if first.Id != q.Id || first.Question[0].Name == q.Question[0].Name {
 					t.Errorf("decoy should differ only in question: %v", first.Question)
 				}
@@ -206,7 +197,7 @@ func TestDecoys(t *testing.T) {
 }
 
 func TestLatencyIsConcurrent(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	const latency = 20 * time.Millisecond
 	s.SetLatency(latency)
 	start := time.Now()
@@ -242,7 +233,7 @@ func TestLatencyIsConcurrent(t *testing.T) {
 }
 
 func TestNameLatency(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	s.SetLatency(0)
 	s.SetNameLatency("slow.example.", 150*time.Millisecond)
 	timeIt := func(name string) time.Duration {
@@ -265,7 +256,7 @@ func TestNameLatency(t *testing.T) {
 }
 
 func TestReplace(t *testing.T) {
-	s := NewTest(t, "$ORIGIN example.\n@ SOA ns hm 1 2 3 4 5\n_dmarc TXT \"v=DMARC1; p=none\"\n")
+	s := zoneservertest.New(t, "$ORIGIN example.\n@ SOA ns hm 1 2 3 4 5\n_dmarc TXT \"v=DMARC1; p=none\"\n")
 	get := func() string {
 		r, err := ask(t, "udp", s.Addr(), "_dmarc.example.", dns.TypeTXT, 0)
 		if err != nil {
@@ -294,10 +285,10 @@ func TestReplace(t *testing.T) {
 }
 
 func TestLogAndQueries(t *testing.T) {
-	s := NewTest(t, bigZone())
+	s := zoneservertest.New(t, zoneserver.BigZone())
 	_, _ = ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0)
 	_, _ = ask(t, "tcp", s.Addr(), "Big.Example.", dns.TypeTXT, 1400)
-	want := []Query{{Name: "www.example.", Type: dns.TypeA, RD: true}, {Name: "Big.Example.", Type: dns.TypeTXT, TCP: true, RD: true, EDNS: 1400}}
+	want := []zoneserver.Query{{Name: "www.example.", Type: dns.TypeA, RD: true}, {Name: "Big.Example.", Type: dns.TypeTXT, TCP: true, RD: true, EDNS: 1400}}
 	got := s.Log()
 	for i := range got {
 		got[i].ID = 0 // random
@@ -311,7 +302,7 @@ func TestLogAndQueries(t *testing.T) {
 }
 
 func TestLifecycle(t *testing.T) {
-	s, err := New(bigZone())
+	s, err := zoneserver.New(zoneserver.BigZone())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +312,7 @@ func TestLifecycle(t *testing.T) {
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Start(); !errors.Is(err, ErrStarted) {
+	if err := s.Start(); !errors.Is(err, zoneserver.ErrStarted) {
 		t.Errorf("second Start: %v", err)
 	}
 	// Close must not wait for answers held back by latency or drops.
@@ -338,7 +329,7 @@ func TestLifecycle(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if err := s.Start(); !errors.Is(err, ErrClosed) {
+	if err := s.Start(); !errors.Is(err, zoneserver.ErrClosed) {
 		t.Errorf("Start after Close: %v", err)
 	}
 	if _, err := ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0); err == nil {

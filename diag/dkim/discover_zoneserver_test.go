@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // zoneTXT writes a TXT value as a zone file does: strings of at most 255
@@ -35,7 +35,7 @@ example.onmicrosoft.com. IN NS ns.example.com.
 selector1-example-com._domainkey.example.onmicrosoft.com. IN TXT %s
 `, zoneTXT("v=DKIM1; k=rsa; p="+rfc6376Key), zoneTXT("v=DKIM1; k=rsa; p="+keys.spki2048),
 		zoneTXT("v=DKIM1; k=rsa; t=y; p="+keys.spki2048), zoneTXT("v=DKIM1; k=rsa; p="+keys.spki2048))
-	srv := dnstest.NewTest(t, zone)
+	srv := zoneservertest.New(t, zone)
 	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -1,4 +1,4 @@
-package dnstest
+package zoneserver
 
 import (
 	"errors"
@@ -18,9 +18,9 @@ const maxLog = 100_000
 // Errors from Start.
 var (
 	// ErrStarted: Start was called twice.
-	ErrStarted = errors.New("dnstest: server already started")
+	ErrStarted = errors.New("zoneserver: server already started")
 	// ErrClosed: Start after Close.
-	ErrClosed = errors.New("dnstest: server closed")
+	ErrClosed = errors.New("zoneserver: server closed")
 )
 
 // Query is one question the server received.
@@ -110,7 +110,7 @@ func (s *Server) Start() error {
 	}
 	pc, ln, err := listenPair()
 	if err != nil {
-		return fmt.Errorf("dnstest: %w", err)
+		return fmt.Errorf("zoneserver: %w", err)
 	}
 	s.udp = &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.serve), UDPSize: dns.MaxMsgSize}
 	s.tcp = &dns.Server{Listener: ln, Handler: dns.HandlerFunc(s.serve)}
