@@ -1,6 +1,8 @@
-package headers
+package trace
 
-import "strings"
+import (
+	"github.com/mxray/mxray/headers/rfc5322"
+)
 
 // rtok is one token of a Received field: a word, a comment (its text
 // without the outer parentheses) or a quoted string (without the quotes).
@@ -24,25 +26,13 @@ func tokenizeReceived(s string) []rtok {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			i++
 		case c == '(':
-			end, closed := commentEnd(s, i)
-			inner := s[i+1 : end]
-			if closed {
-				inner = s[i+1 : end-1]
-			}
+			inner, end := rfc5322.Comment(s, i)
 			toks = append(toks, rtok{'c', inner, i})
 			i = end
 		case c == '"':
-			j := i + 1
-			var b strings.Builder
-			for j < len(s) && s[j] != '"' {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				b.WriteByte(s[j])
-				j++
-			}
-			toks = append(toks, rtok{'q', b.String(), i})
-			i = min(j+1, len(s))
+			text, end := rfc5322.QuotedString(s, i)
+			toks = append(toks, rtok{'q', text, i})
+			i = end
 		default:
 			j := i
 			for j < len(s) {
@@ -119,31 +109,4 @@ func lastTopSemicolon(s string) int {
 		}
 	}
 	return last
-}
-
-// unfoldText unfolds a value that may still be folded (RFC 5322 §2.2.3):
-// a line break followed by white space is removed; any other line break
-// becomes a space.
-func unfoldText(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\r' && c != '\n' {
-			b.WriteByte(c)
-			continue
-		}
-		j := i + 1
-		if c == '\r' && j < len(s) && s[j] == '\n' {
-			j++
-		}
-		if j >= len(s) || (s[j] != ' ' && s[j] != '\t') {
-			b.WriteByte(' ')
-		}
-		i = j - 1
-	}
-	return b.String()
 }

@@ -1,4 +1,4 @@
-package headers
+package trace
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // ErrDate is wrapped by every error ParseDate returns.
@@ -23,7 +25,8 @@ func (e *DateError) Error() string { return fmt.Sprintf("%v %q: %s", ErrDate, e.
 // Unwrap returns ErrDate.
 func (e *DateError) Unwrap() error { return ErrDate }
 
-// ParseDate reads a date-time as mail carries it: RFC 5322 §3.3, the
+// ParseDate reads a date-time as mail carries it, in a Received field or
+// the Date field: RFC 5322 §3.3, the
 // obsolete forms of §4.3 (two- and three-digit years, named zones such as
 // EST or GMT, comments and folding anywhere), and what mail software
 // writes in practice: no day of the week, no seconds, fractional seconds,
@@ -77,7 +80,7 @@ func lexDate(s string, max int) []dtok {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			i++
 		case c == '(':
-			i = skipComment(s, i)
+			i, _ = rfc5322.CommentEnd(s, i)
 		case c >= '0' && c <= '9':
 			j := i
 			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
@@ -98,33 +101,6 @@ func lexDate(s string, max int) []dtok {
 		}
 	}
 	return toks
-}
-
-// skipComment returns the offset after the comment that opens at s[i]
-// (nested, with quoted pairs); an unclosed comment runs to the end.
-func skipComment(s string, i int) int {
-	end, _ := commentEnd(s, i)
-	return end
-}
-
-// commentEnd returns the offset after the comment that opens at s[i] and
-// whether it was closed.
-func commentEnd(s string, i int) (int, bool) {
-	depth := 0
-	for ; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i + 1, true
-			}
-		}
-	}
-	return len(s), false
 }
 
 // dateParser walks date tokens.

@@ -1,4 +1,4 @@
-package headers
+package authres
 
 import (
 	"errors"
@@ -70,9 +70,6 @@ func TestParseAuthResultsComments(t *testing.T) {
 	if len(ar.Results) != 1 || !strings.Contains(ar.Results[0].Comment, "designates 192.0.2.1") {
 		t.Fatalf("comment not kept: %+v", ar.Results)
 	}
-	if ip, ok := spfCommentIP("sender IP is 52.58.62.203"); !ok || ip.String() != "52.58.62.203" {
-		t.Errorf("spfCommentIP = %v, %v", ip, ok)
-	}
 	if v, ok := ar.Results[0].Prop("SMTP.MailFrom"); !ok || v != "a@b.example" {
 		t.Errorf("Prop is not case-insensitive: %q %v", v, ok)
 	}
@@ -128,15 +125,5 @@ func TestParseReceivedSPF(t *testing.T) {
 	}
 	if _, err := ParseReceivedSPF("   "); !errors.Is(err, ErrReceivedSPF) {
 		t.Errorf("empty Received-SPF: err = %v", err)
-	}
-}
-
-func TestParseForefront(t *testing.T) {
-	f := ParseForefront("CIP:52.58.62.203;CTRY:US;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;H:mail.example.com;PTR:mail.example.com;CAT:NONE;SFS:(13230031)(4636009);DIR:INB;")
-	if f.CIP.String() != "52.58.62.203" || f.SFV != "NSPM" || f.SCL != "1" || f.CAT != "NONE" || f.DIR != "INB" || f.H != "mail.example.com" {
-		t.Errorf("got %+v", f)
-	}
-	if len(f.Pairs) != 12 {
-		t.Errorf("%d pairs, want 12", len(f.Pairs))
 	}
 }

@@ -1,9 +1,11 @@
-package headers
+package authres
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // Result is a result word of an Authentication-Results method (RFC 8601
@@ -100,7 +102,7 @@ func (e *AuthResError) Unwrap() error { return ErrAuthResults }
 // It returns what it could read; the error, an *AuthResError, says where
 // the rest could not be read.
 func ParseAuthResults(value string) (AuthResults, error) {
-	p := &arParser{s: unfoldText(value)}
+	p := &arParser{s: rfc5322.Unfold(value)}
 	var ar AuthResults
 	p.cfws()
 	if !p.startsWithMethod() {
@@ -161,11 +163,7 @@ func (p *arParser) cfws() {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			p.i++
 		case c == '(':
-			end, closed := commentEnd(p.s, p.i)
-			inner := p.s[p.i+1 : end]
-			if closed {
-				inner = p.s[p.i+1 : end-1]
-			}
+			inner, end := rfc5322.Comment(p.s, p.i)
 			p.comments = append(p.comments, strings.TrimSpace(inner))
 			p.i = end
 		default:
@@ -175,7 +173,7 @@ func (p *arParser) cfws() {
 }
 
 func isKeywordChar(c byte) bool {
-	return isAlnum(c) || c == '-' || c == '_'
+	return rfc5322.IsAlnum(c) || c == '-' || c == '_'
 }
 
 // keyword reads a method, ptype or property name.
@@ -229,19 +227,9 @@ func (p *arParser) startsWithMethod() bool {
 // comment. Quotes are removed.
 func (p *arParser) value() string {
 	if p.i < len(p.s) && p.s[p.i] == '"' {
-		var b strings.Builder
-		p.i++
-		for p.i < len(p.s) && p.s[p.i] != '"' {
-			if p.s[p.i] == '\\' && p.i+1 < len(p.s) {
-				p.i++
-			}
-			b.WriteByte(p.s[p.i])
-			p.i++
-		}
-		if p.i < len(p.s) {
-			p.i++
-		}
-		return b.String()
+		text, end := rfc5322.QuotedString(p.s, p.i)
+		p.i = end
+		return text
 	}
 	start := p.i
 	for p.i < len(p.s) {
@@ -321,7 +309,7 @@ func (p *arParser) resinfo() (AuthResult, error) {
 func (p *arParser) skipToSemicolon() {
 	for p.i < len(p.s) && p.s[p.i] != ';' {
 		if p.s[p.i] == '(' {
-			p.i = skipComment(p.s, p.i)
+			p.i, _ = rfc5322.CommentEnd(p.s, p.i)
 			continue
 		}
 		if p.s[p.i] == '"' {

@@ -1,10 +1,13 @@
-package headers
+package authres
 
 import (
 	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // ReceivedSPF is one Received-SPF field (RFC 7208 §9.1):
@@ -34,7 +37,7 @@ var ErrReceivedSPF = errors.New("unreadable Received-SPF")
 // error wraps ErrReceivedSPF and is returned only when the result word is
 // missing.
 func ParseReceivedSPF(value string) (ReceivedSPF, error) {
-	s := unfoldText(value)
+	s := rfc5322.Unfold(value)
 	var r ReceivedSPF
 	i := 0
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -51,11 +54,7 @@ func ParseReceivedSPF(value string) (ReceivedSPF, error) {
 		case c == ' ' || c == '\t' || c == ';':
 			i++
 		case c == '(':
-			end, closed := commentEnd(s, i)
-			inner := s[i+1 : end]
-			if closed {
-				inner = s[i+1 : end-1]
-			}
+			inner, end := rfc5322.Comment(s, i)
 			if r.Comment == "" {
 				r.Comment = strings.TrimSpace(inner)
 			}
@@ -91,15 +90,7 @@ func (r *ReceivedSPF) pair(s string, i int) int {
 	i++
 	var val string
 	if i < len(s) && s[i] == '"' {
-		var b strings.Builder
-		for i++; i < len(s) && s[i] != '"'; i++ {
-			if s[i] == '\\' && i+1 < len(s) {
-				i++
-			}
-			b.WriteByte(s[i])
-		}
-		val = b.String()
-		i = min(i+1, len(s))
+		val, i = rfc5322.QuotedString(s, i)
 	} else {
 		vs := i
 		for i < len(s) && s[i] != ' ' && s[i] != '\t' && s[i] != ';' && s[i] != '(' {
@@ -110,7 +101,7 @@ func (r *ReceivedSPF) pair(s string, i int) int {
 	r.Pairs = append(r.Pairs, Property{Name: key, Value: val})
 	switch key {
 	case "client-ip":
-		if ip, ok := parseIPWord(val); ok {
+		if ip, ok := trace.ParseIP(val); ok {
 			r.ClientIP = ip
 		}
 	case "envelope-from":
@@ -137,7 +128,7 @@ func (r ReceivedSPF) CommentHost() string {
 		return ""
 	}
 	host = strings.TrimSpace(host)
-	if !looksLikeHostname(host) || !strings.Contains(host, ".") {
+	if !trace.LooksLikeHostname(host) || !strings.Contains(host, ".") {
 		return ""
 	}
 	return host

@@ -1,8 +1,10 @@
-package headers
+package trace
 
 import (
 	"net/netip"
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // readFromInfo reads what follows the from name: the TCP information in
@@ -19,7 +21,7 @@ func (r *Received) readFromInfo(extra []rtok) {
 				commentIP = ip
 			}
 		case 'w':
-			if ip, ok := parseIPWord(t.text); ok && !bareIP.IsValid() {
+			if ip, ok := ParseIP(t.text); ok && !bareIP.IsValid() {
 				bareIP = ip
 			}
 			// smtpd: "from host(1.2.3.4), claiming to be "helo" via SMTP"
@@ -34,7 +36,7 @@ func (r *Received) readFromInfo(extra []rtok) {
 	case bareIP.IsValid():
 		r.IP = bareIP
 	default:
-		if ip, ok := parseIPWord(r.From); ok {
+		if ip, ok := ParseIP(r.From); ok {
 			r.IP = ip
 		}
 	}
@@ -97,7 +99,7 @@ func (r *Received) readTCPInfo(text string) netip.Addr {
 			r.Ident = w[6:]
 			continue
 		}
-		if a, ok := parseIPWord(w); ok {
+		if a, ok := ParseIP(w); ok {
 			if !ip.IsValid() {
 				ip = a
 			}
@@ -105,7 +107,7 @@ func (r *Received) readTCPInfo(text string) netip.Addr {
 		}
 		// "name[ip]" glued together, "<name>[ip]"
 		if k := strings.IndexByte(w, '['); k > 0 {
-			if a, ok := parseIPWord(w[k:]); ok {
+			if a, ok := ParseIP(w[k:]); ok {
 				if !ip.IsValid() {
 					ip = a
 				}
@@ -119,7 +121,7 @@ func (r *Received) readTCPInfo(text string) netip.Addr {
 			continue
 		}
 		// A comment holding one dotted name only.
-		if len(words) == 1 && strings.Contains(w, ".") && looksLikeHostname(w) {
+		if len(words) == 1 && strings.Contains(w, ".") && LooksLikeHostname(w) {
 			r.setRDNS(w)
 		}
 	}
@@ -144,21 +146,22 @@ func (r *Received) setRDNS(name string) {
 	if _, err := netip.ParseAddr(name); err == nil {
 		return
 	}
-	if r.RDNS == "" && looksLikeHostname(name) {
+	if r.RDNS == "" && LooksLikeHostname(name) {
 		r.RDNS = name
 	}
 }
 
-// looksLikeHostname reports whether s is made of letters, digits, hyphens,
-// underscores and dots, with at least one letter.
-func looksLikeHostname(s string) bool {
+// LooksLikeHostname reports whether s is made of letters, digits, hyphens,
+// underscores and dots, with at least one letter: a host name as Received
+// fields and receivers write one (not checked against RFC 1123 further).
+func LooksLikeHostname(s string) bool {
 	if s == "" || len(s) > 255 {
 		return false
 	}
 	letter := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(isAlnum(c) || c == '-' || c == '.' || c == '_') {
+		if !(rfc5322.IsAlnum(c) || c == '-' || c == '.' || c == '_') {
 			return false
 		}
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
@@ -168,12 +171,13 @@ func looksLikeHostname(s string) bool {
 	return letter
 }
 
-// parseIPWord reads an IP address written the ways Received fields write
-// one: "192.0.2.1", "[192.0.2.1]", "[IPv6:2001:db8::1]", "2001:db8::1",
-// "[192.0.2.1]:25", "192.0.2.1:25", "[(192.0.2.1)]", "user@192.0.2.1",
-// "user@[192.0.2.1]", "fe80::1%6". The zone is removed and an IPv4-mapped
-// IPv6 address becomes IPv4.
-func parseIPWord(w string) (netip.Addr, bool) {
+// ParseIP reads an IP address written the ways Received fields, and the
+// receivers' own records (Received-SPF client-ip, Authentication-Results
+// smtp.client-ip, Microsoft's CIP), write one: "192.0.2.1", "[192.0.2.1]",
+// "[IPv6:2001:db8::1]", "2001:db8::1", "[192.0.2.1]:25", "192.0.2.1:25",
+// "[(192.0.2.1)]", "user@192.0.2.1", "user@[192.0.2.1]", "fe80::1%6". The
+// zone is removed and an IPv4-mapped IPv6 address becomes IPv4.
+func ParseIP(w string) (netip.Addr, bool) {
 	w = strings.TrimRight(strings.TrimSpace(w), ",;")
 	if at := strings.LastIndexByte(w, '@'); at >= 0 {
 		w = w[at+1:]

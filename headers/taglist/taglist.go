@@ -1,36 +1,34 @@
-package headers
+// Package taglist reads the tag-list of RFC 6376 §3.2 ("tag=value;
+// tag=value"), the syntax of DKIM-Signature fields and DKIM key records,
+// ARC-Seal and ARC-Message-Signature fields (RFC 8617 §4.1), and, with
+// their own rules, DMARC records (RFC 9989 §4.8).
+//
+// It also holds the one positioned syntax-error type of mxray's record
+// parsers (SyntaxError, and SyntaxErrors for a record with several): the
+// tag-list itself, the DMARC record and the MTA-STS, TLS-RPT and BIMI
+// records and policy files all say where their text breaks with it.
+package taglist
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
-// Tag is one tag=value pair of an RFC 6376 §3.2 tag-list, as used by
-// DKIM-Signature fields, ARC-Seal and ARC-Message-Signature fields and DKIM
-// key records.
+// Tag is one tag=value pair of an RFC 6376 §3.2 tag-list.
 type Tag struct {
 	Name  string // the tag name, case preserved (tag names are case-sensitive)
 	Value string // the value with surrounding whitespace removed; inner folding kept
 	Pos   int    // byte offset of the tag name in the parsed text
 }
 
-// TagError says where a tag-list breaks RFC 6376 §3.2 and why.
-type TagError struct {
-	Pos    int    // byte offset in the parsed text
-	Tag    string // the tag being read, when known
-	Reason string // what is wrong, in words
-}
+// ErrSyntax is wrapped by the *SyntaxError Parse returns.
+var ErrSyntax = errors.New("invalid tag-list")
 
-// Error says where the tag-list breaks and why.
-func (e *TagError) Error() string {
-	if e.Tag != "" {
-		return fmt.Sprintf("tag %q at byte %d: %s", e.Tag, e.Pos, e.Reason)
-	}
-	return fmt.Sprintf("at byte %d: %s", e.Pos, e.Reason)
-}
-
-// ParseTagList splits s into tags per RFC 6376 §3.2:
+// Parse splits s into tags per RFC 6376 §3.2:
 //
 //	tag-list  = tag-spec *( ";" tag-spec ) [ ";" ]
 //	tag-spec  = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
@@ -39,8 +37,8 @@ func (e *TagError) Error() string {
 //	tval      = 1*VALCHAR ; VALCHAR = %x21-3A / %x3C-7E
 //
 // A duplicated tag name makes the whole list invalid (§3.2). On error the
-// tags read so far are returned with a *TagError.
-func ParseTagList(s string) ([]Tag, error) {
+// tags read so far are returned with a *SyntaxError wrapping ErrSyntax.
+func Parse(s string) ([]Tag, error) {
 	var tags []Tag
 	seen := map[string]bool{}
 	pos := 0
@@ -58,7 +56,7 @@ func ParseTagList(s string) ([]Tag, error) {
 				break
 			}
 			if strings.TrimSpace(s[end+1:]) != "" {
-				return tags, &TagError{Pos: pos, Reason: `empty tag between ";" separators`}
+				return tags, &SyntaxError{Pos: pos, Reason: `empty tag between ";" separators`, Err: ErrSyntax}
 			}
 			break
 		}
@@ -67,7 +65,7 @@ func ParseTagList(s string) ([]Tag, error) {
 			return tags, err
 		}
 		if seen[tag.Name] {
-			return tags, &TagError{Pos: tag.Pos, Tag: tag.Name, Reason: "tag appears more than once (RFC 6376 §3.2 makes the whole list invalid)"}
+			return tags, &SyntaxError{Pos: tag.Pos, Tag: tag.Name, Reason: "tag appears more than once (RFC 6376 §3.2 makes the whole list invalid)", Err: ErrSyntax}
 		}
 		seen[tag.Name] = true
 		tags = append(tags, tag)
@@ -77,18 +75,18 @@ func ParseTagList(s string) ([]Tag, error) {
 }
 
 func parseTagSpec(spec string, base int) (Tag, error) {
-	i := skipFWS(spec, 0)
+	i := rfc5322.SkipFWS(spec, 0)
 	start := i
 	for i < len(spec) && isTagNameChar(spec[i], i == start) {
 		i++
 	}
 	name := spec[start:i]
 	if name == "" {
-		return Tag{}, &TagError{Pos: base + start, Reason: fmt.Sprintf("expected a tag name, found %s", visibleByte(spec, start))}
+		return Tag{}, &SyntaxError{Pos: base + start, Reason: fmt.Sprintf("expected a tag name, found %s", visibleByte(spec, start)), Err: ErrSyntax}
 	}
-	i = skipFWS(spec, i)
+	i = rfc5322.SkipFWS(spec, i)
 	if i >= len(spec) || spec[i] != '=' {
-		return Tag{}, &TagError{Pos: base + i, Tag: name, Reason: `missing "=" after the tag name`}
+		return Tag{}, &SyntaxError{Pos: base + i, Tag: name, Reason: `missing "=" after the tag name`, Err: ErrSyntax}
 	}
 	i++
 	value := strings.Trim(spec[i:], " \t\r\n")
@@ -99,17 +97,10 @@ func parseTagSpec(spec string, base int) (Tag, error) {
 			continue
 		}
 		if c < 0x21 || c > 0x7e {
-			return Tag{}, &TagError{Pos: base + vstart + j, Tag: name, Reason: fmt.Sprintf("character %s is not allowed in a tag value", visibleByte(value, j))}
+			return Tag{}, &SyntaxError{Pos: base + vstart + j, Tag: name, Reason: fmt.Sprintf("character %s is not allowed in a tag value", visibleByte(value, j)), Err: ErrSyntax}
 		}
 	}
 	return Tag{Name: name, Value: value, Pos: base + start}, nil
-}
-
-func skipFWS(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
-		i++
-	}
-	return i
 }
 
 func isTagNameChar(c byte, first bool) bool {
@@ -136,16 +127,4 @@ func Lookup(tags []Tag, name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// StripFWS removes all whitespace, as RFC 6376 requires before decoding the
-// base64 of b=, bh= and p=.
-func StripFWS(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '\r', '\n':
-			return -1
-		}
-		return r
-	}, s)
 }

@@ -1,4 +1,4 @@
-package headers
+package trace
 
 import (
 	"errors"

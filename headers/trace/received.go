@@ -1,4 +1,4 @@
-package headers
+package trace
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // Received is one Received field (RFC 5321 §4.4), read as far as it could
@@ -128,7 +130,7 @@ func (e *ReceivedError) Unwrap() error { return ErrReceived }
 // when it is an address. Never from id, by, version strings or build
 // numbers.
 func ParseReceived(value string) (Received, error) {
-	s := unfoldText(value)
+	s := rfc5322.Unfold(value)
 	r := Received{}
 	clauses, dateText := s, ""
 	if semi := lastTopSemicolon(s); semi >= 0 {
@@ -332,7 +334,7 @@ func (r *Received) readDate(text string) {
 	r.DateText = strings.TrimSpace(text)
 	start := 0
 	// Some MTAs put stray punctuation right after the ";" ("LMTPA;_ Tue, …").
-	for start < len(text) && !isAlnum(text[start]) && text[start] != '(' {
+	for start < len(text) && !rfc5322.IsAlnum(text[start]) && text[start] != '(' {
 		start++
 	}
 	t, end, err := parseDatePrefix(text[start:])
@@ -357,8 +359,4 @@ func (r *Received) readDate(text string) {
 			r.setClause(clauseFor, rt[k+1].text)
 		}
 	}
-}
-
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
