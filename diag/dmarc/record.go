@@ -1,6 +1,10 @@
 package dmarc
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
+)
 
 // Tag is one tag=value pair as it appears in the record.
 type Tag struct {
@@ -54,8 +58,8 @@ type Record struct {
 	// RI is RFC 7489's "ri" in seconds; -1 when absent or invalid.
 	RI int64 `json:"ri"`
 
-	Tags   []Tag          `json:"tags"`   // every tag, in record order
-	Errors []*SyntaxError `json:"errors"` // what was discarded, and why
+	Tags   []Tag                  `json:"tags"`   // every tag, in record order
+	Errors []*taglist.SyntaxError `json:"errors"` // what was discarded, and why
 }
 
 // TagState says whether a policy tag was present and usable.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // lookupRecords asks for TXT at name and keeps the records that start with
@@ -45,7 +46,7 @@ func recordFindings(part, name string, a dnsclient.Answer, recs []string, what, 
 	return nil
 }
 
-func syntaxFindings(part, subject string, errs []*SyntaxError, fix string) []finding.Finding {
+func syntaxFindings(part, subject string, errs []*taglist.SyntaxError, fix string) []finding.Finding {
 	var out []finding.Finding
 	for _, e := range errs {
 		out = append(out, finding.Finding{Severity: finding.Error, Code: part + ".syntax_error", Part: part, Subject: subject,
@@ -54,7 +55,7 @@ func syntaxFindings(part, subject string, errs []*SyntaxError, fix string) []fin
 	return out
 }
 
-func errorStrings(errs []*SyntaxError) []string {
+func errorStrings(errs []*taglist.SyntaxError) []string {
 	out := []string{}
 	for _, e := range errs {
 		out = append(out, e.Error())
