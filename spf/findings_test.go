@@ -17,7 +17,7 @@ func TestFindings(t *testing.T) {
 	}
 	addHosts := func(r *fakeDNS, n int) *fakeDNS {
 		for i := range n {
-			r.a(fmt.Sprintf("h%d.top.example", i), "192.0.2.1")
+			r.A(fmt.Sprintf("h%d.top.example", i), "192.0.2.1")
 		}
 		return r
 	}
@@ -32,75 +32,75 @@ func TestFindings(t *testing.T) {
 		absent  bool   // the finding must not be there
 		strings []string
 	}{
-		{name: "over the lookup limit", zone: addHosts(newFakeDNS().txt("top.example", manyA(11)), 11),
+		{name: "over the lookup limit", zone: addHosts(newFakeDNS().TXT("top.example", manyA(11)), 11),
 			code: "spf.lookup_limit", sev: SeverityError, domain: "top.example", msg: "11 DNS-querying terms", fix: "under 11 lookups"},
-		{name: "near the lookup limit", zone: addHosts(newFakeDNS().txt("top.example", manyA(9)), 9),
+		{name: "near the lookup limit", zone: addHosts(newFakeDNS().TXT("top.example", manyA(9)), 9),
 			code: "spf.lookup_limit", sev: SeverityWarning, domain: "top.example", msg: "9 of the 10"},
-		{name: "eight lookups are fine", zone: addHosts(newFakeDNS().txt("top.example", manyA(8)), 8),
+		{name: "eight lookups are fine", zone: addHosts(newFakeDNS().TXT("top.example", manyA(8)), 8),
 			code: "spf.lookup_limit", absent: true},
-		{name: "void lookups", zone: newFakeDNS().txt("top.example", "v=spf1 a:gone.top.example -all"),
+		{name: "void lookups", zone: newFakeDNS().TXT("top.example", "v=spf1 a:gone.top.example -all"),
 			code: "spf.void_lookups", sev: SeverityWarning, msg: `"a:gone.top.example" at top.example`},
-		{name: "+all", zone: newFakeDNS().txt("top.example", "v=spf1 mx +all"),
+		{name: "+all", zone: newFakeDNS().TXT("top.example", "v=spf1 mx +all"),
 			code: "spf.plus_all", sev: SeverityError, msg: "every IP address", fix: "-all"},
-		{name: "bare all is +all", zone: newFakeDNS().txt("top.example", "v=spf1 all"),
+		{name: "bare all is +all", zone: newFakeDNS().TXT("top.example", "v=spf1 all"),
 			code: "spf.plus_all", sev: SeverityError},
-		{name: "+all in an include", zone: newFakeDNS().txt("top.example", "v=spf1 include:lax.example -all").txt("lax.example", "v=spf1 +all"),
+		{name: "+all in an include", zone: newFakeDNS().TXT("top.example", "v=spf1 include:lax.example -all").TXT("lax.example", "v=spf1 +all"),
 			code: "spf.plus_all", sev: SeverityError, domain: "lax.example", msg: "including domain authorises everyone"},
-		{name: "+all at the end of a redirect", zone: newFakeDNS().txt("top.example", "v=spf1 redirect=lax.example").txt("lax.example", "v=spf1 +all"),
+		{name: "+all at the end of a redirect", zone: newFakeDNS().TXT("top.example", "v=spf1 redirect=lax.example").TXT("lax.example", "v=spf1 +all"),
 			code: "spf.plus_all", sev: SeverityError, domain: "lax.example", msg: "may send as top.example"},
-		{name: "?all", zone: newFakeDNS().txt("top.example", "v=spf1 mx ?all"),
+		{name: "?all", zone: newFakeDNS().TXT("top.example", "v=spf1 mx ?all"),
 			code: "spf.neutral_all", sev: SeverityWarning},
-		{name: "~all", zone: newFakeDNS().txt("top.example", "v=spf1 mx ~all"),
+		{name: "~all", zone: newFakeDNS().TXT("top.example", "v=spf1 mx ~all"),
 			code: "spf.softfail_all", sev: SeverityInfo, msg: "softfail"},
-		{name: "-all", zone: newFakeDNS().txt("top.example", "v=spf1 mx -all"),
+		{name: "-all", zone: newFakeDNS().TXT("top.example", "v=spf1 mx -all"),
 			code: "spf.fail_all", sev: SeverityInfo, msg: "fails SPF"},
-		{name: "no all", zone: newFakeDNS().txt("top.example", "v=spf1 mx"),
+		{name: "no all", zone: newFakeDNS().TXT("top.example", "v=spf1 mx"),
 			code: "spf.no_all", sev: SeverityWarning, msg: "neutral"},
-		{name: "ptr", zone: newFakeDNS().txt("top.example", "v=spf1 ptr -all"),
+		{name: "ptr", zone: newFakeDNS().TXT("top.example", "v=spf1 ptr -all"),
 			code: "spf.ptr", sev: SeverityWarning, msg: "§5.5"},
-		{name: "record over 450 bytes", zone: newFakeDNS().txt("top.example", "v=spf1 "+strings.Repeat("ip4:192.0.2.1 ", 33)+"-all"),
+		{name: "record over 450 bytes", zone: newFakeDNS().TXT("top.example", "v=spf1 "+strings.Repeat("ip4:192.0.2.1 ", 33)+"-all"),
 			code: "spf.record_size", sev: SeverityWarning, msg: "473 bytes"},
-		{name: "strings joined into a syntax error", zone: newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2.1 ~all", "include:x.example"),
+		{name: "strings joined into a syntax error", zone: newFakeDNS().TXT("top.example", "v=spf1 ip4:192.0.2.1 ~all", "include:x.example"),
 			code: "spf.string_join", sev: SeverityError, msg: `read "~allinclude:x.example"`, fix: "space at the end"},
-		{name: "strings joined into a different record", zone: newFakeDNS().txt("top.example", "v=spf1 a:mail.example.com", "mx -all"),
+		{name: "strings joined into a different record", zone: newFakeDNS().TXT("top.example", "v=spf1 a:mail.example.com", "mx -all"),
 			code: "spf.string_join", sev: SeverityWarning, msg: `"a:mail.example.commx"`},
-		{name: "a term split on purpose", zone: newFakeDNS().txt("top.example", "v=spf1 ip4:", "192.0.2.5 -all"),
+		{name: "a term split on purpose", zone: newFakeDNS().TXT("top.example", "v=spf1 ip4:", "192.0.2.5 -all"),
 			code: "spf.string_join", absent: true},
-		{name: "strings joined after a space", zone: newFakeDNS().txt("top.example", "v=spf1 mx ", "-all"),
+		{name: "strings joined after a space", zone: newFakeDNS().TXT("top.example", "v=spf1 mx ", "-all"),
 			code: "spf.string_join", absent: true},
-		{name: "version as a string of its own", zone: newFakeDNS().txt("top.example", "v=spf1", "mx -all"),
+		{name: "version as a string of its own", zone: newFakeDNS().TXT("top.example", "v=spf1", "mx -all"),
 			code: "spf.string_join", sev: SeverityError, msg: `read "v=spf1mx -all"`, fix: `"v=spf1 "`},
-		{name: "version run into a term", zone: newFakeDNS().txt("top.example", "v=spf1mx -all"),
+		{name: "version run into a term", zone: newFakeDNS().TXT("top.example", "v=spf1mx -all"),
 			code: "spf.version", sev: SeverityError, msg: "followed by a space"},
-		{name: "no record when one only looks like SPF", zone: newFakeDNS().txt("top.example", "v=spf1mx -all"),
+		{name: "no record when one only looks like SPF", zone: newFakeDNS().TXT("top.example", "v=spf1mx -all"),
 			code: "spf.no_record", absent: true},
-		{name: "strings joined into a term that breaks", zone: newFakeDNS().txt("top.example", "v=spf1 mx", "-all"),
+		{name: "strings joined into a term that breaks", zone: newFakeDNS().TXT("top.example", "v=spf1 mx", "-all"),
 			code: "spf.string_join", sev: SeverityError, msg: `read "mx-all"`},
-		{name: "a domain split on purpose", zone: newFakeDNS().txt("top.example", "v=spf1 include:_spf.goo", "gle.com -all"),
+		{name: "a domain split on purpose", zone: newFakeDNS().TXT("top.example", "v=spf1 include:_spf.goo", "gle.com -all"),
 			code: "spf.string_join", absent: true},
-		{name: "multiple records", zone: newFakeDNS().txt("top.example", "v=spf1 mx -all").txt("top.example", "v=spf1 a -all"),
+		{name: "multiple records", zone: newFakeDNS().TXT("top.example", "v=spf1 mx -all").TXT("top.example", "v=spf1 a -all"),
 			code: "spf.multiple_records", sev: SeverityError, msg: "2 SPF records", fix: "Merge"},
-		{name: "include of a domain without SPF", zone: newFakeDNS().txt("top.example", "v=spf1 include:nothing.example -all"),
+		{name: "include of a domain without SPF", zone: newFakeDNS().TXT("top.example", "v=spf1 include:nothing.example -all"),
 			code: "spf.include_no_record", sev: SeverityError, domain: "top.example", msg: "nothing.example has no SPF record", fix: `Remove "include:nothing.example"`},
-		{name: "include of a domain with other TXT", zone: newFakeDNS().txt("top.example", "v=spf1 include:other.example -all").txt("other.example", "google-site-verification=x"),
+		{name: "include of a domain with other TXT", zone: newFakeDNS().TXT("top.example", "v=spf1 include:other.example -all").TXT("other.example", "google-site-verification=x"),
 			code: "spf.include_no_record", sev: SeverityError},
-		{name: "redirect to nothing", zone: newFakeDNS().txt("top.example", "v=spf1 redirect=nothing.example"),
+		{name: "redirect to nothing", zone: newFakeDNS().TXT("top.example", "v=spf1 redirect=nothing.example"),
 			code: "spf.redirect_no_record", sev: SeverityError},
-		{name: "redirect with all", zone: newFakeDNS().txt("top.example", "v=spf1 mx -all redirect=other.example").txt("other.example", "v=spf1 -all"),
+		{name: "redirect with all", zone: newFakeDNS().TXT("top.example", "v=spf1 mx -all redirect=other.example").TXT("other.example", "v=spf1 -all"),
 			code: "spf.redirect_ignored", sev: SeverityWarning, msg: "ignored"},
-		{name: "syntax error", zone: newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2 redirect:x.example -all"),
+		{name: "syntax error", zone: newFakeDNS().TXT("top.example", "v=spf1 ip4:192.0.2 redirect:x.example -all"),
 			code: "spf.syntax", sev: SeverityError, msg: "ip4:192.0.2.0/24", fix: `"ip4:192.0.2"`},
-		{name: "loop", zone: newFakeDNS().txt("top.example", "v=spf1 redirect=top.example"),
+		{name: "loop", zone: newFakeDNS().TXT("top.example", "v=spf1 redirect=top.example"),
 			code: "spf.loop", sev: SeverityError, msg: "already on the path"},
-		{name: "lookalike", zone: newFakeDNS().txt("top.example", "v=spf1 include=_spf.example.net -all"),
+		{name: "lookalike", zone: newFakeDNS().TXT("top.example", "v=spf1 include=_spf.example.net -all"),
 			code: "spf.lookalike", sev: SeverityWarning, msg: "did you mean include:_spf.example.net?"},
-		{name: "terms after all", zone: newFakeDNS().txt("top.example", "v=spf1 -all include:x.example"),
+		{name: "terms after all", zone: newFakeDNS().TXT("top.example", "v=spf1 -all include:x.example"),
 			code: "spf.after_all", sev: SeverityWarning, msg: `"include:x.example"`},
-		{name: "no record", zone: newFakeDNS().txt("top.example", "google-site-verification=x"),
+		{name: "no record", zone: newFakeDNS().TXT("top.example", "google-site-verification=x"),
 			code: "spf.no_record", sev: SeverityWarning, fix: "v=spf1 -all"},
-		{name: "DNS failure", zone: newFakeDNS().timeout("top.example"),
+		{name: "DNS failure", zone: newFakeDNS().Timeout("top.example"),
 			code: "spf.dns_error", sev: SeverityWarning},
-		{name: "dynamic include", zone: newFakeDNS().txt("top.example", "v=spf1 include:%{l}._u.top.example -all"),
+		{name: "dynamic include", zone: newFakeDNS().TXT("top.example", "v=spf1 include:%{l}._u.top.example -all"),
 			code: "spf.dynamic", sev: SeverityInfo},
 	}
 	for _, tc := range tests {
@@ -137,7 +137,7 @@ func TestFindings(t *testing.T) {
 }
 
 func TestEachSyntaxErrorIsAFinding(t *testing.T) {
-	tree := Prefetch(bg, newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2 a:1.2.3.4 mx/99 -all"), "top.example")
+	tree := Prefetch(bg, newFakeDNS().TXT("top.example", "v=spf1 ip4:192.0.2 a:1.2.3.4 mx/99 -all"), "top.example")
 	n := 0
 	for _, f := range tree.Findings() {
 		if f.Code == "spf.syntax" {
@@ -150,7 +150,7 @@ func TestEachSyntaxErrorIsAFinding(t *testing.T) {
 }
 
 func TestVerdictFindings(t *testing.T) {
-	r := newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2.1 include:nothing.example -all")
+	r := newFakeDNS().TXT("top.example", "v=spf1 ip4:192.0.2.1 include:nothing.example -all")
 	tree := Prefetch(bg, r, "top.example")
 	if v := tree.CheckHost(bg, ip("192.0.2.1"), "", "top.example"); hasFinding(v.Findings(), "spf.permerror", SeverityError) {
 		t.Error("a pass is reported as an error")
@@ -163,7 +163,7 @@ func TestVerdictFindings(t *testing.T) {
 	if fs := v.Findings(); fs[0].Severity != SeverityError {
 		t.Errorf("findings not sorted worst first: %v", codes(fs))
 	}
-	ok := newFakeDNS().txt("top.example", "v=spf1 ip4:192.0.2.1 -all")
+	ok := newFakeDNS().TXT("top.example", "v=spf1 ip4:192.0.2.1 -all")
 	if v := Check(bg, ok, ip("192.0.2.9"), Identity{Sender: "u@top.example"}); v.Result != Fail || hasFinding(v.Findings(), "spf.permerror", SeverityError) || findingByCode(v.Findings(), "spf.fail_all") == nil {
 		t.Errorf("a fail verdict is the answer, not an error: %v", codes(v.Findings()))
 	}

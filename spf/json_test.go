@@ -10,11 +10,11 @@ import (
 
 func jsonZone() *fakeDNS {
 	return newFakeDNS().
-		txt("example.com", "v=spf1 mx include:_spf.provider.example ptr ~all exp=why.example.com").
-		mx("example.com", "mx1.example.com").a("mx1.example.com", "192.0.2.10", "2001:db8::10").
-		txt("_spf.provider.example", "v=spf1 ip4:198.51.100.0/24 include:gone.provider.example -all").
-		txt("why.example.com", "%{i} is not a server of %{d}").
-		txt("mail.example.net", "v=spf1 a -all").a("mail.example.net", "203.0.113.25")
+		TXT("example.com", "v=spf1 mx include:_spf.provider.example ptr ~all exp=why.example.com").
+		MX("example.com", "mx1.example.com").A("mx1.example.com", "192.0.2.10", "2001:db8::10").
+		TXT("_spf.provider.example", "v=spf1 ip4:198.51.100.0/24 include:gone.provider.example -all").
+		TXT("why.example.com", "%{i} is not a server of %{d}").
+		TXT("mail.example.net", "v=spf1 a -all").A("mail.example.net", "203.0.113.25")
 }
 
 func TestJSONGolden(t *testing.T) {
@@ -91,7 +91,7 @@ func TestJSONContract(t *testing.T) {
 		t.Errorf("matched = %v", m)
 	}
 	// Nothing matched: matched is null.
-	r := newFakeDNS().txt("n.example", "v=spf1 ip4:192.0.2.1")
+	r := newFakeDNS().TXT("n.example", "v=spf1 ip4:192.0.2.1")
 	decode(t, Check(bg, r, ip("192.0.2.2"), Identity{Sender: "x@n.example"}), &v)
 	if mv, ok := v["matched"]; !ok || mv != nil || v["result"] != "neutral" {
 		t.Errorf("matched = %v (%v), result %v", mv, ok, v["result"])
