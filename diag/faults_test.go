@@ -102,7 +102,7 @@ func TestFaultSPFInclude(t *testing.T) {
 			srv.SetFault("inc.f.example.", dns.TypeTXT, tt.fault)
 			c := clientFor(srv, timeout)
 			start := time.Now()
-			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: "f.example"})
+			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: "f.example"}, spfAdvice)
 			within(t, "the check", time.Since(start), timeout+slack)
 
 			if len(rep.Results) != 2 {
@@ -345,7 +345,7 @@ func TestSPFIncludeChainBounded(t *testing.T) {
 	srv := zoneservertest.New(t, chainZone(100))
 	c := clientFor(srv, time.Second)
 	start := time.Now()
-	rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP}, spf.Identity{Domain: "chain.example"})
+	rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP}, spf.Identity{Domain: "chain.example"}, spfAdvice)
 	within(t, "the check", time.Since(start), slack)
 
 	v := rep.Results[0]
@@ -459,7 +459,7 @@ func TestCNAMEChainBounded(t *testing.T) {
 			srv := zoneservertest.New(t, chain.String())
 			c := clientFor(srv, time.Second)
 			start := time.Now()
-			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: tt.domain})
+			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: tt.domain}, spfAdvice)
 			within(t, "the check", time.Since(start), slack)
 			if rep.Results[0].Result != spf.Pass {
 				t.Errorf("%s: %s, want pass before the include", earlyIP, rep.Results[0].Result)

@@ -135,7 +135,7 @@ func TestHostileSPFReport(t *testing.T) {
 	for i, c := range hostileTXT {
 		t.Run(c.name, func(t *testing.T) {
 			domain := fmt.Sprintf("d%d.h.example", i)
-			rep := spf.CheckIPs(context.Background(), SPFResolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain})
+			rep := spf.CheckIPs(context.Background(), SPFResolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain}, spfAdvice)
 			if rep.Results[0].Result != spf.PermError {
 				t.Errorf("result %s, want permerror for a term with controls", rep.Results[0].Result)
 			}

@@ -91,7 +91,7 @@ func (f *Flat) walk(n *Node, inc Result) {
 		case ti.NotFetched:
 			gap("not resolved ahead of time (node limit)")
 		case ti.Err != nil:
-			gap(fmt.Sprintf("DNS trouble: %s", unwrapAll(ti.Err)))
+			gap(fmt.Sprintf("DNS trouble: %s", ErrorText(ti.Err)))
 		case tm.Mechanism == Include || tm.Modifier == Redirect:
 			c := ti.Child
 			if c == nil || c.Status != NodeOK {

@@ -60,9 +60,6 @@ func TestLoopDetectedOnPath(t *testing.T) {
 	if loop.Status != NodeLoop || !errors.Is(loop.Err, ErrLoop) {
 		t.Fatalf("loop node = %s %v", loop.Status, loop.Err)
 	}
-	if !hasFinding(tree.Findings(), "spf.loop", SeverityError) {
-		t.Errorf("no spf.loop finding: %v", codes(tree.Findings()))
-	}
 	v := tree.CheckHost(bg, ip("192.0.2.1"), "x@a.example", "")
 	if v.Result != PermError || !errors.Is(v.Err, ErrLookupLimit) {
 		t.Errorf("evaluation = %s %v, want permerror from the lookup limit", v.Result, v.Err)
@@ -203,8 +200,8 @@ func TestTreeLimits(t *testing.T) {
 		if cut == nil || cut.Depth != DefaultMaxDepth+1 || !errors.Is(cut.Err, ErrTreeLimit) || !strings.Contains(cut.Err.Error(), "depth limit") {
 			t.Fatalf("cut node = %+v", cut)
 		}
-		if !tree.Root.Incomplete || !hasFinding(tree.Findings(), "spf.tree_cut", SeverityWarning) || !hasFinding(tree.Findings(), "spf.lookup_limit", SeverityError) {
-			t.Errorf("findings %v, incomplete %v", codes(tree.Findings()), tree.Root.Incomplete)
+		if !tree.Root.Incomplete {
+			t.Errorf("incomplete %v", tree.Root.Incomplete)
 		}
 		if v := tree.CheckHost(bg, ip("192.0.2.1"), "x@l0.example", ""); v.Result != PermError || !errors.Is(v.Err, ErrLookupLimit) {
 			t.Errorf("evaluation = %s %v", v.Result, v.Err)
@@ -244,14 +241,6 @@ func TestTreeLimits(t *testing.T) {
 		if tree.WorstCaseLookups() < 1000 {
 			t.Errorf("worst case %d, want at least the 1000 includes", tree.WorstCaseLookups())
 		}
-		for _, f := range tree.Findings() {
-			if len(f.Message) > 600 {
-				t.Errorf("%s message of %d bytes: lists must stay short", f.Code, len(f.Message))
-			}
-		}
-		if f := findingByCode(tree.Findings(), "spf.lookup_limit"); f == nil || !strings.Contains(f.Message, "more includes") {
-			t.Errorf("lookup finding = %+v", f)
-		}
 	})
 }
 
@@ -267,9 +256,6 @@ func TestMXLimitAndNullMX(t *testing.T) {
 	}
 	if n := r.TimesAsked("A", "h.example"); n != 0 {
 		t.Errorf("addresses of 11 MX names were looked up %d times; the mx is permerror anyway", n)
-	}
-	if !hasFinding(tree.Findings(), "spf.mx_limit", SeverityError) {
-		t.Errorf("findings %v", codes(tree.Findings()))
 	}
 	if v := tree.CheckHost(bg, ip("192.0.2.1"), "", "many.example"); v.Result != PermError || !errors.Is(v.Err, ErrMXLimit) {
 		t.Errorf("many: %s %v", v.Result, v.Err)
@@ -288,9 +274,6 @@ func TestPTRUsesFirstTenNames(t *testing.T) {
 	v := Check(bg, r, ip("192.0.2.5"), Identity{Sender: "u@example.com"})
 	if v.Result != Fail {
 		t.Errorf("the 11th PTR name was used: %s", v.Result)
-	}
-	if !hasFinding(v.Findings(), "spf.ptr", SeverityWarning) {
-		t.Errorf("findings %v", codes(v.Findings()))
 	}
 	r2 := newFakeDNS().TXT("example.com", "v=spf1 ptr -all").PTR("192.0.2.5", "x.example.org", "Mail.Example.COM.").
 		A("mail.example.com", "192.0.2.5").A("x.example.org", "192.0.2.5")
@@ -312,10 +295,6 @@ func TestVoidLookupLimit(t *testing.T) {
 	tree := Prefetch(bg, r, "v.example")
 	if tree.Root.VoidLookups != 3 {
 		t.Errorf("tree void lookups %d, want 3", tree.Root.VoidLookups)
-	}
-	f := findingByCode(tree.Findings(), "spf.void_lookups")
-	if f == nil || f.Severity != SeverityError || !strings.Contains(f.Message, `"a:gone1.v.example"`) || !strings.Contains(f.Message, `"exists:gone3.v.example"`) {
-		t.Errorf("void finding = %+v", f)
 	}
 }
 
@@ -355,32 +334,6 @@ func TestCancelledPrefetchIsNotCached(t *testing.T) {
 	if v := tree.CheckHost(bg, ip("192.0.2.1"), "", "example.com"); v.Result != Pass {
 		t.Errorf("evaluation after a cancelled prefetch: %s %v (a cancelled question is not an answer)", v.Result, v.Err)
 	}
-}
-
-func hasFinding(fs []Finding, code string, sev Severity) bool {
-	for _, f := range fs {
-		if f.Code == code && f.Severity == sev {
-			return true
-		}
-	}
-	return false
-}
-
-func findingByCode(fs []Finding, code string) *Finding {
-	for i := range fs {
-		if fs[i].Code == code {
-			return &fs[i]
-		}
-	}
-	return nil
-}
-
-func codes(fs []Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, string(f.Severity)+":"+f.Code)
-	}
-	return out
 }
 
 func TestEvaluationAsksWhatPrefetchLeft(t *testing.T) {
