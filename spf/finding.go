@@ -19,11 +19,11 @@ const (
 // Advisor writes it. diag converts it to its own finding type (Domain
 // becomes the subject).
 type Finding struct {
-	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`    // dotted and stable, e.g. "spf.lookup_limit"
-	Message  string   `json:"message"` // what is wrong, in one or two sentences
-	Fix      string   `json:"fix"`     // what to publish or do
-	Domain   string   `json:"domain"`  // the record the finding is about
+	Severity Severity `json:"severity"` // error, warning or info
+	Code     string   `json:"code"`     // dotted and stable, e.g. "spf.lookup_limit"
+	Message  string   `json:"message"`  // what is wrong, in one or two sentences
+	Fix      string   `json:"fix"`      // what to publish or do
+	Domain   string   `json:"domain"`   // the record the finding is about
 }
 
 // rank orders severities worst first.

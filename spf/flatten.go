@@ -38,7 +38,9 @@ type FlatNetwork struct {
 
 // FlatGap is a term whose networks cannot be listed.
 type FlatGap struct {
-	Domain, Term, Reason string
+	Domain string // the record whose term it is
+	Term   string // the term, as written
+	Reason string // why its networks cannot be listed
 }
 
 // Flatten lists every network the tree authorises, following reachable

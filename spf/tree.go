@@ -7,7 +7,7 @@ import "net/netip"
 // returns.
 type Tree struct {
 	Domain string // the domain checked, trailing dot dropped
-	Root   *Node
+	Root   *Node  // the top domain's record, with everything under it
 
 	cfg      config
 	store    *store
@@ -110,7 +110,7 @@ type TermInfo struct {
 
 // MXHost is one exchange of an mx term.
 type MXHost struct {
-	Name  string
+	Name  string       // the exchange's host name
 	Addrs []netip.Addr // A and AAAA
 	Err   error        // a temporary failure looking up the addresses
 }

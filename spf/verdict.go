@@ -17,7 +17,7 @@ type Verdict struct {
 	IP     netip.Addr // the client, IPv4-mapped addresses shown as IPv4
 	Sender string     // <sender> as check_host() used it (postmaster@<helo> for a bounce)
 	HELO   string     // the HELO/EHLO name, for %{h}
-	Result Result
+	Result Result     // what check_host() returned (RFC 7208 §2.6)
 	// HELOResult is the HELO identity's own verdict (RFC 7208 §2.3), when
 	// Check or CheckIPs evaluated it; "" otherwise.
 	HELOResult Result
@@ -128,11 +128,11 @@ func (v *Verdict) Findings() []Finding {
 // Report is the outcome for several client IPs against one domain: the
 // tree once, a verdict per IP.
 type Report struct {
-	Domain  string
-	Sender  string
-	HELO    string
-	Tree    *Tree
-	Results []*Verdict
+	Domain  string     // the domain checked
+	Sender  string     // <sender> as check_host() used it
+	HELO    string     // the HELO/EHLO name given
+	Tree    *Tree      // the domain's tree, prefetched once for every IP
+	Results []*Verdict // one verdict per client IP, in the order given
 }
 
 // Findings returns the tree's findings and the Advisor's about evaluation

@@ -31,10 +31,10 @@ type Record struct {
 	PolicyTag TagState `json:"p_state"`
 	// SubdomainPolicy is "sp"; empty when absent or invalid.
 	SubdomainPolicy Policy   `json:"sp,omitempty"`
-	SPTag           TagState `json:"sp_state"`
+	SPTag           TagState `json:"sp_state"` // whether sp was absent, valid or invalid
 	// NonexistentPolicy is "np"; empty when absent or invalid.
 	NonexistentPolicy Policy   `json:"np,omitempty"`
-	NPTag             TagState `json:"np_state"`
+	NPTag             TagState `json:"np_state"` // whether np was absent, valid or invalid
 
 	ADKIM Alignment `json:"adkim"` // "adkim", default r
 	ASPF  Alignment `json:"aspf"`  // "aspf", default r

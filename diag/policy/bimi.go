@@ -16,7 +16,7 @@ const BIMIVersion = "BIMI1"
 
 // BIMIRecord is a parsed BIMI assertion record (default._bimi.<domain>).
 type BIMIRecord struct {
-	Raw string `json:"raw"`
+	Raw string `json:"raw"` // the TXT record as published
 	// Location is l=: the https URL of the SVG logo; empty declines.
 	Location string `json:"l"`
 	// Evidence is a=: the https URL of the mark certificate (VMC/CMC, a
@@ -26,7 +26,7 @@ type BIMIRecord struct {
 	Declined bool `json:"declined"`
 	// Unknown are tags other than v, l and a; receivers ignore them.
 	Unknown []Field                `json:"unknown,omitempty"`
-	Errors  []*taglist.SyntaxError `json:"errors"`
+	Errors  []*taglist.SyntaxError `json:"errors"` // what is wrong with the record
 }
 
 // ParseBIMI reads a BIMI assertion record: v=BIMI1 first, then l= (the

@@ -25,9 +25,9 @@ var (
 
 // Field is one key=value pair of a TXT record.
 type Field struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-	Pos   int    `json:"pos"`
+	Name  string `json:"name"`  // the field name
+	Value string `json:"value"` // its value
+	Pos   int    `json:"pos"`   // byte offset of the field in the record
 }
 
 // splitFields splits a TXT record at *WSP ";" *WSP (RFC 8461 §3.1

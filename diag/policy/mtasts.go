@@ -14,11 +14,11 @@ const STSVersion = "STSv1"
 
 // STSRecord is a parsed _mta-sts TXT record (RFC 8461 §3.1).
 type STSRecord struct {
-	Raw string `json:"raw"`
+	Raw string `json:"raw"` // the TXT record as published
 	// ID identifies the current policy: 1 to 32 letters or digits.
 	ID         string                 `json:"id"`
-	Extensions []Field                `json:"extensions,omitempty"`
-	Errors     []*taglist.SyntaxError `json:"errors"`
+	Extensions []Field                `json:"extensions,omitempty"` // fields other than v and id
+	Errors     []*taglist.SyntaxError `json:"errors"`               // what is wrong with the record
 }
 
 // ParseSTSRecord reads an _mta-sts TXT record (RFC 8461 §3.1):
@@ -101,13 +101,13 @@ const MaxAgeLimit = 31557600
 
 // STSPolicy is a parsed MTA-STS policy file (RFC 8461 §3.2).
 type STSPolicy struct {
-	Version string   `json:"version"`
-	Mode    Mode     `json:"mode"`
+	Version string   `json:"version"` // "version": STSv1
+	Mode    Mode     `json:"mode"`    // "mode": enforce, testing or none
 	MX      []string `json:"mx"`      // the patterns, as written
 	MaxAge  int64    `json:"max_age"` // seconds; -1 when absent or invalid
 	// Extensions are unknown key/value lines, ignored by senders.
 	Extensions []Field                `json:"extensions,omitempty"`
-	Errors     []*taglist.SyntaxError `json:"errors"`
+	Errors     []*taglist.SyntaxError `json:"errors"` // what is wrong with the policy file
 }
 
 // ParseSTSPolicy reads a policy file (RFC 8461 §3.2): "key: value" lines
@@ -215,9 +215,9 @@ func MatchPattern(pattern, host string) bool {
 
 // MXMatch is the outcome for one MX host.
 type MXMatch struct {
-	Host    string `json:"host"`
+	Host    string `json:"host"`              // an MX host of the domain
 	Pattern string `json:"pattern,omitempty"` // the first pattern it matches
-	Matches bool   `json:"matches"`
+	Matches bool   `json:"matches"`           // whether an mx pattern of the policy matches it
 }
 
 // CheckMX holds each MX host name against the policy's patterns.

@@ -14,17 +14,17 @@ const TLSRPTVersion = "TLSRPTv1"
 
 // ReportURI is one TLS-RPT report destination.
 type ReportURI struct {
-	URI    string `json:"uri"`
+	URI    string `json:"uri"`    // the URI as written
 	Scheme string `json:"scheme"` // "mailto" or "https"
 	Host   string `json:"host"`   // mail domain or web host
 }
 
 // TLSRPTRecord is a parsed _smtp._tls TXT record (RFC 8460 §3).
 type TLSRPTRecord struct {
-	Raw        string                 `json:"raw"`
-	RUA        []ReportURI            `json:"rua"`
-	Extensions []Field                `json:"extensions,omitempty"`
-	Errors     []*taglist.SyntaxError `json:"errors"`
+	Raw        string                 `json:"raw"`                  // the TXT record as published
+	RUA        []ReportURI            `json:"rua"`                  // "rua": the report destinations
+	Extensions []Field                `json:"extensions,omitempty"` // fields other than v and rua
+	Errors     []*taglist.SyntaxError `json:"errors"`               // what is wrong with the record
 }
 
 // ParseTLSRPT reads an _smtp._tls TXT record (RFC 8460 §3):

@@ -38,9 +38,9 @@ type block struct {
 // Node is one node of a tree block. Marked nodes (a deciding path) are drawn
 // with a marker in text and in bold in Markdown.
 type Node struct {
-	Text     string
-	Marked   bool
-	Children []*Node
+	Text     string  // the node's line
+	Marked   bool    // on the deciding path: drawn with a marker
+	Children []*Node // in order
 }
 
 // Add appends a child node and returns it.

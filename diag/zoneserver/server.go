@@ -26,8 +26,8 @@ var (
 // Query is one question the server received.
 type Query struct {
 	Name string // as asked
-	Type uint16
-	TCP  bool
+	Type uint16 // the question's type (dns.TypeA, …)
+	TCP  bool   // asked over TCP
 	RD   bool   // recursion desired was set
 	EDNS uint16 // the EDNS0 UDP size advertised, 0 without EDNS0
 	ID   uint16 // the message ID

@@ -36,12 +36,14 @@ var (
 // ZoneError says what is wrong with zone text and where. Line is 1-based
 // (the line where the record ends); 0 when the problem has no one line.
 type ZoneError struct {
-	Line int
+	Line int    // 1-based; 0 when the problem has no one line
 	Name string // the owner name involved, if any
 	Err  error  // one of the sentinels above
 	Hint string // what to add or change, when there is a clear fix
 }
 
+// Error says what is wrong with the zone text, and where: "zoneserver:
+// line N: …".
 func (e *ZoneError) Error() string {
 	var b strings.Builder
 	b.WriteString("zoneserver: ")
@@ -69,6 +71,7 @@ type lineReader struct {
 	last     byte
 }
 
+// ReadByte hands the next byte on, counting newlines.
 func (l *lineReader) ReadByte() (byte, error) {
 	b, err := l.r.ReadByte()
 	if err == nil {

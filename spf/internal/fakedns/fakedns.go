@@ -26,12 +26,12 @@ import (
 
 // Entry is one record of the zone, or a TIMEOUT marker.
 type Entry struct {
-	Type    string // TXT, SPF, A, AAAA, MX, PTR, CNAME; "" for a bare TIMEOUT
-	TXT     []string
-	Addr    netip.Addr
-	Name    string // MX exchange, PTR or CNAME target
-	Timeout bool   // a bare TIMEOUT, or a value of TIMEOUT
-	None    bool   // "TXT: NONE": present only to stop SPF standing in for TXT
+	Type    string     // TXT, SPF, A, AAAA, MX, PTR, CNAME; "" for a bare TIMEOUT
+	TXT     []string   // the strings of a TXT or SPF record
+	Addr    netip.Addr // the address of an A or AAAA record
+	Name    string     // MX exchange, PTR or CNAME target
+	Timeout bool       // a bare TIMEOUT, or a value of TIMEOUT
+	None    bool       // "TXT: NONE": present only to stop SPF standing in for TXT
 }
 
 // ErrTimeout is the temporary failure the zone answers with.
