@@ -59,7 +59,7 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 		var err error
 		var seal authres.ARCSeal
 		var ams authres.ARCMessageSignature
-		var aar authres.AuthResults
+		var aar string
 		switch name {
 		case "arc-seal":
 			seal, err = authres.ParseARCSeal(f.Value)
@@ -68,7 +68,7 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 			ams, err = authres.ParseARCMessageSignature(f.Value)
 			i = ams.Instance
 		default:
-			i, aar, err = authres.ParseARCAuthResults(f.Value)
+			i, aar, err = authres.SplitARCAuthResults(f.Value)
 		}
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s on line %d: %v", f.Name, f.Line, err))
@@ -104,8 +104,9 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 				continue
 			}
 			s.HasAAR = true
-			s.AuthServID = aar.AuthServID
-			for _, r := range aar.Results {
+			ar, _ := authres.ParseAuthResults(aar)
+			s.AuthServID = ar.AuthServID
+			for _, r := range ar.Results {
 				s.Results = append(s.Results, methodResult(r))
 			}
 		}

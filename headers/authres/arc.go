@@ -67,26 +67,24 @@ func ParseARCMessageSignature(value string) (ARCMessageSignature, error) {
 	return ams, err
 }
 
-// ParseARCAuthResults reads the value of an ARC-Authentication-Results
-// field (RFC 8617 §4.1.1): "i=N;" and then an Authentication-Results
-// payload. The error says why the instance cannot be read; the results are
-// read as far as ParseAuthResults can, and what it cannot read is left
-// out without an error.
-func ParseARCAuthResults(value string) (int, AuthResults, error) {
+// SplitARCAuthResults splits the value of an ARC-Authentication-Results
+// field (RFC 8617 §4.1.1) into its instance, "i=N;", and the
+// Authentication-Results payload after it, for ParseAuthResults. The error
+// says why the instance cannot be read.
+func SplitARCAuthResults(value string) (int, string, error) {
 	head, rest, ok := strings.Cut(value, ";")
 	if !ok {
-		return 0, AuthResults{}, fmt.Errorf("no “i=” instance tag")
+		return 0, "", fmt.Errorf("no “i=” instance tag")
 	}
 	k, val, ok := strings.Cut(head, "=")
 	if !ok || strings.TrimSpace(k) != "i" {
-		return 0, AuthResults{}, fmt.Errorf("it does not start with “i=”")
+		return 0, "", fmt.Errorf("it does not start with “i=”")
 	}
 	n, err := strconv.Atoi(rfc5322.StripFWS(val))
 	if err != nil {
-		return 0, AuthResults{}, fmt.Errorf("i=%q is not a number", strings.TrimSpace(val))
+		return 0, "", fmt.Errorf("i=%q is not a number", strings.TrimSpace(val))
 	}
-	ar, _ := ParseAuthResults(rest)
-	return n, ar, nil
+	return n, rest, nil
 }
 
 // arcInstance reads the "i" tag of an ARC-Seal or ARC-Message-Signature.
