@@ -36,31 +36,17 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-// Part names one part of a domain report; the TUI has a pane per part.
-type Part string
-
-// The parts of a domain report, in the order they are drawn.
-const (
-	PartMX     Part = "mx"
-	PartSPF    Part = "spf"
-	PartDKIM   Part = "dkim"
-	PartDMARC  Part = "dmarc"
-	PartMTASTS Part = "mta_sts"
-	PartTLSRPT Part = "tls_rpt"
-	PartBIMI   Part = "bimi"
-)
-
 // Event says that one part of an investigation is known. Report is a
 // snapshot holding every part finished so far; parts are never changed once
 // delivered, so a snapshot may be read while the investigation goes on.
 type Event struct {
-	Part   Part
+	Part   finding.Part
 	Report *Report
 }
 
 // partResult is what one part's goroutine hands back.
 type partResult struct {
-	part  Part
+	part  finding.Part
 	apply func(r *Report)
 }
 
@@ -89,7 +75,7 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	}
 
 	rep := &Report{Domain: domain, Unicode: unicodeOf(domain)}
-	pending := make([]Part, 0, len(parts))
+	pending := make([]finding.Part, 0, len(parts))
 	for _, p := range parts {
 		pending = append(pending, p.part)
 	}
@@ -109,7 +95,7 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 			next.Queries = client.Queries()
 			next.Findings = next.collectFindings()
 			rep = next
-			pending = slices.DeleteFunc(pending, func(p Part) bool { return p == res.part })
+			pending = slices.DeleteFunc(pending, func(p finding.Part) bool { return p == res.part })
 			send(ctx, events, Event{Part: res.part, Report: rep})
 		case <-ctx.Done():
 			rep = rep.clone()
@@ -158,7 +144,7 @@ func send(ctx context.Context, events chan<- Event, ev Event) {
 
 // investigationPart is one independent line of questions.
 type investigationPart struct {
-	part Part
+	part finding.Part
 	run  func(ctx context.Context, c *dnsclient.Client) func(*Report)
 }
 
@@ -176,7 +162,7 @@ func investigationParts(domain string, opts Options) []investigationPart {
 	orgDone := make(chan string, 1)
 	leaf := func(ctx context.Context) context.Context { return dnsclient.WithPriority(ctx, dnsclient.Leaf) }
 	return []investigationPart{
-		{PartMX, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartMX, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			mx := CheckMX(ctx, c, domain)
 			hosts := make([]string, 0, len(mx.Hosts))
 			for _, h := range mx.Hosts {
@@ -185,20 +171,20 @@ func investigationParts(domain string, opts Options) []investigationPart {
 			mxDone <- hosts
 			return func(r *Report) { r.MX = &mx }
 		}},
-		{PartSPF, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartSPF, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			s := CheckSPF(ctx, c, domain)
 			return func(r *Report) { r.SPF = s }
 		}},
-		{PartDMARC, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartDMARC, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			d := dmarc.Check(ctx, c, domain)
 			orgDone <- d.OrgDomain
 			return func(r *Report) { r.DMARC = d }
 		}},
-		{PartDKIM, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartDKIM, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			d := dkim.Discover(ctx, c, domain, opts.HeaderSelectors, opts.Selectors)
 			return func(r *Report) { r.DKIM = d }
 		}},
-		{PartMTASTS, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartMTASTS, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			var hosts []string
 			select {
 			case hosts = <-mxDone:
@@ -211,11 +197,11 @@ func investigationParts(domain string, opts Options) []investigationPart {
 			m := policy.CheckMTASTS(leaf(ctx), c, domain, hosts, dial, policyFetchTimeout)
 			return func(r *Report) { r.MTASTS = m }
 		}},
-		{PartTLSRPT, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartTLSRPT, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			t := policy.CheckTLSRPT(leaf(ctx), c, domain)
 			return func(r *Report) { r.TLSRPT = t }
 		}},
-		{PartBIMI, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+		{finding.PartBIMI, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
 			org := domain
 			select {
 			case o := <-orgDone:
@@ -230,7 +216,7 @@ func investigationParts(domain string, opts Options) []investigationPart {
 	}
 }
 
-func unfinishedFinding(ctx context.Context, parts []Part, deadline time.Duration) finding.Finding {
+func unfinishedFinding(ctx context.Context, parts []finding.Part, deadline time.Duration) finding.Finding {
 	names := make([]string, len(parts))
 	for i, p := range parts {
 		names[i] = string(p)
@@ -239,7 +225,7 @@ func unfinishedFinding(ctx context.Context, parts []Part, deadline time.Duration
 	if errors.Is(ctx.Err(), context.Canceled) {
 		why = "it was cancelled"
 	}
-	return finding.Finding{Severity: finding.Warning, Code: "dns.unfinished", Part: "dns",
+	return finding.Finding{Severity: finding.Warning, Code: "dns.unfinished", Part: finding.PartDNS,
 		Message: fmt.Sprintf("The investigation stopped before %s finished: %s. What was found so far is shown.", strings.Join(names, ", "), why),
 		Fix:     "Run it again, perhaps with a longer --deadline or --timeout; if one DNS server is slow, try another with --resolver."}
 }
@@ -250,12 +236,12 @@ func LimitFindings(client *dnsclient.Client) []finding.Finding {
 	var fs []finding.Finding
 	queries, txt := client.Limits()
 	if queries {
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.query_limit", Part: "dns",
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.query_limit", Part: finding.PartDNS,
 			Message: fmt.Sprintf("The investigation reached its limit of %d DNS questions and stopped asking; parts of the result are incomplete. Records that fan out this far are themselves a problem for receivers.", client.MaxQueries()),
 			Fix:     "Look at the SPF tree and DKIM records for runaway includes or CNAME chains, and simplify them."})
 	}
 	if txt {
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.txt_limit", Part: "dns",
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.txt_limit", Part: finding.PartDNS,
 			Message: "The TXT records met in this investigation exceed mxray's total size limit; the rest were not read, so parts of the result are incomplete.",
 			Fix:     "Find the oversized TXT record (the DNS log shows it) and trim it; receivers have limits too."})
 	}

@@ -118,7 +118,7 @@ func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {
-		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []Part{"recheck"}, deadline))
+		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []finding.Part{"recheck"}, deadline))
 	}
 	finding.Sort(rep.Findings)
 	rep.Queries = client.Queries()
@@ -161,15 +161,6 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 		r.Error = v.Err.Error()
 	}
 	return r
-}
-
-// HeaderFindings converts the headers package's findings to diag's shape.
-func HeaderFindings(fs []headers.Finding) []finding.Finding {
-	out := make([]finding.Finding, len(fs))
-	for i, f := range fs {
-		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: string(f.Code), Message: f.Message, Fix: f.Fix, Part: "headers", Subject: f.Subject}
-	}
-	return out
 }
 
 // sameDomain compares domains ignoring case and a trailing dot.

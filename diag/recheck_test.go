@@ -17,6 +17,7 @@ import (
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
 )
@@ -33,10 +34,10 @@ func recheck(t *testing.T, srv *dnstest.Server, raw []byte, now time.Time) *Head
 	return RecheckHeaders(context.Background(), c, "test.eml", m, a, RecheckOptions{Now: now})
 }
 
-func row(t *testing.T, rep *HeadersReport, check, subject string) ThenNow {
+func row(t *testing.T, rep *HeadersReport, check finding.Part, subject string) ThenNow {
 	t.Helper()
 	for _, r := range rep.ThenVsNow {
-		if r.Check == check && (subject == "" || strings.Contains(r.Subject, subject)) {
+		if r.Check == check && (subject == "" || strings.Contains(r.Subject.String(), subject)) {
 			return r
 		}
 	}

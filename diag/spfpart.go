@@ -48,7 +48,7 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 		}
 	}
 	if len(rep.ObsoleteRR) > 0 {
-		rep.Findings = append(rep.Findings, finding.Finding{Severity: finding.Warning, Code: "spf.obsolete_rr_type", Part: "spf", Subject: domain,
+		rep.Findings = append(rep.Findings, finding.Finding{Severity: finding.Warning, Code: "spf.obsolete_rr_type", Part: finding.PartSPF, Subject: finding.Domain(domain),
 			Message: fmt.Sprintf("%s still publishes a record of the obsolete SPF RR type (99). RFC 7208 §3.1 removed it: receivers only read TXT, so the two can silently drift apart.", domain),
 			Fix:     "Delete the SPF-type record and keep only the TXT record."})
 	}
@@ -59,7 +59,7 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 func SPFFindings(fs []spf.Finding) []finding.Finding {
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
-		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: f.Fix, Part: "spf", Subject: f.Domain}
+		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: f.Fix, Part: finding.PartSPF, Subject: finding.Domain(f.Domain)}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
 )
 
 // common is what the root shares with every pane: the look, the keys, the
@@ -61,7 +62,7 @@ type runInfo struct {
 }
 
 // state says where a part stands in the current run.
-func (r *runInfo) state(p diag.Part) partState {
+func (r *runInfo) state(p finding.Part) partState {
 	if r == nil {
 		return stateIdle
 	}
@@ -75,28 +76,28 @@ func (r *runInfo) state(p diag.Part) partState {
 }
 
 // hasPart reports whether a report holds a part.
-func hasPart(rep *diag.Report, p diag.Part) bool {
+func hasPart(rep *diag.Report, p finding.Part) bool {
 	switch p {
-	case diag.PartMX:
+	case finding.PartMX:
 		return rep.MX != nil
-	case diag.PartSPF:
+	case finding.PartSPF:
 		return rep.SPF != nil
-	case diag.PartDKIM:
+	case finding.PartDKIM:
 		return rep.DKIM != nil
-	case diag.PartDMARC:
+	case finding.PartDMARC:
 		return rep.DMARC != nil
-	case diag.PartMTASTS:
+	case finding.PartMTASTS:
 		return rep.MTASTS != nil
-	case diag.PartTLSRPT:
+	case finding.PartTLSRPT:
 		return rep.TLSRPT != nil
-	case diag.PartBIMI:
+	case finding.PartBIMI:
 		return rep.BIMI != nil
 	}
 	return false
 }
 
 // cutReason says why a part is missing from a finished run.
-func (r *runInfo) cutReason(p diag.Part) string {
+func (r *runInfo) cutReason(p finding.Part) string {
 	switch {
 	case r == nil:
 		return ""

@@ -13,6 +13,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -161,9 +162,9 @@ func FuzzHeaderPanes(f *testing.F) {
 		rep := diag.AnalyzeHeaders(text, p.msg, p.analysis)
 		rep.Recheck = &diag.Recheck{DKIM: []dkim.Result{{Domain: text, Selector: text, Reason: text, KeyName: text}}}
 		rep.ThenVsNow = []diag.ThenNow{
-			{Check: "spf", Then: text, Now: "pass", Explanation: text},
-			{Check: "dkim", Subject: text, Then: "pass", Now: text, Changed: true, Explanation: text},
-			{Check: text, Explanation: text},
+			{Check: "spf", Then: diag.Outcome(text), Now: "pass", Explanation: text},
+			{Check: "dkim", Subject: finding.Signature(text, text), Then: "pass", Now: diag.Outcome(text), Changed: true, Explanation: text},
+			{Check: finding.Part(text), Subject: finding.Text(text), Explanation: text},
 		}
 		com := &common{styles: styles, glyphs: UnicodeGlyphs(), keys: DefaultKeyMap(), now: fixedNow, loc: testZone}
 		com.run = &runInfo{hdr: &headerRun{parsedHeaders: p, report: rep, done: true}, report: &diag.Report{}, done: true}

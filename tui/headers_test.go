@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
 )
 
@@ -473,10 +473,10 @@ func TestFindingJumpsToHop(t *testing.T) {
 	}
 	d.key("enter")
 	d.idle()
-	hop := 0
-	if _, err := fmtSscan(f.Subject, &hop); err != nil {
-		t.Fatal(err)
+	if f.Subject.Kind != finding.SubjectHop {
+		t.Fatalf("the clock skew finding is not about a hop: %+v", f.Subject)
 	}
+	hop := f.Subject.N
 	h, ok := d.m.hops.current()
 	if d.m.focused().ID() != PaneHops || !ok || h.Index != hop {
 		t.Fatalf("enter on %q went to %s, hop %d", f.Subject, d.m.focused().ID(), h.Index)
@@ -485,9 +485,6 @@ func TestFindingJumpsToHop(t *testing.T) {
 		t.Fatalf("the skewed hop is not flagged in words:\n%s", s)
 	}
 }
-
-// fmtSscan reads "hop N".
-func fmtSscan(subject string, n *int) (int, error) { return fmt.Sscanf(subject, "hop %d", n) }
 
 // TestHopsTable: the hops read from origin to receiver, the sending hop
 // marked and its IP the one selected, a rule above the internal hops, a

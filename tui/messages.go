@@ -5,6 +5,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -44,7 +45,7 @@ type runStartMsg struct {
 // partMsg carries the snapshot in which one part became known.
 type partMsg struct {
 	run    int
-	part   diag.Part
+	part   finding.Part
 	report *diag.Report
 }
 

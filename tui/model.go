@@ -401,7 +401,7 @@ func (m *Model) setFocus(i int) tea.Cmd {
 		m.panes[m.focus].Blur()
 	}
 	m.focus = i
-	if !m.panes[i].ID().summary() {
+	if !summaryPane(m.panes[i].ID()) {
 		m.detail = i
 	}
 	return m.panes[i].Focus()

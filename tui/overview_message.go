@@ -6,6 +6,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/spf"
 )
@@ -19,13 +20,13 @@ func (p *overviewPane) messageLines(h *headerRun) []ovLine {
 	if h.report != nil {
 		rc = h.report.Recheck
 	}
-	mk := func(label, check string, then headers.Result) ovLine {
+	mk := func(label string, check finding.Part, then headers.Result) ovLine {
 		return ovLine{label: label, pane: PaneThenNow, msg: true, notes: p.explanations(h, check), word: p.thenWord(string(then))}
 	}
 
-	spfLine := mk("Msg SPF", "spf", v.SPF)
-	dkimLine := mk("Msg DKIM", "dkim", v.DKIM)
-	dmarcLine := mk("Msg DMARC", "dmarc", v.DMARC)
+	spfLine := mk("Msg SPF", finding.PartSPF, v.SPF)
+	dkimLine := mk("Msg DKIM", finding.PartDKIM, v.DKIM)
+	dmarcLine := mk("Msg DMARC", finding.PartDMARC, v.DMARC)
 	if !h.done {
 		for _, l := range []*ovLine{&spfLine, &dkimLine, &dmarcLine} {
 			l.mark = p.com.spinner
@@ -121,7 +122,7 @@ func (p *overviewPane) nowMark(w string) string {
 
 // explanations are the re-check's explanations of one check's rows,
 // those that changed or do not pass today first.
-func (p *overviewPane) explanations(h *headerRun, check string) []string {
+func (p *overviewPane) explanations(h *headerRun, check finding.Part) []string {
 	if h.report == nil {
 		return nil
 	}
@@ -131,8 +132,8 @@ func (p *overviewPane) explanations(h *headerRun, check string) []string {
 			continue
 		}
 		text := r.Explanation
-		if r.Subject != "" {
-			text = r.Subject + ": " + text
+		if !r.Subject.IsZero() {
+			text = r.Subject.String() + ": " + text
 		}
 		if r.Changed || r.Now != "pass" {
 			first = append(first, text)

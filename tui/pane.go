@@ -3,32 +3,33 @@ package tui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/mxray/mxray/diag/finding"
 )
 
 // PaneID names a pane. The domain panes exist for every investigation;
 // the header panes (hops, then-vs-now) join the list, after Overview, when
 // a message header is given.
-type PaneID string
+type PaneID = finding.Part
 
 // The panes of a domain investigation, in focus order.
 const (
-	PaneOverview PaneID = "overview"
-	PaneMX       PaneID = "mx"
-	PaneSPF      PaneID = "spf"
-	PaneDKIM     PaneID = "dkim"
-	PaneDMARC    PaneID = "dmarc"
-	PaneFindings PaneID = "findings"
-	PaneDNSLog   PaneID = "dnslog"
+	PaneOverview = finding.PartOverview
+	PaneMX       = finding.PartMX
+	PaneSPF      = finding.PartSPF
+	PaneDKIM     = finding.PartDKIM
+	PaneDMARC    = finding.PartDMARC
+	PaneFindings = finding.PartFindings
+	PaneDNSLog   = finding.PartDNSLog
 )
 
 // The header panes, shown after Overview when a message header was given.
 const (
-	PaneHops    PaneID = "hops"
-	PaneThenNow PaneID = "thennow"
+	PaneHops    = finding.PartHops
+	PaneThenNow = finding.PartThenNow
 )
 
-// Title is the pane's name in the tab strip and on its frame.
-func (id PaneID) Title() string {
+// paneTitle is the pane's name in the tab strip and on its frame.
+func paneTitle(id PaneID) string {
 	switch id {
 	case PaneOverview:
 		return "Overview"
@@ -53,8 +54,8 @@ func (id PaneID) Title() string {
 	}
 }
 
-// Short is the abbreviated name used when the tab strip is narrow.
-func (id PaneID) Short() string {
+// paneShort is the abbreviated name used when the tab strip is narrow.
+func paneShort(id PaneID) string {
 	switch id {
 	case PaneOverview:
 		return "Ovw"
@@ -81,7 +82,7 @@ func (id PaneID) Short() string {
 
 // summary reports whether the pane belongs in the left (summary) column of
 // the two-column layout; the others share the right (detail) column.
-func (id PaneID) summary() bool {
+func summaryPane(id PaneID) bool {
 	return id == PaneOverview || id == PaneFindings
 }
 

@@ -171,7 +171,7 @@ func (p *dkimPane) View() string { return p.fit(p.content()) }
 // content is the pane's text before it is fitted to the pane.
 func (p *dkimPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
-	if text, waiting := p.notLoaded(diag.PartDKIM, "DKIM keys"); waiting {
+	if text, waiting := p.notLoaded(finding.PartDKIM, "DKIM keys"); waiting {
 		if p.sig != nil {
 			return text + "\n" + strings.Join(p.signatureDetail(*p.sig), "\n")
 		}
@@ -214,7 +214,7 @@ func (p *dkimPane) content() string {
 	case ok:
 		lines = append(lines, p.keyDetail(k)...)
 	}
-	if general := findingsAbout(p.findings, "dkim", rep.Domain); len(general) > 0 {
+	if general := finding.About(p.findings, finding.PartDKIM, rep.Domain); len(general) > 0 {
 		lines = append(lines, "")
 		lines = append(lines, p.findingLines(general, p.w-1, false)...)
 	}
@@ -233,7 +233,7 @@ func (p *dkimPane) notes(k dkim.KeyReport) string {
 	case k.Revoked:
 		n = append(n, st.Verdict.None.Render("revoked"))
 	}
-	sev := worstSeverity(findingsAbout(p.findings, "dkim", k.Selector), "dkim")
+	sev := finding.Worst(finding.About(p.findings, finding.PartDKIM, k.Selector))
 	if k.Record != "" && !k.Revoked {
 		switch sev {
 		case finding.Error:
@@ -274,7 +274,7 @@ func (p *dkimPane) keyDetail(k dkim.KeyReport) []string {
 	}
 	lines = append(lines, " "+st.Muted.Render(truncate(strings.Join(facts, " "+g.Dot+" "), p.w-1, g.Ellipsis)))
 	if k.Record == "" {
-		return append(lines, p.findingLines(findingsAbout(p.findings, "dkim", k.Selector), p.w-1, false)...)
+		return append(lines, p.findingLines(finding.About(p.findings, finding.PartDKIM, k.Selector), p.w-1, false)...)
 	}
 	if k.Key != nil && len(k.Key.Tags) > 0 {
 		lines = append(lines, p.tagLines(k.Key.Tags, k)...)
@@ -288,7 +288,7 @@ func (p *dkimPane) keyDetail(k dkim.KeyReport) []string {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	}
-	about := findingsAbout(p.findings, "dkim", k.Selector)
+	about := finding.About(p.findings, finding.PartDKIM, k.Selector)
 	return append(lines, p.findingLines(about, p.w-1, false)...)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dmarc"
+	"github.com/mxray/mxray/diag/finding"
 )
 
 // dmarcPane explains the DMARC policy that applies to the domain: the
@@ -86,7 +87,7 @@ func (p *dmarcPane) View() string { return p.fit(p.content()) }
 
 // content is the pane's text before it is fitted to the pane.
 func (p *dmarcPane) content() string {
-	if text, waiting := p.notLoaded(diag.PartDMARC, "the DMARC policy"); waiting {
+	if text, waiting := p.notLoaded(finding.PartDMARC, "the DMARC policy"); waiting {
 		return text
 	}
 	lines := p.scroll.window(p.lines)

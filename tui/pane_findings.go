@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"net/netip"
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -93,30 +91,28 @@ func (p *findingsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 // findingSelection is what a finding is about, as a Selection: an IP, a
 // DKIM selector, a message's hop or signature, or a domain or host.
 func findingSelection(f finding.Finding) Selection {
-	if f.Subject == "" {
-		return Selection{}
-	}
-	if ip, err := netip.ParseAddr(f.Subject); err == nil {
-		return IPSelection(ip)
-	}
-	if n, ok := strings.CutPrefix(f.Subject, "hop "); ok && f.Part == "headers" {
-		if i, err := strconv.Atoi(n); err == nil {
-			return HopSelection(i)
+	s := f.Subject
+	switch s.Kind {
+	case finding.SubjectIP:
+		return IPSelection(s.IP)
+	case finding.SubjectHop:
+		return HopSelection(s.N)
+	case finding.SubjectSignature:
+		if s.Domain != "" && s.Name != "" {
+			return SignatureSelection(s.Domain, s.Name)
 		}
+	case finding.SubjectSelector:
+		return SelectorSelection(s.Name)
+	case finding.SubjectDomain, finding.SubjectHost:
+		return DomainSelection(s.Name)
 	}
-	if d, s, ok := signatureSubject(f.Subject); ok {
-		return SignatureSelection(d, s)
-	}
-	if f.Part == "dkim" && !strings.Contains(f.Subject, ".") {
-		return SelectorSelection(f.Subject)
-	}
-	return DomainSelection(f.Subject)
+	return Selection{}
 }
 
 func (p *findingsPane) refilter() {
 	p.shown = p.shown[:0]
 	for i, f := range p.all {
-		if p.filter.matches(string(f.Severity), f.Code, f.Message, f.Fix, f.Part, f.Subject) {
+		if p.filter.matches(string(f.Severity), f.Code, f.Message, f.Fix, string(f.Part), f.Subject.String()) {
 			p.shown = append(p.shown, i)
 		}
 	}
@@ -144,8 +140,8 @@ func (p *findingsPane) Copy() (string, bool) {
 		return "", false
 	}
 	text := strings.ToUpper(string(f.Severity)) + " " + f.Code
-	if f.Subject != "" {
-		text += " (" + f.Subject + ")"
+	if !f.Subject.IsZero() {
+		text += " (" + f.Subject.String() + ")"
 	}
 	text += ": " + f.Message
 	if f.Fix != "" {
@@ -202,13 +198,13 @@ func (p *findingsPane) content() string {
 	}
 	if f, ok := p.current(); ok {
 		head := strings.ToUpper(string(f.Severity)) + " " + safe(f.Code)
-		if f.Subject != "" {
-			head += " " + g.Dot + " " + safe(f.Subject)
+		if !f.Subject.IsZero() {
+			head += " " + g.Dot + " " + safe(f.Subject.String())
 		}
 		lines = append(lines, p.rule(head, p.w))
 		body := p.findingLines([]finding.Finding{f}, p.w-1, true)
 		if pane := findingPane(f); pane != PaneOverview {
-			body = append(body, "   "+st.Muted.Render("enter: go to "+pane.Title()))
+			body = append(body, "   "+st.Muted.Render("enter: go to "+paneTitle(pane)))
 		}
 		lines = append(lines, body...)
 	}
@@ -240,18 +236,4 @@ func sevWord(s finding.Severity) string {
 		return "WARN"
 	}
 	return "NOTE"
-}
-
-// signatureSubject reads a finding subject naming a DKIM signature,
-// "d=example.com s=sel", into its d= and s=.
-func signatureSubject(subject string) (string, string, bool) {
-	rest, ok := strings.CutPrefix(subject, "d=")
-	if !ok {
-		return "", "", false
-	}
-	d, s, ok := strings.Cut(rest, " s=")
-	if !ok || d == "" || s == "" || strings.ContainsAny(s, " ") {
-		return "", "", false
-	}
-	return d, s, true
 }

@@ -232,7 +232,7 @@ func (p *mxPane) View() string { return p.fit(p.content()) }
 // content is the pane's text before it is fitted to the pane.
 func (p *mxPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
-	if text, waiting := p.notLoaded(diag.PartMX, "MX records"); waiting {
+	if text, waiting := p.notLoaded(finding.PartMX, "MX records"); waiting {
 		return text + p.selectedIPView()
 	}
 	rep := p.report
@@ -360,8 +360,8 @@ func (p *mxPane) detail() []string {
 		lines = append(lines, "", p.rule("implicit MX", p.w))
 		lines = append(lines, " "+st.Muted.Render("No MX records, so senders deliver to "+p.report.Implicit[r.addr].String()+", the domain's own address."))
 	}
-	lines = append(lines, p.findingLines(findingsAbout(p.findings, "mx", subjects...), p.w-1, false)...)
-	lines = append(lines, p.findingLines(findingsAbout(p.findings, "ptr", subjects...), p.w-1, false)...)
+	lines = append(lines, p.findingLines(finding.About(p.findings, finding.PartMX, subjects...), p.w-1, false)...)
+	lines = append(lines, p.findingLines(finding.About(p.findings, finding.PartPTR, subjects...), p.w-1, false)...)
 	return lines
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -33,16 +32,16 @@ type overviewPane struct {
 // ovLine is one check's line.
 type ovLine struct {
 	label  string
-	part   diag.Part // "" for the findings summary
-	pane   PaneID    // where enter goes
-	mark   string    // styled symbol
-	word   string    // styled verdict word
-	facts  string    // plain facts, already safe
-	record string    // the record, raw (for the detail and for copying)
-	detail []string  // raw extra lines (errors)
-	notes  []string  // raw extra lines (explanations)
-	msg    bool      // one of the message's lines
-	gap    bool      // a blank line above it
+	part   finding.Part // "" for the findings summary
+	pane   PaneID       // where enter goes
+	mark   string       // styled symbol
+	word   string       // styled verdict word
+	facts  string       // plain facts, already safe
+	record string       // the record, raw (for the detail and for copying)
+	detail []string     // raw extra lines (errors)
+	notes  []string     // raw extra lines (explanations)
+	msg    bool         // one of the message's lines
+	gap    bool         // a blank line above it
 }
 
 func newOverviewPane(com *common) *overviewPane {
@@ -146,7 +145,7 @@ func (p *overviewPane) build() {
 }
 
 // partLine is the line of one part, or its loading state.
-func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
+func (p *overviewPane) partLine(part finding.Part, rep *diag.Report) ovLine {
 	st, g := p.com.styles, p.com.glyphs
 	l := ovLine{label: partLabel(part), part: part, pane: partPane(part)}
 	if text, waiting := p.notLoaded(part, partLabel(part)); waiting {
@@ -163,7 +162,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 		}
 		return l
 	}
-	sev := worstSeverity(rep.Findings, partFindingParts(part)...)
+	sev := finding.Worst(rep.Findings, partFindingParts(part)...)
 	ok := func(word string) { l.mark, l.word = p.sevMark(sev), p.sevStyle(sev).Render(word) }
 	none := func(word string) {
 		l.mark, l.word = st.Verdict.None.Render(g.Dot), st.Verdict.None.Render(word)
@@ -181,7 +180,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 		return l
 	}
 	switch part {
-	case diag.PartMX:
+	case finding.PartMX:
 		mx := rep.MX
 		switch {
 		case mx.Status.Temporary():
@@ -212,7 +211,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 				l.facts = fmt.Sprintf("FCrDNS %d/%d", confirmed, addrs)
 			}
 		}
-	case diag.PartSPF:
+	case finding.PartSPF:
 		tree := rep.SPF.Tree
 		root := tree.Root
 		switch root.Status {
@@ -244,7 +243,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 			l.facts = "for " + v.IP.String() + dot + fmt.Sprintf("%d/%d lookups", v.Lookups, spf.LookupLimit)
 		}
 		l.record = root.Record
-	case diag.PartDKIM:
+	case finding.PartDKIM:
 		found := foundKeys(rep.DKIM)
 		if len(found) == 0 {
 			l.mark, l.word = st.Verdict.None.Render(g.Unknown), st.Verdict.None.Render("no key found")
@@ -257,7 +256,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 			ks = append(ks, safe(k.Selector)+" "+keyWords(k))
 		}
 		l.facts = strings.Join(ks, ", ")
-	case diag.PartDMARC:
+	case finding.PartDMARC:
 		d := rep.DMARC
 		if d.Walk.Incomplete && d.Record == "" {
 			failed("tree walk stopped at " + safe(d.Walk.ErrorAt))
@@ -283,7 +282,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 		l.facts = strings.Join(facts, dot)
 		l.record = d.Record
 		l.detail = d.Errors
-	case diag.PartMTASTS:
+	case finding.PartMTASTS:
 		r := rep.MTASTS
 		if r.Record == "" {
 			none("none")
@@ -299,7 +298,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 		}
 		l.record = r.Record
 		l.detail = r.Errors
-	case diag.PartTLSRPT:
+	case finding.PartTLSRPT:
 		r := rep.TLSRPT
 		if r.Record == "" {
 			none("none")
@@ -314,7 +313,7 @@ func (p *overviewPane) partLine(part diag.Part, rep *diag.Report) ovLine {
 		l.facts = safe(r.Record)
 		l.record = r.Record
 		l.detail = r.Errors
-	case diag.PartBIMI:
+	case finding.PartBIMI:
 		r := rep.BIMI
 		switch {
 		case r.Record == "":
@@ -438,7 +437,7 @@ func (p *overviewPane) content() string {
 			loading = !p.com.run.hdr.done
 		}
 		if l.pane != "" && l.pane != PaneOverview && !loading {
-			detail = append(detail, " "+st.Muted.Render("enter opens "+l.pane.Title()))
+			detail = append(detail, " "+st.Muted.Render("enter opens "+paneTitle(l.pane)))
 		}
 		if len(detail) > 0 {
 			rows = append(rows, "", p.rule(l.label, p.w))
@@ -449,68 +448,55 @@ func (p *overviewPane) content() string {
 }
 
 // partLabel names a part on the overview.
-func partLabel(p diag.Part) string {
+func partLabel(p finding.Part) string {
 	switch p {
-	case diag.PartMX:
+	case finding.PartMX:
 		return "MX"
-	case diag.PartSPF:
+	case finding.PartSPF:
 		return "SPF"
-	case diag.PartDKIM:
+	case finding.PartDKIM:
 		return "DKIM"
-	case diag.PartDMARC:
+	case finding.PartDMARC:
 		return "DMARC"
-	case diag.PartMTASTS:
+	case finding.PartMTASTS:
 		return "MTA-STS"
-	case diag.PartTLSRPT:
+	case finding.PartTLSRPT:
 		return "TLS-RPT"
-	case diag.PartBIMI:
+	case finding.PartBIMI:
 		return "BIMI"
 	}
 	return string(p)
 }
 
 // partPane is the pane that shows a part.
-func partPane(p diag.Part) PaneID {
+func partPane(p finding.Part) PaneID {
 	switch p {
-	case diag.PartMX:
+	case finding.PartMX:
 		return PaneMX
-	case diag.PartSPF:
+	case finding.PartSPF:
 		return PaneSPF
-	case diag.PartDKIM:
+	case finding.PartDKIM:
 		return PaneDKIM
-	case diag.PartDMARC:
+	case finding.PartDMARC:
 		return PaneDMARC
 	}
 	return PaneOverview
 }
 
 // partFindingParts are the finding parts (finding.Finding.Part) of a part.
-func partFindingParts(p diag.Part) []string {
-	if p == diag.PartMX {
-		return []string{"mx", "ptr"}
+func partFindingParts(p finding.Part) []finding.Part {
+	if p == finding.PartMX {
+		return []finding.Part{finding.PartMX, finding.PartPTR}
 	}
-	return []string{string(p)}
+	return []finding.Part{p}
 }
 
-// findingPane is the pane a finding belongs to, by its Part (and, for a
-// message's findings, its code and subject: hops, or then vs now).
+// findingPane is the pane that shows a finding: where it belongs, when
+// that has a pane, else the overview.
 func findingPane(f finding.Finding) PaneID {
-	switch part := f.Part; part {
-	case "headers":
-		if strings.HasPrefix(f.Subject, "hop ") || hopCode(f.Code) {
-			return PaneHops
-		}
-		return PaneThenNow
-	case "mx", "ptr":
-		return PaneMX
-	case "spf":
-		return PaneSPF
-	case "dkim":
-		return PaneDKIM
-	case "dmarc":
-		return PaneDMARC
-	case "dns":
-		return PaneDNSLog
+	switch w := f.Where(); w {
+	case PaneMX, PaneSPF, PaneDKIM, PaneDMARC, PaneHops, PaneThenNow, PaneDNSLog:
+		return w
 	}
 	return PaneOverview
 }
@@ -575,26 +561,16 @@ func keyWords(k dkim.KeyReport) string {
 // lookupFailed reports whether a policy record's lookup failed (its
 // "<part>.lookup_error" finding; the MTA-STS, TLS-RPT and BIMI results
 // carry no DNS status of their own).
-func lookupFailed(fs []finding.Finding, part diag.Part) bool {
+func lookupFailed(fs []finding.Finding, part finding.Part) bool {
 	switch part {
-	case diag.PartMTASTS, diag.PartTLSRPT, diag.PartBIMI:
+	case finding.PartMTASTS, finding.PartTLSRPT, finding.PartBIMI:
 	default:
 		return false
 	}
 	for _, f := range fs {
-		if f.Part == string(part) && f.Code == string(part)+".lookup_error" {
+		if f.Part == part && f.Code == string(part)+".lookup_error" {
 			return true
 		}
-	}
-	return false
-}
-
-// hopCode reports whether a headers finding is about the Received chain.
-func hopCode(code string) bool {
-	switch headers.Code(code) {
-	case headers.CodeNoReceived, headers.CodeUnparsedHop, headers.CodeHopDate, headers.CodeClockSkew,
-		headers.CodeSendingIPMismatch, headers.CodeSendingIPRecorded, headers.CodeSendingIPOrigin, headers.CodeNoSendingIP:
-		return true
 	}
 	return false
 }

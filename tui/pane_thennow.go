@@ -183,11 +183,11 @@ func (p *thenNowPane) Copy() (string, bool) {
 	if !ok {
 		return "", false
 	}
-	label := r.Check
-	if r.Subject != "" {
-		label += " " + r.Subject
+	label := string(r.Check)
+	if !r.Subject.IsZero() {
+		label += " " + r.Subject.String()
 	}
-	return fmt.Sprintf("%s: then %s, now %s. %s", label, orNone(r.Then), orNone(r.Now), r.Explanation), true
+	return fmt.Sprintf("%s: then %s, now %s. %s", label, orNone(string(r.Then)), orNone(string(r.Now)), r.Explanation), true
 }
 
 // View draws the pane, exactly its size.
@@ -214,7 +214,7 @@ func (p *thenNowPane) content() string {
 	checkW, wordW := len("Check"), len("Then")
 	for _, r := range rows {
 		checkW = max(checkW, width(p.label(r)))
-		wordW = max(wordW, width(orWord(r.Then, thenNone))+2, width(orWord(r.Now, nowNone))+2)
+		wordW = max(wordW, width(orWord(string(r.Then), thenNone))+2, width(orWord(string(r.Now), nowNone))+2)
 	}
 	wordW = min(wordW, 18)
 	checkW = min(checkW, max(12, p.w-1-2*(wordW+1)-8))
@@ -223,8 +223,8 @@ func (p *thenNowPane) content() string {
 	from, to := p.list.visible()
 	for i := from; i < to; i++ {
 		r := rows[i]
-		row := pad(p.label(r), checkW, g.Ellipsis) + " " + pad(p.word(r.Then, thenNone), wordW, g.Ellipsis) + " " +
-			pad(p.word(r.Now, nowNone), wordW, g.Ellipsis) + " " + p.change(r)
+		row := pad(p.label(r), checkW, g.Ellipsis) + " " + pad(p.word(string(r.Then), thenNone), wordW, g.Ellipsis) + " " +
+			pad(p.word(string(r.Now), nowNone), wordW, g.Ellipsis) + " " + p.change(r)
 		lines = append(lines, p.cursorRow(row, p.focused && i == p.list.cursor))
 	}
 	for len(lines) < p.h-p.detailHeight() {
@@ -284,10 +284,10 @@ func (p *thenNowPane) recorded() string {
 
 // label names a row's check: "dkim d=… s=…".
 func (p *thenNowPane) label(r diag.ThenNow) string {
-	if r.Subject == "" {
-		return safe(r.Check)
+	if r.Subject.IsZero() {
+		return safe(string(r.Check))
 	}
-	return safe(r.Check + " " + r.Subject)
+	return safe(string(r.Check) + " " + r.Subject.String())
 }
 
 // What the table says for a verdict not recorded at delivery, or not
@@ -428,7 +428,7 @@ func (p *thenNowPane) wrote(r diag.ThenNow) []string {
 	var out []string
 	d, isDKIM := p.dkimResult(p.list.cursor)
 	for _, e := range p.hdr.analysis.AuthenticationResults {
-		if !e.Trusted || e.Method != r.Check {
+		if !e.Trusted || e.Method != string(r.Check) {
 			continue
 		}
 		if isDKIM && d != nil {

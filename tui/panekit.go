@@ -1,13 +1,11 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 )
 
@@ -65,7 +63,7 @@ func (b *paneBase) fit(text string) string {
 
 // notLoaded returns the pane's text while its part is not known: a spinner
 // while it runs, or why it is missing. ok is false once the part is in.
-func (b *paneBase) notLoaded(part diag.Part, what string) (string, bool) {
+func (b *paneBase) notLoaded(part finding.Part, what string) (string, bool) {
 	st, g := b.com.styles, b.com.glyphs
 	run := b.com.run
 	switch run.state(part) {
@@ -106,44 +104,6 @@ func (b *paneBase) findingLines(fs []finding.Finding, w int, withFix bool) []str
 		if withFix && f.Fix != "" {
 			for _, l := range wrapIndent("Fix: "+safe(f.Fix), w-3, 5) {
 				out = append(out, "   "+b.com.styles.Muted.Render(l))
-			}
-		}
-	}
-	return out
-}
-
-// worstSeverity is the worst severity among the findings of the parts
-// named ("" when there is none).
-func worstSeverity(fs []finding.Finding, parts ...string) finding.Severity {
-	var worst finding.Severity
-	for _, f := range fs {
-		if !slices.Contains(parts, f.Part) {
-			continue
-		}
-		switch {
-		case f.Severity == finding.Error:
-			return finding.Error
-		case f.Severity == finding.Warning:
-			worst = finding.Warning
-		case worst == "":
-			worst = finding.Info
-		}
-	}
-	return worst
-}
-
-// findingsAbout returns the findings of a part whose subject is one of
-// the names given (case-insensitive).
-func findingsAbout(fs []finding.Finding, part string, subjects ...string) []finding.Finding {
-	var out []finding.Finding
-	for _, f := range fs {
-		if f.Part != part {
-			continue
-		}
-		for _, s := range subjects {
-			if strings.EqualFold(strings.TrimSuffix(f.Subject, "."), strings.TrimSuffix(s, ".")) {
-				out = append(out, f)
-				break
 			}
 		}
 	}

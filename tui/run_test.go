@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/finding"
 )
 
 // TestRunEnds: Run returns nil when the user quits (q from the terminal's
@@ -79,7 +80,7 @@ func TestEveryPartPassedOn(t *testing.T) {
 	go func() {
 		done <- s.investigate(context.Background(), client, "good.example", diag.Options{Offline: true})()
 	}()
-	seen := map[diag.Part]bool{}
+	seen := map[finding.Part]bool{}
 	var last *diag.Report
 	for {
 		msg := s.waitEvent()()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
 )
@@ -288,7 +287,7 @@ func (p *spfPane) content() string {
 	st, g := p.com.styles, p.com.glyphs
 	var lines []string
 	lines = append(lines, p.ipLine())
-	if text, waiting := p.notLoaded(diag.PartSPF, "the SPF record tree"); waiting && p.base() == nil {
+	if text, waiting := p.notLoaded(finding.PartSPF, "the SPF record tree"); waiting && p.base() == nil {
 		second := ""
 		if p.ipErr != "" {
 			second = " " + st.Error.Render(g.Fail+" "+p.ipErr)

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/finding"
 )
 
 // View draws the whole screen. It only reads the model: every size was
@@ -64,7 +65,7 @@ func (m *Model) render() string {
 func (m *Model) wideBody() string {
 	st, g := m.com.styles, m.com.glyphs
 	frame := func(p Pane, r rect) string {
-		return box(p.ID().Title(), p.View(), r.w, r.h, p == m.focused(), st, g)
+		return box(paneTitle(p.ID()), p.View(), r.w, r.h, p == m.focused(), st, g)
 	}
 	ov := m.panes[m.indexOf(PaneOverview)]
 	fi := m.panes[m.indexOf(PaneFindings)]
@@ -150,8 +151,8 @@ func (m *Model) statusText() string {
 }
 
 // allParts are the parts of a domain investigation.
-func allParts() []diag.Part {
-	return []diag.Part{diag.PartMX, diag.PartSPF, diag.PartDKIM, diag.PartDMARC, diag.PartMTASTS, diag.PartTLSRPT, diag.PartBIMI}
+func allParts() []finding.Part {
+	return []finding.Part{finding.PartMX, finding.PartSPF, finding.PartDKIM, finding.PartDMARC, finding.PartMTASTS, finding.PartTLSRPT, finding.PartBIMI}
 }
 
 // elapsed formats a duration for the header.
@@ -177,9 +178,9 @@ func (m *Model) tabSpans() []tabSpan {
 		var out []tabSpan
 		x := 0
 		for i, p := range m.panes {
-			label := p.ID().Title()
+			label := paneTitle(p.ID())
 			if short {
-				label = p.ID().Short()
+				label = paneShort(p.ID())
 			}
 			if i > 0 {
 				x++ // the separator
@@ -237,7 +238,7 @@ func (m *Model) fullHelpView() string {
 		lines = append(lines, " "+l)
 	}
 	if own := m.focused().Help(); len(own) > 0 {
-		lines = append(lines, "", " "+st.Heading.Render(m.focused().ID().Title())+"  "+m.help.ShortHelpView(own))
+		lines = append(lines, "", " "+st.Heading.Render(paneTitle(m.focused().ID()))+"  "+m.help.ShortHelpView(own))
 	}
 	lines = append(lines, "")
 	for _, text := range []string{
