@@ -9,11 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mxray/mxray/diag/dkim"
-	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/diag/policy"
 )
 
 // DefaultDeadline bounds a whole investigation unless Options say otherwise.
@@ -65,11 +62,11 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	defer cancel()
 	start := time.Now()
 
-	parts := investigationParts(domain, opts)
+	inv := newInvestigation(domain, opts)
 	results := make(chan partResult, len(parts))
 	for _, p := range parts {
 		go func() {
-			apply := p.run(ctx, client)
+			apply := p.run(ctx, client, inv)
 			results <- partResult{part: p.part, apply: apply}
 		}()
 	}
@@ -139,80 +136,6 @@ func send(ctx context.Context, events chan<- Event, ev Event) {
 	select {
 	case events <- ev:
 	case <-ctx.Done():
-	}
-}
-
-// investigationPart is one independent line of questions.
-type investigationPart struct {
-	part finding.Part
-	run  func(ctx context.Context, c *dnsclient.Client) func(*Report)
-}
-
-// policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
-const policyFetchTimeout = 5 * time.Second
-
-// investigationParts lists the parts; each starts at once. The critical
-// ones (MX, SPF, DMARC, and DKIM selectors named by headers or flags) ask
-// at Critical priority; DKIM probes, MTA-STS, TLS-RPT and BIMI are leaves
-// and never lengthen the critical path.
-func investigationParts(domain string, opts Options) []investigationPart {
-	// MTA-STS checks the MX hosts against its policy, and BIMI looks at the
-	// organizational domain, so they wait for those parts; both are leaves.
-	mxDone := make(chan []string, 1)
-	orgDone := make(chan string, 1)
-	leaf := func(ctx context.Context) context.Context { return dnsclient.WithPriority(ctx, dnsclient.Leaf) }
-	return []investigationPart{
-		{finding.PartMX, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			mx := CheckMX(ctx, c, domain)
-			hosts := make([]string, 0, len(mx.Hosts))
-			for _, h := range mx.Hosts {
-				hosts = append(hosts, h.Host)
-			}
-			mxDone <- hosts
-			return func(r *Report) { r.MX = &mx }
-		}},
-		{finding.PartSPF, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			s := CheckSPF(ctx, c, domain)
-			return func(r *Report) { r.SPF = s }
-		}},
-		{finding.PartDMARC, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			d := dmarc.Check(ctx, c, domain)
-			orgDone <- d.OrgDomain
-			return func(r *Report) { r.DMARC = d }
-		}},
-		{finding.PartDKIM, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			d := dkim.Discover(ctx, c, domain, opts.HeaderSelectors, opts.Selectors)
-			return func(r *Report) { r.DKIM = d }
-		}},
-		{finding.PartMTASTS, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			var hosts []string
-			select {
-			case hosts = <-mxDone:
-			case <-ctx.Done():
-			}
-			var dial policy.DialFunc
-			if !opts.Offline && opts.Dial != nil {
-				dial = opts.Dial
-			}
-			m := policy.CheckMTASTS(leaf(ctx), c, domain, hosts, dial, policyFetchTimeout)
-			return func(r *Report) { r.MTASTS = m }
-		}},
-		{finding.PartTLSRPT, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			t := policy.CheckTLSRPT(leaf(ctx), c, domain)
-			return func(r *Report) { r.TLSRPT = t }
-		}},
-		{finding.PartBIMI, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			org := domain
-			select {
-			case o := <-orgDone:
-				if o != "" {
-					org = o
-				}
-			case <-ctx.Done():
-			}
-			b := policy.CheckBIMI(leaf(ctx), c, domain, org)
-			return func(r *Report) { r.BIMI = b }
-		}},
 	}
 }
 

@@ -34,6 +34,7 @@ const (
 	ToneFail                // fails or is broken
 	ToneNeutral             // neutral: the domain says nothing either way
 	ToneUnknown             // cannot tell: DNS trouble, cut short
+	ToneNotFound            // looked for and not found, which does not say there is none
 )
 
 // Tone is how the outcome reads.

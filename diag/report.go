@@ -50,26 +50,10 @@ func (r *Report) clone() *Report {
 // collectFindings gathers every part's findings, sorted.
 func (r *Report) collectFindings() []finding.Finding {
 	var fs []finding.Finding
-	if r.MX != nil {
-		fs = append(fs, r.MX.Findings...)
-	}
-	if r.SPF != nil {
-		fs = append(fs, r.SPF.Findings...)
-	}
-	if r.DKIM != nil {
-		fs = append(fs, r.DKIM.Findings...)
-	}
-	if r.DMARC != nil {
-		fs = append(fs, r.DMARC.Findings...)
-	}
-	if r.MTASTS != nil {
-		fs = append(fs, r.MTASTS.Findings...)
-	}
-	if r.TLSRPT != nil {
-		fs = append(fs, r.TLSRPT.Findings...)
-	}
-	if r.BIMI != nil {
-		fs = append(fs, r.BIMI.Findings...)
+	for _, p := range parts {
+		if p.has(r) {
+			fs = append(fs, p.findings(r)...)
+		}
 	}
 	fs = append(fs, r.extra...)
 	finding.Sort(fs)

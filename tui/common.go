@@ -66,34 +66,13 @@ func (r *runInfo) state(p finding.Part) partState {
 	if r == nil {
 		return stateIdle
 	}
-	if r.report != nil && hasPart(r.report, p) {
+	if r.report != nil && r.report.Has(p) {
 		return stateLoaded
 	}
 	if r.done {
 		return stateCut
 	}
 	return stateLoading
-}
-
-// hasPart reports whether a report holds a part.
-func hasPart(rep *diag.Report, p finding.Part) bool {
-	switch p {
-	case finding.PartMX:
-		return rep.MX != nil
-	case finding.PartSPF:
-		return rep.SPF != nil
-	case finding.PartDKIM:
-		return rep.DKIM != nil
-	case finding.PartDMARC:
-		return rep.DMARC != nil
-	case finding.PartMTASTS:
-		return rep.MTASTS != nil
-	case finding.PartTLSRPT:
-		return rep.TLSRPT != nil
-	case finding.PartBIMI:
-		return rep.BIMI != nil
-	}
-	return false
 }
 
 // cutReason says why a part is missing from a finished run.

@@ -1,6 +1,10 @@
 package tui
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mxray/mxray/diag"
+)
 
 // Glyphs are the symbols the TUI draws: Unicode by default, ASCII when the
 // locale is not UTF-8 or --ascii is given. Every symbol stands beside a word,
@@ -20,6 +24,22 @@ type Glyphs struct {
 	TopLeft, TopRight, BottomLeft, BottomRight, Horizontal, Vertical string
 	// Spinner frames.
 	Spinner []string
+}
+
+// Tone is the symbol of a verdict of that tone: pass, fail, warn, unknown,
+// a dot for nothing to judge and for neutral.
+func (g Glyphs) Tone(t diag.Tone) string {
+	switch t {
+	case diag.TonePass:
+		return g.Pass
+	case diag.ToneFail:
+		return g.Fail
+	case diag.ToneWarn:
+		return g.Warn
+	case diag.ToneUnknown, diag.ToneNotFound:
+		return g.Unknown
+	}
+	return g.Dot
 }
 
 // UnicodeGlyphs returns the Unicode glyphs.

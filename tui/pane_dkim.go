@@ -11,7 +11,6 @@ import (
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
-	"github.com/mxray/mxray/spf"
 )
 
 // dkimPane lists the selectors where a key was found (and those named by
@@ -180,7 +179,7 @@ func (p *dkimPane) content() string {
 	rep := p.report
 	var lines []string
 	lines = append(lines, " "+st.Muted.Render(truncate(fmt.Sprintf("%s %s %d common selectors probed",
-		plural(len(foundKeys(rep)), "key found", "keys found"), g.Dot, rep.Probed), p.w-1, g.Ellipsis)))
+		plural(len(rep.FoundKeys()), "key found", "keys found"), g.Dot, rep.Probed), p.w-1, g.Ellipsis)))
 	if len(rep.Keys) == 0 && p.sig != nil {
 		return strings.Join(append(lines, p.signatureDetail(*p.sig)...), "\n")
 	}
@@ -325,8 +324,7 @@ func (p *dkimPane) signatureDetail(r dkim.Result) []string {
 			lines = append(lines, " "+style.Render(l))
 		}
 	}
-	res := spf.Result(r.Result)
-	verdict := st.Verdict.For(res).Render(resultGlyph(g, res)+" "+safe(string(r.Result))) + " today"
+	verdict := p.outcome(diag.Outcome(r.Result)) + " today"
 	facts := []string{"key " + safe(strings.TrimSuffix(r.KeyName, ".")), "body hash " + safe(string(r.BodyHash))}
 	lines = append(lines, " "+truncate(verdict+st.Muted.Render(" "+g.Dot+" "+strings.Join(facts, " "+g.Dot+" ")), p.w-1, g.Ellipsis))
 	if r.Reason != "" {

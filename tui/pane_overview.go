@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -9,7 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
 )
@@ -133,7 +131,7 @@ func (p *overviewPane) build() {
 	if run := p.com.run; run != nil && run.hdr != nil {
 		p.lines = append(p.lines, p.messageLines(run.hdr)...)
 	}
-	for i, part := range allParts() {
+	for i, part := range diag.Parts() {
 		l := p.partLine(part, rep)
 		l.gap = i == 0 && len(p.lines) > 0
 		p.lines = append(p.lines, l)
@@ -147,191 +145,30 @@ func (p *overviewPane) build() {
 // partLine is the line of one part, or its loading state.
 func (p *overviewPane) partLine(part finding.Part, rep *diag.Report) ovLine {
 	st, g := p.com.styles, p.com.glyphs
-	l := ovLine{label: partLabel(part), part: part, pane: partPane(part)}
-	if text, waiting := p.notLoaded(part, partLabel(part)); waiting {
-		l.mark, l.word = "", ""
-		state := p.com.run.state(part)
-		switch state {
+	l := ovLine{label: diag.PartLabel(part), part: part, pane: partPane(part)}
+	if text, waiting := p.notLoaded(part, l.label); waiting {
+		switch p.com.run.state(part) {
 		case stateLoading:
 			l.mark, l.word = p.com.spinner, st.Muted.Render("checking"+g.Ellipsis)
 		case stateCut:
-			l.mark, l.word = st.Verdict.TempError.Render(g.Unknown), st.Verdict.TempError.Render("not finished")
+			l.mark, l.word = p.mark(diag.ToneUnknown), p.word(diag.ToneUnknown, "not finished")
 			l.facts = p.com.run.cutReason(part)
 		default:
 			l.facts = strings.TrimSpace(ansi.Strip(text))
 		}
 		return l
 	}
-	sev := finding.Worst(rep.Findings, partFindingParts(part)...)
-	ok := func(word string) { l.mark, l.word = p.sevMark(sev), p.sevStyle(sev).Render(word) }
-	none := func(word string) {
-		l.mark, l.word = st.Verdict.None.Render(g.Dot), st.Verdict.None.Render(word)
-		if sev == finding.Error || sev == finding.Warning {
-			l.mark, l.word = p.sevMark(sev), p.sevStyle(sev).Render(word)
-		}
+	v := rep.Verdict(part)
+	if part == finding.PartSPF {
+		v = rep.SPFVerdictFor(p.verdict)
 	}
-	failed := func(status string) {
-		l.mark, l.word = st.Verdict.TempError.Render(g.Unknown), st.Verdict.TempError.Render("lookup failed")
-		l.facts = status
+	l.mark, l.word = p.mark(v.Tone), p.word(v.Tone, safe(v.Word))
+	facts := make([]string, len(v.Facts))
+	for i, f := range v.Facts {
+		facts[i] = safe(f)
 	}
-	dot := " " + g.Dot + " "
-	if lookupFailed(rep.Findings, part) {
-		failed("the TXT lookup failed")
-		return l
-	}
-	switch part {
-	case finding.PartMX:
-		mx := rep.MX
-		switch {
-		case mx.Status.Temporary():
-			failed(string(mx.Status))
-		case mx.NullMX:
-			none("null MX")
-			l.facts = "accepts no mail (RFC 7505)"
-		case len(mx.Hosts) == 0 && len(mx.Implicit) > 0:
-			ok("no MX")
-			l.facts = "mail goes to the domain's own address"
-		case len(mx.Hosts) == 0:
-			none("none")
-			l.facts = "no MX and no address: no mail"
-		default:
-			addrs, confirmed := 0, 0
-			for _, h := range mx.Hosts {
-				for _, a := range h.Addresses {
-					addrs++
-					if a.FCrDNS {
-						confirmed++
-					}
-				}
-			}
-			ok(plural(len(mx.Hosts), "host", "hosts"))
-			if confirmed == addrs {
-				l.facts = "FCrDNS ok"
-			} else {
-				l.facts = fmt.Sprintf("FCrDNS %d/%d", confirmed, addrs)
-			}
-		}
-	case finding.PartSPF:
-		tree := rep.SPF.Tree
-		root := tree.Root
-		switch root.Status {
-		case spf.NodeTempError:
-			failed("the TXT lookup failed")
-		case spf.NodeNone:
-			none("none")
-			l.facts = "no SPF record"
-		case spf.NodeOK:
-			word := "ok"
-			if sev == finding.Error {
-				word = "broken"
-			}
-			ok(word)
-			l.facts = fmt.Sprintf("%d/%d lookups", tree.WorstCaseLookups(), spf.LookupLimit)
-			if root.Incomplete {
-				l.facts = fmt.Sprintf("%d+/%d lookups", tree.WorstCaseLookups(), spf.LookupLimit)
-			}
-			if all := allTerm(root); all != "" {
-				l.facts += dot + "ends " + safe(all)
-			}
-		default:
-			ok("permerror")
-			l.facts = string(root.Status) + " record"
-		}
-		if v := p.verdict; v != nil && root.Status != spf.NodeTempError {
-			l.mark = st.Verdict.For(v.Result).Render(resultGlyph(g, v.Result))
-			l.word = st.Verdict.For(v.Result).Render(string(v.Result))
-			l.facts = "for " + v.IP.String() + dot + fmt.Sprintf("%d/%d lookups", v.Lookups, spf.LookupLimit)
-		}
-		l.record = root.Record
-	case finding.PartDKIM:
-		found := foundKeys(rep.DKIM)
-		if len(found) == 0 {
-			l.mark, l.word = st.Verdict.None.Render(g.Unknown), st.Verdict.None.Render("no key found")
-			l.facts = fmt.Sprintf("%d selectors probed", rep.DKIM.Probed)
-			break
-		}
-		ok(plural(len(found), "key", "keys"))
-		var ks []string
-		for _, k := range found {
-			ks = append(ks, safe(k.Selector)+" "+keyWords(k))
-		}
-		l.facts = strings.Join(ks, ", ")
-	case finding.PartDMARC:
-		d := rep.DMARC
-		if d.Walk.Incomplete && d.Record == "" {
-			failed("tree walk stopped at " + safe(d.Walk.ErrorAt))
-			break
-		}
-		if d.Record == "" {
-			none("none")
-			l.facts = "no DMARC record applies"
-			break
-		}
-		ok("p=" + string(d.Policy))
-		var facts []string
-		if d.SubdomainPolicy != d.Policy {
-			facts = append(facts, "sp="+string(d.SubdomainPolicy))
-		}
-		if d.SourceDomain != "" && !strings.EqualFold(d.SourceDomain, rep.Domain) {
-			facts = append(facts, "from "+safe(d.SourceDomain))
-		}
-		facts = append(facts, fmt.Sprintf("rua %d", len(d.RUA)))
-		if d.RFC7489.Differs {
-			facts = append(facts, "RFC 7489 differs")
-		}
-		l.facts = strings.Join(facts, dot)
-		l.record = d.Record
-		l.detail = d.Errors
-	case finding.PartMTASTS:
-		r := rep.MTASTS
-		if r.Record == "" {
-			none("none")
-			l.facts = "not published (optional)"
-			break
-		}
-		ok("id=" + safe(r.ID))
-		switch {
-		case r.Policy != nil:
-			l.facts = "mode " + string(r.Policy.Mode)
-		case r.NotFetched != "":
-			l.facts = safe(r.NotFetched)
-		}
-		l.record = r.Record
-		l.detail = r.Errors
-	case finding.PartTLSRPT:
-		r := rep.TLSRPT
-		if r.Record == "" {
-			none("none")
-			l.facts = "not published (optional)"
-			break
-		}
-		word := "ok"
-		if len(r.Errors) > 0 {
-			word = "invalid"
-		}
-		ok(word)
-		l.facts = safe(r.Record)
-		l.record = r.Record
-		l.detail = r.Errors
-	case finding.PartBIMI:
-		r := rep.BIMI
-		switch {
-		case r.Record == "":
-			none("none")
-			l.facts = "not published (optional)"
-		case r.Declined:
-			none("declined")
-		default:
-			word := "ok"
-			if len(r.Errors) > 0 {
-				word = "invalid"
-			}
-			ok(word)
-			l.facts = "l=" + safe(r.Location)
-		}
-		l.record = r.Record
-		l.detail = r.Errors
-	}
+	l.facts = strings.Join(facts, " "+g.Dot+" ")
+	l.record, l.detail = v.Record, v.Errors
 	return l
 }
 
@@ -359,30 +196,6 @@ func (p *overviewPane) findingsLine(rep *diag.Report) ovLine {
 	}
 	l.facts += " so far"
 	return l
-}
-
-func (p *overviewPane) sevMark(sev finding.Severity) string {
-	st, g := p.com.styles, p.com.glyphs
-	switch sev {
-	case finding.Error:
-		return st.Verdict.Fail.Render(g.Fail)
-	case finding.Warning:
-		return st.Verdict.SoftFail.Render(g.Warn)
-	default:
-		return st.Verdict.Pass.Render(g.Pass)
-	}
-}
-
-func (p *overviewPane) sevStyle(sev finding.Severity) interface{ Render(...string) string } {
-	st := p.com.styles
-	switch sev {
-	case finding.Error:
-		return st.Verdict.Fail
-	case finding.Warning:
-		return st.Verdict.SoftFail
-	default:
-		return st.Verdict.Pass
-	}
 }
 
 // View draws the pane, exactly its size.
@@ -447,27 +260,6 @@ func (p *overviewPane) content() string {
 	return strings.Join(rows, "\n")
 }
 
-// partLabel names a part on the overview.
-func partLabel(p finding.Part) string {
-	switch p {
-	case finding.PartMX:
-		return "MX"
-	case finding.PartSPF:
-		return "SPF"
-	case finding.PartDKIM:
-		return "DKIM"
-	case finding.PartDMARC:
-		return "DMARC"
-	case finding.PartMTASTS:
-		return "MTA-STS"
-	case finding.PartTLSRPT:
-		return "TLS-RPT"
-	case finding.PartBIMI:
-		return "BIMI"
-	}
-	return string(p)
-}
-
 // partPane is the pane that shows a part.
 func partPane(p finding.Part) PaneID {
 	switch p {
@@ -483,14 +275,6 @@ func partPane(p finding.Part) PaneID {
 	return PaneOverview
 }
 
-// partFindingParts are the finding parts (finding.Finding.Part) of a part.
-func partFindingParts(p finding.Part) []finding.Part {
-	if p == finding.PartMX {
-		return []finding.Part{finding.PartMX, finding.PartPTR}
-	}
-	return []finding.Part{p}
-}
-
 // findingPane is the pane that shows a finding: where it belongs, when
 // that has a pane, else the overview.
 func findingPane(f finding.Finding) PaneID {
@@ -499,78 +283,4 @@ func findingPane(f finding.Finding) PaneID {
 		return w
 	}
 	return PaneOverview
-}
-
-// resultGlyph is the symbol of an SPF result.
-func resultGlyph(g Glyphs, r spf.Result) string {
-	switch r {
-	case spf.Pass:
-		return g.Pass
-	case spf.Fail, spf.PermError:
-		return g.Fail
-	case spf.SoftFail:
-		return g.Warn
-	case spf.TempError:
-		return g.Unknown
-	default:
-		return g.Dot
-	}
-}
-
-// allTerm returns the record's "all" term as written, or its redirect.
-func allTerm(n *spf.Node) string {
-	for _, t := range n.Terms {
-		if t.Term != nil && t.Term.Mechanism == spf.All {
-			return t.Term.Text
-		}
-	}
-	for _, t := range n.Terms {
-		if t.Term != nil && t.Term.Modifier == spf.Redirect {
-			return t.Term.Text
-		}
-	}
-	return ""
-}
-
-// foundKeys are the selectors where a key record was published.
-func foundKeys(r *dkim.Report) []dkim.KeyReport {
-	var out []dkim.KeyReport
-	for _, k := range r.Keys {
-		if k.Record != "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// keyWords describes a key in a few words: "rsa-2048", "revoked".
-func keyWords(k dkim.KeyReport) string {
-	switch {
-	case k.Revoked:
-		return "revoked"
-	case k.KeyType == dkim.KeyEd25519 && k.KeyBits > 0:
-		return string(k.KeyType)
-	case k.KeyBits > 0:
-		return fmt.Sprintf("%s-%d", k.KeyType, k.KeyBits)
-	case k.KeyType != "":
-		return string(k.KeyType) + " unreadable"
-	}
-	return "unreadable"
-}
-
-// lookupFailed reports whether a policy record's lookup failed (its
-// "<part>.lookup_error" finding; the MTA-STS, TLS-RPT and BIMI results
-// carry no DNS status of their own).
-func lookupFailed(fs []finding.Finding, part finding.Part) bool {
-	switch part {
-	case finding.PartMTASTS, finding.PartTLSRPT, finding.PartBIMI:
-	default:
-		return false
-	}
-	for _, f := range fs {
-		if f.Part == part && f.Code == string(part)+".lookup_error" {
-			return true
-		}
-	}
-	return false
 }

@@ -223,8 +223,8 @@ func (p *thenNowPane) content() string {
 	from, to := p.list.visible()
 	for i := from; i < to; i++ {
 		r := rows[i]
-		row := pad(p.label(r), checkW, g.Ellipsis) + " " + pad(p.word(string(r.Then), thenNone), wordW, g.Ellipsis) + " " +
-			pad(p.word(string(r.Now), nowNone), wordW, g.Ellipsis) + " " + p.change(r)
+		row := pad(p.label(r), checkW, g.Ellipsis) + " " + pad(p.word(r.Then, thenNone), wordW, g.Ellipsis) + " " +
+			pad(p.word(r.Now, nowNone), wordW, g.Ellipsis) + " " + p.change(r)
 		lines = append(lines, p.cursorRow(row, p.focused && i == p.list.cursor))
 	}
 	for len(lines) < p.h-p.detailHeight() {
@@ -306,19 +306,11 @@ func orWord(w, none string) string {
 }
 
 // word draws a result word with its symbol and style; none when empty.
-func (p *thenNowPane) word(w, none string) string {
-	st, g := p.com.styles, p.com.glyphs
-	if w == "" {
-		return st.Muted.Render(g.Dot + " " + none)
+func (p *thenNowPane) word(o diag.Outcome, none string) string {
+	if o == "" {
+		return p.com.styles.Muted.Render(p.com.glyphs.Dot + " " + none)
 	}
-	r := spf.Result(w)
-	switch w {
-	case "structure ok":
-		r = spf.Pass
-	case "structure broken":
-		r = spf.Fail
-	}
-	return st.Verdict.For(r).Render(resultGlyph(g, r) + " " + safe(w))
+	return p.outcome(o)
 }
 
 // change says whether the verdict changed since delivery, in a word.

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 )
 
@@ -75,6 +76,22 @@ func (b *paneBase) notLoaded(part finding.Part, what string) (string, bool) {
 		return " " + st.Verdict.TempError.Render(g.Unknown+" "+what+": "+run.cutReason(part)), true
 	}
 	return "", false
+}
+
+// mark is the symbol of a tone in its style.
+func (b *paneBase) mark(t diag.Tone) string {
+	return b.com.styles.Verdict.Tone(t).Render(b.com.glyphs.Tone(t))
+}
+
+// word is text in the style of a tone.
+func (b *paneBase) word(t diag.Tone, text string) string {
+	return b.com.styles.Verdict.Tone(t).Render(text)
+}
+
+// outcome is a verdict word with its symbol, in its style.
+func (b *paneBase) outcome(o diag.Outcome) string {
+	t := o.Tone()
+	return b.com.styles.Verdict.Tone(t).Render(b.com.glyphs.Tone(t) + " " + safe(string(o)))
 }
 
 // severityMark returns the symbol and style of a severity.

@@ -100,11 +100,11 @@ func TestEveryPartPassedOn(t *testing.T) {
 		last = pm.report
 	}
 	final := (<-done).(runDoneMsg)
-	if len(seen) != len(allParts()) {
-		t.Fatalf("%d parts passed on, want %d: %v", len(seen), len(allParts()), seen)
+	if len(seen) != len(diag.Parts()) {
+		t.Fatalf("%d parts passed on, want %d: %v", len(seen), len(diag.Parts()), seen)
 	}
-	for _, p := range allParts() {
-		if !hasPart(last, p) {
+	for _, p := range diag.Parts() {
+		if !last.Has(p) {
 			t.Errorf("the last snapshot lacks %s", p)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
 )
@@ -20,34 +21,21 @@ type spfRow struct {
 	result   spf.Result
 }
 
-// deciding works out the nodes on a verdict's deciding path and the node
-// and term that matched, following Match.Path and Match.Terms down from
-// the top (a domain can appear twice in a tree; the terms tell which).
+// deciding is the nodes on a verdict's deciding path and the node and term
+// that matched, when the verdict was evaluated against t.
 func deciding(t *spf.Tree, v *spf.Verdict) (map[*spf.Node]bool, *spf.Node, string) {
-	if t == nil || v == nil || v.Matched == nil || v.Tree() != t {
+	if t == nil || v == nil || v.Tree() != t {
 		return nil, nil, ""
 	}
-	m := v.Matched
-	on := map[*spf.Node]bool{t.Root: true}
-	n := t.Root
-	for i := 0; i+1 < len(m.Path) && i < len(m.Terms); i++ {
-		var next *spf.Node
-		for _, ti := range n.Terms {
-			if ti.Child != nil && ti.Term != nil && ti.Term.Text == m.Terms[i] && strings.EqualFold(ti.Child.Domain, m.Path[i+1]) {
-				next = ti.Child
-				break
-			}
-		}
-		if next == nil {
-			return on, nil, ""
-		}
-		n = next
+	d, ok := v.Deciding()
+	if !ok {
+		return nil, nil, ""
+	}
+	on := make(map[*spf.Node]bool, len(d.Path))
+	for _, n := range d.Path {
 		on[n] = true
 	}
-	if !strings.EqualFold(n.Domain, m.RecordDomain) {
-		return on, nil, ""
-	}
-	return on, n, m.Term
+	return on, d.Matched, d.Term
 }
 
 // buildRows flattens the shown tree into rows, folded nodes closed, the
@@ -231,7 +219,7 @@ func lookupsText(n *spf.Node) string {
 func (p *spfPane) rowView(r spfRow, w int, selected bool) string {
 	st, g := p.com.styles, p.com.glyphs
 	if r.node == nil {
-		mark := st.Verdict.For(r.result).Render(resultGlyph(g, r.result))
+		mark := p.mark(diag.Outcome(r.result).Tone())
 		text := st.Muted.Render(r.prefix) + mark + " " + st.Highlight.Render(safe(r.term)) + " " + st.Path.Render(g.Marker+" matched: "+string(r.result))
 		return p.cursorRow(text, selected)
 	}
@@ -385,8 +373,7 @@ func (p *spfPane) verdictLine() string {
 	case v == nil:
 		return prefix + st.Muted.Render("No verdict yet.")
 	}
-	style := st.Verdict.For(v.Result)
-	s := prefix + style.Render(resultGlyph(g, v.Result)+" "+string(v.Result)) + " " + g.Dot + " " + fmt.Sprintf("%d/%d lookups", v.Lookups, spf.LookupLimit)
+	s := prefix + p.outcome(diag.Outcome(v.Result)) + " " + g.Dot + " " + fmt.Sprintf("%d/%d lookups", v.Lookups, spf.LookupLimit)
 	if m := v.Matched; m != nil {
 		var path []string
 		for _, d := range m.Path {

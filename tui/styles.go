@@ -7,32 +7,30 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/spf"
 )
 
-// VerdictStyles colour the RFC 7208 results, and by extension every check's
-// verdict word (ok is Pass, broken is Fail, a warning is SoftFail).
+// VerdictStyles colour verdicts by their tone (diag.Tone): the RFC 7208
+// results and every check's verdict word (ok is Pass, broken is Fail, a
+// warning is SoftFail, a failed lookup TempError).
 type VerdictStyles struct {
-	// One per RFC 7208 §2.6 result.
-	Pass, Fail, SoftFail, Neutral, None, TempError, PermError Style
+	Pass, Fail, SoftFail, Neutral, None, TempError Style
 }
 
-// For returns the style of an SPF result.
-func (v VerdictStyles) For(r spf.Result) Style {
-	switch r {
-	case spf.Pass:
+// Tone returns the style a verdict of that tone is drawn in.
+func (v VerdictStyles) Tone(t diag.Tone) Style {
+	switch t {
+	case diag.TonePass:
 		return v.Pass
-	case spf.Fail:
+	case diag.ToneFail:
 		return v.Fail
-	case spf.SoftFail:
+	case diag.ToneWarn:
 		return v.SoftFail
-	case spf.Neutral:
+	case diag.ToneNeutral:
 		return v.Neutral
-	case spf.TempError:
+	case diag.ToneUnknown:
 		return v.TempError
-	case spf.PermError:
-		return v.PermError
 	default:
 		return v.None
 	}
@@ -167,7 +165,6 @@ func NewStyles(dark, useColor bool) Styles {
 			Neutral:   w(neutral),
 			None:      w(muted),
 			TempError: w(fg(magenta)),
-			PermError: w(fg(red).Bold(true)),
 		},
 		Severity: SeverityStyles{
 			Error:   w(fg(red).Bold(true)),

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/finding"
 )
 
 // View draws the whole screen. It only reads the model: every size was
@@ -117,8 +116,8 @@ func (m *Model) statusText() string {
 	if run.report != nil {
 		queries = run.report.Queries
 	}
-	parts, total := 0, len(allParts())
-	for _, p := range allParts() {
+	parts, total := 0, len(diag.Parts())
+	for _, p := range diag.Parts() {
 		if run.state(p) == stateLoaded {
 			parts++
 		}
@@ -148,11 +147,6 @@ func (m *Model) statusText() string {
 	default:
 		return st.Verdict.Pass.Render(g.Pass+" done") + fmt.Sprintf(" %s %s %s %s", g.Dot, plural(queries, "query", "queries"), g.Dot, elapsed(run.finished.Sub(run.started)))
 	}
-}
-
-// allParts are the parts of a domain investigation.
-func allParts() []finding.Part {
-	return []finding.Part{finding.PartMX, finding.PartSPF, finding.PartDKIM, finding.PartDMARC, finding.PartMTASTS, finding.PartTLSRPT, finding.PartBIMI}
 }
 
 // elapsed formats a duration for the header.

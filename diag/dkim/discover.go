@@ -73,13 +73,17 @@ type Report struct {
 }
 
 // Found reports whether at least one selector has a key record.
-func (r *Report) Found() bool {
+func (r *Report) Found() bool { return len(r.FoundKeys()) > 0 }
+
+// FoundKeys are the selectors where a key record is published.
+func (r *Report) FoundKeys() []KeyReport {
+	var out []KeyReport
 	for _, k := range r.Keys {
 		if k.Record != "" {
-			return true
+			out = append(out, k)
 		}
 	}
-	return false
+	return out
 }
 
 // sesVerificationPrefix is the name Amazon SES's domain verification TXT
