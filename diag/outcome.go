@@ -28,13 +28,13 @@ type Tone int
 
 // The tones.
 const (
-	ToneNone    Tone = iota // nothing to judge: not published, no result
-	TonePass                // passes, works, nothing wrong
-	ToneWarn                // works, with warnings; softfail
-	ToneFail                // fails or is broken
-	ToneNeutral             // neutral: the domain says nothing either way
-	ToneUnknown             // cannot tell: DNS trouble, cut short
-	ToneNotFound            // looked for and not found, which does not say there is none
+	ToneNone     Tone = iota // nothing to judge: not published, no result
+	TonePass                 // passes, works, nothing wrong
+	ToneWarn                 // works, with warnings; softfail
+	ToneFail                 // fails or is broken
+	ToneNeutral              // neutral: the domain says nothing either way
+	ToneUnknown              // cannot tell: DNS trouble, cut short
+	ToneNotFound             // looked for and not found, which does not say there is none
 )
 
 // Tone is how the outcome reads.
