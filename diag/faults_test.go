@@ -124,9 +124,9 @@ func TestFaultSPFInclude(t *testing.T) {
 			if !errors.As(late.Err, &le) || !strings.EqualFold(le.Name, "inc.f.example.") {
 				t.Errorf("%s: error %v does not name the failed lookup", lateIP, late.Err)
 			}
-			f, ok := hasCode(SPFFindings(rep.Findings()), "spf.dns_error")
+			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
 			if !ok || f.Subject.String() != "inc.f.example" {
-				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(SPFFindings(rep.Findings())))
+				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(spfFindings(rep.Findings())))
 			}
 		})
 	}
@@ -362,7 +362,7 @@ func TestSPFIncludeChainBounded(t *testing.T) {
 	if want := spf.DefaultMaxDepth + 1; txt > want {
 		t.Errorf("%d TXT questions reached the server, want at most %d", txt, want)
 	}
-	fs := SPFFindings(rep.Findings())
+	fs := spfFindings(rep.Findings())
 	cut, ok := hasCode(fs, "spf.tree_cut")
 	where := fmt.Sprintf(`"include:l%d.chain.example" at l%d.chain.example`, spf.DefaultMaxDepth+1, spf.DefaultMaxDepth)
 	if !ok || !strings.Contains(cut.Message, where) {
@@ -467,7 +467,7 @@ func TestCNAMEChainBounded(t *testing.T) {
 			if late.Result != spf.TempError || !errors.Is(late.Err, tt.cause) {
 				t.Errorf("%s: %s (%v), want temperror wrapping %v", lateIP, late.Result, late.Err, tt.cause)
 			}
-			f, ok := hasCode(SPFFindings(rep.Findings()), "spf.dns_error")
+			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
 			if !ok || f.Subject.String() != tt.include {
 				t.Errorf("no spf.dns_error finding for %s: %+v", tt.include, f)
 			}

@@ -47,10 +47,10 @@ var headerSubjects = map[headers.Code]headerSubject{
 	headers.CodeCompAuthFail:      {finding.SubjectText, finding.PartThenNow},
 }
 
-// HeaderFindings converts the headers package's findings to diag's: part
+// headerFindings converts the headers package's findings to diag's: part
 // headers, the subject typed (a hop, an address, a signature, a line) as
 // its code says, shown with the hops or with the checks then and now.
-func HeaderFindings(fs []headers.Finding) []finding.Finding {
+func headerFindings(fs []headers.Finding) []finding.Finding {
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
 		hs, ok := headerSubjects[f.Code]

@@ -33,12 +33,17 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-// Event says that one part of an investigation is known. Report is a
-// snapshot holding every part finished so far; parts are never changed once
-// delivered, so a snapshot may be read while the investigation goes on.
+// Event says that something of an investigation, or of a message's check,
+// is known: one part of the domain (Part, and Report a snapshot holding
+// every part finished so far; parts are never changed once delivered, so a
+// snapshot may be read while the investigation goes on); the
+// investigation's final report (Done, and Report); or a message's
+// re-check (Recheck).
 type Event struct {
-	Part   finding.Part
-	Report *Report
+	Part    finding.Part
+	Report  *Report
+	Done    bool           // Report is the final report: the investigation is over
+	Recheck *HeadersReport // the message's re-check (CheckMessage)
 }
 
 // partResult is what one part's goroutine hands back.

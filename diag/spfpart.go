@@ -37,7 +37,7 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 		obsolete <- r.Lookup(dnsclient.WithPriority(ctx, dnsclient.Leaf), dns.Fqdn(domain), dns.TypeSPF)
 	}()
 	rep := &SPFReport{Tree: spf.Prefetch(ctx, SPFResolver(r), domain)}
-	rep.Findings = SPFFindings(rep.Tree.Findings())
+	rep.Findings = spfFindings(rep.Tree.Findings())
 	for _, rr := range (<-obsolete).Records {
 		if s, ok := rr.(*dns.SPF); ok {
 			parts := make([]string, len(s.Txt))
@@ -55,8 +55,8 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 	return rep
 }
 
-// SPFFindings converts the spf package's findings to diag's shape.
-func SPFFindings(fs []spf.Finding) []finding.Finding {
+// spfFindings converts the spf package's findings to diag's shape.
+func spfFindings(fs []spf.Finding) []finding.Finding {
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
 		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: f.Fix, Part: finding.PartSPF, Subject: finding.Domain(f.Domain)}

@@ -3,6 +3,7 @@ package diag
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mxray/mxray/diag/dkim"
@@ -289,8 +290,15 @@ func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding
 				"Find which of SPF and DKIM stopped aligning (rows above) and fix that record.")
 		}
 	}
-	if rc.SPF != nil && rc.SPF.Verdict != nil {
-		fs = append(fs, SPFFindings(rc.SPF.Verdict.Findings())...)
+	if s := rc.SPF; s != nil && s.Verdict != nil {
+		spfFs := s.Verdict.Findings()
+		if s.shared {
+			// The tree is the investigated domain's: its findings are in
+			// that report; keep the evaluation's own.
+			tree := s.Verdict.Tree().Findings()
+			spfFs = slices.DeleteFunc(spfFs, func(f spf.Finding) bool { return slices.Contains(tree, f) })
+		}
+		fs = append(fs, spfFindings(spfFs)...)
 	}
 	if ev := rc.DMARC; ev != nil && ev.Result == "fail" && (ev.RequestedPolicy == "reject" || ev.RequestedPolicy == "quarantine") {
 		add(finding.Error, "recheck.dmarc_fail", finding.Domain(a.FromDomain),

@@ -46,3 +46,28 @@ func TestDeciding(t *testing.T) {
 		t.Fatal("a verdict with no match is decided by something")
 	}
 }
+
+// TestWithTree: Check evaluates against a tree it is given for the domain
+// it checks, asking DNS nothing for it, and builds its own for another.
+func TestWithTree(t *testing.T) {
+	r := newFakeDNS().
+		txt("a.example", "v=spf1 ip4:192.0.2.0/24 -all").
+		txt("b.example", "v=spf1 -all")
+	tree := Prefetch(bg, r, "a.example")
+	asked := r.timesAsked("TXT", "a.example")
+	v := Check(bg, r, ip("192.0.2.1"), Identity{Sender: "x@A.example."}, WithTree(tree))
+	if v.Tree() != tree || v.Result != Pass || r.timesAsked("TXT", "a.example") != asked {
+		t.Fatalf("with its tree: tree reused %v, result %s, TXT asked %d times (was %d)", v.Tree() == tree, v.Result, r.timesAsked("TXT", "a.example"), asked)
+	}
+	v = Check(bg, r, ip("192.0.2.1"), Identity{Sender: "x@b.example"}, WithTree(tree))
+	if v.Tree() == tree || v.Result != Fail {
+		t.Fatalf("another domain: tree reused %v, result %s", v.Tree() == tree, v.Result)
+	}
+	v = Check(bg, r, ip("192.0.2.1"), Identity{Sender: "x@a.example"}, WithTree(tree), WithRecord("v=spf1 -all"))
+	if v.Tree() == tree || v.Result != Fail {
+		t.Fatalf("with a what-if record: tree reused %v, result %s", v.Tree() == tree, v.Result)
+	}
+	if got := (Identity{HELO: "mail.example"}).CheckedDomain(); got != "mail.example" {
+		t.Errorf("a bounce checks %q, want the HELO name", got)
+	}
+}

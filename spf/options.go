@@ -14,6 +14,7 @@ type config struct {
 	receiver    string
 	now         func() time.Time
 	record      *string
+	tree        *Tree // WithTree
 }
 
 // Defaults. The depth cap is one past what an evaluation can reach: a chain

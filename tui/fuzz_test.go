@@ -155,11 +155,11 @@ func FuzzHeaderPanes(f *testing.F) {
 	styles := NewStyles(true, true)
 	f.Fuzz(func(t *testing.T, raw []byte, text string, w8, h8, cursor uint8) {
 		w, h := 20+int(w8)%181, 5+int(h8)%56
-		p, err := parseHeaders(&headerInput{raw: raw, source: text}, fixedNow())
+		p, err := diag.ReadMessage(text, raw, diag.HeaderOptions{Now: fixedNow()})
 		if err != nil {
 			return // the editor shows the parser's words; no panes
 		}
-		rep := diag.AnalyzeHeaders(text, p.msg, p.analysis)
+		rep := diag.CheckMessage(context.Background(), nil, p, diag.MessageOptions{NoRecheck: true}, nil).Headers
 		rep.Recheck = &diag.Recheck{DKIM: []dkim.Result{{Domain: text, Selector: text, Reason: text, KeyName: text}}}
 		rep.ThenVsNow = []diag.ThenNow{
 			{Check: "spf", Then: diag.Outcome(text), Now: "pass", Explanation: text},
@@ -167,7 +167,9 @@ func FuzzHeaderPanes(f *testing.F) {
 			{Check: finding.Part(text), Subject: finding.Text(text), Explanation: text},
 		}
 		com := &common{styles: styles, glyphs: UnicodeGlyphs(), keys: DefaultKeyMap(), now: fixedNow, loc: testZone}
-		com.run = &runInfo{hdr: &headerRun{parsedHeaders: p, report: rep, done: true}, report: &diag.Report{}, done: true}
+		hr := newHeaderRun(p)
+		hr.report, hr.done = rep, true
+		com.run = &runInfo{hdr: hr, report: &diag.Report{}, done: true}
 		hops, tvn := newHopsPane(com), newThenNowPane(com)
 		for _, pane := range []Pane{hops, tvn} {
 			pane.SetSize(w, h)

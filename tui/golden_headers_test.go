@@ -40,7 +40,7 @@ func headerSamples(t testing.TB) []headerSample {
 func openHeaders(t testing.TB, srv *dnstest.Server, name string, raw []byte, w, h int) *driver {
 	t.Helper()
 	cfg := testConfig(srv, "")
-	cfg.Headers, cfg.HeadersSource = raw, name
+	cfg = withMessage(t, cfg, raw, name)
 	m := New(context.Background(), cfg)
 	d := newDriver(t, m, w, h)
 	d.rewrite = stableLog

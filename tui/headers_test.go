@@ -38,31 +38,6 @@ func inputModel(t *testing.T, srv *dnstest.Server) *driver {
 	return d
 }
 
-func TestLooksLikeHeaders(t *testing.T) {
-	tests := []struct {
-		name, paste string
-		want        bool
-	}{
-		{"domain", "example.com", false},
-		{"domain and newline", "example.com\n", false},
-		{"ip and domain", "192.0.2.1 example.com\r\n", false},
-		{"one field", "Subject: hello", false},
-		{"two fields", "From: a@example.com\nTo: b@example.com", true},
-		{"field and folding", "Received: from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000", true},
-		{"CR line ends", "From: a@example.com\rSubject: x\r", true},
-		{"blank lines between", "\n\nFrom: a@example.com\n\n\nx\n", true},
-		{"two domains", "example.com\nexample.net", false},
-		{"space before colon", "From : a@example.com\nTo : b", false},
-		{"url", "https://example.com/x\nhttps://example.net/y", false},
-		{"mbox From line then field", "From alice@example.com Mon Jan  1 00:00:00 2024\nSubject: x", true},
-	}
-	for _, tt := range tests {
-		if got := looksLikeHeaders(tt.paste); got != tt.want {
-			t.Errorf("%s: looksLikeHeaders(%q) = %v, want %v", tt.name, tt.paste, got, tt.want)
-		}
-	}
-}
-
 // TestEditorKeysAreText: in the header editor every key is text, enter
 // and tab included; q, ?, e, r, y, / and the pane keys do nothing else;
 // esc closes it keeping the text, ctrl+e opens it again as it was, and
@@ -122,11 +97,11 @@ func TestEditorKeepsBytes(t *testing.T) {
 	d.key("ctrl+d")
 	d.until("the run", func(m *Model) bool { return m.com.run != nil })
 	d.idle()
-	if got := d.m.com.run.hdr.input.raw; string(got) != want {
+	if got := d.m.com.run.hdr.msg.Raw; string(got) != want {
 		t.Fatalf("the run read %q, want %q", got, want)
 	}
-	if d.m.com.run.hdr.input.source != pastedSource {
-		t.Fatalf("source %q", d.m.com.run.hdr.input.source)
+	if d.m.com.run.hdr.msg.Source != pastedSource {
+		t.Fatalf("source %q", d.m.com.run.hdr.msg.Source)
 	}
 
 	// Back in the editor: a key typed in the middle is an edit by hand.
@@ -335,7 +310,8 @@ func TestHeadersExport(t *testing.T) {
 	dir := t.TempDir()
 	raw := demo.SampleMessage()
 	cfg := testConfig(demoServer(t), "")
-	cfg.Headers, cfg.HeadersSource, cfg.ExportDir = raw, demo.SampleName, dir
+	cfg = withMessage(t, cfg, raw, demo.SampleName)
+	cfg.ExportDir = dir
 	m := New(context.Background(), cfg)
 	t.Cleanup(func() { m.cancelSession() })
 	d := newDriver(t, m, 80, 24)
@@ -383,7 +359,7 @@ func TestHeadersKeptForSession(t *testing.T) {
 	first := d.m.com.run.id
 	d.key("r")
 	d.idle()
-	if run := d.m.com.run; run.id == first || run.hdr == nil || !bytes.Equal(run.hdr.input.raw, raw) || d.m.indexOf(PaneHops) < 0 {
+	if run := d.m.com.run; run.id == first || run.hdr == nil || !bytes.Equal(run.hdr.msg.Raw, raw) || d.m.indexOf(PaneHops) < 0 {
 		t.Fatalf("r did not re-run the message: %+v", run)
 	}
 	d.key("esc")
@@ -401,7 +377,7 @@ func TestHeadersKeptForSession(t *testing.T) {
 	d.key("esc", "enter")
 	d.until("the re-run", func(m *Model) bool { return m.screen == screenWorkbench })
 	d.idle()
-	if !bytes.Equal(d.m.com.run.hdr.input.raw, raw) {
+	if !bytes.Equal(d.m.com.run.hdr.msg.Raw, raw) {
 		t.Fatal("enter on the session's headers ran something else")
 	}
 	// A domain after the message: the header panes leave.
@@ -424,7 +400,7 @@ func TestDemoSampleEntry(t *testing.T) {
 	d.key("enter")
 	d.until("the run", func(m *Model) bool { return m.com.run != nil })
 	d.idle()
-	if run := d.m.com.run; run.hdr == nil || run.hdr.input.source != demo.SampleName || run.target.Domain != "healthy.example" {
+	if run := d.m.com.run; run.hdr == nil || run.hdr.msg.Source != demo.SampleName || run.target.Domain != "healthy.example" {
 		t.Fatalf("the sample did not run: %+v", run)
 	}
 	if s := d.screen(); !strings.Contains(s, "mxray  healthy.example · sample.eml") || !strings.Contains(s, "[Hops]") {

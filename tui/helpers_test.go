@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/dnstest"
 )
@@ -40,6 +41,18 @@ func testConfig(srv *dnstest.Server, target string) Config {
 		Now:       fixedNow,
 		Location:  testZone,
 	}
+}
+
+// withMessage is cfg opening on raw, read as the command line reads a
+// file (with the test clock).
+func withMessage(t testing.TB, cfg Config, raw []byte, source string) Config {
+	t.Helper()
+	m, err := diag.ReadMessage(source, raw, diag.HeaderOptions{Now: fixedNow()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Message = m
+	return cfg
 }
 
 // testZone is the local zone of every test model: one hour east of UTC,

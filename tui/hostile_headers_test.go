@@ -251,7 +251,7 @@ func TestHostileHeadersProgramOutput(t *testing.T) {
 		all += c.payload
 	}
 	cfg := testConfig(demoServer(t), "")
-	cfg.Headers, cfg.HeadersSource = hostileMessage(all), "evil\x1b]52;c;YmFk\x07.eml"
+	cfg = withMessage(t, cfg, hostileMessage(all), "evil\x1b]52;c;YmFk\x07.eml")
 	p := startProgram(t, cfg, 120, 40)
 	p.waitFor("✓ done", "[Hops]", `relay`)
 	p.send("\t") // then vs now

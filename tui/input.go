@@ -47,9 +47,9 @@ type inputScreen struct {
 
 	editor  *pasteEditor
 	editing bool // the editor is open: every key goes to it
-	// headers are the session's headers (kept for the whole session) and
-	// headersDesc says what they are (From, Subject).
-	headers     *headerInput
+	// headers are the session's message (kept for the whole session) and
+	// headersDesc says what it is (From, Subject).
+	headers     *diag.Message
 	headersDesc string
 }
 
@@ -84,7 +84,7 @@ func (s *inputScreen) applyStyles() {
 func (s *inputScreen) items() []inputItem {
 	var out []inputItem
 	if s.headers != nil {
-		out = append(out, inputItem{kind: itemHeaders, target: s.headers.name(), desc: s.headersDesc,
+		out = append(out, inputItem{kind: itemHeaders, target: messageName(s.headers), desc: s.headersDesc,
 			section: "This session's headers (enter re-runs, ctrl+e edits):"})
 	}
 	demoHead := "Demo domains (" + arrows(s.com.glyphs) + ", enter):"
@@ -140,7 +140,7 @@ func (s *inputScreen) reopenEditor() tea.Cmd {
 	}
 	var raw []byte
 	if s.headers != nil {
-		raw = s.headers.raw
+		raw = s.headers.Raw
 	}
 	return s.openEditor(raw, "")
 }
@@ -183,7 +183,7 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 		if paste, ok := msg.(tea.PasteMsg); ok {
 			s.cursor = -1
 			s.err = ""
-			if looksLikeHeaders(paste.Content) {
+			if diag.LooksLikeHeaders(paste.Content) {
 				// Headers go to the editor, never straight to a run:
 				// what a cut-short paste sends after it lands there as
 				// text instead of acting as keys on the workbench.
@@ -239,16 +239,16 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 
 // open opens an entry of the list.
 func (s *inputScreen) open(it inputItem) tea.Cmd {
-	var in *headerInput
 	switch it.kind {
 	case itemSample:
-		in = &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
+		in := &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
+		return func() tea.Msg { return openHeadersMsg{input: in} }
 	case itemHeaders:
-		in = s.headers
-	default:
-		return s.submit(it.target)
+		// Read already: run it again as it is.
+		msg := s.headers
+		return func() tea.Msg { return headersParsedMsg{raw: msg.Raw, msg: msg} }
 	}
-	return func() tea.Msg { return openHeadersMsg{input: in} }
+	return s.submit(it.target)
 }
 
 // submit parses a target; a bad one leaves the text in the field and says

@@ -21,11 +21,12 @@ type openMsg struct{ target diag.Target }
 // editor's ctrl+d, the demo's sample, the session's headers again).
 type openHeadersMsg struct{ input *headerInput }
 
-// headersParsedMsg is a header input read: parsed, or why it cannot be.
+// headersParsedMsg is a header input read: the message, or why it cannot
+// be read (with the bytes, for the editor).
 type headersParsedMsg struct {
-	input  *headerInput
-	parsed *parsedHeaders
-	err    error
+	raw []byte
+	msg *diag.Message
+	err error
 }
 
 // recheckMsg carries the re-check of the run's message against today's

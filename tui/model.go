@@ -58,12 +58,10 @@ type Config struct {
 	// expiry (time.Now when nil).
 	Now func() time.Time
 
-	// Headers is a message header to open straight on (mxray FILE.eml,
-	// mxray -), already read by the caller; nil opens on Target. It is
-	// kept, byte for byte, for the whole session.
-	Headers []byte
-	// HeadersSource names where Headers came from: the file name, "stdin".
-	HeadersSource string
+	// Message is a message to open straight on (mxray FILE.eml, mxray -),
+	// already read by the caller with diag.ReadMessage; nil opens on
+	// Target. Its bytes are kept, byte for byte, for the whole session.
+	Message *diag.Message
 	// Location is the zone the hops' local times are shown in (time.Local
 	// when nil).
 	Location *time.Location
@@ -127,8 +125,8 @@ type Model struct {
 // its headers (the domain is then its From domain, when it has one).
 type runRequest struct {
 	target   diag.Target
-	noDomain string // why no domain is investigated; "" when one is
-	headers  *parsedHeaders
+	noDomain string        // why no domain is investigated; "" when one is
+	msg      *diag.Message // the message of a headers run
 }
 
 // New returns the workbench for cfg. ctx bounds every investigation it
@@ -181,14 +179,9 @@ func New(ctx context.Context, cfg Config) *Model {
 	m.hops, m.thenNow = newHopsPane(m.com), newThenNowPane(m.com)
 	m.detail = m.indexOf(PaneSPF)
 	m.screen = screenInput
-	if cfg.Headers != nil {
-		source := cfg.HeadersSource
-		if source == "" {
-			source = pastedSource
-		}
-		in := &headerInput{raw: cfg.Headers, source: source}
+	if msg := cfg.Message; msg != nil {
 		m.screen = screenWorkbench
-		m.initial = func() tea.Msg { return openHeadersMsg{input: in} }
+		m.initial = func() tea.Msg { return headersParsedMsg{raw: msg.Raw, msg: msg} }
 	} else if cfg.Target != "" {
 		t, err := diag.ParseTarget(cfg.Target)
 		if err != nil {
@@ -317,14 +310,15 @@ func (m *Model) handleRunMsg(msg runMsg) tea.Cmd {
 	var next tea.Cmd
 	switch msg := msg.(type) {
 	case partMsg:
+		next = m.stream.waitEvent()
 		if run.done {
-			return nil // the final report, already in, holds this part
+			return next // the final report, already in, holds this part
 		}
 		run.report = msg.report
-		next = m.stream.waitEvent()
 	case queryMsg:
 		next = m.stream.waitLog(run.ctx)
 	case runDoneMsg:
+		next = m.stream.waitEvent()
 		run.report = msg.report
 		run.done = true
 		run.finished = m.cfg.Now()
@@ -333,6 +327,7 @@ func (m *Model) handleRunMsg(msg runMsg) tea.Cmd {
 			run.cancelled = false
 		}
 	case recheckMsg:
+		next = m.stream.waitEvent()
 		run.hdr.report = msg.report
 		run.hdr.done = true
 		run.finished = m.cfg.Now()
@@ -561,7 +556,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		m.panes[m.focus], cmd = m.focused().Update(msg)
 		return cmd
 	}
-	if looksLikeHeaders(msg.Content) {
+	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
 		m.showHelp = false
 		return m.input.openEditor([]byte(msg.Content), "")
@@ -671,34 +666,32 @@ func (m *Model) addRecent(s string) {
 func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.screen = screenInput
-		return m.input.openEditor(msg.input.raw, inputErrorText(msg.err))
+		return m.input.openEditor(msg.raw, inputErrorText(msg.err))
 	}
-	p := msg.parsed
-	m.input.headers, m.input.headersDesc = msg.input, describeMessage(p)
+	p := msg.msg
+	m.input.headers, m.input.headersDesc = p, describeMessage(p)
 	// The editor starts from these headers next time (ctrl+e).
-	cmds := []tea.Cmd{m.input.editor.open(msg.input.raw, ""), m.input.closeEditor()}
-	req := runRequest{headers: p}
-	switch t, err := diag.ParseTarget(p.analysis.FromDomain); {
-	case p.analysis.FromDomain == "":
-		req.noDomain = "the message names no From domain to investigate"
-	case err != nil:
-		req.noDomain = "the From domain cannot be investigated: " + termsafe.Error(err)
-	default:
+	cmds := []tea.Cmd{m.input.editor.open(p.Raw, ""), m.input.closeEditor()}
+	req := runRequest{msg: p}
+	if t, err := p.Target(); err != nil {
+		req.noDomain = termsafe.Error(err)
+	} else {
 		req.target = t
 	}
 	return tea.Batch(append(cmds, m.start(req, false))...)
 }
 
 // describeMessage says in a line which message a header block is.
-func describeMessage(p *parsedHeaders) string {
+func describeMessage(p *diag.Message) string {
+	f := factsOf(p)
 	var parts []string
-	if p.facts.from != "" {
-		parts = append(parts, "From "+p.facts.from)
+	if f.from != "" {
+		parts = append(parts, "From "+f.from)
 	}
-	if p.facts.subject != "" {
-		parts = append(parts, "Subject "+p.facts.subject)
+	if f.subject != "" {
+		parts = append(parts, "Subject "+f.subject)
 	}
-	parts = append(parts, plural(len(p.analysis.Hops), "hop", "hops"))
+	parts = append(parts, plural(len(p.Analysis.Hops), "hop", "hops"))
 	return strings.Join(parts, " · ")
 }
 
@@ -718,10 +711,10 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	}
 	m.screen = screenWorkbench
 	m.showHelp = false
-	if req.headers == nil {
+	if req.msg == nil {
 		m.addRecent(req.target.Input)
 	}
-	m.setHeaderPanes(req.headers != nil)
+	m.setHeaderPanes(req.msg != nil)
 	m.last = req
 	m.runSeq++
 	s := newStream(m.runSeq)
@@ -734,21 +727,18 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 		id: s.run, target: req.target, ctx: sessCtx, client: client,
 		cancelInvestigation: invCancel, started: m.cfg.Now(), noDomain: req.noDomain,
 	}
-	if req.headers != nil {
-		run.hdr = &headerRun{parsedHeaders: req.headers}
+	if req.msg != nil {
+		run.hdr = newHeaderRun(req.msg)
 	}
 	m.com.run = run
 	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline}
-	if req.headers != nil {
-		opts.HeaderSelectors = headerSelectors(req.headers.analysis, req.target.Domain)
-	}
 	if !m.cfg.Offline {
 		opts.Dial = diag.Dialer(client, m.cfg.Timeout)
 	}
 	var cmds []tea.Cmd
 	if !keepFocus {
 		first := 0
-		if req.headers != nil {
+		if req.msg != nil {
 			first = m.indexOf(PaneHops)
 		}
 		cmds = append(cmds, m.setFocus(first))
@@ -756,14 +746,15 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	}
 	cmds = append(cmds, m.broadcast(runStartMsg{run: s.run, target: req.target, rerun: keepFocus}))
 	sel := m.sel
-	switch a := req.headers; {
+	switch {
 	case req.target.Kind == diag.TargetIPDomain:
 		sel = IPSelection(req.target.IP)
 		sel.Explicit = true
-	case a != nil && !keepFocus && a.analysis.SendingIP != nil:
+	case req.msg != nil && !keepFocus && req.msg.Analysis.SendingIP != nil:
 		// The message's sending IP, chosen in the hops.
-		sel = IPSelection(*a.analysis.SendingIP)
-		sel.Hop, sel.ViaPane, sel.Explicit = a.analysis.SendingHop, PaneHops, true
+		a := req.msg.Analysis
+		sel = IPSelection(*a.SendingIP)
+		sel.Hop, sel.ViaPane, sel.Explicit = a.SendingHop, PaneHops, true
 	}
 	if !sel.IsZero() {
 		m.sel = sel
@@ -771,16 +762,13 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 			cmds = append(cmds, p.Select(sel))
 		}
 	}
-	if req.noDomain == "" {
-		cmds = append(cmds, s.investigate(invCtx, client, req.target.Domain, opts), s.waitEvent())
+	if req.msg != nil {
+		mo := diag.MessageOptions{Investigate: true, Options: opts, Now: m.cfg.Now()}
+		cmds = append(cmds, s.checkMessage(sessCtx, invCtx, client, req.msg, mo, req.noDomain != ""))
 	} else {
-		id := s.run
-		cmds = append(cmds, func() tea.Msg { return runDoneMsg{run: id, report: &diag.Report{}} })
+		cmds = append(cmds, s.investigate(sessCtx, invCtx, client, req.target.Domain, opts))
 	}
-	cmds = append(cmds, s.waitLog(sessCtx))
-	if req.headers != nil {
-		cmds = append(cmds, recheckCmd(invCtx, s.run, client, req.headers, m.cfg.Deadline, m.cfg.Now()))
-	}
+	cmds = append(cmds, s.waitEvent(), s.waitLog(sessCtx))
 	if !m.spinning {
 		m.spinning = true
 		cmds = append(cmds, m.spin.Tick)

@@ -22,8 +22,9 @@ const (
 )
 
 // stream carries one run's output from its goroutines into the program:
-// the parts as diag.Investigate sends them, and the DNS log as the client
-// records it. The model never reads it directly: commands do.
+// what the investigation or the message pipeline sends (parts, the final
+// report, the re-check), and the DNS log as the client records it. The
+// model never reads it directly: commands do.
 type stream struct {
 	run     int
 	events  chan diag.Event
@@ -44,25 +45,64 @@ func (s *stream) onQuery(e dnsclient.LogEntry) {
 	}
 }
 
-// investigate runs the whole investigation in a command: it blocks until
-// diag.Investigate returns, while waitEvent hands each part to the program.
-func (s *stream) investigate(ctx context.Context, client *dnsclient.Client, domain string, opts diag.Options) tea.Cmd {
+// pipe runs produce in a goroutine and hands each event it sends to the
+// program (waitEvent) until the session ends; after that it drains them,
+// so produce always finishes. It closes the stream's events when produce
+// returns: waitEvent then returns nil.
+func (s *stream) pipe(session context.Context, produce func(events chan<- diag.Event)) tea.Cmd {
 	return func() tea.Msg {
-		rep := diag.Investigate(ctx, client, domain, opts, s.events)
+		in := make(chan diag.Event)
+		go func() {
+			produce(in)
+			close(in)
+		}()
+		for ev := range in {
+			select {
+			case s.events <- ev:
+			case <-session.Done():
+			}
+		}
 		close(s.events)
-		return runDoneMsg{run: s.run, report: rep, dropped: s.dropped.Load()}
+		return nil
 	}
 }
 
-// waitEvent waits for the next part; the root issues it again after each,
-// until the investigation closes the channel. Every part is passed on, the
-// last one included: diag.Investigate never changes a snapshot once it is
-// delivered (it finishes the final report on a copy).
+// investigate runs a domain's investigation in a command: each part as
+// diag.Investigate sends it, then the final report.
+func (s *stream) investigate(session, ctx context.Context, client *dnsclient.Client, domain string, opts diag.Options) tea.Cmd {
+	return s.pipe(session, func(events chan<- diag.Event) {
+		rep := diag.Investigate(ctx, client, domain, opts, events)
+		events <- diag.Event{Done: true, Report: rep}
+	})
+}
+
+// checkMessage runs the message pipeline in a command: the re-check and,
+// when the message has a From domain to investigate (noDomain false), its
+// investigation, as diag.CheckMessage sends them. With no domain the run's
+// domain side is done at once, with nothing in it.
+func (s *stream) checkMessage(session, ctx context.Context, client *dnsclient.Client, m *diag.Message, opts diag.MessageOptions, noDomain bool) tea.Cmd {
+	return s.pipe(session, func(events chan<- diag.Event) {
+		if noDomain {
+			events <- diag.Event{Done: true, Report: &diag.Report{}}
+		}
+		diag.CheckMessage(ctx, client, m, opts, events)
+	})
+}
+
+// waitEvent waits for the next thing the run's pipeline sends; the root
+// issues it again after each, until the pipeline is over. Every part is
+// passed on, the last one included: diag.Investigate never changes a
+// snapshot once it is delivered (it finishes the final report on a copy).
 func (s *stream) waitEvent() tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-s.events
-		if !ok {
+		switch {
+		case !ok:
 			return nil
+		case ev.Done:
+			return runDoneMsg{run: s.run, report: ev.Report, dropped: s.dropped.Load()}
+		case ev.Recheck != nil:
+			return recheckMsg{run: s.run, report: ev.Recheck}
 		}
 		return partMsg{run: s.run, part: ev.Part, report: ev.Report}
 	}
@@ -88,16 +128,6 @@ func (s *stream) waitLog(ctx context.Context) tea.Cmd {
 			}
 		}
 		return queryMsg{run: s.run, entries: batch}
-	}
-}
-
-// recheckCmd re-checks a message against today's DNS through the run's
-// client (the one the investigation uses, so they share answers), with now
-// as the time DKIM expiry is judged against.
-func recheckCmd(ctx context.Context, run int, client *dnsclient.Client, h *parsedHeaders, deadline time.Duration, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		rep := diag.RecheckHeaders(ctx, client, h.input.source, h.msg, h.analysis, diag.RecheckOptions{Deadline: deadline, Now: now})
-		return recheckMsg{run: run, report: rep}
 	}
 }
 

@@ -69,27 +69,34 @@ func (r slowReader) Read([]byte) (int, error) {
 }
 
 // TestEveryPartPassedOn: the stream hands the program one partMsg per
-// part, the last one included, and each snapshot can be read while the
-// investigation finishes (under -race, a write to a delivered snapshot
-// fails the test). The final report is not one of the snapshots.
+// part, the last one included, then the final report, and each snapshot
+// can be read while the investigation finishes (under -race, a write to a
+// delivered snapshot fails the test). The final report is not one of the
+// snapshots.
 func TestEveryPartPassedOn(t *testing.T) {
 	srv := goldenServer(t)
 	s := newStream(7)
 	client := testConfig(srv, "").NewClient(s.onQuery)
 	done := make(chan tea.Msg, 1)
+	ctx := context.Background()
 	go func() {
-		done <- s.investigate(context.Background(), client, "good.example", diag.Options{Offline: true})()
+		done <- s.investigate(ctx, ctx, client, "good.example", diag.Options{Offline: true})()
 	}()
 	seen := map[finding.Part]bool{}
 	var last *diag.Report
+	var final *runDoneMsg
 	for {
 		msg := s.waitEvent()()
 		if msg == nil {
 			break
 		}
+		if rd, ok := msg.(runDoneMsg); ok && final == nil && rd.run == 7 {
+			final = &rd
+			continue
+		}
 		pm, ok := msg.(partMsg)
-		if !ok || pm.run != 7 {
-			t.Fatalf("waitEvent gave %#v", msg)
+		if !ok || pm.run != 7 || final != nil {
+			t.Fatalf("waitEvent gave %#v (after the final report: %v)", msg, final != nil)
 		}
 		if seen[pm.part] {
 			t.Fatalf("part %s passed on twice", pm.part)
@@ -99,7 +106,9 @@ func TestEveryPartPassedOn(t *testing.T) {
 		_, _, _ = pm.report.Queries, len(pm.report.Findings), len(pm.report.Log)
 		last = pm.report
 	}
-	final := (<-done).(runDoneMsg)
+	if msg := <-done; msg != nil || final == nil {
+		t.Fatalf("the command returned %#v; final report %v", msg, final)
+	}
 	if len(seen) != len(diag.Parts()) {
 		t.Fatalf("%d parts passed on, want %d: %v", len(seen), len(diag.Parts()), seen)
 	}

@@ -25,7 +25,7 @@ func (m *Model) View() tea.View {
 	if run := m.com.run; run != nil {
 		v.WindowTitle = "mxray " + safe(run.target.Domain)
 		if run.hdr != nil {
-			v.WindowTitle = "mxray " + run.hdr.input.name()
+			v.WindowTitle = "mxray " + messageName(run.hdr.msg)
 		}
 	}
 	return v
@@ -98,7 +98,7 @@ func (m *Model) headerView() string {
 		left += st.Muted.Render(" for " + run.target.IP.String())
 	}
 	if run.hdr != nil {
-		left += st.Muted.Render(" " + g.Dot + " " + run.hdr.input.name())
+		left += st.Muted.Render(" " + g.Dot + " " + messageName(run.hdr.msg))
 	}
 	right := m.statusText() + " "
 	room := m.lay.width - width(right)
