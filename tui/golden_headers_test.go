@@ -10,6 +10,7 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
 )
 
 // headerSample is a message the header panes are compared on.
@@ -62,7 +63,7 @@ func TestGoldenHeaderPanes(t *testing.T) {
 		w, h := size[0], size[1]
 		for _, s := range headerSamples(t) {
 			d := openHeaders(t, srv, s.name, s.raw, w, h)
-			for _, id := range []PaneID{PaneHops, PaneThenNow, PaneOverview} {
+			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow, finding.PartOverview} {
 				t.Run(fmt.Sprintf("%s/%s/%dx%d", id, s.name, w, h), func(t *testing.T) {
 					d.m.setFocus(d.m.indexOf(id))
 					golden.RequireEqual(t, d.screen())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // TestRunEnds: Run returns nil when the user quits (q from the terminal's
@@ -68,7 +69,7 @@ func (r slowReader) Read([]byte) (int, error) {
 	return 0, io.EOF
 }
 
-// TestEveryPartPassedOn: the stream hands the program one partMsg per
+// TestEveryPartPassedOn: the stream hands the program one kit.PartMsg per
 // part, the last one included, then the final report, and each snapshot
 // can be read while the investigation finishes (under -race, a write to a
 // delivered snapshot fails the test). The final report is not one of the
@@ -84,27 +85,27 @@ func TestEveryPartPassedOn(t *testing.T) {
 	}()
 	seen := map[finding.Part]bool{}
 	var last *diag.Report
-	var final *runDoneMsg
+	var final *kit.RunDoneMsg
 	for {
 		msg := s.waitEvent()()
 		if msg == nil {
 			break
 		}
-		if rd, ok := msg.(runDoneMsg); ok && final == nil && rd.run == 7 {
+		if rd, ok := msg.(kit.RunDoneMsg); ok && final == nil && rd.Run == 7 {
 			final = &rd
 			continue
 		}
-		pm, ok := msg.(partMsg)
-		if !ok || pm.run != 7 || final != nil {
+		pm, ok := msg.(kit.PartMsg)
+		if !ok || pm.Run != 7 || final != nil {
 			t.Fatalf("waitEvent gave %#v (after the final report: %v)", msg, final != nil)
 		}
-		if seen[pm.part] {
-			t.Fatalf("part %s passed on twice", pm.part)
+		if seen[pm.Part] {
+			t.Fatalf("part %s passed on twice", pm.Part)
 		}
-		seen[pm.part] = true
+		seen[pm.Part] = true
 		// Read what the panes read, while Investigate may still run.
-		_, _, _ = pm.report.Queries, len(pm.report.Findings), len(pm.report.Log)
-		last = pm.report
+		_, _, _ = pm.Report.Queries, len(pm.Report.Findings), len(pm.Report.Log)
+		last = pm.Report
 	}
 	if msg := <-done; msg != nil || final == nil {
 		t.Fatalf("the command returned %#v; final report %v", msg, final)
@@ -117,7 +118,7 @@ func TestEveryPartPassedOn(t *testing.T) {
 			t.Errorf("the last snapshot lacks %s", p)
 		}
 	}
-	if final.report == last {
+	if final.Report == last {
 		t.Error("the final report is the last snapshot: it would be written after delivery")
 	}
 	_, _ = last.Queries, last.Elapsed
