@@ -34,16 +34,9 @@ type Pane struct {
 }
 
 // New returns the DKIM pane.
-func New(com *kit.Common) *Pane { return &Pane{Base: kit.Base{Com: com}} }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartDKIM }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "DKIM" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "DKIM" }
+func New(com *kit.Common) *Pane {
+	return &Pane{Base: kit.NewBase(com, finding.PartDKIM, "DKIM", "DKIM")}
+}
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

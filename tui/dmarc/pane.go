@@ -28,16 +28,9 @@ type Pane struct {
 }
 
 // New returns the DMARC pane.
-func New(com *kit.Common) *Pane { return &Pane{Base: kit.Base{Com: com}} }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartDMARC }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "DMARC" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "DMARC" }
+func New(com *kit.Common) *Pane {
+	return &Pane{Base: kit.NewBase(com, finding.PartDMARC, "DMARC", "DMARC")}
+}
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

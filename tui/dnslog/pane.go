@@ -30,18 +30,9 @@ type Pane struct {
 // New returns the DNS log pane, following the newest question.
 func New(com *kit.Common) *Pane {
 	p := &Pane{follow: true}
-	p.ListPane = kit.NewListPane(com, p.refilter)
+	p.ListPane = kit.NewListPane(kit.NewBase(com, finding.PartDNSLog, "DNS log", "Log"), p.refilter)
 	return p
 }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartDNSLog }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "DNS log" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "Log" }
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

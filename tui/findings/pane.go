@@ -24,18 +24,9 @@ type Pane struct {
 // New returns the findings pane.
 func New(com *kit.Common) *Pane {
 	p := &Pane{}
-	p.ListPane = kit.NewListPane(com, p.refilter)
+	p.ListPane = kit.NewListPane(kit.NewBase(com, finding.PartFindings, "Findings", "Find"), p.refilter)
 	return p
 }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartFindings }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "Findings" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "Find" }
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

@@ -34,17 +34,8 @@ type Pane struct {
 
 // New returns the hops pane.
 func New(com *kit.Common) *Pane {
-	return &Pane{Base: kit.Base{Com: com}, boundary: -1}
+	return &Pane{Base: kit.NewBase(com, finding.PartHops, "Hops", "Hops"), boundary: -1}
 }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartHops }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "Hops" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "Hops" }
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

@@ -11,14 +11,31 @@ import (
 	"github.com/mxray/mxray/diag/finding"
 )
 
-// Base holds what every pane has: the shared state, its size and whether
-// it has focus, with the drawing every pane does the same way. A pane
-// embeds it.
+// Base holds what every pane has: the shared state, its name, its size and
+// whether it has focus, with the drawing every pane does the same way. A
+// pane embeds it, made by NewBase.
 type Base struct {
-	Com     *Common
-	W, H    int
-	Focused bool
+	Com          *Common
+	W, H         int
+	Focused      bool
+	id           finding.Part
+	title, short string
 }
+
+// NewBase is the base of the pane id, named title on its frame and in the
+// tab strip, short where the tab strip is narrow.
+func NewBase(com *Common, id finding.Part, title, short string) Base {
+	return Base{Com: com, id: id, title: title, short: short}
+}
+
+// ID names the pane.
+func (b *Base) ID() finding.Part { return b.id }
+
+// Title is the pane's name in the tab strip and on its frame.
+func (b *Base) Title() string { return b.title }
+
+// Short is the pane's name in a narrow tab strip.
+func (b *Base) Short() string { return b.short }
 
 // SetSize gives the pane its size in cells.
 func (b *Base) SetSize(w, h int) { b.W, b.H = w, h }
@@ -122,10 +139,10 @@ type ListPane struct {
 	refilter func()
 }
 
-// NewListPane returns the list pane's base; refilter recomputes the rows
+// NewListPane returns a list pane's base; refilter recomputes the rows
 // shown when the filter text changes.
-func NewListPane(com *Common, refilter func()) ListPane {
-	return ListPane{Base: Base{Com: com}, Filter: NewFilter(com), refilter: refilter}
+func NewListPane(base Base, refilter func()) ListPane {
+	return ListPane{Base: base, Filter: NewFilter(base.Com), refilter: refilter}
 }
 
 // Blur takes the keys away from the pane and its filter field.

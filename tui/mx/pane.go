@@ -46,16 +46,9 @@ type mxRow struct {
 }
 
 // New returns the MX & PTR pane.
-func New(com *kit.Common) *Pane { return &Pane{Base: kit.Base{Com: com}} }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartMX }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "MX & PTR" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "MX" }
+func New(com *kit.Common) *Pane {
+	return &Pane{Base: kit.NewBase(com, finding.PartMX, "MX & PTR", "MX")}
+}
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

@@ -48,17 +48,8 @@ type ovLine struct {
 
 // New returns the overview pane.
 func New(com *kit.Common) *Pane {
-	return &Pane{Base: kit.Base{Com: com}}
+	return &Pane{Base: kit.NewBase(com, finding.PartOverview, "Overview", "Ovw")}
 }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartOverview }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "Overview" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "Ovw" }
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {

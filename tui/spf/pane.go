@@ -88,7 +88,7 @@ type Pane struct {
 
 // New returns the SPF pane.
 func New(com *kit.Common) *Pane {
-	p := &Pane{Base: kit.Base{Com: com}, collapsed: map[string]bool{}}
+	p := &Pane{Base: kit.NewBase(com, finding.PartSPF, "SPF tree", "SPF"), collapsed: map[string]bool{}}
 	p.ipField = textinput.New()
 	p.ipField.Prompt = ""
 	p.ipField.Placeholder = "an IPv4 or IPv6 address"
@@ -106,15 +106,6 @@ func (p *Pane) ApplyStyles() {
 	p.ipField.SetStyles(p.Com.Styles.TextInput)
 	p.editor.SetStyles(p.Com.Styles.TextInput)
 }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartSPF }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "SPF tree" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "SPF" }
 
 // Blur takes the keys away from the pane and its fields.
 func (p *Pane) Blur() {

@@ -36,17 +36,8 @@ type Pane struct {
 
 // New returns the then-vs-now pane.
 func New(com *kit.Common) *Pane {
-	return &Pane{Base: kit.Base{Com: com}}
+	return &Pane{Base: kit.NewBase(com, finding.PartThenNow, "Then vs now", "Then")}
 }
-
-// ID names the pane.
-func (p *Pane) ID() finding.Part { return finding.PartThenNow }
-
-// Title is the pane's name in the tab strip and on its frame.
-func (p *Pane) Title() string { return "Then vs now" }
-
-// Short is the pane's name in a narrow tab strip.
-func (p *Pane) Short() string { return "Then" }
 
 // SetSize gives the pane its size in cells.
 func (p *Pane) SetSize(w, h int) {
