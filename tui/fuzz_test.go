@@ -116,7 +116,7 @@ func FuzzPasteEditor(f *testing.F) {
 				t.Fatalf("key %q ended the editor", r)
 			}
 		}
-		if got := string(e.text()); got != want {
+		if got := string(e.read()); got != want {
 			t.Fatalf("the editor reads %q, want %q", got, want)
 		}
 		view := e.view()
