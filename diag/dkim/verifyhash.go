@@ -5,8 +5,8 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
-	"hash"
 	"crypto/subtle"
+	"hash"
 	"strings"
 	"sync"
 )
