@@ -72,6 +72,12 @@ type Chain struct {
 	Sets []Set `json:"sets"`
 }
 
+// TempError is the chain status when a key lookup failed for a reason
+// that may go away (SERVFAIL, REFUSED, a timeout) before any signature
+// failed: the chain can be neither passed nor failed (RFC 8601 §2.7.1's
+// temperror; RFC 8617 §5.2 has no word for it).
+const TempError authres.CV = "temperror"
+
 // MaxInstances is the highest instance RFC 8617 §4.2.1 allows.
 const MaxInstances = authres.ARCMaxInstance
 
@@ -141,6 +147,22 @@ func Verify(ctx context.Context, r dnsclient.Resolver, fields []headers.Field, b
 	// Step 2: the newest sealer already found the chain broken.
 	if c.NewestCV == authres.CVFail {
 		return fail("the newest ARC-Seal (i=%d) says cv=fail: its sealer found the chain broken", c.Instances)
+	}
+	// A key that could not be fetched leaves the chain undecided, unless a
+	// signature that decides it failed outright.
+	deciding := []Check{sets[c.Instances].AMS}
+	for i := 1; i <= c.Instances; i++ {
+		deciding = append(deciding, sets[i].Seal)
+	}
+	temp, failed := false, false
+	for _, d := range deciding {
+		temp = temp || d.Result == dkim.TempError
+		failed = failed || (d.Result != dkim.Pass && d.Result != dkim.TempError)
+	}
+	if temp && !failed {
+		c.Result = TempError
+		c.Reason = "a key lookup failed (DNS trouble), so the chain can be neither passed nor failed today"
+		return c
 	}
 	// Step 3: the newest AMS (older ones may break on the way, by design).
 	if s := sets[c.Instances]; s.AMS.Result != dkim.Pass {

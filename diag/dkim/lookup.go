@@ -18,13 +18,16 @@ import (
 // observation a re-check's words are built from. DKIM verification and
 // the ARC verifier (diag/arc) share it.
 type KeyLookup struct {
-	Name    string           // the name asked, s._domainkey.d, no final dot
-	Status  dnsclient.Status // the answer's status
-	Server  string           // the server that answered, host:port ("" when unknown)
-	Target  string           // the end of a CNAME chain, when one was followed
-	Records []string         // the TXT records found, strings joined
-	Key     *Key             // the first record parsed; nil when there is none
-	Err     error            // why the record cannot be read (ParseKey's error)
+	Name   string           // the name asked, s._domainkey.d, no final dot
+	Status dnsclient.Status // the answer's status
+	Server string           // the server that answered, host:port ("" when unknown)
+	// ServerName names the server for people ("the demo zone"), when the
+	// client's configuration does.
+	ServerName string
+	Target     string   // the end of a CNAME chain, when one was followed
+	Records    []string // the TXT records found, strings joined
+	Key        *Key     // the first record parsed; nil when there is none
+	Err        error    // why the record cannot be read (ParseKey's error)
 }
 
 // LookupKey asks r for the key record of selector s in domain d (RFC 6376
@@ -32,7 +35,7 @@ type KeyLookup struct {
 func LookupKey(ctx context.Context, r dnsclient.Resolver, s, d string) KeyLookup {
 	name := strings.TrimSuffix(keyName(s, d), ".")
 	a := r.Lookup(ctx, name+".", dns.TypeTXT)
-	l := KeyLookup{Name: name, Status: a.Status, Server: a.Server, Records: a.TXT()}
+	l := KeyLookup{Name: name, Status: a.Status, Server: a.Server, ServerName: a.ServerName, Records: a.TXT()}
 	if len(a.CNAMEs) > 0 {
 		l.Target = strings.TrimSuffix(a.Target(), ".")
 	}
@@ -49,7 +52,9 @@ func LookupKey(ctx context.Context, r dnsclient.Resolver, s, d string) KeyLookup
 // (192.0.2.53) answers NXDOMAIN for s1._domainkey.example.com TXT".
 func (l KeyLookup) Observed() string {
 	who := "DNS"
-	if l.Server != "" {
+	if l.ServerName != "" {
+		who = "DNS (" + l.ServerName + ")"
+	} else if l.Server != "" {
 		who = "DNS (" + serverHost(l.Server) + ")"
 	}
 	switch l.Status {
