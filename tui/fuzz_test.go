@@ -131,22 +131,3 @@ func FuzzPasteEditor(f *testing.F) {
 		}
 	})
 }
-
-// withoutField drops every field named name (and its folded lines) from a
-// header block, and the body.
-func withoutField(raw []byte, name string) []byte {
-	var out []byte
-	skip := false
-	for line := range strings.Lines(string(raw)) {
-		if strings.TrimRight(line, "\r\n") == "" {
-			break // the body
-		}
-		if line[0] != ' ' && line[0] != '\t' {
-			skip = strings.HasPrefix(strings.ToLower(line), strings.ToLower(name)+":")
-		}
-		if !skip {
-			out = append(out, line...)
-		}
-	}
-	return out
-}
