@@ -58,6 +58,7 @@ func requireGoldenJSON(t *testing.T, v any) {
 // server: its port and the round-trip times.
 func stableJSON(b []byte) []byte {
 	b = regexp.MustCompile(`"127\.0\.0\.1:\d+"`).ReplaceAll(b, []byte(`"127.0.0.1:53"`))
+	b = regexp.MustCompile(`DNS \(127\.0\.0\.1:\d+\)`).ReplaceAll(b, []byte(`DNS (127.0.0.1:53)`))
 	return regexp.MustCompile(`"rtt_ms": [0-9.e-]+`).ReplaceAll(b, []byte(`"rtt_ms": 0`))
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mxray/mxray/diag/arc"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -30,11 +31,13 @@ type HeadersReport struct {
 	Log       []dnsclient.LogEntry
 }
 
-// Recheck is what DNS says today about the message's SPF, DKIM and DMARC.
+// Recheck is what DNS says today about the message's SPF, DKIM and DMARC,
+// and its ARC chain verified (nil when it carries no ARC field).
 type Recheck struct {
 	SPF   *SPFRecheck       `json:"spf"`
 	DKIM  []dkim.Result     `json:"dkim"`
 	DMARC *dmarc.Evaluation `json:"dmarc"`
+	ARC   *arc.Chain        `json:"arc,omitempty"`
 }
 
 // SPFRecheck is the SPF verdict today for the IP and identities the
@@ -103,6 +106,12 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	var wg sync.WaitGroup
 	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
 	wg.Go(func() { rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now) })
+	if a.ARCChain.Instances > 0 || len(a.ARCChain.Problems) > 0 {
+		wg.Go(func() {
+			c := arc.Verify(ctx, client, m.Fields, m.Body, m.HasBody)
+			rc.ARC = &c
+		})
+	}
 	if a.FromDomain != "" {
 		// Policy discovery for the From domain goes out now, so that
 		// Evaluate below finds its answers in the client's cache.
@@ -120,7 +129,8 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 		rc.DMARC = &ev
 	}
 	rep.Recheck = rc
-	rep.ThenVsNow = thenVsNow(a, rc)
+	rep.Log = client.Log()
+	rep.ThenVsNow = thenVsNow(a, rc, rep.Log)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {

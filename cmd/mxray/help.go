@@ -21,6 +21,9 @@ Usage:
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE of headers (an existing path or anything with a '/'), or '-' for stdin.
 
+mxray headers re-checks SPF, every DKIM signature, DMARC and the ARC chain (RFC 8617: each
+seal and message signature verified). ARC is moving to Historic; DKIM2 is its successor.
+
 Examples:
   mxray example.com
   mxray --demo broken.example

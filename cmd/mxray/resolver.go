@@ -40,6 +40,7 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		}
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
+		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
 		return s, nil
 	}
 	servers := o.resolvers
@@ -62,6 +63,7 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		}
 		s.server, s.offline = srv, true
 		s.config.Overlays = []dnsclient.Overlay{{Zones: srv.Zones(), Server: srv.Addr()}}
+		s.config.ServerNames = map[string]string{srv.Addr(): "--zone " + o.zone}
 	}
 	return s, nil
 }

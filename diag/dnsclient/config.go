@@ -28,6 +28,9 @@ type Config struct {
 	// missing, IPv6 may be bare or in brackets. A host name is resolved by
 	// the system when dialling; give addresses to avoid that.
 	Servers []string
+	// ServerNames names servers for people, by "host:port" (the in-process
+	// server of --demo is "the demo zone"): Answer.ServerName carries it.
+	ServerNames map[string]string
 	// Timeout bounds one question including its one retry.
 	Timeout time.Duration
 	// Authoritative asks each name's own zone nameservers (found through
