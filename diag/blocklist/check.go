@@ -164,11 +164,12 @@ type pair struct {
 }
 
 // plan pairs the merged subjects with the lists that apply to them, in
-// subject order then list order, and marks the lists asked.
+// subject order then list order, and marks the lists asked. Lists past
+// MaxLists (possible only in a Set built in code) are not asked.
 func plan(subjects []Subject, set Set) (pairs []pair, used []bool) {
 	used = make([]bool, len(set.Lists))
 	for _, s := range mergeSubjects(subjects) {
-		for i := range set.Lists {
+		for i := range set.Lists[:min(len(set.Lists), MaxLists)] {
 			if applies(&set.Lists[i], s) {
 				pairs = append(pairs, pair{list: i, s: s})
 				used[i] = true
