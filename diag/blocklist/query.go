@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dmarc"
+	"golang.org/x/net/publicsuffix"
 )
 
 // ReverseIP returns the labels an IP address is asked as, without the
@@ -40,11 +40,13 @@ func ReverseIP(ip netip.Addr) string {
 }
 
 // asked returns the name a domain list is asked about a domain: the name as
-// given, or its registered domain (Public Suffix List, as RFC 7489 §3.2's
-// organizational domain).
+// given, or its registered domain (the public suffix plus one label, by
+// the Public Suffix List; a name that is itself a public suffix as it is).
 func asked(l *List, domain string) string {
 	if l.Form == FormRegistered {
-		return dmarc.PSLOrgDomain(domain)
+		if reg, err := publicsuffix.EffectiveTLDPlusOne(domain); err == nil {
+			return reg
+		}
 	}
 	return domain
 }
