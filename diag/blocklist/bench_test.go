@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // benchRTT is the latency the in-process server adds to every answer.
@@ -17,7 +18,7 @@ const benchRTT = 20 * time.Millisecond
 // benchSetup serves 8 IP lists and 3 domain lists (each with its test
 // entries and a few listings) and returns the set and the subjects: 3 MX
 // addresses and 3 domains.
-func benchSetup(b *testing.B) (*dnstest.Server, Set, []Subject) {
+func benchSetup(b *testing.B) (*zoneserver.Server, Set, []Subject) {
 	var zones, lists strings.Builder
 	lists.WriteString("mxray-blocklists 1\n")
 	for i := range 8 {
@@ -30,7 +31,7 @@ func benchSetup(b *testing.B) (*dnstest.Server, Set, []Subject) {
 		zones.WriteString(zone(z, "test A 127.0.0.2\nlisted.example A 127.0.0.2\n"))
 		fmt.Fprintf(&lists, "list %s\n name Domain %d\n kind domain\n code 127.0.0.2 listed error spam\nend\n", z, i)
 	}
-	srv := dnstest.NewTest(b, zones.String())
+	srv := zoneservertest.New(b, zones.String())
 	srv.SetLatency(benchRTT)
 	subjects := []Subject{
 		ipSubject("192.0.2.10", RoleMX), ipSubject("192.0.2.20", RoleMX), ipSubject("192.0.2.30", RoleMX),

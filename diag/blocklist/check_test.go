@@ -9,7 +9,8 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // realZones serves the default lists' real zone names in-process, answering
@@ -146,7 +147,7 @@ var classCases = []classCase{
 // TestClassification asks the default lists' real zones, served in-process,
 // through the real client, and checks every verdict of the package doc.
 func TestClassification(t *testing.T) {
-	srv := dnstest.NewTest(t, realZones)
+	srv := zoneservertest.New(t, realZones)
 	def := Default()
 	for _, tc := range classCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,7 +191,7 @@ func TestClassification(t *testing.T) {
 
 // TestRefusalFixNamesDQS: a Spamhaus refusal says what to do, DQS included.
 func TestRefusalFixNamesDQS(t *testing.T) {
-	srv := dnstest.NewTest(t, realZones)
+	srv := zoneservertest.New(t, realZones)
 	r := checkOne(t, client(srv, 5*time.Second), ipSubject("192.0.2.7", RoleMX), only(t, Default(), "zen.spamhaus.org"))
 	for _, want := range []string{"own recursive resolver", "--spamhaus-dqs-key", EnvDQSKey} {
 		if !strings.Contains(r.Fix, want) {
@@ -207,17 +208,17 @@ func TestRefusalFixNamesDQS(t *testing.T) {
 func TestDNSFailures(t *testing.T) {
 	cases := []struct {
 		name  string
-		fault dnstest.Fault
+		fault zoneserver.Fault
 		want  error
 	}{
-		{"timeout", dnstest.FaultDrop, dnsclient.ErrTimeout},
-		{"SERVFAIL", dnstest.FaultServFail, dnsclient.ErrServFail},
-		{"REFUSED", dnstest.FaultRefused, dnsclient.ErrRefused},
+		{"timeout", zoneserver.FaultDrop, dnsclient.ErrTimeout},
+		{"SERVFAIL", zoneserver.FaultServFail, dnsclient.ErrServFail},
+		{"REFUSED", zoneserver.FaultRefused, dnsclient.ErrRefused},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := dnstest.NewTest(t, realZones)
+			srv := zoneservertest.New(t, realZones)
 			srv.SetFault("1.2.0.192.zen.spamhaus.org.", dns.TypeA, tc.fault)
 			r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.1", RoleMX), only(t, Default(), "zen.spamhaus.org"))
 			if r.Status != StatusError || r.Why != ErrDNS || !errors.Is(r.Err, tc.want) {
@@ -233,8 +234,8 @@ func TestDNSFailures(t *testing.T) {
 // TestTXTFailureKeepsListing: the A record decides; a TXT that fails only
 // leaves the text out.
 func TestTXTFailureKeepsListing(t *testing.T) {
-	srv := dnstest.NewTest(t, realZones)
-	srv.SetFault("1.2.0.192.zen.spamhaus.org.", dns.TypeTXT, dnstest.FaultServFail)
+	srv := zoneservertest.New(t, realZones)
+	srv.SetFault("1.2.0.192.zen.spamhaus.org.", dns.TypeTXT, zoneserver.FaultServFail)
 	r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.1", RoleMX), only(t, Default(), "zen.spamhaus.org"))
 	if r.Status != StatusListed || len(r.TXT) != 0 {
 		t.Fatalf("got %s with TXT %q", r.Status, r.TXT)

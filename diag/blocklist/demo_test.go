@@ -10,10 +10,10 @@ import (
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // demoSubjects finds a demo domain's MX addresses the way a check does,
@@ -39,7 +39,7 @@ func demoSubjects(t *testing.T, c *dnsclient.Client, domain string) []Subject {
 // zones served as --demo serves them.
 func demoResults(t *testing.T, domain string) []Result {
 	t.Helper()
-	srv := dnstest.NewTest(t, demo.ZoneText()+"\n"+demo.BlocklistZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText()+"\n"+demo.BlocklistZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
 	return Check(context.Background(), c, demoSubjects(t, c, domain), Demo())
 }
@@ -118,7 +118,7 @@ func TestDoc(t *testing.T) {
 // TestDocHostileAnswers: list answers are the list operator's words, and a
 // hostile zone's words must reach no terminal raw.
 func TestDocHostileAnswers(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("evil.test", "2.0.0.127 A 127.0.0.2\n1.2.0.192 A 127.0.0.2\n1.2.0.192 TXT \"\\027]52;c;ZXZpbA==\\007\\226\"\n"))
+	srv := zoneservertest.New(t, zone("evil.test", "2.0.0.127 A 127.0.0.2\n1.2.0.192 A 127.0.0.2\n1.2.0.192 TXT \"\\027]52;c;ZXZpbA==\\007\\226\"\n"))
 	set := mustParse(t, "mxray-blocklists 1\nlist evil.test\n name Evil \u202e list\n kind ip\n code 127.0.0.2 listed error spam \u200b sender\nend\n")
 	res := Check(t.Context(), client(srv, 5*time.Second), []Subject{ipSubject("192.0.2.1", RoleMX)}, set)
 	if len(res) != 1 || len(res[0].TXT) != 1 {

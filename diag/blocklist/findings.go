@@ -18,9 +18,6 @@ const (
 	CodeUnusable = "blocklist.unusable"
 )
 
-// Part is the part (pane) blocklist findings belong to.
-const Part = "blocklists"
-
 // Context is what the rest of the investigation knows that changes what a
 // listing means.
 type Context struct {
@@ -33,8 +30,17 @@ type Context struct {
 
 // newFinding builds every blocklist finding, so that the finding type's
 // part and subject are set in one place.
-func newFinding(sev finding.Severity, code, subject, message, fix string) finding.Finding {
-	return finding.Finding{Severity: sev, Code: code, Part: Part, Subject: subject, Message: message, Fix: fix}
+func newFinding(sev finding.Severity, code string, subject finding.Subject, message, fix string) finding.Finding {
+	return finding.Finding{Severity: sev, Code: code, Part: finding.PartBlocklists, Subject: subject, Message: message, Fix: fix}
+}
+
+// subjectOf is a result's subject as a finding names it: its address, or
+// its domain.
+func subjectOf(r Result) finding.Subject {
+	if r.Kind == KindIP && r.IP.IsValid() {
+		return finding.IP(r.IP)
+	}
+	return finding.Domain(r.Subject)
 }
 
 // Findings turns results into findings: one per listing (its severity from
@@ -71,13 +77,13 @@ func Findings(results []Result, c Context) []finding.Finding {
 		g := errs[k]
 		r := g.first
 		if r.Why == ErrUnhealthy {
-			out = append(out, newFinding(finding.Warning, CodeUnusable, r.Zone,
+			out = append(out, newFinding(finding.Warning, CodeUnusable, finding.Text(r.Zone),
 				fmt.Sprintf("%s (%s) is not usable: %s. Its answers about %s are not counted.",
 					r.List, r.Zone, strings.TrimPrefix(r.Error, "the list is not usable, so its answer is not counted: "), strings.Join(g.subjects, ", ")),
 				r.Fix))
 			continue
 		}
-		out = append(out, newFinding(finding.Warning, CodeNoAnswer, g.subjects[0],
+		out = append(out, newFinding(finding.Warning, CodeNoAnswer, subjectOf(r),
 			fmt.Sprintf("%s (%s) gave no usable answer about %s: %s. This is counted neither as listed nor as not listed.",
 				r.List, r.Zone, strings.Join(g.subjects, ", "), r.Error),
 			r.Fix))
@@ -125,5 +131,5 @@ func listedFinding(r Result, c Context) finding.Finding {
 	default:
 		fix = "Find what caused the listing (a compromised account or host, an open relay, mail to addresses that bounce or are traps) and stop it, then request removal at " + where + "."
 	}
-	return newFinding(sev, CodeListed, r.Subject, msg, fix)
+	return newFinding(sev, CodeListed, subjectOf(r), msg, fix)
 }

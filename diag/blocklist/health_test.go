@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // healthZones are lists that fail RFC 5782 §5's health test in each way a
@@ -64,8 +65,8 @@ func TestHealth(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.zone+"/"+tc.subject, func(t *testing.T) {
 			t.Parallel()
-			srv := dnstest.NewTest(t, healthZones)
-			srv.SetFault("2.0.0.127.slow.test.", dns.TypeA, dnstest.FaultDrop)
+			srv := zoneservertest.New(t, healthZones)
+			srv.SetFault("2.0.0.127.slow.test.", dns.TypeA, zoneserver.FaultDrop)
 			r := checkOne(t, client(srv, time.Second), ipSubject(tc.subject, RoleMX), only(t, healthLists(t), tc.zone))
 			if r.Status != tc.status || r.Why != tc.why || !strings.Contains(r.Error, tc.inReason) {
 				t.Fatalf("got %s/%s %q, want %s/%s containing %q", r.Status, r.Why, r.Error, tc.status, tc.why, tc.inReason)
@@ -80,7 +81,7 @@ func TestHealth(t *testing.T) {
 // TestHealthFixFollowsCause: a list whose health test was refused with a
 // documented code gets that code's fix, a dead one the generic one.
 func TestHealthFixFollowsCause(t *testing.T) {
-	srv := dnstest.NewTest(t, healthZones+zone("refusing2.test", "2.0.0.127 A 127.0.0.2\n1.0.0.127 A 127.255.255.254\n"))
+	srv := zoneservertest.New(t, healthZones+zone("refusing2.test", "2.0.0.127 A 127.0.0.2\n1.0.0.127 A 127.255.255.254\n"))
 	set := mustParse(t, `mxray-blocklists 1
 list refusing2.test
  name R
@@ -99,7 +100,7 @@ end
 // TestHandBuiltListCannotPanic: a List built in code with test entries of
 // the wrong kind fails its health test instead of panicking.
 func TestHandBuiltListCannotPanic(t *testing.T) {
-	srv := dnstest.NewTest(t, healthZones)
+	srv := zoneservertest.New(t, healthZones)
 	set := Set{Lists: []List{{Zone: "good.test", Name: "Good", Kind: KindIP, TestListed: "not-an-ip", TestUnlisted: "127.0.0.1",
 		Codes: []Code{{From: netip.MustParseAddr("127.0.0.2"), To: netip.MustParseAddr("127.0.0.2"), Listed: true, Severity: SeverityError, Meaning: "x"}}}}}
 	r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.1", RoleMX), set)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // zone returns zone text for one zone apex with the given records.
@@ -46,7 +46,7 @@ func mustParse(t testing.TB, text string) Set {
 }
 
 // client is a real dnsclient for one in-process server.
-func client(srv *dnstest.Server, timeout time.Duration) *dnsclient.Client {
+func client(srv *zoneserver.Server, timeout time.Duration) *dnsclient.Client {
 	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: timeout})
 }
 

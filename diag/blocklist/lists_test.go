@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 const dqsKey = "abcdefghijklmnopqrstuvwxyz"
@@ -16,7 +16,7 @@ const dqsKey = "abcdefghijklmnopqrstuvwxyz"
 // TestDQSKey: with a key, Spamhaus lists are asked at their DQS zones;
 // reports hide the key; the other lists are unchanged.
 func TestDQSKey(t *testing.T) {
-	srv := dnstest.NewTest(t, zone(dqsKey+".zen.dq.spamhaus.net", `
+	srv := zoneservertest.New(t, zone(dqsKey+".zen.dq.spamhaus.net", `
 2.0.0.127 A 127.0.0.2
 1.2.0.192 A 127.0.0.2
 `)+zone(dqsKey+".dbl.dq.spamhaus.net", `
@@ -58,7 +58,7 @@ spammy.test  A 127.0.1.2
 // any 127.0.0.0/8 answer is "listed (zone gives no meanings)", while its
 // health test and the 127/8 rule still hold.
 func TestAddGeneric(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("generic.test", `
+	srv := zoneservertest.New(t, zone("generic.test", `
 2.0.0.127 A 127.0.0.2
 1.2.0.192 A 127.0.0.55
 2.2.0.192 A 10.0.0.1
