@@ -92,7 +92,7 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 	switch {
 	case ans.Status.Temporary():
 		add(finding.Error, "mx.lookup_failed", finding.Domain(domain),
-			fmt.Sprintf("The MX records of %s could not be read: %s.", domain, describeStatus(ans)),
+			fmt.Sprintf("The MX records of %s could not be read: %s.", domain, ans.Describe()),
 			"Check that the domain's nameservers answer; run the check again.")
 		return rep
 	case ans.Status == dnsclient.StatusNXDomain:
@@ -162,7 +162,7 @@ func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost) {
 	addrs := append(v4.Addrs(), v6.Addrs()...)
 	switch {
 	case len(addrs) == 0 && (v4.Status.Temporary() || v6.Status.Temporary()):
-		h.fail("mx.lookup_failed", fmt.Sprintf("its addresses could not be looked up: %s", describeStatus(worse(v4, v6))))
+		h.fail("mx.lookup_failed", fmt.Sprintf("its addresses could not be looked up: %s", worse(v4, v6).Describe()))
 		return
 	case len(addrs) == 0:
 		h.fail("mx.no_address", "it has no A or AAAA address")
@@ -210,22 +210,6 @@ func mxFindings(domain string, rep *MXReport, add func(finding.Severity, string,
 				fmt.Sprintf("Remove the MX record for %s, or make the mail server accept connections only from the filtering service's addresses.", h.Host))
 		}
 	}
-}
-
-// describeStatus words a failed answer for a message.
-func describeStatus(a dnsclient.Answer) string {
-	switch a.Status {
-	case dnsclient.StatusTimeout:
-		return "no answer in time"
-	case dnsclient.StatusServFail:
-		return "the DNS server answered SERVFAIL"
-	case dnsclient.StatusRefused:
-		return "the DNS server REFUSED the question"
-	}
-	if a.Err != nil {
-		return a.Err.Error()
-	}
-	return string(a.Status)
 }
 
 // worse returns whichever answer failed, preferring the first.

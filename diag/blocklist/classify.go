@@ -1,8 +1,6 @@
 package blocklist
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -152,7 +150,7 @@ type health struct {
 func judgeHealth(l *List, listed, unlisted dnsclient.Answer) health {
 	switch {
 	case listed.Status.Temporary():
-		return health{kind: ErrDNS, reason: fmt.Sprintf("its health test could not be completed: its test entry %s got %s", l.TestListed, dnsReason(listed))}
+		return health{kind: ErrDNS, reason: fmt.Sprintf("its health test could not be completed: its test entry %s got %s", l.TestListed, listed.Describe())}
 	case listed.Status.Void():
 		return health{kind: ErrUnhealthy, reason: fmt.Sprintf("its test entry %s, which RFC 5782 §5 says must be listed, is not: the list is not answering this resolver (shut down, or ignoring it)", l.TestListed)}
 	}
@@ -163,7 +161,7 @@ func judgeHealth(l *List, listed, unlisted dnsclient.Answer) health {
 	}
 	switch {
 	case unlisted.Status.Temporary():
-		return health{kind: ErrDNS, reason: fmt.Sprintf("its health test could not be completed: its test entry %s got %s", l.TestUnlisted, dnsReason(unlisted))}
+		return health{kind: ErrDNS, reason: fmt.Sprintf("its health test could not be completed: its test entry %s got %s", l.TestUnlisted, unlisted.Describe())}
 	case unlisted.Status.Void():
 		return health{ok: true}
 	}
@@ -173,27 +171,6 @@ func judgeHealth(l *List, listed, unlisted dnsclient.Answer) health {
 	}
 	return health{kind: ErrUnhealthy, reason: fmt.Sprintf("it lists %s (%s), which RFC 5782 §5 says must never be listed: it answers \"listed\" to everything, as a list refusing this resolver or a resolver rewriting answers does",
 		l.TestUnlisted, strings.Join(v.codes, ", "))}
-}
-
-// dnsReason says why a lookup failed, without the question name (which may
-// hold a DQS key).
-func dnsReason(a dnsclient.Answer) string {
-	if errors.Is(a.Err, context.Canceled) {
-		return "no answer: the check was cancelled"
-	}
-	switch a.Status {
-	case dnsclient.StatusTimeout:
-		return "no answer in time (timeout)"
-	case dnsclient.StatusServFail:
-		return "SERVFAIL (the resolver could not get an answer from the list)"
-	case dnsclient.StatusRefused:
-		return "REFUSED (the resolver or the list refused the question)"
-	}
-	var le *dnsclient.LookupError
-	if errors.As(a.Err, &le) && le.Err != nil {
-		return "a DNS error: " + le.Err.Error()
-	}
-	return "a DNS error"
 }
 
 // decide turns one subject's answers and its list's health into a Result.
@@ -214,7 +191,7 @@ func decide(l *List, s *subject, name string, a, txt dnsclient.Answer, h health)
 	}
 	if a.Status.Temporary() {
 		res.Err = a.Err
-		return fail(ErrDNS, dnsReason(a))
+		return fail(ErrDNS, a.Describe())
 	}
 	var v verdict
 	if a.Status == dnsclient.StatusRecords {
