@@ -91,7 +91,7 @@ func decodeOne(l *List, a netip.Addr) (meanings []string, sev Severity, kind Err
 	}
 	switch {
 	case l.Generic:
-		return []string{genericMeaning}, SeverityWarning, "", ""
+		return decodeGeneric(a)
 	case len(l.Bits) > 0:
 		return decodeBits(l, a)
 	}
@@ -106,12 +106,51 @@ func decodeOne(l *List, a netip.Addr) (meanings []string, sev Severity, kind Err
 	return nil, "", ErrUndocumented, fmt.Sprintf("%s is not a code %s documents, so it is not counted as a listing", code, l.Name)
 }
 
+// decodeGeneric reads a code from a list that documents none (added with
+// --blocklist ZONE). It counts as a listing only where no list's
+// convention makes it something else: 127.0.0.0 and 127.0.0.1 are never
+// listings (RFC 5782 §5 reserves 127.0.0.1 as the entry no list may
+// list; URIBL and SURBL answer it to resolvers they refuse), and
+// 127.255.255.0/24 is the range lists answer errors in (Spamhaus: .252 a
+// mistyped zone, .254 a public resolver refused, .255 over the free-use
+// volume, .250 and .251 a key not accepted), never listings.
+func decodeGeneric(a netip.Addr) (meanings []string, sev Severity, kind ErrorKind, text string) {
+	code := a.String()
+	b := a.As4()
+	switch {
+	case b[1] == 0 && b[2] == 0 && b[3] == 0:
+		return nil, "", ErrUndocumented, code + " is never a listing: it is the network's own address, which no list answers for an entry"
+	case b[1] == 0 && b[2] == 0 && b[3] == 1:
+		return nil, "", ErrRefused, code + " is never a listing (RFC 5782 §5 reserves 127.0.0.1 as the entry no list may list); lists such as URIBL and SURBL answer it to resolvers they refuse"
+	case b[1] == 255 && b[2] == 255:
+		kind, why := ErrUndocumented, "an error whose meaning the list does not say"
+		switch b[3] {
+		case 250, 251:
+			kind, why = ErrKey, "an access key not accepted"
+		case 252:
+			kind, why = ErrTypo, "no such zone (a typo)"
+		case 254:
+			kind, why = ErrRefused, "a query refused because it came through a public or open resolver"
+		case 255:
+			kind, why = ErrLimited, "a resolver over the list's free-use volume"
+		}
+		return nil, "", kind, code + " is an error code, never a listing: lists answer errors in 127.255.255.0/24 (as Spamhaus uses it, " + why + ")"
+	}
+	return []string{code + ": " + genericMeaning}, SeverityWarning, "", ""
+}
+
 // decodeBits reads a bitmask list's code: each set bit of the last octet
-// is one documented meaning (SURBL, URIBL: the middle octets are reserved
-// and ignored).
+// of 127.0.0.x is one documented meaning (SURBL, URIBL). The lists answer
+// in 127.0.0.0/24 alone, so a code with other middle octets
+// (127.255.255.x, an error range elsewhere) is undocumented, not a set of
+// bits.
 func decodeBits(l *List, a netip.Addr) (meanings []string, sev Severity, kind ErrorKind, text string) {
 	code := a.String()
-	last := a.As4()[3]
+	b := a.As4()
+	last := b[3]
+	if b[1] != 0 || b[2] != 0 {
+		return nil, "", ErrUndocumented, fmt.Sprintf("%s is outside 127.0.0.0/24, where %s answers its bits, so it is not counted as a listing", code, l.Name)
+	}
 	if last == 0 {
 		return nil, "", ErrUndocumented, fmt.Sprintf("%s sets no bit %s documents, so it is not counted as a listing", code, l.Name)
 	}

@@ -31,6 +31,13 @@
 // usable: its answers are not counted, and every result from it is an error
 // saying why.
 //
+// A list added by its zone alone (--blocklist ZONE, Set.Add) that is not
+// one of the defaults documents nothing, so it is read by the conventions
+// every list keeps: a code in 127.0.0.0/8 is a listing ("listed (zone
+// gives no meanings)") except 127.0.0.0, 127.0.0.1 (RFC 5782 §5; URIBL's
+// and SURBL's refusal) and the 127.255.255.0/24 error range, which are
+// errors; anything else is an error as on every list.
+//
 // # The list file
 //
 // The default lists are data: blocklists.txt, embedded, versioned and

@@ -141,6 +141,18 @@ type Set struct {
 	Format   int    // the list file's format version
 	Revision string // the data's revision
 	Lists    []List
+	// dqsKey is the key WithDQSKey put in the zones asked, "" for none.
+	dqsKey string
+}
+
+// Secrets are the strings the names this set asks hold and no log may
+// show: the DQS key, when a list is asked with one
+// (dnsclient.Config.Secrets).
+func (s Set) Secrets() []string {
+	if s.dqsKey == "" {
+		return nil
+	}
+	return []string{s.dqsKey}
 }
 
 // clone returns a copy whose Lists can be changed.
@@ -191,9 +203,13 @@ var ErrZone = errors.New("not a blocklist zone")
 const genericMeaning = "listed (zone gives no meanings)"
 
 // Add returns the set with one more list, given by its zone alone
-// (--blocklist ZONE): "ZONE" or "ip:ZONE" is an IPv4 list, "domain:ZONE" a
-// domain list asked with full names. Such a list documents no meanings:
-// any answer in 127.0.0.0/8 counts as "listed (zone gives no meanings)".
+// (--blocklist ZONE). A zone of the default lists is added as the default
+// file defines it (its code table and meanings). Any other is "ZONE" or
+// "ip:ZONE", an IPv4 list, or "domain:ZONE", a domain list asked with full
+// names; it documents no meanings, so an answer in 127.0.0.0/8 counts as
+// "listed (zone gives no meanings)" except where every list's conventions
+// make it an error (127.0.0.0 and 127.0.0.1, the 127.255.255.0/24 error
+// range), and an answer outside 127.0.0.0/8 is an error as on every list.
 // Its health test is RFC 5782 §5's. A zone already in the set is left as
 // it is.
 func (s Set) Add(spec string) (Set, error) {
@@ -216,6 +232,11 @@ func (s Set) Add(spec string) (Set, error) {
 	}
 	l := List{Zone: zone, Name: zone, Kind: kind, Generic: true, Form: FormFull}
 	setTestDefaults(&l)
+	for _, d := range Default().Lists {
+		if d.Zone == zone {
+			l = d
+		}
+	}
 	c := s.clone()
 	c.Lists = append(c.Lists, l)
 	return c, nil
@@ -251,6 +272,7 @@ func (s Set) WithDQSKey(key string) (Set, error) {
 		l.Zone = strings.ToLower(strings.ReplaceAll(l.DQS, "{key}", key))
 		l.shownZone = strings.ReplaceAll(strings.ToLower(l.DQS), "{key}", "[key]")
 		l.keyed = true
+		c.dqsKey = key
 	}
 	return c, nil
 }

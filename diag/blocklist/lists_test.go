@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
@@ -30,9 +32,20 @@ spammy.test  A 127.0.1.2
 	if set.Lists[2].Zone != "bl.spamcop.net" {
 		t.Errorf("SpamCop's zone changed to %s", set.Lists[2].Zone)
 	}
-	res := Check(t.Context(), client(srv, 5*time.Second),
-		[]Subject{ipSubject("192.0.2.1", RoleMX), domainSubject("spammy.test", RoleDomain)}, only(t, set, dqsKey+".zen.dq.spamhaus.net", dqsKey+".dbl.dq.spamhaus.net"))
-	if len(res) != 2 {
+	if got := set.Secrets(); len(got) != 1 || got[0] != dqsKey {
+		t.Errorf("Secrets() = %q", got)
+	}
+	if got := Default().Secrets(); got != nil {
+		t.Errorf("Secrets() without a key = %q", got)
+	}
+	// The third subject's question fails: its error must not name the key
+	// either, and the log masks it.
+	srv.SetFault("3.2.0.192."+dqsKey+".zen.dq.spamhaus.net.", 0, zoneserver.FaultServFail)
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second, Secrets: set.Secrets()})
+	res := Check(t.Context(), c,
+		[]Subject{ipSubject("192.0.2.1", RoleMX), domainSubject("spammy.test", RoleDomain), ipSubject("192.0.2.3", RoleMX)},
+		only(t, set, dqsKey+".zen.dq.spamhaus.net", dqsKey+".dbl.dq.spamhaus.net"))
+	if len(res) != 3 {
 		t.Fatalf("%d results", len(res))
 	}
 	for i, want := range []string{"[key].zen.dq.spamhaus.net", "[key].dbl.dq.spamhaus.net"} {
@@ -40,8 +53,23 @@ spammy.test  A 127.0.1.2
 		if r.Status != StatusListed || r.Zone != want || !strings.Contains(r.Query, dqsKey) {
 			t.Errorf("%s: %s zone %q query %q (%s)", r.Subject, r.Status, r.Zone, r.Query, r.Error)
 		}
-		if strings.Contains(r.Zone+r.Error+r.DelistURL+strings.Join(r.Meanings, ""), dqsKey) {
+	}
+	if r := res[2]; r.Status != StatusError || r.Why != ErrDNS {
+		t.Errorf("%s: %s %s", r.Subject, r.Status, r.Error)
+	}
+	for _, r := range res {
+		if strings.Contains(r.Zone+r.Error+r.Fix+r.DelistURL+strings.Join(r.Meanings, ""), dqsKey) {
 			t.Errorf("the key shows in %+v", r)
+		}
+	}
+	for _, f := range Findings(res, Context{}) {
+		if strings.Contains(f.Message+f.Fix+f.Subject.String(), dqsKey) {
+			t.Errorf("the key shows in finding %+v", f)
+		}
+	}
+	for _, e := range c.Log() {
+		if strings.Contains(e.Name+e.Err, dqsKey) {
+			t.Errorf("the key shows in the log: %+v", e)
 		}
 	}
 	for _, bad := range []string{"has space", "dot.ted", strings.Repeat("k", 64), "ключ"} {
@@ -55,7 +83,8 @@ spammy.test  A 127.0.1.2
 }
 
 // TestAddGeneric: --blocklist ZONE adds a list that documents nothing, so
-// any 127.0.0.0/8 answer is "listed (zone gives no meanings)", while its
+// a 127.0.0.0/8 answer is "listed (zone gives no meanings)" unless it is
+// an error by every list's conventions (127.255.255.254 here), while its
 // health test and the 127/8 rule still hold.
 func TestAddGeneric(t *testing.T) {
 	srv := zoneservertest.New(t, zone("generic.test", `
@@ -91,7 +120,7 @@ bad.example   A 127.0.0.3
 	}{
 		{ipSubject("192.0.2.1", RoleMX), ip, StatusListed, "", "listed (zone gives no meanings)"},
 		{ipSubject("192.0.2.2", RoleMX), ip, StatusError, ErrNotLoopback, ""},
-		{ipSubject("192.0.2.3", RoleMX), ip, StatusListed, "", "listed (zone gives no meanings)"},
+		{ipSubject("192.0.2.3", RoleMX), ip, StatusError, ErrRefused, ""},
 		{ipSubject("192.0.2.4", RoleMX), ip, StatusNotListed, "", ""},
 		{domainSubject("bad.example", RoleFrom), dom, StatusListed, "", "listed (zone gives no meanings)"},
 		{domainSubject("good.example", RoleFrom), dom, StatusNotListed, "", ""},
