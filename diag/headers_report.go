@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
@@ -28,11 +29,12 @@ func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		*headers.Analysis
-		Recheck   *Recheck          `json:"recheck"`
-		ThenVsNow []ThenNow         `json:"then_vs_now"`
-		Findings  []finding.Finding `json:"findings"`
-		Queries   int               `json:"queries"`
-	}{r.Source, r.Analysis, r.Recheck, rows, fs, r.Queries})
+		Recheck    *Recheck            `json:"recheck"`
+		ThenVsNow  []ThenNow           `json:"then_vs_now"`
+		Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
+		Findings   []finding.Finding   `json:"findings"`
+		Queries    int                 `json:"queries"`
+	}{r.Source, r.Analysis, r.Recheck, rows, r.Blocklists.results(), fs, r.Queries})
 }
 
 // Doc lays the headers report out for the text and Markdown writers.
@@ -124,6 +126,9 @@ func (r *HeadersReport) Doc() *render.Doc {
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {
 			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
 		}
+	}
+	if r.Blocklists != nil {
+		blocklistDoc(d, r.Blocklists)
 	}
 	findingsDoc(d, r.Findings)
 	return d

@@ -39,7 +39,7 @@ func demoSubjects(t *testing.T, c *dnsclient.Client, domain string) []Subject {
 // zones served as --demo serves them.
 func demoResults(t *testing.T, domain string) []Result {
 	t.Helper()
-	srv := zoneservertest.New(t, demo.ZoneText()+"\n"+demo.BlocklistZoneText())
+	srv := zoneservertest.New(t, demo.ServedZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
 	return Check(context.Background(), c, demoSubjects(t, c, domain), Demo())
 }

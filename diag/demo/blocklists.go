@@ -17,7 +17,13 @@ var blocklistLists []byte
 // ZEN-style list with an SBL code; the demo mirror refuses the question
 // about its other MX address, 198.51.100.25, with 127.255.255.254, as
 // Spamhaus does through a public resolver; healthy.example is on no list.
+// The sample message's sending IP, 203.0.113.10, has a policy (PBL)
+// listing.
 func BlocklistZoneText() string { return blocklistZoneText }
+
+// ServedZoneText is everything "mxray --demo" serves: ZoneText and
+// BlocklistZoneText together.
+func ServedZoneText() string { return ZoneText() + "\n" + BlocklistZoneText() }
 
 // BlocklistLists returns a copy of the demo list file (the format of
 // diag/blocklist), which replaces the default lists under --demo.
