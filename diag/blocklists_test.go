@@ -38,7 +38,7 @@ func TestBlocklistsPart(t *testing.T) {
 		{"healthy", healthy, TonePass, "not listed", []string{"5 subjects on 3 lists"}},
 		// 198.51.100.10 has an SBL code; the mirror refuses the question
 		// about 198.51.100.25.
-		{"broken", broken, ToneFail, "listed", []string{"198.51.100.10 on Demo ZEN", "1 answer not had"}},
+		{"broken", broken, ToneFail, "listed", []string{"198.51.100.10 on Demo ZEN", "1 without an answer"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

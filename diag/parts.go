@@ -155,7 +155,7 @@ var parts = []partSpec{
 		verdict:  bimiVerdict,
 	},
 	{
-		part: finding.PartBlocklists, label: "Blocklists",
+		part: finding.PartBlocklists, label: "DNSBL",
 		// It starts with the rest and waits for the MX addresses (not
 		// their reverse DNS): its one round of questions ends before the
 		// MX part's PTR chain does.

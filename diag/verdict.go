@@ -290,7 +290,7 @@ func blocklistVerdict(r *Report, worst finding.Severity) PartVerdict {
 	errs := b.Count(blocklist.StatusError)
 	var missing []string
 	if errs > 0 {
-		missing = []string{plural(errs, "answer") + " not had"}
+		missing = []string{fmt.Sprintf("%d without an answer", errs)}
 	}
 	if b.Count(blocklist.StatusListed) > 0 {
 		var facts []string
