@@ -118,11 +118,11 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
 	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
 
-	fs.BoolVar(&o.noBlocklists, "no-blocklists", false, "check, headers: do not ask DNS blocklists (asked by default)")
+	fs.BoolVar(&o.noBlocklists, "no-blocklists", false, "check, headers, TUI: do not ask DNS blocklists (asked by default)")
 	fs.BoolVar(&o.blocklists, "blocklists", false, "check -f: ask DNS blocklists too (not asked by default in a batch)")
-	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
-	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers: ask the blocklists of FILE instead of the built-in ones")
-	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
+	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers, TUI: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
+	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers, TUI: ask the blocklists of FILE instead of the built-in ones")
+	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers, TUI: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
 	return fs
 }
 
