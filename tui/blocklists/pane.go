@@ -45,7 +45,7 @@ func (p *Pane) SetSize(w, h int) {
 }
 
 // detailHeight is the lines under the rows for the selected one.
-func (p *Pane) detailHeight() int { return min(max(6, p.H*2/5), 14) }
+func (p *Pane) detailHeight() int { return min(max(8, p.H/2), 14) }
 
 // rowsHeight leaves room for the summary, the column heads and the detail.
 func (p *Pane) rowsHeight() int { return max(1, min(len(p.rows), p.H-2-p.detailHeight())) }
@@ -257,11 +257,30 @@ func listedTone(n int) diag.Tone {
 	return diag.TonePass
 }
 
-// tone is how a row's status reads: a listing by its severity, an error
-// as unknown (neither listed nor not).
-func tone(r blocklist.Result) diag.Tone {
+// listing is the finding about a listed row: its severity weighs what the
+// subject is (a policy listing of a sending IP that SPF passes is a note),
+// and its fix says what to do.
+func (p *Pane) listing(r blocklist.Result) (finding.Finding, bool) {
+	if r.Status != blocklist.StatusListed || p.Com.Run == nil {
+		return finding.Finding{}, false
+	}
+	for _, f := range p.Com.Run.Findings() {
+		if f.Part == finding.PartBlocklists && f.Code == blocklist.CodeListed && f.Subject.Is(r.Subject) &&
+			strings.Contains(f.Message, " on "+r.List+" ("+r.Zone+")") {
+			return f, true
+		}
+	}
+	return finding.Finding{}, false
+}
+
+// tone is how a row's status reads: a listing by its finding's severity
+// (a note reads neutral), an error as unknown (neither listed nor not).
+func (p *Pane) tone(r blocklist.Result) diag.Tone {
 	switch r.Status {
 	case blocklist.StatusListed:
+		if f, ok := p.listing(r); ok && f.Severity == finding.Info {
+			return diag.ToneNeutral
+		}
 		if r.Severity == blocklist.SeverityError {
 			return diag.ToneFail
 		}
@@ -301,7 +320,7 @@ func (p *Pane) table() []string {
 	from, to := p.list.Visible()
 	for i := from; i < to; i++ {
 		r := p.rows[i]
-		t := tone(r)
+		t := p.tone(r)
 		status := p.Word(t, g.Tone(t)+" "+statusWord(r.Status))
 		row := kit.Pad(kit.Safe(r.Subject), subjW-1, g.Ellipsis) + " " + kit.Pad(kit.Safe(r.List), listW-1, g.Ellipsis) + " " +
 			kit.Pad(status, statusW, g.Ellipsis) + kit.Truncate(kit.Safe(strings.Join(r.Codes, " ")), codeW, g.Ellipsis)
@@ -330,11 +349,14 @@ func (p *Pane) detail() []string {
 		}
 	}
 	plain := func(s ...string) string { return strings.Join(s, "") }
-	t := tone(r)
+	t := p.tone(r)
 	verdict := p.Word(t, g.Tone(t)+" "+statusWord(r.Status)) + " on " + kit.Safe(r.List) + " (" + kit.Safe(r.Zone) + ")"
 	lines = append(lines, " "+verdict)
 	for _, m := range r.Meanings {
 		add(plain, g.Arrow+" "+kit.Safe(m), 2)
+	}
+	if f, ok := p.listing(r); ok && f.Fix != "" {
+		add(st.Muted.Render, "Fix: "+kit.Safe(f.Fix), 5)
 	}
 	if r.Status == blocklist.StatusError {
 		add(st.Verdict.TempError.Render, kit.Safe(r.Error), 0)
