@@ -55,24 +55,12 @@ func TestGoldenBlocklists(t *testing.T) {
 			{"off", "broken.example", false},
 		} {
 			t.Run(fmt.Sprintf("%s/%dx%d", st.name, w, h), func(t *testing.T) {
-				m := New(context.Background(), demoConfig(srv, st.target, st.lists))
-				t.Cleanup(func() { m.cancelSession() })
-				d := newDriver(t, m, w, h)
-				d.rewrite = stableLog
-				d.idle()
-				d.m.setFocus(d.m.indexOf(finding.PartBlocklists))
-				golden.RequireEqual(t, d.screen())
+				golden.RequireEqual(t, blocklistPane(t, demoConfig(srv, st.target, st.lists), w, h).screen())
 			})
 		}
 		t.Run(fmt.Sprintf("message/%dx%d", w, h), func(t *testing.T) {
 			cfg := withMessage(t, demoConfig(srv, "", true), demo.SampleMessage(), demo.SampleName)
-			m := New(context.Background(), cfg)
-			t.Cleanup(func() { m.cancelSession() })
-			d := newDriver(t, m, w, h)
-			d.rewrite = stableLog
-			d.idle()
-			d.m.setFocus(d.m.indexOf(finding.PartBlocklists))
-			golden.RequireEqual(t, d.screen())
+			golden.RequireEqual(t, blocklistPane(t, cfg, w, h).screen())
 		})
 		t.Run(fmt.Sprintf("loading/%dx%d", w, h), func(t *testing.T) {
 			m := New(context.Background(), demoConfig(srv, "broken.example", true))
@@ -85,18 +73,25 @@ func TestGoldenBlocklists(t *testing.T) {
 	}
 }
 
+// blocklistPane runs cfg at w×h until everything is in, with the
+// Blocklist pane focused.
+func blocklistPane(t *testing.T, cfg Config, w, h int) *driver {
+	t.Helper()
+	m := New(context.Background(), cfg)
+	t.Cleanup(func() { m.cancelSession() })
+	d := newDriver(t, m, w, h)
+	d.rewrite = stableLog
+	d.idle()
+	d.m.setFocus(d.m.indexOf(finding.PartBlocklists))
+	return d
+}
+
 // TestBlocklistsPaneKeys: the listed row comes first; y copies its
 // delisting URL; enter on an address opens it in the SPF pane (its
 // verdict) and the MX pane (its row); the cursor stays on its row as the
 // other panes follow.
 func TestBlocklistsPaneKeys(t *testing.T) {
-	srv := blocklistDemo(t)
-	m := New(context.Background(), demoConfig(srv, "broken.example", true))
-	t.Cleanup(func() { m.cancelSession() })
-	d := newDriver(t, m, 120, 40)
-	d.rewrite = stableLog
-	d.idle()
-	d.m.setFocus(d.m.indexOf(finding.PartBlocklists))
+	d := blocklistPane(t, demoConfig(blocklistDemo(t), "broken.example", true), 120, 40)
 	d.key("y")
 	d.until("the copy", func(*Model) bool { return len(d.copied) == 1 })
 	if d.copied[0] != "https://dnsbl.example/removal?q=198.51.100.10" {
@@ -168,11 +163,7 @@ $ORIGIN evil.test.
 	}
 	cfg := testConfig(srv, "hostile.example")
 	cfg.Blocklists = &set
-	m := New(context.Background(), cfg)
-	t.Cleanup(func() { m.cancelSession() })
-	d := newDriver(t, m, 120, 40)
-	d.idle()
-	d.m.setFocus(d.m.indexOf(finding.PartBlocklists))
+	d := blocklistPane(t, cfg, 120, 40)
 	view := d.m.View().Content
 	assertOnlySGR(t, finding.PartBlocklists, view)
 	plain := ansi.Strip(view)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/tui"
 )
 
 // blocklistJSON is the part of a report's JSON these tests read.
@@ -223,15 +224,7 @@ func TestTUIBlocklists(t *testing.T) {
 		{[]string{"--demo", "broken.example"}, []string{"zen.dnsbl.example", "mirror.dnsbl.example", "dbl.dnsbl.example"}},
 		{[]string{"--demo", "broken.example", "--no-blocklists"}, nil},
 	} {
-		o, err := parseArgs(tt.args, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		env := &environment{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, stdoutIsTTY: true}
-		cfg, cleanup, err := tuiConfig(o, env, tuiDeps{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg, cleanup := tuiConfigOf(t, tt.args...)
 		cleanup()
 		var zones []string
 		if cfg.Blocklists != nil {
@@ -243,15 +236,7 @@ func TestTUIBlocklists(t *testing.T) {
 			t.Errorf("%v: lists %q, want %q", tt.args, zones, tt.zones)
 		}
 	}
-	o, err := parseArgs([]string{"--resolver", "127.0.0.1:9", "example.com", "--spamhaus-dqs-key", "K3ykey"}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := &environment{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, stdoutIsTTY: true}
-	cfg, cleanup, err := tuiConfig(o, env, tuiDeps{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, cleanup := tuiConfigOf(t, "--resolver", "127.0.0.1:9", "example.com", "--spamhaus-dqs-key", "K3ykey")
 	defer cleanup()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel()
@@ -261,6 +246,21 @@ func TestTUIBlocklists(t *testing.T) {
 	if len(seen) != 1 || strings.Contains(strings.ToLower(seen[0]), "k3ykey") {
 		t.Errorf("the DNS log shows %q", seen)
 	}
+}
+
+// tuiConfigOf is the workbench's configuration for a command line.
+func tuiConfigOf(t *testing.T, args ...string) (tui.Config, func()) {
+	t.Helper()
+	o, err := parseArgs(args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &environment{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, stdoutIsTTY: true}
+	cfg, cleanup, err := tuiConfig(o, env, tuiDeps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, cleanup
 }
 
 // runCLIEnv is runCLI with an environment.
