@@ -42,3 +42,47 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode: no set of A records a list answers panics the reading of
+// it or is misread, on any list mxray ships or a zone added by name: a
+// listing has its meanings and only 127.0.0.0/8 codes, none of them
+// 127.0.0.0, 127.0.0.1 or in 127.255.255.0/24 unless the list's own table
+// calls it a listing; an answer holding an address outside 127.0.0.0/8 is
+// an error.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte{127, 0, 0, 2})
+	f.Add([]byte{127, 255, 255, 254, 127, 0, 0, 2})
+	f.Add([]byte{127, 0, 0, 10, 127, 0, 0, 4})
+	f.Add([]byte{10, 0, 0, 1})
+	f.Add([]byte{127, 0, 1, 102})
+	lists := append(Default().Lists, Demo().Lists...)
+	generic, _ := Set{}.Add("unknown.test")
+	lists = append(lists, generic.Lists...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var addrs []netip.Addr
+		for i := 0; i+4 <= len(data) && len(addrs) < 8; i += 4 {
+			addrs = append(addrs, netip.AddrFrom4([4]byte(data[i:i+4])))
+		}
+		for _, l := range lists {
+			v := decodeAll(&l, addrs)
+			if v.kind != "" {
+				if v.text == "" || len(v.meanings) != 0 {
+					t.Fatalf("%s: error %q without words or with meanings %q", l.Zone, v.kind, v.meanings)
+				}
+				continue
+			}
+			if len(addrs) > 0 && (len(v.meanings) == 0 || v.severity == "") {
+				t.Fatalf("%s: listing %v without meaning or severity", l.Zone, addrs)
+			}
+			for _, a := range addrs {
+				b := a.As4()
+				if b[0] != 127 {
+					t.Fatalf("%s: %s read as a listing", l.Zone, a)
+				}
+				if l.Generic && (b[1] == 255 && b[2] == 255 || b[1] == 0 && b[2] == 0 && b[3] <= 1) {
+					t.Fatalf("%s: %s read as a listing", l.Zone, a)
+				}
+			}
+		}
+	})
+}
