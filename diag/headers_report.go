@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/arc"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
@@ -29,12 +30,13 @@ func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		*headers.Analysis
-		ARC       []arcJSON         `json:"arc"`
-		Recheck   *Recheck          `json:"recheck"`
-		ThenVsNow []ThenNow         `json:"then_vs_now"`
-		Findings  []finding.Finding `json:"findings"`
-		Queries   int               `json:"queries"`
-	}{r.Source, r.Analysis, r.arcEntries(), r.Recheck, rows, fs, r.Queries})
+		ARC        []arcJSON           `json:"arc"`
+		Recheck    *Recheck            `json:"recheck"`
+		ThenVsNow  []ThenNow           `json:"then_vs_now"`
+		Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
+		Findings   []finding.Finding   `json:"findings"`
+		Queries    int                 `json:"queries"`
+	}{r.Source, r.Analysis, r.arcEntries(), r.Recheck, rows, r.Blocklists.results(), fs, r.Queries})
 }
 
 // arcJSON is one entry of "arc": the set as the header says it (instance,
@@ -155,6 +157,9 @@ func (r *HeadersReport) Doc() *render.Doc {
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {
 			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
 		}
+	}
+	if r.Blocklists != nil {
+		blocklistDoc(d, r.Blocklists)
 	}
 	findingsDoc(d, r.Findings)
 	return d

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/arc"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -29,6 +30,10 @@ type HeadersReport struct {
 	Findings  []finding.Finding // the analysis's and the re-check's, sorted
 	Queries   int               // DNS questions sent for the re-check
 	Log       []dnsclient.LogEntry
+	// Blocklists is what the DNS blocklists say of the sending IP and the
+	// From, envelope and DKIM d= domains; nil when they were not asked
+	// (no re-check, or no blocklists).
+	Blocklists *BlocklistReport
 }
 
 // Recheck is what DNS says today about the message's SPF, DKIM and DMARC,
@@ -69,6 +74,9 @@ type recheckOptions struct {
 	Deadline time.Duration
 	// Now is the time to judge DKIM x= against; time.Now when zero.
 	Now time.Time
+	// Blocklists are asked about the message's sending IP and domains,
+	// at the same time as the rest; nil asks none.
+	Blocklists *blocklist.Set
 }
 
 // analyzeHeaders builds a report from a message without asking DNS
@@ -117,7 +125,17 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 		// Evaluate below finds its answers in the client's cache.
 		wg.Go(func() { dmarc.Discover(ctx, client, a.FromDomain) })
 	}
+	var listed []blocklist.Result
+	if opts.Blocklists != nil {
+		wg.Go(func() { listed = blocklist.Check(ctx, client, messageSubjects(a), *opts.Blocklists) })
+	}
 	wg.Wait()
+	if opts.Blocklists != nil {
+		// A policy listing of a sending IP that passed SPF is a note.
+		bc := blocklist.Context{SendingIPPassedSPF: sendingIPPassedSPF(a, rc.SPF)}
+		rep.Blocklists = blocklistReport(opts.Blocklists, listed, bc)
+		rep.Findings = append(rep.Findings, rep.Blocklists.Findings...)
+	}
 
 	if a.FromDomain != "" {
 		spfIn := dmarc.SPFInput{Domain: rc.SPF.Domain, Result: string(rc.SPF.Result)}
