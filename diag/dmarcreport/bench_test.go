@@ -1,0 +1,116 @@
+package dmarcreport
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"testing"
+)
+
+// genHeader and genRecord make a report in the layout large receivers send:
+// indented, one DKIM and one SPF result per record.
+const genHeader = `<?xml version="1.0" encoding="UTF-8" ?>
+<feedback>
+  <report_metadata>
+    <org_name>receiver.example</org_name>
+    <email>noreply-dmarc@receiver.example</email>
+    <report_id>%d</report_id>
+    <date_range>
+      <begin>1700000000</begin>
+      <end>1700086399</end>
+    </date_range>
+  </report_metadata>
+  <policy_published>
+    <domain>example.com</domain>
+    <adkim>r</adkim>
+    <aspf>r</aspf>
+    <p>none</p>
+    <sp>none</sp>
+    <pct>100</pct>
+  </policy_published>
+`
+
+const genRecord = `  <record>
+    <row>
+      <source_ip>%s</source_ip>
+      <count>%d</count>
+      <policy_evaluated>
+        <disposition>none</disposition>
+        <dkim>%s</dkim>
+        <spf>pass</spf>
+      </policy_evaluated>
+    </row>
+    <identifiers>
+      <header_from>example.com</header_from>
+      <envelope_from>example.com</envelope_from>
+    </identifiers>
+    <auth_results>
+      <dkim>
+        <domain>example.com</domain>
+        <selector>s1</selector>
+        <result>%s</result>
+      </dkim>
+      <spf>
+        <domain>example.com</domain>
+        <scope>mfrom</scope>
+        <result>pass</result>
+      </spf>
+    </auth_results>
+  </record>
+`
+
+// generate streams a report of rows records over distinct source IPs
+// (the rows cycle through them), never holding it whole.
+func generate(rows, distinct int) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 256<<10)
+		fmt.Fprintf(bw, genHeader, rows)
+		// Pre-render the two variants of a record once; only the IP and
+		// count change.
+		var buf []byte
+		for i := range rows {
+			d := i % distinct
+			ip := "10." + strconv.Itoa(d>>16&255) + "." + strconv.Itoa(d>>8&255) + "." + strconv.Itoa(d&255)
+			res := "pass"
+			if d%7 == 0 {
+				res = "fail"
+			}
+			buf = fmt.Appendf(buf[:0], genRecord, ip, 1+i%5, res, res)
+			_, _ = bw.Write(buf)
+		}
+		bw.WriteString("</feedback>\n")
+		_ = bw.Flush()
+		_ = pw.Close()
+	}()
+	return pr
+}
+
+func benchmarkRead(b *testing.B, rows, distinct int) {
+	b.ReportAllocs()
+	var peak uint64
+	for b.Loop() {
+		in := Input{Name: "generated.xml", Open: func() (io.ReadCloser, error) { return io.NopCloser(generate(rows, distinct)), nil }}
+		s := Read(context.Background(), []Input{in}, Limits{})
+		if errs := s.Errors(); len(errs) > 0 {
+			b.Fatal(errs[0])
+		}
+		if got := len(s.Sources()); got != distinct {
+			b.Fatalf("%d sources, want %d", got, distinct)
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "MiB-heap-inuse")
+	b.ReportMetric(float64(rows), "rows")
+}
+
+// BenchmarkRead100k and BenchmarkRead1M read generated reports of 100,000
+// and 1,000,000 rows over the same 1,000 sources: the heap in use must not
+// grow with the row count.
+func BenchmarkRead100k(b *testing.B) { benchmarkRead(b, 100_000, 1000) }
+func BenchmarkRead1M(b *testing.B)   { benchmarkRead(b, 1_000_000, 1000) }
