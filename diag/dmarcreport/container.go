@@ -69,13 +69,13 @@ func detect(head []byte) kind {
 }
 
 // looksLikeHeader reports whether b starts with an RFC 5322 header field:
-// a field name of printable characters without ':' or space, then ':'.
+// a field name (letters, digits and '-', as every real one is), then ':'.
 func looksLikeHeader(b []byte) bool {
 	for i, c := range b {
 		switch {
 		case c == ':':
 			return i > 0
-		case c <= ' ' || c >= 0x7f:
+		case !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'):
 			return false
 		}
 		if i > 76 {

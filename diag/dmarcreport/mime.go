@@ -35,7 +35,7 @@ func (fr *fileReader) message(members []string, r io.Reader, depth int, inMbox b
 		members = append(members[:len(members):len(members)], "message")
 	}
 	parts := 0
-	found := fr.entity(members, textproto.MIMEHeader(msg.Header), msg.Body, depth+1, &parts)
+	found := fr.entity(members, textproto.MIMEHeader(msg.Header), msg.Body, depth+1, 0, &parts)
 	if found == 0 {
 		fr.fail(members, 0, 0, -1, fmt.Errorf("%w: the message has %d MIME parts and none is an XML, gzip or zip report", ErrNotReport, max(parts, 1)))
 	}
@@ -70,10 +70,14 @@ func (h *headerLimit) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxMIMEDepth caps multipart entities inside multipart entities.
+const maxMIMEDepth = 16
+
 // entity reads one MIME entity with header h and raw body, returning how
-// many reports were found in it. parts counts the entities seen, against
-// MaxMembers.
-func (fr *fileReader) entity(members []string, h textproto.MIMEHeader, body io.Reader, depth int, parts *int) int {
+// many reports were found in it. depth counts containers (messages,
+// archives), mimeDepth multipart levels; parts counts the entities seen,
+// against MaxMembers.
+func (fr *fileReader) entity(members []string, h textproto.MIMEHeader, body io.Reader, depth, mimeDepth int, parts *int) int {
 	*parts++
 	if *parts > fr.lim.MaxMembers {
 		if *parts == fr.lim.MaxMembers+1 {
@@ -81,8 +85,8 @@ func (fr *fileReader) entity(members []string, h textproto.MIMEHeader, body io.R
 		}
 		return 0
 	}
-	if depth > fr.lim.MaxNesting+4 {
-		fr.fail(members, 0, 0, -1, fmt.Errorf("%w: MIME parts nested more than %d deep", ErrTooDeep, fr.lim.MaxNesting+4))
+	if mimeDepth > maxMIMEDepth {
+		fr.fail(members, 0, 0, -1, fmt.Errorf("%w: MIME parts nested more than %d deep", ErrTooDeep, maxMIMEDepth))
 		return 0
 	}
 	ct := h.Get("Content-Type")
@@ -95,10 +99,10 @@ func (fr *fileReader) entity(members []string, h textproto.MIMEHeader, body io.R
 	}
 	switch {
 	case strings.HasPrefix(mt, "multipart/"):
-		return fr.multipart(members, params["boundary"], body, depth, parts)
+		return fr.multipart(members, params["boundary"], body, depth, mimeDepth, parts)
 	case mt == "message/rfc822" || mt == "message/global":
-		if depth >= fr.lim.MaxNesting+4 {
-			fr.fail(members, 0, 0, -1, fmt.Errorf("%w: messages nested more than %d deep", ErrTooDeep, fr.lim.MaxNesting))
+		if depth >= fr.lim.MaxNesting {
+			fr.fail(members, 0, 0, -1, fmt.Errorf("%w: containers nested more than %d deep", ErrTooDeep, fr.lim.MaxNesting))
 			return 0
 		}
 		hl := &headerLimit{r: decodeCTE(h.Get("Content-Transfer-Encoding"), body), n: maxHeader}
@@ -109,7 +113,7 @@ func (fr *fileReader) entity(members []string, h textproto.MIMEHeader, body io.R
 		}
 		hl.n = -1
 		inner := append(members[:len(members):len(members)], "attached message")
-		return fr.entity(inner, textproto.MIMEHeader(msg.Header), msg.Body, depth+1, parts)
+		return fr.entity(inner, textproto.MIMEHeader(msg.Header), msg.Body, depth+1, mimeDepth+1, parts)
 	}
 	before := fr.found
 	errsBefore := fr.errs
@@ -122,7 +126,7 @@ func (fr *fileReader) entity(members []string, h textproto.MIMEHeader, body io.R
 }
 
 // multipart reads the parts of a multipart entity (RFC 2046 §5.1).
-func (fr *fileReader) multipart(members []string, boundary string, body io.Reader, depth int, parts *int) int {
+func (fr *fileReader) multipart(members []string, boundary string, body io.Reader, depth, mimeDepth int, parts *int) int {
 	if boundary == "" {
 		fr.fail(members, 0, 0, -1, fmt.Errorf("%w MIME: a multipart entity without a boundary", ErrSyntax))
 		return 0
@@ -143,7 +147,7 @@ func (fr *fileReader) multipart(members []string, boundary string, body io.Reade
 			name += " " + clip(fn)
 		}
 		inner := append(members[:len(members):len(members)], name)
-		found += fr.entity(inner, p.Header, p, depth+1, parts)
+		found += fr.entity(inner, p.Header, p, depth, mimeDepth+1, parts)
 		_ = p.Close()
 		if *parts > fr.lim.MaxMembers {
 			return found

@@ -248,7 +248,6 @@ func (rr *reportReader) start(e elem) {
 		case eRecord:
 			rr.emit()
 			r.reset(rr.line())
-			rr.rep.Rows++
 		case ePolicyPublished:
 			rr.pubSeen++
 			if rr.pubSeen > 1 {
@@ -401,6 +400,7 @@ func (rr *reportReader) pubTarget(e elem) *[]byte {
 func (rr *reportReader) end(e elem) error {
 	switch {
 	case e == eRecord && rr.at(2) == eFeedback:
+		rr.rep.Rows++
 		rr.sink.row(rr.rep, &rr.row)
 		if rr.rep.Rows%4096 == 0 {
 			if err := rr.ctx.Err(); err != nil {
