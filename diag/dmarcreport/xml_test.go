@@ -56,21 +56,21 @@ func TestReadSchemasAndDeviations(t *testing.T) {
 			},
 		},
 		{
-			name:    "rfc9990 elements without the namespace",
-			xml:     Doc("<feedback>", pub+"<np>none</np>", ok("192.0.2.1", "1")),
-			schema:  SchemaRFC9990, pct: -1,
+			name:   "rfc9990 elements without the namespace",
+			xml:    Doc("<feedback>", pub+"<np>none</np>", ok("192.0.2.1", "1")),
+			schema: SchemaRFC9990, pct: -1,
 			sources: []wantSource{{ip: "192.0.2.1", messages: 1, pass: 1, dkimAl: 1, spfAl: 1}},
 		},
 		{
-			name:    "rfc9990 namespace on a prefix",
-			xml:     Doc(`<d:feedback xmlns:d="urn:ietf:params:xml:ns:dmarc-2.0">`, pub, strings.NewReplacer("</", "</d:", "<", "<d:").Replace(ok("192.0.2.1", "2"))),
-			schema:  SchemaRFC9990, pct: -1,
+			name:   "rfc9990 namespace on a prefix",
+			xml:    Doc(`<d:feedback xmlns:d="urn:ietf:params:xml:ns:dmarc-2.0">`, pub, strings.NewReplacer("</", "</d:", "<", "<d:").Replace(ok("192.0.2.1", "2"))),
+			schema: SchemaRFC9990, pct: -1,
 			sources: []wantSource{{ip: "192.0.2.1", messages: 2, pass: 2, dkimAl: 2, spfAl: 2}},
 		},
 		{
-			name:    "old draft namespace and xsi attributes",
-			xml:     Doc(`<feedback xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://dmarc.org/dmarc-xml/0.1">`, pub, ok("192.0.2.1", "1")),
-			schema:  SchemaRFC7489, pct: -1,
+			name:   "old draft namespace and xsi attributes",
+			xml:    Doc(`<feedback xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://dmarc.org/dmarc-xml/0.1">`, pub, ok("192.0.2.1", "1")),
+			schema: SchemaRFC7489, pct: -1,
 			sources: []wantSource{{ip: "192.0.2.1", messages: 1, pass: 1, dkimAl: 1, spfAl: 1}},
 		},
 		{
@@ -146,9 +146,9 @@ func TestReadSchemasAndDeviations(t *testing.T) {
 			},
 		},
 		{
-			name:    "windows-1252 declaration",
-			xml:     strings.Replace(strings.Replace(Doc("<feedback>", pub, ok("192.0.2.1", "1")), "UTF-8", "windows-1252", 1), "receiver.example</org_name>", "Receiver \x93Mail\x94</org_name>", 1),
-			schema:  SchemaRFC7489, pct: -1,
+			name:   "windows-1252 declaration",
+			xml:    strings.Replace(strings.Replace(Doc("<feedback>", pub, ok("192.0.2.1", "1")), "UTF-8", "windows-1252", 1), "receiver.example</org_name>", "Receiver \x93Mail\x94</org_name>", 1),
+			schema: SchemaRFC7489, pct: -1,
 			sources: []wantSource{{ip: "192.0.2.1", messages: 1, pass: 1, dkimAl: 1, spfAl: 1}},
 			check: func(t *testing.T, s *Set) {
 				if r := s.Reports()[0]; r.OrgName != "Receiver “Mail”" {
@@ -171,15 +171,15 @@ func TestReadSchemasAndDeviations(t *testing.T) {
 			},
 		},
 		{
-			name:    "rows merged by IP, extension and unknown elements skipped",
-			xml:     Doc("<feedback>", pub+"<extra>x</extra>", "<extension><x:y xmlns:x=\"urn:x\">z</x:y></extension>", ok("192.0.2.1", "1"), ok("192.0.2.1", "2")),
-			schema:  SchemaRFC7489, pct: -1,
+			name:   "rows merged by IP, extension and unknown elements skipped",
+			xml:    Doc("<feedback>", pub+"<extra>x</extra>", "<extension><x:y xmlns:x=\"urn:x\">z</x:y></extension>", ok("192.0.2.1", "1"), ok("192.0.2.1", "2")),
+			schema: SchemaRFC7489, pct: -1,
 			sources: []wantSource{{ip: "192.0.2.1", messages: 3, pass: 3, dkimAl: 3, spfAl: 3}},
 		},
 		{
-			name:    "missing policy domain: rows kept under header_from",
-			xml:     Doc("<feedback>", "<p>none</p>", ok("192.0.2.1", "1")),
-			schema:  SchemaRFC7489, pct: -1,
+			name:   "missing policy domain: rows kept under header_from",
+			xml:    Doc("<feedback>", "<p>none</p>", ok("192.0.2.1", "1")),
+			schema: SchemaRFC7489, pct: -1,
 			sources: []wantSource{{ip: "192.0.2.1", messages: 1, pass: 1, dkimAl: 1, spfAl: 1}},
 			codes:   []string{"report.no_domain"},
 			check: func(t *testing.T, s *Set) {
