@@ -91,15 +91,22 @@ func advise(src *Source, e *Enrichment) Advice {
 	if why := forwardingEvidence(src, e); why != "" {
 		return Advice{Action: ActionForwarding, Fix: fmt.Sprintf("Looks like forwarding (%s). Leave it failing: forwarded mail keeps passing only on a DKIM signature that survives, so sign all of %s's mail with d=%s.", why, d, d)}
 	}
-	if e != nil && e.AuthorisedBy == "" && (e.SPF == spf.PermError || e.SPF == spf.TempError) {
-		return Advice{Action: ActionFixRecord, Fix: fmt.Sprintf("Today's SPF record of %s ends in %s for %s, so SPF cannot pass for it: fix the record first (see the SPF view), then authorise %s.", d, e.SPF, src.Text, who)}
-	}
 	if dkimOther != "" {
 		fix := fmt.Sprintf("%s signs with d=%s, which is not aligned with %s: have it sign with d=%s (publish the key it gives you under a selector in %s).", who, dkimOther, d, d, d)
 		if e != nil && e.AuthorisedBy == "" && e.SuggestInclude != "" {
 			fix += fmt.Sprintf(" Adding %s to %s's SPF record helps too, if it sends with a MAIL FROM under %s.", e.SuggestInclude, d, d)
 		}
 		return Advice{Action: ActionSign, Fix: fix}
+	}
+	// A broken record matters for senders that are the domain's own; a
+	// source nothing ties to the domain is judged below.
+	tied := e != nil && (e.FCrDNS || e.SuggestInclude != "") || dkimOther != "" || spfOther != ""
+	if tied && e != nil && e.AuthorisedBy == "" && (e.SPF == spf.PermError || e.SPF == spf.TempError) {
+		then := "then authorise " + who
+		if e.SuggestInclude != "" {
+			then = "then add " + e.SuggestInclude + " (it authorises " + src.Text + ")"
+		}
+		return Advice{Action: ActionFixRecord, Fix: fmt.Sprintf("Today's SPF record of %s ends in %s for %s, so SPF cannot pass for it: fix the record first (see the SPF view), %s.", d, e.SPF, src.Text, then)}
 	}
 	if e != nil && e.AuthorisedBy != "" {
 		if spfOther != "" {

@@ -21,7 +21,7 @@ func newFinding(sev finding.Severity, code, subject, message, fix string) findin
 func problemSeverity(code string) finding.Severity {
 	switch code {
 	case "report.negative_count", "report.absurd_count", "report.end_before_begin", "report.bad_count",
-		"report.bad_date_range", "report.too_many_sources":
+		"report.bad_date_range", "report.too_many_sources", "report.bad_source_ip":
 		return finding.Warning
 	}
 	return finding.Info
@@ -70,7 +70,7 @@ func (s *Set) findings(res *Result, o Options) []finding.Finding {
 				fmt.Sprintf("%s saw %s's policy in testing mode (t=y): receivers applied one level less than p=%s.", rep.OrgName, d, p.P),
 				"Remove t=y when the failing sources are fixed."))
 		}
-		if p.Pct >= 0 && p.Pct < 100 {
+		if p.Pct >= 0 && p.Pct < 100 && p.P != PolicyNone {
 			fs = append(fs, newFinding(finding.Warning, "reports.pct", d,
 				fmt.Sprintf("%s saw pct=%d for %s: RFC 7489 receivers applied p=%s to only %d%% of failing mail; RFC 9989 removed pct and applies the policy to all of it.", rep.OrgName, p.Pct, d, p.P, p.Pct),
 				"Plan for the policy applying to all failing mail; use t=y instead of pct for a trial."))
@@ -88,13 +88,13 @@ func (s *Set) findings(res *Result, o Options) []finding.Finding {
 			switch {
 			case f.Action.NeedsFix():
 				fs = append(fs, newFinding(finding.Warning, "reports.source_fails", f.IP,
-					fmt.Sprintf("%s (%s) sent %d messages as %s that failed DMARC.", label(f), f.IP, f.Failing, r.Domain), f.Fix))
+					fmt.Sprintf("%s (%s) sent %s as %s that failed DMARC.", label(f), f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
 			case f.Action == ActionSpoofing:
 				fs = append(fs, newFinding(finding.Info, "reports.spoofing", f.IP,
-					fmt.Sprintf("%s sent %d messages as %s that failed DMARC and look like spoofing.", f.IP, f.Failing, r.Domain), f.Fix))
+					fmt.Sprintf("%s sent %s as %s that failed DMARC and look like spoofing.", f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
 			case f.Action == ActionForwarding:
 				fs = append(fs, newFinding(finding.Info, "reports.forwarding", f.IP,
-					fmt.Sprintf("%s (%s) relayed %d messages from %s that failed DMARC; they look forwarded.", label(f), f.IP, f.Failing, r.Domain), f.Fix))
+					fmt.Sprintf("%s (%s) relayed %s from %s that failed DMARC; they look forwarded.", label(f), f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
 			}
 		}
 	}
