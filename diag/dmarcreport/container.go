@@ -4,12 +4,14 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 )
 
@@ -155,8 +157,17 @@ func (fr *fileReader) xml(members []string, r *bufio.Reader) {
 		_, _ = r.Discard(3)
 	}
 	rep := &Report{File: fr.file, Member: append([]string(nil), members...)}
-	line, col, off, err := readXML(fr.ctx, r, fr.lim, rep, fr.set)
+	var line, col int
+	var off int64
+	var err error
+	if fr.lim.Workers > 1 {
+		line, col, off, err = readXMLParallel(fr.ctx, r, fr.lim, rep, fr.set)
+	} else {
+		line, col, off, err = readXML(fr.ctx, r, fr.lim, rep, fr.set)
+	}
 	fr.found++
+	// Problems in line order, however the document was decoded.
+	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 	if err != nil {
 		if rep.Rows > 0 {
 			err = fmt.Errorf("%w (the %d records before this point were counted)", err, rep.Rows)

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -114,7 +115,60 @@ func ReadAll(t testing.TB, lim Limits, pairs ...any) *Set {
 		}
 		ins = append(ins, BytesInput(pairs[i].(string), data))
 	}
-	return Read(context.Background(), ins, lim)
+	lim1, limN := lim, lim
+	lim1.Workers, limN.Workers = 1, 4
+	one := Read(context.Background(), ins, lim1)
+	many := Read(context.Background(), ins, limN)
+	if d := diffSets(one, many); d != "" {
+		t.Errorf("sequential and parallel decoding differ: %s", d)
+	}
+	return many
+}
+
+// diffSets compares what two reads of the same inputs found.
+func diffSets(a, b *Set) string {
+	ra, rb := a.Reports(), b.Reports()
+	if len(ra) != len(rb) {
+		return fmt.Sprintf("%d reports vs %d", len(ra), len(rb))
+	}
+	for i := range ra {
+		if x, y := fmt.Sprintf("%+v", *ra[i]), fmt.Sprintf("%+v", *rb[i]); x != y {
+			return fmt.Sprintf("report %d:\n%s\n%s", i, x, y)
+		}
+	}
+	ea, eb := a.Errors(), b.Errors()
+	if len(ea) != len(eb) {
+		return fmt.Sprintf("errors %v vs %v", ea, eb)
+	}
+	for i := range ea {
+		if !errors.Is(eb[i], errors.Unwrap(errKind(ea[i]))) || ea[i].Line != eb[i].Line {
+			return fmt.Sprintf("error %d: %v vs %v", i, ea[i], eb[i])
+		}
+	}
+	sa, sb := a.Sources(), b.Sources()
+	if len(sa) != len(sb) {
+		return fmt.Sprintf("%d sources vs %d", len(sa), len(sb))
+	}
+	for i := range sa {
+		x, y := *sa[i], *sb[i]
+		for _, ns := range []*Names{&x.HeaderFrom, &x.EnvelopeFrom, &x.DKIMDomains, &y.HeaderFrom, &y.EnvelopeFrom, &y.DKIMDomains} {
+			ns.idx = nil
+		}
+		if fmt.Sprintf("%+v", x) != fmt.Sprintf("%+v", y) {
+			return fmt.Sprintf("source %d:\n%+v\n%+v", i, x, y)
+		}
+	}
+	return ""
+}
+
+// errKind wraps the sentinel a FileError carries, for errors.Is.
+func errKind(e *FileError) error {
+	for _, k := range []error{ErrUnknownFormat, ErrNotReport, ErrDTD, ErrEntity, ErrBomb, ErrTooLarge, ErrTooMany, ErrTooDeep, ErrSyntax, ErrCharset, ErrInvalid} {
+		if errors.Is(e, k) {
+			return fmt.Errorf("%w", k)
+		}
+	}
+	return fmt.Errorf("%w", e.Err)
 }
 
 // SourceOf finds a source by IP text.

@@ -1,5 +1,7 @@
 package dmarcreport
 
+import "runtime"
+
 // Limits bound what one input file may cost. The zero value of a field
 // means its default (DefaultLimits).
 type Limits struct {
@@ -41,6 +43,10 @@ type Limits struct {
 	MaxNames int
 	// MaxErrors caps the problems kept per input file.
 	MaxErrors int
+	// Workers is how many goroutines decode one report's XML: one for the
+	// skeleton, the rest for batches of records. 1 decodes on one
+	// goroutine. The default is GOMAXPROCS, at most 8.
+	Workers int
 }
 
 // DefaultLimits are the limits used for any zero field.
@@ -58,6 +64,7 @@ var DefaultLimits = Limits{
 	MaxSources:      200000,
 	MaxNames:        32,
 	MaxErrors:       100,
+	Workers:         min(runtime.GOMAXPROCS(0), 8),
 }
 
 // withDefaults fills zero fields from DefaultLimits.
@@ -89,5 +96,6 @@ func (l Limits) withDefaults() Limits {
 		MaxSources:      pick(l.MaxSources, d.MaxSources),
 		MaxNames:        pick(l.MaxNames, d.MaxNames),
 		MaxErrors:       pick(l.MaxErrors, d.MaxErrors),
+		Workers:         pick(l.Workers, min(runtime.GOMAXPROCS(0), 8)),
 	}
 }

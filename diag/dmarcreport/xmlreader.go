@@ -71,10 +71,11 @@ type xmlSink interface {
 
 // reportReader decodes one XML document token by token.
 type reportReader struct {
-	ctx  context.Context
-	lim  Limits
-	sink xmlSink
-	dec  *xml.Decoder
+	ctx   context.Context
+	lim   Limits
+	sink  xmlSink
+	dec   *xml.Decoder
+	guard *markupGuard
 
 	stack    []elem
 	names    []xml.Name
@@ -87,17 +88,34 @@ type reportReader struct {
 	pub      struct{ domain, p, sp, np, pct, adkim, aspf, fo, testing, disc []byte }
 	seen9990 bool
 	hasPct   bool
+
+	// skeleton: this reader sees the document without its records (the
+	// splitter's skeleton) and emits the report at the marker. worker: it
+	// sees a batch of records only, under a synthetic root, for a report
+	// whose metadata another reader has; lineBase maps its lines back.
+	skeleton, worker bool
+	lineBase         int
 }
 
 // readXML reads one aggregate report document from r. Rows go to sink as
 // they are read. It returns a *FileError-ready error with the position:
 // the caller adds the file and member names.
 func readXML(ctx context.Context, r io.Reader, lim Limits, rep *Report, sink xmlSink) (line, col int, offset int64, err error) {
+	return newReportReader(ctx, r, lim, rep, sink).read()
+}
+
+// newReportReader sets up the decoder for one document.
+func newReportReader(ctx context.Context, r io.Reader, lim Limits, rep *Report, sink xmlSink) *reportReader {
 	g := &markupGuard{r: r, max: int64(lim.MaxToken)}
 	d := xml.NewDecoder(bufio.NewReaderSize(g, 64<<10))
 	d.Strict = true
 	d.CharsetReader = charsetReader
-	rr := &reportReader{ctx: ctx, lim: lim, sink: sink, dec: d, rep: rep}
+	return &reportReader{ctx: ctx, lim: lim, sink: sink, dec: d, rep: rep, guard: g}
+}
+
+// read runs the reader and places its error.
+func (rr *reportReader) read() (line, col int, offset int64, err error) {
+	d, g := rr.dec, rr.guard
 	err = rr.run()
 	if err != nil {
 		line, col = d.InputPos()
@@ -115,6 +133,7 @@ func readXML(ctx context.Context, r io.Reader, lim Limits, rep *Report, sink xml
 		if g.err != nil && errors.Is(err, g.err) {
 			offset = g.errAt
 		}
+		line += rr.lineBase
 	}
 	return line, col, offset, err
 }
@@ -194,7 +213,12 @@ func (rr *reportReader) run() error {
 				return fmt.Errorf("%w: comment over %s", ErrTooLarge, sizeText(int64(rr.lim.MaxToken)))
 			}
 		case xml.ProcInst:
-			// The XML declaration; its encoding is handled by CharsetReader.
+			// The XML declaration's encoding is handled by CharsetReader. The
+			// splitter marks where the records were taken out of the
+			// skeleton it hands this reader in parallel mode.
+			if rr.skeleton && t.Target == recordsMarker {
+				rr.emit()
+			}
 		}
 	}
 }
@@ -415,10 +439,10 @@ func (rr *reportReader) end(e elem) error {
 	return nil
 }
 
-// line is the decoder's current line.
+// line is the decoder's current line in the document.
 func (rr *reportReader) line() int {
 	l, _ := rr.dec.InputPos()
-	return l
+	return l + rr.lineBase
 }
 
 func (rr *reportReader) problem(code string, line int, msg string) {
@@ -433,6 +457,9 @@ func (rr *reportReader) emit() {
 		return
 	}
 	rr.emitted = true
+	if rr.worker {
+		return
+	}
 	fillReport(rr.rep, rr)
 	rr.sink.report(rr.rep)
 }
