@@ -52,8 +52,6 @@ type Source struct {
 	Overrides    map[Override]int64   // messages by policy override reason
 	ARCPass      int64                // messages whose override comment reports arc=pass
 
-	line int // where its first row was read
-
 	HeaderFrom   Names // RFC5322.From domains
 	EnvelopeFrom Names // RFC5321.MailFrom domains ("<>" for the null reverse-path)
 	DKIMDomains  Names // d= of the DKIM signatures
@@ -98,27 +96,6 @@ func (ns *Names) add(name string, n int64, res AuthResult, cap int) {
 	case ResultFail, ResultSoftFail:
 		c.Fail += n
 	}
-}
-
-// addCount adds another count of the same name.
-func (ns *Names) addCount(o NameCount, cap int) {
-	if ns.idx == nil {
-		ns.idx = map[string]int{}
-	}
-	i, ok := ns.idx[o.Name]
-	if !ok {
-		if len(ns.List) >= cap {
-			ns.More += o.Messages
-			return
-		}
-		i = len(ns.List)
-		ns.idx[o.Name] = i
-		ns.List = append(ns.List, NameCount{Name: o.Name})
-	}
-	c := &ns.List[i]
-	c.Messages += o.Messages
-	c.Pass += o.Pass
-	c.Fail += o.Fail
 }
 
 // Strings returns the names.
@@ -271,7 +248,6 @@ func (s *Set) row(rep *Report, r *rawRow) {
 		}
 		if src == nil {
 			src = newSource(key)
-			src.line = r.line
 			s.sources[key] = src
 			s.order = append(s.order, src)
 		}

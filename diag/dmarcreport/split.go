@@ -4,46 +4,53 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strings"
+	"strconv"
 	"sync"
 )
 
 // Parallel decoding. encoding/xml decodes about 30 MB/s on one core, so a
 // report of a million rows (650 MB) takes half a minute on one. The
-// splitter cuts the document into a skeleton (everything but the records)
-// and batches of whole top-level records; encoding/xml decodes the
-// skeleton on one goroutine and the batches on the others, each batch
-// into its own partial aggregate, and the partials are merged in document
-// order. Every byte is still decoded and checked by encoding/xml; the
-// splitter only finds where records begin and end, so it must follow
-// comments, CDATA sections, processing instructions and quoted attribute
-// values. Anything it does not expect (a DOCTYPE, markup over the size
-// cap) ends splitting: the rest goes to the decoder that owns that place,
-// which reports it.
+// splitter cuts the document into a skeleton (everything but the
+// top-level records) and batches of whole records; encoding/xml decodes
+// the skeleton on one goroutine and the batches on the others, each into a
+// compact list of raw rows, and one merger aggregates the rows in document
+// order through Set.row, the very code the one-goroutine reader uses, so
+// the result is the same. Every byte is still decoded and checked by
+// encoding/xml; the splitter only finds where records begin and end, so it
+// follows comments, CDATA sections, processing instructions and quoted
+// attribute values. Anything it does not expect (a DOCTYPE, markup over
+// the size cap) ends splitting: the rest goes to the decoder that owns
+// that place, which reports it. The skeleton is told how many lines each
+// batch took out (a processing instruction), so its line numbers stay
+// those of the file.
 
 // recordsMarker is the processing instruction the splitter puts into the
-// skeleton where the records were.
-const recordsMarker = "mxray-records"
+// skeleton where the records begin; linesMarker says how many lines a
+// batch took out of it.
+const (
+	recordsMarker = "mxray-records"
+	linesMarker   = "mxray-lines"
+)
 
 // batchSize is the size of record batches handed to the workers.
 const batchSize = 256 << 10
 
 // batch is a run of whole top-level elements (records) of a document.
 type batch struct {
-	seq  int
-	data []byte
-	line int // line of data[0] in the document
+	seq    int
+	data   []byte
+	line   int     // line of data[0] in the document
+	pooled *[]byte // where data's memory goes back to
 }
 
-// partial is what one worker made of one batch.
+// partial is what one worker made of one batch: its rows, in order.
 type partial struct {
 	seq       int
-	set       *Set
-	rep       *Report
+	rows      *batchRows
 	line, col int
 	offset    int64
 	err       error
@@ -96,7 +103,7 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 
 	// The merger counts into acc, folded into rep once every goroutine is
 	// done, so that rep has one writer at a time.
-	acc := &Report{}
+	var acc *Report
 	merged := make(chan struct{})
 	var mergeErr *partial
 	go func() {
@@ -115,7 +122,14 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 				if mergeErr != nil {
 					continue
 				}
-				set.merge(acc, q.set, q.rep)
+				if acc == nil {
+					acc = &Report{File: rep.File, Published: rep.Published, Duplicate: rep.Duplicate}
+				}
+				for i := range q.rows.rows {
+					acc.Rows++
+					set.row(acc, &q.rows.rows[i])
+				}
+				rowLists.Put(q.rows)
 				if q.err != nil {
 					mergeErr = &q
 					cancel()
@@ -124,8 +138,11 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 		}
 	}()
 
-	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: skelW, line: 1, batches: batches, ctx: ctx}
+	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: bufio.NewWriterSize(skelW, 64<<10), line: 1, batches: batches, ctx: ctx}
 	splitErr := sp.run()
+	if ferr := sp.skel.Flush(); splitErr == nil {
+		splitErr = ferr
+	}
 	close(batches)
 	if splitErr != nil {
 		_ = skelW.CloseWithError(splitErr)
@@ -134,11 +151,13 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 	}
 	<-skelDone
 	<-merged
-	rep.Rows += acc.Rows
-	rep.Messages += acc.Messages
-	for _, p := range acc.Problems {
-		if len(rep.Problems) < lim.MaxErrors {
-			rep.Problems = append(rep.Problems, p)
+	if acc != nil {
+		rep.Rows += acc.Rows
+		rep.Messages += acc.Messages
+		for _, p := range acc.Problems {
+			if len(rep.Problems) < lim.MaxErrors {
+				rep.Problems = append(rep.Problems, p)
+			}
 		}
 	}
 
@@ -172,19 +191,39 @@ func (s *signalSink) report(rep *Report) {
 	s.once.Do(func() { close(s.done) })
 }
 
-// decodeBatch decodes one batch of records into a partial aggregate.
+// The synthetic root a batch is decoded under.
+const (
+	batchOpen  = "<feedback>"
+	batchClose = "</feedback>"
+)
+
+// Batch buffers and row lists are reused: a million-row report is some
+// 2,500 batches.
+var (
+	batchBufs = sync.Pool{New: func() any { b := make([]byte, 0, batchSize+64<<10); return &b }}
+	rowLists  = sync.Pool{New: func() any { return &batchRows{} }}
+)
+
+func getBatchBuf() *[]byte { return batchBufs.Get().(*[]byte) }
+
+// decodeBatch decodes one batch of records into raw rows. The batch's
+// buffer goes back to the pool; the rows go back once merged.
 func decodeBatch(ctx context.Context, b batch, lim Limits, rep *Report) partial {
-	// A batch is at most a few hundred kilobytes, so its partial keeps
-	// every source and name; the caps apply when it is merged, exactly as
-	// they would have applied to the rows one by one.
-	plim := lim
-	plim.MaxSources, plim.MaxNames = math.MaxInt, math.MaxInt
-	local := NewSet(plim)
-	wrep := &Report{File: rep.File, Published: rep.Published, Duplicate: rep.Duplicate}
-	in := io.MultiReader(strings.NewReader("<feedback>"), bytes.NewReader(b.data), strings.NewReader("</feedback>"))
-	rr := newReportReader(ctx, in, lim, wrep, local)
+	rows := rowLists.Get().(*batchRows)
+	rows.reset(len(b.data))
+	wrep := &Report{File: rep.File}
+	// The splitter has bounded every text run and construct as the
+	// markup guard would; bytes.Reader is an io.ByteReader, so the decoder
+	// reads the batch in place.
+	d := xml.NewDecoder(bytes.NewReader(b.data))
+	d.Strict = true
+	rr := &reportReader{ctx: ctx, lim: lim, sink: rows, dec: d, rep: wrep, guard: &markupGuard{}}
 	rr.worker, rr.lineBase = true, b.line-1
-	p := partial{seq: b.seq, set: local, rep: wrep}
+	defer func() {
+		*b.pooled = b.data[:0]
+		batchBufs.Put(b.pooled)
+	}()
+	p := partial{seq: b.seq, rows: rows}
 	p.line, p.col, p.offset, p.err = rr.read()
 	if p.err != nil {
 		p.col = 0 // columns of a batch's first line are shifted by the synthetic root
@@ -193,17 +232,71 @@ func decodeBatch(ctx context.Context, b batch, lim Limits, rep *Report) partial 
 	return p
 }
 
+// batchRows keeps the rows of one batch, their bytes copied into one
+// arena (a batch's field text is never longer than the batch).
+type batchRows struct {
+	rows    []rawRow
+	arena   []byte
+	auths   []rawAuth
+	reasons []rawReason
+}
+
+// reset empties the lists for a batch of n bytes, keeping their memory.
+func (c *batchRows) reset(n int) {
+	c.rows, c.auths, c.reasons = c.rows[:0], c.auths[:0], c.reasons[:0]
+	if cap(c.arena) < n {
+		c.arena = make([]byte, 0, n)
+	}
+	c.arena = c.arena[:0]
+}
+
+func (c *batchRows) report(*Report) {}
+
+func (c *batchRows) row(_ *Report, r *rawRow) {
+	c.rows = append(c.rows, rawRow{line: r.line, sourceIP: c.copy(r.sourceIP), count: c.copy(r.count),
+		disposition: c.copy(r.disposition), dkim: c.copy(r.dkim), spf: c.copy(r.spf),
+		headerFrom: c.copy(r.headerFrom), envelopeFrom: c.copy(r.envelopeFrom), hasEnvFrom: r.hasEnvFrom, tooMany: r.tooMany})
+	row := &c.rows[len(c.rows)-1]
+	start := len(c.reasons)
+	for _, rs := range r.reasons {
+		c.reasons = append(c.reasons, rawReason{typ: c.copy(rs.typ), comment: c.copy(rs.comment)})
+	}
+	row.reasons = c.reasons[start:len(c.reasons):len(c.reasons)]
+	row.dkimRes = c.copyAuths(r.dkimRes)
+	row.spfRes = c.copyAuths(r.spfRes)
+}
+
+func (c *batchRows) copyAuths(as []rawAuth) []rawAuth {
+	start := len(c.auths)
+	for _, a := range as {
+		c.auths = append(c.auths, rawAuth{domain: c.copy(a.domain), selector: c.copy(a.selector), scope: c.copy(a.scope), result: c.copy(a.result)})
+	}
+	return c.auths[start:len(c.auths):len(c.auths)]
+}
+
+// copy puts b into the arena; slices handed out earlier stay valid when
+// the arena grows, since they keep the old array.
+func (c *batchRows) copy(b []byte) []byte {
+	start := len(c.arena)
+	c.arena = append(c.arena, b...)
+	return c.arena[start:len(c.arena):len(c.arena)]
+}
+
 // splitter finds top-level records in a document.
 type splitter struct {
 	ctx     context.Context
 	br      *bufio.Reader
 	lim     Limits
-	skel    *io.PipeWriter
+	skel    *bufio.Writer // to the skeleton's decoder; flushed at the marker and the end
 	batches chan<- batch
 	line    int // line of the next byte
 	depth   int
 	inRec   bool
+	inOther bool   // inside a top-level element that is not a record
+	removed int    // lines taken out of the skeleton since it was last told
 	cur     []byte // the batch being built; nil when writing to the skeleton
+	acc     []byte // a construct that did not fit the read buffer
+	pooled  *[]byte
 	curLine int
 	seq     int
 	marked  bool
@@ -264,40 +357,60 @@ func (s *splitter) markup() error {
 	}
 	c := append(s.scratch[:0], '<')
 	c = append(c, body...)
-	s.scratch = c
+	s.scratch = c[:0]
 	if end != "" {
 		return s.out(c)
 	}
 	if len(body) > 0 && body[0] == '/' {
 		s.depth--
-		if s.depth == 0 && s.cur != nil {
+		switch {
+		case s.depth == 0:
 			if err := s.flush(); err != nil {
 				return err
 			}
-		}
-		if err := s.out(c); err != nil {
+			return s.out(c)
+		case s.depth == 1 && s.inRec:
+			err := s.out(c)
+			s.inRec = false
+			if err == nil && len(s.cur) >= batchSize {
+				err = s.flush()
+			}
+			return err
+		case s.depth == 1 && s.inOther:
+			err := s.out(c)
+			s.inOther = false
 			return err
 		}
-		if s.depth == 1 && s.inRec {
-			s.inRec = false
-			if len(s.cur) >= batchSize {
-				return s.flush()
-			}
-		}
-		return nil
+		return s.out(c)
 	}
 	empty := bytes.HasSuffix(body, []byte("/>"))
-	if s.depth == 1 && !s.inRec && isRecord(body) {
-		if s.cur == nil {
-			if !s.marked {
-				s.marked = true
-				if _, err := io.WriteString(s.skel, "<?"+recordsMarker+"?>"); err != nil {
-					return err
+	if s.depth == 1 && !s.inRec && !s.inOther {
+		if isRecord(body) {
+			if s.cur == nil {
+				if !s.marked {
+					s.marked = true
+					if _, err := s.skel.WriteString("<?" + recordsMarker + "?>"); err != nil {
+						return err
+					}
+					if err := s.skel.Flush(); err != nil {
+						return err
+					}
 				}
+				s.pooled = getBatchBuf()
+				s.cur, s.curLine = append((*s.pooled)[:0], batchOpen...), startLine
 			}
-			s.cur, s.curLine = make([]byte, 0, batchSize+64<<10), startLine
+			s.inRec = !empty
+		} else {
+			// Anything else at the top (policy_published again, an
+			// extension) is the skeleton's, as it would be in order.
+			s.inOther = !empty
+			if empty {
+				s.inOther = true
+				err := s.out(c)
+				s.inOther = false
+				return err
+			}
 		}
-		s.inRec = !empty
 	}
 	if !empty {
 		s.depth++
@@ -317,14 +430,22 @@ func isRecord(body []byte) bool {
 	return bytes.EqualFold(n, []byte("record"))
 }
 
-// out sends bytes to the batch being built or to the skeleton.
+// out sends bytes to the batch being built or to the skeleton. Lines a
+// batch took out are announced to the skeleton before its next bytes.
 func (s *splitter) out(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	if s.cur != nil {
+	if s.cur != nil && !s.inOther {
 		s.cur = append(s.cur, b...)
+		s.removed += bytes.Count(b, []byte{'\n'})
 		return nil
+	}
+	if s.removed > 0 {
+		if _, err := s.skel.WriteString("<?" + linesMarker + " " + strconv.Itoa(s.removed) + "?>"); err != nil {
+			return err
+		}
+		s.removed = 0
 	}
 	_, err := s.skel.Write(b)
 	return err
@@ -335,7 +456,7 @@ func (s *splitter) flush() error {
 	if s.cur == nil {
 		return nil
 	}
-	b := batch{seq: s.seq, data: s.cur, line: s.curLine}
+	b := batch{seq: s.seq, data: append(s.cur, batchClose...), line: s.curLine, pooled: s.pooled}
 	s.seq++
 	s.cur = nil
 	select {
@@ -392,7 +513,8 @@ func (s *splitter) until(delim byte) ([]byte, error) {
 // untilSeq reads through the end sequence of a comment, CDATA section or
 // processing instruction, returning it with the sequence.
 func (s *splitter) untilSeq(end, what string) ([]byte, error) {
-	var acc []byte
+	acc := s.acc[:0]
+	defer func() { s.acc = acc }()
 	last := end[len(end)-1]
 	for {
 		b, err := s.br.ReadSlice(last)
@@ -413,7 +535,7 @@ func (s *splitter) untilSeq(end, what string) ([]byte, error) {
 // tag reads a start or end tag through its '>', which may appear inside a
 // quoted attribute value.
 func (s *splitter) tag() ([]byte, error) {
-	var acc []byte
+	acc := s.acc[:0]
 	var quote byte
 	for {
 		b, err := s.br.ReadSlice('>')
@@ -426,7 +548,11 @@ func (s *splitter) tag() ([]byte, error) {
 				quote = 0
 			}
 		}
+		if err == nil && quote == 0 && len(acc) == 0 {
+			return b, nil // the usual case: the whole tag in the buffer, not copied
+		}
 		acc = append(acc, b...)
+		s.acc = acc
 		if len(acc) > s.lim.MaxToken*2+256 {
 			return acc, fmt.Errorf("%w: a tag over %s", ErrTooLarge, sizeText(int64(s.lim.MaxToken)))
 		}
@@ -437,74 +563,4 @@ func (s *splitter) tag() ([]byte, error) {
 			return acc, err
 		}
 	}
-}
-
-// merge adds a worker's partial aggregate of one batch to s.
-func (s *Set) merge(rep *Report, part *Set, prep *Report) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rep.Rows += prep.Rows
-	rep.Messages += prep.Messages
-	for _, p := range prep.Problems {
-		if len(rep.Problems) < s.lim.MaxErrors {
-			rep.Problems = append(rep.Problems, p)
-		}
-	}
-	for _, ps := range part.order {
-		key := sourceKey{domain: ps.Domain, ip: ps.IP}
-		if !ps.IP.IsValid() {
-			key.text = ps.Text
-		}
-		src := s.sources[key]
-		if src == nil {
-			if len(s.order) >= s.lim.MaxSources {
-				if !s.overflowed {
-					s.overflowed = true
-					s.problem(rep, "report.too_many_sources", ps.line, fmt.Sprintf("more than %d distinct sources; the rest are counted together as \"(other sources)\"", s.lim.MaxSources))
-				}
-				key = sourceKey{domain: key.domain, text: "(other sources)"}
-				src = s.sources[key]
-			}
-			if src == nil {
-				src = newSource(key)
-				src.line = ps.line
-				s.sources[key] = src
-				s.order = append(s.order, src)
-			}
-		}
-		src.mergeFrom(ps, s)
-	}
-}
-
-// mergeFrom adds o's counts to src.
-func (src *Source) mergeFrom(o *Source, s *Set) {
-	src.Rows += o.Rows
-	src.Messages += o.Messages
-	src.DMARCPass += o.DMARCPass
-	src.DKIMAligned += o.DKIMAligned
-	src.SPFAligned += o.SPFAligned
-	src.ARCPass += o.ARCPass
-	for k, v := range o.Dispositions {
-		src.Dispositions[k] += v
-	}
-	for k, v := range o.DKIMResults {
-		src.DKIMResults[k] += v
-	}
-	for k, v := range o.SPFResults {
-		src.SPFResults[k] += v
-	}
-	for k, v := range o.Overrides {
-		src.Overrides[k] += v
-	}
-	src.HeaderFrom.merge(&o.HeaderFrom, s)
-	src.EnvelopeFrom.merge(&o.EnvelopeFrom, s)
-	src.DKIMDomains.merge(&o.DKIMDomains, s)
-}
-
-// merge adds o's names to ns, keeping the cap.
-func (ns *Names) merge(o *Names, s *Set) {
-	for _, c := range o.List {
-		ns.addCount(c, s.lim.MaxNames)
-	}
-	ns.More += o.More
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -216,8 +217,14 @@ func (rr *reportReader) run() error {
 			// The XML declaration's encoding is handled by CharsetReader. The
 			// splitter marks where the records were taken out of the
 			// skeleton it hands this reader in parallel mode.
-			if rr.skeleton && t.Target == recordsMarker {
-				rr.emit()
+			if rr.skeleton {
+				switch t.Target {
+				case recordsMarker:
+					rr.emit()
+				case linesMarker:
+					n, _ := strconv.Atoi(string(t.Inst))
+					rr.lineBase += n
+				}
 			}
 		}
 	}
