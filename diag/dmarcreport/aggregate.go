@@ -255,6 +255,9 @@ func (s *Set) row(rep *Report, r *rawRow) {
 	s.add(src, rep, r, n)
 }
 
+// Key names a source for the enrichments (diag/dmarcreport/readiness).
+func (s *Source) Key() string { return s.Domain + " " + s.Text }
+
 func newSource(k sourceKey) *Source {
 	src := &Source{Domain: k.domain, IP: k.ip, Text: k.text,
 		Dispositions: map[Disposition]int64{}, DKIMResults: map[AuthResult]int64{}, SPFResults: map[AuthResult]int64{}, Overrides: map[Override]int64{}}

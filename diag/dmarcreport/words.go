@@ -69,12 +69,6 @@ const (
 	OverrideOther            Override = "other"
 )
 
-// forwardingOverride reports whether the receiver itself said the messages
-// were forwarded or came through a list.
-func (o Override) forwardingOverride() bool {
-	return o == OverrideForwarded || o == OverrideTrustedForwarder || o == OverrideMailingList
-}
-
 // Policy is a published policy p, sp or np (DispositionType).
 type Policy string
 

@@ -1,21 +1,47 @@
-package dmarcreport
+package readiness
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 )
 
+// plain is a small RFC 7489 report for example.com: one passing and one
+// failing source.
+const plain = `<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+<report_metadata><org_name>receiver.example</org_name><email>dmarc@receiver.example</email>
+<report_id>r1</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata>
+<policy_published><domain>example.com</domain><p>none</p><pct>100</pct></policy_published>
+<record><row><source_ip>192.0.2.1</source_ip><count>3</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row>
+<identifiers><header_from>example.com</header_from></identifiers>
+<auth_results><dkim><domain>example.com</domain><selector>s1</selector><result>pass</result></dkim><spf><domain>example.com</domain><result>pass</result></spf></auth_results></record>
+<record><row><source_ip>198.51.100.7</source_ip><count>2</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row>
+<identifiers><header_from>example.com</header_from></identifiers>
+<auth_results><dkim><domain>example.com</domain><selector>s1</selector><result>fail</result></dkim><spf><domain>example.com</domain><result>fail</result></spf></auth_results></record>
+</feedback>
+`
+
+// read reads name, content pairs.
+func read(pairs ...string) *dmarcreport.Set {
+	var ins []dmarcreport.Input
+	for i := 0; i+1 < len(pairs); i += 2 {
+		ins = append(ins, dmarcreport.BytesInput(pairs[i], []byte(pairs[i+1])))
+	}
+	return dmarcreport.Read(context.Background(), ins, dmarcreport.Limits{})
+}
+
 // TestJSONContract pins the field names DESIGN.md promises for "report".
 func TestJSONContract(t *testing.T) {
-	s := ReadAll(t, Limits{}, "a.xml", Plain("r1"), "bad.bin", "garbage")
-	b, err := json.Marshal(s.Result(Options{}))
+	b, err := json.Marshal(Build(read("a.xml", plain, "bad.bin", "garbage"), Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,9 +102,8 @@ func TestRenderedReportIsSanitised(t *testing.T) {
 	// and error texts carry ESC itself.
 	evil := "\u009b2J\u202eelpmaxe\u200b"
 	x := strings.NewReplacer("receiver.example</org_name>", evil+"</org_name>", "<report_id>r1", "<report_id>r1"+evil,
-		"<source_ip>198.51.100.7", "<source_ip>"+evil).Replace(Plain("r1"))
-	s := ReadAll(t, Limits{}, "a\x1b[31m.xml", x, "b\x1b[2J.bin", "\x1b[2Jjunk")
-	res := s.Result(Options{Now: time.Unix(1700086399, 0)})
+		"<source_ip>198.51.100.7", "<source_ip>"+evil).Replace(plain)
+	res := Build(read("a\x1b[31m.xml", x, "b\x1b[2J.bin", "\x1b[2Jjunk"), Options{Now: time.Unix(1700086399, 0)})
 	for _, write := range []func(*bytes.Buffer) error{
 		func(b *bytes.Buffer) error { return render.Text(b, res.Doc(), render.Options{}) },
 		func(b *bytes.Buffer) error { return render.Markdown(b, res.Doc(), render.Options{}) },
@@ -109,15 +134,15 @@ func TestThousandsAndCount(t *testing.T) {
 
 func TestPolicyDiff(t *testing.T) {
 	tests := []struct {
-		p    Published
+		p    dmarcreport.Published
 		t    Today
 		want string
 	}{
-		{Published{P: "none", Pct: -1}, Today{Found: true, P: "none", Pct: -1}, ""},
-		{Published{P: "none", Pct: 50}, Today{Found: true, P: "none", Pct: -1}, "pct was 50, now 100"},
-		{Published{P: "quarantine", SP: "none", ADKIM: "s", Testing: "y", Pct: -1}, Today{Found: true, P: "reject", SP: "reject", ADKIM: "r", Pct: -1},
+		{dmarcreport.Published{P: "none", Pct: -1}, Today{Found: true, P: "none", Pct: -1}, ""},
+		{dmarcreport.Published{P: "none", Pct: 50}, Today{Found: true, P: "none", Pct: -1}, "pct was 50, now 100"},
+		{dmarcreport.Published{P: "quarantine", SP: "none", ADKIM: "s", Testing: "y", Pct: -1}, Today{Found: true, P: "reject", SP: "reject", ADKIM: "r", Pct: -1},
 			"p was quarantine, now reject, sp was none, now reject, adkim was s, now r, t was y, now n"},
-		{Published{P: "reject", Pct: -1}, Today{}, "no DMARC record applies today"},
+		{dmarcreport.Published{P: "reject", Pct: -1}, Today{}, "no DMARC record applies today"},
 	}
 	for _, tt := range tests {
 		if got := policyDiff(tt.p, tt.t); got != tt.want {
@@ -133,5 +158,29 @@ func TestKnownService(t *testing.T) {
 		if s.Name != want {
 			t.Errorf("KnownService(%q) = %q, want %q", name, s.Name, want)
 		}
+	}
+}
+
+// TestLyingReportFindings: what a report got wrong becomes a finding of
+// the reports part, grouped per report and code.
+func TestLyingReportFindings(t *testing.T) {
+	x := strings.NewReplacer("<count>3</count>", "<count>-3</count>", "<count>2</count>", "<count>-2</count>",
+		"<end>1700086399</end>", "<end>1600000000</end>").Replace(plain)
+	res := Build(read("lies.xml", x), Options{Now: time.Unix(1700086399, 0)})
+	var got []string
+	for _, f := range res.Findings {
+		if f.Part != "reports" {
+			t.Errorf("part %q", f.Part)
+		}
+		got = append(got, f.Code)
+		if f.Code == "reports.negative_count" && !strings.Contains(f.Message, "2 times in this report") {
+			t.Errorf("not grouped: %s", f.Message)
+		}
+	}
+	if !slices.Contains(got, "reports.negative_count") || !slices.Contains(got, "reports.end_before_begin") {
+		t.Errorf("findings %v", got)
+	}
+	if res.Totals.Messages != 0 {
+		t.Errorf("lying rows counted: %+v", res.Totals)
 	}
 }

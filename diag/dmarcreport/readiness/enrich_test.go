@@ -1,4 +1,4 @@
-package dmarcreport_test
+package readiness_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dmarcreport"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/dnstest"
 )
@@ -83,7 +84,7 @@ func TestEnrichAndReadiness(t *testing.T) {
 	s := shopSet(t)
 	var mu sync.Mutex
 	var streamed []string
-	en := s.Enrich(context.Background(), dmarcreport.Env{DNS: client, SPF: diag.SPFResolver(client), Concurrency: 2}, func(e dmarcreport.Enrichment) {
+	en := readiness.Enrich(context.Background(), s, readiness.Env{DNS: client, SPF: diag.SPFResolver(client), Concurrency: 2}, func(e readiness.Enrichment) {
 		mu.Lock()
 		streamed = append(streamed, e.IP.String())
 		mu.Unlock()
@@ -94,20 +95,20 @@ func TestEnrichAndReadiness(t *testing.T) {
 	tests := []struct {
 		ip, ptr, service, authorised, suggest string
 		fcrdns                                bool
-		action                                dmarcreport.Action
+		action                                readiness.Action
 		fixWords                              []string
 	}{
-		{"192.0.2.10", "mx.shop.example", "shop.example", "mx", "", true, dmarcreport.ActionNone, nil},
-		{"2001:db8::10", "mx.shop.example", "shop.example", "mx", "", true, dmarcreport.ActionNone, nil},
-		{"198.51.100.5", "o1.esp.example", "esp.example", "include:_spf.esp.example", "", false, dmarcreport.ActionNone, nil},
-		{"203.0.113.7", "o7.sendgrid.net", "SendGrid", "include:sendgrid.net", "", true, dmarcreport.ActionSign, []string{"d=sendgrid.net", "sign with d=shop.example"}},
-		{"203.0.113.200", "relay.other.example", "other.example", "", "include:_s.other.example", true, dmarcreport.ActionAuthorise, []string{"Add include:_s.other.example to shop.example's SPF record"}},
-		{"192.0.2.66", "", "", "", "", false, dmarcreport.ActionSpoofing, []string{"no reverse DNS", "spoofing"}},
-		{"192.0.2.77", "mail.forwarder.example", "", "", "", false, dmarcreport.ActionForwarding, []string{"the receiver says forwarded"}},
+		{"192.0.2.10", "mx.shop.example", "shop.example", "mx", "", true, readiness.ActionNone, nil},
+		{"2001:db8::10", "mx.shop.example", "shop.example", "mx", "", true, readiness.ActionNone, nil},
+		{"198.51.100.5", "o1.esp.example", "esp.example", "include:_spf.esp.example", "", false, readiness.ActionNone, nil},
+		{"203.0.113.7", "o7.sendgrid.net", "SendGrid", "include:sendgrid.net", "", true, readiness.ActionSign, []string{"d=sendgrid.net", "sign with d=shop.example"}},
+		{"203.0.113.200", "relay.other.example", "other.example", "", "include:_s.other.example", true, readiness.ActionAuthorise, []string{"Add include:_s.other.example to shop.example's SPF record"}},
+		{"192.0.2.66", "", "", "", "", false, readiness.ActionSpoofing, []string{"no reverse DNS", "spoofing"}},
+		{"192.0.2.77", "mail.forwarder.example", "", "", "", false, readiness.ActionForwarding, []string{"the receiver says forwarded"}},
 	}
-	res := s.Result(dmarcreport.Options{Enrichments: en, Now: time.Unix(1700086399, 0).Add(60 * 24 * time.Hour),
-		Today: map[string]dmarcreport.Today{"shop.example": dmarcreport.TodayFrom(dmarc.Check(context.Background(), client, "shop.example"))}})
-	byIP := map[string]dmarcreport.SourceJSON{}
+	res := readiness.Build(s, readiness.Options{Enrichments: en, Now: time.Unix(1700086399, 0).Add(60 * 24 * time.Hour),
+		Today: map[string]readiness.Today{"shop.example": readiness.TodayFrom(dmarc.Check(context.Background(), client, "shop.example"))}})
+	byIP := map[string]readiness.SourceJSON{}
 	for _, sj := range res.Sources {
 		byIP[sj.IP] = sj
 	}
@@ -126,7 +127,7 @@ func TestEnrichAndReadiness(t *testing.T) {
 			}
 		}
 	}
-	if got := dmarcreport.SourceLine(byIP["203.0.113.7"]); got != "SendGrid (include:sendgrid.net): 40 messages, DKIM not aligned, SPF not aligned" {
+	if got := readiness.SourceLine(byIP["203.0.113.7"]); got != "SendGrid (include:sendgrid.net): 40 messages, DKIM not aligned, SPF not aligned" {
 		t.Errorf("source line %q", got)
 	}
 	// Failing first, by failing volume.
@@ -158,7 +159,7 @@ func TestEnrichAndReadiness(t *testing.T) {
 // DNS was not asked.
 func TestEnrichOffline(t *testing.T) {
 	s := shopSet(t)
-	en := s.Enrich(context.Background(), dmarcreport.Env{}, nil)
+	en := readiness.Enrich(context.Background(), s, readiness.Env{}, nil)
 	for k, e := range en {
 		if len(e.PTR) > 0 || e.AuthorisedBy != "" || e.SuggestInclude != "" {
 			t.Errorf("%s: %+v", k, e)
@@ -167,9 +168,9 @@ func TestEnrichOffline(t *testing.T) {
 	if e := en["shop.example 203.0.113.7"]; e.Service != "SendGrid" {
 		t.Errorf("offline service from DKIM: %+v", e)
 	}
-	res := s.Result(dmarcreport.Options{})
+	res := readiness.Build(s, readiness.Options{})
 	for _, sj := range res.Sources {
-		if sj.IP == "203.0.113.200" && sj.Action != dmarcreport.ActionInvestigate {
+		if sj.IP == "203.0.113.200" && sj.Action != readiness.ActionInvestigate {
 			t.Errorf("offline action %s", sj.Action)
 		}
 		if sj.PTR != nil || sj.AuthorisedBy != nil {
@@ -185,7 +186,7 @@ func TestEnrichCancelled(t *testing.T) {
 	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	en := shopSet(t).Enrich(ctx, dmarcreport.Env{DNS: client, SPF: diag.SPFResolver(client), Concurrency: 1}, nil)
+	en := readiness.Enrich(ctx, shopSet(t), readiness.Env{DNS: client, SPF: diag.SPFResolver(client), Concurrency: 1}, nil)
 	for _, e := range en {
 		if e.FCrDNS || e.AuthorisedBy != "" {
 			t.Errorf("cancelled enrichment found %+v", e)

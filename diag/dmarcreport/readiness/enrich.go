@@ -1,7 +1,8 @@
-package dmarcreport
+package readiness
 
 import (
 	"context"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"net/netip"
 	"strings"
 	"sync"
@@ -59,16 +60,13 @@ type Enrichment struct {
 // Enrichments holds the enrichment of every source, by Source.Key.
 type Enrichments map[string]Enrichment
 
-// Key names a source for Enrichments.
-func (s *Source) Key() string { return s.Domain + " " + s.Text }
-
 // Enrich asks DNS about every source: PTR names with forward confirmation,
 // and today's SPF verdict of the policy domain's record (prefetched once
 // per domain, every source IP evaluated against that one tree). emit, when
 // not nil, is called once per source as soon as it is known, one call at a
 // time, so a TUI can show rows first and names as they arrive. Lookups run
 // at Leaf priority; ctx bounds them all.
-func (s *Set) Enrich(ctx context.Context, env Env, emit func(Enrichment)) Enrichments {
+func Enrich(ctx context.Context, s *dmarcreport.Set, env Env, emit func(Enrichment)) Enrichments {
 	if env.Concurrency <= 0 {
 		env.Concurrency = 8
 	}
@@ -123,7 +121,7 @@ func (s *Set) Enrich(ctx context.Context, env Env, emit func(Enrichment)) Enrich
 }
 
 // domainsOf lists the distinct policy domains.
-func domainsOf(sources []*Source) []string {
+func domainsOf(sources []*dmarcreport.Source) []string {
 	seen := map[string]bool{}
 	var ds []string
 	for _, s := range sources {
@@ -136,7 +134,7 @@ func domainsOf(sources []*Source) []string {
 }
 
 // enrichOne looks up one source.
-func enrichOne(ctx context.Context, env Env, tree *spf.Tree, src *Source, sg *suggester) Enrichment {
+func enrichOne(ctx context.Context, env Env, tree *spf.Tree, src *dmarcreport.Source, sg *suggester) Enrichment {
 	e := Enrichment{Domain: src.Domain, IP: src.IP}
 	if env.DNS != nil {
 		checkPTR(ctx, env.DNS, &e)
@@ -188,7 +186,7 @@ func checkPTR(ctx context.Context, r dnsclient.Resolver, e *Enrichment) {
 // nameService picks the name a person knows the sender by: today's SPF
 // include that authorises it, else its confirmed PTR name, else a DKIM
 // domain that signs its mail; a well-known one by its brand.
-func nameService(src *Source, e *Enrichment) (string, ServiceKind) {
+func nameService(src *dmarcreport.Source, e *Enrichment) (string, ServiceKind) {
 	var cands []string
 	if inc, ok := strings.CutPrefix(strings.ToLower(e.AuthorisedBy), "include:"); ok {
 		cands = append(cands, inc)
@@ -233,7 +231,7 @@ type suggestTree struct {
 
 // suggest tries the org domain of the confirmed PTR name, then the
 // envelope sender domains whose raw SPF passed.
-func (sg *suggester) suggest(ctx context.Context, src *Source, e *Enrichment) string {
+func (sg *suggester) suggest(ctx context.Context, src *dmarcreport.Source, e *Enrichment) string {
 	var cands []string
 	add := func(d string) {
 		d = strings.ToLower(strings.TrimSuffix(d, "."))

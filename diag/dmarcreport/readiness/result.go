@@ -1,7 +1,8 @@
-package dmarcreport
+package readiness
 
 import (
 	"cmp"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"slices"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // reports' policy_published with.
 type Today struct {
 	Found     bool // a DMARC record applies
-	P, SP, NP Policy
+	P, SP, NP dmarcreport.Policy
 	ADKIM     string // "r" or "s"
 	ASPF      string
 	Pct       int // -1 when absent
@@ -27,7 +28,7 @@ func TodayFrom(res *dmarc.CheckResult) Today {
 	}
 	r := res.Parsed
 	pol := r.Policies()
-	return Today{Found: true, P: Policy(pol.Domain), SP: Policy(pol.Subdomain), NP: Policy(pol.Nonexistent),
+	return Today{Found: true, P: dmarcreport.Policy(pol.Domain), SP: dmarcreport.Policy(pol.Subdomain), NP: dmarcreport.Policy(pol.Nonexistent),
 		ADKIM: string(r.ADKIM), ASPF: string(r.ASPF), Pct: r.Pct, Testing: r.Testing}
 }
 
@@ -58,58 +59,58 @@ type Result struct {
 
 // ReportJSON is one report's metadata.
 type ReportJSON struct {
-	OrgName  string  `json:"org_name"`
-	ReportID string  `json:"report_id"`
-	Begin    *string `json:"begin"` // RFC 3339, UTC; null when missing
-	End      *string `json:"end"`
-	Domain   string  `json:"domain"`
-	Schema   Schema  `json:"schema"`
+	OrgName  string             `json:"org_name"`
+	ReportID string             `json:"report_id"`
+	Begin    *string            `json:"begin"` // RFC 3339, UTC; null when missing
+	End      *string            `json:"end"`
+	Domain   string             `json:"domain"`
+	Schema   dmarcreport.Schema `json:"schema"`
 	// Policy is the published p; PolicyPublished has every field.
-	Policy          Policy        `json:"policy"`
-	PolicyPublished PublishedJSON `json:"policy_published"`
-	File            string        `json:"file"`
-	Member          []string      `json:"member"`
-	Rows            int64         `json:"rows"`
-	Messages        int64         `json:"messages"`
-	Duplicate       bool          `json:"duplicate"`
-	Errors          []string      `json:"receiver_errors"`
+	Policy          dmarcreport.Policy `json:"policy"`
+	PolicyPublished PublishedJSON      `json:"policy_published"`
+	File            string             `json:"file"`
+	Member          []string           `json:"member"`
+	Rows            int64              `json:"rows"`
+	Messages        int64              `json:"messages"`
+	Duplicate       bool               `json:"duplicate"`
+	Errors          []string           `json:"receiver_errors"`
 }
 
 // PublishedJSON is policy_published; absent fields are empty, pct -1.
 type PublishedJSON struct {
-	P               Policy `json:"p"`
-	SP              Policy `json:"sp"`
-	NP              Policy `json:"np"`
-	ADKIM           string `json:"adkim"`
-	ASPF            string `json:"aspf"`
-	Pct             int    `json:"pct"`
-	FO              string `json:"fo"`
-	Testing         string `json:"testing"`
-	DiscoveryMethod string `json:"discovery_method"`
+	P               dmarcreport.Policy `json:"p"`
+	SP              dmarcreport.Policy `json:"sp"`
+	NP              dmarcreport.Policy `json:"np"`
+	ADKIM           string             `json:"adkim"`
+	ASPF            string             `json:"aspf"`
+	Pct             int                `json:"pct"`
+	FO              string             `json:"fo"`
+	Testing         string             `json:"testing"`
+	DiscoveryMethod string             `json:"discovery_method"`
 }
 
 // SourceJSON is one source: a sending IP for one policy domain.
 type SourceJSON struct {
-	IP           string                `json:"ip"`
-	Domain       string                `json:"domain"`
-	PTR          *string               `json:"ptr"`
-	FCrDNS       bool                  `json:"fcrdns"`
-	Service      *string               `json:"service"`
-	Messages     int64                 `json:"messages"`
-	DMARCPass    int64                 `json:"dmarc_pass"`
-	DMARCFail    int64                 `json:"dmarc_fail"`
-	DKIMAligned  int64                 `json:"dkim_aligned"`
-	SPFAligned   int64                 `json:"spf_aligned"`
-	Dispositions map[Disposition]int64 `json:"dispositions"`
-	DKIMResults  map[AuthResult]int64  `json:"dkim_results"`
-	SPFResults   map[AuthResult]int64  `json:"spf_results"`
-	HeaderFrom   []string              `json:"header_from"`
-	EnvelopeFrom []string              `json:"envelope_from"`
-	DKIMDomains  []string              `json:"dkim_domains"`
-	AuthorisedBy *string               `json:"authorised_by"`
-	SPFToday     string                `json:"spf_today,omitempty"`
-	Action       Action                `json:"action"`
-	Fix          string                `json:"fix,omitempty"`
+	IP           string                            `json:"ip"`
+	Domain       string                            `json:"domain"`
+	PTR          *string                           `json:"ptr"`
+	FCrDNS       bool                              `json:"fcrdns"`
+	Service      *string                           `json:"service"`
+	Messages     int64                             `json:"messages"`
+	DMARCPass    int64                             `json:"dmarc_pass"`
+	DMARCFail    int64                             `json:"dmarc_fail"`
+	DKIMAligned  int64                             `json:"dkim_aligned"`
+	SPFAligned   int64                             `json:"spf_aligned"`
+	Dispositions map[dmarcreport.Disposition]int64 `json:"dispositions"`
+	DKIMResults  map[dmarcreport.AuthResult]int64  `json:"dkim_results"`
+	SPFResults   map[dmarcreport.AuthResult]int64  `json:"spf_results"`
+	HeaderFrom   []string                          `json:"header_from"`
+	EnvelopeFrom []string                          `json:"envelope_from"`
+	DKIMDomains  []string                          `json:"dkim_domains"`
+	AuthorisedBy *string                           `json:"authorised_by"`
+	SPFToday     string                            `json:"spf_today,omitempty"`
+	Action       Action                            `json:"action"`
+	Fix          string                            `json:"fix,omitempty"`
 }
 
 // Totals sum every source.
@@ -160,8 +161,8 @@ type ErrorJSON struct {
 	Message string   `json:"message"`
 }
 
-// Result gives the readiness answer and findings for what was read.
-func (s *Set) Result(o Options) *Result {
+// Build gives the readiness answer and findings for what s read.
+func Build(s *dmarcreport.Set, o Options) *Result {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -228,12 +229,12 @@ func (s *Set) Result(o Options) *Result {
 		slices.SortStableFunc(r.Failing, func(a, b FailingSource) int { return cmp.Compare(b.Failing, a.Failing) })
 		res.Readiness = append(res.Readiness, *r)
 	}
-	res.Findings = s.findings(res, o)
+	res.Findings = findings(s, res, o)
 	finding.Sort(res.Findings)
 	return res
 }
 
-func reportJSON(rep *Report) ReportJSON {
+func reportJSON(rep *dmarcreport.Report) ReportJSON {
 	p := rep.Published
 	return ReportJSON{OrgName: rep.OrgName, ReportID: rep.ReportID, Begin: unixText(rep.Begin), End: unixText(rep.End),
 		Domain: p.Domain, Schema: rep.Schema, Policy: p.P,
@@ -241,7 +242,7 @@ func reportJSON(rep *Report) ReportJSON {
 		File:            rep.File, Member: nonNil(rep.Member), Rows: rep.Rows, Messages: rep.Messages, Duplicate: rep.Duplicate, Errors: nonNil(rep.Errors)}
 }
 
-func sourceJSON(src *Source, e *Enrichment, adv Advice) SourceJSON {
+func sourceJSON(src *dmarcreport.Source, e *Enrichment, adv Advice) SourceJSON {
 	sj := SourceJSON{IP: src.Text, Domain: src.Domain, Messages: src.Messages, DMARCPass: src.DMARCPass, DMARCFail: src.Messages - src.DMARCPass,
 		DKIMAligned: src.DKIMAligned, SPFAligned: src.SPFAligned,
 		Dispositions: src.Dispositions, DKIMResults: src.DKIMResults, SPFResults: src.SPFResults,

@@ -1,4 +1,4 @@
-package dmarcreport_test
+package readiness_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dmarcreport"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/render"
@@ -76,18 +77,18 @@ func TestDemoReportsUseOnlyReservedNames(t *testing.T) {
 
 // demoResult reads the demo reports and enriches them against the demo
 // zone, as "mxray --demo report" will.
-func demoResult(t testing.TB) *dmarcreport.Result {
+func demoResult(t testing.TB) *readiness.Result {
 	t.Helper()
 	srv := dnstest.NewTest(t, demo.ZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx := context.Background()
 	s := dmarcreport.Read(ctx, demoInputs(), dmarcreport.Limits{})
-	en := s.Enrich(ctx, dmarcreport.Env{DNS: c, SPF: diag.SPFResolver(c)}, nil)
-	today := map[string]dmarcreport.Today{}
+	en := readiness.Enrich(ctx, s, readiness.Env{DNS: c, SPF: diag.SPFResolver(c)}, nil)
+	today := map[string]readiness.Today{}
 	for _, d := range []string{"healthy.example", "broken.example"} {
-		today[d] = dmarcreport.TodayFrom(dmarc.Check(ctx, c, d))
+		today[d] = readiness.TodayFrom(dmarc.Check(ctx, c, d))
 	}
-	return s.Result(dmarcreport.Options{Enrichments: en, Today: today, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
+	return readiness.Build(s, readiness.Options{Enrichments: en, Today: today, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
 }
 
 // TestDemoReadiness checks the readiness answer the demo is there to show.
@@ -100,7 +101,7 @@ func TestDemoReadiness(t *testing.T) {
 	if !healthy.Ready || healthy.DMARCFail != 18 || broken.Ready || broken.FixMessages != 3300 || broken.LeaveMessages != 140 {
 		t.Errorf("healthy %+v\nbroken %+v", healthy, broken)
 	}
-	want := map[string]dmarcreport.Action{"203.0.113.10": dmarcreport.ActionSign, "203.0.113.25": dmarcreport.ActionFixRecord, "198.51.100.99": dmarcreport.ActionSpoofing}
+	want := map[string]readiness.Action{"203.0.113.10": readiness.ActionSign, "203.0.113.25": readiness.ActionFixRecord, "198.51.100.99": readiness.ActionSpoofing}
 	for _, f := range broken.Failing {
 		if want[f.IP] != f.Action {
 			t.Errorf("%s: %s, want %s: %s", f.IP, f.Action, want[f.IP], f.Fix)

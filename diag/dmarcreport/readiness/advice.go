@@ -1,7 +1,8 @@
-package dmarcreport
+package readiness
 
 import (
 	"fmt"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"strings"
 
 	"github.com/mxray/mxray/diag/dmarc"
@@ -64,7 +65,7 @@ func aligned(a, b string) bool {
 }
 
 // advise decides what to do about src. e is nil when DNS was not asked.
-func advise(src *Source, e *Enrichment) Advice {
+func advise(src *dmarcreport.Source, e *Enrichment) Advice {
 	failing := src.Messages - src.DMARCPass
 	if failing <= 0 {
 		return Advice{Action: ActionNone}
@@ -140,9 +141,9 @@ func advise(src *Source, e *Enrichment) Advice {
 }
 
 // forwardingEvidence says why a source looks like a forwarder; "" if not.
-func forwardingEvidence(src *Source, e *Enrichment) string {
+func forwardingEvidence(src *dmarcreport.Source, e *Enrichment) string {
 	var why []string
-	for _, o := range []Override{OverrideForwarded, OverrideTrustedForwarder, OverrideMailingList} {
+	for _, o := range []dmarcreport.Override{dmarcreport.OverrideForwarded, dmarcreport.OverrideTrustedForwarder, dmarcreport.OverrideMailingList} {
 		if src.Overrides[o] > 0 {
 			why = append(why, "the receiver says "+string(o))
 		}
@@ -157,7 +158,7 @@ func forwardingEvidence(src *Source, e *Enrichment) string {
 }
 
 // ipTerm is the SPF term for a source's address.
-func ipTerm(src *Source) string {
+func ipTerm(src *dmarcreport.Source) string {
 	if src.IP.Is4() {
 		return "ip4:" + src.Text
 	}

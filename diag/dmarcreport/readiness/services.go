@@ -1,4 +1,4 @@
-package dmarcreport
+package readiness
 
 import (
 	_ "embed"

@@ -1,7 +1,8 @@
-package dmarcreport
+package readiness
 
 import (
 	"fmt"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"strings"
 	"time"
 
@@ -28,13 +29,13 @@ func problemSeverity(code string) finding.Severity {
 }
 
 // findings lists what the reports say beyond the sources.
-func (s *Set) findings(res *Result, o Options) []finding.Finding {
+func findings(s *dmarcreport.Set, res *Result, o Options) []finding.Finding {
 	var fs []finding.Finding
 	for _, e := range s.Errors() {
 		fs = append(fs, newFinding(finding.Error, "reports.unreadable", e.File, e.Error(),
 			"Check that the file is a DMARC aggregate report (XML, gzip, zip, or an email holding one); the other files were read."))
 	}
-	newest := map[string]*Report{}
+	newest := map[string]*dmarcreport.Report{}
 	for _, rep := range s.Reports() {
 		name := reportName(rep)
 		if rep.Duplicate {
@@ -70,7 +71,7 @@ func (s *Set) findings(res *Result, o Options) []finding.Finding {
 				fmt.Sprintf("%s saw %s's policy in testing mode (t=y): receivers applied one level less than p=%s.", rep.OrgName, d, p.P),
 				"Remove t=y when the failing sources are fixed."))
 		}
-		if p.Pct >= 0 && p.Pct < 100 && p.P != PolicyNone {
+		if p.Pct >= 0 && p.Pct < 100 && p.P != dmarcreport.PolicyNone {
 			fs = append(fs, newFinding(finding.Warning, "reports.pct", d,
 				fmt.Sprintf("%s saw pct=%d for %s: RFC 7489 receivers applied p=%s to only %d%% of failing mail; RFC 9989 removed pct and applies the policy to all of it.", rep.OrgName, p.Pct, d, p.P, p.Pct),
 				"Plan for the policy applying to all failing mail; use t=y instead of pct for a trial."))
@@ -102,9 +103,9 @@ func (s *Set) findings(res *Result, o Options) []finding.Finding {
 }
 
 // problemFindings groups one report's problems by code.
-func problemFindings(rep *Report, name string) []finding.Finding {
+func problemFindings(rep *dmarcreport.Report, name string) []finding.Finding {
 	type group struct {
-		first Problem
+		first dmarcreport.Problem
 		n     int
 	}
 	var order []string
@@ -136,7 +137,7 @@ func problemFindings(rep *Report, name string) []finding.Finding {
 }
 
 // policyDiff words how a report's policy_published differs from today's.
-func policyDiff(p Published, t Today) string {
+func policyDiff(p dmarcreport.Published, t Today) string {
 	if !t.Found {
 		return "no DMARC record applies today"
 	}
@@ -185,7 +186,7 @@ func policyDiff(p Published, t Today) string {
 }
 
 // reportName names a report for a finding's subject.
-func reportName(rep *Report) string {
+func reportName(rep *dmarcreport.Report) string {
 	if rep.OrgName != "" && rep.ReportID != "" {
 		return rep.OrgName + " " + rep.ReportID
 	}
@@ -193,7 +194,7 @@ func reportName(rep *Report) string {
 }
 
 // where is the file and members a report came from.
-func where(rep *Report) string {
+func where(rep *dmarcreport.Report) string {
 	return strings.Join(append([]string{rep.File}, rep.Member...), ": ")
 }
 
