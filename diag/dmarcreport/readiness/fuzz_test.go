@@ -1,12 +1,8 @@
 package readiness
 
 import (
-	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/mxray/mxray/diag/render"
-	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 )
 
 // FuzzBuild answers for any report: no panic, and the text and Markdown
@@ -21,17 +17,6 @@ func FuzzBuild(f *testing.F) {
 		if res.Totals.DMARCPass > res.Totals.Messages || res.Totals.DMARCFail < 0 {
 			t.Fatalf("totals %+v", res.Totals)
 		}
-		for _, w := range []func(*bytes.Buffer) error{
-			func(b *bytes.Buffer) error { return render.Text(b, res.Doc(), render.Options{}) },
-			func(b *bytes.Buffer) error { return render.Markdown(b, res.Doc(), render.Options{}) },
-		} {
-			var b bytes.Buffer
-			if err := w(&b); err != nil {
-				t.Fatal(err)
-			}
-			if u := termsafetest.Unsafe(b.String()); u != "" {
-				t.Fatalf("unsafe output: %s", u)
-			}
-		}
+		renderings(t, res)
 	})
 }

@@ -104,6 +104,18 @@ func TestRenderedReportIsSanitised(t *testing.T) {
 	x := strings.NewReplacer("receiver.example</org_name>", evil+"</org_name>", "<report_id>r1", "<report_id>r1"+evil,
 		"<source_ip>198.51.100.7", "<source_ip>"+evil).Replace(plain)
 	res := Build(read("a\x1b[31m.xml", x, "b\x1b[2J.bin", "\x1b[2Jjunk"), Options{Now: time.Unix(1700086399, 0)})
+	for _, out := range renderings(t, res) {
+		if !strings.Contains(out, `u009b2J`) || !strings.Contains(out, `x1b`) {
+			t.Errorf("the hostile org_name is not shown escaped:\n%s", out)
+		}
+	}
+}
+
+// renderings writes res as text and as Markdown, failing t if either is
+// not safe for a terminal.
+func renderings(t testing.TB, res *Result) []string {
+	t.Helper()
+	var outs []string
 	for _, write := range []func(*bytes.Buffer) error{
 		func(b *bytes.Buffer) error { return render.Text(b, res.Doc(), render.Options{}) },
 		func(b *bytes.Buffer) error { return render.Markdown(b, res.Doc(), render.Options{}) },
@@ -113,12 +125,11 @@ func TestRenderedReportIsSanitised(t *testing.T) {
 			t.Fatal(err)
 		}
 		if u := termsafetest.Unsafe(b.String()); u != "" {
-			t.Errorf("unsafe output: %s", u)
+			t.Fatalf("unsafe output: %s", u)
 		}
-		if !strings.Contains(b.String(), `u009b2J`) || !strings.Contains(b.String(), `x1b`) {
-			t.Errorf("the hostile org_name is not shown escaped:\n%s", b.String())
-		}
+		outs = append(outs, b.String())
 	}
+	return outs
 }
 
 func TestThousandsAndCount(t *testing.T) {
