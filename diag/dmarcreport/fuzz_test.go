@@ -11,13 +11,16 @@ var fuzzLimits = Limits{MaxDecompressed: 1 << 20, MaxRatio: 100, RatioFloor: 64 
 	MaxMessages: 8, MaxNesting: 3, MaxXMLDepth: 10, MaxToken: 1024, MaxSources: 64, MaxNames: 4, MaxErrors: 8}
 
 // FuzzReadXML feeds the XML reader anything: it must not panic, keep its
-// limits, and never count a negative number of messages.
+// limits, never count a negative number of messages, and read the same
+// with one goroutine as with the splitter and batch workers.
 func FuzzReadXML(f *testing.F) {
 	f.Add(Plain("r1"))
 	f.Add(Doc(`<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">`, "<domain>a.example</domain><p>reject</p><np>none</np><testing>y</testing>",
 		Rec("2001:db8::1", "3", "pass", "pass", "fail", "a.example", "a.example", "pass", "a.example", "fail")))
 	f.Add(`<!DOCTYPE x [<!ENTITY a "b">]><feedback>&a;</feedback>`)
 	f.Add(`<feedback><record><row><count>-1</count></row></record></feedback>`)
+	f.Add(`<feedback><report_metadata><org_name>a</org_name></report_metadata><record><row><source_ip>192.0.2.1</source_ip><count>1</count></row></record>` +
+		`<!-- </record> --><x a=">"/><![CDATA[<record>]]><?pi?><record/><extension><record/></extension><record><row><count>2</count></row></record></feedback>`)
 	f.Add(`<?xml version="1.0" encoding="latin1"?><feedback><report_metadata><org_name>` + "\xe9" + `</org_name></report_metadata></feedback>`)
 	f.Fuzz(func(t *testing.T, x string) {
 		lim := fuzzLimits.withDefaults()
@@ -32,6 +35,7 @@ func FuzzReadXML(f *testing.F) {
 		if len(s.Sources()) > lim.MaxSources+1 || len(rep.Problems) > lim.MaxErrors {
 			t.Fatalf("%d sources, %d problems", len(s.Sources()), len(rep.Problems))
 		}
+		ReadAll(t, fuzzLimits, "fuzz.xml", x) // fails t when the two ways differ
 	})
 }
 

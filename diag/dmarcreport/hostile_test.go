@@ -80,6 +80,7 @@ func TestHostileInputs(t *testing.T) {
 		{"truncated XML keeps earlier rows", []byte(Plain("r1")[:strings.LastIndex(Plain("r1"), "<record>")+40]), nil, ErrSyntax, []string{"1 records before this point were counted", "line"}, 1},
 		{"second root element after the records", []byte(Plain("r1") + "\n\n<feedback/>\n"), nil, ErrSyntax, []string{"line 15", "second root"}, 1},
 		{"comment, CDATA and '>' in attributes between records", []byte(strings.Replace(Plain("r1"), "<record>", "<!-- <record> --><![CDATA[</feedback>]]><?pi </record>?><record a=\"/>\">", 1) + "<x"), nil, ErrSyntax, []string{"line 13"}, 1},
+		{"malformed element between records stops the count there", []byte(strings.Replace(Plain("r1"), "</record>\n<record>", "</record>\n<bad></wrong>\n<record>", 1)), nil, ErrSyntax, []string{"line 9", "does not close <bad>", "1 records"}, 1},
 		{"mismatched end tag", []byte(strings.Replace(Plain("r1"), "</org_name>", "</email>", 1)), nil, ErrSyntax, []string{"does not close <org_name>"}, 0},
 		{"UTF-16", []byte("\xff\xfe<\x00f\x00"), nil, ErrCharset, []string{"UTF-16"}, 0},
 		{"unknown charset", []byte(strings.Replace(Plain("r1"), "UTF-8", "EBCDIC-US", 1)), nil, ErrCharset, []string{"EBCDIC"}, 0},

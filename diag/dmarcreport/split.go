@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // Parallel decoding. encoding/xml decodes about 30 MB/s on one core, so a
@@ -34,6 +35,7 @@ import (
 const (
 	recordsMarker = "mxray-records"
 	linesMarker   = "mxray-lines"
+	syncMarker    = "mxray-sync"
 )
 
 // batchSize is the size of record batches handed to the workers.
@@ -61,10 +63,12 @@ func (l Limits) workers() int { return max(l.Workers-1, 1) }
 
 // readXMLParallel reads one document with the skeleton and record batches
 // decoded concurrently; the result is the same as readXML's.
-func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, set *Set) (line, col int, offset int64, err error) {
-	ctx, cancel := context.WithCancel(ctx)
+func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Report, set *Set) (line, col int, offset int64, err error) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	skelR, skelW := io.Pipe()
+	var synced atomic.Int64
+	syncNote := make(chan struct{}, 1)
 	headerDone := make(chan struct{})
 	skelDone := make(chan struct{})
 	var skelErr struct {
@@ -76,6 +80,15 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 		defer close(skelDone)
 		rr := newReportReader(ctx, skelR, lim, rep, &signalSink{Set: set, done: headerDone})
 		rr.skeleton = true
+		rr.onSync = func(n int64) {
+			if n > synced.Load() {
+				synced.Store(n)
+			}
+			select {
+			case syncNote <- struct{}{}:
+			default:
+			}
+		}
 		skelErr.line, skelErr.col, skelErr.offset, skelErr.err = rr.read()
 		_ = skelR.CloseWithError(errSkeletonDone)
 	}()
@@ -138,7 +151,8 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 		}
 	}()
 
-	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: bufio.NewWriterSize(skelW, 64<<10), line: 1, batches: batches, ctx: ctx}
+	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: bufio.NewWriterSize(skelW, 64<<10), line: 1, batches: batches, ctx: ctx,
+		synced: &synced, syncNote: syncNote, skelDone: skelDone}
 	splitErr := sp.run()
 	if ferr := sp.skel.Flush(); splitErr == nil {
 		splitErr = ferr
@@ -170,7 +184,7 @@ func readXMLParallel(ctx context.Context, r io.Reader, lim Limits, rep *Report, 
 	case skelErr.err != nil:
 		return skelErr.line, skelErr.col, skelErr.offset, skelErr.err
 	}
-	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
+	if err := parent.Err(); err != nil {
 		return sp.line, 0, -1, err
 	}
 	return 0, 0, 0, nil
@@ -301,6 +315,12 @@ type splitter struct {
 	seq     int
 	marked  bool
 	scratch []byte
+	// syncs counts sync points written; synced is the last one the
+	// skeleton's decoder read, syncNote says it moved.
+	syncs    int
+	synced   *atomic.Int64
+	syncNote <-chan struct{}
+	skelDone <-chan struct{}
 }
 
 // run splits until the end of the input or an error.
@@ -379,6 +399,9 @@ func (s *splitter) markup() error {
 		case s.depth == 1 && s.inOther:
 			err := s.out(c)
 			s.inOther = false
+			if err == nil {
+				err = s.sync()
+			}
 			return err
 		}
 		return s.out(c)
@@ -402,12 +425,20 @@ func (s *splitter) markup() error {
 			s.inRec = !empty
 		} else {
 			// Anything else at the top (policy_published again, an
-			// extension) is the skeleton's, as it would be in order.
+			// extension) is the skeleton's, as it would be in order. The
+			// batch so far is complete: records after this element must
+			// not join it, in case the skeleton's decoder refuses it.
+			if err := s.flush(); err != nil {
+				return err
+			}
 			s.inOther = !empty
 			if empty {
 				s.inOther = true
 				err := s.out(c)
 				s.inOther = false
+				if err == nil {
+					err = s.sync()
+				}
 				return err
 			}
 		}
@@ -449,6 +480,32 @@ func (s *splitter) out(b []byte) error {
 	}
 	_, err := s.skel.Write(b)
 	return err
+}
+
+// sync waits, once records have begun, until the skeleton's decoder has
+// read everything written to it, so that no record after a place it
+// refuses is counted: the one-goroutine reader stops there too.
+func (s *splitter) sync() error {
+	if !s.marked {
+		return nil
+	}
+	s.syncs++
+	if _, err := s.skel.WriteString("<?" + syncMarker + " " + strconv.Itoa(s.syncs) + "?>"); err != nil {
+		return err
+	}
+	if err := s.skel.Flush(); err != nil {
+		return err
+	}
+	for s.synced.Load() < int64(s.syncs) {
+		select {
+		case <-s.syncNote:
+		case <-s.skelDone:
+			return errSkeletonDone
+		case <-s.ctx.Done():
+			return s.ctx.Err()
+		}
+	}
+	return nil
 }
 
 // flush hands the batch being built to a worker.

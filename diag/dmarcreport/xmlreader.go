@@ -96,6 +96,7 @@ type reportReader struct {
 	// whose metadata another reader has; lineBase maps its lines back.
 	skeleton, worker bool
 	lineBase         int
+	onSync           func(int64) // the skeleton reached a sync point
 }
 
 // readXML reads one aggregate report document from r. Rows go to sink as
@@ -224,6 +225,10 @@ func (rr *reportReader) run() error {
 				case linesMarker:
 					n, _ := strconv.Atoi(string(t.Inst))
 					rr.lineBase += n
+				case syncMarker:
+					if n, err := strconv.ParseInt(string(t.Inst), 10, 64); err == nil && rr.onSync != nil {
+						rr.onSync(n)
+					}
 				}
 			}
 		}
