@@ -141,7 +141,7 @@ func diffSets(a, b *Set) string {
 		return fmt.Sprintf("errors %v vs %v", ea, eb)
 	}
 	for i := range ea {
-		if !errors.Is(eb[i], errors.Unwrap(errKind(ea[i]))) || ea[i].Line != eb[i].Line {
+		if !errors.Is(eb[i], errors.Unwrap(errKind(ea[i]))) || ea[i].Line != eb[i].Line || !known(ea[i]) {
 			return fmt.Sprintf("error %d: %v vs %v", i, ea[i], eb[i])
 		}
 	}

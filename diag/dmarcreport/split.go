@@ -3,11 +3,12 @@ package dmarcreport
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -67,8 +68,8 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	skelR, skelW := io.Pipe()
-	var synced atomic.Int64
-	syncNote := make(chan struct{}, 1)
+	var synced, merged atomic.Int64
+	syncNote, mergeNote := make(chan struct{}, 1), make(chan struct{}, 1)
 	headerDone := make(chan struct{})
 	skelDone := make(chan struct{})
 	var skelErr struct {
@@ -105,7 +106,10 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 					select {
 					case <-headerDone:
 					default:
-						continue // the skeleton failed before its header: nothing to count against
+						// The skeleton failed before its header: nothing to
+						// count against, but the merger must still advance.
+						results <- partial{seq: b.seq, rows: &batchRows{}}
+						continue
 					}
 				}
 				results <- decodeBatch(ctx, b, lim, rep)
@@ -117,10 +121,10 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	// The merger counts into acc, folded into rep once every goroutine is
 	// done, so that rep has one writer at a time.
 	var acc *Report
-	merged := make(chan struct{})
+	mergerDone := make(chan struct{})
 	var mergeErr *partial
 	go func() {
-		defer close(merged)
+		defer close(mergerDone)
 		pending := map[int]partial{}
 		next := 0
 		for p := range results {
@@ -132,6 +136,11 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 				}
 				delete(pending, next)
 				next++
+				merged.Store(int64(next))
+				select {
+				case mergeNote <- struct{}{}:
+				default:
+				}
 				if mergeErr != nil {
 					continue
 				}
@@ -152,7 +161,7 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	}()
 
 	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: bufio.NewWriterSize(skelW, 64<<10), line: 1, batches: batches, ctx: ctx,
-		synced: &synced, syncNote: syncNote, skelDone: skelDone}
+		synced: &synced, syncNote: syncNote, skelDone: skelDone, merged: &merged, mergeNote: mergeNote}
 	splitErr := sp.run()
 	if ferr := sp.skel.Flush(); splitErr == nil {
 		splitErr = ferr
@@ -164,15 +173,16 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 		_ = skelW.Close()
 	}
 	<-skelDone
-	<-merged
+	<-mergerDone
 	if acc != nil {
 		rep.Rows += acc.Rows
 		rep.Messages += acc.Messages
-		for _, p := range acc.Problems {
-			if len(rep.Problems) < lim.MaxErrors {
-				rep.Problems = append(rep.Problems, p)
-			}
-		}
+		// The skeleton's decoder may have read records too (after a
+		// fallback): keep the first problems in line order, as one reader
+		// would have.
+		ps := append(rep.Problems, acc.Problems...)
+		slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+		rep.Problems = ps[:min(len(ps), lim.MaxErrors)]
 	}
 
 	splitFailed := splitErr != nil && !errors.Is(splitErr, errSkeletonDone) && !errors.Is(splitErr, context.Canceled) && !errors.Is(splitErr, io.ErrClosedPipe)
@@ -315,6 +325,11 @@ type splitter struct {
 	seq     int
 	marked  bool
 	scratch []byte
+	// recStart is where the record being read begins in cur.
+	recStart int
+	// merged counts the batches merged; mergeNote says it moved.
+	merged    *atomic.Int64
+	mergeNote <-chan struct{}
 	// syncs counts sync points written; synced is the last one the
 	// skeleton's decoder read, syncNote says it moved.
 	syncs    int
@@ -327,6 +342,9 @@ type splitter struct {
 func (s *splitter) run() error {
 	for {
 		text, err := s.until('<')
+		if err == errOversize {
+			return s.fallback(text)
+		}
 		if werr := s.out(text); werr != nil {
 			return werr
 		}
@@ -365,9 +383,12 @@ func (s *splitter) markup() error {
 	var body []byte
 	var err error
 	if end != "" {
-		body, err = s.untilSeq(end, map[string]string{"-->": "comment", "]]>": "CDATA section", "?>": "processing instruction"}[end])
+		body, err = s.untilSeq(end)
 	} else {
 		body, err = s.tag()
+	}
+	if err == errOversize {
+		return s.fallback(append([]byte{'<'}, body...))
 	}
 	if err != nil {
 		if werr := s.out(append([]byte{'<'}, body...)); werr != nil {
@@ -423,6 +444,7 @@ func (s *splitter) markup() error {
 				s.cur, s.curLine = append((*s.pooled)[:0], batchOpen...), startLine
 			}
 			s.inRec = !empty
+			s.recStart = len(s.cur)
 		} else {
 			// Anything else at the top (policy_published again, an
 			// extension) is the skeleton's, as it would be in order. The
@@ -479,6 +501,39 @@ func (s *splitter) out(b []byte) error {
 		s.removed = 0
 	}
 	_, err := s.skel.Write(b)
+	return err
+}
+
+// fallback sends the rest of the document, from the start of the record
+// being read (or from here), unsplit to the skeleton's decoder, once every
+// batch before it is merged: the result is the one-goroutine reader's.
+// pending is what was read past the last byte sent on.
+func (s *splitter) fallback(pending []byte) error {
+	pending = append([]byte(nil), pending...) // it may be the read buffer's
+	if s.cur != nil {
+		var carry []byte
+		if s.inRec {
+			carry = append(carry, s.cur[s.recStart:]...)
+			s.removed -= bytes.Count(carry, []byte{'\n'})
+			s.cur = s.cur[:s.recStart]
+			s.inRec = false
+		}
+		if err := s.flush(); err != nil {
+			return err
+		}
+		for s.merged.Load() < int64(s.seq) {
+			select {
+			case <-s.mergeNote:
+			case <-s.ctx.Done():
+				return s.ctx.Err()
+			}
+		}
+		pending = append(carry, pending...)
+	}
+	if err := s.out(pending); err != nil {
+		return err
+	}
+	_, err := io.Copy(s.skel, s.br)
 	return err
 }
 
@@ -541,27 +596,33 @@ func (s *splitter) rest() error {
 	return err
 }
 
-// until reads up to delim (consumed, not returned). A run longer than
-// MaxToken is an error, as the decoders' guard would say.
+// errOversize: a text run or construct is longer than the splitter
+// holds; the rest of the document goes to the skeleton's decoder, whose
+// limits then decide exactly as the one-goroutine reader's would.
+var errOversize = errors.New("splitter: over the size it holds")
+
+// until reads up to delim (consumed, not returned). Past MaxToken bytes it
+// returns what it read, the delimiter included if reached, and
+// errOversize.
 func (s *splitter) until(delim byte) ([]byte, error) {
 	var acc []byte
 	for {
 		b, err := s.br.ReadSlice(delim)
 		s.line += bytes.Count(b, []byte{'\n'})
-		if err == nil {
-			b = b[:len(b)-1]
-		}
-		if acc == nil && err != bufio.ErrBufferFull {
-			if len(b) > s.lim.MaxToken {
-				return b, fmt.Errorf("%w: more than %s of text without markup", ErrTooLarge, sizeText(int64(s.lim.MaxToken)))
+		if acc == nil && err != bufio.ErrBufferFull && len(b) <= s.lim.MaxToken {
+			if err == nil {
+				b = b[:len(b)-1]
 			}
 			return b, err
 		}
 		acc = append(acc, b...)
 		if len(acc) > s.lim.MaxToken {
-			return acc, fmt.Errorf("%w: more than %s of text without markup", ErrTooLarge, sizeText(int64(s.lim.MaxToken)))
+			return acc, errOversize
 		}
 		if err != bufio.ErrBufferFull {
+			if err == nil {
+				acc = acc[:len(acc)-1]
+			}
 			return acc, err
 		}
 	}
@@ -569,7 +630,7 @@ func (s *splitter) until(delim byte) ([]byte, error) {
 
 // untilSeq reads through the end sequence of a comment, CDATA section or
 // processing instruction, returning it with the sequence.
-func (s *splitter) untilSeq(end, what string) ([]byte, error) {
+func (s *splitter) untilSeq(end string) ([]byte, error) {
 	acc := s.acc[:0]
 	defer func() { s.acc = acc }()
 	last := end[len(end)-1]
@@ -578,7 +639,7 @@ func (s *splitter) untilSeq(end, what string) ([]byte, error) {
 		s.line += bytes.Count(b, []byte{'\n'})
 		acc = append(acc, b...)
 		if len(acc) > s.lim.MaxToken+len(end)+8 {
-			return acc, fmt.Errorf("%w: %s over %s", ErrTooLarge, what, sizeText(int64(s.lim.MaxToken)))
+			return acc, errOversize
 		}
 		if err == nil && bytes.HasSuffix(acc, []byte(end)) && len(acc) >= len(end)+1 {
 			return acc, nil
@@ -611,7 +672,7 @@ func (s *splitter) tag() ([]byte, error) {
 		acc = append(acc, b...)
 		s.acc = acc
 		if len(acc) > s.lim.MaxToken*2+256 {
-			return acc, fmt.Errorf("%w: a tag over %s", ErrTooLarge, sizeText(int64(s.lim.MaxToken)))
+			return acc, errOversize
 		}
 		if err == nil && quote == 0 {
 			return acc, nil

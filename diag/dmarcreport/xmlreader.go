@@ -131,6 +131,10 @@ func (rr *reportReader) read() (line, col int, offset int64, err error) {
 			} else {
 				err = fmt.Errorf("%w XML: %s", ErrSyntax, msg)
 			}
+		} else if !known(err) {
+			// encoding/xml's other failures (an XML declaration it does
+			// not accept, a read error) are malformed input too.
+			err = fmt.Errorf("%w XML: %v", ErrSyntax, err)
 		}
 		if g.err != nil && errors.Is(err, g.err) {
 			offset = g.errAt
@@ -479,6 +483,18 @@ func (rr *reportReader) emit() {
 // flush is called at the end of the document.
 func (rr *reportReader) flush() {
 	rr.emit()
+}
+
+// known reports whether err is already one of this package's kinds or the
+// context's.
+func known(err error) bool {
+	for _, k := range []error{ErrUnknownFormat, ErrNotReport, ErrDTD, ErrEntity, ErrBomb, ErrTooLarge, ErrTooMany, ErrTooDeep,
+		ErrSyntax, ErrCharset, ErrInvalid, context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstWord returns the first space-separated word of b.
