@@ -53,6 +53,7 @@ type batch struct {
 // partial is what one worker made of one batch: its rows, in order.
 type partial struct {
 	seq       int
+	sawRecord bool // the batch's first record's start tag was read
 	rows      *batchRows
 	line, col int
 	offset    int64
@@ -68,6 +69,12 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	skelR, skelW := io.Pipe()
+	// The report is handed to the set once: when the first record's start
+	// tag is read (by a worker, told in its partial, or by the skeleton's
+	// decoder after a fallback), or at a clean end of a report without
+	// records.
+	var regOnce sync.Once
+	register := func() { regOnce.Do(func() { set.report(rep) }) }
 	var synced, merged atomic.Int64
 	syncNote, mergeNote := make(chan struct{}, 1), make(chan struct{}, 1)
 	headerDone := make(chan struct{})
@@ -79,8 +86,9 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	}
 	go func() {
 		defer close(skelDone)
-		rr := newReportReader(ctx, skelR, lim, rep, &signalSink{Set: set, done: headerDone})
+		rr := newReportReader(ctx, skelR, lim, rep, registrar{register, set})
 		rr.skeleton = true
+		rr.onFill = func() { close(headerDone) }
 		rr.onSync = func(n int64) {
 			if n > synced.Load() {
 				synced.Store(n)
@@ -144,6 +152,9 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 				if mergeErr != nil {
 					continue
 				}
+				if q.sawRecord {
+					register()
+				}
 				if acc == nil {
 					acc = &Report{File: rep.File, Published: rep.Published, Duplicate: rep.Duplicate}
 				}
@@ -163,6 +174,9 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: bufio.NewWriterSize(skelW, 64<<10), line: 1, batches: batches, ctx: ctx,
 		synced: &synced, syncNote: syncNote, skelDone: skelDone, merged: &merged, mergeNote: mergeNote}
 	splitErr := sp.run()
+	if splitErr == nil {
+		splitErr = sp.announce() // lines the last batch took out, for an error at the end
+	}
 	if ferr := sp.skel.Flush(); splitErr == nil {
 		splitErr = ferr
 	}
@@ -186,6 +200,9 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	}
 
 	splitFailed := splitErr != nil && !errors.Is(splitErr, errSkeletonDone) && !errors.Is(splitErr, context.Canceled) && !errors.Is(splitErr, io.ErrClosedPipe)
+	if mergeErr == nil && !splitFailed && skelErr.err == nil && parent.Err() == nil {
+		register() // a report without records, read to its end
+	}
 	switch {
 	case mergeErr != nil && (!splitFailed || mergeErr.line < sp.line):
 		return mergeErr.line, mergeErr.col, mergeErr.offset, mergeErr.err
@@ -203,17 +220,17 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 // errSkeletonDone: the skeleton's decoder stopped reading.
 var errSkeletonDone = errors.New("skeleton decoder finished")
 
-// signalSink passes the skeleton's report on and says when it is known.
-type signalSink struct {
-	*Set
-	done chan struct{}
-	once sync.Once
+// registrar is the skeleton's sink: its report goes through the one
+// registration; it has no top-level rows of its own until a fallback, and
+// those go to the set.
+type registrar struct {
+	register func()
+	set      *Set
 }
 
-func (s *signalSink) report(rep *Report) {
-	s.Set.report(rep)
-	s.once.Do(func() { close(s.done) })
-}
+func (r registrar) report(*Report) { r.register() }
+
+func (r registrar) row(rep *Report, row *rawRow) { r.set.row(rep, row) }
 
 // The synthetic root a batch is decoded under.
 const (
@@ -249,6 +266,7 @@ func decodeBatch(ctx context.Context, b batch, lim Limits, rep *Report) partial 
 	}()
 	p := partial{seq: b.seq, rows: rows}
 	p.line, p.col, p.offset, p.err = rr.read()
+	p.sawRecord = rr.sawRecord
 	if p.err != nil {
 		p.col = 0 // columns of a batch's first line are shifted by the synthetic root
 		p.offset = -1
@@ -333,6 +351,7 @@ type splitter struct {
 	// syncs counts sync points written; synced is the last one the
 	// skeleton's decoder read, syncNote says it moved.
 	syncs    int
+	needSync bool
 	synced   *atomic.Int64
 	syncNote <-chan struct{}
 	skelDone <-chan struct{}
@@ -420,9 +439,6 @@ func (s *splitter) markup() error {
 		case s.depth == 1 && s.inOther:
 			err := s.out(c)
 			s.inOther = false
-			if err == nil {
-				err = s.sync()
-			}
 			return err
 		}
 		return s.out(c)
@@ -431,6 +447,11 @@ func (s *splitter) markup() error {
 	if s.depth == 1 && !s.inRec && !s.inOther {
 		if isRecord(body) {
 			if s.cur == nil {
+				if s.needSync {
+					if err := s.sync(); err != nil {
+						return err
+					}
+				}
 				if !s.marked {
 					s.marked = true
 					if _, err := s.skel.WriteString("<?" + recordsMarker + "?>"); err != nil {
@@ -458,9 +479,6 @@ func (s *splitter) markup() error {
 				s.inOther = true
 				err := s.out(c)
 				s.inOther = false
-				if err == nil {
-					err = s.sync()
-				}
 				return err
 			}
 		}
@@ -483,6 +501,17 @@ func isRecord(body []byte) bool {
 	return bytes.EqualFold(n, []byte("record"))
 }
 
+// announce tells the skeleton how many lines batches took out since it was
+// last told.
+func (s *splitter) announce() error {
+	if s.removed == 0 {
+		return nil
+	}
+	_, err := s.skel.WriteString("<?" + linesMarker + " " + strconv.Itoa(s.removed) + "?>")
+	s.removed = 0
+	return err
+}
+
 // out sends bytes to the batch being built or to the skeleton. Lines a
 // batch took out are announced to the skeleton before its next bytes.
 func (s *splitter) out(b []byte) error {
@@ -494,11 +523,11 @@ func (s *splitter) out(b []byte) error {
 		s.removed += bytes.Count(b, []byte{'\n'})
 		return nil
 	}
-	if s.removed > 0 {
-		if _, err := s.skel.WriteString("<?" + linesMarker + " " + strconv.Itoa(s.removed) + "?>"); err != nil {
-			return err
-		}
-		s.removed = 0
+	if err := s.announce(); err != nil {
+		return err
+	}
+	if s.marked && len(bytes.TrimLeft(b, " \t\r\n")) > 0 {
+		s.needSync = true
 	}
 	_, err := s.skel.Write(b)
 	return err
@@ -537,13 +566,13 @@ func (s *splitter) fallback(pending []byte) error {
 	return err
 }
 
-// sync waits, once records have begun, until the skeleton's decoder has
-// read everything written to it, so that no record after a place it
-// refuses is counted: the one-goroutine reader stops there too.
+// sync waits until the skeleton's decoder has read everything written to
+// it. It runs before a batch starts when, since records began, the
+// skeleton was given anything but white space (another element, a
+// comment, text): if the decoder refuses it, no record after it may be
+// counted, as the one-goroutine reader stops there too.
 func (s *splitter) sync() error {
-	if !s.marked {
-		return nil
-	}
+	s.needSync = false
 	s.syncs++
 	if _, err := s.skel.WriteString("<?" + syncMarker + " " + strconv.Itoa(s.syncs) + "?>"); err != nil {
 		return err
@@ -568,7 +597,13 @@ func (s *splitter) flush() error {
 	if s.cur == nil {
 		return nil
 	}
-	b := batch{seq: s.seq, data: append(s.cur, batchClose...), line: s.curLine, pooled: s.pooled}
+	data := s.cur
+	if !s.inRec {
+		// A record cut off by the end of the input stays cut off, so its
+		// decoder fails where the one-goroutine reader's does.
+		data = append(data, batchClose...)
+	}
+	b := batch{seq: s.seq, data: data, line: s.curLine, pooled: s.pooled}
 	s.seq++
 	s.cur = nil
 	select {

@@ -97,6 +97,9 @@ type reportReader struct {
 	skeleton, worker bool
 	lineBase         int
 	onSync           func(int64) // the skeleton reached a sync point
+	onFill           func()      // the skeleton has the report's metadata
+	filled           bool
+	sawRecord        bool // a top-level record's start tag was read
 }
 
 // readXML reads one aggregate report document from r. Rows go to sink as
@@ -225,7 +228,7 @@ func (rr *reportReader) run() error {
 			if rr.skeleton {
 				switch t.Target {
 				case recordsMarker:
-					rr.emit()
+					rr.fill()
 				case linesMarker:
 					n, _ := strconv.Atoi(string(t.Inst))
 					rr.lineBase += n
@@ -286,6 +289,7 @@ func (rr *reportReader) start(e elem) {
 	case eFeedback:
 		switch e {
 		case eRecord:
+			rr.sawRecord = true
 			rr.emit()
 			r.reset(rr.line())
 		case ePolicyPublished:
@@ -469,19 +473,37 @@ func (rr *reportReader) problem(code string, line int, msg string) {
 
 // emit fills the report's metadata and hands it to the sink, once.
 func (rr *reportReader) emit() {
-	if rr.emitted {
+	rr.fill()
+	if rr.emitted || rr.worker {
 		return
 	}
 	rr.emitted = true
-	if rr.worker {
-		return
-	}
-	fillReport(rr.rep, rr)
 	rr.sink.report(rr.rep)
 }
 
-// flush is called at the end of the document.
+// fill reads the metadata into the report, once. In skeleton mode it
+// happens at the records marker, and says so (onFill); the report is
+// handed to the sink when the first record's start tag is read, as one
+// reader does it.
+func (rr *reportReader) fill() {
+	if rr.filled || rr.worker {
+		return
+	}
+	rr.filled = true
+	fillReport(rr.rep, rr)
+	if rr.onFill != nil {
+		rr.onFill()
+	}
+}
+
+// flush is called at the end of a document read without error. The
+// skeleton leaves it to readXMLParallel, which knows whether a batch
+// failed.
 func (rr *reportReader) flush() {
+	if rr.skeleton {
+		rr.fill()
+		return
+	}
 	rr.emit()
 }
 
