@@ -160,10 +160,18 @@ func (fr *fileReader) xml(members []string, r *bufio.Reader) {
 	var line, col int
 	var off int64
 	var err error
+	src := &readErrs{r: r}
 	if fr.lim.Workers > 1 {
-		line, col, off, err = readXMLParallel(fr.ctx, r, fr.lim, rep, fr.set)
+		line, col, off, err = readXMLParallel(fr.ctx, src, fr.lim, rep, fr.set)
 	} else {
-		line, col, off, err = readXML(fr.ctx, r, fr.lim, rep, fr.set)
+		line, col, off, err = readXML(fr.ctx, src, fr.lim, rep, fr.set)
+	}
+	var re *readError
+	if errors.As(err, &re) {
+		// The container failed under the XML (a corrupt gzip or base64
+		// stream, a bomb): an XML position would only say how far the
+		// decoder had got, which depends on its buffering.
+		line, col, off, err = 0, 0, -1, re.err
 	}
 	fr.found++
 	// Problems in line order, however the document was decoded.
@@ -174,6 +182,24 @@ func (fr *fileReader) xml(members []string, r *bufio.Reader) {
 		}
 		fr.fail(members, line, col, off, err)
 	}
+}
+
+// readError marks a failure of the stream under a document, as opposed to
+// one in the document.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// readErrs marks its reader's failures as readErrors.
+type readErrs struct{ r io.Reader }
+
+func (r *readErrs) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &readError{err}
+	}
+	return n, err
 }
 
 // gzip reads a gzip stream (several members in a row are one stream,

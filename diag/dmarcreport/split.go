@@ -203,13 +203,30 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	if mergeErr == nil && !splitFailed && skelErr.err == nil && parent.Err() == nil {
 		register() // a report without records, read to its end
 	}
-	switch {
-	case mergeErr != nil && (!splitFailed || mergeErr.line < sp.line):
-		return mergeErr.line, mergeErr.col, mergeErr.offset, mergeErr.err
-	case splitFailed:
-		return sp.line, 0, -1, splitErr
-	case skelErr.err != nil:
-		return skelErr.line, skelErr.col, skelErr.offset, skelErr.err
+	// The failure that comes first in the document is the one a single
+	// reader meets. On a tie the read error is the cause (the others are
+	// its consequences: a cut-off record, a document ending too soon), and
+	// a batch's error comes before the skeleton's.
+	type failure struct {
+		line, col int
+		offset    int64
+		err       error
+	}
+	var first *failure
+	consider := func(f failure) {
+		if f.err != nil && (first == nil || f.line < first.line) {
+			first = &f
+		}
+	}
+	if splitFailed {
+		consider(failure{sp.line, 0, -1, splitErr})
+	}
+	if mergeErr != nil {
+		consider(failure{mergeErr.line, mergeErr.col, mergeErr.offset, mergeErr.err})
+	}
+	consider(failure{skelErr.line, skelErr.col, skelErr.offset, skelErr.err})
+	if first != nil {
+		return first.line, first.col, first.offset, first.err
 	}
 	if err := parent.Err(); err != nil {
 		return sp.line, 0, -1, err

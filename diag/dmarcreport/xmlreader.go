@@ -134,7 +134,7 @@ func (rr *reportReader) read() (line, col int, offset int64, err error) {
 			} else {
 				err = fmt.Errorf("%w XML: %s", ErrSyntax, msg)
 			}
-		} else if !known(err) {
+		} else if re := (*readError)(nil); !errors.As(err, &re) && !known(err) {
 			// encoding/xml's other failures (an XML declaration it does
 			// not accept, a read error) are malformed input too.
 			err = fmt.Errorf("%w XML: %v", ErrSyntax, err)
