@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -174,8 +175,11 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 	sp := &splitter{br: bufio.NewReaderSize(r, 1<<20), lim: lim, skel: bufio.NewWriterSize(skelW, 64<<10), line: 1, batches: batches, ctx: ctx,
 		synced: &synced, syncNote: syncNote, skelDone: skelDone, merged: &merged, mergeNote: mergeNote}
 	splitErr := sp.run()
-	if splitErr == nil {
-		splitErr = sp.announce() // lines the last batch took out, for an error at the end
+	// The lines the last batch took out, for an error at the end; also
+	// when splitting failed, so that the skeleton's consequent error is
+	// placed where the failure was.
+	if aerr := sp.announce(); splitErr == nil {
+		splitErr = aerr
 	}
 	if ferr := sp.skel.Flush(); splitErr == nil {
 		splitErr = ferr
@@ -204,27 +208,35 @@ func readXMLParallel(parent context.Context, r io.Reader, lim Limits, rep *Repor
 		register() // a report without records, read to its end
 	}
 	// The failure that comes first in the document is the one a single
-	// reader meets. On a tie the read error is the cause (the others are
-	// its consequences: a cut-off record, a document ending too soon), and
-	// a batch's error comes before the skeleton's.
+	// reader meets. On the same line an error in the XML itself comes
+	// first (the decoder reads it before it needs more input), then a
+	// failure of the stream, then the XML errors that are its consequence
+	// (the document ending too soon).
 	type failure struct {
 		line, col int
 		offset    int64
 		err       error
+		rank      int
 	}
 	var first *failure
 	consider := func(f failure) {
-		if f.err != nil && (first == nil || f.line < first.line) {
+		if f.err == nil {
+			return
+		}
+		if f.rank == 0 && (strings.Contains(f.err.Error(), "unexpected EOF") || strings.Contains(f.err.Error(), "document ends inside")) {
+			f.rank = 2
+		}
+		if first == nil || f.line < first.line || f.line == first.line && f.rank < first.rank {
 			first = &f
 		}
 	}
 	if splitFailed {
-		consider(failure{sp.line, 0, -1, splitErr})
+		consider(failure{sp.line, 0, -1, splitErr, 1})
 	}
 	if mergeErr != nil {
-		consider(failure{mergeErr.line, mergeErr.col, mergeErr.offset, mergeErr.err})
+		consider(failure{mergeErr.line, mergeErr.col, mergeErr.offset, mergeErr.err, 0})
 	}
-	consider(failure{skelErr.line, skelErr.col, skelErr.offset, skelErr.err})
+	consider(failure{skelErr.line, skelErr.col, skelErr.offset, skelErr.err, 0})
 	if first != nil {
 		return first.line, first.col, first.offset, first.err
 	}
