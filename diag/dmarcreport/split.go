@@ -25,10 +25,12 @@ import (
 // the result is the same. Every byte is still decoded and checked by
 // encoding/xml; the splitter only finds where records begin and end, so it
 // follows comments, CDATA sections, processing instructions and quoted
-// attribute values. Anything it does not expect (a DOCTYPE, markup over
-// the size cap) ends splitting: the rest goes to the decoder that owns
-// that place, which reports it. The skeleton is told how many lines each
-// batch took out (a processing instruction), so its line numbers stay
+// attribute values. Anything it does not expect (a DOCTYPE, a construct
+// longer than it holds) ends splitting: once the batches before it are
+// merged, the rest of the document, from the start of the record being
+// read, goes unsplit to the skeleton's decoder, which then decides exactly
+// as the one-goroutine reader does. The skeleton is told how many lines
+// each batch took out (a processing instruction), so its line numbers stay
 // those of the file.
 
 // recordsMarker is the processing instruction the splitter puts into the
@@ -425,7 +427,9 @@ func (s *splitter) markup() error {
 	case bytes.HasPrefix(head, []byte("?")):
 		end = "?>"
 	case bytes.HasPrefix(head, []byte("!")):
-		return s.rest() // a DOCTYPE or other declaration: its decoder refuses it
+		// A DOCTYPE or other declaration: the one-goroutine reader's
+		// decoder would refuse it, so the skeleton's decides, on the rest.
+		return s.fallback([]byte{'<'})
 	}
 	startLine := s.line
 	var body []byte
@@ -641,23 +645,6 @@ func (s *splitter) flush() error {
 	case <-s.ctx.Done():
 		return s.ctx.Err()
 	}
-}
-
-// rest sends everything left, unsplit, to the decoder of this place: the
-// skeleton's decoder, which refuses what it cannot read and stops the
-// copy; or, inside a batch, the batch's decoder, which needs only the
-// start of the construct to refuse it.
-func (s *splitter) rest() error {
-	if s.cur != nil {
-		head, _ := s.br.Peek(256)
-		s.cur = append(append(s.cur, '<'), head...)
-		return s.flush()
-	}
-	if err := s.out([]byte{'<'}); err != nil {
-		return err
-	}
-	_, err := io.Copy(s.skel, s.br)
-	return err
 }
 
 // errOversize: a text run or construct is longer than the splitter
