@@ -43,9 +43,9 @@ type Limits struct {
 	MaxNames int
 	// MaxErrors caps the problems kept per input file.
 	MaxErrors int
-	// Workers is how many goroutines decode one report's XML: one for the
-	// skeleton, the rest for batches of records. 1 decodes on one
-	// goroutine. The default is GOMAXPROCS, at most 8.
+	// Workers is how many goroutines decode batches of one report's
+	// records, beside the one that decodes the rest; 1 decodes the whole
+	// report on one goroutine. The default is GOMAXPROCS, at most 8.
 	Workers int
 }
 

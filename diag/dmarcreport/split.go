@@ -63,8 +63,10 @@ type partial struct {
 	err       error
 }
 
-// workers is how many batch decoders a report gets.
-func (l Limits) workers() int { return max(l.Workers-1, 1) }
+// workers is how many batch decoders a report gets: the skeleton's
+// decoder idles once the header is read, and the splitter and merger are
+// light, so all of them.
+func (l Limits) workers() int { return max(l.Workers, 1) }
 
 // readXMLParallel reads one document with the skeleton and record batches
 // decoded concurrently; the result is the same as readXML's.
