@@ -32,9 +32,6 @@ var (
 	ErrSyntax = errors.New("malformed")
 	// ErrCharset: the XML declares an encoding this reader does not know.
 	ErrCharset = errors.New("unsupported character encoding")
-	// ErrInvalid: a required field is missing or has a value that cannot be
-	// used (the report or row is left out and counted as a problem).
-	ErrInvalid = errors.New("invalid report data")
 )
 
 // FileError says where reading went wrong: which file given by the user,

@@ -163,7 +163,7 @@ func diffSets(a, b *Set) string {
 
 // errKind wraps the sentinel a FileError carries, for errors.Is.
 func errKind(e *FileError) error {
-	for _, k := range []error{ErrUnknownFormat, ErrNotReport, ErrDTD, ErrEntity, ErrBomb, ErrTooLarge, ErrTooMany, ErrTooDeep, ErrSyntax, ErrCharset, ErrInvalid} {
+	for _, k := range []error{ErrUnknownFormat, ErrNotReport, ErrDTD, ErrEntity, ErrBomb, ErrTooLarge, ErrTooMany, ErrTooDeep, ErrSyntax, ErrCharset} {
 		if errors.Is(e, k) {
 			return fmt.Errorf("%w", k)
 		}

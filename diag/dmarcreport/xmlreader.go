@@ -511,7 +511,7 @@ func (rr *reportReader) flush() {
 // context's.
 func known(err error) bool {
 	for _, k := range []error{ErrUnknownFormat, ErrNotReport, ErrDTD, ErrEntity, ErrBomb, ErrTooLarge, ErrTooMany, ErrTooDeep,
-		ErrSyntax, ErrCharset, ErrInvalid, context.Canceled, context.DeadlineExceeded} {
+		ErrSyntax, ErrCharset, context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, k) {
 			return true
 		}
