@@ -17,8 +17,8 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // demoInputs are the embedded demo reports.
@@ -79,7 +79,7 @@ func TestDemoReportsUseOnlyReservedNames(t *testing.T) {
 // zone, as "mxray --demo report" will.
 func demoResult(t testing.TB) *readiness.Result {
 	t.Helper()
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx := context.Background()
 	s := dmarcreport.Read(ctx, demoInputs(), dmarcreport.Limits{})

@@ -13,7 +13,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // enrichZones: shop.example sends itself (mx), through an ESP it includes
@@ -79,7 +79,7 @@ func shopSet(t *testing.T) *dmarcreport.Set {
 }
 
 func TestEnrichAndReadiness(t *testing.T) {
-	srv := dnstest.NewTest(t, enrichZones)
+	srv := zoneservertest.New(t, enrichZones)
 	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	s := shopSet(t)
 	var mu sync.Mutex
@@ -182,7 +182,7 @@ func TestEnrichOffline(t *testing.T) {
 // TestEnrichCancelled: a cancelled context ends enrichment without
 // hanging.
 func TestEnrichCancelled(t *testing.T) {
-	srv := dnstest.NewTest(t, enrichZones)
+	srv := zoneservertest.New(t, enrichZones)
 	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
