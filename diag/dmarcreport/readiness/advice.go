@@ -2,10 +2,10 @@ package readiness
 
 import (
 	"fmt"
-	"github.com/mxray/mxray/diag/dmarcreport"
 	"strings"
 
 	"github.com/mxray/mxray/diag/dmarc"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/spf"
 )
 

@@ -2,7 +2,6 @@ package readiness
 
 import (
 	"context"
-	"github.com/mxray/mxray/diag/dmarcreport"
 	"net/netip"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/dmarc"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/spf"
 )

@@ -2,19 +2,26 @@ package readiness
 
 import (
 	"fmt"
-	"github.com/mxray/mxray/diag/dmarcreport"
+	"net/netip"
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/finding"
 )
 
-// part is the pane report findings belong to.
-const part = "reports"
-
 // newFinding is the one place report findings are built.
-func newFinding(sev finding.Severity, code, subject, message, fix string) finding.Finding {
-	return finding.Finding{Severity: sev, Code: code, Message: message, Fix: fix, Part: part, Subject: subject}
+func newFinding(sev finding.Severity, code string, subject finding.Subject, message, fix string) finding.Finding {
+	return finding.Finding{Severity: sev, Code: code, Message: message, Fix: fix, Part: finding.PartReports, Subject: subject}
+}
+
+// sourceSubject names a source by its address, or in words when the
+// report's source_ip was not one.
+func sourceSubject(text string) finding.Subject {
+	if ip, err := netip.ParseAddr(text); err == nil {
+		return finding.IP(ip)
+	}
+	return finding.Text(text)
 }
 
 // problemSeverity ranks what a report got wrong: lies about the data are
@@ -32,12 +39,12 @@ func problemSeverity(code string) finding.Severity {
 func findings(s *dmarcreport.Set, res *Result, o Options) []finding.Finding {
 	var fs []finding.Finding
 	for _, e := range s.Errors() {
-		fs = append(fs, newFinding(finding.Error, "reports.unreadable", e.File, e.Error(),
+		fs = append(fs, newFinding(finding.Error, "reports.unreadable", finding.File(e.File), e.Error(),
 			"Check that the file is a DMARC aggregate report (XML, gzip, zip, or an email holding one); the other files were read."))
 	}
 	newest := map[string]*dmarcreport.Report{}
 	for _, rep := range s.Reports() {
-		name := reportName(rep)
+		name := finding.Report(reportName(rep))
 		if rep.Duplicate {
 			fs = append(fs, newFinding(finding.Info, "reports.duplicate", name,
 				fmt.Sprintf("Report %s from %s was read twice (%s); its rows were counted once.", rep.ReportID, rep.OrgName, where(rep)), "Nothing to do."))
@@ -61,24 +68,24 @@ func findings(s *dmarcreport.Set, res *Result, o Options) []finding.Finding {
 	for d, rep := range newest {
 		name := reportName(rep)
 		if end := time.Unix(rep.End, 0); rep.End > 0 && o.Now.Sub(end) > o.StaleAfter {
-			fs = append(fs, newFinding(finding.Info, "reports.stale", d,
+			fs = append(fs, newFinding(finding.Info, "reports.stale", finding.Domain(d),
 				fmt.Sprintf("The newest report for %s ended %s, %d days ago: today's DNS and senders may differ from what it shows.", d, end.UTC().Format("2006-01-02"), int(o.Now.Sub(end).Hours()/24)),
 				"Read recent reports before changing the policy."))
 		}
 		p := rep.Published
 		if p.Testing == "y" {
-			fs = append(fs, newFinding(finding.Warning, "reports.testing", d,
+			fs = append(fs, newFinding(finding.Warning, "reports.testing", finding.Domain(d),
 				fmt.Sprintf("%s saw %s's policy in testing mode (t=y): receivers applied one level less than p=%s.", rep.OrgName, d, p.P),
 				"Remove t=y when the failing sources are fixed."))
 		}
 		if p.Pct >= 0 && p.Pct < 100 && p.P != dmarcreport.PolicyNone {
-			fs = append(fs, newFinding(finding.Warning, "reports.pct", d,
+			fs = append(fs, newFinding(finding.Warning, "reports.pct", finding.Domain(d),
 				fmt.Sprintf("%s saw pct=%d for %s: RFC 7489 receivers applied p=%s to only %d%% of failing mail; RFC 9989 removed pct and applies the policy to all of it.", rep.OrgName, p.Pct, d, p.P, p.Pct),
 				"Plan for the policy applying to all failing mail; use t=y instead of pct for a trial."))
 		}
 		if t, ok := o.Today[d]; ok {
 			if diff := policyDiff(p, t); diff != "" {
-				fs = append(fs, newFinding(finding.Warning, "reports.policy_differs", d,
+				fs = append(fs, newFinding(finding.Warning, "reports.policy_differs", finding.Domain(d),
 					fmt.Sprintf("The newest report (%s) saw a different DMARC policy for %s than DNS publishes today: %s.", name, d, diff),
 					"Read the reports as describing the old policy; check newer reports after the change."))
 			}
@@ -88,13 +95,13 @@ func findings(s *dmarcreport.Set, res *Result, o Options) []finding.Finding {
 		for _, f := range r.Failing {
 			switch {
 			case f.Action.NeedsFix():
-				fs = append(fs, newFinding(finding.Warning, "reports.source_fails", f.IP,
+				fs = append(fs, newFinding(finding.Warning, "reports.source_fails", sourceSubject(f.IP),
 					fmt.Sprintf("%s (%s) sent %s as %s that failed DMARC.", label(f), f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
 			case f.Action == ActionSpoofing:
-				fs = append(fs, newFinding(finding.Info, "reports.spoofing", f.IP,
+				fs = append(fs, newFinding(finding.Info, "reports.spoofing", sourceSubject(f.IP),
 					fmt.Sprintf("%s sent %s as %s that failed DMARC and look like spoofing.", f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
 			case f.Action == ActionForwarding:
-				fs = append(fs, newFinding(finding.Info, "reports.forwarding", f.IP,
+				fs = append(fs, newFinding(finding.Info, "reports.forwarding", sourceSubject(f.IP),
 					fmt.Sprintf("%s (%s) relayed %s from %s that failed DMARC; they look forwarded.", label(f), f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
 			}
 		}
@@ -103,7 +110,7 @@ func findings(s *dmarcreport.Set, res *Result, o Options) []finding.Finding {
 }
 
 // problemFindings groups one report's problems by code.
-func problemFindings(rep *dmarcreport.Report, name string) []finding.Finding {
+func problemFindings(rep *dmarcreport.Report, name finding.Subject) []finding.Finding {
 	type group struct {
 		first dmarcreport.Problem
 		n     int

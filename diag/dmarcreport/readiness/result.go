@@ -2,11 +2,11 @@ package readiness
 
 import (
 	"cmp"
-	"github.com/mxray/mxray/diag/dmarcreport"
 	"slices"
 	"time"
 
 	"github.com/mxray/mxray/diag/dmarc"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/finding"
 )
 
