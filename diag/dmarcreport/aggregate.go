@@ -22,6 +22,8 @@ type Set struct {
 	order   []*Source
 	seen    map[string]bool
 	strs    map[string]string
+	low     []byte                // domain's buffer
+	ips     map[string]netip.Addr // source_ip texts already parsed; invalid for not an address
 	// overflowed says MaxSources was reached.
 	overflowed bool
 }
@@ -63,6 +65,7 @@ type Names struct {
 	// More counts the messages of names beyond the cap.
 	More int64
 	idx  map[string]int
+	last int // the index found last: rows of a source mostly repeat their names
 }
 
 // NameCount is one domain and the messages it was seen on.
@@ -78,7 +81,10 @@ func (ns *Names) add(name string, n int64, res AuthResult, cap int) {
 	if ns.idx == nil {
 		ns.idx = map[string]int{}
 	}
-	i, ok := ns.idx[name]
+	i, ok := ns.last, ns.last < len(ns.List) && ns.List[ns.last].Name == name
+	if !ok {
+		i, ok = ns.idx[name]
+	}
 	if !ok {
 		if len(ns.List) >= cap {
 			ns.More += n
@@ -88,6 +94,7 @@ func (ns *Names) add(name string, n int64, res AuthResult, cap int) {
 		ns.idx[name] = i
 		ns.List = append(ns.List, NameCount{Name: name})
 	}
+	ns.last = i
 	c := &ns.List[i]
 	c.Messages += n
 	switch res {
@@ -110,7 +117,7 @@ func (ns *Names) Strings() []string {
 // NewSet returns an empty Set with the given limits (zero fields take
 // DefaultLimits).
 func NewSet(lim Limits) *Set {
-	return &Set{lim: lim.withDefaults(), sources: map[sourceKey]*Source{}, seen: map[string]bool{}, strs: map[string]string{}}
+	return &Set{lim: lim.withDefaults(), sources: map[sourceKey]*Source{}, seen: map[string]bool{}, strs: map[string]string{}, ips: map[string]netip.Addr{}}
 }
 
 // Read reads every input into a new Set, one after the other. It never
@@ -175,6 +182,34 @@ func (s *Set) report(rep *Report) {
 	s.reports = append(s.reports, rep)
 }
 
+// domain interns a domain name as reports write it: trimmed, lower case,
+// without a trailing dot.
+func (s *Set) domain(b []byte) string {
+	b = bytes.TrimSuffix(bytes.TrimSpace(b), []byte("."))
+	s.low = append(s.low[:0], b...)
+	for i, c := range s.low {
+		if c >= 'A' && c <= 'Z' {
+			s.low[i] = c + 'a' - 'A'
+		}
+	}
+	return s.intern(s.low)
+}
+
+// parseIP is parseIP with a cache: a report names each source many times.
+func (s *Set) parseIP(b []byte) (netip.Addr, bool) {
+	if ip, ok := s.ips[string(b)]; ok {
+		return ip, ip.IsValid()
+	}
+	ip, ok := parseIP(b)
+	if !ok {
+		ip = netip.Addr{}
+	}
+	if len(s.ips) < 1<<16 {
+		s.ips[string(b)] = ip
+	}
+	return ip, ok
+}
+
 // intern returns b as a string, the same string for the same bytes.
 func (s *Set) intern(b []byte) string {
 	if v, ok := s.strs[string(b)]; ok {
@@ -224,9 +259,9 @@ func (s *Set) row(rep *Report, r *rawRow) {
 
 	key := sourceKey{domain: rep.Published.Domain}
 	if key.domain == "" {
-		key.domain = s.intern(bytes.TrimSuffix(bytes.ToLower(bytes.TrimSpace(r.headerFrom)), []byte(".")))
+		key.domain = s.domain(r.headerFrom)
 	}
-	if ip, ok := parseIP(r.sourceIP); ok {
+	if ip, ok := s.parseIP(r.sourceIP); ok {
 		key.ip = ip
 	} else {
 		raw := text(r.sourceIP)
@@ -313,14 +348,14 @@ func (s *Set) add(src *Source, rep *Report, r *rawRow, n int64) {
 		}
 	}
 
-	hf := s.intern(bytes.TrimSuffix(bytes.ToLower(bytes.TrimSpace(r.headerFrom)), []byte(".")))
+	hf := s.domain(r.headerFrom)
 	src.HeaderFrom.add(hf, n, "", s.lim.MaxNames)
 
 	best := ResultNone
 	for i := range r.dkimRes {
 		a := &r.dkimRes[i]
 		res := AuthResult(word(a.result))
-		dom := s.intern(bytes.TrimSuffix(bytes.ToLower(bytes.TrimSpace(a.domain)), []byte(".")))
+		dom := s.domain(a.domain)
 		if dom == "" && res == "" {
 			continue
 		}
@@ -362,7 +397,7 @@ func (s *Set) add(src *Source, rep *Report, r *rawRow, n int64) {
 		env = bytes.TrimSpace(spfDomain)
 	}
 	if len(env) > 0 {
-		src.EnvelopeFrom.add(s.intern(bytes.TrimSuffix(bytes.ToLower(env), []byte("."))), n, sres, s.lim.MaxNames)
+		src.EnvelopeFrom.add(s.domain(env), n, sres, s.lim.MaxNames)
 	}
 }
 

@@ -157,30 +157,22 @@ func (fr *fileReader) xml(members []string, r *bufio.Reader) {
 		_, _ = r.Discard(3)
 	}
 	rep := &Report{File: fr.file, Member: append([]string(nil), members...)}
-	var line, col int
-	var off int64
-	var err error
-	src := &readErrs{r: r}
-	if fr.lim.Workers > 1 {
-		line, col, off, err = readXMLParallel(fr.ctx, src, fr.lim, rep, fr.set)
-	} else {
-		line, col, off, err = readXML(fr.ctx, src, fr.lim, rep, fr.set)
-	}
+	line, off, err := readXML(fr.ctx, &readErrs{r: r}, fr.lim, rep, fr.set)
 	var re *readError
 	if errors.As(err, &re) {
 		// The container failed under the XML (a corrupt gzip or base64
 		// stream, a bomb): an XML position would only say how far the
-		// decoder had got, which depends on its buffering.
-		line, col, off, err = 0, 0, -1, re.err
+		// scanner had read, which depends on its buffering.
+		line, off, err = 0, -1, re.err
 	}
 	fr.found++
-	// Problems in line order, however the document was decoded.
+	// Problems in line order: the report's own (line 0) first.
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 	if err != nil {
 		if rep.Rows > 0 {
 			err = fmt.Errorf("%w (the %d records before this point were counted)", err, rep.Rows)
 		}
-		fr.fail(members, line, col, off, err)
+		fr.fail(members, line, 0, off, err)
 	}
 }
 

@@ -13,14 +13,16 @@
 // Reports come as .xml, .xml.gz, .zip, or as attachments of a message
 // (.eml, RFC 5322 and MIME, RFC 2045/2046) or a mailbox (mbox, RFC 4155),
 // detected by content, never by name; many files are merged into one
-// [Set]. Every input is hostile: XML is decoded token by token with
-// encoding/xml (the document is never held in memory; large ones are cut
-// into batches of records decoded in parallel, see split.go), DTDs and
-// entities are refused, decompression is capped in size and ratio, and
-// archives in member count and nesting depth. Each problem is a
-// [*FileError] naming the file, the member and the line; a bad file never
-// stops the others, and a report that lies (negative counts, end before
-// begin) gets a [Problem] instead of being counted.
+// [Set]. Every input is hostile: XML is read token by token on one
+// goroutine by a small streaming scanner written for this package
+// (internal/xmlscan, whose doc says why encoding/xml and the fast
+// tokenizers do not fit), so the document is never held in memory and a
+// million-row report reads in seconds; DTDs and entities are refused,
+// decompression is capped in size and ratio, and archives in member count
+// and nesting depth. Each problem is a [*FileError] naming the file, the
+// member and the line; a bad file never stops the others, and a report
+// that lies (negative counts, end before begin) gets a [Problem] instead
+// of being counted.
 //
 // Rows are aggregated by (policy domain, source IP) as they are read, so
 // memory follows the number of distinct sources, not of rows.

@@ -1,6 +1,6 @@
 package dmarcreport
 
-import "strings"
+import "bytes"
 
 // elem names the report elements the reader acts on; everything else is
 // eOther and skipped (extensions, unknown additions).
@@ -51,8 +51,22 @@ const (
 
 // elemOf maps a local element name to its code, ignoring case: some
 // receivers capitalise element names.
-func elemOf(local string) elem {
-	switch strings.ToLower(local) {
+func elemOf(local []byte) elem {
+	if e := elemExact(local); e != eOther || len(local) > 32 {
+		return e
+	}
+	for _, c := range local {
+		if c >= 'A' && c <= 'Z' {
+			var low [32]byte
+			return elemExact(bytes.ToLower(append(low[:0], local...)))
+		}
+	}
+	return eOther
+}
+
+// elemExact maps a lower-case local name to its code.
+func elemExact(local []byte) elem {
+	switch string(local) {
 	case "feedback":
 		return eFeedback
 	case "report_metadata":

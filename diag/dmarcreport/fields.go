@@ -9,15 +9,49 @@ import (
 )
 
 // word trims and lower-cases a result word: receivers write "Pass" and
-// " none\n".
+// " none\n". The words of the schemas come back without allocating.
 func word(b []byte) string {
 	b = bytes.TrimSpace(b)
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			return strings.ToLower(string(b))
-		}
+	var low [20]byte
+	if len(b) > len(low) {
+		return strings.ToLower(string(b))
 	}
-	return string(b)
+	l := low[:len(b)]
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l[i] = c
+	}
+	switch string(l) {
+	case "pass":
+		return "pass"
+	case "fail":
+		return "fail"
+	case "none":
+		return "none"
+	case "neutral":
+		return "neutral"
+	case "softfail":
+		return "softfail"
+	case "policy":
+		return "policy"
+	case "temperror":
+		return "temperror"
+	case "permerror":
+		return "permerror"
+	case "quarantine":
+		return "quarantine"
+	case "reject":
+		return "reject"
+	case "mfrom":
+		return "mfrom"
+	case "helo":
+		return "helo"
+	case "":
+		return ""
+	}
+	return string(l)
 }
 
 // domainText normalises a domain: trimmed, lower case, no trailing dot.
@@ -45,7 +79,11 @@ func parseTime(b []byte) (int64, bool) {
 // prefix (RFC 5321 address literal), an IPv4-mapped IPv6 address (taken as
 // the IPv4 client), and IPv4 with leading zeros in its octets.
 func parseIP(b []byte) (netip.Addr, bool) {
-	s := strings.TrimSpace(string(b))
+	b = bytes.TrimSpace(b)
+	if a, err := netip.ParseAddr(string(b)); err == nil && a.Zone() == "" && !a.Is4In6() {
+		return a, true
+	}
+	s := string(b)
 	s = strings.TrimPrefix(strings.TrimSuffix(s, "]"), "[")
 	if len(s) > 5 && strings.EqualFold(s[:5], "ipv6:") {
 		s = s[5:]

@@ -2,8 +2,10 @@ package dmarcreport
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // fuzzLimits keep every fuzz input cheap.
@@ -12,7 +14,7 @@ var fuzzLimits = Limits{MaxDecompressed: 1 << 20, MaxRatio: 100, RatioFloor: 64 
 
 // FuzzReadXML feeds the XML reader anything: it must not panic, keep its
 // limits, never count a negative number of messages, and read the same
-// with one goroutine as with the splitter and batch workers.
+// whether the document comes whole or one byte at a time.
 func FuzzReadXML(f *testing.F) {
 	f.Add(Plain("r1"))
 	f.Add(Doc(`<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">`, "<domain>a.example</domain><p>reject</p><np>none</np><testing>y</testing>",
@@ -26,7 +28,7 @@ func FuzzReadXML(f *testing.F) {
 		lim := fuzzLimits.withDefaults()
 		s := NewSet(lim)
 		rep := &Report{File: "fuzz.xml"}
-		_, _, _, _ = readXML(context.Background(), strings.NewReader(x), lim, rep, s)
+		_, _, _ = readXML(context.Background(), strings.NewReader(x), lim, rep, s)
 		for _, src := range s.Sources() {
 			if src.Messages < 0 || src.DMARCPass > src.Messages || len(src.HeaderFrom.List) > lim.MaxNames {
 				t.Fatalf("source %+v", src)
@@ -35,7 +37,13 @@ func FuzzReadXML(f *testing.F) {
 		if len(s.Sources()) > lim.MaxSources+1 || len(rep.Problems) > lim.MaxErrors {
 			t.Fatalf("%d sources, %d problems", len(s.Sources()), len(rep.Problems))
 		}
-		ReadAll(t, fuzzLimits, "fuzz.xml", x) // fails t when the two ways differ
+		whole := ReadAll(t, fuzzLimits, "fuzz.xml", x)
+		bytewise := Read(context.Background(), []Input{{Name: "fuzz.xml", Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(iotest.OneByteReader(strings.NewReader(x))), nil
+		}}}, fuzzLimits)
+		if d := diffSets(whole, bytewise); d != "" {
+			t.Fatalf("whole and one byte at a time differ: %s", d)
+		}
 	})
 }
 

@@ -1,78 +1,13 @@
 package dmarcreport
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
 )
 
-// markupGuard fails a stream that runs longer than max bytes without a '<'
-// or '>': encoding/xml buffers a whole text node, comment or attribute
-// before returning it, so without this one element could fill memory.
-type markupGuard struct {
-	r      io.Reader
-	max    int64
-	run    int64 // bytes since the last '<' or '>'
-	offset int64
-	err    error
-	errAt  int64
-}
-
-func (g *markupGuard) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	n, err := g.r.Read(p)
-	q := p[:n]
-	lt, gt := bytes.IndexByte(q, '<'), bytes.IndexByte(q, '>')
-	pos := 0
-	for {
-		next := -1
-		switch {
-		case lt >= 0 && (gt < 0 || lt < gt):
-			next = lt
-		case gt >= 0:
-			next = gt
-		}
-		if next < 0 {
-			g.run += int64(len(q) - pos)
-			break
-		}
-		g.run += int64(next - pos)
-		if g.run > g.max {
-			break
-		}
-		g.run = 0
-		pos = next + 1
-		if next == lt {
-			lt = indexFrom(q, pos, '<')
-		} else {
-			gt = indexFrom(q, pos, '>')
-		}
-	}
-	if g.run > g.max {
-		g.err = fmt.Errorf("%w: more than %s of text without markup", ErrTooLarge, sizeText(g.max))
-		g.errAt = g.offset + int64(n)
-		return n, g.err
-	}
-	g.offset += int64(n)
-	return n, err
-}
-
-// indexFrom is bytes.IndexByte from position from, as an index into q.
-func indexFrom(q []byte, from int, c byte) int {
-	if from >= len(q) {
-		return -1
-	}
-	if i := bytes.IndexByte(q[from:], c); i >= 0 {
-		return from + i
-	}
-	return -1
-}
-
-// charsetReader lets encoding/xml read the encodings reports are written
-// in besides UTF-8: US-ASCII, ISO-8859-1 and windows-1252 (seen from
+// charsetReader lets the XML scanner read the encodings reports are
+// written in besides UTF-8: US-ASCII, ISO-8859-1 and windows-1252 (seen from
 // Exchange-based reporters).
 func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	switch strings.ToLower(strings.TrimSpace(charset)) {

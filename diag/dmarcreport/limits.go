@@ -1,7 +1,5 @@
 package dmarcreport
 
-import "runtime"
-
 // Limits bound what one input file may cost. The zero value of a field
 // means its default (DefaultLimits).
 type Limits struct {
@@ -30,7 +28,8 @@ type Limits struct {
 	// MaxXMLDepth caps element nesting in a report.
 	MaxXMLDepth int
 	// MaxToken caps the size of one element's text, one attribute value,
-	// one comment, and one run of bytes without markup.
+	// one comment or processing instruction; a start tag may hold four
+	// times as much with its attributes.
 	MaxToken int
 	// MaxRowCount caps the count of one row: a larger count is a lie, not
 	// data.
@@ -43,10 +42,6 @@ type Limits struct {
 	MaxNames int
 	// MaxErrors caps the problems kept per input file.
 	MaxErrors int
-	// Workers is how many goroutines decode batches of one report's
-	// records, beside the one that decodes the rest; 1 decodes the whole
-	// report on one goroutine. The default is GOMAXPROCS, at most 8.
-	Workers int
 }
 
 // DefaultLimits are the limits used for any zero field.
@@ -64,7 +59,6 @@ var DefaultLimits = Limits{
 	MaxSources:      200000,
 	MaxNames:        32,
 	MaxErrors:       100,
-	Workers:         min(runtime.GOMAXPROCS(0), 8),
 }
 
 // withDefaults fills zero fields from DefaultLimits.
@@ -96,6 +90,5 @@ func (l Limits) withDefaults() Limits {
 		MaxSources:      pick(l.MaxSources, d.MaxSources),
 		MaxNames:        pick(l.MaxNames, d.MaxNames),
 		MaxErrors:       pick(l.MaxErrors, d.MaxErrors),
-		Workers:         pick(l.Workers, min(runtime.GOMAXPROCS(0), 8)),
 	}
 }

@@ -1,15 +1,14 @@
 package dmarcreport
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+
+	"github.com/mxray/mxray/diag/dmarcreport/internal/xmlscan"
 )
 
 // rawRow is one <record> as read, before any interpretation. Its buffers
@@ -70,16 +69,14 @@ type xmlSink interface {
 	row(rep *Report, r *rawRow)
 }
 
-// reportReader decodes one XML document token by token.
+// reportReader reads one XML document token by token.
 type reportReader struct {
-	ctx   context.Context
-	lim   Limits
-	sink  xmlSink
-	dec   *xml.Decoder
-	guard *markupGuard
+	ctx  context.Context
+	lim  Limits
+	sink xmlSink
+	sc   *xmlscan.Scanner
 
 	stack    []elem
-	names    []xml.Name
 	target   *[]byte // where character data goes, nil to drop it
 	rep      *Report
 	emitted  bool
@@ -89,183 +86,106 @@ type reportReader struct {
 	pub      struct{ domain, p, sp, np, pct, adkim, aspf, fo, testing, disc []byte }
 	seen9990 bool
 	hasPct   bool
-
-	// skeleton: this reader sees the document without its records (the
-	// splitter's skeleton) and emits the report at the marker. worker: it
-	// sees a batch of records only, under a synthetic root, for a report
-	// whose metadata another reader has; lineBase maps its lines back.
-	skeleton, worker bool
-	lineBase         int
-	onSync           func(int64) // the skeleton reached a sync point
-	onFill           func()      // the skeleton has the report's metadata
-	filled           bool
-	sawRecord        bool // a top-level record's start tag was read
 }
 
 // readXML reads one aggregate report document from r. Rows go to sink as
-// they are read. It returns a *FileError-ready error with the position:
-// the caller adds the file and member names.
-func readXML(ctx context.Context, r io.Reader, lim Limits, rep *Report, sink xmlSink) (line, col int, offset int64, err error) {
-	return newReportReader(ctx, r, lim, rep, sink).read()
-}
-
-// newReportReader sets up the decoder for one document.
-func newReportReader(ctx context.Context, r io.Reader, lim Limits, rep *Report, sink xmlSink) *reportReader {
-	g := &markupGuard{r: r, max: int64(lim.MaxToken)}
-	d := xml.NewDecoder(bufio.NewReaderSize(g, 64<<10))
-	d.Strict = true
-	d.CharsetReader = charsetReader
-	return &reportReader{ctx: ctx, lim: lim, sink: sink, dec: d, rep: rep, guard: g}
-}
-
-// read runs the reader and places its error.
-func (rr *reportReader) read() (line, col int, offset int64, err error) {
-	d, g := rr.dec, rr.guard
-	err = rr.run()
-	if err != nil {
-		line, col = d.InputPos()
-		offset = d.InputOffset()
-		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			line, col = se.Line, 0
-			msg := se.Msg
-			if strings.Contains(msg, "invalid character entity") {
-				err = fmt.Errorf("%w: %s", ErrEntity, msg)
-			} else {
-				err = fmt.Errorf("%w XML: %s", ErrSyntax, msg)
-			}
-		} else if re := (*readError)(nil); !errors.As(err, &re) && !known(err) {
-			// encoding/xml's other failures (an XML declaration it does
-			// not accept, a read error) are malformed input too.
-			err = fmt.Errorf("%w XML: %v", ErrSyntax, err)
-		}
-		if g.err != nil && errors.Is(err, g.err) {
-			offset = g.errAt
-		}
-		line += rr.lineBase
+// they are read. It returns the position of a failure: the caller adds
+// the file and member names.
+func readXML(ctx context.Context, r io.Reader, lim Limits, rep *Report, sink xmlSink) (line int, offset int64, err error) {
+	sc := xmlscan.New(r, xmlscan.Limits{MaxToken: lim.MaxToken, MaxDepth: lim.MaxXMLDepth, MaxAttrs: maxAttrs, Charset: charsetReader})
+	rr := &reportReader{ctx: ctx, lim: lim, sink: sink, sc: sc, rep: rep}
+	if err = rr.run(); err == nil {
+		return 0, 0, nil
 	}
-	return line, col, offset, err
+	line, offset = sc.Line(), sc.Offset()
+	var xe *xmlscan.Error
+	if errors.As(err, &xe) {
+		line, offset = xe.Line, xe.Offset
+		err = fmt.Errorf("%w: %s", kindOf(xe.Err), xe.Msg)
+	}
+	return line, offset, err
+}
+
+// maxAttrs caps the attributes of one element.
+const maxAttrs = 64
+
+// kindOf maps the scanner's kinds of failure to this package's.
+func kindOf(err error) error {
+	switch {
+	case errors.Is(err, xmlscan.ErrDTD):
+		return ErrDTD
+	case errors.Is(err, xmlscan.ErrEntity):
+		return ErrEntity
+	case errors.Is(err, xmlscan.ErrTooLarge):
+		return ErrTooLarge
+	case errors.Is(err, xmlscan.ErrTooDeep):
+		return ErrTooDeep
+	case errors.Is(err, xmlscan.ErrCharset):
+		return ErrCharset
+	}
+	return fmt.Errorf("%w XML", ErrSyntax)
 }
 
 // run is the token loop.
 func (rr *reportReader) run() error {
+	sc := rr.sc
 	rootSeen := false
 	for {
-		tok, err := rr.dec.RawToken()
+		k, err := sc.Next()
 		if err == io.EOF {
 			if !rootSeen {
 				return fmt.Errorf("%w: the XML has no root element", ErrNotReport)
 			}
-			if len(rr.stack) > 0 {
-				return fmt.Errorf("%w XML: the document ends inside <%s>", ErrSyntax, clip(rr.names[len(rr.names)-1].Local))
-			}
-			rr.flush()
+			rr.emit()
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch k {
+		case xmlscan.StartElement:
+			name := sc.Name()
 			if len(rr.stack) == 0 && rootSeen {
-				return fmt.Errorf("%w XML: a second root element <%s>", ErrSyntax, clip(t.Name.Local))
+				return fmt.Errorf("%w XML: a second root element <%s>", ErrSyntax, clip(string(name.Local)))
 			}
-			if err := rr.checkNames(t); err != nil {
-				return err
-			}
-			if len(rr.stack) >= rr.lim.MaxXMLDepth {
-				return fmt.Errorf("%w: XML elements nested deeper than %d", ErrTooDeep, rr.lim.MaxXMLDepth)
-			}
-			e := elemOf(t.Name.Local)
+			e := elemOf(name.Local)
 			if len(rr.stack) == 0 {
 				rootSeen = true
 				if e != eFeedback {
-					return fmt.Errorf("%w: the root element is <%s>, not <feedback>", ErrNotReport, clip(t.Name.Local))
+					return fmt.Errorf("%w: the root element is <%s>, not <feedback>", ErrNotReport, clip(string(name.Local)))
 				}
-				rr.root(t)
+				rr.root(name, sc.Attrs())
 			}
 			rr.start(e)
 			rr.stack = append(rr.stack, e)
-			rr.names = append(rr.names, t.Name)
-		case xml.EndElement:
-			if len(rr.stack) == 0 {
-				return fmt.Errorf("%w XML: unexpected </%s>", ErrSyntax, clip(t.Name.Local))
-			}
-			e, open := rr.stack[len(rr.stack)-1], rr.names[len(rr.names)-1]
-			if t.Name != open {
-				return fmt.Errorf("%w XML: </%s> does not close <%s>", ErrSyntax, clip(t.Name.Local), clip(open.Local))
-			}
-			if err := rr.end(e); err != nil {
+		case xmlscan.EndElement:
+			if err := rr.end(rr.stack[len(rr.stack)-1]); err != nil {
 				return err
 			}
 			rr.stack = rr.stack[:len(rr.stack)-1]
-			rr.names = rr.names[:len(rr.names)-1]
 			rr.target = nil
-		case xml.CharData:
+		case xmlscan.Text:
+			t := sc.Text()
 			if rr.target != nil {
 				if len(*rr.target)+len(t) > rr.lim.MaxToken {
 					return fmt.Errorf("%w: element text over %s", ErrTooLarge, sizeText(int64(rr.lim.MaxToken)))
 				}
 				*rr.target = append(*rr.target, t...)
-			} else if len(t) > rr.lim.MaxToken {
-				return fmt.Errorf("%w: text over %s", ErrTooLarge, sizeText(int64(rr.lim.MaxToken)))
 			} else if len(rr.stack) == 0 && len(bytes.TrimSpace(t)) > 0 {
 				return fmt.Errorf("%w XML: text outside the root element", ErrSyntax)
 			}
-		case xml.Directive:
-			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) || bytes.HasPrefix(bytes.TrimSpace(t), []byte("doctype")) {
-				return ErrDTD
-			}
-			return fmt.Errorf("%w XML: a <!%s> declaration", ErrSyntax, clip(string(firstWord(t))))
-		case xml.Comment:
-			if len(t) > rr.lim.MaxToken {
-				return fmt.Errorf("%w: comment over %s", ErrTooLarge, sizeText(int64(rr.lim.MaxToken)))
-			}
-		case xml.ProcInst:
-			// The XML declaration's encoding is handled by CharsetReader. The
-			// splitter marks where the records were taken out of the
-			// skeleton it hands this reader in parallel mode.
-			if rr.skeleton {
-				switch t.Target {
-				case recordsMarker:
-					rr.fill()
-				case linesMarker:
-					n, _ := strconv.Atoi(string(t.Inst))
-					rr.lineBase += n
-				case syncMarker:
-					if n, err := strconv.ParseInt(string(t.Inst), 10, 64); err == nil && rr.onSync != nil {
-						rr.onSync(n)
-					}
-				}
-			}
 		}
 	}
 }
 
-// checkNames bounds element and attribute names and values.
-func (rr *reportReader) checkNames(t xml.StartElement) error {
-	if len(t.Name.Local)+len(t.Name.Space) > rr.lim.MaxToken {
-		return fmt.Errorf("%w: element name over %s", ErrTooLarge, sizeText(int64(rr.lim.MaxToken)))
-	}
-	if len(t.Attr) > 64 {
-		return fmt.Errorf("%w: <%s> has %d attributes", ErrTooLarge, clip(t.Name.Local), len(t.Attr))
-	}
-	for _, a := range t.Attr {
-		if len(a.Value) > rr.lim.MaxToken {
-			return fmt.Errorf("%w: attribute %s over %s", ErrTooLarge, clip(a.Name.Local), sizeText(int64(rr.lim.MaxToken)))
-		}
-	}
-	return nil
-}
-
-// root records the root's namespace.
-func (rr *reportReader) root(t xml.StartElement) {
-	for _, a := range t.Attr {
-		// xmlns="..." for the default namespace, xmlns:p="..." for the
-		// root's own prefix.
-		if (a.Name.Space == "" && a.Name.Local == "xmlns" && t.Name.Space == "") ||
-			(a.Name.Space == "xmlns" && a.Name.Local == t.Name.Space && t.Name.Space != "") {
-			rr.rep.Namespace = strings.TrimSpace(a.Value)
+// root records the root's namespace: xmlns="..." for the default
+// namespace, xmlns:p="..." for the root's own prefix.
+func (rr *reportReader) root(name xmlscan.Name, attrs []xmlscan.Attr) {
+	for _, a := range attrs {
+		n := a.Name
+		if (len(n.Prefix) == 0 && string(n.Local) == "xmlns" && len(name.Prefix) == 0) ||
+			(string(n.Prefix) == "xmlns" && len(name.Prefix) > 0 && bytes.Equal(n.Local, name.Prefix)) {
+			rr.rep.Namespace = strings.TrimSpace(string(a.Value))
 		}
 	}
 }
@@ -289,7 +209,6 @@ func (rr *reportReader) start(e elem) {
 	case eFeedback:
 		switch e {
 		case eRecord:
-			rr.sawRecord = true
 			rr.emit()
 			r.reset(rr.line())
 		case ePolicyPublished:
@@ -459,11 +378,8 @@ func (rr *reportReader) end(e elem) error {
 	return nil
 }
 
-// line is the decoder's current line in the document.
-func (rr *reportReader) line() int {
-	l, _ := rr.dec.InputPos()
-	return l + rr.lineBase
-}
+// line is the line of the current token.
+func (rr *reportReader) line() int { return rr.sc.Line() }
 
 func (rr *reportReader) problem(code string, line int, msg string) {
 	if len(rr.rep.Problems) < rr.lim.MaxErrors {
@@ -471,61 +387,15 @@ func (rr *reportReader) problem(code string, line int, msg string) {
 	}
 }
 
-// emit fills the report's metadata and hands it to the sink, once.
+// emit fills the report's metadata and hands it to the sink, once: at the
+// first record, or at the end of a report without records.
 func (rr *reportReader) emit() {
-	rr.fill()
-	if rr.emitted || rr.worker {
+	if rr.emitted {
 		return
 	}
 	rr.emitted = true
-	rr.sink.report(rr.rep)
-}
-
-// fill reads the metadata into the report, once. In skeleton mode it
-// happens at the records marker, and says so (onFill); the report is
-// handed to the sink when the first record's start tag is read, as one
-// reader does it.
-func (rr *reportReader) fill() {
-	if rr.filled || rr.worker {
-		return
-	}
-	rr.filled = true
 	fillReport(rr.rep, rr)
-	if rr.onFill != nil {
-		rr.onFill()
-	}
-}
-
-// flush is called at the end of a document read without error. The
-// skeleton leaves it to readXMLParallel, which knows whether a batch
-// failed.
-func (rr *reportReader) flush() {
-	if rr.skeleton {
-		rr.fill()
-		return
-	}
-	rr.emit()
-}
-
-// known reports whether err is already one of this package's kinds or the
-// context's.
-func known(err error) bool {
-	for _, k := range []error{ErrUnknownFormat, ErrNotReport, ErrDTD, ErrEntity, ErrBomb, ErrTooLarge, ErrTooMany, ErrTooDeep,
-		ErrSyntax, ErrCharset, context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, k) {
-			return true
-		}
-	}
-	return false
-}
-
-// firstWord returns the first space-separated word of b.
-func firstWord(b []byte) []byte {
-	b = bytes.TrimSpace(b)
-	if i := bytes.IndexAny(b, " \t\r\n"); i >= 0 {
-		return b[:i]
-	}
-	return b
+	rr.sink.report(rr.rep)
 }
 
 // clip shortens raw text for an error message.
