@@ -138,3 +138,31 @@ func TestMboxFromEscapes(t *testing.T) {
 		t.Errorf("%d reports, errors %v", n, s.Errors())
 	}
 }
+
+// TestLooksLikeReport: reports are told from a message whose header is to
+// be read by their content alone.
+func TestLooksLikeReport(t *testing.T) {
+	plainMsg := "From: alice@example.com\r\nTo: bob@example.net\r\nSubject: lunch\r\n\r\nHi\r\n"
+	withZip := "From: a@example.com\r\nSubject: photos\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/zip; name=\"photos.zip\"\r\n\r\nx\r\n--b--\r\n"
+	tests := []struct {
+		name string
+		head []byte
+		want bool
+	}{
+		{"xml", []byte(Plain("r1")), true},
+		{"gzip", Gz([]byte(Plain("r1"))), true},
+		{"zip", ZipOf("a.xml", Plain("r1")), true},
+		{"mbox", Mbox(Eml(Part{"text/xml", "r.xml", []byte(Plain("r1"))})), true},
+		{"report message by subject", Eml(Part{"application/gzip", "r.xml.gz", Gz([]byte(Plain("r1")))}), true},
+		{"report message by file name", []byte(strings.Replace(string(Eml(Part{"application/zip", "receiver.example!example.com!1700000000!1700086399.zip", ZipOf("a.xml", Plain("r1"))})), "Subject: Report Domain: example.com", "Subject: dmarc", 1)), true},
+		{"ordinary message", []byte(plainMsg), false},
+		{"message with a zip that is no report", []byte(withZip), false},
+		{"text", []byte("example.com"), false},
+		{"empty", nil, false},
+	}
+	for _, tt := range tests {
+		if got := LooksLikeReport(tt.head); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -109,8 +109,11 @@ type SourceJSON struct {
 	DKIMDomains  []string                          `json:"dkim_domains"`
 	AuthorisedBy *string                           `json:"authorised_by"`
 	SPFToday     string                            `json:"spf_today,omitempty"`
-	Action       Action                            `json:"action"`
-	Fix          string                            `json:"fix,omitempty"`
+	// SuggestInclude is an include that would authorise a failing source
+	// (found in the SPF record of the domain it seems to belong to).
+	SuggestInclude string `json:"suggest_include,omitempty"`
+	Action         Action `json:"action"`
+	Fix            string `json:"fix,omitempty"`
 }
 
 // Totals sum every source.
@@ -262,6 +265,7 @@ func sourceJSON(src *dmarcreport.Source, e *Enrichment, adv Advice) SourceJSON {
 			sj.AuthorisedBy = &e.AuthorisedBy
 		}
 		sj.SPFToday = string(e.SPF)
+		sj.SuggestInclude = e.SuggestInclude
 	}
 	return sj
 }
