@@ -98,17 +98,26 @@ func TestDemoReadiness(t *testing.T) {
 		t.Fatalf("readiness %+v", res.Readiness)
 	}
 	broken, healthy := res.Readiness[0], res.Readiness[1]
-	if !healthy.Ready || healthy.DMARCFail != 18 || broken.Ready || broken.FixMessages != 3300 || broken.LeaveMessages != 140 {
+	if healthy.Ready || healthy.DMARCFail != 918 || healthy.FixMessages != 900 || healthy.LeaveMessages != 18 ||
+		broken.Ready || broken.FixMessages != 3300 || broken.LeaveMessages != 140 {
 		t.Errorf("healthy %+v\nbroken %+v", healthy, broken)
 	}
-	want := map[string]readiness.Action{"203.0.113.10": readiness.ActionSign, "203.0.113.25": readiness.ActionFixRecord, "198.51.100.99": readiness.ActionSpoofing}
-	for _, f := range broken.Failing {
+	want := map[string]readiness.Action{"203.0.113.10": readiness.ActionSign, "203.0.113.25": readiness.ActionFixRecord, "198.51.100.99": readiness.ActionSpoofing,
+		"203.0.113.70": readiness.ActionSign, "198.51.100.200": readiness.ActionSpoofing, "198.51.100.150": readiness.ActionForwarding}
+	for _, f := range append(broken.Failing, healthy.Failing...) {
 		if want[f.IP] != f.Action {
 			t.Errorf("%s: %s, want %s: %s", f.IP, f.Action, want[f.IP], f.Fix)
 		}
 	}
 	if !strings.Contains(broken.Failing[0].Fix, "include:spf.mailer.example") {
 		t.Errorf("mailer.example fix does not name its include: %s", broken.Failing[0].Fix)
+	}
+	// The CRM service is found through its envelope sender's SPF record:
+	// the include that would authorise it is the one its fix names.
+	for _, s := range res.Sources {
+		if s.IP == "203.0.113.70" && (s.SuggestInclude != "include:_spf.crm.example" || s.Service == nil || *s.Service != "crm.example") {
+			t.Errorf("crm.example source: %+v", s)
+		}
 	}
 }
 
