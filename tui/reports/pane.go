@@ -189,18 +189,28 @@ func (p *Pane) open() tea.Cmd {
 		return nil
 	}
 	sel.Explicit = true
-	sel.Suggest = suggestion(s)
+	sel.Suggest = p.suggestion(s)
 	p.sel = sel
 	return func() tea.Msg { return kit.JumpMsg{Pane: finding.PartSPF, Sel: sel} }
 }
 
-// suggestion is the SPF term that would authorise a failing source: the
-// include its fix names.
-func suggestion(s readiness.SourceJSON) string {
-	if s.DMARCFail == 0 || s.AuthorisedBy != nil {
+// suggestion is the SPF term that would authorise a failing source of the
+// domain investigated: the include its fix names. A source of another
+// domain gets none: the SPF pane shows the investigated domain's record.
+func (p *Pane) suggestion(s readiness.SourceJSON) string {
+	if s.DMARCFail == 0 || s.AuthorisedBy != nil || s.Domain != p.investigated() {
 		return ""
 	}
 	return s.SuggestInclude
+}
+
+// investigated is the domain the run investigates (the reports' main
+// policy domain); "" before a run.
+func (p *Pane) investigated() string {
+	if p.Com.Run == nil {
+		return ""
+	}
+	return p.Com.Run.Target().Domain
 }
 
 // Selected is the IP under the cursor, once moved or opened.

@@ -42,20 +42,21 @@ func (p *Pane) content() string {
 }
 
 // columns are the widths of the table's columns for the pane's width:
-// the IP, the domain (with several), the service, and the counts.
+// the IP, the domain (with several), the service, and whether the action
+// fits (the detail says it too).
 type columns struct {
 	ip, domain, service int
+	action              bool
 }
 
 const (
 	markW    = 2 // the verdict mark and a space
-	numW     = 9 // "Messages", "Failing"
+	numW     = 8 // "Messages", "Failing"
 	actionW  = 11
-	minSvcW  = 8
+	minSvcW  = 12
 	maxIPW   = 39
-	maxDomW  = 20
+	maxDomW  = 24
 	maxSvcW  = 28
-	colGap   = 1
 	countGap = 2
 )
 
@@ -67,15 +68,24 @@ func (p *Pane) columns(multi bool) columns {
 			domW = max(domW, kit.Width(kit.Safe(s.Domain)))
 		}
 	}
-	c := columns{ip: min(ipW, maxIPW), domain: min(domW, maxDomW)}
-	fixed := 1 + markW + c.ip + colGap + 2*(numW+countGap) + actionW
-	if multi {
-		fixed += c.domain + colGap
+	c := columns{ip: min(ipW, maxIPW), domain: min(domW, maxDomW), action: true}
+	fixed := func() int {
+		n := 1 + markW + c.ip + 1 + 2*(numW+countGap)
+		if c.domain > 0 {
+			n += c.domain + 1
+		}
+		if c.action {
+			n += actionW
+		}
+		return n
 	}
-	c.service = min(maxSvcW, max(minSvcW, p.W-fixed-colGap))
-	if left := p.W - fixed - colGap - c.service; left < 0 && multi {
-		c.domain = max(6, c.domain+left)
+	if p.W-fixed()-1 < minSvcW {
+		c.action = false
 	}
+	if left := p.W - fixed() - 1 - minSvcW; left < 0 && c.domain > 0 {
+		c.domain = max(8, c.domain+left)
+	}
+	c.service = min(maxSvcW, max(6, p.W-fixed()-1))
 	return c
 }
 
@@ -87,7 +97,10 @@ func (p *Pane) header(c columns) string {
 		s += kit.Pad("Domain", c.domain, g.Ellipsis) + " "
 	}
 	s += kit.Pad("Service", c.service, g.Ellipsis) + " " + kit.PadLeft("Messages", numW) + strings.Repeat(" ", countGap) +
-		kit.PadLeft("Failing", numW) + strings.Repeat(" ", countGap) + "Action"
+		kit.PadLeft("Failing", numW)
+	if c.action {
+		s += strings.Repeat(" ", countGap) + "Action"
+	}
 	return s
 }
 
@@ -118,8 +131,10 @@ func (p *Pane) row(s readiness.SourceJSON, c columns, selected bool) string {
 	if s.DMARCFail == 0 {
 		action = "-"
 	}
-	text += kit.Pad(service, c.service, g.Ellipsis) + " " + kit.PadLeft(thousands(s.Messages), numW) + strings.Repeat(" ", countGap) +
-		failing + strings.Repeat(" ", countGap) + st.Muted.Render(action)
+	text += kit.Pad(service, c.service, g.Ellipsis) + " " + kit.PadLeft(thousands(s.Messages), numW) + strings.Repeat(" ", countGap) + failing
+	if c.action {
+		text += strings.Repeat(" ", countGap) + st.Muted.Render(action)
+	}
 	return p.CursorRow(text, selected)
 }
 
@@ -155,6 +170,19 @@ func (p *Pane) detail() []string {
 		" "+g.Dot+" SPF aligned "+share(s.SPFAligned, s.Messages)+" "+g.Dot+" "+dispositions(s.Dispositions), p.W-1, g.Ellipsis))
 	ids := "From " + names(s.HeaderFrom) + " " + g.Dot + " MAIL FROM " + names(s.EnvelopeFrom) + " " + g.Dot + " DKIM d= " + names(s.DKIMDomains)
 	lines = append(lines, " "+st.Muted.Render(kit.Truncate(ids, p.W-1, g.Ellipsis)))
+	action := ""
+	if s.DMARCFail > 0 {
+		action = "action " + string(s.Action) + " " + g.Dot + " "
+	}
+	switch investigated := p.investigated(); {
+	case investigated != "" && s.Domain != investigated:
+		action += "enter: its SPF verdict in " + kit.Safe(investigated) + "'s record, the domain investigated"
+	case p.suggestion(s) != "":
+		action += "enter: its SPF verdict today, and with " + kit.Safe(p.suggestion(s)) + " added (what-if)"
+	default:
+		action += "enter: its SPF verdict against today's record"
+	}
+	lines = append(lines, " "+st.Muted.Render(kit.Truncate(action, p.W-1, g.Ellipsis)))
 	if s.Fix != "" && s.DMARCFail > 0 {
 		sev := finding.Warning
 		if !s.Action.NeedsFix() {
@@ -166,11 +194,6 @@ func (p *Pane) detail() []string {
 			}
 			lines = append(lines, " "+l)
 		}
-	}
-	if sg := suggestion(s); sg != "" {
-		lines = append(lines, " "+st.Muted.Render(kit.Truncate("enter: its SPF verdict today, and with "+kit.Safe(sg)+" added (what-if)", p.W-1, g.Ellipsis)))
-	} else if s.DMARCFail > 0 {
-		lines = append(lines, " "+st.Muted.Render(kit.Truncate("enter: its SPF verdict against today's record", p.W-1, g.Ellipsis)))
 	}
 	return lines
 }
