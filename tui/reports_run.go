@@ -29,6 +29,8 @@ type reportsRun struct {
 	note   string // which domain was chosen among several
 	result *readiness.Result
 	done   bool // naming has finished
+	// queries is the run's client's wire questions when naming finished.
+	queries int
 }
 
 // reportsEvent is what the naming of the sources sends: today's DMARC

@@ -381,6 +381,11 @@ func (m *Model) handleRunMsg(msg kit.RunMsg) tea.Cmd {
 		run.rep.done = msg.Done
 		if !msg.Done {
 			next = m.stream.waitReports()
+		} else {
+			run.rep.queries = run.client.Queries()
+			if now := m.cfg.Now(); now.After(run.finished) {
+				run.finished = now
+			}
 		}
 	}
 	return tea.Batch(m.broadcast(msg), next)

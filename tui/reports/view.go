@@ -18,7 +18,7 @@ func (p *Pane) content() string {
 	st, g := p.Com.Styles, p.Com.Glyphs
 	if p.res == nil {
 		if p.Com.Busy() {
-			return " " + p.Com.Spinner + " Reading the DMARC aggregate reports" + g.Ellipsis
+			return " " + p.Com.Spinner + " Asking DNS about the reports' sources" + g.Ellipsis
 		}
 		return " " + st.Muted.Render("No DMARC aggregate reports opened.")
 	}

@@ -1,0 +1,80 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/dmarcreport"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+	"github.com/mxray/mxray/tui/reports"
+)
+
+// demoReportInputs are the demo's DMARC aggregate reports.
+func demoReportInputs() []dmarcreport.Input {
+	var ins []dmarcreport.Input
+	for _, f := range demo.Reports() {
+		ins = append(ins, dmarcreport.BytesInput(f.Name, f.Data))
+	}
+	return ins
+}
+
+// openReports opens a model straight on the demo's reports (as mxray FILE
+// does with a report file) at w×h and waits until the investigation, the
+// naming of every source and every pane's lookups are done.
+func openReports(t testing.TB, srv *zoneserver.Server, w, h int) *driver {
+	t.Helper()
+	cfg := testConfig(srv, "")
+	cfg.Reports = demoReportInputs()
+	m := New(context.Background(), cfg)
+	d := newDriver(t, m, w, h)
+	d.rewrite = stableLog
+	t.Cleanup(func() {
+		if m.cancelSession != nil {
+			m.cancelSession()
+		}
+	})
+	d.idle()
+	return d
+}
+
+// reportsOf returns the Reports pane.
+func reportsOf(m *Model) *reports.Pane { return m.pane(finding.PartReports).(*reports.Pane) }
+
+// TestGoldenReportsPane compares the Reports pane on the demo's reports
+// (loading, loaded, a source chosen further down) and the SPF pane after
+// enter on the failing CRM source, at 80x24 and 120x40 (go test ./tui
+// -update rewrites them).
+func TestGoldenReportsPane(t *testing.T) {
+	srv := zoneservertest.New(t, demo.ZoneText())
+	for _, size := range goldenSizes {
+		w, h := size[0], size[1]
+		sz := fmt.Sprintf("%dx%d", w, h)
+		t.Run("reports/loading/"+sz, func(t *testing.T) {
+			// Read, and nothing named yet.
+			m := New(context.Background(), testConfig(srv, ""))
+			m.Update(teaSize(w, h))
+			m.Update(reportsReadMsg{set: dmarcreport.Read(context.Background(), demoReportInputs(), dmarcreport.Limits{})})
+			defer m.cancelSession()
+			golden.RequireEqual(t, screenOf(m))
+		})
+		d := openReports(t, srv, w, h)
+		t.Run("reports/loaded/"+sz, func(t *testing.T) {
+			golden.RequireEqual(t, d.screen())
+		})
+		t.Run("reports/crm/"+sz, func(t *testing.T) {
+			d.key("down")
+			golden.RequireEqual(t, d.screen())
+		})
+		t.Run("spf/crm-what-if/"+sz, func(t *testing.T) {
+			d.key("enter")
+			d.idle()
+			golden.RequireEqual(t, d.screen())
+		})
+	}
+}
