@@ -9,20 +9,9 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dmarcreport"
-	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
-	"github.com/mxray/mxray/tui/reports"
 )
-
-// demoReportInputs are the demo's DMARC aggregate reports.
-func demoReportInputs() []dmarcreport.Input {
-	var ins []dmarcreport.Input
-	for _, f := range demo.Reports() {
-		ins = append(ins, dmarcreport.BytesInput(f.Name, f.Data))
-	}
-	return ins
-}
 
 // openReports opens a model straight on the demo's reports (as mxray FILE
 // does with a report file) at w×h and waits until the investigation, the
@@ -30,21 +19,9 @@ func demoReportInputs() []dmarcreport.Input {
 func openReports(t testing.TB, srv *zoneserver.Server, w, h int) *driver {
 	t.Helper()
 	cfg := testConfig(srv, "")
-	cfg.Reports = demoReportInputs()
-	m := New(context.Background(), cfg)
-	d := newDriver(t, m, w, h)
-	d.rewrite = stableLog
-	t.Cleanup(func() {
-		if m.cancelSession != nil {
-			m.cancelSession()
-		}
-	})
-	d.idle()
-	return d
+	cfg.Reports = demo.ReportInputs()
+	return openIdle(t, cfg, w, h)
 }
-
-// reportsOf returns the Reports pane.
-func reportsOf(m *Model) *reports.Pane { return m.pane(finding.PartReports).(*reports.Pane) }
 
 // TestGoldenReportsPane compares the Reports pane on the demo's reports
 // (loading, loaded, a source chosen further down) and the SPF pane after
@@ -59,7 +36,7 @@ func TestGoldenReportsPane(t *testing.T) {
 			// Read, and nothing named yet.
 			m := New(context.Background(), testConfig(srv, ""))
 			m.Update(teaSize(w, h))
-			m.Update(reportsReadMsg{set: dmarcreport.Read(context.Background(), demoReportInputs(), dmarcreport.Limits{})})
+			m.Update(reportsReadMsg{set: dmarcreport.Read(context.Background(), demo.ReportInputs(), dmarcreport.Limits{})})
 			defer m.cancelSession()
 			golden.RequireEqual(t, screenOf(m))
 		})

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/tui/kit"
 )
 
@@ -244,10 +243,7 @@ func (s *inputScreen) open(it inputItem) tea.Cmd {
 		in := &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
 		return func() tea.Msg { return openHeadersMsg{input: in} }
 	case itemReports:
-		var ins []dmarcreport.Input
-		for _, f := range demo.Reports() {
-			ins = append(ins, dmarcreport.BytesInput(f.Name, f.Data))
-		}
+		ins := demo.ReportInputs()
 		return func() tea.Msg { return openReportsMsg{inputs: ins} }
 	case itemHeaders:
 		// Read already: run it again as it is.

@@ -68,7 +68,7 @@ func noReports(set *dmarcreport.Set) error {
 func reportInputs(o *options, stdin io.Reader) ([]dmarcreport.Input, error) {
 	if len(o.args) == 0 {
 		if o.demo {
-			return demoReports(), nil
+			return demo.ReportInputs(), nil
 		}
 		return nil, fmt.Errorf("%w: report needs one or more FILEs (.xml, .xml.gz, .zip, .eml, mbox), or - to read stdin", errUsage)
 	}
@@ -86,15 +86,6 @@ func reportInputs(o *options, stdin io.Reader) ([]dmarcreport.Input, error) {
 		ins = append(ins, dmarcreport.Input{Name: "stdin", Open: func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }})
 	}
 	return ins, nil
-}
-
-// demoReports are the demo's embedded reports.
-func demoReports() []dmarcreport.Input {
-	var ins []dmarcreport.Input
-	for _, f := range demo.Reports() {
-		ins = append(ins, dmarcreport.BytesInput(f.Name, f.Data))
-	}
-	return ins
 }
 
 // inputKind tells a FILE or "-" that holds DMARC aggregate reports from

@@ -3,6 +3,8 @@ package demo
 import (
 	"embed"
 	"io/fs"
+
+	"github.com/mxray/mxray/diag/dmarcreport"
 )
 
 //go:embed reports/*.xml
@@ -28,4 +30,13 @@ func Reports() []ReportFile {
 		}
 	}
 	return out
+}
+
+// ReportInputs are the demo's reports as inputs for dmarcreport.Read.
+func ReportInputs() []dmarcreport.Input {
+	var ins []dmarcreport.Input
+	for _, f := range Reports() {
+		ins = append(ins, dmarcreport.BytesInput(f.Name, f.Data))
+	}
+	return ins
 }

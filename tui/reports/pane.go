@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -55,7 +54,7 @@ func (p *Pane) topLines() []string {
 	r := p.res
 	var lines []string
 	head := fmt.Sprintf("%s %s %s %s %s pass DMARC", kit.Plural(r.Totals.Reports, "report", "reports"), g.Dot,
-		count(r.Totals.Messages, "message"), g.Dot, share(r.Totals.DMARCPass, r.Totals.Messages))
+		readiness.Count(r.Totals.Messages, "message"), g.Dot, share(r.Totals.DMARCPass, r.Totals.Messages))
 	if r.Totals.Errors > 0 {
 		head += " " + g.Dot + " " + st.Verdict.Fail.Render(kit.Plural(r.Totals.Errors, "file problem", "file problems"))
 	}
@@ -95,7 +94,7 @@ func (p *Pane) readinessLine(rd readiness.Readiness) string {
 	}
 	verdict := st.Verdict.Pass.Render(g.Pass + " ready for p=reject")
 	if !rd.Ready {
-		verdict = st.Verdict.Fail.Render(g.Fail+" not ready") + ": " + kit.Plural(nFix, "source", "sources") + " to fix (" + count(rd.FixMessages, "message") + ")"
+		verdict = st.Verdict.Fail.Render(g.Fail+" not ready") + ": " + kit.Plural(nFix, "source", "sources") + " to fix (" + readiness.Count(rd.FixMessages, "message") + ")"
 	}
 	s := kit.Safe(rd.Domain) + " " + share(rd.DMARCPass, rd.Messages) + " pass " + g.Dot + " " + verdict
 	if nLeave > 0 {
@@ -257,32 +256,6 @@ func serviceName(s readiness.SourceJSON) string {
 		return *s.PTR
 	}
 	return "-"
-}
-
-// count writes n things with thousands separators: "2,600 messages".
-func count(n int64, what string) string {
-	if n != 1 {
-		what += "s"
-	}
-	return thousands(n) + " " + what
-}
-
-// thousands writes n with commas.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // share is part of whole as a percentage with one decimal.

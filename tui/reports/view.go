@@ -123,7 +123,7 @@ func (p *Pane) row(s readiness.SourceJSON, c columns, selected bool) string {
 	if c.domain > 0 {
 		text += kit.Pad(kit.Safe(s.Domain), c.domain, g.Ellipsis) + " "
 	}
-	failing := kit.PadLeft(thousands(s.DMARCFail), numW)
+	failing := kit.PadLeft(readiness.Thousands(s.DMARCFail), numW)
 	if s.DMARCFail > 0 {
 		failing = p.Word(tone, failing)
 	}
@@ -131,7 +131,7 @@ func (p *Pane) row(s readiness.SourceJSON, c columns, selected bool) string {
 	if s.DMARCFail == 0 {
 		action = "-"
 	}
-	text += kit.Pad(service, c.service, g.Ellipsis) + " " + kit.PadLeft(thousands(s.Messages), numW) + strings.Repeat(" ", countGap) + failing
+	text += kit.Pad(service, c.service, g.Ellipsis) + " " + kit.PadLeft(readiness.Thousands(s.Messages), numW) + strings.Repeat(" ", countGap) + failing
 	if c.action {
 		text += strings.Repeat(" ", countGap) + st.Muted.Render(action)
 	}
@@ -221,7 +221,7 @@ func dispositions[K ~string](m map[K]int64) string {
 	sort.Strings(keys)
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, kit.Safe(k)+" "+thousands(m[K(k)]))
+		parts = append(parts, kit.Safe(k)+" "+readiness.Thousands(m[K(k)]))
 	}
 	if len(parts) == 0 {
 		return "no disposition"

@@ -21,15 +21,6 @@ import (
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
-// demoInputs are the embedded demo reports.
-func demoInputs() []dmarcreport.Input {
-	var ins []dmarcreport.Input
-	for _, f := range demo.Reports() {
-		ins = append(ins, dmarcreport.BytesInput(f.Name, f.Data))
-	}
-	return ins
-}
-
 // TestDemoReportsUseOnlyReservedNames keeps the demo reports, like the
 // demo zone, from naming a real host or network.
 func TestDemoReportsUseOnlyReservedNames(t *testing.T) {
@@ -39,7 +30,7 @@ func TestDemoReportsUseOnlyReservedNames(t *testing.T) {
 		n = strings.TrimPrefix(n[strings.LastIndexByte(n, '@')+1:], "")
 		return n == "example" || strings.HasSuffix(n, ".example")
 	}
-	s := dmarcreport.Read(context.Background(), demoInputs(), dmarcreport.Limits{})
+	s := dmarcreport.Read(context.Background(), demo.ReportInputs(), dmarcreport.Limits{})
 	if errs := s.Errors(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -82,7 +73,7 @@ func demoResult(t testing.TB) *readiness.Result {
 	srv := zoneservertest.New(t, demo.ZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx := context.Background()
-	s := dmarcreport.Read(ctx, demoInputs(), dmarcreport.Limits{})
+	s := dmarcreport.Read(ctx, demo.ReportInputs(), dmarcreport.Limits{})
 	en := readiness.Enrich(ctx, s, readiness.Env{DNS: c, SPF: diag.SPFResolver(c)}, nil)
 	today := map[string]readiness.Today{}
 	for _, d := range []string{"healthy.example", "broken.example"} {

@@ -96,13 +96,13 @@ func findings(s *dmarcreport.Set, res *Result, o Options) []finding.Finding {
 			switch {
 			case f.Action.NeedsFix():
 				fs = append(fs, newFinding(finding.Warning, "reports.source_fails", sourceSubject(f.IP),
-					fmt.Sprintf("%s (%s) sent %s as %s that failed DMARC.", label(f), f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
+					fmt.Sprintf("%s (%s) sent %s as %s that failed DMARC.", label(f), f.IP, Count(f.Failing, "message"), r.Domain), f.Fix))
 			case f.Action == ActionSpoofing:
 				fs = append(fs, newFinding(finding.Info, "reports.spoofing", sourceSubject(f.IP),
-					fmt.Sprintf("%s sent %s as %s that failed DMARC and look like spoofing.", f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
+					fmt.Sprintf("%s sent %s as %s that failed DMARC and look like spoofing.", f.IP, Count(f.Failing, "message"), r.Domain), f.Fix))
 			case f.Action == ActionForwarding:
 				fs = append(fs, newFinding(finding.Info, "reports.forwarding", sourceSubject(f.IP),
-					fmt.Sprintf("%s (%s) relayed %s from %s that failed DMARC; they look forwarded.", label(f), f.IP, count(f.Failing, "message"), r.Domain), f.Fix))
+					fmt.Sprintf("%s (%s) relayed %s from %s that failed DMARC; they look forwarded.", label(f), f.IP, Count(f.Failing, "message"), r.Domain), f.Fix))
 			}
 		}
 	}

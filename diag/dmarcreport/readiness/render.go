@@ -14,8 +14,8 @@ import (
 func (r *Result) Doc() *render.Doc {
 	d := &render.Doc{}
 	d.Heading(1, "DMARC aggregate reports")
-	d.Para(fmt.Sprintf("%s from %s: %s in %s, %s.", count(int64(r.Totals.Reports), "report"), count(int64(r.Totals.Files), "file"),
-		count(r.Totals.Messages, "message"), count(r.Totals.Rows, "row"), count(int64(r.Totals.Errors), "problem")+" reading"))
+	d.Para(fmt.Sprintf("%s from %s: %s in %s, %s.", Count(int64(r.Totals.Reports), "report"), Count(int64(r.Totals.Files), "file"),
+		Count(r.Totals.Messages, "message"), Count(r.Totals.Rows, "row"), Count(int64(r.Totals.Errors), "problem")+" reading"))
 	for _, rd := range r.Readiness {
 		d.Heading(2, "Readiness of "+rd.Domain)
 		d.Para(readinessLine(rd))
@@ -23,7 +23,7 @@ func (r *Result) Doc() *render.Doc {
 			rows := make([][]string, 0, len(rd.Failing))
 			var fixes []string
 			for i, f := range rd.Failing {
-				rows = append(rows, []string{strconv.Itoa(i + 1), orDash(f.Service), f.IP, thousands(f.Failing), thousands(f.Messages), string(f.Action)})
+				rows = append(rows, []string{strconv.Itoa(i + 1), orDash(f.Service), f.IP, Thousands(f.Failing), Thousands(f.Messages), string(f.Action)})
 				fixes = append(fixes, fmt.Sprintf("%d. %s", i+1, f.Fix))
 			}
 			d.Table([]string{"#", "Service", "IP", "Failing", "Messages", "Action"}, rows)
@@ -34,7 +34,7 @@ func (r *Result) Doc() *render.Doc {
 		d.Heading(2, "Sources")
 		rows := make([][]string, 0, len(r.Sources))
 		for _, s := range r.Sources {
-			rows = append(rows, []string{s.Domain, s.IP, orDash(deref(s.PTR)), serviceText(s), thousands(s.Messages),
+			rows = append(rows, []string{s.Domain, s.IP, orDash(deref(s.PTR)), serviceText(s), Thousands(s.Messages),
 				pct(s.DMARCPass, s.Messages), pct(s.DKIMAligned, s.Messages), pct(s.SPFAligned, s.Messages)})
 		}
 		d.Table([]string{"Domain", "IP", "PTR", "Service", "Messages", "DMARC pass", "DKIM aligned", "SPF aligned"}, rows)
@@ -47,7 +47,7 @@ func (r *Result) Doc() *render.Doc {
 			if rep.Duplicate {
 				id += " (duplicate)"
 			}
-			rows = append(rows, []string{rep.OrgName, id, period(rep), rep.Domain, string(rep.Schema), orDash(string(rep.Policy)), thousands(rep.Rows), thousands(rep.Messages)})
+			rows = append(rows, []string{rep.OrgName, id, period(rep), rep.Domain, string(rep.Schema), orDash(string(rep.Policy)), Thousands(rep.Rows), Thousands(rep.Messages)})
 		}
 		d.Table([]string{"Reporter", "Report ID", "Period", "Domain", "Schema", "p", "Rows", "Messages"}, rows)
 	}
@@ -67,7 +67,7 @@ func (r *Result) Doc() *render.Doc {
 // readinessLine is the answer in one paragraph.
 func readinessLine(rd Readiness) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%.1f%% of %s pass DMARC.", rd.PassShare*100, count(rd.Messages, "message"))
+	fmt.Fprintf(&b, "%.1f%% of %s pass DMARC.", rd.PassShare*100, Count(rd.Messages, "message"))
 	nFix, nLeave := 0, 0
 	for _, f := range rd.Failing {
 		if f.Action.NeedsFix() {
@@ -79,10 +79,10 @@ func readinessLine(rd Readiness) string {
 	if rd.Ready {
 		b.WriteString(" Every failing source looks like forwarding or spoofing: ready for an enforcing policy (p=quarantine, then p=reject).")
 	} else {
-		fmt.Fprintf(&b, " Before p=reject: %s (%s) must be fixed.", count(int64(nFix), "source"), count(rd.FixMessages, "message"))
+		fmt.Fprintf(&b, " Before p=reject: %s (%s) must be fixed.", Count(int64(nFix), "source"), Count(rd.FixMessages, "message"))
 	}
 	if nLeave > 0 {
-		fmt.Fprintf(&b, " %s (%s) should keep failing: forwarding or spoofing.", count(int64(nLeave), "source"), count(rd.LeaveMessages, "message"))
+		fmt.Fprintf(&b, " %s (%s) should keep failing: forwarding or spoofing.", Count(int64(nLeave), "source"), Count(rd.LeaveMessages, "message"))
 	}
 	return b.String()
 }
@@ -106,7 +106,7 @@ func SourceLine(s SourceJSON) string {
 	if who == "-" {
 		who = s.IP
 	}
-	return fmt.Sprintf("%s: %s, DKIM %s, SPF %s", who, count(s.Messages, "message"), alignWord(s.DKIMAligned, s.Messages), alignWord(s.SPFAligned, s.Messages))
+	return fmt.Sprintf("%s: %s, DKIM %s, SPF %s", who, Count(s.Messages, "message"), alignWord(s.DKIMAligned, s.Messages), alignWord(s.SPFAligned, s.Messages))
 }
 
 func alignWord(n, of int64) string {
@@ -144,16 +144,16 @@ func orDash(s string) string {
 	return s
 }
 
-// count is "1 message", "12,400 messages".
-func count(n int64, word string) string {
+// Count is "1 message", "12,400 messages".
+func Count(n int64, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return thousands(n) + " " + word + "s"
+	return Thousands(n) + " " + word + "s"
 }
 
-// thousands groups digits: 12400 is "12,400".
-func thousands(n int64) string {
+// Thousands groups digits: 12400 is "12,400".
+func Thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

@@ -134,11 +134,11 @@ func renderings(t testing.TB, res *Result) []string {
 
 func TestThousandsAndCount(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 12400: "12,400", 1234567: "1,234,567", -1500: "-1,500"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q", n, got)
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q", n, got)
 		}
 	}
-	if count(1, "message") != "1 message" || count(2, "row") != "2 rows" {
+	if Count(1, "message") != "1 message" || Count(2, "row") != "2 rows" {
 		t.Error("count")
 	}
 }
