@@ -3,6 +3,9 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
@@ -53,5 +56,22 @@ func TestGoldenReportsPane(t *testing.T) {
 			d.idle()
 			golden.RequireEqual(t, d.screen())
 		})
+	}
+}
+
+// TestReportsExport: e on a run of reports writes their readiness answer
+// as Markdown, named after the domain investigated.
+func TestReportsExport(t *testing.T) {
+	srv := zoneservertest.New(t, demo.ZoneText())
+	cfg := testConfig(srv, "")
+	cfg.Reports = demo.ReportInputs()
+	cfg.ExportDir = t.TempDir()
+	d := openIdle(t, cfg, 80, 24)
+	d.key("e")
+	want := filepath.Join(cfg.ExportDir, "mxray-reports-healthy.example.md")
+	d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, want) })
+	b, err := os.ReadFile(want)
+	if err != nil || !strings.Contains(string(b), "## Readiness of healthy.example") || !strings.Contains(string(b), "include:\\_spf.crm.example") {
+		t.Fatalf("%v\n%s", err, b)
 	}
 }

@@ -386,6 +386,9 @@ func (m *Model) export() tea.Cmd {
 	if dir == "" {
 		dir = "."
 	}
+	if run.rep != nil && run.rep.result != nil {
+		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), run.rep.result.Doc(), render.Options{ASCII: m.ascii})
+	}
 	if run.hdr != nil {
 		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
 	}
