@@ -49,6 +49,7 @@ func TestGoldenReportsPane(t *testing.T) {
 		})
 		t.Run("reports/crm/"+sz, func(t *testing.T) {
 			d.key("down")
+			d.idle() // the SPF verdict of the IP selected, in the overview
 			golden.RequireEqual(t, d.screen())
 		})
 		t.Run("spf/crm-what-if/"+sz, func(t *testing.T) {
