@@ -66,6 +66,16 @@ type Config struct {
 	// ask. Nil asks the address on port 53. Tests use it to reach loopback
 	// servers on other ports.
 	NameserverAddr func(host string, ip netip.Addr) string
+	// AttemptTimeout, when set, decides when each attempt of a question
+	// times out, in place of the clock: it is called once the attempt is
+	// sent, with the server and the question, and the attempt times out
+	// when the returned channel is closed (never, for nil). Timeout and the
+	// context's deadline still apply. Tests set it, with a Timeout longer
+	// than any test, so that exactly the questions a fault withholds time
+	// out, at once, while an answered question waits as long as a loaded
+	// machine needs: no count or verdict then depends on the machine's
+	// speed. Nil leaves timing to Timeout alone.
+	AttemptTimeout func(server, name string, qtype uint16) <-chan struct{}
 	// Secrets never show in the log: every one (a Spamhaus DQS key, which
 	// is part of the names asked) is replaced by SecretMask in the names
 	// and errors it records, and so in what OnQuery is given.

@@ -39,10 +39,12 @@ type Server struct {
 	zones   atomic.Pointer[zoneSet]
 	latency atomic.Int64 // time.Duration
 	queries atomic.Int64
+	pending atomic.Int64 // answers held back by latency or Hold
 
 	mu          sync.Mutex
 	faults      map[faultKey]Fault
 	nameLatency map[string]time.Duration
+	holds       map[string]chan struct{} // by canonical name; closed on release
 	log         []Query
 	udp, tcp    *dns.Server
 	addr        string
@@ -63,6 +65,7 @@ func New(zoneText string) (*Server, error) {
 	s := &Server{
 		faults:      map[faultKey]Fault{},
 		nameLatency: map[string]time.Duration{},
+		holds:       map[string]chan struct{}{},
 		done:        make(chan struct{}),
 	}
 	s.zones.Store(zs)
