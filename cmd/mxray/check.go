@@ -43,7 +43,7 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNS(o, env)
 	if err != nil {
 		return exitCannot, err
 	}
@@ -115,7 +115,7 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNS(o, env)
 	if err != nil {
 		return exitCannot, err
 	}

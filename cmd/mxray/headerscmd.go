@@ -53,7 +53,7 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 		if err != nil {
 			return exitCannot, err
 		}
-		dnsSet, err := setupDNS(o)
+		dnsSet, err := setupDNS(o, env)
 		if err != nil {
 			return exitCannot, err
 		}

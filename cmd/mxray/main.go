@@ -55,6 +55,10 @@ type environment struct {
 	getenv func(string) string
 	// now is the clock reports are judged against (time.Now when nil).
 	now func() time.Time
+	// attemptTimeout, when set, decides which DNS attempts time out
+	// (dnsclient.Config.AttemptTimeout): tests let exactly the questions a
+	// fault drops time out, at once.
+	attemptTimeout func(server, name string, qtype uint16) <-chan struct{}
 }
 
 // clock is the environment's clock.

@@ -25,7 +25,7 @@ func runReportCLI(t *testing.T, stdin string, args ...string) (code int, stdout,
 	t.Helper()
 	var out, errOut bytes.Buffer
 	env := &environment{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, now: reportClock}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	code = run(ctx, args, env)
 	return code, out.String(), errOut.String()

@@ -28,7 +28,7 @@ func runReport(ctx context.Context, o *options, env *environment) (int, error) {
 	if len(set.Reports()) == 0 {
 		return exitCannot, noReports(set)
 	}
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNS(o, env)
 	if err != nil {
 		return exitCannot, err
 	}

@@ -35,8 +35,8 @@ func (s *dnsSetup) close() {
 // setupDNS builds the DNS setup from the flags: --demo serves the embedded
 // zone (and the demo's blocklists) with nothing behind it; --zone overlays a zone file on the resolvers;
 // otherwise --resolver or /etc/resolv.conf.
-func setupDNS(o *options) (*dnsSetup, error) {
-	s := &dnsSetup{config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative}}
+func setupDNS(o *options, env *environment) (*dnsSetup, error) {
+	s := &dnsSetup{config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative, AttemptTimeout: env.attemptTimeout}}
 	if o.demo {
 		srv, err := startZone(demo.ServedZoneText(), "the demo zone")
 		if err != nil {

@@ -38,7 +38,7 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 		q.Record = &o.record
 	}
 
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNS(o, env)
 	if err != nil {
 		return exitCannot, err
 	}

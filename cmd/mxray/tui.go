@@ -105,7 +105,7 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		cleanup()
 		return cfg, func() {}, err
 	}
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNS(o, env)
 	if err != nil {
 		cleanup()
 		return cfg, func() {}, err

@@ -20,6 +20,9 @@ type LogEntry struct {
 	TCP    bool          // the final reply came over TCP
 	Start  time.Duration // when the call began, since the client was made
 	Err    string        // the error text, when the status is a failure
+	// Cut: the caller's context ended the question (its deadline passed
+	// or it was cancelled), which says nothing of the server.
+	Cut bool
 }
 
 // how says where an answer came from.
@@ -46,6 +49,7 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 	}
 	if a.Err != nil {
 		e.Err = a.Err.Error()
+		e.Cut = isContextErr(a.Err)
 	}
 	if len(c.cfg.Secrets) > 0 {
 		e.Name, e.Err = mask(e.Name, c.cfg.Secrets), mask(e.Err, c.cfg.Secrets)
