@@ -16,10 +16,10 @@ import (
 // records by name, and forced failures. A name exists when it, or a name
 // below it, has a record (empty non-terminals exist, RFC 8020).
 type fakeDNS struct {
-	t      testing.TB
-	txt    map[string][]string         // name (no trailing dot) -> TXT records
-	a      map[string]bool             // names with an A record
-	fail   map[string]dnsclient.Status // name -> forced status, any type
+	t    testing.TB
+	txt  map[string][]string         // name (no trailing dot) -> TXT records
+	a    map[string]bool             // names with an A record
+	fail map[string]dnsclient.Status // name -> forced status, any type
 	// gather, when above 0, holds every lookup until that many are in
 	// flight at once (or the caller's context ends): a walk that asks one
 	// name after another never gets there.
