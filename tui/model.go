@@ -396,13 +396,24 @@ func (m *Model) export() tea.Cmd {
 	if dir == "" {
 		dir = "."
 	}
+	stamp := func(d *render.Doc) {
+		if p := m.cfg.Provenance; p != nil {
+			c := *p
+			c.GeneratedAt = run.started
+			c.AddTo(d)
+		}
+	}
 	if run.rep != nil && run.rep.result != nil {
-		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), run.rep.result.Doc(), render.Options{ASCII: m.ascii})
+		doc := run.rep.result.Doc()
+		stamp(doc)
+		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), doc, render.Options{ASCII: m.ascii})
 	}
 	if run.hdr != nil {
-		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
+		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii}, stamp)
 	}
-	return exportCmd(dir, run.report, render.Options{ASCII: m.ascii})
+	doc := run.report.Doc()
+	stamp(doc)
+	return exportDocCmd(dir, "mxray-"+fileSafe(run.report.Domain), doc, render.Options{ASCII: m.ascii})
 }
 
 // quit stops everything in flight and ends the program.

@@ -71,28 +71,54 @@ func investigate(ctx context.Context, o *options, s *dnsSetup, domain string) *d
 	}, nil)
 }
 
-// writeReport writes v as JSON, or doc as Markdown or text.
+// writeReport writes v as JSON, or doc as Markdown or text; each carries
+// the run's provenance (the JSON fields first, the written reports' last
+// line).
 func writeReport(w io.Writer, o *options, v any, doc *render.Doc) error {
 	switch o.outputFormat() {
 	case "json":
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
+		out, err := reportJSON(o, v, "  ")
+		if err != nil {
 			return err
 		}
-		out := termsafe.JSON(buf.Bytes())
-		if o.redact {
-			out = []byte(render.Redact(string(out)))
-		}
-		_, err := w.Write(out)
+		_, err = w.Write(out)
 		return err
+	}
+	o.prov.AddTo(doc)
+	switch o.outputFormat() {
 	case "markdown":
 		return render.Markdown(w, doc, render.Options{ASCII: o.ascii, Redact: o.redact})
 	default:
 		return render.Text(w, doc, render.Options{ASCII: o.ascii, Redact: o.redact})
 	}
+}
+
+// reportJSON encodes v with the run's provenance, indented by indent ("" for
+// one line), ending in a newline, made safe for a terminal (and redacted
+// when asked).
+func reportJSON(o *options, v any, indent string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	stamped, err := o.prov.Stamp(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	buf.Reset()
+	if indent == "" {
+		buf.Write(stamped)
+	} else if err := json.Indent(&buf, stamped, "", indent); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	out := termsafe.JSON(buf.Bytes())
+	if o.redact {
+		out = []byte(render.Redact(string(out)))
+	}
+	return out, nil
 }
 
 // exitFor returns 1 when a finding is error-severity, else 0.
@@ -157,19 +183,12 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 
 	code, reached := exitOK, false
 	progress := env.stderrIsTTY && o.json
-	var line bytes.Buffer
-	enc := json.NewEncoder(&line)
-	enc.SetEscapeHTML(false)
 	writeLine := func(v any) error {
-		line.Reset()
-		if err := enc.Encode(v); err != nil {
+		out, err := reportJSON(o, v, "")
+		if err != nil {
 			return err
 		}
-		out := termsafe.JSON(line.Bytes())
-		if o.redact {
-			out = []byte(render.Redact(string(out)))
-		}
-		_, err := env.stdout.Write(out)
+		_, err = env.stdout.Write(out)
 		return err
 	}
 	for i, ch := range results {

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/spf13/pflag"
 )
 
@@ -54,6 +56,10 @@ type options struct {
 	blocklistZones []string
 	blocklistFile  string
 	dqsKey         string
+
+	// prov says which mxray made the reports of this run, when and from
+	// which DNS (run and setupDNS fill it in).
+	prov diag.Provenance
 
 	command string   // "", "check", "spf", "headers", "report"
 	args    []string // positional arguments after the command
@@ -182,6 +188,13 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if err := checkBlocklistFlags(o); err != nil {
 		return nil, err
+	}
+	for i, r := range o.resolvers {
+		s, err := dnsclient.ParseServer(r)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --resolver: %v", errUsage, err)
+		}
+		o.resolvers[i] = s
 	}
 	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {
 		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)

@@ -112,11 +112,11 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 // options.
 func headerOptions(o *options) (diag.HeaderOptions, error) {
 	var opts diag.HeaderOptions
-	for _, h := range strings.Split(o.trustedHosts, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			opts.TrustedHosts = append(opts.TrustedHosts, h)
-		}
+	hosts, err := diag.ParseTrustedHosts(o.trustedHosts)
+	if err != nil {
+		return opts, fmt.Errorf("%w: --trusted-hosts: %v", errUsage, err)
 	}
+	opts.TrustedHosts = hosts
 	if o.sendingIP != "" {
 		ip, err := netip.ParseAddr(strings.Trim(o.sendingIP, "[]"))
 		if err != nil {

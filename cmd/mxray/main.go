@@ -12,12 +12,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/termsafe"
 )
 
@@ -75,6 +75,7 @@ func run(ctx context.Context, args []string, env *environment) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	o.prov = diag.Provenance{Version: version(), GeneratedAt: env.clock(), Mode: diag.ModeNone}
 	switch {
 	case o.help:
 		fmt.Fprint(env.stdout, usage(o))
@@ -110,12 +111,4 @@ func fail(env *environment, err error) int {
 	}
 	fmt.Fprintf(env.stderr, "mxray: %s\n", msg)
 	return exitCannot
-}
-
-// version is the module version stamped by the Go toolchain, or "(devel)".
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

@@ -40,7 +40,7 @@ func TestDemoReportGolden(t *testing.T) {
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			golden.RequireEqual(t, []byte(out))
+			golden.RequireEqual(t, []byte(normalizeProvenance(out)))
 		})
 	}
 }

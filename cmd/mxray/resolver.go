@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -45,6 +46,7 @@ func setupDNS(o *options, env *environment) (*dnsSetup, error) {
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
+		o.prov.Mode, o.prov.Resolvers = diag.ModeDemo, nil
 		return s, nil
 	}
 	servers := o.resolvers
@@ -56,7 +58,12 @@ func setupDNS(o *options, env *environment) (*dnsSetup, error) {
 		}
 	}
 	s.config.Servers = servers
+	o.prov.Mode, o.prov.Resolvers = diag.ModeResolver, servers
+	if o.authoritative {
+		o.prov.Mode = diag.ModeAuthoritative
+	}
 	if o.zone != "" {
+		o.prov.Mode, o.prov.ZoneFile = diag.ModeZone, o.zone
 		text, err := os.ReadFile(o.zone)
 		if err != nil {
 			return nil, fmt.Errorf("--zone: %w", err)

@@ -121,5 +121,6 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		return dnsclient.New(c)
 	}
 	cfg.Selectors, cfg.Deadline, cfg.Timeout, cfg.Offline = o.selectors, o.deadline, o.timeout, dnsSet.offline
+	cfg.Provenance = &o.prov
 	return cfg, cleanup, nil
 }
