@@ -18,6 +18,7 @@ type LogEntry struct {
 	Cached bool          // answered from the cache
 	Merged bool          // joined an identical question already in flight
 	TCP    bool          // the final reply came over TCP
+	DNSSEC DNSSEC        // what the resolver's AD bit said (Answer.DNSSEC)
 	Start  time.Duration // when the call began, since the client was made
 	Err    string        // the error text, when the status is a failure
 }
@@ -42,6 +43,7 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 		Cached: h == cached,
 		Merged: h == merged,
 		TCP:    a.TCP,
+		DNSSEC: a.DNSSEC,
 		Start:  start.Sub(c.born),
 	}
 	if a.Err != nil {

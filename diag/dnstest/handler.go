@@ -72,6 +72,7 @@ func (s *Server) respond(req *dns.Msg, fault Fault, tcp bool) *dns.Msg {
 		resp = new(dns.Msg).SetRcode(req, dns.RcodeRefused)
 	default:
 		resp = s.zones.Load().answer(req)
+		s.markAD(req, resp)
 	}
 
 	limit := dns.MinMsgSize // RFC 1035 §4.2.1 without EDNS0
