@@ -1,0 +1,125 @@
+package smtp
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/render"
+)
+
+// Doc adds the "SMTP and TLS" section of a text or Markdown report: one
+// table row per address, then what failed where. The render writers pass
+// every cell through diag/termsafe, so banners and certificate names are
+// shown harmlessly.
+func Doc(d *render.Doc, rs []Result) {
+	d.Heading(2, "SMTP and TLS")
+	if len(rs) == 0 {
+		d.Para("No MX address was probed.")
+		return
+	}
+	rows := make([][]string, 0, len(rs))
+	var notes []string
+	dane := false
+	for _, r := range rs {
+		rows = append(rows, []string{r.Host, r.IP.String(), string(r.Status), bannerCell(r), yesNo(r.STARTTLS), tlsCell(r), certCell(r), daneCell(r), timingCell(r.Timing)})
+		if r.Error != "" {
+			n := Subject(r.Host, r.IP) + ": " + r.Error
+			if r.Evidence != "" {
+				n += " (" + r.Evidence + ")"
+			}
+			notes = append(notes, n)
+		}
+		dane = dane || len(r.DANE.TLSA) > 0
+	}
+	d.Table([]string{"Host", "Address", "Status", "Banner", "STARTTLS", "TLS", "Certificate", "DANE", "ms (connect/greeting/ehlo/tls)"}, rows)
+	d.List(notes...)
+	if dane {
+		d.Para("DNSSEC: mxray does not validate signatures itself; it trusts the resolver's validation (the AD bit).")
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func bannerCell(r Result) string {
+	if r.BannerHost == "" {
+		return "-"
+	}
+	s := r.BannerHost
+	if r.BannerMatchesPTR != nil && !*r.BannerMatchesPTR {
+		s += " (not the PTR)"
+	}
+	if r.Tarpit {
+		s += " (slow)"
+	}
+	return s
+}
+
+func tlsCell(r Result) string {
+	if r.TLS == nil {
+		return "-"
+	}
+	return r.TLS.Version + " " + r.TLS.Cipher
+}
+
+func certCell(r Result) string {
+	if r.TLS == nil || r.Cert == nil {
+		return "-"
+	}
+	var bad []string
+	if r.Cert.Chain != nil {
+		bad = append(bad, "untrusted")
+	}
+	if r.Cert.Period != nil {
+		bad = append(bad, "expired or not yet valid")
+	}
+	if r.Cert.Name != nil {
+		bad = append(bad, "wrong name")
+	}
+	if m := r.TLS.NamesMatchMTASTS; m != nil && !*m {
+		bad = append(bad, "not MTA-STS")
+	}
+	state := "valid"
+	if len(bad) > 0 {
+		state = strings.Join(bad, ", ")
+	}
+	return fmt.Sprintf("%s, until %s", state, r.TLS.Cert.NotAfter.Format(time.DateOnly))
+}
+
+func daneCell(r Result) string {
+	d := r.DANE
+	if len(d.TLSA) == 0 {
+		return "-"
+	}
+	s := fmt.Sprintf("%d TLSA", len(d.TLSA))
+	switch {
+	case d.Match != nil && *d.Match:
+		s += ", match"
+	case d.Match != nil:
+		s += ", no match"
+	}
+	if d.DNSSEC != dnsclient.DNSSECSecure {
+		s += ", " + string(d.DNSSEC)
+	} else {
+		s += ", secure"
+	}
+	return s
+}
+
+func timingCell(t Timing) string {
+	parts := make([]string, 0, 4)
+	for _, d := range []time.Duration{t.Connect, t.Greeting, t.EHLO, t.TLS} {
+		if d < 0 {
+			parts = append(parts, "-")
+		} else {
+			parts = append(parts, fmt.Sprint(d.Milliseconds()))
+		}
+	}
+	return strings.Join(parts, "/")
+}
