@@ -220,7 +220,7 @@ func TestSilentServerCostsOneStep(t *testing.T) {
 			if err := errIs(r.Err, ErrStepTimeout, context.DeadlineExceeded); err != nil {
 				t.Error(err)
 			}
-			if !strings.Contains(r.Error, "after 150ms") {
+			if !strings.Contains(r.Error, "within 150ms") {
 				t.Errorf("error %q does not name the step's timeout", r.Error)
 			}
 		})

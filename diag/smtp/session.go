@@ -45,7 +45,7 @@ type StepError struct {
 	Err   error
 }
 
-// Error reads "greeting: no answer in time (after 30s)".
+// Error reads "greeting: no answer within 30s".
 func (e *StepError) Error() string { return string(e.Step) + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.
@@ -113,9 +113,19 @@ func stepError(ctx context.Context, name Step, timeout time.Duration, err error)
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return &StepError{Step: name, Err: fmt.Errorf("%w (after %s): %w", ErrStepTimeout, timeout, context.DeadlineExceeded)}
+		return &StepError{Step: name, Err: stepTimeout{timeout}}
 	}
 	return &StepError{Step: name, Err: err}
+}
+
+// stepTimeout is a step's own timeout passing: it is ErrStepTimeout and
+// context.DeadlineExceeded.
+type stepTimeout struct{ after time.Duration }
+
+func (e stepTimeout) Error() string { return fmt.Sprintf("no answer within %s", e.after) }
+
+func (e stepTimeout) Is(target error) bool {
+	return target == ErrStepTimeout || target == context.DeadlineExceeded
 }
 
 // read reads one reply within the step.
