@@ -1,6 +1,7 @@
 package dane
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -21,15 +22,11 @@ var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func chainOf(t *testing.T, c tls.Certificate) []*x509.Certificate {
 	t.Helper()
-	var out []*x509.Certificate
-	for _, der := range c.Certificate {
-		x, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, x)
+	chain, err := x509.ParseCertificates(bytes.Join(c.Certificate, nil))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return chain
 }
 
 func sum256(b []byte) []byte { s := sha256.Sum256(b); return s[:] }

@@ -65,10 +65,7 @@ func demoTargets(t *testing.T, c *dnsclient.Client, domain string) []smtp.Target
 	for _, mx := range c.Lookup(ctx, domain, dns.TypeMX).MX() {
 		v4, v6 := c.LookupAddrs(ctx, mx.Host)
 		for _, ip := range append(v4.Addrs(), v6.Addrs()...) {
-			ptr := &smtp.ReverseDNS{}
-			for _, n := range c.LookupPTR(ctx, ip).Names() {
-				ptr.Names = append(ptr.Names, n)
-			}
+			ptr := &smtp.ReverseDNS{Names: c.LookupPTR(ctx, ip).Names()}
 			out = append(out, smtp.Target{Host: mx.Host, IP: ip, PTR: ptr})
 		}
 	}

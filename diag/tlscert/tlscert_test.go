@@ -1,6 +1,7 @@
 package tlscert
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -23,15 +24,11 @@ func mustCA(t *testing.T) *CA {
 
 func parsed(t *testing.T, c tls.Certificate) []*x509.Certificate {
 	t.Helper()
-	var out []*x509.Certificate
-	for _, der := range c.Certificate {
-		x, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, x)
+	chain, err := x509.ParseCertificates(bytes.Join(c.Certificate, nil))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return chain
 }
 
 func TestVerifyTellsCausesApart(t *testing.T) {
