@@ -23,11 +23,11 @@ var testNow = time.Now()
 
 // pki is a test CA and a way to issue server configurations from it.
 type pki struct {
-	t  *testing.T
+	t  testing.TB
 	ca *tlscert.CA
 }
 
-func newPKI(t *testing.T) *pki {
+func newPKI(t testing.TB) *pki {
 	t.Helper()
 	ca, err := tlscert.NewCA("mxray smtp test root", testNow)
 	if err != nil {
