@@ -147,9 +147,17 @@ func TestMTASTS(t *testing.T) {
 			}
 		})
 	}
+	// A host the policy does not cover is reported without TLS too.
+	plain := startServer(t, smtpd.Behavior{Hostname: "mx9.example.org"})
+	o := quickOptions()
+	o.MTASTS, o.Dial = pol, routes{"192.0.2.10:25": plain.Addr()}.dial
+	r := Probe(context.Background(), Target{Host: "mx9.example.org", IP: addr("192.0.2.10")}, o)
+	if fs := Findings([]Result{r}, pol, testNow); r.Status != StatusNoSTARTTLS || !hasCode(fs, "smtp.mta_sts_not_covered") {
+		t.Errorf("no TLS, not covered: %s %v", r.Status, codes(fs))
+	}
 	// Without a policy the field is null.
 	srv := startServer(t, smtpd.Behavior{TLS: p.server(p.leaf("mx1.example.com"))})
-	o := quickOptions()
+	o = quickOptions()
 	o.Roots, o.Dial = p.ca.Pool(), routes{"192.0.2.10:25": srv.Addr()}.dial
 	if r := Probe(context.Background(), Target{Host: "mx1.example.com", IP: addr("192.0.2.10")}, o); r.TLS == nil || r.TLS.NamesMatchMTASTS != nil {
 		t.Errorf("no policy: %+v", r.TLS)

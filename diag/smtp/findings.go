@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -51,12 +52,18 @@ func Findings(rs []Result, pol *policy.STSPolicy, now time.Time) []finding.Findi
 	}
 	enforce := pol != nil && pol.Mode == policy.ModeEnforce
 	for _, r := range rs {
-		fs = append(fs, resultFindings(r, enforce, now)...)
+		fs = append(fs, resultFindings(r, pol, enforce, now)...)
 	}
 	return fs
 }
 
-func resultFindings(r Result, enforce bool, now time.Time) []finding.Finding {
+// unfinished reports a probe the caller's context ended: no verdict on the
+// server.
+func unfinished(r Result) bool {
+	return errors.Is(r.Err, context.Canceled) || (errors.Is(r.Err, context.DeadlineExceeded) && !errors.Is(r.Err, ErrStepTimeout))
+}
+
+func resultFindings(r Result, pol *policy.STSPolicy, enforce bool, now time.Time) []finding.Finding {
 	var fs []finding.Finding
 	sub := Subject(r.Host, r.IP)
 	add := func(sev finding.Severity, code, msg, fix string) {
@@ -65,6 +72,11 @@ func resultFindings(r Result, enforce bool, now time.Time) []finding.Finding {
 	name := r.Host
 	if name == "" {
 		name = r.IP.String()
+	}
+	if unfinished(r) {
+		add(finding.Info, "not_finished", fmt.Sprintf("The probe of %s (%s) was stopped at %s before it finished (%s).", name, r.IP, r.Step, r.Error),
+			"Run the check again, with a longer --deadline if it keeps happening.")
+		return fs
 	}
 	switch r.Status {
 	case StatusUnreachable:
@@ -77,8 +89,11 @@ func resultFindings(r Result, enforce bool, now time.Time) []finding.Finding {
 		}
 		add(finding.Error, "refused", msg, "Make the mail server accept SMTP connections on port "+fmt.Sprint(r.Port)+" from the internet, or remove this host from the MX records.")
 	case StatusError:
-		add(finding.Error, "protocol_error", fmt.Sprintf("The SMTP conversation with %s (%s) failed at %s: %s.", name, r.IP, r.Step, r.Error),
-			"Check the mail server's logs for this connection; it should answer EHLO with 250 and a list of extensions (RFC 5321 §4.1.1.1).")
+		fix := "Check the mail server's logs for this connection; it should answer EHLO with 250 and a list of extensions (RFC 5321 §4.1.1.1)."
+		if r.Step == StepEHLO && errors.Is(r.Err, ErrRejected) {
+			fix = "Some servers refuse an EHLO name that does not resolve: run the probe again with this machine's own host name as the EHLO name; otherwise check the server's logs."
+		}
+		add(finding.Error, "protocol_error", fmt.Sprintf("The SMTP conversation with %s (%s) failed at %s: %s.", name, r.IP, r.Step, r.Error), fix)
 	case StatusTLSError:
 		add(finding.Error, "tls_error", fmt.Sprintf("%s (%s) offers STARTTLS but the TLS handshake failed: %s. Senders that require TLS cannot deliver; others fall back to plain text.", name, r.IP, r.Error),
 			"Check that the server's certificate and private key are installed and match, and that it supports TLS 1.2 or later with current ciphers.")
@@ -101,6 +116,7 @@ func resultFindings(r Result, enforce bool, now time.Time) []finding.Finding {
 	if r.TLS != nil {
 		tlsFindings(r, name, enforce, now, add)
 	}
+	mtaSTSFindings(r, pol, enforce, add)
 	daneFindings(r, name, add)
 	bannerFindings(r, name, add)
 	return fs
@@ -147,18 +163,29 @@ func tlsFindings(r Result, name string, enforce bool, now time.Time, add adder) 
 				"Get a certificate whose subjectAltName includes "+r.Host+" (the name in the MX record), or point the MX record at a name the certificate carries.")
 		}
 	}
-	if m := r.TLS.NamesMatchMTASTS; m != nil && !*m {
-		sev := finding.Warning
-		if enforce {
-			sev = finding.Error
-		}
-		if r.TLS.MTASTSPattern == "" {
-			add(sev, "mta_sts_not_covered", fmt.Sprintf("The MX host %s matches no mx line of the MTA-STS policy; senders enforcing it will not deliver to it (RFC 8461 §4.1).", name),
-				"Add an mx: line for "+name+" to the MTA-STS policy file and change the id in the _mta-sts record.")
-		} else {
-			add(sev, "mta_sts_cert_mismatch", fmt.Sprintf("The MTA-STS policy covers %s (mx: %s), but its certificate does not name it, so senders enforcing the policy will not deliver to it (RFC 8461 §4.2).", name, r.TLS.MTASTSPattern),
-				"Get a certificate whose subjectAltName includes "+name+".")
-		}
+}
+
+// mtaSTSFindings holds the MX host and its certificate against the policy's
+// mx patterns (RFC 8461 §4.1, §4.2), with or without TLS.
+func mtaSTSFindings(r Result, pol *policy.STSPolicy, enforce bool, add adder) {
+	if pol == nil || pol.Mode == policy.ModeNone || r.Host == "" {
+		return
+	}
+	sev := finding.Warning
+	if enforce {
+		sev = finding.Error
+	}
+	covered := false
+	for _, p := range pol.MX {
+		covered = covered || policy.MatchPattern(p, r.Host)
+	}
+	switch {
+	case !covered:
+		add(sev, "mta_sts_not_covered", fmt.Sprintf("The MX host %s matches no mx line of the MTA-STS policy (%s); senders enforcing it will not deliver to it (RFC 8461 §4.1).", r.Host, strings.Join(pol.MX, ", ")),
+			"Add an mx: line for "+r.Host+" to the MTA-STS policy file and change the id in the _mta-sts record.")
+	case r.TLS != nil && r.TLS.NamesMatchMTASTS != nil && !*r.TLS.NamesMatchMTASTS:
+		add(sev, "mta_sts_cert_mismatch", fmt.Sprintf("The MTA-STS policy covers %s (mx: %s), but its certificate does not name it, so senders enforcing the policy will not deliver to it (RFC 8461 §4.2).", r.Host, r.TLS.MTASTSPattern),
+			"Get a certificate whose subjectAltName includes "+r.Host+".")
 	}
 }
 

@@ -114,7 +114,7 @@ func converse(ctx context.Context, r *Result, o Options) {
 		r.Banner = greet.String()
 		r.BannerHost, _ = splitHost(greet.Lines[0])
 	}
-	r.Tarpit = r.Timing.Greeting > o.TarpitAfter
+	r.Tarpit = r.Timing.Greeting > o.TarpitAfter || errors.Is(err, ErrStepTimeout)
 	if err != nil {
 		r.fail(err.(*StepError))
 		return
@@ -212,7 +212,7 @@ func verdict(r Result, o Options) Status {
 	var se *StepError
 	if errors.As(r.Err, &se) {
 		switch {
-		case errors.Is(se, context.Canceled) || (errors.Is(se, context.DeadlineExceeded) && !errors.Is(se, ErrStepTimeout)):
+		case unfinished(r):
 			return StatusError // the caller's context ended: no verdict on the server
 		case se.Step == StepConnect && refusedConn(se):
 			return StatusRefused

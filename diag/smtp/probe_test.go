@@ -223,6 +223,9 @@ func TestSilentServerCostsOneStep(t *testing.T) {
 			if !strings.Contains(r.Error, "within 150ms") {
 				t.Errorf("error %q does not name the step's timeout", r.Error)
 			}
+			if fs := Findings([]Result{r}, nil, testNow); (tt.status == StatusTarpit) != hasCode(fs, "smtp.tarpit") {
+				t.Errorf("findings %v", codes(fs))
+			}
 		})
 	}
 }
@@ -249,6 +252,9 @@ func TestCancelled(t *testing.T) {
 	}
 	if err := errIs(r.Err, context.Canceled); err != nil {
 		t.Error(err)
+	}
+	if fs := Findings([]Result{r}, nil, testNow); len(fs) != 1 || fs[0].Code != "smtp.not_finished" {
+		t.Errorf("findings %v, want only smtp.not_finished", codes(fs))
 	}
 }
 
