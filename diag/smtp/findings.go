@@ -140,7 +140,7 @@ func tlsFindings(r Result, name string, enforce bool, now time.Time, add adder) 
 	if danePass {
 		sev = finding.Info
 	}
-	if v := r.Cert; v != nil {
+	if v := r.CertCheck; v != nil {
 		switch {
 		case errors.Is(v.Chain, tlscert.ErrNoCertificate):
 		case v.Chain != nil:

@@ -75,7 +75,8 @@ func probe(ctx context.Context, t Target, o Options) Result {
 	if o.Resolver != nil && r.Host != "" {
 		lookup = make(chan dane.Lookup, 1)
 		go func() {
-			lookup <- dane.Find(dnsclient.WithPriority(ctx, dnsclient.Leaf), o.Resolver, r.Host, dane.Port)
+			// _25._tcp for SMTP (RFC 7672 §2.2.3); another port when probing one.
+			lookup <- dane.Find(dnsclient.WithPriority(ctx, dnsclient.Leaf), o.Resolver, r.Host, o.Port)
 		}()
 	}
 	converse(ctx, &r, o)
@@ -169,7 +170,7 @@ func converse(ctx context.Context, r *Result, o Options) {
 	st := tc.ConnectionState()
 	r.Chain = st.PeerCertificates
 	v := tlscert.Verify(st.PeerCertificates, r.Host, tlscert.Options{Roots: o.Roots, Now: clock.Now})
-	r.Cert = &v
+	r.CertCheck = &v
 	r.TLS = &TLSInfo{
 		Version:      tls.VersionName(st.Version),
 		Cipher:       tls.CipherSuiteName(st.CipherSuite),
@@ -245,5 +246,5 @@ func certAccepted(r Result) bool {
 	if r.DANE.Usable() && r.DANE.Match != nil {
 		return *r.DANE.Match
 	}
-	return r.Cert != nil && r.Cert.Err(r.Host) == nil
+	return r.CertCheck != nil && r.CertCheck.Err(r.Host) == nil
 }

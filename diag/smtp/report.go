@@ -69,17 +69,17 @@ func tlsCell(r Result) string {
 }
 
 func certCell(r Result) string {
-	if r.TLS == nil || r.Cert == nil {
+	if r.TLS == nil || r.CertCheck == nil {
 		return "-"
 	}
 	var bad []string
-	if r.Cert.Chain != nil {
+	if r.CertCheck.Chain != nil {
 		bad = append(bad, "untrusted")
 	}
-	if r.Cert.Period != nil {
+	if r.CertCheck.Period != nil {
 		bad = append(bad, "expired or not yet valid")
 	}
-	if r.Cert.Name != nil {
+	if r.CertCheck.Name != nil {
 		bad = append(bad, "wrong name")
 	}
 	if m := r.TLS.NamesMatchMTASTS; m != nil && !*m {

@@ -28,9 +28,9 @@ func fixedResults() []Result {
 		EHLOHost: "mx1.healthy.example", EHLO: []string{"PIPELINING", "STARTTLS"}, STARTTLS: true,
 		TLS: &TLSInfo{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", NamesMatchMX: true, NamesMatchMTASTS: &yes, MTASTSPattern: "*.healthy.example",
 			Cert: tlscert.Cert{Subject: "CN=mx1.healthy.example", SANs: []string{"mx1.healthy.example"}, Issuer: "CN=demo CA", NotBefore: day.AddDate(0, -3, 0), NotAfter: day, ChainValid: true}},
-		DANE:   dane.Outcome{TLSA: []string{"3 1 1 00ff"}, DNSSEC: dnsclient.DNSSECSecure, Match: &yes, Matched: "3 1 1 00ff"},
-		Timing: Timing{Connect: 3 * time.Millisecond, Greeting: 12 * time.Millisecond, EHLO: time.Millisecond, TLS: 9 * time.Millisecond},
-		Cert:   &tlscert.Verification{}}
+		DANE:      dane.Outcome{TLSA: []string{"3 1 1 00ff"}, DNSSEC: dnsclient.DNSSECSecure, Match: &yes, Matched: "3 1 1 00ff"},
+		Timing:    Timing{Connect: 3 * time.Millisecond, Greeting: 12 * time.Millisecond, EHLO: time.Millisecond, TLS: 9 * time.Millisecond},
+		CertCheck: &tlscert.Verification{}}
 	hostile := Result{Host: "mx2.broken.example", IP: addr("2001:db8::25"), Port: 25, Status: StatusNoSTARTTLS,
 		Banner: "220 evil\x1b]52;c;aGk=\x07.example \u202egnp.exe", BannerHost: "evil\x1b]52;c;aGk=\x07.example", BannerMatchesPTR: &no,
 		EHLO: []string{"PIPELINING"}, DANE: dane.Outcome{TLSA: []string{}, DNSSEC: dnsclient.DNSSECUnknown},

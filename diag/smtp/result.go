@@ -138,8 +138,8 @@ type Result struct {
 	Err error `json:"-"`
 	// Chain is the certificate chain presented, leaf first.
 	Chain []*x509.Certificate `json:"-"`
-	// Cert is the certificate check, each part apart.
-	Cert *tlscert.Verification `json:"-"`
+	// CertCheck is the certificate check, each part apart.
+	CertCheck *tlscert.Verification `json:"-"`
 
 	connectTimedOut bool
 }
