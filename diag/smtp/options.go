@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"context"
+	"fmt"
 	"crypto/x509"
 	"net"
 	"os"
@@ -125,6 +126,19 @@ func (o Options) withDefaults() Options {
 	}
 	o.Limits = o.Limits.withDefaults()
 	return o
+}
+
+// Validate reports an option the probe cannot use: an EHLO name that is
+// not a domain or address literal (ErrBadEHLOName), or a port out of
+// range. The command line turns it into a usage error before probing.
+func (o Options) Validate() error {
+	if o.EHLOName != "" && !ValidEHLOName(o.EHLOName) {
+		return fmt.Errorf("%w: %q", ErrBadEHLOName, clip(o.EHLOName))
+	}
+	if o.Port < 0 || o.Port > 65535 {
+		return fmt.Errorf("port %d is not a TCP port", o.Port)
+	}
+	return nil
 }
 
 // DefaultEHLOName is the machine's host name when it is fully qualified,

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"context"
+	"errors"
 	"crypto/tls"
 	"io"
 	"net"
@@ -267,6 +268,15 @@ func TestBadEHLOName(t *testing.T) {
 	r := Probe(context.Background(), Target{IP: addr("192.0.2.10")}, o)
 	if r.Status != StatusError || !strings.Contains(r.Error, ErrBadEHLOName.Error()) || srv.Accepted() != 0 {
 		t.Errorf("status %s error %q accepted %d", r.Status, r.Error, srv.Accepted())
+	}
+	if err := o.Validate(); !errors.Is(err, ErrBadEHLOName) || strings.ContainsAny(err.Error(), "\r\n") {
+		t.Errorf("Validate: %v", err)
+	}
+	if err := (Options{Port: 70000}).Validate(); err == nil {
+		t.Error("port 70000 accepted")
+	}
+	if err := quickOptions().Validate(); err != nil {
+		t.Errorf("good options: %v", err)
 	}
 	for name, ok := range map[string]bool{"mx.example.com": true, "[192.0.2.1]": true, "[IPv6:2001:db8::1]": true, "a..b": false, "-a.b": false, "": false, "a b": false, "[]": false} {
 		if ValidEHLOName(name) != ok {
