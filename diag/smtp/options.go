@@ -2,8 +2,8 @@ package smtp
 
 import (
 	"context"
-	"fmt"
 	"crypto/x509"
+	"fmt"
 	"net"
 	"os"
 	"strings"

@@ -2,8 +2,8 @@ package smtp
 
 import (
 	"context"
-	"errors"
 	"crypto/tls"
+	"errors"
 	"io"
 	"net"
 	"strings"
