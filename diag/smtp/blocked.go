@@ -13,11 +13,14 @@ import (
 // maxControlHosts bounds the MX addresses tried on the control ports.
 const maxControlHosts = 3
 
-// decideBlocked turns "port 25 timed out everywhere" into blocked_here when
+// DecideBlocked turns "port 25 timed out everywhere" into blocked_here when
 // there is evidence that the hosts (or a control target) answer on another
 // port, and leaves it unreachable, saying what was tried, when there is
-// none. It never claims blocked_here without such evidence.
-func decideBlocked(ctx context.Context, rs []Result, o Options) {
+// none. It never claims blocked_here without such evidence. ProbeAll calls
+// it; a caller that probes address by address with Probe (to show each as
+// it finishes) calls it once all are in, with the same options.
+func DecideBlocked(ctx context.Context, rs []Result, o Options) {
+	o = o.withDefaults()
 	if len(rs) == 0 || ctx.Err() != nil {
 		return
 	}

@@ -26,13 +26,26 @@ func crossCheck(r *Result, t Target, o Options) {
 			r.BannerMatchesPTR = &m
 		}
 	}
-	if r.TLS == nil || o.MTASTS == nil || o.MTASTS.Mode == policy.ModeNone || r.Host == "" {
+	ApplyMTASTS(r, o.MTASTS)
+}
+
+// ApplyMTASTS holds a probed address against an MTA-STS policy: it sets
+// names_match_mta_sts (and the pattern matched), or leaves them null when
+// there is no policy, no TLS or no host name. The probe does it when
+// Options.MTASTS is set; a caller whose policy arrives after the probe
+// (the TUI) calls it then.
+func ApplyMTASTS(r *Result, pol *policy.STSPolicy) {
+	if r.TLS == nil {
+		return
+	}
+	r.TLS.NamesMatchMTASTS, r.TLS.MTASTSPattern = nil, ""
+	if pol == nil || pol.Mode == policy.ModeNone || r.Host == "" {
 		return
 	}
 	// RFC 8461 §4.1: the MX host must match an mx pattern; §4.2: the
 	// certificate must be valid for that host (RFC 6125).
 	ok := false
-	for _, p := range o.MTASTS.MX {
+	for _, p := range pol.MX {
 		if policy.MatchPattern(p, r.Host) {
 			r.TLS.MTASTSPattern = p
 			ok = len(r.Chain) > 0 && tlscert.MatchesHost(r.Chain[0], r.Host)

@@ -133,6 +133,13 @@ func TestMTASTS(t *testing.T) {
 			if r.TLS == nil || r.TLS.NamesMatchMTASTS == nil || *r.TLS.NamesMatchMTASTS != tt.want || r.TLS.MTASTSPattern != tt.pattern {
 				t.Fatalf("tls %+v", r.TLS)
 			}
+			// The same, with the policy applied after the probe.
+			o.MTASTS = nil
+			late := Probe(context.Background(), Target{Host: tt.host, IP: addr("192.0.2.10")}, o)
+			ApplyMTASTS(&late, pol)
+			if late.TLS == nil || late.TLS.NamesMatchMTASTS == nil || *late.TLS.NamesMatchMTASTS != tt.want || late.TLS.MTASTSPattern != tt.pattern {
+				t.Errorf("applied late: %+v", late.TLS)
+			}
 			fs := Findings([]Result{r}, pol, testNow)
 			if tt.finding != "" {
 				found := false
@@ -258,6 +265,17 @@ func TestBlockedHere(t *testing.T) {
 				}
 				if tt.evidence != "" && !strings.Contains(r.Evidence, tt.evidence) {
 					t.Errorf("%s: evidence %q lacks %q", r.IP, r.Evidence, tt.evidence)
+				}
+			}
+			// Address by address, then decided once all are in: the same.
+			one := make([]Result, len(targets))
+			for i, tg := range targets {
+				one[i] = Probe(context.Background(), tg, o)
+			}
+			DecideBlocked(context.Background(), one, o)
+			for i := range one {
+				if one[i].Status != rs[i].Status || one[i].Evidence != rs[i].Evidence {
+					t.Errorf("%s one by one: %s %q, together: %s %q", one[i].IP, one[i].Status, one[i].Evidence, rs[i].Status, rs[i].Evidence)
 				}
 			}
 			fs := Findings(rs, nil, testNow)

@@ -37,7 +37,7 @@ func ProbeAll(ctx context.Context, targets []Target, o Options) []Result {
 		})
 	}
 	wg.Wait()
-	decideBlocked(ctx, out, o)
+	DecideBlocked(ctx, out, o)
 	return out
 }
 
