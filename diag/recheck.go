@@ -152,7 +152,7 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 		r.Skipped = "the header names neither an envelope sender nor a HELO name, so SPF has no domain to check"
 		return r
 	}
-	v := spf.Check(ctx, SPFResolver(client), ip, spf.Identity{Sender: r.Sender, HELO: r.HELO})
+	v := spf.Check(ctx, SPFResolver(client), ip, spf.Identity{Sender: r.Sender, HELO: r.HELO}, spfAdvice)
 	r.Verdict = v
 	r.Result, r.HELOResult, r.Matched = v.Result, v.HELOResult, v.Matched
 	r.Domain, r.Sender = v.Domain, v.Sender

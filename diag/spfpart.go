@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
+	"github.com/mxray/mxray/spf/advice"
 )
 
 // SPFReport is the SPF part of a domain report: the whole record tree,
@@ -36,7 +37,7 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 	go func() {
 		obsolete <- r.Lookup(dnsclient.WithPriority(ctx, dnsclient.Leaf), dns.Fqdn(domain), dns.TypeSPF)
 	}()
-	rep := &SPFReport{Tree: spf.Prefetch(ctx, SPFResolver(r), domain)}
+	rep := &SPFReport{Tree: spf.Prefetch(ctx, SPFResolver(r), domain, spfAdvice)}
 	rep.Findings = SPFFindings(rep.Tree.Findings())
 	for _, rr := range (<-obsolete).Records {
 		if s, ok := rr.(*dns.SPF); ok {
@@ -54,6 +55,11 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 	}
 	return rep
 }
+
+// spfAdvice is the option every SPF tree diag builds carries: the
+// technician's advice of spf/advice, which the engine keeps with the tree
+// (findings, per-node problems) and its verdicts.
+var spfAdvice = spf.WithAdvisor(advice.Advisor{})
 
 // SPFFindings converts the spf package's findings to diag's shape.
 func SPFFindings(fs []spf.Finding) []finding.Finding {

@@ -7,6 +7,7 @@ import (
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -99,7 +100,7 @@ func arcSPFPass(a *headers.Analysis) (string, bool) {
 			continue
 		}
 		for _, r := range set.Results {
-			if r.Method == "spf" && r.Result == headers.ResultPass {
+			if r.Method == "spf" && r.Result == authres.ResultPass {
 				return set.AuthServID, true
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // startHeadersFlow runs the workbench under teatest on cfg.
@@ -31,7 +31,7 @@ func startHeadersFlow(t *testing.T, cfg Config, w, h int) *flow {
 }
 
 // demoFlowConfig is the demo zone's server behind a test config.
-func demoFlowConfig(t *testing.T, srv *dnstest.Server) Config {
+func demoFlowConfig(t *testing.T, srv *zoneserver.Server) Config {
 	cfg := testConfig(srv, "")
 	cfg.Demo = true
 	return cfg

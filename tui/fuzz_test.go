@@ -14,6 +14,7 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/spf"
+	"github.com/mxray/mxray/spf/advice"
 )
 
 // fakeSPFResolver answers the SPF engine from a map, in memory.
@@ -67,7 +68,7 @@ func FuzzSPFPaneView(f *testing.F) {
 		"loop.example.com": {{"v=spf1 include:loop.example.com -all"}},
 	}
 	ctx := context.Background()
-	published := spf.Prefetch(ctx, res, "example.com")
+	published := spf.Prefetch(ctx, res, "example.com", spf.WithAdvisor(advice.Advisor{}))
 	f.Fuzz(func(t *testing.T, text string, w8, h8 uint8) {
 		w, h := 20+int(w8)%181, 5+int(h8)%56
 		tree := published.WhatIf(ctx, text)

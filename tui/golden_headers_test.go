@@ -9,7 +9,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // headerSample is a message the header panes are compared on.
@@ -37,7 +38,7 @@ func headerSamples(t testing.TB) []headerSample {
 // openHeaders opens a model straight on a message (as mxray FILE.eml
 // does) at w×h and waits until the investigation, the re-check and every
 // pane's lookups are done.
-func openHeaders(t testing.TB, srv *dnstest.Server, name string, raw []byte, w, h int) *driver {
+func openHeaders(t testing.TB, srv *zoneserver.Server, name string, raw []byte, w, h int) *driver {
 	t.Helper()
 	cfg := testConfig(srv, "")
 	cfg.Headers, cfg.HeadersSource = raw, name
@@ -57,7 +58,7 @@ func openHeaders(t testing.TB, srv *dnstest.Server, name string, raw []byte, w, 
 // Overview with the message's verdicts, at 80x24 and 120x40 for the demo's
 // sample and two real messages (go test ./tui -update rewrites them).
 func TestGoldenHeaderPanes(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, size := range goldenSizes {
 		w, h := size[0], size[1]
 		for _, s := range headerSamples(t) {

@@ -10,7 +10,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // goldenSizes are the terminal sizes every screen is compared at.
@@ -31,10 +32,10 @@ func errorNames(domain string) []string {
 }
 
 // goldenServer serves the workbench zone with the error domain broken.
-func goldenServer(t testing.TB) *dnstest.Server {
-	srv := dnstest.NewTest(t, workbenchZone)
+func goldenServer(t testing.TB) *zoneserver.Server {
+	srv := zoneservertest.New(t, workbenchZone)
 	for _, n := range errorNames("error.example") {
-		srv.SetFault(dns.Fqdn(n), 0, dnstest.FaultServFail)
+		srv.SetFault(dns.Fqdn(n), 0, zoneserver.FaultServFail)
 	}
 	return srv
 }

@@ -13,7 +13,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/headers"
 )
 
@@ -21,10 +22,10 @@ import (
 func dkimOf(m *Model) *dkimPane { return m.panes[m.indexOf(PaneDKIM)].(*dkimPane) }
 
 // demoServer serves the demo zone; every other name is REFUSED.
-func demoServer(t testing.TB) *dnstest.Server { return dnstest.NewTest(t, demo.ZoneText()) }
+func demoServer(t testing.TB) *zoneserver.Server { return zoneservertest.New(t, demo.ZoneText()) }
 
 // inputModel is a model on the input screen (demo mode) at 80x24.
-func inputModel(t *testing.T, srv *dnstest.Server) *driver {
+func inputModel(t *testing.T, srv *zoneserver.Server) *driver {
 	cfg := testConfig(srv, "")
 	cfg.Demo = true
 	m := New(context.Background(), cfg)

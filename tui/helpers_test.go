@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 //go:embed testdata/workbench.zone
@@ -26,7 +26,7 @@ func fixedNow() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC
 
 // testConfig is a Config asking srv, offline, with a fixed clock, a
 // UTF-8 locale and colour.
-func testConfig(srv *dnstest.Server, target string) Config {
+func testConfig(srv *zoneserver.Server, target string) Config {
 	return Config{
 		Target: target,
 		NewClient: func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client {
@@ -344,7 +344,7 @@ func compareBool(a, b bool) int {
 
 // openTarget makes a model for target on srv, opens it and waits until
 // everything has arrived.
-func openTarget(t testing.TB, srv *dnstest.Server, target string, w, h int) *driver {
+func openTarget(t testing.TB, srv *zoneserver.Server, target string, w, h int) *driver {
 	t.Helper()
 	m := New(context.Background(), testConfig(srv, target))
 	d := newDriver(t, m, w, h)

@@ -15,7 +15,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -232,7 +232,7 @@ func TestFindingJumps(t *testing.T) {
 // TestEscCancelsThenBacksOut: esc while running cancels (what arrived
 // stays, the rest says so); esc again goes to the input screen.
 func TestEscCancelsThenBacksOut(t *testing.T) {
-	srv := dnstest.NewTest(t, workbenchZone)
+	srv := zoneservertest.New(t, workbenchZone)
 	srv.SetNameLatency(dns.Fqdn("_dmarc.good.example"), 5*time.Second)
 	m := New(context.Background(), testConfig(srv, "good.example"))
 	d := newDriver(t, m, 80, 24)

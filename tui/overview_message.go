@@ -6,7 +6,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -19,7 +19,7 @@ func (p *overviewPane) messageLines(h *headerRun) []ovLine {
 	if h.report != nil {
 		rc = h.report.Recheck
 	}
-	mk := func(label, check string, then headers.Result) ovLine {
+	mk := func(label, check string, then authres.Result) ovLine {
 		return ovLine{label: label, pane: PaneThenNow, msg: true, notes: p.explanations(h, check), word: p.thenWord(string(then))}
 	}
 

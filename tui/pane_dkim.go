@@ -10,7 +10,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/taglist"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -294,7 +294,7 @@ func (p *dkimPane) keyDetail(k dkim.KeyReport) []string {
 
 // tagLines are a key record's tags in aligned columns, each with what it
 // means; p= is shortened.
-func (p *dkimPane) tagLines(tags []headers.Tag, k dkim.KeyReport) []string {
+func (p *dkimPane) tagLines(tags []taglist.Tag, k dkim.KeyReport) []string {
 	st, g := p.com.styles, p.com.glyphs
 	vals := make([]string, len(tags))
 	valW := 0

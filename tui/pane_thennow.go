@@ -9,7 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -270,7 +270,7 @@ func (p *thenNowPane) recorded() string {
 	var parts []string
 	for _, m := range []struct {
 		name string
-		r    headers.Result
+		r    authres.Result
 	}{{"spf", v.SPF}, {"dkim", v.DKIM}, {"dmarc", v.DMARC}, {"arc", v.ARC}} {
 		if m.r != "" {
 			parts = append(parts, m.name+" "+safe(string(m.r)))

@@ -5,8 +5,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // hostileZone plants terminal attacks in records the in-process server
@@ -36,7 +35,7 @@ $ORIGIN 2.0.192.in-addr.arpa.
 // sequence other than the TUI's own colours, no raw bidi override or
 // zero-width character, and shows the attacks as visible escapes.
 func TestHostileTXTEscapedInView(t *testing.T) {
-	srv := dnstest.NewTest(t, hostileZone)
+	srv := zoneservertest.New(t, hostileZone)
 	for _, size := range goldenSizes {
 		d := openTarget(t, srv, "192.0.2.77 hostile.example", size[0], size[1])
 		seen := map[string]bool{}

@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/spf"
 )
@@ -276,9 +277,9 @@ func zoneEscape(s string) string {
 
 // guardResolver is a server behind the --zone overlay that owns no zone of
 // the test: every question reaching it is REFUSED at once, and counted.
-func guardResolver(t *testing.T) *dnstest.Server {
+func guardResolver(t *testing.T) *zoneserver.Server {
 	t.Helper()
-	return dnstest.NewTest(t, "$ORIGIN guard.invalid.\n@ SOA ns.guard.invalid. h.guard.invalid. 1 3600 600 86400 300\n")
+	return zoneservertest.New(t, "$ORIGIN guard.invalid.\n@ SOA ns.guard.invalid. h.guard.invalid. 1 3600 600 86400 300\n")
 }
 
 // TestHostileDNS plants every class in SPF, DMARC, DKIM and TLS-RPT
@@ -288,7 +289,7 @@ func guardResolver(t *testing.T) *dnstest.Server {
 func TestHostileDNS(t *testing.T) {
 	zone := hostileZone()
 	zoneFile := writeFile(t, "hostile.zone", zone)
-	srv := dnstest.NewTest(t, zone)
+	srv := zoneservertest.New(t, zone)
 	type site struct {
 		marker, what string
 		whole        bool // shown whole; otherwise a parser quotes the first rune
@@ -346,7 +347,7 @@ func TestHostileDNS(t *testing.T) {
 // so the fail carries no explanation, and nothing of it is printed. The
 // clean control shows an explanation does get through.
 func TestHostileSPFExplanation(t *testing.T) {
-	srv := dnstest.NewTest(t, hostileZone())
+	srv := zoneservertest.New(t, hostileZone())
 	explanation := func(t *testing.T, domain string) (string, string) {
 		t.Helper()
 		args := []string{"--resolver", srv.Addr(), "spf", domain, "--ip", "198.51.100.1"}
@@ -608,7 +609,7 @@ func TestNoResolverReachableEverySubcommand(t *testing.T) {
 // never answers makes only the IPs that need it temperror, and "mxray spf"
 // returns in about one timeout.
 func TestSPFIncludeTimeoutCLI(t *testing.T) {
-	srv := dnstest.NewTest(t, `
+	srv := zoneservertest.New(t, `
 $ORIGIN example.
 @    SOA ns.example. h.example. 1 3600 600 86400 300
 $ORIGIN f.example.
@@ -616,7 +617,7 @@ $ORIGIN f.example.
 @    TXT "v=spf1 ip4:192.0.2.0/24 include:inc.f.example -all"
 inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
 `)
-	srv.SetFault("inc.f.example.", dns.TypeTXT, dnstest.FaultDrop)
+	srv.SetFault("inc.f.example.", dns.TypeTXT, zoneserver.FaultDrop)
 	start := time.Now()
 	code, out, errOut := runCLI(t, "", "--resolver", srv.Addr(), "--timeout", "300ms", "spf", "f.example", "--ip", "192.0.2.7", "--ip", "198.51.100.7", "--json")
 	if d := time.Since(start); d > 2*time.Second {
@@ -701,7 +702,7 @@ func TestLimitsEndToEnd(t *testing.T) {
 		Findings   []struct{ Code, Message string }
 		Unfinished []string
 	}
-	slow := dnstest.NewTest(t, `
+	slow := zoneservertest.New(t, `
 $ORIGIN example.
 @    SOA ns.example. h.example. 1 3600 600 86400 300
 $ORIGIN f.example.

@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/spf"
+	"github.com/mxray/mxray/spf/advice"
 )
 
 // runSPF runs "mxray spf [DOMAIN] --ip IP ...": check_host() for each IP,
@@ -37,7 +38,7 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 	} else if !o.set.Changed("sender") && !o.set.Changed("helo") {
 		return exitCannot, fmt.Errorf("%w: spf needs a DOMAIN, or --sender or --helo to take it from", errUsage)
 	}
-	var opts []spf.Option
+	opts := []spf.Option{spf.WithAdvisor(advice.Advisor{})}
 	if o.set.Changed("record") {
 		opts = append(opts, spf.WithRecord(o.record))
 	}

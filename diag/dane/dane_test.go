@@ -14,8 +14,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/tlscert"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -118,7 +118,7 @@ func ptr(b bool) *bool { return &b }
 // TestFind reads TLSA records and their DNSSEC state from a DNS server.
 func TestFind(t *testing.T) {
 	spki := strings.Repeat("ab", 32)
-	srv := dnstest.NewTest(t, `$ORIGIN example.com.
+	srv := zoneservertest.New(t, `$ORIGIN example.com.
 @ 300 IN SOA ns hm 1 2 3 4 60
 @ IN NS ns
 ns IN A 192.0.2.53

@@ -36,7 +36,7 @@ const (
 )
 
 // SecureZones are the demo zones whose answers the demo's DNS server marks
-// as DNSSEC-validated (dnstest's SetAD), as a validating resolver would for
+// as DNSSEC-validated (zoneserver's SetAD), as a validating resolver would for
 // a signed zone, so that healthy.example's TLSA records count for DANE.
 func SecureZones() []string { return []string{"healthy.example."} }
 

@@ -18,8 +18,8 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/smtp"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // TestZoneTLSAPinsTheDemoKey: the zone's TLSA records are the SHA-256 of
@@ -76,7 +76,7 @@ func demoTargets(t *testing.T, c *dnsclient.Client, domain string) []smtp.Target
 // healthy.example is ok everywhere with DANE matching; broken.example
 // shows a certificate name mismatch, a tarpit and a missing STARTTLS.
 func TestDemoSMTP(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, z := range demo.SecureZones() {
 		srv.SetAD(z, true)
 	}

@@ -7,22 +7,23 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // TestDNSSECStatus checks that queries carry DO (the test server sets AD
 // only then, as RFC 6840 §5.8 has a resolver do) and that the AD bit of the
 // reply reaches the Answer and the log, plainly stated.
 func TestDNSSECStatus(t *testing.T) {
-	signed := dnstest.NewTest(t, zone("signed.example.", `
+	signed := zoneservertest.New(t, zone("signed.example.", `
 www        IN A 192.0.2.1
 alias      IN CNAME www.plain.example.
 drop       IN A 192.0.2.2
 _25._tcp.mx IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 `))
 	signed.SetAD("signed.example.", true)
-	signed.SetFault("drop.signed.example.", 0, dnstest.FaultDrop)
-	plain := dnstest.NewTest(t, zone("plain.example.", "www IN A 192.0.2.3\n"))
+	signed.SetFault("drop.signed.example.", 0, zoneserver.FaultDrop)
+	plain := zoneservertest.New(t, zone("plain.example.", "www IN A 192.0.2.3\n"))
 	c := New(Config{Timeout: 300 * time.Millisecond, Overlays: []Overlay{
 		{Zones: []string{"signed.example."}, Server: signed.Addr()},
 		{Zones: []string{"plain.example."}, Server: plain.Addr()},
@@ -74,8 +75,8 @@ _25._tcp.mx IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef012345
 // TestDNSSECAuthoritativeMode: a zone's own nameservers do not validate,
 // so their answers are "unknown" even when the AD bit comes back set.
 func TestDNSSECAuthoritativeMode(t *testing.T) {
-	parent := dnstest.NewTest(t, parentZone)
-	child := dnstest.NewTest(t, childZone)
+	parent := zoneservertest.New(t, parentZone)
+	child := zoneservertest.New(t, childZone)
 	child.SetAD("child.example.", true)
 	addrs := map[string]string{"ns.example.": parent.Addr(), "ns.child.example.": child.Addr()}
 	c := New(Config{

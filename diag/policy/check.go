@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // lookupRecords asks for TXT at name and keeps the records that start with
@@ -45,7 +46,7 @@ func recordFindings(part, name string, a dnsclient.Answer, recs []string, what, 
 	return nil
 }
 
-func syntaxFindings(part, subject string, errs []*SyntaxError, fix string) []finding.Finding {
+func syntaxFindings(part, subject string, errs []*taglist.SyntaxError, fix string) []finding.Finding {
 	var out []finding.Finding
 	for _, e := range errs {
 		out = append(out, finding.Finding{Severity: finding.Error, Code: part + ".syntax_error", Part: part, Subject: subject,
@@ -54,7 +55,7 @@ func syntaxFindings(part, subject string, errs []*SyntaxError, fix string) []fin
 	return out
 }
 
-func errorStrings(errs []*SyntaxError) []string {
+func errorStrings(errs []*taglist.SyntaxError) []string {
 	out := []string{}
 	for _, e := range errs {
 		out = append(out, e.Error())
@@ -64,18 +65,18 @@ func errorStrings(errs []*SyntaxError) []string {
 
 // MTASTSResult is the "mta_sts" object of the check contract.
 type MTASTSResult struct {
-	Domain string   `json:"domain"`
-	Record string   `json:"record"` // "" when none
-	ID     string   `json:"id,omitempty"`
-	Errors []string `json:"errors"` // of the TXT record and of the policy file
-	URL    string   `json:"policy_url"`
+	Domain string   `json:"domain"`       // the domain checked
+	Record string   `json:"record"`       // "" when none
+	ID     string   `json:"id,omitempty"` // the record's id
+	Errors []string `json:"errors"`       // of the TXT record and of the policy file
+	URL    string   `json:"policy_url"`   // where the policy file is (RFC 8461 §3.3)
 	// Fetched is false when the policy file was not fetched; NotFetched
 	// says why ("policy not fetched" when fetching is disabled).
 	Fetched    bool              `json:"fetched"`
 	NotFetched string            `json:"not_fetched,omitempty"`
-	Policy     *STSPolicy        `json:"policy"`
-	MX         []MXMatch         `json:"mx"`
-	Findings   []finding.Finding `json:"findings"`
+	Policy     *STSPolicy        `json:"policy"`   // the policy file, read; nil when not fetched
+	MX         []MXMatch         `json:"mx"`       // each MX host against the policy's mx patterns
+	Findings   []finding.Finding `json:"findings"` // what is wrong, each with the fix
 }
 
 // CheckMTASTS checks the _mta-sts record of domain, fetches its policy
@@ -158,12 +159,12 @@ func checkMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []
 
 // TLSRPTResult is the "tls_rpt" object of the check contract.
 type TLSRPTResult struct {
-	Domain      string            `json:"domain"`
-	Record      string            `json:"record"`
-	RUA         []ReportURI       `json:"rua"`
-	Errors      []string          `json:"errors"`
-	Explanation string            `json:"explanation"`
-	Findings    []finding.Finding `json:"findings"`
+	Domain      string            `json:"domain"`      // the domain checked
+	Record      string            `json:"record"`      // the TXT record; "" when none
+	RUA         []ReportURI       `json:"rua"`         // "rua": the report destinations
+	Errors      []string          `json:"errors"`      // the record's syntax errors, in words
+	Explanation string            `json:"explanation"` // what the record asks for, in words
+	Findings    []finding.Finding `json:"findings"`    // what is wrong, each with the fix
 }
 
 // CheckTLSRPT checks the _smtp._tls record of domain (RFC 8460 §3).
@@ -199,14 +200,14 @@ func CheckTLSRPT(ctx context.Context, r dnsclient.Resolver, domain string) *TLSR
 
 // BIMIResult is the "bimi" object of the check contract.
 type BIMIResult struct {
-	Domain   string            `json:"domain"`
-	Name     string            `json:"name"` // the name the record was found at, or the first asked
-	Record   string            `json:"record"`
-	Location string            `json:"l"`
-	Evidence string            `json:"a"`
-	Declined bool              `json:"declined"`
-	Errors   []string          `json:"errors"`
-	Findings []finding.Finding `json:"findings"`
+	Domain   string            `json:"domain"`   // the domain checked
+	Name     string            `json:"name"`     // the name the record was found at, or the first asked
+	Record   string            `json:"record"`   // the TXT record; "" when none
+	Location string            `json:"l"`        // "l": where the logo (SVG) is
+	Evidence string            `json:"a"`        // "a": where the Verified Mark Certificate is
+	Declined bool              `json:"declined"` // the domain declines to show a logo (an empty l=)
+	Errors   []string          `json:"errors"`   // the record's syntax errors, in words
+	Findings []finding.Finding `json:"findings"` // what is wrong, each with the fix
 }
 
 // CheckBIMI looks up default._bimi.<domain> and, when that has no record

@@ -18,6 +18,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/tlscert"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 func TestParseSTSRecord(t *testing.T) {
@@ -51,7 +52,7 @@ func TestParseSTSRecord(t *testing.T) {
 			}
 			continue
 		}
-		var se *SyntaxError
+		var se *taglist.SyntaxError
 		if !errors.Is(err, tc.sent) || !errors.As(err, &se) {
 			t.Errorf("%q: err %v, want %v", tc.txt, err, tc.sent)
 			continue
@@ -91,13 +92,13 @@ func TestParseSTSPolicy(t *testing.T) {
 	}
 	for _, tc := range bad {
 		_, err := ParseSTSPolicy(tc.body)
-		var se *SyntaxError
+		var se *taglist.SyntaxError
 		if !errors.Is(err, tc.sent) || !errors.As(err, &se) {
 			t.Errorf("%q: err %v, want %v", tc.body, err, tc.sent)
 			continue
 		}
 		found := false
-		for _, e := range err.(Errors) {
+		for _, e := range err.(taglist.SyntaxErrors) {
 			if errors.Is(e, tc.sent) && e.Field == tc.field {
 				found = true
 			}

@@ -14,9 +14,10 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/policy"
 	"github.com/mxray/mxray/diag/smtp/smtpd"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 func spkiSHA256(t *testing.T, cfg *tls.Config) string {
@@ -52,15 +53,15 @@ _25._tcp.mx2 IN TLSA 3 1 1 %s
 _25._tcp.mx3 IN TLSA 2 1 1 %s
 _25._tcp.mx4 IN TLSA 3 1 1 %s
 `, spkiSHA256(t, self), other, hex.EncodeToString(taSum[:]), spkiSHA256(t, self))
-	dns := dnstest.NewTest(t, zone)
+	dns := zoneservertest.New(t, zone)
 	dns.SetAD("example.com.", true)
-	insecure := dnstest.NewTest(t, strings.ReplaceAll(zone, "example.com.", "example.net."))
+	insecure := zoneservertest.New(t, strings.ReplaceAll(zone, "example.com.", "example.net."))
 
 	tests := []struct {
 		name      string
 		host      string
 		cfg       *tls.Config
-		server    *dnstest.Server
+		server    *zoneserver.Server
 		status    Status
 		match     *bool
 		dnssec    dnsclient.DNSSEC

@@ -147,7 +147,16 @@ func errIs(err error, targets ...error) error {
 	return nil
 }
 
-func startServer(t *testing.T, b smtpd.Behavior) *smtpd.Server { return smtpd.NewTest(t, b) }
+// startServer starts an in-process SMTP server for the length of one test.
+func startServer(t *testing.T, b smtpd.Behavior) *smtpd.Server {
+	t.Helper()
+	s, err := smtpd.Start(b)
+	if err != nil {
+		t.Fatalf("smtpd.Start: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
 
 func hasCode(fs []finding.Finding, code string) bool {
 	for _, f := range fs {

@@ -11,7 +11,7 @@ import (
 // TestDialogue: the server greets, lists its extensions, refuses mail and
 // says goodbye; Close ends a silent connection.
 func TestDialogue(t *testing.T) {
-	s := NewTest(t, Behavior{Hostname: "mx.test.example", Extensions: []string{"PIPELINING"}})
+	s := start(t, Behavior{Hostname: "mx.test.example", Extensions: []string{"PIPELINING"}})
 	c, err := net.Dial("tcp", s.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestDialogue(t *testing.T) {
 		t.Errorf("accepted %d peak %d", s.Accepted(), s.Peak())
 	}
 
-	silent := NewTest(t, Behavior{Silent: true})
+	silent := start(t, Behavior{Silent: true})
 	sc, err := net.Dial("tcp", silent.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -61,4 +61,14 @@ func TestDialogue(t *testing.T) {
 	if n, err := sc.Read(make([]byte, 1)); n != 0 || err == nil {
 		t.Errorf("silent server said %d bytes (%v)", n, err)
 	}
+}
+
+func start(t *testing.T, b Behavior) *Server {
+	t.Helper()
+	s, err := Start(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
 }
