@@ -117,7 +117,7 @@ func TestDemoSMTP(t *testing.T) {
 	}
 	got := map[string]bool{}
 	for _, f := range smtp.Findings(broken, nil, time.Now()) {
-		got[f.Code+" "+f.Subject] = true
+		got[f.Code+" "+f.Subject.String()] = true
 	}
 	for _, want := range []string{"smtp.cert_name_mismatch mx1.broken.example/198.51.100.10", "smtp.tarpit mx2.broken.example/198.51.100.25",
 		"smtp.no_starttls mx2.broken.example/198.51.100.25", "smtp.banner_ptr_mismatch mx2.broken.example/198.51.100.25"} {

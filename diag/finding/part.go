@@ -18,6 +18,10 @@ const (
 	PartMTASTS Part = "mta_sts" // the MTA-STS record and policy (RFC 8461)
 	PartTLSRPT Part = "tls_rpt" // the TLS-RPT record (RFC 8460)
 	PartBIMI   Part = "bimi"    // the BIMI record
+	// PartSMTP is the probe of each MX address: banner, EHLO, STARTTLS,
+	// certificate, DANE (RFC 5321, RFC 3207, RFC 7672). It runs only when
+	// asked (check --smtp, mxray smtp, the workbench's SMTP & TLS pane).
+	PartSMTP Part = "smtp"
 )
 
 // Finding parts that are not parts of a domain report.

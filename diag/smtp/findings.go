@@ -15,21 +15,17 @@ import (
 )
 
 // Part is the findings' part: the SMTP & TLS pane.
-const Part = "smtp"
+const Part = finding.PartSMTP
 
 // ExpiresSoon is how close to its notAfter a certificate is reported.
 const ExpiresSoon = 14 * 24 * time.Hour
 
-// Subject names one probed address in findings: "host/ip", or the IP alone.
-func Subject(host string, ip netip.Addr) string {
-	if host == "" {
-		return ip.String()
-	}
-	return host + "/" + ip.String()
-}
+// Subject names one probed address in findings: written "host/ip", or the
+// IP alone.
+func Subject(host string, ip netip.Addr) finding.Subject { return finding.Server(host, ip) }
 
 // newFinding is the one place an smtp finding is made.
-func newFinding(sev finding.Severity, code, subject, msg, fix string) finding.Finding {
+func newFinding(sev finding.Severity, code string, subject finding.Subject, msg, fix string) finding.Finding {
 	return finding.Finding{Severity: sev, Code: "smtp." + code, Part: Part, Subject: subject, Message: msg, Fix: fix}
 }
 
@@ -46,7 +42,7 @@ func Findings(rs []Result, pol *policy.STSPolicy, now time.Time) []finding.Findi
 		}
 	}
 	if blocked > 0 {
-		fs = append(fs, newFinding(finding.Warning, "blocked_here", "port "+fmt.Sprint(rs[0].Port),
+		fs = append(fs, newFinding(finding.Warning, "blocked_here", finding.Text("port "+fmt.Sprint(rs[0].Port)),
 			fmt.Sprintf("Port %d could not be reached on any MX address from this network (%s). That is most likely a block on outgoing port %d here (common on home, office and cloud networks), not a fault of the mail servers.", rs[0].Port, rs[0].Evidence, rs[0].Port),
 			"Run the SMTP check from a network that allows outgoing connections to port 25, for example a mail server's own shell."))
 	}
@@ -165,8 +161,10 @@ func tlsFindings(r Result, name string, enforce bool, now time.Time, add adder) 
 	}
 }
 
-// mtaSTSFindings holds the MX host and its certificate against the policy's
-// mx patterns (RFC 8461 §4.1, §4.2), with or without TLS.
+// mtaSTSFindings holds a covered MX host's certificate against the policy
+// (RFC 8461 §4.2). An MX host that no mx pattern covers (§4.1) is the
+// MTA-STS part's finding (mta_sts.mx_mismatch): it is a fact of the policy
+// and the MX records, found with or without a probe.
 func mtaSTSFindings(r Result, pol *policy.STSPolicy, enforce bool, add adder) {
 	if pol == nil || pol.Mode == policy.ModeNone || r.Host == "" {
 		return
@@ -175,15 +173,7 @@ func mtaSTSFindings(r Result, pol *policy.STSPolicy, enforce bool, add adder) {
 	if enforce {
 		sev = finding.Error
 	}
-	covered := false
-	for _, p := range pol.MX {
-		covered = covered || policy.MatchPattern(p, r.Host)
-	}
-	switch {
-	case !covered:
-		add(sev, "mta_sts_not_covered", fmt.Sprintf("The MX host %s matches no mx line of the MTA-STS policy (%s); senders enforcing it will not deliver to it (RFC 8461 §4.1).", r.Host, strings.Join(pol.MX, ", ")),
-			"Add an mx: line for "+r.Host+" to the MTA-STS policy file and change the id in the _mta-sts record.")
-	case r.TLS != nil && r.TLS.NamesMatchMTASTS != nil && !*r.TLS.NamesMatchMTASTS:
+	if r.TLS != nil && r.TLS.NamesMatchMTASTS != nil && !*r.TLS.NamesMatchMTASTS && r.TLS.MTASTSPattern != "" {
 		add(sev, "mta_sts_cert_mismatch", fmt.Sprintf("The MTA-STS policy covers %s (mx: %s), but its certificate does not name it, so senders enforcing the policy will not deliver to it (RFC 8461 §4.2).", r.Host, r.TLS.MTASTSPattern),
 			"Get a certificate whose subjectAltName includes "+r.Host+".")
 	}

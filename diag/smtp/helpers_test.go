@@ -170,7 +170,7 @@ func hasCode(fs []finding.Finding, code string) bool {
 func codes(fs []finding.Finding) []string {
 	var out []string
 	for _, f := range fs {
-		out = append(out, string(f.Severity)+" "+f.Code+" "+f.Subject)
+		out = append(out, string(f.Severity)+" "+f.Code+" "+f.Subject.String())
 	}
 	return out
 }

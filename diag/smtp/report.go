@@ -25,7 +25,7 @@ func Doc(d *render.Doc, rs []Result) {
 	for _, r := range rs {
 		rows = append(rows, []string{r.Host, r.IP.String(), string(r.Status), bannerCell(r), yesNo(r.STARTTLS), tlsCell(r), certCell(r), daneCell(r), timingCell(r.Timing)})
 		if r.Error != "" {
-			n := Subject(r.Host, r.IP) + ": " + r.Error
+			n := Subject(r.Host, r.IP).String() + ": " + r.Error
 			if r.Evidence != "" {
 				n += " (" + r.Evidence + ")"
 			}

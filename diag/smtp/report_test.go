@@ -118,7 +118,7 @@ func TestFindingsShape(t *testing.T) {
 		}
 	}
 	for _, f := range fs {
-		if f.Part != Part || f.Subject == "" || f.Fix == "" || f.Message == "" {
+		if f.Part != Part || f.Subject.IsZero() || f.Fix == "" || f.Message == "" {
 			t.Errorf("finding %+v", f)
 		}
 	}
