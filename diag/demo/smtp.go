@@ -27,8 +27,8 @@ import (
 //go:embed smtp-demo.key
 var smtpKeyPEM []byte
 
-// Timing of the demo's tarpit: broken.example's second MX holds its
-// greeting for SMTPGreetingDelay, and the demo's probe calls a greeting
+// Timing of the demo's tarpit: broken.example's second MX, at its second
+// address, holds its greeting for SMTPGreetingDelay, and the demo's probe calls a greeting
 // slower than SMTPTarpitAfter a tarpit, so the demo shows one in seconds.
 const (
 	SMTPGreetingDelay = 1500 * time.Millisecond
@@ -52,8 +52,9 @@ type mailServer struct {
 // documentation addresses to them. healthy.example's three MX all answer
 // well, with certificates from an in-memory CA (Roots) whose key the zone
 // pins with TLSA records; broken.example's first MX presents a certificate
-// for its CNAME target instead of its own name, its second holds its
-// greeting back (a tarpit) and offers no STARTTLS.
+// for its CNAME target instead of its own name; its second offers no
+// STARTTLS at one address and holds its greeting back (a tarpit) at the
+// other, so each problem shows as a verdict of its own.
 type SMTP struct {
 	routes  map[netip.Addr]string // documentation address → loopback listener
 	servers []*smtpd.Server
@@ -108,7 +109,10 @@ func mailServers() []mailServer {
 		// knows itself by the target's name, and so does its certificate.
 		ok("real.broken.example", a("198.51.100.10")),
 		{addrs: []netip.Addr{a("198.51.100.25")}, b: smtpd.Behavior{Hostname: "mail.broken.example",
-			Banner: []string{"mail.broken.example ESMTP mxray demo (slow on purpose)"}, GreetingDelay: SMTPGreetingDelay}},
+			Banner: []string{"mail.broken.example ESMTP mxray demo (no STARTTLS)"}}},
+		{addrs: []netip.Addr{a("198.51.100.26")}, b: smtpd.Behavior{Hostname: "mx2.broken.example",
+			Banner: []string{"mx2.broken.example ESMTP mxray demo (slow on purpose)"}, GreetingDelay: SMTPGreetingDelay},
+			names: []string{"mx2.broken.example"}},
 		ok("mx.mailer.example", a("203.0.113.25")),
 		ok("mx.receiver.example", a("203.0.113.200")),
 	}

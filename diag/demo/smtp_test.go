@@ -74,7 +74,8 @@ func demoTargets(t *testing.T, c *dnsclient.Client, domain string) []smtp.Target
 
 // TestDemoSMTP probes both demo domains as "mxray --demo smtp" will:
 // healthy.example is ok everywhere with DANE matching; broken.example
-// shows a certificate name mismatch, a tarpit and a missing STARTTLS.
+// shows a certificate name mismatch, a missing STARTTLS and a tarpit, each
+// as the verdict of one address.
 func TestDemoSMTP(t *testing.T) {
 	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, z := range demo.SecureZones() {
@@ -104,26 +105,38 @@ func TestDemoSMTP(t *testing.T) {
 	}
 
 	broken := smtp.ProbeAll(context.Background(), demoTargets(t, c, "broken.example"), o)
-	byHost := map[string]smtp.Result{}
+	byIP := map[string]smtp.Result{}
 	for _, r := range broken {
-		byHost[r.Host] = r
+		byIP[r.IP.String()] = r
 	}
-	mx1, mx2 := byHost["mx1.broken.example"], byHost["mx2.broken.example"]
-	if mx1.Status != smtp.StatusCertInvalid || mx1.TLS == nil || mx1.TLS.NamesMatchMX || !mx1.TLS.Cert.ChainValid || mx1.TLS.Cert.SANs[0] != "real.broken.example" {
-		t.Errorf("mx1: %s %+v", mx1.Status, mx1.TLS)
+	if len(broken) != 3 {
+		t.Fatalf("%d broken.example addresses, want 3", len(broken))
 	}
-	if mx2.Status != smtp.StatusNoSTARTTLS || !mx2.Tarpit || mx2.Timing.Greeting < demo.SMTPGreetingDelay || mx2.BannerMatchesPTR == nil || *mx2.BannerMatchesPTR {
-		t.Errorf("mx2: %s tarpit %v greeting %v banner matches PTR %v", mx2.Status, mx2.Tarpit, mx2.Timing.Greeting, mx2.BannerMatchesPTR)
+	mx1, plain, slow := byIP["198.51.100.10"], byIP["198.51.100.25"], byIP["198.51.100.26"]
+	if mx1.Host != "mx1.broken.example" || mx1.Status != smtp.StatusCertInvalid || mx1.TLS == nil || mx1.TLS.NamesMatchMX || !mx1.TLS.Cert.ChainValid || mx1.TLS.Cert.SANs[0] != "real.broken.example" {
+		t.Errorf("mx1: %s %s %+v", mx1.Host, mx1.Status, mx1.TLS)
+	}
+	if plain.Host != "mx2.broken.example" || plain.Status != smtp.StatusNoSTARTTLS || plain.Tarpit || plain.BannerMatchesPTR == nil || *plain.BannerMatchesPTR {
+		t.Errorf("mx2 .25: %s %s tarpit %v banner matches PTR %v", plain.Host, plain.Status, plain.Tarpit, plain.BannerMatchesPTR)
+	}
+	// The tarpit is a verdict of its own: STARTTLS and the certificate are
+	// fine there, only the greeting is slow.
+	if slow.Host != "mx2.broken.example" || slow.Status != smtp.StatusTarpit || !slow.Tarpit || slow.Timing.Greeting < demo.SMTPGreetingDelay ||
+		slow.TLS == nil || !slow.TLS.NamesMatchMX || !slow.TLS.Cert.ChainValid {
+		t.Errorf("mx2 .26: %s %s tarpit %v greeting %v tls %+v", slow.Host, slow.Status, slow.Tarpit, slow.Timing.Greeting, slow.TLS)
 	}
 	got := map[string]bool{}
 	for _, f := range smtp.Findings(broken, nil, time.Now()) {
 		got[f.Code+" "+f.Subject.String()] = true
 	}
-	for _, want := range []string{"smtp.cert_name_mismatch mx1.broken.example/198.51.100.10", "smtp.tarpit mx2.broken.example/198.51.100.25",
+	for _, want := range []string{"smtp.cert_name_mismatch mx1.broken.example/198.51.100.10", "smtp.tarpit mx2.broken.example/198.51.100.26",
 		"smtp.no_starttls mx2.broken.example/198.51.100.25", "smtp.banner_ptr_mismatch mx2.broken.example/198.51.100.25"} {
 		if !got[want] {
 			t.Errorf("no finding %q in %v", want, got)
 		}
+	}
+	if got["smtp.tarpit mx2.broken.example/198.51.100.25"] {
+		t.Error("the address without STARTTLS is reported slow too")
 	}
 }
 
