@@ -30,7 +30,18 @@ type partSpec struct {
 	// verdict decides the part's verdict (once has is true); worst is the
 	// worst severity among the findings it weighs.
 	verdict func(r *Report, worst finding.Severity) PartVerdict
+	// asked, when set, says whether an investigation runs the part: an
+	// optional part (the SMTP probe) runs only when asked for, and is not
+	// among Parts.
+	asked func(Options) bool
+	// ownBound marks a part bounded by its own timeouts rather than by the
+	// DNS deadline (the SMTP probe): the investigation waits for it after
+	// the deadline, and it reports itself what it could not finish.
+	ownBound bool
 }
+
+// runs reports whether an investigation with opts runs the part.
+func (s partSpec) runs(opts Options) bool { return s.asked == nil || s.asked(opts) }
 
 // investigation is what the parts of one investigation share: the domain,
 // the options, and the answers some parts wait for (MTA-STS checks the MX
@@ -40,10 +51,17 @@ type investigation struct {
 	opts    Options
 	mxHosts chan []string
 	orgDone chan string
+	// mx and mtasts carry those parts' results to the SMTP probe.
+	mx     chan *MXReport
+	mtasts chan *policy.MTASTSResult
+	// parent is the caller's context, without the DNS deadline: the SMTP
+	// probe runs under it, bounded by its own step timeouts.
+	parent context.Context
 }
 
-func newInvestigation(domain string, opts Options) *investigation {
-	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1)}
+func newInvestigation(parent context.Context, domain string, opts Options) *investigation {
+	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1),
+		mx: make(chan *MXReport, 1), mtasts: make(chan *policy.MTASTSResult, 1), parent: parent}
 }
 
 // policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
@@ -67,6 +85,7 @@ var parts = []partSpec{
 				hosts = append(hosts, h.Host)
 			}
 			inv.mxHosts <- hosts
+			inv.mx <- &mx
 			return func(r *Report) { r.MX = &mx }
 		},
 		has:      func(r *Report) bool { return r.MX != nil },
@@ -117,6 +136,7 @@ var parts = []partSpec{
 				dial = inv.opts.Dial
 			}
 			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, policyFetchTimeout)
+			inv.mtasts <- m
 			return func(r *Report) { r.MTASTS = m }
 		},
 		has:      func(r *Report) bool { return r.MTASTS != nil },
@@ -151,6 +171,20 @@ var parts = []partSpec{
 		findings: func(r *Report) []finding.Finding { return r.BIMI.Findings },
 		verdict:  bimiVerdict,
 	},
+	{
+		part: finding.PartSMTP, label: "SMTP",
+		asked:    func(o Options) bool { return o.SMTP != nil },
+		ownBound: true,
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			o := *inv.opts.SMTP
+			o.Resolver = c
+			s := runSMTPPart(ctx, inv, o)
+			return func(r *Report) { r.SMTP = s }
+		},
+		has:      func(r *Report) bool { return r.SMTP != nil },
+		findings: func(r *Report) []finding.Finding { return r.SMTP.Findings },
+		verdict:  smtpVerdict,
+	},
 }
 
 // specOf returns the part's entry of the table.
@@ -163,12 +197,15 @@ func specOf(p finding.Part) (partSpec, bool) {
 	return partSpec{}, false
 }
 
-// Parts lists the parts of a domain investigation in the order they are
-// drawn.
+// Parts lists the parts every domain investigation runs, in the order
+// they are drawn; an optional part (the SMTP probe, PartSMTP) is not among
+// them, though a report that holds it has it (Has, Verdict).
 func Parts() []finding.Part {
-	out := make([]finding.Part, len(parts))
-	for i, s := range parts {
-		out[i] = s.part
+	out := make([]finding.Part, 0, len(parts))
+	for _, s := range parts {
+		if s.asked == nil {
+			out = append(out, s.part)
+		}
 	}
 	return out
 }

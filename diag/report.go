@@ -27,6 +27,7 @@ type Report struct {
 	MTASTS *policy.MTASTSResult
 	TLSRPT *policy.TLSRPTResult
 	BIMI   *policy.BIMIResult
+	SMTP   *SMTPReport // only when asked (Options.SMTP)
 
 	Findings    []finding.Finding // every part's findings, sorted by severity
 	Queries     int               // DNS questions sent on the wire

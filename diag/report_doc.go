@@ -24,6 +24,9 @@ func (r *Report) Doc() *render.Doc {
 	r.dkimDoc(d)
 	r.dmarcDoc(d)
 	r.policyDoc(d)
+	if r.SMTP != nil {
+		smtpDoc(d, r.SMTP)
+	}
 	findingsDoc(d, r.Findings)
 	return d
 }
@@ -59,24 +62,28 @@ func orNone(s string) string {
 	return s
 }
 
-func (r *Report) mxDoc(d *render.Doc) {
+func (r *Report) mxDoc(d *render.Doc) { mxDoc(d, r.MX) }
+
+// mxDoc writes the MX table with each address's reverse DNS; nil is a part
+// not finished.
+func mxDoc(d *render.Doc, mx *MXReport) {
 	d.Heading(2, "MX and PTR")
 	switch {
-	case r.MX == nil:
+	case mx == nil:
 		d.Para("not finished")
 		return
-	case r.MX.NullMX:
+	case mx.NullMX:
 		d.Para("Null MX (RFC 7505): the domain accepts no mail.")
 		return
-	case len(r.MX.Hosts) == 0 && len(r.MX.Implicit) > 0:
-		d.Para("No MX records: mail goes to the domain's own address " + joinAddrs(r.MX.Implicit) + " (RFC 5321 §5.1).")
+	case len(mx.Hosts) == 0 && len(mx.Implicit) > 0:
+		d.Para("No MX records: mail goes to the domain's own address " + joinAddrs(mx.Implicit) + " (RFC 5321 §5.1).")
 		return
-	case len(r.MX.Hosts) == 0:
-		d.Para("No MX records (" + string(r.MX.Status) + ").")
+	case len(mx.Hosts) == 0:
+		d.Para("No MX records (" + string(mx.Status) + ").")
 		return
 	}
 	var rows [][]string
-	for _, h := range r.MX.Hosts {
+	for _, h := range mx.Hosts {
 		pref := strconv.Itoa(int(h.Preference))
 		if h.LoadBalanced {
 			pref += " (shared)"

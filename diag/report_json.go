@@ -8,6 +8,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/smtp"
 )
 
 // checkJSON is the "check" contract of DESIGN.md. Field names are stable:
@@ -27,7 +28,10 @@ type checkJSON struct {
 	MTASTS        *policy.MTASTSResult `json:"mta_sts"`
 	TLSRPT        *policy.TLSRPTResult `json:"tls_rpt"`
 	BIMI          *policy.BIMIResult   `json:"bimi"`
-	Unfinished    []finding.Part       `json:"unfinished,omitempty"`
+	// SMTP is written only when the probe ran (check --smtp): the smtp
+	// contract's list, one entry per MX address.
+	SMTP       *[]smtp.Result `json:"smtp,omitempty"`
+	Unfinished []finding.Part `json:"unfinished,omitempty"`
 }
 
 // MarshalJSON writes the report in the "check" contract: mx as a list with
@@ -54,6 +58,13 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	}
 	if r.MX != nil {
 		j.MX, j.NullMX, j.ImplicitMX = r.MX.Hosts, r.MX.NullMX, r.MX.Implicit
+	}
+	if r.SMTP != nil {
+		rs := r.SMTP.Results
+		if rs == nil {
+			rs = []smtp.Result{}
+		}
+		j.SMTP = &rs
 	}
 	if r.DKIM != nil {
 		j.DKIMProbed = r.DKIM.Probed

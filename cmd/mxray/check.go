@@ -15,6 +15,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/termsafe"
 )
 
@@ -44,7 +45,12 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
-	rep := investigate(ctx, o, dnsSet, t.Domain)
+	probe, stop, err := checkProbe(o)
+	if err != nil {
+		return exitCannot, err
+	}
+	defer stop()
+	rep := investigate(ctx, o, dnsSet, probe, t.Domain)
 	if rep.Unreachable {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
 	}
@@ -54,14 +60,35 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	return exitFor(rep.Findings), nil
 }
 
-// investigate runs one domain investigation with a fresh client.
-func investigate(ctx context.Context, o *options, s *dnsSetup, domain string) *diag.Report {
+// checkProbe sets up the SMTP probe of check --smtp (nil without it:
+// check never probes unless asked, in batch neither); stop ends what it
+// started (the demo's mail servers).
+func checkProbe(o *options) (probe *smtp.Options, stop func(), err error) {
+	if !o.smtp {
+		return nil, func() {}, nil
+	}
+	p, err := newProbeSetup(o)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	popts, err := p.options()
+	if err != nil {
+		p.close()
+		return nil, func() {}, err
+	}
+	return &popts, p.close, nil
+}
+
+// investigate runs one domain investigation with a fresh client; with
+// probe options (check --smtp), every MX address is probed too.
+func investigate(ctx context.Context, o *options, s *dnsSetup, probe *smtp.Options, domain string) *diag.Report {
 	client := s.newClient()
 	return diag.Investigate(ctx, client, domain, diag.Options{
 		Selectors: o.selectors,
 		Deadline:  o.deadline,
 		Offline:   s.offline,
 		Dial:      diag.Dialer(client, o.timeout),
+		SMTP:      probe,
 	}, nil)
 }
 
@@ -110,6 +137,11 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	probe, stop, err := checkProbe(o)
+	if err != nil {
+		return exitCannot, err
+	}
+	defer stop()
 
 	type result struct {
 		rep *diag.Report
@@ -129,7 +161,7 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 					results[i] <- result{err: err}
 					continue
 				}
-				results[i] <- result{rep: investigate(ctx, o, dnsSet, t.Domain)}
+				results[i] <- result{rep: investigate(ctx, o, dnsSet, probe, t.Domain)}
 			}
 		})
 	}

@@ -47,26 +47,34 @@ type options struct {
 	trustedHosts string
 	sendingIP    string
 
-	command string   // "", "check", "spf", "headers"
+	// the SMTP probe: check --smtp, mxray smtp, the workbench's pane
+	smtp    bool
+	port    int
+	ehlo    string
+	noProbe bool
+
+	command string   // "", "check", "spf", "headers", "smtp"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers"}
+var commands = []string{"check", "spf", "headers", "smtp"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return []string{"selector", "file", "json", "format", "redact"}
+		return []string{"selector", "file", "json", "format", "redact", "smtp", "port", "ehlo"}
 	case "spf":
 		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
 		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
+	case "smtp":
+		return []string{"json", "format", "port", "ehlo"}
 	default:
-		return []string{"json", "format", "redact"}
+		return []string{"json", "format", "redact", "no-probe", "port", "ehlo"}
 	}
 }
 
@@ -105,6 +113,11 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.noRecheck, "no-recheck", false, "headers: parse only; do not ask DNS what it says now")
 	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
 	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
+
+	fs.BoolVar(&o.smtp, "smtp", false, "check: also probe every MX address (banner, EHLO, STARTTLS, certificate, DANE)")
+	fs.IntVar(&o.port, "port", 25, "smtp, check --smtp, workbench: the port to probe")
+	fs.StringVar(&o.ehlo, "ehlo", "", "smtp, check --smtp, workbench: the name said in EHLO (default: this machine's FQDN, else mxray.invalid)")
+	fs.BoolVar(&o.noProbe, "no-probe", false, "workbench: do not probe the MX servers (the SMTP & TLS pane stays empty)")
 	return fs
 }
 
@@ -126,7 +139,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf or headers", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or smtp", errUsage, pos[0])
 		}
 	}
 	o.args = pos
@@ -159,6 +172,12 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if o.timeout <= 0 || o.deadline <= 0 {
 		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
+	}
+	if o.command == "check" && !o.smtp && (fs.Changed("port") || fs.Changed("ehlo")) {
+		return nil, fmt.Errorf("%w: --port and --ehlo set up the SMTP probe: give --smtp with them", errUsage)
+	}
+	if o.port < 1 || o.port > 65535 {
+		return nil, fmt.Errorf("%w: --port %d is not a TCP port (1-65535)", errUsage, o.port)
 	}
 	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {
 		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)

@@ -19,6 +19,7 @@ func crossCheck(r *Result, t Target, o Options) {
 	if r.BannerHost != "" {
 		r.BannerMatchesMX = sameHost(r.BannerHost, r.Host)
 		if t.PTR != nil {
+			r.noPTR = len(t.PTR.Names) == 0
 			m := false
 			for _, n := range t.PTR.Names {
 				m = m || sameHost(r.BannerHost, n)

@@ -188,13 +188,14 @@ func TestBannerCrossChecks(t *testing.T) {
 		matchPTR *bool
 		matchMX  bool
 		codes    []string
+		says     string // in the message of the finding with the first code
 	}{
-		{"all agree", "mx1.example.com", "", &ReverseDNS{Names: []string{"MX1.example.com."}, FCrDNS: true}, ptr(true), true, nil},
-		{"PTR names another host", "mx1.example.com", "", &ReverseDNS{Names: []string{"host-192-0-2-10.isp.example"}}, ptr(false), true, []string{"smtp.banner_ptr_mismatch"}},
-		{"no PTR", "mx1.example.com", "", &ReverseDNS{}, ptr(false), true, []string{"smtp.banner_ptr_mismatch"}},
-		{"PTR unknown", "mx1.example.com", "", nil, nil, true, nil},
-		{"banner is the PTR, not the MX", "smtp.provider.example", "", &ReverseDNS{Names: []string{"smtp.provider.example"}, FCrDNS: true}, ptr(true), false, nil},
-		{"EHLO names another host", "mx1.example.com", "backend.example.com", nil, nil, true, []string{"smtp.ehlo_banner_differ"}},
+		{"all agree", "mx1.example.com", "", &ReverseDNS{Names: []string{"MX1.example.com."}, FCrDNS: true}, ptr(true), true, nil, ""},
+		{"PTR names another host", "mx1.example.com", "", &ReverseDNS{Names: []string{"host-192-0-2-10.isp.example"}}, ptr(false), true, []string{"smtp.banner_ptr_mismatch"}, "the reverse DNS of 192.0.2.10 names something else"},
+		{"no PTR", "mx1.example.com", "", &ReverseDNS{}, ptr(false), true, []string{"smtp.banner_ptr_mismatch"}, "192.0.2.10 has no PTR record"},
+		{"PTR unknown", "mx1.example.com", "", nil, nil, true, nil, ""},
+		{"banner is the PTR, not the MX", "smtp.provider.example", "", &ReverseDNS{Names: []string{"smtp.provider.example"}, FCrDNS: true}, ptr(true), false, nil, ""},
+		{"EHLO names another host", "mx1.example.com", "backend.example.com", nil, nil, true, []string{"smtp.ehlo_banner_differ"}, "answers EHLO as \"backend.example.com\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,6 +214,11 @@ func TestBannerCrossChecks(t *testing.T) {
 			}
 			if tt.codes == nil && (hasCode(fs, "smtp.banner_ptr_mismatch") || hasCode(fs, "smtp.ehlo_banner_differ")) {
 				t.Errorf("unexpected %v", codes(fs))
+			}
+			for _, f := range fs {
+				if tt.says != "" && f.Code == tt.codes[0] && !strings.Contains(f.Message, tt.says) {
+					t.Errorf("%s says %q, not %q", f.Code, f.Message, tt.says)
+				}
 			}
 		})
 	}

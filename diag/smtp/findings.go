@@ -214,9 +214,9 @@ func daneFindings(r Result, name string, add adder) {
 
 func bannerFindings(r Result, name string, add adder) {
 	if r.BannerMatchesPTR != nil && !*r.BannerMatchesPTR {
-		what := "the address has no PTR record"
-		if r.Host != "" || r.BannerHost != "" {
-			what = "the reverse DNS of " + r.IP.String() + " names something else"
+		what := "the reverse DNS of " + r.IP.String() + " names something else"
+		if r.noPTR {
+			what = r.IP.String() + " has no PTR record"
 		}
 		add(finding.Warning, "banner_ptr_mismatch", fmt.Sprintf("The greeting of %s names %q, but %s. Some receivers and blocklists check that a server's name, its reverse DNS and its forward DNS agree.", name, r.BannerHost, what),
 			"Make the server greet with its own name (Postfix: myhostname) and set the PTR of "+r.IP.String()+" to that same name, with a matching A/AAAA record.")

@@ -10,7 +10,8 @@ import (
 )
 
 // Doc adds the "SMTP and TLS" section of a text or Markdown report: one
-// table row per address, then what failed where. The render writers pass
+// table row per address, then a line per address with what it said and
+// how long each step took, and what failed where. The render writers pass
 // every cell through diag/termsafe, so banners and certificate names are
 // shown harmlessly.
 func Doc(d *render.Doc, rs []Result) {
@@ -20,24 +21,52 @@ func Doc(d *render.Doc, rs []Result) {
 		return
 	}
 	rows := make([][]string, 0, len(rs))
-	var notes []string
+	details := make([]string, 0, len(rs))
 	dane := false
 	for _, r := range rs {
-		rows = append(rows, []string{r.Host, r.IP.String(), string(r.Status), bannerCell(r), yesNo(r.STARTTLS), tlsCell(r), certCell(r), daneCell(r), timingCell(r.Timing)})
-		if r.Error != "" {
-			n := Subject(r.Host, r.IP).String() + ": " + r.Error
-			if r.Evidence != "" {
-				n += " (" + r.Evidence + ")"
-			}
-			notes = append(notes, n)
-		}
+		rows = append(rows, []string{r.Host, r.IP.String(), string(r.Status), tlsCell(r), certCell(r), daneCell(r)})
+		details = append(details, detailLine(r))
 		dane = dane || len(r.DANE.TLSA) > 0
 	}
-	d.Table([]string{"Host", "Address", "Status", "Banner", "STARTTLS", "TLS", "Certificate", "DANE", "ms (connect/greeting/ehlo/tls)"}, rows)
-	d.List(notes...)
+	d.Table([]string{"Host", "Address", "Status", "TLS", "Certificate", "DANE"}, rows)
+	d.List(details...)
 	if dane {
 		d.Para("DNSSEC: mxray does not validate signatures itself; it trusts the resolver's validation (the AD bit).")
 	}
+}
+
+// detailLine says what one address said and how long each step took,
+// then what failed.
+func detailLine(r Result) string {
+	parts := []string{"no greeting"}
+	if r.BannerHost != "" {
+		parts[0] = "banner " + bannerCell(r)
+	}
+	if r.EHLOHost != "" {
+		parts = append(parts, "EHLO as "+r.EHLOHost)
+	}
+	if r.TLS != nil {
+		parts = append(parts, r.TLS.Cipher)
+		c := r.TLS.Cert
+		if c.Subject != "" {
+			parts = append(parts, "certificate "+c.Subject)
+		}
+		if len(c.SANs) > 0 {
+			parts = append(parts, "names "+strings.Join(c.SANs, ", "))
+		}
+		if c.Issuer != "" {
+			parts = append(parts, "issued by "+c.Issuer)
+		}
+	}
+	parts = append(parts, "ms connect/greeting/EHLO/TLS "+timingCell(r.Timing))
+	s := Subject(r.Host, r.IP).String() + ": " + strings.Join(parts, "; ")
+	if r.Error != "" {
+		s += ". " + r.Error
+		if r.Evidence != "" {
+			s += " (" + r.Evidence + ")"
+		}
+	}
+	return s
 }
 
 func yesNo(b bool) string {
@@ -62,10 +91,13 @@ func bannerCell(r Result) string {
 }
 
 func tlsCell(r Result) string {
-	if r.TLS == nil {
-		return "-"
+	switch {
+	case r.TLS != nil:
+		return r.TLS.Version
+	case r.Status == StatusNoSTARTTLS:
+		return "no STARTTLS"
 	}
-	return r.TLS.Version + " " + r.TLS.Cipher
+	return "-"
 }
 
 func certCell(r Result) string {

@@ -142,4 +142,5 @@ type Result struct {
 	CertCheck *tlscert.Verification `json:"-"`
 
 	connectTimedOut bool
+	noPTR           bool // the address has no PTR record at all
 }
