@@ -91,7 +91,7 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.resolvers, "resolver", nil, "DNS server HOST[:PORT] to ask; repeat to try several in order (default: /etc/resolv.conf)")
 	fs.BoolVar(&o.authoritative, "authoritative", false, "ask each domain's own nameservers directly, bypassing caches")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Second, "time limit for one DNS question, including its retry")
-	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation")
+	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation's DNS (an SMTP probe is bounded by its own step timeouts)")
 	fs.StringVar(&o.zone, "zone", "", "answer names inside this zone FILE from the file, everything else from DNS")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded demo zone and nothing else (offline)")
 	fs.BoolVar(&o.ascii, "ascii", false, "draw with ASCII only")
@@ -203,9 +203,9 @@ func isCommandFlag(name string) bool {
 
 func ownerOf(flag string) string {
 	var owners []string
-	for _, cmd := range commands {
+	for _, cmd := range append(commands, "") {
 		if slices.Contains(commandFlags(cmd), flag) {
-			owners = append(owners, "'mxray "+cmd+"'")
+			owners = append(owners, commandName(cmd))
 		}
 	}
 	return strings.Join(owners, " and ")

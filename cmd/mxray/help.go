@@ -14,9 +14,11 @@ Usage:
   mxray [TARGET]                 open the workbench (TUI); without a terminal, print a text report
   mxray --demo [DOMAIN]          the workbench on the embedded demo zone, offline (healthy.example, broken.example)
   mxray check DOMAIN             check a domain: MX and PTR, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI
+                                 (--smtp: probe each MX address too)
   mxray check -f FILE --json     check every domain in FILE (one per line), one JSON object per line
   mxray spf [DOMAIN] --ip IP     evaluate SPF for an IP: the verdict, the deciding include, the lookups
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
+  mxray smtp DOMAIN|HOST|IP      probe each MX: banner, EHLO, STARTTLS, certificate, DANE (never sends mail)
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE of headers (an existing path or anything with a '/'), or '-' for stdin.
@@ -31,6 +33,8 @@ Examples:
   mxray spf example.com --ip 192.0.2.10 --record 'v=spf1 ip4:192.0.2.0/24 -all'
   mxray headers message.eml
   pbpaste | mxray headers - --format markdown
+  mxray smtp example.com --json
+  mxray smtp mx1.example.com --port 587 --ehlo probe.example.net
   mxray --zone draft.zone check example.com     test a draft zone before publishing it
   mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
 

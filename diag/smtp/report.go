@@ -81,11 +81,14 @@ func bannerCell(r Result) string {
 		return "-"
 	}
 	s := r.BannerHost
-	if r.BannerMatchesPTR != nil && !*r.BannerMatchesPTR {
+	switch {
+	case r.BannerMatchesPTR != nil && !*r.BannerMatchesPTR && r.noPTR:
+		s += " (no PTR)"
+	case r.BannerMatchesPTR != nil && !*r.BannerMatchesPTR:
 		s += " (not the PTR)"
 	}
 	if r.Tarpit {
-		s += " (slow)"
+		s += " (slow greeting)"
 	}
 	return s
 }

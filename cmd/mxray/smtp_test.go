@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// stableProbe blanks what differs from run to run in a probe's report:
+// each step's milliseconds, the greeting delay in the tarpit's words, and
+// the dates of the certificates the demo makes at start.
+func stableProbe(s string) string {
+	for _, r := range []struct{ re, to string }{
+		{`"(connect|greeting|ehlo|tls)": \d+`, `"$1": 0`},
+		{`"(not_before|not_after)": "[^"]+"`, `"$1": "2026-01-01T00:00:00Z"`},
+		{`ms connect/greeting/EHLO/TLS [\d/-]+`, "ms connect/greeting/EHLO/TLS N"},
+		{`until \d{4}-\d\d-\d\d`, "until 2026-01-01"},
+		{`took [\d.]+m?s to greet`, "took 1.5s to greet"},
+	} {
+		s = regexp.MustCompile(r.re).ReplaceAllString(s, r.to)
+	}
+	return s
+}
+
+// TestSMTPGolden pins mxray --demo smtp broken.example as text, Markdown
+// and JSON: the certificate name mismatch, the missing STARTTLS and the
+// tarpit, each the verdict of one address (go test ./cmd/mxray -update
+// refreshes; review the diff).
+func TestSMTPGolden(t *testing.T) {
+	for _, f := range []struct{ name, flag string }{{"text", "--format=text"}, {"markdown", "--format=markdown"}, {"json", "--json"}} {
+		t.Run(f.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", "--demo", "smtp", "broken.example", f.flag)
+			if code != exitFindings {
+				t.Fatalf("exit %d, want 1 (an MX that is a CNAME is an error)\n%s", code, errOut)
+			}
+			golden.RequireEqual(t, []byte(stableProbe(out)))
+		})
+	}
+}
+
+// TestSMTPCommand: the offline demo gives a full result for
+// healthy.example (ok, DANE matching, DNSSEC secure) and exit 0; a host
+// and an address are probed on their own; the probe's flags are checked.
+func TestSMTPCommand(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "--demo", "smtp", "healthy.example", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v struct {
+		Domain   string            `json:"domain"`
+		Findings []json.RawMessage `json:"findings"`
+		SMTP     []struct {
+			Host   string `json:"host"`
+			Status string `json:"status"`
+			Port   int    `json:"port"`
+			TLS    *struct {
+				Version      string `json:"version"`
+				NamesMatchMX bool   `json:"names_match_mx"`
+			} `json:"tls"`
+			DANE struct {
+				TLSA   []string `json:"tlsa"`
+				DNSSEC string   `json:"dnssec"`
+				Match  *bool    `json:"match"`
+			} `json:"dane"`
+		} `json:"smtp"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Domain != "healthy.example" || len(v.SMTP) != 4 || len(v.Findings) != 0 {
+		t.Fatalf("%+v", v)
+	}
+	for _, r := range v.SMTP {
+		if r.Status != "ok" || r.Port != 25 || r.TLS == nil || !r.TLS.NamesMatchMX || len(r.DANE.TLSA) != 1 || r.DANE.DNSSEC != "secure" || r.DANE.Match == nil || !*r.DANE.Match {
+			t.Errorf("%+v", r)
+		}
+	}
+
+	_, out, _ = runCLI(t, "", "--demo", "smtp", "mx3.healthy.example", "--format", "text")
+	if !strings.Contains(out, "mx3.healthy.example has no MX records: its own addresses (192.0.2.30, 2001:db8:1::30) were probed.") || strings.Count(out, "| ok") > 0 {
+		t.Errorf("host:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "", "--demo", "smtp", "[2001:db8:1::30]")
+	if code != exitOK || !strings.Contains(out, "PTR:     mx3.healthy.example") {
+		t.Errorf("address: exit %d\n%s", code, out)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"smtp"}, "smtp takes one DOMAIN, HOST or IP address"},
+		{[]string{"smtp", "a.example", "b.example"}, "smtp takes one DOMAIN, HOST or IP address"},
+		{[]string{"smtp", "healthy.example", "--port", "70000"}, "--port 70000 is not a TCP port"},
+		{[]string{"smtp", "healthy.example", "--port", "0"}, "--port 0 is not a TCP port"},
+		{[]string{"smtp", "healthy.example", "--ehlo", "bad name\r\nRCPT"}, "--ehlo"},
+		{[]string{"smtp", "healthy.example", "--selector", "s1"}, "--selector belongs to 'mxray check'"},
+		{[]string{"check", "healthy.example", "--port", "587"}, "give --smtp with them"},
+		{[]string{"spf", "healthy.example", "--smtp"}, "--smtp belongs to 'mxray check'"},
+		{[]string{"headers", "-", "--no-probe"}, "--no-probe belongs to 'mxray' without a subcommand"},
+	} {
+		code, _, errOut := runCLI(t, "", append([]string{"--demo"}, tt.args...)...)
+		if code != exitCannot || !strings.Contains(errOut, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", tt.args, code, errOut, tt.err)
+		}
+	}
+}
+
+// TestCheckSMTPFlag: check probes only with --smtp, and then its JSON has
+// the smtp list and its text the section; in batch too, when asked.
+func TestCheckSMTPFlag(t *testing.T) {
+	_, out, _ := runCLI(t, "", "--demo", "check", "healthy.example", "--json")
+	if strings.Contains(out, `"smtp":`) {
+		t.Error("check probed without --smtp")
+	}
+	code, out, errOut := runCLI(t, "", "--demo", "check", "broken.example", "--smtp", "--json")
+	var v struct {
+		SMTP []struct {
+			IP     string `json:"ip"`
+			Status string `json:"status"`
+		} `json:"smtp"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != exitFindings || len(v.SMTP) != 3 {
+		t.Fatalf("exit %d, %v: %+v\n%s", code, err, v, errOut)
+	}
+	_, out, _ = runCLI(t, "example.com\nhealthy.example\n", "--demo", "check", "-f", "-", "--smtp", "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"smtp":[]`) || !strings.Contains(lines[1], `"status":"ok"`) {
+		t.Errorf("batch with --smtp:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "", "--demo", "check", "healthy.example", "--smtp", "--format", "markdown")
+	if !strings.Contains(out, "## SMTP and TLS") || !strings.Contains(out, "| mx1.healthy.example | 192.0.2.10 | ok | TLS 1.3 |") {
+		t.Errorf("markdown:\n%s", out)
+	}
+}
