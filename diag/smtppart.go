@@ -104,6 +104,11 @@ func runSMTPPart(ctx context.Context, inv *investigation, o smtp.Options) *SMTPR
 	case mx = <-inv.mx:
 	case <-ctx.Done():
 	}
+	if mx == nil || over(ctx) {
+		// An MX part that ran into the deadline failed for that reason,
+		// not the domain's: the investigation drops it, and so does this.
+		return &SMTPReport{Results: []smtp.Result{}, Note: "the MX records were not known before the DNS deadline"}
+	}
 	if why := NothingToProbe(mx); why != "" {
 		return &SMTPReport{Results: []smtp.Result{}, Note: why}
 	}
@@ -115,6 +120,16 @@ func runSMTPPart(ctx context.Context, inv *investigation, o smtp.Options) *SMTPR
 			return nil
 		}
 	})
+}
+
+// WithSMTP returns a copy of the report holding s as its SMTP part, its
+// findings gathered again: for a caller that probed on its own (the
+// workbench's pane) and writes the report.
+func (r *Report) WithSMTP(s *SMTPReport) *Report {
+	c := r.clone()
+	c.SMTP = s
+	c.Findings = c.collectFindings()
+	return c
 }
 
 // smtpDoc writes the SMTP section: the table of addresses probed, or why
@@ -178,4 +193,22 @@ func addresses(n int) string {
 		return "1 address"
 	}
 	return fmt.Sprintf("%d addresses", n)
+}
+
+// SMTPStatusTone is how a probed address's verdict reads: ok passes; a
+// tarpit, a missing STARTTLS or a certificate senders would refuse warns
+// (most senders still deliver); refused, unreachable and a failed
+// handshake fail; blocked_here (this network, not the server) and error
+// (the probe could not finish or the server broke the protocol) are
+// unknown.
+func SMTPStatusTone(s smtp.Status) Tone {
+	switch s {
+	case smtp.StatusOK:
+		return TonePass
+	case smtp.StatusTarpit, smtp.StatusNoSTARTTLS, smtp.StatusCertInvalid:
+		return ToneWarn
+	case smtp.StatusRefused, smtp.StatusUnreachable, smtp.StatusTLSError:
+		return ToneFail
+	}
+	return ToneUnknown
 }

@@ -28,9 +28,7 @@ import (
 func demoProbe(t *testing.T) (*zoneserver.Server, smtp.Options) {
 	t.Helper()
 	srv := zoneservertest.New(t, demo.ZoneText())
-	for _, z := range demo.SecureZones() {
-		srv.SetAD(z, true)
-	}
+	demo.MarkSecure(srv)
 	mail, err := demo.StartSMTP()
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +134,7 @@ func TestSMTPPartOutlivesTheDNSDeadline(t *testing.T) {
 
 	srv.SetFault("f.example.", dns.TypeMX, zoneserver.FaultDrop)
 	rep = Investigate(context.Background(), clientFor(srv, 10*time.Second), "f.example", Options{Offline: true, Deadline: 300 * time.Millisecond, SMTP: &o}, nil)
-	if rep.SMTP == nil || len(rep.SMTP.Results) != 0 || !strings.Contains(rep.SMTP.Note, "not known") || !slices.Contains(rep.Unfinished, finding.PartMX) {
+	if rep.SMTP == nil || len(rep.SMTP.Results) != 0 || !strings.Contains(rep.SMTP.Note, "not known before the DNS deadline") || !slices.Contains(rep.Unfinished, finding.PartMX) {
 		t.Errorf("without MX: smtp %+v, unfinished %v", rep.SMTP, rep.Unfinished)
 	}
 }

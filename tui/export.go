@@ -84,7 +84,7 @@ func fileSafe(s string) string {
 func exportHeadersCmd(dir string, run *runInfo, opts render.Options) tea.Cmd {
 	docs := []*render.Doc{run.hdr.report.Doc()}
 	if run.noDomain == "" && run.report != nil {
-		docs = append(docs, run.report.Doc())
+		docs = append(docs, run.domainReport().Doc())
 	}
 	name := run.target.Domain
 	if name == "" {

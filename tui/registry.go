@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/tui/kit"
 	"github.com/mxray/mxray/tui/mx"
 	"github.com/mxray/mxray/tui/overview"
+	"github.com/mxray/mxray/tui/smtp"
 	"github.com/mxray/mxray/tui/spf"
 	"github.com/mxray/mxray/tui/thennow"
 )
@@ -33,6 +34,7 @@ var registry = []paneEntry{
 	{new: func(c *kit.Common) kit.Pane { return spf.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dkim.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dmarc.New(c) }},
+	{new: func(c *kit.Common) kit.Pane { return smtp.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return findings.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dnslog.New(c) }},
 }

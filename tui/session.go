@@ -38,7 +38,11 @@ type runInfo struct {
 	hdr *headerRun
 	// noDomain says why no domain is investigated (a message with no
 	// usable From domain); "" when one is.
-	noDomain          string
+	noDomain string
+	// smtp is what the SMTP & TLS pane's probe found (kit.SMTPMsg); nil
+	// before it sends.
+	smtp              *diag.SMTPReport
+	smtpSeq           int
 	done              bool
 	cancelled         bool
 	unreachable       bool
@@ -133,6 +137,15 @@ func (r *runInfo) CutReason(p finding.Part) string {
 	}
 }
 
+// domainReport is the domain's report with what the SMTP & TLS pane's
+// probe found, for the export; nil before the first part.
+func (r *runInfo) domainReport() *diag.Report {
+	if r.report == nil || r.smtp == nil {
+		return r.report
+	}
+	return r.report.WithSMTP(r.smtp)
+}
+
 // Busy reports whether the investigation, or the message's re-check, is
 // still running.
 func (r *runInfo) Busy() bool {
@@ -155,6 +168,11 @@ func (r *runInfo) Findings() []finding.Finding {
 		} else {
 			out = append(out, h.msg.Findings()...)
 		}
+	}
+	if r.smtp != nil {
+		out = append(out, r.smtp.Findings...)
+	}
+	if r.hdr != nil || r.smtp != nil {
 		finding.Sort(out)
 	}
 	return out
@@ -313,6 +331,11 @@ func (m *Model) handleRunMsg(msg kit.RunMsg) tea.Cmd {
 		run.hdr.report = msg.Report
 		run.hdr.done = true
 		run.finished = m.cfg.Now()
+	case kit.SMTPMsg:
+		if msg.Seq <= run.smtpSeq {
+			return nil // an older snapshot, delivered late
+		}
+		run.smtp, run.smtpSeq = msg.Report, msg.Seq
 	}
 	return tea.Batch(m.broadcast(msg), next)
 }

@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/mxray/mxray/diag/demo"
 )
 
 // stableProbe blanks what differs from run to run in a probe's report:
@@ -134,5 +138,49 @@ func TestCheckSMTPFlag(t *testing.T) {
 	_, out, _ = runCLI(t, "", "--demo", "check", "healthy.example", "--smtp", "--format", "markdown")
 	if !strings.Contains(out, "## SMTP and TLS") || !strings.Contains(out, "| mx1.healthy.example | 192.0.2.10 | ok | TLS 1.3 |") {
 		t.Errorf("markdown:\n%s", out)
+	}
+}
+
+// TestProbeSetupIsLazy: under --demo the demo's mail servers start only
+// when a probe asks for its options, and stop at close; the workbench gets
+// the probe unless --no-probe turns it off.
+func TestProbeSetupIsLazy(t *testing.T) {
+	o, err := parseArgs([]string{"--demo", "--ehlo", "probe.example.net", "--port", "2525"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newProbeSetup(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.started() {
+		t.Fatal("the demo's mail servers started before a probe asked")
+	}
+	popts, err := p.options()
+	if err != nil || !p.started() || popts.Dial == nil || popts.Roots == nil || popts.TarpitAfter != demo.SMTPTarpitAfter ||
+		popts.EHLOName != "probe.example.net" || popts.Port != 2525 {
+		t.Fatalf("options %+v, %v", popts, err)
+	}
+	p.close()
+	if _, err := p.options(); !errors.Is(err, errProbeClosed) || p.started() {
+		t.Errorf("after close: %v", err)
+	}
+
+	for _, tt := range []struct {
+		args  []string
+		probe bool
+	}{{[]string{"--demo"}, true}, {[]string{"--demo", "--no-probe"}, false}} {
+		o, err := parseArgs(tt.args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, cleanup, err := tuiConfig(o, &environment{stdout: io.Discard}, tuiDeps{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (cfg.SMTP != nil) != tt.probe {
+			t.Errorf("%v: probe %v, want %v", tt.args, cfg.SMTP != nil, tt.probe)
+		}
+		cleanup()
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/smtp/smtpd"
 	"github.com/mxray/mxray/diag/tlscert"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // smtpKeyPEM is the demo servers' fixed key: the zone's TLSA 3 1 1 records
@@ -39,6 +40,14 @@ const (
 // as DNSSEC-validated (zoneserver's SetAD), as a validating resolver would for
 // a signed zone, so that healthy.example's TLSA records count for DANE.
 func SecureZones() []string { return []string{"healthy.example."} }
+
+// MarkSecure makes srv, serving the demo zone, answer for SecureZones with
+// the AD bit set, as mxray --demo does.
+func MarkSecure(srv *zoneserver.Server) {
+	for _, z := range SecureZones() {
+		srv.SetAD(z, true)
+	}
+}
 
 // mailServer is one demo MX address and how its server behaves.
 type mailServer struct {

@@ -78,9 +78,7 @@ func demoTargets(t *testing.T, c *dnsclient.Client, domain string) []smtp.Target
 // as the verdict of one address.
 func TestDemoSMTP(t *testing.T) {
 	srv := zoneservertest.New(t, demo.ZoneText())
-	for _, z := range demo.SecureZones() {
-		srv.SetAD(z, true)
-	}
+	demo.MarkSecure(srv)
 	mail, err := demo.StartSMTP()
 	if err != nil {
 		t.Fatal(err)

@@ -102,9 +102,9 @@ func resultFindings(r Result, pol *policy.STSPolicy, enforce bool, now time.Time
 			"Turn on STARTTLS on the mail server with a certificate for "+name+" (in Postfix: smtpd_tls_security_level = may and smtpd_tls_chain_files).")
 	}
 	if r.Tarpit {
-		msg := fmt.Sprintf("%s (%s) took %s to greet.", name, r.IP, r.Timing.Greeting.Round(time.Millisecond))
+		msg := fmt.Sprintf("%s (%s) took %s to greet.", name, r.IP, seconds(r.Timing.Greeting))
 		if r.Status == StatusTarpit && r.Step == StepGreeting {
-			msg = fmt.Sprintf("%s (%s) accepted the connection but sent no greeting within %s.", name, r.IP, r.Timing.Greeting.Round(time.Millisecond))
+			msg = fmt.Sprintf("%s (%s) accepted the connection but sent no greeting within %s.", name, r.IP, seconds(r.Timing.Greeting))
 		}
 		add(finding.Warning, "tarpit", msg+" That is a deliberate delay (greylisting, an anti-spam tarpit) or an overloaded server, not a TLS problem; impatient senders give up.",
 			"If the delay is deliberate, keep it well under the 5 minutes senders wait for a greeting (RFC 5321 §4.5.3.2); otherwise look at the server's load and at slow DNS lookups before the greeting.")
@@ -116,6 +116,15 @@ func resultFindings(r Result, pol *policy.STSPolicy, enforce bool, now time.Time
 	daneFindings(r, name, add)
 	bannerFindings(r, name, add)
 	return fs
+}
+
+// seconds words a delay of a second or more to a tenth of a second (the
+// timing fields have the milliseconds), a shorter one in milliseconds.
+func seconds(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Truncate(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // adder records one finding about the address being reported on.

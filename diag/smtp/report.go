@@ -69,13 +69,6 @@ func detailLine(r Result) string {
 	return s
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 func bannerCell(r Result) string {
 	if r.BannerHost == "" {
 		return "-"

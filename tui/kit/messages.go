@@ -59,6 +59,17 @@ type VerdictMsg struct {
 	Verdict  *spf.Verdict
 }
 
+// SMTPMsg carries what the SMTP & TLS pane's probe found so far (the pane
+// probes on its own, address by address): the root keeps the latest (by
+// Seq) with the run, so the findings list and the export have it, and
+// passes on only that one.
+type SMTPMsg struct {
+	Run    int
+	Seq    int              // counts up with each message of a run; commands may deliver them out of order
+	Report *diag.SMTPReport // the addresses probed so far
+	Done   bool             // every address is in
+}
+
 // JumpMsg asks the root to focus a pane and select something in it (enter
 // on a finding or an overview line).
 type JumpMsg struct {
@@ -83,3 +94,6 @@ func (m RecheckMsg) RunID() int { return m.Run }
 
 // RunID names the message's run.
 func (m VerdictMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m SMTPMsg) RunID() int { return m.Run }
