@@ -33,6 +33,9 @@ func newProbeSetup(o *options) (*probeSetup, error) {
 	if err := base.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: --ehlo or --port: %v", errUsage, err)
 	}
+	if base.EHLOName == "" {
+		base.EHLOName = smtp.DefaultEHLOName() // worked out once, and shown
+	}
 	return &probeSetup{base: base, demo: o.demo}, nil
 }
 

@@ -88,9 +88,9 @@ func (p *Pane) summary() string {
 
 // Column widths of the table.
 const (
-	statusW = 15 // mark, space, "cert_invalid", a space
-	tlsW    = 9  // "TLS 1.3" or "none"
-	daneW   = 10 // "✓ match", "insecure"
+	statusW = 14 // mark, space, "cert_invalid", a space
+	tlsW    = 8  // "TLS 1.3" or "none", a space
+	daneW   = 10 // "✓ no match", "insecure"
 )
 
 // table draws the column heads and the rows that show.
