@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,5 +78,42 @@ func TestGoldenSMTP(t *testing.T) {
 			golden.RequireEqual(t, screenOf(m))
 			m.cancelSession()
 		})
+	}
+}
+
+// TestSMTPReachesTheRun: what the pane's probe found joins the run: the
+// findings list has its findings, and the exported report its section;
+// y copies the selected address's verdict.
+func TestSMTPReachesTheRun(t *testing.T) {
+	srv := zoneservertest.New(t, demo.ZoneText())
+	cfg := withDemoSMTP(t, srv, testConfig(srv, "broken.example"))
+	cfg.ExportDir = t.TempDir()
+	d := newDriver(t, New(context.Background(), cfg), 80, 24)
+	d.idle()
+	codes := map[string]bool{}
+	for _, f := range d.m.run.Findings() {
+		codes[f.Code+" "+f.Subject.String()] = true
+	}
+	for _, want := range []string{"smtp.cert_name_mismatch mx1.broken.example/198.51.100.10", "smtp.no_starttls mx2.broken.example/198.51.100.25", "smtp.tarpit mx2.broken.example/198.51.100.26", "mx.cname mx1.broken.example"} {
+		if !codes[want] {
+			t.Errorf("the run's findings lack %q", want)
+		}
+	}
+	d.focusPane(finding.PartSMTP)
+	d.key("y")
+	d.until("the copy", func(*Model) bool { return len(d.copied) == 1 })
+	if !strings.HasPrefix(d.copied[0], "SMTP mx1.broken.example 198.51.100.10 port 25: cert_invalid banner real.broken.example TLS 1.3") {
+		t.Errorf("copied %q", d.copied[0])
+	}
+	d.key("e")
+	d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, "Report written") })
+	b, err := os.ReadFile(filepath.Join(cfg.ExportDir, "mxray-broken.example.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## SMTP and TLS", "| mx2.broken.example | 198.51.100.26 | tarpit | TLS 1.3 |", "WARNING smtp.tarpit"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the export lacks %q:\n%s", want, b)
+		}
 	}
 }
