@@ -102,7 +102,12 @@ func resultFindings(r Result, pol *policy.STSPolicy, enforce bool, now time.Time
 			"Turn on STARTTLS on the mail server with a certificate for "+name+" (in Postfix: smtpd_tls_security_level = may and smtpd_tls_chain_files).")
 	}
 	if r.Tarpit {
-		msg := fmt.Sprintf("%s (%s) took %s to greet.", name, r.IP, seconds(r.Timing.Greeting))
+		// The threshold, not the measurement (timing_ms has it): the
+		// finding reads the same however slow this run was.
+		msg := fmt.Sprintf("%s (%s) took more than %s to greet.", name, r.IP, seconds(r.tarpitAfter))
+		if r.tarpitAfter <= 0 {
+			msg = fmt.Sprintf("%s (%s) took %s to greet.", name, r.IP, seconds(r.Timing.Greeting))
+		}
 		if r.Status == StatusTarpit && r.Step == StepGreeting {
 			msg = fmt.Sprintf("%s (%s) accepted the connection but sent no greeting within %s.", name, r.IP, seconds(r.Timing.Greeting))
 		}

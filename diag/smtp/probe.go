@@ -116,6 +116,7 @@ func converse(ctx context.Context, r *Result, o Options) {
 		r.BannerHost, _ = splitHost(greet.Lines[0])
 	}
 	r.Tarpit = r.Timing.Greeting > o.TarpitAfter || errors.Is(err, ErrStepTimeout)
+	r.tarpitAfter = o.TarpitAfter
 	if err != nil {
 		r.fail(err.(*StepError))
 		return

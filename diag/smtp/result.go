@@ -142,5 +142,6 @@ type Result struct {
 	CertCheck *tlscert.Verification `json:"-"`
 
 	connectTimedOut bool
-	noPTR           bool // the address has no PTR record at all
+	noPTR           bool          // the address has no PTR record at all
+	tarpitAfter     time.Duration // the threshold Tarpit was judged by
 }

@@ -88,7 +88,7 @@ func (p *Pane) summary() string {
 
 // Column widths of the table.
 const (
-	statusW = 14 // mark, space, "cert_invalid", a space
+	statusW = 15 // mark, space, "cert_invalid" or "blocked_here", a space
 	tlsW    = 8  // "TLS 1.3" or "none", a space
 	daneW   = 10 // "✓ no match", "insecure"
 )
