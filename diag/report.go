@@ -27,7 +27,11 @@ type Report struct {
 	MTASTS *policy.MTASTSResult
 	TLSRPT *policy.TLSRPTResult
 	BIMI   *policy.BIMIResult
-	SMTP   *SMTPReport // only when asked (Options.SMTP)
+	// Blocklists is what the DNS blocklists say of the MX addresses and
+	// the domain.
+	Blocklists *BlocklistReport
+	// SMTP is each MX address probed; only when asked (Options.SMTP).
+	SMTP *SMTPReport
 
 	Findings    []finding.Finding // every part's findings, sorted by severity
 	Queries     int               // DNS questions sent on the wire

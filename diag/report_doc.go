@@ -24,6 +24,7 @@ func (r *Report) Doc() *render.Doc {
 	r.dkimDoc(d)
 	r.dmarcDoc(d)
 	r.policyDoc(d)
+	blocklistDoc(d, r.Blocklists)
 	if r.SMTP != nil {
 		smtpDoc(d, r.SMTP)
 	}

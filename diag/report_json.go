@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/netip"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/finding"
@@ -28,6 +29,8 @@ type checkJSON struct {
 	MTASTS        *policy.MTASTSResult `json:"mta_sts"`
 	TLSRPT        *policy.TLSRPTResult `json:"tls_rpt"`
 	BIMI          *policy.BIMIResult   `json:"bimi"`
+	// Blocklists is left out when they were not asked.
+	Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
 	// SMTP is written only when the probe ran (check --smtp): the smtp
 	// contract's list, one entry per MX address.
 	SMTP       *[]smtp.Result `json:"smtp,omitempty"`
@@ -48,6 +51,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		MTASTS:     r.MTASTS,
 		TLSRPT:     r.TLSRPT,
 		BIMI:       r.BIMI,
+		Blocklists: r.Blocklists.results(),
 		Unfinished: r.Unfinished,
 	}
 	if r.Unicode != r.Domain {

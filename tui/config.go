@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/smtp"
 )
@@ -35,6 +36,10 @@ type Config struct {
 	Timeout time.Duration
 	// Offline is set under --demo and --zone: no MTA-STS policy fetch.
 	Offline bool
+	// Blocklists are the DNS blocklists each run asks about the MX
+	// addresses and the domain (and a message's sending IP and domains);
+	// nil asks none (--no-blocklists).
+	Blocklists *blocklist.Set
 	// SMTP gives the SMTP & TLS pane's probe its options (port, EHLO name,
 	// the dial hook, roots; the pane sets the resolver); nil turns the
 	// probe off (--no-probe). The pane calls it in a command, where it may

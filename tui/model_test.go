@@ -380,10 +380,10 @@ func TestTabStrip(t *testing.T) {
 		w    int
 		want string
 	}{
-		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ SMTP & TLS │ Findings │ DNS log"},
-		{81, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ SMTP & TLS │ Findings │ DNS log"},
-		{80, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ SMTP │ Find │ Log"},
-		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ SMTP │ Find │ Log"},
+		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ SMTP & TLS │ Findings │ DNS log"},
+		{94, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ SMTP & TLS │ Findings │ DNS log"},
+		{80, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ SMTP │ Find │ Log"},
+		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ SMTP │ Find │ Log"},
 	}
 	for _, tt := range tests {
 		d.update(teaSize(tt.w, 24))

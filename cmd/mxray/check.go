@@ -40,11 +40,16 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
+	lists, err := blocklistSet(o, env, false)
+	if err != nil {
+		return exitCannot, err
+	}
 	dnsSet, err := setupDNS(o)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	dnsSet.withBlocklists(lists)
 	probe, stop, err := checkProbe(o)
 	if err != nil {
 		return exitCannot, err
@@ -84,11 +89,12 @@ func checkProbe(o *options) (probe *smtp.Options, stop func(), err error) {
 func investigate(ctx context.Context, o *options, s *dnsSetup, probe *smtp.Options, domain string) *diag.Report {
 	client := s.newClient()
 	return diag.Investigate(ctx, client, domain, diag.Options{
-		Selectors: o.selectors,
-		Deadline:  o.deadline,
-		Offline:   s.offline,
-		Dial:      diag.Dialer(client, o.timeout),
-		SMTP:      probe,
+		Selectors:  o.selectors,
+		Deadline:   o.deadline,
+		Offline:    s.offline,
+		Dial:       diag.Dialer(client, o.timeout),
+		Blocklists: s.blocklists,
+		SMTP:       probe,
 	}, nil)
 }
 
@@ -132,11 +138,16 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
+	lists, err := blocklistSet(o, env, true)
+	if err != nil {
+		return exitCannot, err
+	}
 	dnsSet, err := setupDNS(o)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	dnsSet.withBlocklists(lists)
 	probe, stop, err := checkProbe(o)
 	if err != nil {
 		return exitCannot, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/spf13/pflag"
 )
 
@@ -47,6 +48,13 @@ type options struct {
 	trustedHosts string
 	sendingIP    string
 
+	// blocklists, for check, headers and the workbench
+	noBlocklists   bool
+	blocklists     bool // check -f: ask them (it does not by default)
+	blocklistZones []string
+	blocklistFile  string
+	dqsKey         string
+
 	// the SMTP probe: check --smtp, mxray smtp, the workbench's pane
 	smtp    bool
 	port    int
@@ -66,17 +74,21 @@ var commands = []string{"check", "spf", "headers", "smtp"}
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return []string{"selector", "file", "json", "format", "redact", "smtp", "port", "ehlo"}
+		return append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo"}, blocklistFlags...)
 	case "spf":
 		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
-		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
+		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
 	case "smtp":
 		return []string{"json", "format", "port", "ehlo"}
 	default:
-		return []string{"json", "format", "redact", "no-probe", "port", "ehlo"}
+		return append([]string{"json", "format", "redact", "no-probe", "port", "ehlo"}, blocklistFlags...)
 	}
 }
+
+// blocklistFlags are the flags that choose the blocklists asked: check,
+// headers and the workbench take them.
+var blocklistFlags = []string{"no-blocklists", "blocklist", "blocklist-file", "spamhaus-dqs-key"}
 
 // errUsage marks mistakes on the command line: exit status 2.
 var errUsage = errors.New("usage")
@@ -113,6 +125,12 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.noRecheck, "no-recheck", false, "headers: parse only; do not ask DNS what it says now")
 	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
 	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
+
+	fs.BoolVar(&o.noBlocklists, "no-blocklists", false, "check, headers, TUI: do not ask DNS blocklists (asked by default)")
+	fs.BoolVar(&o.blocklists, "blocklists", false, "check -f: ask DNS blocklists too (not asked by default in a batch)")
+	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers, TUI: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
+	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers, TUI: ask the blocklists of FILE instead of the built-in ones")
+	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers, TUI: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
 
 	fs.BoolVar(&o.smtp, "smtp", false, "check: also probe every MX address (banner, EHLO, STARTTLS, certificate, DANE)")
 	fs.IntVar(&o.port, "port", 25, "smtp, check --smtp, workbench: the port to probe")
@@ -172,6 +190,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if o.timeout <= 0 || o.deadline <= 0 {
 		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
+	}
+	if err := checkBlocklistFlags(o); err != nil {
+		return nil, err
 	}
 	if o.command == "check" && !o.smtp && (fs.Changed("port") || fs.Changed("ehlo")) {
 		return nil, fmt.Errorf("%w: --port and --ehlo set up the SMTP probe: give --smtp with them", errUsage)
