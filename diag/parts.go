@@ -67,8 +67,8 @@ func newInvestigation(parent context.Context, domain string, opts Options) *inve
 		mxAddrs: make(chan []mxAddr, 1), mx: make(chan *MXReport, 1), mtasts: make(chan *policy.MTASTSResult, 1), parent: parent}
 }
 
-// policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
-const policyFetchTimeout = 5 * time.Second
+// PolicyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
+const PolicyFetchTimeout = 5 * time.Second
 
 // leaf marks a part's questions as leaves: they never lengthen the
 // critical path (MX, SPF, DMARC, and DKIM selectors named by headers or
@@ -138,7 +138,7 @@ var parts = []partSpec{
 			if !inv.opts.Offline && inv.opts.Dial != nil {
 				dial = inv.opts.Dial
 			}
-			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, policyFetchTimeout)
+			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, PolicyFetchTimeout)
 			inv.mtasts <- m
 			return func(r *Report) { r.MTASTS = m }
 		},

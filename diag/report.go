@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/smtp"
 	"golang.org/x/net/idna"
 )
 
@@ -31,7 +32,7 @@ type Report struct {
 	// the domain.
 	Blocklists *BlocklistReport
 	// SMTP is each MX address probed; only when asked (Options.SMTP).
-	SMTP *SMTPReport
+	SMTP *smtp.Report
 
 	Findings    []finding.Finding // every part's findings, sorted by severity
 	Queries     int               // DNS questions sent on the wire

@@ -26,7 +26,7 @@ func (r *Report) Doc() *render.Doc {
 	r.policyDoc(d)
 	blocklistDoc(d, r.Blocklists)
 	if r.SMTP != nil {
-		smtpDoc(d, r.SMTP)
+		r.SMTP.Section(d)
 	}
 	findingsDoc(d, r.Findings)
 	return d
@@ -63,11 +63,11 @@ func orNone(s string) string {
 	return s
 }
 
-func (r *Report) mxDoc(d *render.Doc) { mxDoc(d, r.MX) }
+func (r *Report) mxDoc(d *render.Doc) { MXSection(d, r.MX) }
 
-// mxDoc writes the MX table with each address's reverse DNS; nil is a part
-// not finished.
-func mxDoc(d *render.Doc, mx *MXReport) {
+// MXSection writes the "MX and PTR" section: the MX table with each
+// address's reverse DNS; nil is a part not finished.
+func MXSection(d *render.Doc, mx *MXReport) {
 	d.Heading(2, "MX and PTR")
 	switch {
 	case mx == nil:
@@ -228,6 +228,14 @@ func (r *Report) policyDoc(d *render.Doc) {
 	}
 	d.Table([]string{"Record", "Value"}, rows)
 }
+
+// SummaryLine is a report's first line: its findings counted by severity
+// and the DNS questions asked.
+func SummaryLine(fs []finding.Finding, queries int) string { return summaryLine(fs, queries) }
+
+// FindingsSection writes the "Findings" section: worst first, each with
+// its fix.
+func FindingsSection(d *render.Doc, fs []finding.Finding) { findingsDoc(d, fs) }
 
 // findingsDoc lists findings, worst first, each with its fix.
 func findingsDoc(d *render.Doc, fs []finding.Finding) {

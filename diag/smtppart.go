@@ -8,23 +8,8 @@ import (
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
-	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/smtp"
 )
-
-// SMTPReport is the SMTP part of an investigation (check --smtp) and of
-// mxray smtp: every MX address probed, held against the MTA-STS policy
-// when one was fetched, with the findings.
-type SMTPReport struct {
-	Results []smtp.Result
-	// Policy is the MTA-STS policy the results were held against; nil when
-	// the domain has none or it was not fetched (under --demo and --zone).
-	Policy *policy.STSPolicy
-	// Note says why nothing was probed ("null MX: ..."); "" when something
-	// was.
-	Note     string
-	Findings []finding.Finding
-}
 
 // SMTPTargets are the addresses a probe of a domain's mail servers
 // visits, in the MX table's order: each MX host's addresses with their
@@ -37,7 +22,7 @@ func SMTPTargets(domain string, mx *MXReport) []smtp.Target {
 	var out []smtp.Target
 	for _, h := range mx.Hosts {
 		for _, a := range h.Addresses {
-			out = append(out, smtp.Target{Host: h.Host, IP: a.IP, PTR: reverseDNS(a)})
+			out = append(out, smtp.Target{Host: h.Host, IP: a.IP, PTR: ReverseDNSOf(a)})
 		}
 	}
 	for _, ip := range mx.Implicit {
@@ -46,9 +31,9 @@ func SMTPTargets(domain string, mx *MXReport) []smtp.Target {
 	return out
 }
 
-// reverseDNS is what the probe's banner check needs of a PTR check; nil
+// ReverseDNSOf is what the probe's banner check needs of a PTR check; nil
 // when the PTR lookup failed, so the banner is not held against it.
-func reverseDNS(a PTRCheck) *smtp.ReverseDNS {
+func ReverseDNSOf(a PTRCheck) *smtp.ReverseDNS {
 	if a.Status.Temporary() || a.Error != "" {
 		return nil
 	}
@@ -80,25 +65,13 @@ func STSPolicyOf(m *policy.MTASTSResult) *policy.STSPolicy {
 	return m.Policy
 }
 
-// probeSMTP probes targets with o (its Resolver set) and holds the results
-// against the MTA-STS policy, which policyOf waits for: the probe does not
-// wait for the policy fetch, it is applied when both are in.
-func probeSMTP(ctx context.Context, targets []smtp.Target, o smtp.Options, policyOf func() *policy.STSPolicy) *SMTPReport {
-	rs := smtp.ProbeAll(ctx, targets, o)
-	pol := policyOf()
-	for i := range rs {
-		smtp.ApplyMTASTS(&rs[i], pol)
-	}
-	return &SMTPReport{Results: rs, Policy: pol, Findings: smtp.Findings(rs, pol, time.Now())}
-}
-
 // runSMTPPart is the smtp part of an investigation: it waits for the MX
 // table (its addresses and their PTR), probes every address under the
 // caller's context (each step bounded by the probe's own timeouts, not by
 // the DNS deadline), and holds the results against the MTA-STS policy
 // once that part is in. Its TLSA questions are leaves: they never lengthen
 // the DNS critical path.
-func runSMTPPart(ctx context.Context, inv *investigation, o smtp.Options) *SMTPReport {
+func runSMTPPart(ctx context.Context, inv *investigation, o smtp.Options) *smtp.Report {
 	var mx *MXReport
 	select {
 	case mx = <-inv.mx:
@@ -107,41 +80,29 @@ func runSMTPPart(ctx context.Context, inv *investigation, o smtp.Options) *SMTPR
 	if mx == nil || over(ctx) {
 		// An MX part that ran into the deadline failed for that reason,
 		// not the domain's: the investigation drops it, and so does this.
-		return &SMTPReport{Results: []smtp.Result{}, Note: "the MX records were not known before the DNS deadline"}
+		return &smtp.Report{Results: []smtp.Result{}, Note: "the MX records were not known before the DNS deadline"}
 	}
 	if why := NothingToProbe(mx); why != "" {
-		return &SMTPReport{Results: []smtp.Result{}, Note: why}
+		return &smtp.Report{Results: []smtp.Result{}, Note: why}
 	}
-	return probeSMTP(inv.parent, SMTPTargets(inv.domain, mx), o, func() *policy.STSPolicy {
+	return smtp.ProbeReport(inv.parent, SMTPTargets(inv.domain, mx), o, func() *policy.STSPolicy {
 		select {
 		case m := <-inv.mtasts:
 			return STSPolicyOf(m)
 		case <-ctx.Done():
 			return nil
 		}
-	})
+	}, time.Now())
 }
 
 // WithSMTP returns a copy of the report holding s as its SMTP part, its
 // findings gathered again: for a caller that probed on its own (the
 // workbench's pane) and writes the report.
-func (r *Report) WithSMTP(s *SMTPReport) *Report {
+func (r *Report) WithSMTP(s *smtp.Report) *Report {
 	c := r.clone()
 	c.SMTP = s
 	c.Findings = c.collectFindings()
 	return c
-}
-
-// smtpDoc writes the SMTP section: the table of addresses probed, or why
-// none was, and which MTA-STS policy they were held against.
-func smtpDoc(d *render.Doc, s *SMTPReport) {
-	smtp.Doc(d, s.Results)
-	switch {
-	case s.Note != "":
-		d.Para(s.Note + ".")
-	case s.Policy != nil:
-		d.Para(fmt.Sprintf("Held against the MTA-STS policy (mode %s; mx %s).", s.Policy.Mode, strings.Join(s.Policy.MX, ", ")))
-	}
 }
 
 func smtpVerdict(r *Report, worst finding.Severity) PartVerdict {

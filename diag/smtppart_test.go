@@ -12,7 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/demo/demotest"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
@@ -23,26 +23,12 @@ import (
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
-// demoProbe serves the demo zone, its secure zones marked validated, and
-// starts the demo's mail servers: what mxray --demo does before probing.
-func demoProbe(t *testing.T) (*zoneserver.Server, smtp.Options) {
-	t.Helper()
-	srv := zoneservertest.New(t, demo.ZoneText())
-	demo.MarkSecure(srv)
-	mail, err := demo.StartSMTP()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mail.Close() })
-	return srv, mail.ProbeOptions(smtp.Options{EHLOName: "probe.demo.example"})
-}
-
 // TestSMTPPart: check --smtp probes every MX address of both demo domains
 // with their PTR and TLSA records; the part is in the report, its JSON
 // and its written section, with its verdict; without the option it is
 // not run and the check's JSON has no smtp field.
 func TestSMTPPart(t *testing.T) {
-	srv, o := demoProbe(t)
+	srv, o := demotest.Serve(t)
 	client := func() *dnsclient.Client {
 		return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	}
@@ -144,7 +130,7 @@ func TestSMTPPartOutlivesTheDNSDeadline(t *testing.T) {
 // certificate does not name it is reported, and a host the policy does
 // not cover is left to the MTA-STS part's own finding.
 func TestSMTPPartTakesTheLatePolicy(t *testing.T) {
-	srv, o := demoProbe(t)
+	srv, o := demotest.Serve(t)
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	o.Resolver = c
 	mx := CheckMX(context.Background(), c, "broken.example")
@@ -154,7 +140,7 @@ func TestSMTPPartTakesTheLatePolicy(t *testing.T) {
 	}
 	inv := newInvestigation(context.Background(), "broken.example", Options{})
 	inv.mx <- &mx
-	got := make(chan *SMTPReport, 1)
+	got := make(chan *smtp.Report, 1)
 	go func() { got <- runSMTPPart(context.Background(), inv, o) }()
 	inv.mtasts <- &policy.MTASTSResult{Fetched: true, Policy: pol}
 	s := <-got
@@ -179,40 +165,6 @@ func TestSMTPPartTakesTheLatePolicy(t *testing.T) {
 		if strings.Contains(f.Code, "covered") || (f.Code == "smtp.mta_sts_cert_mismatch" && f.Subject.IP != netip.MustParseAddr("198.51.100.10")) {
 			t.Errorf("the probe reports what the MTA-STS part does: %s %s", f.Code, f.Subject)
 		}
-	}
-}
-
-// TestCheckSMTP: mxray smtp of a domain, of a host without MX records (its
-// own addresses, no mx.implicit warning), and of an address (its PTR).
-func TestCheckSMTP(t *testing.T) {
-	srv, o := demoProbe(t)
-	check := func(name string, ip netip.Addr) *SMTPCheck {
-		c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
-		return CheckSMTP(context.Background(), c, name, ip, Options{Offline: true, SMTP: &o})
-	}
-	d := check("healthy.example", netip.Addr{})
-	if d.Host || d.MX == nil || len(d.SMTP.Results) != 4 || len(d.Findings) != 0 {
-		t.Errorf("domain: host %v, %d results, findings %v", d.Host, len(d.SMTP.Results), codes(d.Findings))
-	}
-	h := check("mx1.healthy.example", netip.Addr{})
-	if !h.Host || len(h.SMTP.Results) != 1 || h.SMTP.Results[0].Host != "mx1.healthy.example" || h.SMTP.Results[0].Status != smtp.StatusOK || !h.SMTP.Results[0].BannerMatchesMX {
-		t.Errorf("host: %+v", h.SMTP)
-	}
-	if _, ok := hasCode(h.Findings, "mx.implicit"); ok {
-		t.Errorf("a host probed is told it has no MX: %v", codes(h.Findings))
-	}
-	a := check("", netip.MustParseAddr("192.0.2.20"))
-	if a.PTR == nil || !slices.Equal(a.PTR.PTR, []string{"mx2.healthy.example"}) || len(a.SMTP.Results) != 1 {
-		t.Fatalf("address: ptr %+v results %+v", a.PTR, a.SMTP.Results)
-	}
-	// No host name: the certificate's names are held against none (the
-	// chain and dates still count), and there is no TLSA name to look up.
-	if r := a.SMTP.Results[0]; r.Status != smtp.StatusOK || r.TLS == nil || r.TLS.NamesMatchMX || r.BannerMatchesPTR == nil || !*r.BannerMatchesPTR || len(r.DANE.TLSA) != 0 {
-		t.Errorf("address: %s tls %+v banner matches PTR %v dane %+v", r.Status, r.TLS, r.BannerMatchesPTR, r.DANE)
-	}
-	b, err := json.Marshal(a)
-	if err != nil || !strings.Contains(string(b), `"ip":"192.0.2.20"`) || strings.Contains(string(b), `"domain"`) {
-		t.Errorf("address JSON %s %v", b, err)
 	}
 }
 

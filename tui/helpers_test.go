@@ -21,6 +21,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/demo/demotest"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/smtp"
@@ -60,12 +61,7 @@ func testConfig(srv *zoneserver.Server, target string) Config {
 func withDemoSMTP(t testing.TB, srv *zoneserver.Server, cfg Config) Config {
 	t.Helper()
 	demo.MarkSecure(srv)
-	mail, err := demo.StartSMTP()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mail.Close() })
-	o := mail.ProbeOptions(smtp.Options{EHLOName: "probe.demo.example"})
+	o := demotest.Mail(t)
 	o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
 	cfg.SMTP = func() (smtp.Options, error) { return o, nil }
 	return cfg

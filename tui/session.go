@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/termsafe"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -41,7 +42,7 @@ type runInfo struct {
 	noDomain string
 	// smtp is what the SMTP & TLS pane's probe found (kit.SMTPMsg); nil
 	// before it sends.
-	smtp              *diag.SMTPReport
+	smtp              *smtp.Report
 	smtpSeq           int
 	done              bool
 	cancelled         bool

@@ -40,21 +40,11 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
-	lists, err := blocklistSet(o, env, false)
+	dnsSet, probe, done, err := checkSetup(o, env, false)
 	if err != nil {
 		return exitCannot, err
 	}
-	dnsSet, err := setupDNS(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer dnsSet.close()
-	dnsSet.withBlocklists(lists)
-	probe, stop, err := checkProbe(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer stop()
+	defer done()
 	rep := investigate(ctx, o, dnsSet, probe, t.Domain)
 	if rep.Unreachable {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
@@ -63,6 +53,27 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 		return exitCannot, err
 	}
 	return exitFor(rep.Findings), nil
+}
+
+// checkSetup prepares what check needs, for one domain or a batch: the
+// blocklists (asked in a batch only with --blocklists), the DNS setup, and
+// the SMTP probe (only with --smtp); done stops what they started.
+func checkSetup(o *options, env *environment, batch bool) (dnsSet *dnsSetup, probe *smtp.Options, done func(), err error) {
+	lists, err := blocklistSet(o, env, batch)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dnsSet, err = setupDNS(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dnsSet.withBlocklists(lists)
+	probe, stop, err := checkProbe(o)
+	if err != nil {
+		dnsSet.close()
+		return nil, nil, nil, err
+	}
+	return dnsSet, probe, func() { stop(); dnsSet.close() }, nil
 }
 
 // checkProbe sets up the SMTP probe of check --smtp (nil without it:
@@ -138,21 +149,11 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
-	lists, err := blocklistSet(o, env, true)
+	dnsSet, probe, done, err := checkSetup(o, env, true)
 	if err != nil {
 		return exitCannot, err
 	}
-	dnsSet, err := setupDNS(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer dnsSet.close()
-	dnsSet.withBlocklists(lists)
-	probe, stop, err := checkProbe(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer stop()
+	defer done()
 
 	type result struct {
 		rep *diag.Report

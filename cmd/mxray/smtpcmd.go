@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/smtpcheck"
 )
 
 // runSMTP runs "mxray smtp DOMAIN|HOST|IP": every MX address of a domain
@@ -44,7 +45,7 @@ func runSMTP(ctx context.Context, o *options, env *environment) (int, error) {
 		return exitCannot, err
 	}
 	client := dnsSet.newClient()
-	c := diag.CheckSMTP(ctx, client, name, ip, diag.Options{
+	c := smtpcheck.Run(ctx, client, name, ip, diag.Options{
 		Deadline: o.deadline,
 		Offline:  dnsSet.offline,
 		Dial:     diag.Dialer(client, o.timeout),

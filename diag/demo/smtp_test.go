@@ -17,9 +17,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/demo/demotest"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/smtp"
-	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // TestZoneTLSAPinsTheDemoKey: the zone's TLSA records are the SHA-256 of
@@ -77,15 +77,9 @@ func demoTargets(t *testing.T, c *dnsclient.Client, domain string) []smtp.Target
 // shows a certificate name mismatch, a missing STARTTLS and a tarpit, each
 // as the verdict of one address.
 func TestDemoSMTP(t *testing.T) {
-	srv := zoneservertest.New(t, demo.ZoneText())
-	demo.MarkSecure(srv)
-	mail, err := demo.StartSMTP()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mail.Close() })
+	srv, o := demotest.Serve(t)
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
-	o := mail.ProbeOptions(smtp.Options{Resolver: c, EHLOName: "probe.demo.example"})
+	o.Resolver = c
 
 	healthy := smtp.ProbeAll(context.Background(), demoTargets(t, c, "healthy.example"), o)
 	if len(healthy) != 4 {

@@ -6,6 +6,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -65,9 +66,9 @@ type VerdictMsg struct {
 // passes on only that one.
 type SMTPMsg struct {
 	Run    int
-	Seq    int              // counts up with each message of a run; commands may deliver them out of order
-	Report *diag.SMTPReport // the addresses probed so far
-	Done   bool             // every address is in
+	Seq    int          // counts up with each message of a run; commands may deliver them out of order
+	Report *smtp.Report // the addresses probed so far
+	Done   bool         // every address is in
 }
 
 // JumpMsg asks the root to focus a pane and select something in it (enter

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -25,9 +26,9 @@ import (
 type Pane struct {
 	kit.Base
 	report  *diag.Report
-	smtp    *diag.SMTPReport // the SMTP & TLS pane's probe so far; nil when it has not probed
-	smtpEnd bool             // every address is in
-	verdict *spf.Verdict     // of the selected IP against the published tree
+	smtp    *smtp.Report // the SMTP & TLS pane's probe so far; nil when it has not probed
+	smtpEnd bool         // every address is in
+	verdict *spf.Verdict // of the selected IP against the published tree
 	lastReq int
 	list    kit.List
 	lines   []ovLine

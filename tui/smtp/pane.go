@@ -53,8 +53,8 @@ type Pane struct {
 
 	pol     *policy.STSPolicy // the MTA-STS policy, once that part is in
 	polSeen bool
-	report  *diag.SMTPReport // the finished results, as last sent to the root
-	seq     int              // of the last kit.SMTPMsg, over every run
+	report  *probe.Report // the finished results, as last sent to the root
+	seq     int           // of the last kit.SMTPMsg, over every run
 }
 
 // New returns the SMTP & TLS pane.
@@ -254,7 +254,7 @@ func (p *Pane) publish() tea.Cmd {
 			rs = append(rs, r)
 		}
 	}
-	rep := &diag.SMTPReport{Results: rs, Policy: p.pol, Note: p.note, Findings: probe.Findings(rs, p.pol, p.Com.Now())}
+	rep := &probe.Report{Results: rs, Policy: p.pol, Note: p.note, Findings: probe.Findings(rs, p.pol, p.Com.Now())}
 	p.report = rep
 	run, done := p.Com.Run, p.pending == 0 && p.decided
 	if run == nil {
