@@ -32,6 +32,34 @@ func Check(ctx context.Context, r Resolver, ip netip.Addr, id Identity, opts ...
 // and every IP is evaluated against them. WithRecord applies to the checked
 // domain, not to the HELO name.
 func CheckIPs(ctx context.Context, r Resolver, ips []netip.Addr, id Identity, opts ...Option) *Report {
+	c := NewChecker(ctx, r, id, opts...)
+	rep := &Report{Domain: c.main.Domain, HELO: id.HELO, Tree: c.main}
+	for _, ip := range ips {
+		v := c.Check(ctx, ip)
+		rep.Sender = v.Sender
+		rep.Results = append(rep.Results, v)
+	}
+	if len(ips) == 0 {
+		local, sdom := splitSender(id.Sender, id.HELO)
+		rep.Sender = local + "@" + sdom
+	}
+	return rep
+}
+
+// Checker evaluates any number of client IPs for one identity, as Check
+// does, against the checked domain's tree and the HELO name's, prefetched
+// once by NewChecker. Safe for concurrent use: a bulk evaluation runs it
+// from many goroutines.
+type Checker struct {
+	main, helo *Tree
+	id         Identity
+	heloName   string // A-label form
+}
+
+// NewChecker prefetches the trees of the checked domain (Identity.Domain,
+// else the MAIL FROM domain, else the HELO name) and of the HELO name when
+// it is another valid domain.
+func NewChecker(ctx context.Context, r Resolver, id Identity, opts ...Option) *Checker {
 	cfg := newConfig(opts)
 	domain := id.Domain
 	if domain == "" {
@@ -42,34 +70,33 @@ func CheckIPs(ctx context.Context, r Resolver, ips []netip.Addr, id Identity, op
 	_, heloOK := checkDomain(helo)
 	sameHELO := heloOK && domainKey(helo) == domainKey(domain)
 
-	var main, heloTree *Tree
+	c := &Checker{id: id, heloName: helo}
 	var wg sync.WaitGroup
-	wg.Go(func() { main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
+	wg.Go(func() { c.main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
 	if heloOK && !sameHELO {
 		hcfg := cfg
 		hcfg.record = nil
-		wg.Go(func() { heloTree = build(ctx, newStore(r, nil, hcfg.concurrency), helo, hcfg) })
+		wg.Go(func() { c.helo = build(ctx, newStore(r, nil, hcfg.concurrency), helo, hcfg) })
 	}
 	wg.Wait()
 	if sameHELO {
-		heloTree = main
+		c.helo = c.main
 	}
+	return c
+}
 
-	rep := &Report{Domain: main.Domain, HELO: id.HELO, Tree: main}
-	for _, ip := range ips {
-		v := main.CheckHost(ctx, ip, id.Sender, id.HELO)
-		v.HELOResult = None
-		if heloTree != nil {
-			v.HELOResult = heloTree.CheckHost(ctx, ip, "postmaster@"+helo, id.HELO).Result
-		}
-		rep.Sender = v.Sender
-		rep.Results = append(rep.Results, v)
+// Tree returns the checked domain's tree.
+func (c *Checker) Tree() *Tree { return c.main }
+
+// Check evaluates one client IP: the MAIL FROM verdict and, in HELOResult,
+// the HELO identity's (none when there is no valid HELO name).
+func (c *Checker) Check(ctx context.Context, ip netip.Addr) *Verdict {
+	v := c.main.CheckHost(ctx, ip, c.id.Sender, c.id.HELO)
+	v.HELOResult = None
+	if c.helo != nil {
+		v.HELOResult = c.helo.CheckHost(ctx, ip, "postmaster@"+c.heloName, c.id.HELO).Result
 	}
-	if len(ips) == 0 {
-		local, sdom := splitSender(id.Sender, id.HELO)
-		rep.Sender = local + "@" + sdom
-	}
-	return rep
+	return v
 }
 
 // asciiDomain turns an internationalised name into A-labels (RFC 5890) so
