@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -199,6 +201,9 @@ func investigationParts(domain string, opts Options) []investigationPart {
 			return func(r *Report) { r.DKIM = d }
 		}},
 		{PartMTASTS, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+			// The record does not wait for the MX hosts; the policy check
+			// against them does.
+			defer warm(leaf(ctx), c, "_mta-sts."+domain)()
 			var hosts []string
 			select {
 			case hosts = <-mxDone:
@@ -216,6 +221,9 @@ func investigationParts(domain string, opts Options) []investigationPart {
 			return func(r *Report) { r.TLSRPT = t }
 		}},
 		{PartBIMI, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
+			// The domain's own record does not wait for DMARC (only the
+			// fallback to the organizational domain needs its answer).
+			defer warm(leaf(ctx), c, "default._bimi."+domain)()
 			org := domain
 			select {
 			case o := <-orgDone:
@@ -228,6 +236,19 @@ func investigationParts(domain string, opts Options) []investigationPart {
 			return func(r *Report) { r.BIMI = b }
 		}},
 	}
+}
+
+// warm asks for name's TXT records at once, so that a part which must wait
+// for another before it runs finds its first answer in the client's cache
+// instead of asking only then. The function it returns waits for the
+// question to end.
+func warm(ctx context.Context, c *dnsclient.Client, name string) func() {
+	asked := make(chan struct{})
+	go func() {
+		defer close(asked)
+		c.Lookup(ctx, dns.Fqdn(name), dns.TypeTXT)
+	}()
+	return func() { <-asked }
 }
 
 func unfinishedFinding(ctx context.Context, parts []Part, deadline time.Duration) finding.Finding {
