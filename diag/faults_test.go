@@ -125,9 +125,9 @@ func TestFaultSPFInclude(t *testing.T) {
 			if !errors.As(late.Err, &le) || !strings.EqualFold(le.Name, "inc.f.example.") {
 				t.Errorf("%s: error %v does not name the failed lookup", lateIP, late.Err)
 			}
-			f, ok := hasCode(SPFFindings(rep.Findings()), "spf.dns_error")
-			if !ok || f.Subject != "inc.f.example" {
-				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(SPFFindings(rep.Findings())))
+			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
+			if !ok || f.Subject.String() != "inc.f.example" {
+				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(spfFindings(rep.Findings())))
 			}
 		})
 	}
@@ -142,7 +142,7 @@ func TestFaultMXServFail(t *testing.T) {
 	rep := Investigate(context.Background(), clientFor(srv, time.Second), "f.example", Options{Offline: true}, nil)
 	within(t, "the investigation", time.Since(start), slack)
 
-	if f, ok := hasCode(rep.Findings, "mx.lookup_failed"); !ok || f.Severity != finding.Error || f.Subject != "f.example" {
+	if f, ok := hasCode(rep.Findings, "mx.lookup_failed"); !ok || f.Severity != finding.Error || f.Subject.String() != "f.example" {
 		t.Errorf("findings %v lack an mx.lookup_failed error for f.example", codes(rep.Findings))
 	}
 	if len(rep.Unfinished) > 0 {
@@ -310,7 +310,7 @@ func TestDeadlineKeepsFinishedParts(t *testing.T) {
 	if elapsed < deadline {
 		t.Errorf("returned after %s, before the %s deadline, although SPF could not finish", elapsed, deadline)
 	}
-	if !slices.Equal(rep.Unfinished, []Part{PartSPF}) {
+	if !slices.Equal(rep.Unfinished, []finding.Part{finding.PartSPF}) {
 		t.Errorf("unfinished = %v, want [spf]", rep.Unfinished)
 	}
 	f, ok := hasCode(rep.Findings, "dns.unfinished")
@@ -363,7 +363,7 @@ func TestSPFIncludeChainBounded(t *testing.T) {
 	if want := spf.DefaultMaxDepth + 1; txt > want {
 		t.Errorf("%d TXT questions reached the server, want at most %d", txt, want)
 	}
-	fs := SPFFindings(rep.Findings())
+	fs := spfFindings(rep.Findings())
 	cut, ok := hasCode(fs, "spf.tree_cut")
 	where := fmt.Sprintf(`"include:l%d.chain.example" at l%d.chain.example`, spf.DefaultMaxDepth+1, spf.DefaultMaxDepth)
 	if !ok || !strings.Contains(cut.Message, where) {
@@ -468,8 +468,8 @@ func TestCNAMEChainBounded(t *testing.T) {
 			if late.Result != spf.TempError || !errors.Is(late.Err, tt.cause) {
 				t.Errorf("%s: %s (%v), want temperror wrapping %v", lateIP, late.Result, late.Err, tt.cause)
 			}
-			f, ok := hasCode(SPFFindings(rep.Findings()), "spf.dns_error")
-			if !ok || f.Subject != tt.include {
+			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
+			if !ok || f.Subject.String() != tt.include {
 				t.Errorf("no spf.dns_error finding for %s: %+v", tt.include, f)
 			}
 			// The server chases up to 8 CNAMEs in one answer; the client

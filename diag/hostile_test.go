@@ -139,7 +139,7 @@ func TestHostileSPFReport(t *testing.T) {
 			if rep.Results[0].Result != spf.PermError {
 				t.Errorf("result %s, want permerror for a term with controls", rep.Results[0].Result)
 			}
-			text, md := rendered(t, SPFTreeReport(rep.Tree, rep.Results, SPFFindings(rep.Findings())))
+			text, md := rendered(t, spfTreeReport(rep.Tree, rep.Results, spfFindings(rep.Findings())))
 			want := "QP" + c.shown + "QP"
 			for name, out := range map[string]string{"text": text, "markdown": md} {
 				if strings.Contains(out, c.raw) {

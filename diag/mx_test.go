@@ -86,7 +86,7 @@ func testClient(t *testing.T, zone string) (*dnsclient.Client, *zoneserver.Serve
 func codes(fs []finding.Finding) []string {
 	var out []string
 	for _, f := range fs {
-		out = append(out, f.Code+"@"+f.Subject)
+		out = append(out, f.Code+"@"+f.Subject.String())
 	}
 	slices.Sort(out)
 	return out

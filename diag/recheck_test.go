@@ -16,28 +16,27 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
-	"github.com/mxray/mxray/headers"
 )
 
 // recheck parses raw and re-checks it against srv.
 func recheck(t *testing.T, srv *zoneserver.Server, raw []byte, now time.Time) *HeadersReport {
 	t.Helper()
-	m, err := headers.Parse(raw)
+	m, err := ReadMessage("test.eml", raw, HeaderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := headers.Analyze(m, headers.Options{})
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
-	return RecheckHeaders(context.Background(), c, "test.eml", m, a, RecheckOptions{Now: now})
+	return CheckMessage(context.Background(), c, m, MessageOptions{Now: now}, nil).Headers
 }
 
-func row(t *testing.T, rep *HeadersReport, check, subject string) ThenNow {
+func row(t *testing.T, rep *HeadersReport, check finding.Part, subject string) ThenNow {
 	t.Helper()
 	for _, r := range rep.ThenVsNow {
-		if r.Check == check && (subject == "" || strings.Contains(r.Subject, subject)) {
+		if r.Check == check && (subject == "" || strings.Contains(r.Subject.String(), subject)) {
 			return r
 		}
 	}

@@ -17,17 +17,7 @@ import (
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/termsafe"
 	"github.com/mxray/mxray/spf"
-	"github.com/mxray/mxray/spf/advice"
 )
-
-// SPFBulkQuery is the identity every IP of a bulk evaluation is checked
-// for, as "mxray spf" takes it.
-type SPFBulkQuery struct {
-	Domain string  // checked when set; else the MAIL FROM domain, else the HELO name
-	Sender string  // MAIL FROM
-	HELO   string  // HELO/EHLO name; its own verdict is helo_result
-	Record *string // what-if: this text instead of the published top record
-}
 
 // SPFBulkOptions configure a bulk evaluation.
 type SPFBulkOptions struct {
@@ -69,17 +59,18 @@ const (
 // ErrBulkLine: an input line of a bulk evaluation is not an IP address.
 var ErrBulkLine = errors.New("not an IPv4 or IPv6 address")
 
-// SPFBulk evaluates every client IP read from in (one per line; blank lines
+// SPFBulk evaluates, for q's identity (q.IPs is not used), every client IP
+// read from in (one per line; blank lines
 // and "#" comments skipped, a bad line reported to Errs and skipped)
 // against one prefetched tree, and streams one verdict per IP to out, in
 // input order. Evaluation that needs DNS (ptr, exists:%{i}, macros) asks
 // through fresh clients of cfg, concurrently and bounded, sharing one
 // bounded cache; the rest is CPU only, spread over every core. It returns
 // when the input ends, ctx ends, or writing fails.
-func SPFBulk(ctx context.Context, cfg dnsclient.Config, q SPFBulkQuery, in io.Reader, out io.Writer, o SPFBulkOptions) (SPFBulkSummary, error) {
+func SPFBulk(ctx context.Context, cfg dnsclient.Config, q SPFQuery, in io.Reader, out io.Writer, o SPFBulkOptions) (SPFBulkSummary, error) {
 	prefetch := dnsclient.New(cfg)
 	rr := &bulkResolver{base: prefetch}
-	opts := []spf.Option{spf.WithAdvisor(advice.Advisor{})}
+	opts := []spf.Option{spfAdvice}
 	if q.Record != nil {
 		opts = append(opts, spf.WithRecord(*q.Record))
 	}
@@ -91,7 +82,7 @@ func SPFBulk(ctx context.Context, cfg dnsclient.Config, q SPFBulkQuery, in io.Re
 	checker := spf.NewChecker(pctx, SPFResolver(rr), spf.Identity{Domain: q.Domain, Sender: q.Sender, HELO: q.HELO}, opts...)
 	cancel()
 	sum := SPFBulkSummary{Tree: checker.Tree(), Results: map[spf.Result]int64{}}
-	sum.Findings = SPFFindings(sum.Tree.Findings())
+	sum.Findings = spfFindings(sum.Tree.Findings())
 	if NoResolverReached(prefetch.Log()) {
 		sum.Unreachable = true
 		return sum, nil

@@ -61,18 +61,18 @@ type Checker struct {
 // it is another valid domain.
 func NewChecker(ctx context.Context, r Resolver, id Identity, opts ...Option) *Checker {
 	cfg := newConfig(opts)
-	domain := id.Domain
-	if domain == "" {
-		_, domain = splitSender(id.Sender, id.HELO)
-	}
-	domain = asciiDomain(domain)
+	domain := id.CheckedDomain()
 	helo := asciiDomain(id.HELO)
 	_, heloOK := checkDomain(helo)
 	sameHELO := heloOK && domainKey(helo) == domainKey(domain)
 
 	c := &Checker{id: id, heloName: helo}
 	var wg sync.WaitGroup
-	wg.Go(func() { c.main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
+	if t := cfg.tree; t != nil && cfg.record == nil && domainKey(t.Domain) == domainKey(domain) {
+		c.main = t
+	} else {
+		wg.Go(func() { c.main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
+	}
 	if heloOK && !sameHELO {
 		hcfg := cfg
 		hcfg.record = nil
@@ -97,6 +97,17 @@ func (c *Checker) Check(ctx context.Context, ip netip.Addr) *Verdict {
 		v.HELOResult = c.helo.CheckHost(ctx, ip, "postmaster@"+c.heloName, c.id.HELO).Result
 	}
 	return v
+}
+
+// CheckedDomain is the domain check_host() evaluates for the identity:
+// Domain when set, else the MAIL FROM domain, or the HELO name for a
+// bounce (RFC 7208 §2.3, §2.4), in A-labels.
+func (id Identity) CheckedDomain() string {
+	domain := id.Domain
+	if domain == "" {
+		_, domain = splitSender(id.Sender, id.HELO)
+	}
+	return asciiDomain(domain)
 }
 
 // asciiDomain turns an internationalised name into A-labels (RFC 5890) so

@@ -15,6 +15,7 @@ type config struct {
 	now         func() time.Time
 	record      *string
 	advisor     Advisor
+	tree        *Tree // WithTree
 }
 
 // Defaults. The depth cap is one past what an evaluation can reach: a chain

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
@@ -41,7 +42,7 @@ func headerSamples(t testing.TB) []headerSample {
 func openHeaders(t testing.TB, srv *zoneserver.Server, name string, raw []byte, w, h int) *driver {
 	t.Helper()
 	cfg := testConfig(srv, "")
-	cfg.Headers, cfg.HeadersSource = raw, name
+	cfg = withMessage(t, cfg, raw, name)
 	m := New(context.Background(), cfg)
 	d := newDriver(t, m, w, h)
 	d.rewrite = stableLog
@@ -63,7 +64,7 @@ func TestGoldenHeaderPanes(t *testing.T) {
 		w, h := size[0], size[1]
 		for _, s := range headerSamples(t) {
 			d := openHeaders(t, srv, s.name, s.raw, w, h)
-			for _, id := range []PaneID{PaneHops, PaneThenNow, PaneOverview} {
+			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow, finding.PartOverview} {
 				t.Run(fmt.Sprintf("%s/%s/%dx%d", id, s.name, w, h), func(t *testing.T) {
 					d.m.setFocus(d.m.indexOf(id))
 					golden.RequireEqual(t, d.screen())

@@ -25,7 +25,7 @@ func runSPFBulk(ctx context.Context, o *options, env *environment) (int, error) 
 	case len(o.args) == 0 && !o.set.Changed("sender") && !o.set.Changed("helo"):
 		return exitCannot, fmt.Errorf("%w: spf needs a DOMAIN, or --sender or --helo to take it from", errUsage)
 	}
-	q := diag.SPFBulkQuery{Sender: o.sender, HELO: o.helo}
+	q := diag.SPFQuery{Sender: o.sender, HELO: o.helo}
 	if len(o.args) == 1 {
 		t, err := diag.ParseTarget(o.args[0])
 		if err != nil {

@@ -75,19 +75,23 @@ type Report struct {
 	// Providers are the mail providers recognised from the domain's MX and
 	// SPF records; their selectors were probed first.
 	Providers []string `json:"providers,omitempty"`
-	// Findings are about the keys (Part "dkim", Subject the selector) and
+	// Findings are about the keys (part dkim, subject the selector) and
 	// about the search as a whole (Subject the domain).
 	Findings []finding.Finding `json:"findings"`
 }
 
 // Found reports whether at least one selector has a key record.
-func (r *Report) Found() bool {
+func (r *Report) Found() bool { return len(r.FoundKeys()) > 0 }
+
+// FoundKeys are the selectors where a key record is published.
+func (r *Report) FoundKeys() []KeyReport {
+	var out []KeyReport
 	for _, k := range r.Keys {
 		if k.Record != "" {
-			return true
+			out = append(out, k)
 		}
 	}
-	return false
+	return out
 }
 
 // sesVerificationPrefix is the name Amazon SES's domain verification TXT
@@ -253,8 +257,8 @@ func entFinding(domain, evidence string) finding.Finding {
 		Message: fmt.Sprintf("the name servers of %s answer NXDOMAIN for _domainkey.%s although names exist below it (%s); "+
 			"resolvers that trust NXDOMAIN for everything below a name (RFC 8020, RFC 8198) may then miss this domain's DKIM keys", domain, domain, evidence),
 		Fix:     "ask the DNS host to answer NOERROR with no records for empty non-terminals (names that only have names below them), as RFC 8020 requires",
-		Part:    "dkim",
-		Subject: domain,
+		Part:    finding.PartDKIM,
+		Subject: finding.Domain(domain),
 	}
 }
 
@@ -349,8 +353,8 @@ func invalidSelectorReport(j *job, domain string) (KeyReport, finding.Finding) {
 		Code:     "dkim.selector_invalid",
 		Message:  fmt.Sprintf("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
 		Fix:      "check the s= value copied from the DKIM-Signature field; it was not looked up",
-		Part:     "dkim",
-		Subject:  j.selector,
+		Part:     finding.PartDKIM,
+		Subject:  finding.Selector(j.selector),
 	}
 }
 
@@ -376,8 +380,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Code:     "dkim.amazon_ses",
 			Message:  fmt.Sprintf("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
 			Fix:      "take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector",
-			Part:     "dkim",
-			Subject:  r.Domain,
+			Part:     finding.PartDKIM,
+			Subject:  finding.Domain(r.Domain),
 		})
 	}
 	if probeTemp > 0 {
@@ -386,8 +390,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Code:     "dkim.probe_dns_temporary",
 			Message:  fmt.Sprintf("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
 			Fix:      "run the check again; if it persists, check that the domain's name servers answer",
-			Part:     "dkim",
-			Subject:  r.Domain,
+			Part:     finding.PartDKIM,
+			Subject:  finding.Domain(r.Domain),
 		})
 	}
 	if probeForeign > 0 {
@@ -396,8 +400,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Code:     "dkim.probe_not_dkim",
 			Message:  fmt.Sprintf("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
 			Fix:      "a wildcard TXT record makes every selector look published; remove it if it is not needed",
-			Part:     "dkim",
-			Subject:  r.Domain,
+			Part:     finding.PartDKIM,
+			Subject:  finding.Domain(r.Domain),
 		})
 	}
 	if !r.Found() {
@@ -411,8 +415,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Message: tried + "; give the selector from a message's DKIM-Signature (s=). " +
 				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess",
 			Fix:     "open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers",
-			Part:    "dkim",
-			Subject: r.Domain,
+			Part:    finding.PartDKIM,
+			Subject: finding.Domain(r.Domain),
 		})
 	}
 }

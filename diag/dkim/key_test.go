@@ -295,7 +295,7 @@ func TestKeyFindings(t *testing.T) {
 			var codes, wantCodes []string
 			for _, g := range got {
 				codes = append(codes, g.Code+"/"+string(g.Severity))
-				if g.Part != "dkim" || g.Subject != "sel" || g.Fix == "" || g.Message == "" {
+				if g.Part != "dkim" || g.Subject.String() != "sel" || g.Fix == "" || g.Message == "" {
 					t.Errorf("finding %+v lacks part, subject, message or fix", g)
 				}
 			}

@@ -65,7 +65,7 @@ func Check(ctx context.Context, r dnsclient.Resolver, domain string) *CheckResul
 	domain = normalize(domain)
 	res := &CheckResult{Domain: domain, RUA: []string{}, RUF: []string{}, Errors: []string{}, Tags: []ExplainedTag{}, ReportAuth: []ReportAuth{}}
 	if why := domainProblem(domain); why != "" {
-		res.Findings = []finding.Finding{{Severity: finding.Error, Code: "dmarc.bad_domain", Part: "dmarc", Subject: domain,
+		res.Findings = []finding.Finding{{Severity: finding.Error, Code: "dmarc.bad_domain", Part: finding.PartDMARC, Subject: finding.Domain(domain),
 			Message: "Cannot look up DMARC for " + quote(domain) + ": " + why + ".", Fix: "Give a domain name such as example.com."}}
 		return res
 	}

@@ -94,7 +94,7 @@ func (rec *BIMIRecord) httpsURL(f Field, value string, exts ...string) bool {
 // applies to the domain ("" when no record applies), testing its t=y, and
 // pct its RFC 7489 pct (-1 when absent).
 func BIMIDMARCFindings(domain string, policy dmarc.Policy, testing bool, pct int) []finding.Finding {
-	f := finding.Finding{Severity: finding.Error, Code: "bimi.dmarc_not_enforced", Part: "bimi", Subject: domain}
+	f := finding.Finding{Severity: finding.Error, Code: "bimi.dmarc_not_enforced", Part: finding.PartBIMI, Subject: finding.Domain(domain)}
 	switch {
 	case policy == "":
 		f.Message = domain + " has no DMARC policy, and BIMI logos are shown only for mail under DMARC enforcement."

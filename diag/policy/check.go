@@ -32,14 +32,14 @@ func lookupRecords(ctx context.Context, r dnsclient.Resolver, name, prefix strin
 func recordFindings(part, name string, a dnsclient.Answer, recs []string, what, fix string) []finding.Finding {
 	switch {
 	case a.Status.Temporary():
-		return []finding.Finding{{Severity: finding.Warning, Code: part + ".lookup_error", Part: part, Subject: name,
+		return []finding.Finding{{Severity: finding.Warning, Code: part + ".lookup_error", Part: finding.Part(part), Subject: finding.Domain(name),
 			Message: fmt.Sprintf("The TXT query for %s ended in %s, so %s could not be checked.", name, a.Status, what),
 			Fix:     "Make the name servers answer TXT queries for " + name + ", then check again."}}
 	case len(recs) == 0:
-		return []finding.Finding{{Severity: finding.Info, Code: part + ".no_record", Part: part, Subject: name,
+		return []finding.Finding{{Severity: finding.Info, Code: part + ".no_record", Part: finding.Part(part), Subject: finding.Domain(name),
 			Message: fmt.Sprintf("No %s record at %s.", what, name), Fix: fix}}
 	case len(recs) > 1:
-		return []finding.Finding{{Severity: finding.Error, Code: part + ".multiple_records", Part: part, Subject: name,
+		return []finding.Finding{{Severity: finding.Error, Code: part + ".multiple_records", Part: finding.Part(part), Subject: finding.Domain(name),
 			Message: fmt.Sprintf("%s has %d %s records; senders then act as if there were none.", name, len(recs), what),
 			Fix:     "Keep exactly one and delete the others."}}
 	}
@@ -49,7 +49,7 @@ func recordFindings(part, name string, a dnsclient.Answer, recs []string, what, 
 func syntaxFindings(part, subject string, errs []*taglist.SyntaxError, fix string) []finding.Finding {
 	var out []finding.Finding
 	for _, e := range errs {
-		out = append(out, finding.Finding{Severity: finding.Error, Code: part + ".syntax_error", Part: part, Subject: subject,
+		out = append(out, finding.Finding{Severity: finding.Error, Code: part + ".syntax_error", Part: finding.Part(part), Subject: finding.Domain(subject),
 			Message: "Syntax error in " + subject + " " + e.Error() + ".", Fix: fix})
 	}
 	return out
@@ -91,7 +91,7 @@ func checkMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []
 	name := "_mta-sts." + domain
 	res := &MTASTSResult{Domain: domain, URL: PolicyURL(domain), Errors: []string{}, MX: []MXMatch{}}
 	add := func(sev finding.Severity, code, subject, msg, fix string) {
-		res.Findings = append(res.Findings, finding.Finding{Severity: sev, Code: code, Part: "mta_sts", Subject: subject, Message: msg, Fix: fix})
+		res.Findings = append(res.Findings, finding.Finding{Severity: sev, Code: code, Part: finding.PartMTASTS, Subject: finding.Domain(subject), Message: msg, Fix: fix})
 	}
 	a, recs := lookupRecords(ctx, r, name, "v=STSv1")
 	res.Findings = recordFindings("mta_sts", name, a, recs, "MTA-STS",
@@ -181,7 +181,7 @@ func CheckTLSRPT(ctx context.Context, r dnsclient.Resolver, domain string) *TLSR
 	res.Record = recs[0]
 	rec, _ := ParseTLSRPT(recs[0])
 	if rec == nil {
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "tls_rpt.syntax_error", Part: "tls_rpt", Subject: name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "tls_rpt.syntax_error", Part: finding.PartTLSRPT, Subject: finding.Domain(name),
 			Message: "The record at " + name + " does not start with the field v=TLSRPTv1.", Fix: "Write it as v=TLSRPTv1; rua=mailto:tls-reports@" + domain})
 		return res
 	}
@@ -233,7 +233,7 @@ func CheckBIMI(ctx context.Context, r dnsclient.Resolver, domain, orgDomain stri
 	res.Record = recs[0]
 	rec, _ := ParseBIMI(recs[0])
 	if rec == nil {
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "bimi.syntax_error", Part: "bimi", Subject: res.Name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "bimi.syntax_error", Part: finding.PartBIMI, Subject: finding.Domain(res.Name),
 			Message: "The record at " + res.Name + " does not start with v=BIMI1.", Fix: "Write it as v=BIMI1; l=https://<host>/logo.svg; a=https://<host>/mark.pem"})
 		return res
 	}
@@ -242,10 +242,10 @@ func CheckBIMI(ctx context.Context, r dnsclient.Resolver, domain, orgDomain stri
 	res.Findings = append(res.Findings, syntaxFindings("bimi", res.Name, rec.Errors, "Give l= an https:// URL of an SVG logo and a= an https:// URL of a PEM mark certificate (or leave a= empty).")...)
 	switch {
 	case rec.Declined:
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.declined", Part: "bimi", Subject: res.Name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.declined", Part: finding.PartBIMI, Subject: finding.Domain(res.Name),
 			Message: "The BIMI record declines to publish a logo (l= and a= are empty).", Fix: "Nothing to do unless a logo should be shown."})
 	case rec.Evidence == "" && rec.Location != "":
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.no_evidence", Part: "bimi", Subject: res.Name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.no_evidence", Part: finding.PartBIMI, Subject: finding.Domain(res.Name),
 			Message: "The BIMI record has no a= mark certificate; large mailbox providers show logos only with a verified mark certificate (VMC or CMC).", Fix: "Obtain a VMC or CMC for the logo and publish its https URL in a=."})
 	}
 	return res

@@ -309,7 +309,7 @@ func TestCheckMTASTS(t *testing.T) {
 	var mismatched []string
 	for _, f := range res.Findings {
 		if f.Code == "mta_sts.mx_mismatch" {
-			mismatched = append(mismatched, f.Subject)
+			mismatched = append(mismatched, f.Subject.String())
 		}
 	}
 	if !reflect.DeepEqual(mismatched, []string{"rogue.example.org"}) {
