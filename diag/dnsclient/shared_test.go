@@ -417,3 +417,35 @@ func testClientAt(addr string, mod ...func(*Config)) *Client {
 	}
 	return New(cfg)
 }
+
+// TestSharedFailureReachesEveryWaiter asks a name that fails from many
+// clients at once: the failure is not kept, but the clients that asked at
+// the same time share the one question instead of asking one after
+// another.
+func TestSharedFailureReachesEveryWaiter(t *testing.T) {
+	srv := zoneservertest.New(t, sharedZone)
+	srv.SetFault("a.example.", 0, zoneserver.FaultServFail)
+	srv.SetLatency(100 * time.Millisecond)
+	cache := NewCache(CacheConfig{})
+	cs := sharedClients(srv, cache, 20)
+	var wg sync.WaitGroup
+	for _, c := range cs {
+		wg.Go(func() {
+			if a := c.Lookup(context.Background(), "a.example.", dns.TypeTXT); a.Status != StatusServFail {
+				t.Errorf("status %s, want servfail", a.Status)
+			}
+		})
+	}
+	wg.Wait()
+	if got := srv.Queries(); got > 2 {
+		t.Errorf("20 clients asking a failing name at once: server asked %d times, want the one question shared", got)
+	}
+	if st := cache.Stats(); st.Entries != 0 {
+		t.Errorf("the failure was kept: %+v", st)
+	}
+	before := srv.Queries()
+	sharedClients(srv, cache, 1)[0].Lookup(context.Background(), "a.example.", dns.TypeTXT)
+	if srv.Queries() != before+1 {
+		t.Error("a later question was answered with the earlier failure")
+	}
+}
