@@ -227,3 +227,31 @@ func BenchmarkSPFBulk1MIPs(b *testing.B) {
 	b.ReportMetric(perCore, "verdicts/s/core")
 	b.ReportMetric(perCore/100_000, "x-aim")
 }
+
+// FuzzReadBulkLine reads arbitrary bytes line by line as --ip-file does:
+// no panic, no line longer than the cap, and the lines read never exceed
+// the input.
+func FuzzReadBulkLine(f *testing.F) {
+	f.Add("192.0.2.1\n2001:db8::1\r\nnot an ip\n")
+	f.Add(strings.Repeat("9", 3000) + "\n192.0.2.1")
+	f.Fuzz(func(t *testing.T, text string) {
+		br := bufio.NewReaderSize(strings.NewReader(text), 64)
+		total := 0
+		for {
+			line, err := readBulkLine(br)
+			if err == io.EOF && line == nil {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(line) > bulkMaxLine+1 {
+				t.Fatalf("line of %d bytes", len(line))
+			}
+			total += len(line)
+			if total > len(text) {
+				t.Fatalf("read %d bytes from %d", total, len(text))
+			}
+		}
+	})
+}

@@ -141,6 +141,9 @@ func BenchmarkProcessCheck(b *testing.B) {
 // --json" as one process against the in-process server at 20 ms per
 // answer. The aims: 60 s for the 10,000 and under 300 MB of memory.
 func BenchmarkBatch10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a minute or more; run without -short")
+	}
 	const n = 10_000
 	bin := mxrayBinary(b)
 	srv := zoneservertest.New(b, benchzone.Audit(n))

@@ -331,3 +331,40 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// FuzzReadComplete reads arbitrary bytes as an earlier run's output: no
+// panic, Keep never past the end, and the complete lines before Keep are
+// read back the same.
+func FuzzReadComplete(f *testing.F) {
+	f.Add("{\"domain\":\"a\"}\n{\"input\":\"x\",\"error\":\"e\"}\n{\"domain\":\"b\"")
+	f.Add("{\"domain\":\"a\",\"findings\":[{\"severity\":\"error\"}]}\n")
+	f.Add("\n\n{")
+	f.Fuzz(func(t *testing.T, text string) {
+		prev, err := ReadComplete(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		if prev.Keep > int64(len(text)) {
+			t.Fatalf("Keep %d past the end %d", prev.Keep, len(text))
+		}
+		again, err := ReadComplete(strings.NewReader(text[:prev.Keep]))
+		if err != nil || again.Lines != prev.Lines || again.Keep != prev.Keep {
+			t.Fatalf("the kept part reads back as %+v, %v; want %+v", again, err, prev)
+		}
+	})
+}
+
+// FuzzInputs splits arbitrary bytes into inputs: no panic, and no input is
+// blank, has surrounding space or holds a newline or a "#".
+func FuzzInputs(f *testing.F) {
+	f.Add("a\n# c\n b # d\r\n")
+	f.Add(strings.Repeat("x", 5000))
+	f.Fuzz(func(t *testing.T, text string) {
+		_ = Inputs(strings.NewReader(text), func(in string) error {
+			if in == "" || strings.TrimSpace(in) != in || strings.ContainsAny(in, "\n#") {
+				t.Fatalf("input %q", in)
+			}
+			return nil
+		})
+	})
+}

@@ -249,3 +249,20 @@ func ExampleDiscover_rfc8020() {
 	fmt.Println(rep.NoSubtree, rep.Probed)
 	// Output: true 5
 }
+
+// FuzzSPFTargets feeds DNS-controlled TXT text to the include scanner that
+// selector inference uses: no panic, and every target comes from an
+// include: or redirect= term of a record that starts with v=spf1.
+func FuzzSPFTargets(f *testing.F) {
+	f.Add("v=spf1 include:_spf.google.com -all")
+	f.Add("V=SPF1 redirect=x.example include: +include:a -include")
+	f.Add("v=spf1\x00include:\xff")
+	f.Fuzz(func(t *testing.T, txt string) {
+		for _, target := range spfTargets([]string{txt}) {
+			if !strings.Contains(strings.ToLower(txt), target) {
+				t.Fatalf("target %q is not in %q", target, txt)
+			}
+		}
+		inferFrom(nil, spfTargets([]string{txt}))
+	})
+}
