@@ -266,7 +266,8 @@ func TestReadComplete(t *testing.T) {
 		{"complete", "{\"domain\":\"a\"}\n{\"input\":\"x y\",\"error\":\"no\"}\n{\"domain\":\"a\"}\n" + failing,
 			map[string]int{"a": 2, "b": 1, "input:x y": 1}, 59 + len(failing), 2, false},
 		{"torn last line", "{\"domain\":\"a\"}\n{\"domain\":\"b\",\"mx\":[", map[string]int{"a": 1}, 15, 0, false},
-		{"invalid last line", "{\"domain\":\"a\"}\n{\"domain\":\n", map[string]int{"a": 1}, 15, 0, false},
+		{"invalid whole last line", "{\"domain\":\"a\"}\n{\"domain\":\n", nil, 0, 0, true},
+		{"torn last line that is not ours", "{\"domain\":\"a\"}\nsome notes", nil, 0, 0, true},
 		{"not ours in the middle", "{\"domain\":\"a\"}\nhello\n{\"domain\":\"b\"}\n", nil, 0, 0, true},
 		{"object without a key in the middle", "{\"x\":1}\n{\"domain\":\"b\"}\n", nil, 0, 0, true},
 	}

@@ -19,8 +19,9 @@ var ErrNotOutput = errors.New("not the JSON Lines output of a batch run")
 // A line of a batch run's JSON output is complete when it is a whole line
 // (it ends in a newline) holding one JSON object that names what it is
 // about: "domain" for a report, "input" for an input that could not be
-// checked. Anything else on the last line is the torn end of an
-// interrupted run, dropped and redone; anywhere else it is an error.
+// checked. A last line without its newline that starts like one ("{") is
+// the torn end of an interrupted run: dropped and redone. Anything else is
+// an error: the file is not a batch run's output, and nothing of it is cut.
 
 // ReportKey is the key of a line reporting on domain.
 func ReportKey(domain string) string { return domain }
@@ -54,13 +55,17 @@ func ReadComplete(r io.Reader) (Previous, error) {
 		if rerr != nil && rerr != io.EOF {
 			return Previous{}, fmt.Errorf("line %d: %w", n, rerr)
 		}
-		whole := rerr == nil // ends in a newline
-		key, failed, ok := lineKey(line)
-		if !whole || !ok {
-			// Torn, or not ours: fine only as the very last line.
-			if _, perr := br.Peek(1); perr == io.EOF {
+		if rerr == io.EOF {
+			// No newline: the torn end of a run killed while writing (Run
+			// writes every line whole, in one call). Only what starts as
+			// one of its lines is dropped; anything else is not ours to cut.
+			if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("{")) {
 				return p, nil
 			}
+			return Previous{}, fmt.Errorf("line %d: %w", n, ErrNotOutput)
+		}
+		key, failed, ok := lineKey(line)
+		if !ok {
 			return Previous{}, fmt.Errorf("line %d: %w", n, ErrNotOutput)
 		}
 		p.Done[key]++
