@@ -34,6 +34,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// binDir holds the mxray binary the whole-process benchmarks build.
+var binDir string
+
+// removeBinary is called by TestMain when the tests are over.
+func removeBinary() {
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+}
+
 // normalisedLines parses JSON Lines and drops what depends on when and how
 // a domain was asked rather than on what DNS holds: "queries" (questions on
 // the wire, fewer when the shared cache already held the answers), "ttl"

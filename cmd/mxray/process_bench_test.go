@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -28,7 +30,6 @@ var (
 	binOnce sync.Once
 	binPath string
 	binErr  error
-	binDir  string
 )
 
 // mxrayBinary builds cmd/mxray into a temporary directory, once.
@@ -49,13 +50,6 @@ func mxrayBinary(b *testing.B) string {
 		b.Fatal(binErr)
 	}
 	return binPath
-}
-
-// removeBinary is called by TestMain when the tests are over.
-func removeBinary() {
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
 }
 
 // runProcess runs the binary and fails the benchmark unless it exits with
