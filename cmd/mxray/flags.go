@@ -28,7 +28,7 @@ type options struct {
 	version       bool
 	help          bool
 
-	// output, for check, spf and headers
+	// output, for check, spf, headers and report
 	json   bool
 	format string
 	redact bool
@@ -36,8 +36,10 @@ type options struct {
 	// check
 	selectors []string
 	file      string
+	batch     batchFlags // check -f
 
 	// spf
+	ipFile string
 	ips    []string
 	sender string
 	helo   string
@@ -61,24 +63,26 @@ type options struct {
 	ehlo    string
 	noProbe bool
 
-	command string   // "", "check", "spf", "headers", "smtp"
+	command string   // "", "check", "spf", "headers", "report", "smtp"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers", "smtp"}
+var commands = []string{"check", "spf", "headers", "report", "smtp"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo"}, blocklistFlags...)
+		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo"}, blocklistFlags...), batchFlagNames...)
 	case "spf":
-		return []string{"ip", "sender", "helo", "record", "json", "format"}
+		return []string{"ip", "sender", "helo", "record", "json", "format", "ip-file"}
 	case "headers":
 		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
+	case "report":
+		return []string{"json", "format"}
 	case "smtp":
 		return []string{"json", "format", "port", "ehlo"}
 	default:
@@ -117,7 +121,10 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.selectors, "selector", nil, "check: DKIM selector to look up (repeatable)")
 	fs.StringVarP(&o.file, "file", "f", "", "check: read domains from FILE (one per line) and check them all")
 
+	addBatchFlags(fs, &o.batch)
+
 	fs.StringArrayVar(&o.ips, "ip", nil, "spf: client IP to evaluate (repeatable)")
+	fs.StringVar(&o.ipFile, "ip-file", "", "spf: evaluate every IP in FILE (one per line; - for stdin)")
 	fs.StringVar(&o.sender, "sender", "", "spf: envelope sender (MAIL FROM) address")
 	fs.StringVar(&o.helo, "helo", "", "spf: HELO/EHLO name")
 	fs.StringVar(&o.record, "record", "", "spf: evaluate this record text instead of the published one (what-if)")
@@ -157,7 +164,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or smtp", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report or smtp", errUsage, pos[0])
 		}
 	}
 	o.args = pos
@@ -192,6 +199,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
 	}
 	if err := checkBlocklistFlags(o); err != nil {
+		return nil, err
+	}
+	if err := o.batch.check(o); err != nil {
 		return nil, err
 	}
 	if o.command == "check" && !o.smtp && (fs.Changed("port") || fs.Changed("ehlo")) {

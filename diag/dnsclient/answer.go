@@ -54,6 +54,7 @@ type Answer struct {
 	ServerName string
 	RTT        time.Duration // round-trip time of the final reply (0 when cached)
 	Cached     bool          // answered from this client's cache without asking
+	Shared     bool          // answered from the shared Cache (or another client's question in flight) without asking
 	TCP        bool          // the final reply came over TCP
 	// AD is the Authenticated Data bit of the reply (of every reply, when
 	// a CNAME chain took several): the resolver says it validated the

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/smtp"
@@ -60,6 +61,17 @@ type VerdictMsg struct {
 	Verdict  *spf.Verdict
 }
 
+// ReportsMsg carries the readiness answer of the run's DMARC aggregate
+// reports, rebuilt as the sources' names arrive (PTR, today's SPF).
+type ReportsMsg struct {
+	Run    int
+	Result *readiness.Result
+	// Named counts the sources DNS has named so far, of Sources; Done is
+	// set on the last message, when naming has finished (or was cut off).
+	Named, Sources int
+	Done           bool
+}
+
 // SMTPMsg carries what the SMTP & TLS pane's probe found so far (the pane
 // probes on its own, address by address): the root keeps the latest (by
 // Seq) with the run, so the findings list and the export have it, and
@@ -95,6 +107,9 @@ func (m RecheckMsg) RunID() int { return m.Run }
 
 // RunID names the message's run.
 func (m VerdictMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m ReportsMsg) RunID() int { return m.Run }
 
 // RunID names the message's run.
 func (m SMTPMsg) RunID() int { return m.Run }
