@@ -175,11 +175,15 @@ func decodeRspamd(fs []headers.Field) FilterVerdict {
 		symField  = map[int]headers.Field{}
 		seen      = map[string]bool{}
 		preResult string
+		symAt     = -1 // where the symbol signals go: at the first field that lists symbols
 	)
 	for _, f := range fs {
 		n := strings.ToLower(f.Name)
 		switch n {
 		case "x-spamd-result":
+			if symAt < 0 {
+				symAt = len(v.Signals)
+			}
 			if !haveRes {
 				res, haveRes, resField = parseRspamdResult(f.Value), true, f
 				for _, s := range res.symbols {
@@ -191,6 +195,9 @@ func decodeRspamd(fs []headers.Field) FilterVerdict {
 				}
 			}
 		case "x-rspamd-report":
+			if symAt < 0 {
+				symAt = len(v.Signals)
+			}
 			for _, s := range parseRspamdSymbols(f.Value) {
 				if !seen[s.name] {
 					seen[s.name] = true
@@ -239,19 +246,22 @@ func decodeRspamd(fs []headers.Field) FilterVerdict {
 		}
 	}
 	var syms []Signal
+	if haveRes && res.isSpam != "" {
+		syms = append(syms, fieldSignal(resField, orDefault(res.metric, "default"), res.isSpam,
+			"True means rspamd's action was reject; False any weaker action"))
+	}
 	for k, s := range symbols {
 		syms = append(syms, rspamdSignal(symField[k], s))
 	}
-	v.Signals = append(syms, v.Signals...)
+	if symAt < 0 {
+		symAt = 0
+	}
+	v.Signals = append(append(append([]Signal{}, v.Signals[:symAt]...), syms...), v.Signals[symAt:]...)
 	if haveRes {
 		if res.score != nil {
 			score = res.score
 		}
 		v.Threshold = res.required
-		if res.isSpam != "" {
-			v.Signals = append(v.Signals, fieldSignal(resField, res.metric, res.isSpam,
-				"True means rspamd's action was reject; False any weaker action"))
-		}
 	}
 	v.Score = score
 	var why string
@@ -287,6 +297,14 @@ func decodeRspamd(fs []headers.Field) FilterVerdict {
 	}
 	v.Summary = scoreSummary(v, why, rules)
 	return v
+}
+
+// orDefault returns s, or d when s is empty.
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }
 
 // barMeaning explains a spam bar.

@@ -87,3 +87,15 @@ func TestDecodeRspamd(t *testing.T) {
 		t.Errorf("a short name is no evidence: %+v", e)
 	}
 }
+
+// Signals keep the header's order: Haraka writes the bar before the report.
+func TestRspamdSignalOrder(t *testing.T) {
+	v := decodeRspamd([]headers.Field{{Name: "X-Rspamd-Bar", Value: "-"}, {Name: "X-Rspamd-Report", Value: "A(1) B(-2)"}, {Name: "X-Rspamd-Score", Value: "-1"}})
+	var got []string
+	for _, s := range v.Signals {
+		got = append(got, s.Name)
+	}
+	if strings.Join(got, " ") != "X-Rspamd-Bar A B X-Rspamd-Score" {
+		t.Errorf("order %v", got)
+	}
+}
