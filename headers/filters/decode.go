@@ -211,30 +211,9 @@ func guess(s Signal, meaning string) Signal {
 	return s
 }
 
-// pair is one KEY:value or key=value item of a field.
+// pair is one key=value item of a field.
 type pair struct {
 	key, value string
-}
-
-// splitPairs reads "K:V;K:V;…" (Microsoft's fields): items split on ';',
-// key and value on the first sep, blanks and Microsoft's stray "(null)"
-// dropped, order kept.
-func splitPairs(value string, sep byte) []pair {
-	value = strings.ReplaceAll(value, "(null)", "")
-	var out []pair
-	for _, item := range strings.Split(value, ";") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(item, string(sep))
-		if !ok {
-			out = append(out, pair{key: item})
-			continue
-		}
-		out = append(out, pair{key: strings.TrimSpace(k), value: strings.TrimSpace(v)})
-	}
-	return out
 }
 
 // firstWord returns s up to the first space, comma or semicolon.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
 // repoTestdata is the project's shared test data.
@@ -26,17 +27,7 @@ func load(t testing.TB, rel string) (*headers.Message, *headers.Analysis) {
 			raw = raw[i+2:]
 		}
 	}
-	return parse(t, string(raw))
-}
-
-// parse parses and analyses a header given as text.
-func parse(t testing.TB, text string) (*headers.Message, *headers.Analysis) {
-	t.Helper()
-	m, err := headers.Parse([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, headers.Analyze(m, headers.Options{})
+	return headerstest.Parse(t, string(raw))
 }
 
 // receivedAt builds a message received by Microsoft 365 from an outside

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/authres"
 )
 
 // The Microsoft 365 decoder reads X-Forefront-Antispam-Report,
@@ -71,15 +72,15 @@ func decodeMS(fs []headers.Field, onPrem bool) FilterVerdict {
 		n := strings.ToLower(f.Name)
 		switch {
 		case strings.HasPrefix(n, "x-forefront-antispam-report"):
-			for _, p := range splitPairs(f.Value, ':') {
+			for _, p := range headers.SplitItems(f.Value, ':') {
 				v.Signals = append(v.Signals, forefrontSignal(f, p, &st))
 			}
 		case n == "x-microsoft-antispam-mailbox-delivery":
-			for _, p := range splitPairs(f.Value, ':') {
+			for _, p := range headers.SplitItems(f.Value, ':') {
 				v.Signals = append(v.Signals, mailboxSignal(f, p, &st))
 			}
 		case strings.HasPrefix(n, "x-microsoft-antispam"):
-			for _, p := range splitPairs(f.Value, ':') {
+			for _, p := range headers.SplitItems(f.Value, ':') {
 				v.Signals = append(v.Signals, antispamSignal(f, p, &st))
 			}
 		case n == "x-customspam":
@@ -119,9 +120,9 @@ func decodeMS(fs []headers.Field, onPrem bool) FilterVerdict {
 			}
 			v.Signals = append(v.Signals, s)
 		case n == "x-ms-exchange-organization-antispam-report":
-			for _, p := range splitPairs(f.Value, ':') {
-				s := fieldSignal(f, p.key, p.value, "")
-				if m, ok := exchangeStamps[strings.ToUpper(p.key)]; ok {
+			for _, p := range headers.SplitItems(f.Value, ':') {
+				s := fieldSignal(f, p.Name, p.Value, "")
+				if m, ok := exchangeStamps[strings.ToUpper(p.Name)]; ok {
 					s.Meaning = m
 				} else {
 					s = undocumented(s, "")
@@ -138,10 +139,10 @@ func decodeMS(fs []headers.Field, onPrem bool) FilterVerdict {
 }
 
 // forefrontSignal decodes one X-Forefront-Antispam-Report item.
-func forefrontSignal(f headers.Field, p pair, st *msState) Signal {
-	k := strings.ToUpper(p.key)
-	s := fieldSignal(f, p.key, p.value, "")
-	val := strings.ToUpper(p.value)
+func forefrontSignal(f headers.Field, p authres.Property, st *msState) Signal {
+	k := strings.ToUpper(p.Name)
+	s := fieldSignal(f, p.Name, p.Value, "")
+	val := strings.ToUpper(p.Value)
 	switch k {
 	case "SFV":
 		st.sfv = val
@@ -158,18 +159,18 @@ func forefrontSignal(f headers.Field, p pair, st *msState) Signal {
 		}
 		return undocumented(s, "undocumented threat policy category")
 	case "SCL":
-		st.scl, st.sclSet, st.ffSCL = p.value, true, true
-		if m, _, ok := sclMeaning(p.value, st.onPrem); ok {
+		st.scl, st.sclSet, st.ffSCL = p.Value, true, true
+		if m, _, ok := sclMeaning(p.Value, st.onPrem); ok {
 			s.Meaning = m
 			return s
 		}
 		return undocumented(s, "not a documented spam confidence level (-1 to 9)")
 	case "SFTY":
-		if p.value == "" {
+		if p.Value == "" {
 			s.Meaning = "no safety tip"
 			return s
 		}
-		if m, ok := sftyMeaning[p.value]; ok {
+		if m, ok := sftyMeaning[p.Value]; ok {
 			s.Meaning = "identified as phishing: " + m
 			return s
 		}
@@ -211,15 +212,15 @@ func forefrontSignal(f headers.Field, p pair, st *msState) Signal {
 		}
 		return s
 	case "SFS":
-		n := strings.Count(p.value, "(")
+		n := strings.Count(p.Value, "(")
 		return undocumented(s, strconv.Itoa(n)+" spam filter rule ids; Microsoft does not publish what they mean")
 	}
 	if m, ok := forefrontKeys[k]; ok {
 		s.Meaning = m
-		if p.value == "" {
+		if p.Value == "" {
 			s.Meaning += ": not recorded"
 		}
-		if k == "PTR" && strings.EqualFold(p.value, "InfoNoRecords") {
+		if k == "PTR" && strings.EqualFold(p.Value, "InfoNoRecords") {
 			return guess(s, "the connecting IP address has no reverse-DNS (PTR) name")
 		}
 		return s
@@ -228,18 +229,18 @@ func forefrontSignal(f headers.Field, p pair, st *msState) Signal {
 }
 
 // antispamSignal decodes one X-Microsoft-Antispam item.
-func antispamSignal(f headers.Field, p pair, st *msState) Signal {
-	s := fieldSignal(f, p.key, p.value, "")
-	switch strings.ToUpper(p.key) {
+func antispamSignal(f headers.Field, p authres.Property, st *msState) Signal {
+	s := fieldSignal(f, p.Name, p.Value, "")
+	switch strings.ToUpper(p.Name) {
 	case "BCL":
-		st.bcl = p.value
-		if m, ok := bclMeaning(p.value); ok {
+		st.bcl = p.Value
+		if m, ok := bclMeaning(p.Value); ok {
 			s.Meaning = m
 			return s
 		}
 		return undocumented(s, "not a documented bulk complaint level (0 to 9)")
 	case "PCL":
-		if m, ok := pclMeaning(p.value); ok {
+		if m, ok := pclMeaning(p.Value); ok {
 			return guess(s, m+" (Exchange Server's documented scale; Microsoft 365 does not document PCL)")
 		}
 		return undocumented(s, "phishing confidence level, undocumented value")
@@ -249,15 +250,15 @@ func antispamSignal(f headers.Field, p pair, st *msState) Signal {
 
 // mailboxSignal decodes one X-Microsoft-Antispam-Mailbox-Delivery item; no
 // meaning there is documented.
-func mailboxSignal(f headers.Field, p pair, st *msState) Signal {
-	s := fieldSignal(f, p.key, p.value, "")
-	switch strings.ToLower(p.key) {
+func mailboxSignal(f headers.Field, p authres.Property, st *msState) Signal {
+	s := fieldSignal(f, p.Name, p.Value, "")
+	switch strings.ToLower(p.Name) {
 	case "dest":
-		st.dest = strings.ToUpper(p.value)
+		st.dest = strings.ToUpper(p.Value)
 	case "rf":
-		st.rf = p.value
+		st.rf = p.Value
 	}
-	key := p.key
+	key := p.Name
 	if strings.EqualFold(key, "rf") {
 		key = "RF"
 	} else if strings.EqualFold(key, "ofr") {
@@ -266,7 +267,7 @@ func mailboxSignal(f headers.Field, p pair, st *msState) Signal {
 		key = strings.ToLower(key)
 	}
 	if vals, ok := mailboxDelivery[key]; ok {
-		for _, part := range strings.Split(p.value, ",") {
+		for _, part := range strings.Split(p.Value, ",") {
 			if m, ok := vals[strings.TrimSpace(part)]; ok {
 				return guess(s, m)
 			}
@@ -275,7 +276,7 @@ func mailboxSignal(f headers.Field, p pair, st *msState) Signal {
 			}
 		}
 	}
-	if strings.EqualFold(p.key, "ENG") {
+	if strings.EqualFold(p.Name, "ENG") {
 		return undocumented(s, "opaque engine or rule ids; undocumented")
 	}
 	return undocumented(s, "undocumented (X-Microsoft-Antispam-Mailbox-Delivery is not documented by Microsoft)")
@@ -371,8 +372,8 @@ func microsoftEvidence(fs []headers.Field) evidence {
 				"(usually the sender's) wrote them before the message arrived"}
 		}
 		if n == "x-forefront-antispam-report" {
-			for _, p := range splitPairs(f.Value, ':') {
-				if strings.EqualFold(p.key, "DIR") && strings.EqualFold(p.value, "OUT") {
+			for _, p := range headers.SplitItems(f.Value, ':') {
+				if strings.EqualFold(p.Name, "DIR") && strings.EqualFold(p.Value, "OUT") {
 					return evidence{outside: "DIR:OUT: Microsoft 365 scanned the message as outbound mail of the sending tenant, " +
 						"so this is the sender's filter, not the receiver's"}
 				}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
 // ff decodes one X-Forefront-Antispam-Report value.
@@ -241,38 +242,6 @@ func TestForefrontFields(t *testing.T) {
 	}
 }
 
-func TestCompAuthReason(t *testing.T) {
-	tests := []struct {
-		code  string
-		word  string
-		known bool
-	}{
-		{"000", "explicit authentication", true},
-		{"001", "implicit authentication", true},
-		{"002", "explicitly forbids", true},
-		{"010", "accepted domains", true},
-		{"100", "passed authentication", true},
-		{"130", "ARC result", true},
-		{"109", "passed authentication", true},
-		{"201", "soft-passed", true},
-		{"301", "not checked", true},
-		{"401", "bypassed", true},
-		{"501", "no meaning", false},
-		{"601", "accepted domains", true},
-		{"701", "passed authentication", true},
-		{"801", "no meaning", false},
-		{"905", "bypassed", true},
-		{"12", "three-digit", false},
-		{"abc", "three-digit", false},
-	}
-	for _, tt := range tests {
-		m, ok := CompAuthReason(tt.code)
-		if ok != tt.known || !strings.Contains(m, tt.word) {
-			t.Errorf("CompAuthReason(%q) = %q, %v", tt.code, m, ok)
-		}
-	}
-}
-
 // X-Microsoft-Antispam-Mailbox-Delivery is undocumented: every reading is
 // a guess, and dest:J gives the folder as a guess.
 func TestMailboxDelivery(t *testing.T) {
@@ -327,7 +296,7 @@ func TestExchangeOnPremises(t *testing.T) {
 		"X-MS-Exchange-Organization-SenderIdResult: Fail\n" +
 		"X-MS-Exchange-Organization-Antispam-Report: DV:3.3.5705.600;SID:SenderIDStatus Fail;OrigIP:192.0.2.10;Zz:1\n" +
 		"From: a@sender.example\n"
-	m, a := parse(t, text)
+	m, a := headerstest.Parse(t, text)
 	v := only(t, Decode(m, a))
 	if v.Filter != Exchange || v.Verdict != Spam || !eqNum(v.Score, fptr(6)) {
 		t.Fatalf("got %s %s %s", v.Filter, v.Verdict, numStr(v.Score))
@@ -348,7 +317,7 @@ func TestExchangeOnPremises(t *testing.T) {
 		t.Errorf("Zz = %+v", s)
 	}
 	// With Microsoft 365's fields present the same stamp belongs to it.
-	m, a = parse(t, ms365Message("X-MS-Exchange-Organization-SCL: 1\nX-Forefront-Antispam-Report: SFV:NSPM;SCL:1\n", ""))
+	m, a = headerstest.Parse(t, ms365Message("X-MS-Exchange-Organization-SCL: 1\nX-Forefront-Antispam-Report: SFV:NSPM;SCL:1\n", ""))
 	v = only(t, Decode(m, a))
 	if v.Filter != Microsoft365 || len(v.Fields) != 2 {
 		t.Errorf("got %s %v", v.Filter, v.Fields)
@@ -366,7 +335,7 @@ func TestMicrosoftTrust(t *testing.T) {
 		"X-Forefront-Antispam-Report-Untrusted: CIP:198.51.100.7;CTRY:;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;DIR:OUT;\n" +
 		"X-Microsoft-Antispam-Untrusted: BCL:0;\n"
 	below := "X-Forefront-Antispam-Report: CIP:198.51.100.7;SCL:1;SFV:NSPM;DIR:OUT;\n"
-	m, a := parse(t, ms365Message(above, below))
+	m, a := headerstest.Parse(t, ms365Message(above, below))
 	vs := Decode(m, a)
 	if len(vs) != 3 {
 		t.Fatalf("got %d verdicts: %+v", len(vs), vs)

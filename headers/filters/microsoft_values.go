@@ -12,7 +12,8 @@ import (
 //     (MicrosoftDocs/defender-docs, defender-office-365/message-headers-eop-mdo.md,
 //     ms.date 07/07/2025): the X-Forefront-Antispam-Report fields (ARC, CAT,
 //     CIP, CTRY, DIR, H, IPV, LANG, PTR, SCL, SFTY, SFV, SRV, X-CustomSpam),
-//     X-Microsoft-Antispam's BCL, and the compauth reason codes;
+//     X-Microsoft-Antispam's BCL (the compauth reason codes are in
+//     headers/authres, which both the headers analysis and this package read);
 //   - the same article's 2023 version (MicrosoftDocs/microsoft-365-docs,
 //     anti-spam-message-headers.md), for SFV:SKI and CAT:NONE;
 //   - "Troubleshoot common anti-spam policy issues",
@@ -200,56 +201,6 @@ var customSpam = map[string]string{
 	"spf from record fail":                "ASF \"Sender ID filtering hard fail\" (MarkAsSpamFromAddressAuthFail): spam (SCL 6)",
 	"backscatter ndr":                     "ASF \"Backscatter\" (MarkAsSpamNdrBackscatter): spam (SCL 6)",
 	"this message was filtered by the custom spam filter option": "an ASF setting in test mode matched (test mode action: add the X-header); delivery was not changed by it",
-}
-
-// CompAuthReason explains a compauth reason code of Microsoft 365's
-// Authentication-Results ("compauth=fail reason=601"): documented is false
-// when Microsoft publishes no meaning for the code.
-func CompAuthReason(code string) (meaning string, documented bool) {
-	code = strings.TrimSpace(code)
-	if len(code) != 3 || strings.Trim(code, "0123456789") != "" {
-		return "not a three-digit reason code", false
-	}
-	switch code {
-	case "000":
-		return "failed explicit authentication: the From domain's DMARC failed and its policy is p=quarantine or p=reject", true
-	case "001":
-		return "failed implicit authentication: the From domain publishes no authentication records, or only weak ones (SPF ~all or ?all, DMARC p=none)", true
-	case "002":
-		return "the organisation has a policy that explicitly forbids this sender/domain pair from sending spoofed mail", true
-	case "010":
-		return "failed DMARC with p=reject or p=quarantine, and the From domain is one of the organisation's own accepted domains (self-to-self spoofing)", true
-	case "130":
-		return "passed authentication: the ARC result was used to override a DMARC failure", true
-	}
-	switch code[0] {
-	case '1', '7':
-		return "passed authentication (compauth=pass); the last two digits are internal to Microsoft", true
-	case '2':
-		return "soft-passed implicit authentication (compauth=softpass); the last two digits are internal to Microsoft", true
-	case '3':
-		return "not checked for composite authentication (compauth=none)", true
-	case '4', '9':
-		return "bypassed composite authentication (compauth=none), for example by an allow entry; the last two digits are internal to Microsoft", true
-	case '6':
-		return "failed implicit authentication, and the From domain is one of the organisation's own accepted domains (self-to-self spoofing)", true
-	}
-	return "Microsoft documents no meaning for reason codes starting with " + code[:1], false
-}
-
-// compAuthResult explains the compauth result word.
-func compAuthResult(r string) string {
-	switch strings.ToLower(r) {
-	case "pass":
-		return "passed composite authentication"
-	case "fail":
-		return "failed composite authentication"
-	case "softpass":
-		return "soft-passed composite authentication"
-	case "none":
-		return "was not evaluated for composite authentication"
-	}
-	return "got an undocumented composite authentication result"
 }
 
 // mailboxDelivery holds the widely reported readings of

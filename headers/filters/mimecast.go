@@ -58,13 +58,13 @@ func decodeMimecast(fs []headers.Field) FilterVerdict {
 			}
 			v.Signals = append(v.Signals, s)
 		case "x-mimecast-impersonation-protect":
-			for _, p := range splitPairs(f.Value, '=') {
-				s := fieldSignal(f, p.key, p.value, "")
-				if strings.EqualFold(p.key, "Policy") {
+			for _, p := range headers.SplitItems(f.Value, '=') {
+				s := fieldSignal(f, p.Name, p.Value, "")
+				if strings.EqualFold(p.Name, "Policy") {
 					s.Meaning = "the Impersonation Protect policy applied"
-				} else if m, ok := impersonationChecks[strings.ToLower(p.key)]; ok {
+				} else if m, ok := impersonationChecks[strings.ToLower(p.Name)]; ok {
 					s.Meaning = m
-					if strings.EqualFold(p.value, "true") {
+					if strings.EqualFold(p.Value, "true") {
 						hits++
 						s.Meaning = "matched: " + m
 					} else {

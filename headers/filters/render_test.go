@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers/forwarding"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -24,7 +25,7 @@ func TestLinesGolden(t *testing.T) {
 				"X-Forefront-Antispam-Report: CIP:192.0.2.10;CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:mail.sender.example;PTR:mail.sender.example;CAT:SPOOF;SFS:(13230031)(4022899009);DIR:INB;\n" +
 				"X-Microsoft-Antispam: BCL:0;ARA:13230031\n"
 			// The sender's SpamAssassin, naming its host, just below the entry hop.
-			m, a := parse(t, ms365Message(above, "X-Spam-Checker-Version: SpamAssassin 3.4.6 (2021-04-09) on mail.sender.example\n"+
+			m, a := headerstest.Parse(t, ms365Message(above, "X-Spam-Checker-Version: SpamAssassin 3.4.6 (2021-04-09) on mail.sender.example\n"+
 				"X-Spam-Status: No, score=0.1 required=5.0 tests=DKIM_SIGNED autolearn=no\n"))
 			return Explain(m, a, forwarding.AuthFromAnalysis(a))
 		},
@@ -130,7 +131,7 @@ func BenchmarkExplain(b *testing.B) {
 }
 
 func BenchmarkDecodeMicrosoft(b *testing.B) {
-	m, a := parse(b, ms365Message("X-Forefront-Antispam-Report: CIP:192.0.2.10;CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:x;PTR:x;CAT:SPM;SFS:(1)(2)(3);DIR:INB;\n"+
+	m, a := headerstest.Parse(b, ms365Message("X-Forefront-Antispam-Report: CIP:192.0.2.10;CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:x;PTR:x;CAT:SPM;SFS:(1)(2)(3);DIR:INB;\n"+
 		"X-Microsoft-Antispam: BCL:0;\nX-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:1;dest:J;\n", ""))
 	for b.Loop() {
 		Decode(m, a)

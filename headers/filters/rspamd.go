@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // The rspamd decoder reads the fields of rspamd's milter_headers module
@@ -121,14 +122,14 @@ func parseRspamdSymbols(s string) []rspamdSymbol {
 			continue
 		}
 		sym := rspamdSymbol{name: s[start:i]}
-		j := skipSpace(s, i)
+		j := rfc5322.SkipFWS(s, i)
 		if j < len(s) && s[j] == '(' {
 			if k := strings.IndexByte(s[j:], ')'); k >= 0 {
 				if n, ok := parseNum(strings.TrimSpace(s[j+1 : j+k])); ok {
 					sym.score = num(n)
 				}
 				i = j + k + 1
-				j = skipSpace(s, i)
+				j = rfc5322.SkipFWS(s, i)
 				if j < len(s) && s[j] == '[' {
 					depth, k := 0, j
 					for ; k < len(s); k++ {
@@ -152,13 +153,6 @@ func parseRspamdSymbols(s string) []rspamdSymbol {
 		}
 	}
 	return out
-}
-
-func skipSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	return i
 }
 
 func decodeRspamd(fs []headers.Field) FilterVerdict {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/forwarding"
 )
 
 // placement is where each field of a message sits relative to the point
@@ -144,20 +145,7 @@ func (p *placement) hopName(r int) string {
 
 // inOrg reports whether host belongs to the receiving organisation.
 func (p *placement) inOrg(host string) bool {
-	if p.a == nil {
-		return false
-	}
-	host = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
-	if host == "" {
-		return false
-	}
-	for _, o := range p.a.ReceivingOrg {
-		o = strings.ToLower(o)
-		if o != "" && (host == o || strings.HasSuffix(host, "."+o)) {
-			return true
-		}
-	}
-	return false
+	return p.a != nil && forwarding.InOrg(host, p.a.ReceivingOrg)
 }
 
 // hopBy reports whether host received the message at an internal hop.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers/forwarding"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
 const (
@@ -43,7 +44,7 @@ func TestTrust(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, a := parse(t, tt.text)
+			m, a := headerstest.Parse(t, tt.text)
 			v := only(t, Decode(m, a))
 			if v.Trust != tt.trust || v.Trusted != (tt.trust == TrustReceiver) || v.Verdict != tt.verdict {
 				t.Errorf("trust %s trusted %v verdict %s (%s)", v.Trust, v.Trusted, v.Verdict, v.TrustReason)
@@ -61,7 +62,7 @@ func TestTrust(t *testing.T) {
 // A header whose sender already ran SpamAssassin and whose receiver ran it
 // too: two verdicts, only the receiver's trusted.
 func TestTrustBothSides(t *testing.T) {
-	m, a := parse(t, postfixMessage(saReceiver, "", saSender, ""))
+	m, a := headerstest.Parse(t, postfixMessage(saReceiver, "", saSender, ""))
 	vs := Decode(m, a)
 	if len(vs) != 2 {
 		t.Fatalf("got %d verdicts", len(vs))
@@ -76,7 +77,7 @@ func TestTrustBothSides(t *testing.T) {
 
 // Without an Analysis nothing is trusted.
 func TestTrustNoAnalysis(t *testing.T) {
-	m, _ := parse(t, postfixMessage(saReceiver, "", "", ""))
+	m, _ := headerstest.Parse(t, postfixMessage(saReceiver, "", "", ""))
 	v := only(t, Decode(m, nil))
 	if v.Trusted || v.Trust != TrustUnknown {
 		t.Errorf("trust %s", v.Trust)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/headers/forwarding"
 )
 
@@ -179,9 +180,9 @@ func folderWhy(v FilterVerdict) string {
 // verdict, or "".
 func failClause(a Auth) string {
 	if a.CompAuth == "fail" || a.CompAuth == "softpass" {
-		c := "the From domain " + compAuthResult(a.CompAuth) + " (compauth=" + a.CompAuth
+		c := "the From domain " + authres.CompAuthResult(authres.Result(a.CompAuth)) + " (compauth=" + a.CompAuth
 		if a.CompAuthReason != "" {
-			m, _ := CompAuthReason(a.CompAuthReason)
+			m, _ := authres.CompAuthReasonDetail(a.CompAuthReason)
 			c += " reason=" + a.CompAuthReason + ": " + m
 		}
 		return c + ")"

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers/forwarding"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
 // The why sentence, end to end from a header, for Microsoft 365 as the
@@ -14,11 +15,12 @@ func TestWhyMicrosoftJunk(t *testing.T) {
 		" header.d=none;dmarc=fail action=none header.from=receiver.example;compauth=fail reason=601\n" +
 		"X-Forefront-Antispam-Report: CIP:192.0.2.10;CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:mail.sender.example;CAT:SPOOF;DIR:INB;\n" +
 		"X-Microsoft-Antispam: BCL:0;\n"
-	m, a := parse(t, ms365Message(above, ""))
+	m, a := headerstest.Parse(t, ms365Message(above, ""))
 	r := Explain(m, a, forwarding.AuthFromAnalysis(a))
 	want := "Microsoft 365 delivered it to Junk as phishing: spoofing: the sender failed spoof intelligence or composite authentication, " +
 		"spam confidence 5 (SFV:SPM, CAT:SPOOF) and the From domain failed composite authentication (compauth=fail reason=601: " +
-		"failed implicit authentication, and the From domain is one of the organisation's own accepted domains (self-to-self spoofing))."
+		"the message failed implicit email authentication, and the sending domain is one of the organisation's accepted domains " +
+		"(self-to-self or intra-org spoofing))."
 	if r.Why != want {
 		t.Errorf("why\n got %q\nwant %q", r.Why, want)
 	}
@@ -28,7 +30,7 @@ func TestWhyMicrosoftInbox(t *testing.T) {
 	above := "Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=sender.example; dkim=pass (signature was verified)\n" +
 		" header.d=sender.example;dmarc=pass action=none header.from=sender.example;compauth=pass reason=100\n" +
 		"X-Forefront-Antispam-Report: CIP:192.0.2.10;SCL:1;SFV:NSPM;CAT:NONE;DIR:INB;\n"
-	m, a := parse(t, ms365Message(above, ""))
+	m, a := headerstest.Parse(t, ms365Message(above, ""))
 	r := Explain(m, a, forwarding.AuthFromAnalysis(a))
 	want := "Microsoft 365 delivered it to the Inbox: spam confidence 1 (SFV:NSPM), consistent with its authentication: " +
 		"SPF pass, DKIM pass (sender.example), DMARC pass, compauth pass reason 100."

@@ -4,18 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
-
-// parse parses and analyses a header given as text.
-func parse(t testing.TB, text string) (*headers.Message, *headers.Analysis) {
-	t.Helper()
-	m, err := headers.Parse([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, headers.Analyze(m, headers.Options{})
-}
 
 func TestParseSRS(t *testing.T) {
 	tests := []struct {
@@ -60,7 +50,7 @@ func TestRewrites(t *testing.T) {
 		"Resent-From: helper@resent.example\n" +
 		"From: Alice via Users <users@lists.example.net>\n" +
 		"To: bob@receiver.example\n"
-	m, a := parse(t, text)
+	m, a := headerstest.Parse(t, text)
 	rw := Rewrites(m, a)
 	var kinds []string
 	for _, r := range rw {
@@ -79,7 +69,7 @@ func TestRewrites(t *testing.T) {
 			t.Errorf("unexpected %+v", r)
 		}
 	}
-	m, a = parse(t, "Received: from mail.sender.example (mail.sender.example [192.0.2.10])\n"+
+	m, a = headerstest.Parse(t, "Received: from mail.sender.example (mail.sender.example [192.0.2.10])\n"+
 		"\tby mx.receiver.example (Postfix) with ESMTPS id 1; Mon, 6 Jan 2025 10:00:02 +0000\n"+
 		"From: Alice <alice@sender.example>\nSender: agent@esp.example\n")
 	rw = Rewrites(m, a)
@@ -138,7 +128,7 @@ func TestAuthFromAnalysis(t *testing.T) {
 		"\tby mx.receiver.example (Postfix) with ESMTPS id 1; Mon, 6 Jan 2025 10:00:02 +0000\n" +
 		"From: Alice <alice@sender.example>\n"
 	text = "Return-Path: <alice@sender.example>\n" + text
-	_, a := parse(t, text)
+	_, a := headerstest.Parse(t, text)
 	au := AuthFromAnalysis(a)
 	if au.SPF != "softfail" || au.DMARC != "fail" || au.DMARCPolicy != "quarantine" || au.SPFDomain != "sender.example" || au.FromDomain != "sender.example" {
 		t.Errorf("%+v", au)

@@ -1,7 +1,6 @@
 package forwarding
 
 import (
-	"net/mail"
 	"strconv"
 	"strings"
 
@@ -193,7 +192,7 @@ func Rewrites(m *headers.Message, a *headers.Analysis) []Rewrite {
 					": an intermediary recorded the authentication results it saw before it passed the message on"})
 		}
 		for k := range out {
-			out[k].Internal = out[k].By != "" && inOrgList(out[k].By, a.ReceivingOrg)
+			out[k].Internal = out[k].By != "" && InOrg(out[k].By, a.ReceivingOrg)
 			if out[k].Internal {
 				out[k].Meaning += " (" + out[k].By + " is part of the receiving organisation)"
 			}
@@ -216,16 +215,20 @@ func hopForwarder(h headers.Hop, fromDomain string) (Rewrite, bool) {
 	return Rewrite{}, false
 }
 
-// inOrgList reports whether host (a domain, or "Name (domain)") is one of
-// orgs or below one.
-func inOrgList(host string, orgs []string) bool {
+// InOrg reports whether host (a host name, a domain, an address, or "Name
+// (domain)") is one of orgs or below one: the receiving organisation's
+// domains (headers.Analysis.ReceivingOrg).
+func InOrg(host string, orgs []string) bool {
 	if i, j := strings.LastIndexByte(host, '('), strings.LastIndexByte(host, ')'); i >= 0 && j > i {
 		host = host[i+1 : j]
 	}
 	if at := strings.LastIndexByte(host, '@'); at >= 0 {
 		host = host[at+1:]
 	}
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	host = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(host), "."))
+	if host == "" {
+		return false
+	}
 	for _, o := range orgs {
 		o = strings.ToLower(o)
 		if o != "" && (host == o || strings.HasSuffix(host, "."+o)) {
@@ -247,18 +250,15 @@ func srsMeaning(s SRS) string {
 	return m + "; SPF was checked for " + s.Forwarder + ", not for the original sender"
 }
 
-// addrDomain returns the lower-case domain of the first address in v.
+// addrDomain returns the lower-case domain of the first address in v
+// that has one (headers.ParseAddressList keeps what it can read of a
+// damaged list).
 func addrDomain(v string) string {
-	if l, err := mail.ParseAddressList(v); err == nil && len(l) > 0 {
-		if at := strings.LastIndexByte(l[0].Address, '@'); at >= 0 {
-			return strings.ToLower(l[0].Address[at+1:])
+	l, _ := headers.ParseAddressList(v)
+	for _, a := range l {
+		if d := a.Domain(); d != "" {
+			return d
 		}
-	}
-	if i, j := strings.LastIndexByte(v, '<'), strings.LastIndexByte(v, '>'); i >= 0 && j > i {
-		v = v[i+1 : j]
-	}
-	if at := strings.LastIndexByte(v, '@'); at >= 0 {
-		return strings.ToLower(strings.Trim(firstWord(v[at+1:]), "<>()\"'"))
 	}
 	return ""
 }
