@@ -133,6 +133,7 @@ func Decode(m *headers.Message, a *headers.Analysis) []FilterVerdict {
 		g.fields = append(g.fields, f)
 		g.index = append(g.index, i)
 	}
+	msAuthDone := false
 	for _, g := range groups {
 		v := g.d.decode(g.fields)
 		v.Filter = g.d.filter
@@ -153,11 +154,47 @@ func Decode(m *headers.Message, a *headers.Analysis) []FilterVerdict {
 		for k, f := range g.fields {
 			v.Fields[k] = f.Name
 		}
-		markFields(&v)
 		p.judge(&v, g)
+		if v.Filter == Microsoft365 && v.Trusted && !msAuthDone {
+			addMSAuth(&v, g, a)
+			msAuthDone = true
+		}
+		markFields(&v)
 		out = append(out, v)
 	}
 	return out
+}
+
+// addMSAuth puts Microsoft 365's own items of the receiver's
+// Authentication-Results (compauth, dmarc's action=) among the signals of
+// its verdict, where that field stands in the header.
+func addMSAuth(v *FilterVerdict, g *group, a *headers.Analysis) {
+	more := msAuthSignals(a)
+	if len(more) == 0 {
+		return
+	}
+	line := map[string]int{}
+	for _, f := range g.fields {
+		line[strings.ToLower(f.Name)] = f.Line
+	}
+	at := len(v.Signals)
+	for k, s := range v.Signals {
+		if line[strings.ToLower(s.Field)] > more[0].line {
+			at = k
+			break
+		}
+	}
+	sigs := make([]Signal, 0, len(v.Signals)+len(more))
+	sigs = append(append(append(sigs, v.Signals[:at]...), signalsOf(more)...), v.Signals[at:]...)
+	v.Signals = sigs
+	fat := len(v.Fields)
+	for k, f := range g.fields {
+		if f.Line > more[0].line {
+			fat = k
+			break
+		}
+	}
+	v.Fields = append(v.Fields[:fat], append([]string{more[0].Field}, v.Fields[fat:]...)...)
 }
 
 // mainField picks the group's main field by the decoder's preference; a

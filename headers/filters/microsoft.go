@@ -211,6 +211,8 @@ func forefrontSignal(f headers.Field, p authres.Property, st *msState) Signal {
 			return undocumented(s, "")
 		}
 		return s
+	case "PCL":
+		return pclSignal(s, p.Value)
 	case "SFS":
 		n := strings.Count(p.Value, "(")
 		return undocumented(s, strconv.Itoa(n)+" spam filter rule ids; Microsoft does not publish what they mean")
@@ -240,10 +242,7 @@ func antispamSignal(f headers.Field, p authres.Property, st *msState) Signal {
 		}
 		return undocumented(s, "not a documented bulk complaint level (0 to 9)")
 	case "PCL":
-		if m, ok := pclMeaning(p.Value); ok {
-			return guess(s, m+" (Exchange Server's documented scale; Microsoft 365 does not document PCL)")
-		}
-		return undocumented(s, "phishing confidence level, undocumented value")
+		return pclSignal(s, p.Value)
 	}
 	return undocumented(s, "undocumented: Microsoft says the other fields of X-Microsoft-Antispam are diagnostic data for its anti-spam team")
 }
@@ -280,6 +279,15 @@ func mailboxSignal(f headers.Field, p authres.Property, st *msState) Signal {
 		return undocumented(s, "opaque engine or rule ids; undocumented")
 	}
 	return undocumented(s, "undocumented (X-Microsoft-Antispam-Mailbox-Delivery is not documented by Microsoft)")
+}
+
+// pclSignal reads a phishing confidence level in Microsoft 365's fields,
+// where it is undocumented: Exchange Server's documented scale is a guess.
+func pclSignal(s Signal, value string) Signal {
+	if m, ok := pclMeaning(value); ok {
+		return guess(s, m+" (Exchange Server's documented scale; Microsoft 365 does not document PCL)")
+	}
+	return undocumented(s, "phishing confidence level, undocumented value")
 }
 
 // microsoftVerdict settles verdict, score, threshold, folder and summary.
@@ -331,7 +339,9 @@ func microsoftVerdict(v *FilterVerdict, st *msState) {
 		v.Folder, v.FolderGuess = Junk, true
 	case alwaysQuarantined[st.cat]:
 		v.Folder = Quarantine
-	case st.sfv == "SKQ":
+	case st.sfv == "SKQ", st.sfv == "SKA":
+		// Released from quarantine; or, Microsoft says, skipped spam
+		// filtering and delivered to the Inbox (allowed senders).
 		v.Folder = Inbox
 	case v.Verdict == NotSpam && sclKnown && sclVerdict == NotSpam:
 		v.Folder = Inbox

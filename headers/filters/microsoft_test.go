@@ -51,6 +51,12 @@ func TestForefrontSFV(t *testing.T) {
 	if got := ff("SFV:SKQ").Folder; got != Inbox {
 		t.Errorf("SFV:SKQ folder %q, want inbox (released and sent to the recipients)", got)
 	}
+	if got := ff("SFV:SKA").Folder; got != Inbox {
+		t.Errorf("SFV:SKA folder %q, want inbox (skipped filtering and delivered to the Inbox)", got)
+	}
+	if s := signal(t, ff("SFV:NSPM;PCL:2"), "PCL"); !s.Guess || !strings.Contains(s.Meaning, "neutral") {
+		t.Errorf("Forefront PCL:2 = %+v, want a guess on Exchange Server's scale", s)
+	}
 }
 
 // Every documented CAT value.
@@ -242,6 +248,52 @@ func TestForefrontFields(t *testing.T) {
 	}
 }
 
+// Microsoft 365's own words in its Authentication-Results: compauth's
+// reason codes (from headers/authres), dmarc's action= and bestguesspass.
+func TestMicrosoftAuthResults(t *testing.T) {
+	ar := func(dmarc, comp string) string {
+		return "Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=sender.example; dkim=none (message not signed)\n" +
+			" header.d=none;" + dmarc + " header.from=sender.example;" + comp + "\n" +
+			"X-Forefront-Antispam-Report: CIP:192.0.2.10;SCL:1;SFV:NSPM;CAT:NONE;DIR:INB;\n"
+	}
+	tests := []struct {
+		dmarc, comp       string
+		name, raw, word   string
+		guess, documented bool
+	}{
+		{"dmarc=fail action=oreject", "compauth=fail reason=000", "action", "oreject", "override reject", true, false},
+		{"dmarc=fail action=pct.quarantine", "compauth=fail reason=000", "action", "pct.quarantine", "pct= is below 100", false, true},
+		{"dmarc=fail action=pct.reject", "compauth=fail reason=000", "action", "pct.reject", "p=reject", false, true},
+		{"dmarc=permerror action=permerror", "compauth=none reason=301", "action", "permerror", "permanent error", false, true},
+		{"dmarc=temperror action=temperror", "compauth=none reason=301", "action", "temperror", "temporary error", false, true},
+		{"dmarc=fail action=quarantine", "compauth=fail reason=000", "action", "quarantine", "p=quarantine", false, true},
+		{"dmarc=fail action=bogus", "compauth=fail reason=000", "action", "bogus", "undocumented", false, false},
+		{"dmarc=bestguesspass action=none", "compauth=pass reason=109", "dmarc", "bestguesspass", "no DMARC record", false, true},
+		{"dmarc=pass action=none", "compauth=pass reason=130", "compauth", "pass reason=130", "ARC result was used", false, true},
+		{"dmarc=pass action=none", "compauth=softpass reason=201", "compauth", "softpass reason=201", "soft-passed", false, true},
+		{"dmarc=none action=none", "compauth=fail reason=601", "compauth", "fail reason=601", "accepted domains", false, true},
+		{"dmarc=none action=none", "compauth=fail reason=805", "compauth", "fail reason=805", "no meaning", false, false},
+	}
+	for _, tt := range tests {
+		m, a := headerstest.Parse(t, ms365Message(ar(tt.dmarc, tt.comp), ""))
+		v := only(t, Decode(m, a))
+		s := signal(t, v, tt.name)
+		if s.Raw != tt.raw || !strings.Contains(s.Meaning, tt.word) || s.Guess != tt.guess || s.Undocumented == tt.documented {
+			t.Errorf("%s; %s: %s = %+v", tt.dmarc, tt.comp, tt.name, s)
+		}
+	}
+	// Not the receiver's: a compauth the sender wrote under its own
+	// Received field is left out.
+	msg := strings.Replace(ms365Message("X-Forefront-Antispam-Report: SFV:NSPM;SCL:1;DIR:INB\n", ""), "From: Alice",
+		"Authentication-Results: spf=pass smtp.mailfrom=sender.example;compauth=fail reason=001\nFrom: Alice", 1)
+	m, a := headerstest.Parse(t, msg)
+	for _, s := range only(t, Decode(m, a)).Signals {
+		if s.Name == "compauth" {
+			t.Errorf("a compauth below the MX hop joined the receiver's verdict: %+v", s)
+		}
+	}
+}
+
 // X-Microsoft-Antispam-Mailbox-Delivery is undocumented: every reading is
 // a guess, and dest:J gives the folder as a guess.
 func TestMailboxDelivery(t *testing.T) {
@@ -344,11 +396,25 @@ func TestMicrosoftTrust(t *testing.T) {
 	if rx.Filter != Microsoft365 || !rx.Trusted || rx.Trust != TrustReceiver || rx.Verdict != Spam || rx.Folder != Junk {
 		t.Errorf("receiver's verdict: %+v", rx)
 	}
-	if rx.Field != "X-Forefront-Antispam-Report" || strings.Join(rx.Fields, ",") != "X-Microsoft-Antispam-Mailbox-Delivery,X-Forefront-Antispam-Report,X-Microsoft-Antispam" {
+	if rx.Field != "X-Forefront-Antispam-Report" ||
+		strings.Join(rx.Fields, ",") != "X-Microsoft-Antispam-Mailbox-Delivery,Authentication-Results,X-Forefront-Antispam-Report,X-Microsoft-Antispam" {
 		t.Errorf("fields %q %v", rx.Field, rx.Fields)
 	}
 	if rx.Signals[0].Name != "ucf" {
 		t.Errorf("signals must keep the header order: first %q", rx.Signals[0].Name)
+	}
+	// The receiver's compauth and dmarc action= join its verdict, in the
+	// Authentication-Results' place: after dest, before CIP.
+	var names []string
+	for _, s := range rx.Signals[:8] {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, ","); got != "ucf,jmr,auth,dest,action,compauth,CIP,CTRY" {
+		t.Errorf("signal order %s", got)
+	}
+	if s := signal(t, rx, "compauth"); s.Raw != "fail reason=001" || s.Field != "Authentication-Results" ||
+		!strings.Contains(s.Meaning, "failed composite authentication") || !strings.Contains(s.Meaning, "implicit authentication") {
+		t.Errorf("compauth = %+v", s)
 	}
 	un := vs[1]
 	if un.Trusted || un.Trust != TrustEarlier || !strings.Contains(un.TrustReason, "-Untrusted") {

@@ -99,12 +99,19 @@ func SignalLine(s Signal, width int) string {
 	if s.Raw == "" {
 		line = name + "  (empty)"
 	}
-	meaning := s.Meaning
+	return line + " — " + SignalMeaning(s)
+}
+
+// SignalMeaning is a signal's meaning marked "[guess] " when it is an
+// unofficial reading and "[undocumented] " when the vendor documents none
+// (unless the meaning starts by saying so), so that the mark shows in
+// plain text.
+func SignalMeaning(s Signal) string {
 	switch {
 	case s.Guess:
-		meaning = "[guess] " + meaning
-	case s.Undocumented:
-		meaning = "[undocumented] " + meaning
+		return "[guess] " + s.Meaning
+	case s.Undocumented && !strings.HasPrefix(s.Meaning, "undocumented"):
+		return "[undocumented] " + s.Meaning
 	}
-	return line + " — " + meaning
+	return s.Meaning
 }

@@ -205,6 +205,13 @@ func parseSAReport(f headers.Field) (hits []saRuleHit, score, required *float64)
 	if _, rest, ok := strings.Cut(raw, ":"); ok && strings.EqualFold(strings.TrimSpace(raw[:len(raw)-len(rest)-1]), f.Name) {
 		raw = rest
 	}
+	// The full report (report_safe's template, Exim's $spam_report)
+	// quotes the message's text before the rule table: "Content
+	// preview:  …". Only what follows "Content analysis details" is read,
+	// so that a line of the preview cannot pass for a rule.
+	if i := strings.Index(raw, "Content analysis details"); i >= 0 {
+		raw = raw[i:]
+	}
 	for _, line := range strings.FieldsFunc(raw, func(r rune) bool { return r == '\n' || r == '\r' }) {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
 		if line == "" {

@@ -79,6 +79,7 @@ func TestParseSAReport(t *testing.T) {
 	}
 	// The full report (cPanel's X-Ham-Report) carries the totals.
 	full := "X-Ham-Report: Spam detection software, running on the system \"server.def.com\",\n has\n" +
+		" Content preview:  Hello,\n 50 OFF everything this week\n -1 BIG DEAL [...]\n\n" +
 		" Content analysis details:   (-1.9 points, 5.0 required)\n\n" +
 		"  pts rule name              description\n" +
 		" ---- ---------------------- --------------------------------------------------\n" +

@@ -1,6 +1,7 @@
 package filters
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mxray/mxray/headers"
@@ -23,10 +24,44 @@ type Report struct {
 // builds the why sentence from them and auth (forwarding.AuthFromAnalysis(a),
 // or the re-check's results). Pure; the caller sanitises every string it shows.
 func Explain(m *headers.Message, a *headers.Analysis, auth Auth) Report {
-	r := Report{Verdicts: Decode(m, a)}
-	r.Forwarding = forwarding.Explain(forwarding.Rewrites(m, a), auth)
+	return Answer(Decode(m, a), forwarding.Rewrites(m, a), auth)
+}
+
+// Answer builds the report from verdicts and rewrites found once (Decode,
+// forwarding.Rewrites) and the authentication story, which may change (the
+// receiver's results first, the re-check's once it is in).
+func Answer(vs []FilterVerdict, rw []forwarding.Rewrite, auth Auth) Report {
+	if vs == nil {
+		vs = []FilterVerdict{}
+	}
+	r := Report{Verdicts: vs, Forwarding: forwarding.Explain(rw, auth)}
 	r.Why = Why(r.Verdicts, auth, r.Forwarding)
 	return r
+}
+
+// Deciding is the verdict the why sentence rests on: among the receiver's
+// own (trusted) verdicts, the one that says where the message went, else
+// one that objected to it, else any conclusive one (the topmost among
+// equals); with none trusted, the same choice among those whose origin is
+// unknown. ok is false when no verdict can decide: there is none, or
+// every one was written before the message arrived.
+func Deciding(vs []FilterVerdict) (v FilterVerdict, ok bool) {
+	var trusted, unknown []FilterVerdict
+	for _, v := range vs {
+		switch {
+		case v.Trusted:
+			trusted = append(trusted, v)
+		case v.Trust == TrustUnknown:
+			unknown = append(unknown, v)
+		}
+	}
+	switch {
+	case len(trusted) > 0:
+		return decider(trusted), true
+	case len(unknown) > 0:
+		return decider(unknown), true
+	}
+	return FilterVerdict{}, false
 }
 
 // Why builds the one-sentence answer to "why did it land there?": the
@@ -36,27 +71,16 @@ func Explain(m *headers.Message, a *headers.Analysis, auth Auth) Report {
 // when no verdict is trusted, one whose origin is unknown is reported with
 // that caveat, and the sender's are named as such.
 func Why(vs []FilterVerdict, auth Auth, fw forwarding.Forwarding) string {
-	var trusted, unknown, earlier []FilterVerdict
-	for _, v := range vs {
-		switch {
-		case v.Trusted:
-			trusted = append(trusted, v)
-		case v.Trust == TrustUnknown:
-			unknown = append(unknown, v)
-		default:
-			earlier = append(earlier, v)
-		}
-	}
 	var s string
+	d, ok := Deciding(vs)
 	switch {
-	case len(trusted) > 0:
-		s = verdictSentence(decider(trusted), auth, "")
-	case len(unknown) > 0:
-		d := decider(unknown)
+	case ok && d.Trusted:
+		s = verdictSentence(d, auth, "")
+	case ok:
 		s = "No filter verdict in this header can be tied to the receiving organisation: " +
 			verdictSentence(d, auth, d.Filter.Name()+", whose fields "+unknownWhere(d)+",")
-	case len(earlier) > 0:
-		d := earlier[0]
+	case len(vs) > 0:
+		d := vs[0]
 		by := ""
 		if d.AddedBy != "" {
 			by = " (added by " + d.AddedBy + ")"
@@ -179,7 +203,7 @@ func folderWhy(v FilterVerdict) string {
 // failClause names the authentication failure that explains a spam
 // verdict, or "".
 func failClause(a Auth) string {
-	if a.CompAuth == "fail" || a.CompAuth == "softpass" {
+	if a.CompAuth == "fail" {
 		c := "the From domain " + authres.CompAuthResult(authres.Result(a.CompAuth)) + " (compauth=" + a.CompAuth
 		if a.CompAuthReason != "" {
 			m, _ := authres.CompAuthReasonDetail(a.CompAuthReason)
@@ -192,14 +216,23 @@ func failClause(a Auth) string {
 		if a.DMARCPolicy != "" {
 			c += " (p=" + a.DMARCPolicy + ")"
 		}
-		return c
+		return c + today(a)
 	}
 	if (a.SPF == "fail" || a.SPF == "softfail") && !dkimPassed(a) {
 		past := "failed"
 		if a.SPF == "softfail" {
 			past = "soft-failed"
 		}
-		return "SPF " + past + " and no DKIM signature passed"
+		return "SPF " + past + " and no DKIM signature passed" + today(a)
+	}
+	return ""
+}
+
+// today says that results are mxray's re-check against today's DNS, not
+// what the receiver recorded: " in today's re-check", or "".
+func today(a Auth) string {
+	if a.Source == "recheck" {
+		return " in today's re-check"
 	}
 	return ""
 }
@@ -216,7 +249,7 @@ func consistency(a Auth) string {
 		}
 		return s
 	}
-	return ", consistent with its authentication: " + authSummary(a)
+	return ", consistent with its authentication" + today(a) + ": " + authSummary(a)
 }
 
 // authClause appends the authentication results, for sentences that have
@@ -241,13 +274,25 @@ func authSummary(a Auth) string {
 		parts = append(parts, "SPF "+a.SPF)
 	}
 	if len(a.DKIM) > 0 {
-		var ds []string
+		// One entry per result, its domains once each: "pass
+		// (example.com, esp.example), permerror (old.example)".
+		var results []string
+		domains := map[string][]string{}
 		for _, d := range a.DKIM {
-			x := d.Result
-			if d.Domain != "" {
-				x += " (" + d.Domain + ")"
+			if _, ok := domains[d.Result]; !ok {
+				results = append(results, d.Result)
+				domains[d.Result] = []string{}
 			}
-			ds = append(ds, x)
+			if d.Domain != "" && !slices.Contains(domains[d.Result], d.Domain) {
+				domains[d.Result] = append(domains[d.Result], d.Domain)
+			}
+		}
+		ds := make([]string, len(results))
+		for i, r := range results {
+			ds[i] = r
+			if len(domains[r]) > 0 {
+				ds[i] += " (" + strings.Join(domains[r], ", ") + ")"
+			}
 		}
 		parts = append(parts, "DKIM "+strings.Join(ds, ", "))
 	}
@@ -262,6 +307,9 @@ func authSummary(a Auth) string {
 		x := "compauth " + a.CompAuth
 		if a.CompAuthReason != "" {
 			x += " reason " + a.CompAuthReason
+		}
+		if a.Source == "recheck" {
+			x += " (as recorded at delivery)"
 		}
 		parts = append(parts, x)
 	}
