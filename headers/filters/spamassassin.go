@@ -1,6 +1,7 @@
 package filters
 
 import (
+	"math"
 	"sort"
 	"strings"
 
@@ -39,9 +40,12 @@ func isSpamAssassinField(n string) bool {
 
 // saRuleHit is one rule a field names, with the score it got there.
 type saRuleHit struct {
-	name   string
-	raw    string   // as written
-	score  *float64 // the score it got, when the field says
+	name string
+	raw  string // as written
+	// scoreText is the score as a report wrote it ("-1.9"), when the hit
+	// came from one.
+	scoreText string
+	score     *float64 // the score it got, when the field says
 	desc   string   // the receiver's own description (X-Spam-Report)
 	detail string   // extra lines of the report ("[score: 1.0000]")
 	field  headers.Field
@@ -70,6 +74,11 @@ func (s *ruleSet) add(h saRuleHit) {
 		r := &s.rules[k]
 		if r.score == nil {
 			r.score = h.score
+		}
+		if r.raw == r.name && h.scoreText != "" {
+			// A bare name from a list of tests: the report's score is
+			// the value worth showing beside it.
+			r.raw, r.scoreText = h.scoreText, h.scoreText
 		}
 		if r.desc == "" {
 			r.desc = h.desc
@@ -234,7 +243,7 @@ func parseSAReport(f headers.Field) (hits []saRuleHit, score, required *float64)
 		if len(fs) >= 2 {
 			if n, ok := parseNum(fs[0]); ok && ruleLike(fs[1]) {
 				desc := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[len(fs[0]):]), fs[1]))
-				hits = append(hits, saRuleHit{name: fs[1], raw: line, score: num(n), desc: desc, field: f})
+				hits = append(hits, saRuleHit{name: fs[1], raw: line, scoreText: fs[0], score: num(n), desc: desc, field: f})
 				continue
 			}
 		}
@@ -458,15 +467,25 @@ func saRuleSignal(r saRuleHit) Signal {
 // appendScores adds the score the rule got here and its default score.
 func appendScores(s *Signal, r saRuleHit, rule SARule) {
 	var parts []string
-	if r.score != nil {
+	if r.score != nil && r.raw != r.scoreText {
 		parts = append(parts, "scored "+fmtNum(*r.score)+" here")
 	}
-	if rule.Score != nil && (r.score == nil || *r.score != *rule.Score) {
+	// A report writes scores to one decimal: -0.0 is the default -0.001.
+	rounded := r.score != nil && r.scoreText != "" && math.Abs(*r.score-*orZero(rule.Score)) < 0.05
+	if rule.Score != nil && (r.score == nil || *r.score != *rule.Score) && !rounded {
 		parts = append(parts, "default score "+fmtNum(*rule.Score))
 	}
 	if len(parts) > 0 {
 		s.Meaning += " (" + strings.Join(parts, "; ") + ")"
 	}
+}
+
+// orZero is *p, or a pointer to 0 when p is nil.
+func orZero(p *float64) *float64 {
+	if p == nil {
+		return num(0)
+	}
+	return p
 }
 
 // autolearnMeaning explains SpamAssassin's _AUTOLEARN_ values.

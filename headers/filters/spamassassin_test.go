@@ -141,6 +141,27 @@ func TestDecodeSpamAssassin(t *testing.T) {
 	}
 }
 
+// X-Spam-Status names the rules, X-Spam-Report scores them: the score as
+// the report wrote it is the value shown beside the rule, and a default
+// the report rounded (-0.0 for -0.001) is not called different.
+func TestSAStatusWithReport(t *testing.T) {
+	v := decodeSpamAssassin([]headers.Field{
+		{Name: "X-Spam-Status", Value: "No, score=-2.0 required=5.0 tests=BAYES_00,SPF_PASS,LOCAL_X autolearn=ham"},
+		{Name: "X-Spam-Report", Raw: "X-Spam-Report: \r\n\t* -1.9 BAYES_00 BODY: Bayes spam probability is 0 to 1%\r\n" +
+			"\t* -0.0 SPF_PASS SPF: sender matches SPF record\r\n\t* -0.1 LOCAL_X a local rule"},
+	})
+	tests := []struct{ name, raw, meaning string }{
+		{"BAYES_00", "-1.9", "BODY: Bayes spam probability is 0 to 1%"},
+		{"SPF_PASS", "-0.0", "SPF: sender matches SPF record"},
+		{"LOCAL_X", "-0.1", "a local rule"},
+	}
+	for _, tt := range tests {
+		if s := signal(t, v, tt.name); s.Raw != tt.raw || s.Meaning != tt.meaning || s.Field != "X-Spam-Status" {
+			t.Errorf("%s = %+v, want raw %q meaning %q", tt.name, s, tt.raw, tt.meaning)
+		}
+	}
+}
+
 // Fastmail's X-Spam-Hits: rules with scores, and values that are not rules.
 func TestSAHits(t *testing.T) {
 	f := headers.Field{Name: "X-Spam-hits", Value: "DCC_CHECK 1.1, HTML_MESSAGE 0.001, ME_X 0.001,  USER_IN_DEF_SPF_WL -0.5, LANGUAGES en, BAYES_USED none, SA_VERSION 3.4.6"}
