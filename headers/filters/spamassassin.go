@@ -46,9 +46,9 @@ type saRuleHit struct {
 	// came from one.
 	scoreText string
 	score     *float64 // the score it got, when the field says
-	desc   string   // the receiver's own description (X-Spam-Report)
-	detail string   // extra lines of the report ("[score: 1.0000]")
-	field  headers.Field
+	desc      string   // the receiver's own description (X-Spam-Report)
+	detail    string   // extra lines of the report ("[score: 1.0000]")
+	field     headers.Field
 }
 
 // saStatus is X-Spam-Status, read.
