@@ -104,7 +104,7 @@ func filterFindings(r filters.Report) []finding.Finding {
 		case filters.TrustEarlier:
 			by := ""
 			if v.AddedBy != "" {
-				by = " (added by " + v.AddedBy + ")"
+				by = ", added by " + v.AddedBy + ","
 			}
 			msg = fmt.Sprintf("%s%s was already in the message when it reached the receiving organisation, so it is the sender's "+
 				"or a forwarder's verdict, or forged: it says nothing about this delivery.", what, by)
@@ -198,7 +198,12 @@ func filtersDoc(d *render.Doc, r filters.Report) {
 	d.Heading(2, "Filter verdicts")
 	d.Para("Why: " + r.Why)
 	for _, v := range r.Verdicts {
-		d.Heading(3, filters.VerdictLine(v))
+		d.Heading(3, filters.VerdictHeading(v))
+		read := "Read from " + filters.FieldLine(v)
+		if v.Summary != "" {
+			read += ": " + v.Summary
+		}
+		d.Para(read + ".")
 		if v.Trusted {
 			d.Para("Trusted: " + v.TrustReason + ".")
 		} else {

@@ -60,6 +60,18 @@ func Lines(r Report) []string {
 // of 5 (X-Forefront-Antispam-Report, line 12): spam confidence 5 (SFV:SPM)".
 func VerdictLine(v FilterVerdict) string {
 	var b strings.Builder
+	b.WriteString(VerdictHeading(v))
+	b.WriteString(" (" + FieldLine(v) + ")")
+	if v.Summary != "" {
+		b.WriteString(": " + v.Summary)
+	}
+	return b.String()
+}
+
+// VerdictHeading is a verdict in a few words: "Microsoft 365: spam, junk,
+// score 5 of 5".
+func VerdictHeading(v FilterVerdict) string {
+	var b strings.Builder
 	b.WriteString(v.Filter.Name() + ": " + strings.ReplaceAll(string(v.Verdict), "_", " "))
 	if v.Folder != NoFolder {
 		b.WriteString(", " + string(v.Folder))
@@ -73,15 +85,15 @@ func VerdictLine(v FilterVerdict) string {
 			b.WriteString(" of " + fmtNum(*v.Threshold))
 		}
 	}
-	b.WriteString(" (" + v.Field)
-	if v.Line > 0 {
-		b.WriteString(", line " + strconv.Itoa(v.Line))
-	}
-	b.WriteString(")")
-	if v.Summary != "" {
-		b.WriteString(": " + v.Summary)
-	}
 	return b.String()
+}
+
+// FieldLine names where a verdict was read: "X-Spam-Status, line 8".
+func FieldLine(v FilterVerdict) string {
+	if v.Line > 0 {
+		return v.Field + ", line " + strconv.Itoa(v.Line)
+	}
+	return v.Field
 }
 
 // SignalLine is one signal: its name padded to width, the raw value, and
