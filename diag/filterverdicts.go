@@ -147,18 +147,7 @@ func FiltersVerdict(r filters.Report) PartVerdict {
 		if d.Folder != filters.NoFolder {
 			pv.Word += ", " + string(d.Folder)
 		}
-		switch {
-		case !d.Trusted:
-			pv.Tone = ToneUnknown
-		case d.Verdict == filters.NotSpam && d.Folder == filters.Junk, d.Verdict == filters.Bulk:
-			pv.Tone = ToneWarn
-		case badVerdict(d.Verdict) || d.Folder == filters.Quarantine:
-			pv.Tone = ToneFail
-		case d.Verdict == filters.NotSpam:
-			pv.Tone = TonePass
-		default:
-			pv.Tone = ToneNone
-		}
+		pv.Tone = VerdictTone(d)
 		pv.Facts = append(pv.Facts, d.Filter.Name())
 		if d.Score != nil {
 			score := "score " + fmtScore(*d.Score)
@@ -175,6 +164,24 @@ func FiltersVerdict(r filters.Report) PartVerdict {
 		pv.Facts = append(pv.Facts, plural(n, "verdict")+" not the receiver's")
 	}
 	return pv
+}
+
+// VerdictTone is how one filter verdict reads at a glance: unknown when
+// the receiver did not write it (whatever it says), fail for spam,
+// phishing, malware or a quarantine, warn for bulk mail or a clean message
+// in Junk, pass for a clean one, none when it says nothing.
+func VerdictTone(v filters.FilterVerdict) Tone {
+	switch {
+	case !v.Trusted:
+		return ToneUnknown
+	case v.Verdict == filters.NotSpam && v.Folder == filters.Junk, v.Verdict == filters.Bulk:
+		return ToneWarn
+	case badVerdict(v.Verdict) || v.Folder == filters.Quarantine:
+		return ToneFail
+	case v.Verdict == filters.NotSpam:
+		return TonePass
+	}
+	return ToneNone
 }
 
 // fmtScore writes a filter's score as filters write theirs: no trailing

@@ -112,7 +112,7 @@ func mailScannerRules(f headers.Field, s string) []saRuleHit {
 			continue
 		}
 		if x, ok := parseNum(fs[1]); ok {
-			out = append(out, saRuleHit{name: fs[0], raw: strings.TrimSpace(item), score: num(x), field: f})
+			out = append(out, saRuleHit{name: fs[0], raw: fs[1], scoreText: fs[1], score: num(x), field: f})
 		}
 	}
 	return out

@@ -194,7 +194,8 @@ func saTests(v string, f headers.Field) []saRuleHit {
 		if name, sc, ok := strings.Cut(item, "="); ok {
 			h.name = strings.TrimSpace(name)
 			if n, ok := parseNum(strings.TrimSpace(sc)); ok {
-				h.score = num(n)
+				// amavisd-new's "RULE=score": the score is the value.
+				h.score, h.raw, h.scoreText = num(n), strings.TrimSpace(sc), strings.TrimSpace(sc)
 			}
 		}
 		if h.name != "" {
@@ -284,7 +285,7 @@ func parseSAHits(f headers.Field) (hits []saRuleHit, meta []pair) {
 		h := saRuleHit{name: fs[0], raw: strings.TrimSpace(item), field: f}
 		if len(fs) == 2 {
 			if n, ok := parseNum(fs[1]); ok {
-				h.score = num(n)
+				h.score, h.raw, h.scoreText = num(n), fs[1], fs[1]
 			} else {
 				meta = append(meta, pair{key: fs[0], value: fs[1]})
 				continue

@@ -142,7 +142,7 @@ func TestMailScanner(t *testing.T) {
 	if v.Verdict != Spam || !eqNum(v.Score, fptr(12.3)) || !eqNum(v.Threshold, fptr(6)) {
 		t.Fatalf("got %s %s/%s", v.Verdict, numStr(v.Score), numStr(v.Threshold))
 	}
-	if s := signal(t, v, "BAYES_99"); !strings.Contains(s.Meaning, "scored 3.5 here") {
+	if s := signal(t, v, "BAYES_99"); s.Raw != "3.50" || !strings.Contains(s.Meaning, "Bayes spam probability is 99 to 100%") {
 		t.Errorf("%+v", s)
 	}
 	if s := signal(t, v, "X-Example-MailScanner-SpamScore"); !strings.Contains(s.Meaning, "12 points") {
