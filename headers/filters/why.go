@@ -83,7 +83,7 @@ func Why(vs []FilterVerdict, auth Auth, fw forwarding.Forwarding) string {
 		d := vs[0]
 		by := ""
 		if d.AddedBy != "" {
-			by = " (added by " + d.AddedBy + ")"
+			by = ", added by " + d.AddedBy + ","
 		}
 		s = "No filter of the receiving organisation recorded a verdict in this header; the " + d.Filter.Name() +
 			" fields" + by + " were written before the message arrived and say nothing about this delivery" + authClause(auth)

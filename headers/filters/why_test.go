@@ -74,7 +74,7 @@ func TestWhy(t *testing.T) {
 		{"an objection wins over a clean verdict without a folder", []FilterVerdict{{Filter: Rspamd, Verdict: NotSpam, Trusted: true, Summary: "score 1"}, sa}, Auth{}, forwarding.Forwarding{},
 			"SpamAssassin marked it as spam: score 7.9, at or above the threshold 5 (X-Spam-Status: Yes)."},
 		{"only the sender's verdict", []FilterVerdict{{Filter: SpamAssassin, Verdict: NotSpam, Trust: TrustEarlier, AddedBy: "out.sender.example at hop 1"}}, allPass, forwarding.Forwarding{},
-			"No filter of the receiving organisation recorded a verdict in this header; the SpamAssassin fields (added by out.sender.example at hop 1) were written before the message arrived and say nothing about this delivery; the receiver recorded SPF pass, DKIM pass (sender.example), DMARC pass."},
+			"No filter of the receiving organisation recorded a verdict in this header; the SpamAssassin fields, added by out.sender.example at hop 1, were written before the message arrived and say nothing about this delivery; the receiver recorded SPF pass, DKIM pass (sender.example), DMARC pass."},
 		{"only fields of unknown origin", []FilterVerdict{{Filter: Rspamd, Verdict: NotSpam, Summary: "score -1", Trust: TrustUnknown, TrustReason: "they sit below every Received field"}}, Auth{}, forwarding.Forwarding{},
 			"No filter verdict in this header can be tied to the receiving organisation: rspamd, whose fields sit below every Received field and may be the receiver's, judged it not spam: score -1."},
 		{"spam, DMARC failing today", []FilterVerdict{sa}, Auth{Source: "recheck", DMARC: "fail", DMARCPolicy: "quarantine", CompAuth: "softpass"}, forwarding.Forwarding{},
