@@ -36,15 +36,16 @@ import (
 // ("Examine junk mail delivery", https://help.it.ox.ac.uk/examine-junk-mail-delivery)
 // and mgeeky/decode-spam-headers report them.
 
-// catInfo is one CAT value.
-type catInfo struct {
+// codeInfo is one documented code of a Forefront field (CAT, SFV): what
+// it means and the verdict it gives.
+type codeInfo struct {
 	meaning string
 	verdict Verdict
 }
 
 // forefrontCAT holds the documented CAT values. "*" marks the ones that
 // exist only with Defender for Office 365.
-var forefrontCAT = map[string]catInfo{
+var forefrontCAT = map[string]codeInfo{
 	"AMP":    {"anti-malware policy", Malware},
 	"BIMP":   {"brand impersonation (Defender for Office 365)", Phish},
 	"BULK":   {"bulk mail", Bulk},
@@ -69,18 +70,12 @@ var forefrontCAT = map[string]catInfo{
 // always quarantines (malware; high confidence phishing).
 var alwaysQuarantined = map[string]bool{"MALW": true, "AMP": true, "FTBP": true, "SAP": true, "HPHSH": true, "HPHISH": true}
 
-// sfvInfo is one SFV value.
-type sfvInfo struct {
-	meaning string
-	verdict Verdict
-}
-
 // forefrontSFV holds the documented SFV values.
-var forefrontSFV = map[string]sfvInfo{
+var forefrontSFV = map[string]codeInfo{
 	"BLK":  {"filtering was skipped and the message was blocked: the sender is on the recipient's Blocked Senders list", Spam},
 	"NSPM": {"spam filtering marked the message as not spam", NotSpam},
 	"SFE":  {"filtering was skipped and the message allowed: the sender is on the recipient's Safe Senders list", NotSpam},
-	"SKA":  {"spam filtering was skipped: the sender is on an anti-spam policy's allowed senders or domains list", NotSpam},
+	"SKA":  {"spam filtering was skipped and the message delivered to the Inbox: the sender is on an anti-spam policy's allowed senders or domains list", NotSpam},
 	"SKB":  {"marked as spam: the sender is on an anti-spam policy's blocked senders or domains list", Spam},
 	"SKI":  {"spam filtering was skipped for another reason: the source IP is on the IP Allow List (with IPV:CAL), or intra-organization mail", NotSpam},
 	"SKN":  {"marked as not spam before spam filtering, for example SCL -1 (bypass spam filtering) set by a mail flow rule", NotSpam},
