@@ -33,6 +33,13 @@ type decoder struct {
 type evidence struct {
 	host    string // a host the fields name as the one that ran the filter
 	outside string // a reason the fields were written before the receiver
+	// service is the organisational domain of a mail service that writes
+	// these fields below every Received field, after the message's own
+	// fields: when the receiving organisation is that service, fields
+	// found there are its own.
+	service string
+	// serviceWhy says so in words.
+	serviceWhy string
 }
 
 // ownerOf returns the decoder of a field name, or nil. ms365 says whether
@@ -156,7 +163,7 @@ func Decode(m *headers.Message, a *headers.Analysis) []FilterVerdict {
 		}
 		p.judge(&v, g)
 		if v.Filter == Microsoft365 && v.Trusted && !msAuthDone {
-			addMSAuth(&v, g, a)
+			addMSAuth(&v, g, a, p)
 			msAuthDone = true
 		}
 		markFields(&v)
@@ -168,8 +175,16 @@ func Decode(m *headers.Message, a *headers.Analysis) []FilterVerdict {
 // addMSAuth puts Microsoft 365's own items of the receiver's
 // Authentication-Results (compauth, dmarc's action=) among the signals of
 // its verdict, where that field stands in the header.
-func addMSAuth(v *FilterVerdict, g *group, a *headers.Analysis) {
-	more := msAuthSignals(a)
+func addMSAuth(v *FilterVerdict, g *group, a *headers.Analysis, p *placement) {
+	// When the verdict is trusted because Microsoft 365 is the receiver
+	// and writes below every Received field, its Authentication-Results
+	// there (no authserv-id) is its own too.
+	var ours func(headers.AuthResultEntry) bool
+	if !p.noHops && g.index[0] > p.last() {
+		last := p.m.Fields[p.last()].Line
+		ours = func(e headers.AuthResultEntry) bool { return e.AuthServID == "" && e.Line > last }
+	}
+	more := msAuthSignals(a, ours)
 	if len(more) == 0 {
 		return
 	}

@@ -390,5 +390,12 @@ func microsoftEvidence(fs []headers.Field) evidence {
 			}
 		}
 	}
-	return evidence{}
+	return evidence{service: microsoftService,
+		serviceWhy: "the receiving organisation is Microsoft 365, whose Exchange Online writes its anti-spam stamps (and its " +
+			"Authentication-Results) below the message's own fields, where these stand"}
 }
+
+// microsoftService is the organisational domain of Microsoft 365's
+// servers (*.outlook.com, *.office365.com), as headers.Analysis names it
+// in ReceivingOrg.
+const microsoftService = "outlook.com"

@@ -32,14 +32,16 @@ func signalsOf(ls []lineSignal) []Signal {
 }
 
 // msAuthSignals are the Microsoft 365 items of the receiver's own
-// Authentication-Results (trusted entries only), in header order.
-func msAuthSignals(a *headers.Analysis) []lineSignal {
+// Authentication-Results, in header order: the entries the headers
+// analysis trusts, and those ours accepts (Microsoft 365's field, which
+// names no authserv-id, where Exchange Online writes it).
+func msAuthSignals(a *headers.Analysis, ours func(headers.AuthResultEntry) bool) []lineSignal {
 	if a == nil {
 		return nil
 	}
 	var out []lineSignal
 	for _, e := range a.AuthenticationResults {
-		if !e.Trusted {
+		if !e.Trusted && (ours == nil || !ours(e)) {
 			continue
 		}
 		f := headers.Field{Name: e.Field, Line: e.Line}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/forwarding"
 	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
@@ -423,5 +424,64 @@ func TestMicrosoftTrust(t *testing.T) {
 	out := vs[2]
 	if out.Trusted || out.Trust != TrustEarlier || !strings.Contains(out.AddedBy, "mail.sender.example") {
 		t.Errorf("sender's outbound scan: trust %s added by %q reason %q", out.Trust, out.AddedBy, out.TrustReason)
+	}
+}
+
+// m365Layout is a message as Microsoft 365 delivers it to a mailbox:
+// Exchange Online's anti-spam stamps and its Authentication-Results stand
+// below every Received field, after the message's own fields.
+func m365Layout(stamps string) string {
+	return "Received: from SA1PR12MB6822.namprd12.prod.outlook.com (2603:10b6:806:25c::9)\n" +
+		" by MN0PR12MB5979.namprd12.prod.outlook.com with HTTPS; Tue, 5 Mar 2024 10:00:05 +0000\n" +
+		"Received: from BN2PEPF000044A1.namprd02.prod.outlook.com (2603:10b6:408:138:cafe::1e) by\n" +
+		" SA1PR12MB6822.namprd12.prod.outlook.com (2603:10b6:806:25c::9) with Microsoft SMTP Server\n" +
+		" id 15.20.7362.24 via Frontend Transport; Tue, 5 Mar 2024 10:00:04 +0000\n" +
+		"Received: from mail.sender.example (192.0.2.10) by\n" +
+		" BN2PEPF000044A1.mail.protection.outlook.com (10.167.243.152) with Microsoft\n" +
+		" SMTP Server id 15.20.7362.11 via Frontend Transport; Tue, 5 Mar 2024 10:00:03 +0000\n" +
+		"From: Alice <alice@sender.example>\n" +
+		"To: bob@contoso.example\n" +
+		"Subject: invoice\n" +
+		"Date: Tue, 5 Mar 2024 10:00:00 +0000\n" +
+		"Message-ID: <1@sender.example>\n" +
+		"X-MS-Exchange-Organization-AuthSource: BN2PEPF000044A1.namprd02.prod.outlook.com\n" +
+		stamps
+}
+
+// TestMicrosoftLayout: in Microsoft 365's own layout the stamps below
+// every Received field are the receiver's when the receiving organisation
+// is Microsoft 365 (and the compauth of its Authentication-Results joins
+// the verdict and the why sentence); the same stamps under another
+// receiver, or marked DIR:OUT, are not.
+func TestMicrosoftLayout(t *testing.T) {
+	stamps := "Authentication-Results: spf=softfail (sender IP is 192.0.2.10) smtp.mailfrom=sender.example;\n" +
+		" dkim=none (message not signed) header.d=none;dmarc=fail action=none header.from=sender.example;compauth=fail reason=001\n" +
+		"X-MS-Exchange-Organization-SCL: 5\n" +
+		"X-Microsoft-Antispam: BCL:0;ARA:13230031;\n" +
+		"X-Forefront-Antispam-Report: CIP:192.0.2.10;CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:mail.sender.example;PTR:;CAT:SPOOF;SFS:(13230031);DIR:INB;\n" +
+		"X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:1;auth:0;dest:J;ENG:(910001);\n"
+	m, a := headerstest.Parse(t, m365Layout(stamps))
+	r := Explain(m, a, forwarding.AuthFromAnalysis(a))
+	v := only(t, r.Verdicts)
+	if !v.Trusted || v.Trust != TrustReceiver || !strings.Contains(v.TrustReason, "Exchange Online writes its anti-spam stamps") {
+		t.Fatalf("Microsoft 365's own stamps: %s (%s)", v.Trust, v.TrustReason)
+	}
+	if s := signal(t, v, "compauth"); s.Raw != "fail reason=001" {
+		t.Errorf("compauth = %+v", s)
+	}
+	if !strings.HasPrefix(r.Why, "Microsoft 365 delivered it to Junk as phishing") || !strings.Contains(r.Why, "(compauth=fail reason=001: the sending domain publishes no email authentication records") {
+		t.Errorf("why %q", r.Why)
+	}
+	// Under another receiver, fields below every Received field cannot be
+	// placed.
+	other := strings.ReplaceAll(strings.ReplaceAll(m365Layout(stamps), "outlook.com", "mx.example.net"), "protection.mx.example.net", "in.mx.example.net")
+	m, a = headerstest.Parse(t, other)
+	if v := only(t, Decode(m, a)); v.Trusted || v.Trust != TrustUnknown {
+		t.Errorf("stamps under another receiver: %s (%s)", v.Trust, v.TrustReason)
+	}
+	// The sending tenant's outbound scan is never the receiver's.
+	m, a = headerstest.Parse(t, m365Layout(strings.Replace(stamps, "DIR:INB", "DIR:OUT", 1)))
+	if v := only(t, Decode(m, a)); v.Trusted || v.Trust != TrustEarlier {
+		t.Errorf("DIR:OUT stamps: %s (%s)", v.Trust, v.TrustReason)
 	}
 }

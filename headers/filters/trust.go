@@ -214,6 +214,10 @@ func (p *placement) weigh(v *FilterVerdict, e evidence, entry bool) {
 		}
 		return
 	}
+	if e.service != "" && v.Trust == TrustUnknown && !p.noHops && p.inOrg(e.service) {
+		v.Trust, v.TrustReason = TrustReceiver, e.serviceWhy
+		return
+	}
 	if e.host == "" || p.noHops {
 		return
 	}

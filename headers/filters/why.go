@@ -34,9 +34,29 @@ func Answer(vs []FilterVerdict, rw []forwarding.Rewrite, auth Auth) Report {
 	if vs == nil {
 		vs = []FilterVerdict{}
 	}
+	auth = withCompAuth(auth, vs)
 	r := Report{Verdicts: vs, Forwarding: forwarding.Explain(rw, auth)}
 	r.Why = Why(r.Verdicts, auth, r.Forwarding)
 	return r
+}
+
+// withCompAuth fills auth's compauth, when it has none, from the deciding
+// verdict: Microsoft 365's own, whose signals carry the compauth of an
+// Authentication-Results the headers analysis could not place (Exchange
+// Online writes it below every Received field).
+func withCompAuth(auth Auth, vs []FilterVerdict) Auth {
+	d, ok := Deciding(vs)
+	if auth.CompAuth != "" || !ok || !d.Trusted || d.Filter != Microsoft365 {
+		return auth
+	}
+	for _, s := range d.Signals {
+		if s.Name == "compauth" && s.Field == "Authentication-Results" {
+			res, reason, _ := strings.Cut(s.Raw, " reason=")
+			auth.CompAuth, auth.CompAuthReason = strings.ToLower(res), reason
+			break
+		}
+	}
+	return auth
 }
 
 // Deciding is the verdict the why sentence rests on: among the receiver's
