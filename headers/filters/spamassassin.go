@@ -244,7 +244,7 @@ func parseSAReport(f headers.Field) (hits []saRuleHit, score, required *float64)
 		if len(fs) >= 2 {
 			if n, ok := parseNum(fs[0]); ok && ruleLike(fs[1]) {
 				desc := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line[len(fs[0]):]), fs[1]))
-				hits = append(hits, saRuleHit{name: fs[1], raw: line, scoreText: fs[0], score: num(n), desc: desc, field: f})
+				hits = append(hits, saRuleHit{name: fs[1], raw: fs[0], scoreText: fs[0], score: num(n), desc: desc, field: f})
 				continue
 			}
 		}
@@ -577,6 +577,15 @@ func spamAssassinEvidence(fs []headers.Field) evidence {
 			}
 		case "x-spam-check-by":
 			return evidence{host: firstWord(f.Value)}
+		case "x-spam-report", "x-ham-report":
+			// The full report's template: "Spam detection software,
+			// running on the system \"host\", has …".
+			const marker = `running on the system "`
+			if _, rest, ok := strings.Cut(f.Value, marker); ok {
+				if host, _, ok := strings.Cut(rest, `"`); ok && host != "" {
+					return evidence{host: host}
+				}
+			}
 		}
 	}
 	return evidence{}

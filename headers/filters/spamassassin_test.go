@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/internal/headerstest"
 )
 
 func TestParseSAStatus(t *testing.T) {
@@ -175,5 +176,54 @@ func TestSAHits(t *testing.T) {
 	}
 	if !strings.Contains(v.Summary, "largest: DCC_CHECK 1.1") {
 		t.Errorf("summary %q", v.Summary)
+	}
+}
+
+// TestSpamAssassinLayouts: the places real receivers put SpamAssassin's
+// fields. amavisd-new writes them above its own Received field (inside the
+// receiving organisation); Exim (cPanel) appends them at the end of the
+// header, where only the host its report names ties them to the receiver.
+func TestSpamAssassinLayouts(t *testing.T) {
+	amavis := "Received: from localhost (localhost [127.0.0.1])\n\tby mail.example.com (Postfix) with ESMTP id 4ABC123; Tue, 5 Mar 2024 10:00:05 +0000\n" +
+		"X-Spam-Flag: NO\nX-Spam-Score: -1.9\nX-Spam-Level:\n" +
+		"X-Spam-Status: No, score=-1.9 tagged_above=-999 required=6.31\n\ttests=[BAYES_00=-1.9, DKIM_SIGNED=0.1, SPF_PASS=-0.001]\n\tautolearn=ham autolearn_force=no\n" +
+		"Received: from mail.example.com ([127.0.0.1])\n\tby localhost (mail.example.com [127.0.0.1]) (amavisd-new, port 10024)\n\twith ESMTP id abc123; Tue, 5 Mar 2024 10:00:04 +0000\n" +
+		"Received: from mail.sender.example (mail.sender.example [192.0.2.10])\n\tby mail.example.com (Postfix) with ESMTPS id 1DEF456; Tue, 5 Mar 2024 10:00:03 +0000\n" +
+		"From: Alice <alice@sender.example>\nSubject: hi\n"
+	m, a := headerstest.Parse(t, amavis)
+	v := only(t, Decode(m, a))
+	if !v.Trusted || v.Verdict != NotSpam || !eqNum(v.Score, fptr(-1.9)) || !eqNum(v.Threshold, fptr(6.31)) {
+		t.Errorf("amavisd-new: %s %s %s/%s (%s)", v.Trust, v.Verdict, numStr(v.Score), numStr(v.Threshold), v.TrustReason)
+	}
+	if s := signal(t, v, "BAYES_00"); s.Raw != "-1.9" || s.Meaning != "Bayes spam probability is 0 to 1%" {
+		t.Errorf("BAYES_00 = %+v", s)
+	}
+	exim := "Received: from mail.sender.example ([192.0.2.10]:41234)\n\tby server.host.example with esmtps (Exim 4.96.2)\n\tid 1rhS2x-0001AB-2C; Tue, 05 Mar 2024 10:00:05 +0000\n" +
+		"From: Alice <alice@sender.example>\nSubject: buy now\n" +
+		"X-Spam-Status: Yes, score=6.2\nX-Spam-Score: 62\n" +
+		"X-Spam-Report: Spam detection software, running on the system \"server.host.example\",\n has identified this incoming email as possible spam.\n" +
+		" Content preview:  Buy now\n 50 OFF everything [...]\n" +
+		" Content analysis details:   (6.2 points, 5.0 required)\n  pts rule name              description\n" +
+		" ---- ---------------------- --------------------------------------------------\n" +
+		"  2.5 URIBL_BLACK            Contains an URL listed in the URIBL blacklist\n" +
+		"  3.5 BAYES_99               BODY: Bayes spam probability is 99 to 100%\n" +
+		"X-Spam-Flag: YES\n"
+	m, a = headerstest.Parse(t, exim)
+	v = only(t, Decode(m, a))
+	if !v.Trusted || v.Verdict != Spam || !eqNum(v.Threshold, fptr(5)) || !strings.Contains(v.TrustReason, "server.host.example") {
+		t.Errorf("Exim: %s %s %s (%s)", v.Trust, v.Verdict, numStr(v.Threshold), v.TrustReason)
+	}
+	var names []string
+	for _, s := range v.Signals {
+		names = append(names, s.Name+"="+s.Raw)
+	}
+	if got := strings.Join(names, " "); got != "URIBL_BLACK=2.5 BAYES_99=3.5 X-Spam-Flag=YES" {
+		t.Errorf("Exim signals %s", got)
+	}
+	// The same fields naming a host that is not the receiver's are the
+	// sender's.
+	m, a = headerstest.Parse(t, strings.Replace(exim, `system "server.host.example"`, `system "out.sender.example"`, 1))
+	if v := only(t, Decode(m, a)); v.Trusted || v.Trust != TrustEarlier || v.AddedBy != "out.sender.example" {
+		t.Errorf("a sender's report: %s added by %q", v.Trust, v.AddedBy)
 	}
 }
