@@ -31,7 +31,11 @@
 // when it arrived (the sender's own filter, a forwarder's, or forged) and
 // say who added them; fields below every Received field cannot be placed
 // (filters that append at the end of the header put them there) unless
-// they name their host. Explain adds the forwarding story (package
+// they name their host, or unless they are the stamps of a service that
+// writes them there and the receiving organisation is that service
+// (Microsoft 365's Exchange Online). Microsoft 365's own words in its
+// Authentication-Results (compauth and its reason code, read from the one
+// table in headers/authres; dmarc's action=) join its verdict. Explain adds the forwarding story (package
 // headers/forwarding) and the why sentence, given the authentication
 // results (forwarding.AuthFromAnalysis, or the re-check's). Lines renders
 // the section as plain text.
