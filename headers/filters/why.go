@@ -1,7 +1,7 @@
 package filters
 
 import (
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mxray/mxray/headers"
@@ -298,12 +298,14 @@ func authSummary(a Auth) string {
 		// (example.com, esp.example), permerror (old.example)".
 		var results []string
 		domains := map[string][]string{}
+		seen := map[[2]string]bool{}
 		for _, d := range a.DKIM {
 			if _, ok := domains[d.Result]; !ok {
 				results = append(results, d.Result)
 				domains[d.Result] = []string{}
 			}
-			if d.Domain != "" && !slices.Contains(domains[d.Result], d.Domain) {
+			if d.Domain != "" && !seen[[2]string{d.Result, d.Domain}] {
+				seen[[2]string{d.Result, d.Domain}] = true
 				domains[d.Result] = append(domains[d.Result], d.Domain)
 			}
 		}
@@ -311,7 +313,7 @@ func authSummary(a Auth) string {
 		for i, r := range results {
 			ds[i] = r
 			if len(domains[r]) > 0 {
-				ds[i] += " (" + strings.Join(domains[r], ", ") + ")"
+				ds[i] += " (" + listSome(domains[r], 4) + ")"
 			}
 		}
 		parts = append(parts, "DKIM "+strings.Join(ds, ", "))
@@ -334,6 +336,14 @@ func authSummary(a Auth) string {
 		parts = append(parts, x)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// listSome joins the first n words, and says how many more there are.
+func listSome(words []string, n int) string {
+	if len(words) <= n {
+		return strings.Join(words, ", ")
+	}
+	return strings.Join(words[:n], ", ") + " and " + strconv.Itoa(len(words)-n) + " more"
 }
 
 func dkimPassed(a Auth) bool {

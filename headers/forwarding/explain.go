@@ -1,6 +1,7 @@
 package forwarding
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/mxray/mxray/headers"
@@ -53,8 +54,15 @@ func AuthFromAnalysis(a *headers.Analysis) Auth {
 	} else if a.NullSender {
 		au.SPFDomain = strings.ToLower(a.HELO)
 	}
+	// The results that still lack a reason, by domain and result, so
+	// that a field of thousands of results is read in one pass.
+	type key struct{ domain, result string }
+	waiting := map[key][]int{}
 	for _, d := range r.DKIMResults {
-		au.DKIM = append(au.DKIM, DKIMResult{Domain: strings.ToLower(d.Domain), Selector: d.Selector, Result: strings.ToLower(string(d.Result))})
+		res := DKIMResult{Domain: strings.ToLower(d.Domain), Selector: d.Selector, Result: strings.ToLower(string(d.Result))}
+		k := key{res.Domain, res.Result}
+		waiting[k] = append(waiting[k], len(au.DKIM))
+		au.DKIM = append(au.DKIM, res)
 	}
 	for _, e := range a.AuthenticationResults {
 		if !e.Trusted {
@@ -66,15 +74,15 @@ func AuthFromAnalysis(a *headers.Analysis) Auth {
 				au.DMARCPolicy = dmarcPolicy(e.Comment, e.Properties)
 			}
 		case "dkim":
-			for k := range au.DKIM {
-				d := &au.DKIM[k]
-				if d.Reason == "" && strings.EqualFold(d.Domain, e.Properties["header.d"]) && strings.EqualFold(d.Result, string(e.Result)) {
-					d.Reason = strings.Trim(e.Comment, "() ")
-					if d.Reason == "" {
-						d.Reason = e.Reason
-					}
-				}
+			reason := strings.Trim(e.Comment, "() ")
+			if reason == "" {
+				reason = e.Reason
 			}
+			k := key{strings.ToLower(e.Properties["header.d"]), strings.ToLower(string(e.Result))}
+			for _, i := range waiting[k] {
+				au.DKIM[i].Reason = reason
+			}
+			delete(waiting, k)
 		case "spf":
 			if au.SPFDomain == "" {
 				if v := e.Properties["smtp.mailfrom"]; v != "" {
@@ -224,11 +232,21 @@ func dkimResultWords(a Auth) string {
 	}
 	switch {
 	case len(pass) > 0 && len(fail) == 0:
-		return "it passed there (" + strings.Join(pass, ", ") + ")"
+		return "it passed there (" + some(pass, ", ") + ")"
 	case len(pass) > 0:
-		return "it passed there for " + strings.Join(pass, ", ") + " and failed for " + strings.Join(fail, "; ")
+		return "it passed there for " + some(pass, ", ") + " and failed for " + some(fail, "; ")
 	}
-	return "it failed there too (" + strings.Join(fail, "; ") + "): the message was changed on the way"
+	return "it failed there too (" + some(fail, "; ") + "): the message was changed on the way"
+}
+
+// some joins the first four items with sep, and says how many more there
+// are: a message can carry thousands of results.
+func some(items []string, sep string) string {
+	const n = 4
+	if len(items) <= n {
+		return strings.Join(items, sep)
+	}
+	return strings.Join(items[:n], sep) + sep + "and " + strconv.Itoa(len(items)-n) + " more"
 }
 
 // orWord returns s, or alt when s is empty.

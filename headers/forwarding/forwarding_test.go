@@ -1,6 +1,7 @@
 package forwarding
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,5 +139,18 @@ func TestAuthFromAnalysis(t *testing.T) {
 	}
 	if got := AuthFromAnalysis(nil); got.Source != "" || got.DKIM != nil {
 		t.Errorf("nil analysis: %+v", got)
+	}
+}
+
+// TestDKIMWordsBounded: a message with thousands of DKIM results gives a
+// sentence of a few names and a count, never all of them.
+func TestDKIMWordsBounded(t *testing.T) {
+	var a Auth
+	for i := range 6000 {
+		a.DKIM = append(a.DKIM, DKIMResult{Domain: "d" + strconv.Itoa(i) + ".example", Result: "pass"})
+	}
+	got := dkimResultWords(a)
+	if want := "it passed there (d=d0.example, d=d1.example, d=d2.example, d=d3.example, and 5996 more)"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
