@@ -26,7 +26,7 @@ func (m *Message) FilterReport(rep *HeadersReport) filters.Report {
 	if rep != nil && rep.Filters.Verdicts != nil {
 		return rep.Filters
 	}
-	return m.filterReport(nil)
+	return m.recorded
 }
 
 // filterReport builds the report on rc's results, or on the receiver's

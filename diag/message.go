@@ -52,6 +52,10 @@ type Message struct {
 	// Rewrites are the signs of forwarding and rewriting: SRS, Sender,
 	// mailing lists, forwarders, ARC seals.
 	Rewrites []forwarding.Rewrite
+
+	// recorded is the filter report on what the receiver recorded, built
+	// once (FilterReport before the re-check).
+	recorded filters.Report
 }
 
 // ReadMessage parses raw as a message header (RFC 5322, with the damage a
@@ -66,8 +70,10 @@ func ReadMessage(source string, raw []byte, opts HeaderOptions) (*Message, error
 		return nil, err
 	}
 	a := headers.Analyze(h, headers.Options{TrustedHosts: opts.TrustedHosts, SendingIP: opts.SendingIP, Now: opts.Now})
-	return &Message{Source: source, Raw: raw, Header: h, Analysis: a,
-		Filters: filters.Decode(h, a), Rewrites: forwarding.Rewrites(h, a)}, nil
+	m := &Message{Source: source, Raw: raw, Header: h, Analysis: a,
+		Filters: filters.Decode(h, a), Rewrites: forwarding.Rewrites(h, a)}
+	m.recorded = m.filterReport(nil)
+	return m, nil
 }
 
 // Findings are what the header alone says is wrong or notable (before

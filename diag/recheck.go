@@ -77,7 +77,7 @@ type recheckOptions struct {
 func analyzeHeaders(msg *Message) *HeadersReport {
 	r := &HeadersReport{Source: msg.Source, Message: msg.Header, Analysis: msg.Analysis}
 	r.Findings = headerFindings(msg.Analysis.Findings)
-	r.setFilters(msg.filterReport(nil))
+	r.setFilters(msg.FilterReport(nil))
 	return r
 }
 
