@@ -9,7 +9,6 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // verdictSamples are the messages the Verdicts pane is compared on: the
@@ -35,19 +34,14 @@ func verdictSamples(t testing.TB) []headerSample {
 // on each sample, with the cursor on the why sentence and on the first
 // signal (go test ./tui -update rewrites them).
 func TestGoldenVerdictsPane(t *testing.T) {
-	srv := zoneservertest.New(t, demo.ZoneText())
-	for _, size := range goldenSizes {
-		w, h := size[0], size[1]
-		for _, s := range verdictSamples(t) {
-			d := openHeaders(t, srv, s.name, s.raw, w, h)
-			d.m.setFocus(d.m.indexOf(finding.PartVerdicts))
-			t.Run(fmt.Sprintf("why/%s/%dx%d", s.name, w, h), func(t *testing.T) {
-				golden.RequireEqual(t, d.screen())
-			})
-			d.key("j", "j")
-			t.Run(fmt.Sprintf("signal/%s/%dx%d", s.name, w, h), func(t *testing.T) {
-				golden.RequireEqual(t, d.screen())
-			})
-		}
-	}
+	eachHeaderScreen(t, verdictSamples(t), func(d *driver, name string, w, h int) {
+		d.m.setFocus(d.m.indexOf(finding.PartVerdicts))
+		t.Run(fmt.Sprintf("why/%s/%dx%d", name, w, h), func(t *testing.T) {
+			golden.RequireEqual(t, d.screen())
+		})
+		d.key("j", "j")
+		t.Run(fmt.Sprintf("signal/%s/%dx%d", name, w, h), func(t *testing.T) {
+			golden.RequireEqual(t, d.screen())
+		})
+	})
 }
