@@ -55,3 +55,14 @@ func TestVerdictsCopyAndScroll(t *testing.T) {
 		t.Fatalf("back to the top:\n%s", sc)
 	}
 }
+
+// BenchmarkViewVerdicts draws the whole screen at 120x40 with the
+// Verdicts pane of the demo's sample focused, the cursor on a signal.
+func BenchmarkViewVerdicts(b *testing.B) {
+	d := openHeaders(b, demoServer(b), demo.SampleName, demo.SampleMessage(), 120, 40)
+	d.focusPane(finding.PartVerdicts)
+	d.key("j", "j", "j")
+	for b.Loop() {
+		_ = d.m.View()
+	}
+}
