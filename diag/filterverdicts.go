@@ -1,12 +1,10 @@
 package diag
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/mxray/mxray/diag/filterreport"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers/filters"
 	"github.com/mxray/mxray/headers/forwarding"
 )
@@ -67,192 +65,35 @@ func (rep *HeadersReport) setFilters(r filters.Report) {
 			kept = append(kept, f)
 		}
 	}
-	rep.Findings = append(kept, filterFindings(r)...)
+	rep.Findings = append(kept, filterreport.Findings(r)...)
 	finding.Sort(rep.Findings)
 }
 
-// The codes of the filter verdicts' findings.
-const (
-	// codeFilterVerdict: the receiver's filter judged the message spam,
-	// bulk, phishing or malware, or put it in Junk or quarantine; the
-	// message is the why sentence.
-	codeFilterVerdict = "filters.verdict"
-	// codeFilterUntrusted: a filter's fields were not written by the
-	// receiving organisation (or cannot be placed).
-	codeFilterUntrusted = "filters.untrusted"
-)
-
-// filterFindings are the notes a filter report gives: why the message
-// landed in Junk or quarantine (or was judged spam) when the receiver's
-// own filter says so, and each filter verdict the receiver did not write.
-func filterFindings(r filters.Report) []finding.Finding {
-	var out []finding.Finding
-	if d, ok := filters.Deciding(r.Verdicts); ok && d.Trusted && (badVerdict(d.Verdict) || d.Folder == filters.Junk || d.Folder == filters.Quarantine) {
-		out = append(out, finding.Finding{Severity: finding.Info, Code: codeFilterVerdict, Part: finding.PartVerdicts, Subject: finding.Line(d.Line),
-			Message: r.Why,
-			Fix: "Look at the signals that weighed most in the filter's verdict: fix what the sender controls (authentication, " +
-				"the sending IP's reputation, the content); for mail the organisation wants, add an allow entry at the receiver " +
-				"rather than loosening its filter."})
-	}
-	for _, v := range r.Verdicts {
-		if v.Trusted {
-			continue
-		}
-		what := fmt.Sprintf("%s's %s field (line %d)", v.Filter.Name(), v.Field, v.Line)
-		var msg string
-		switch v.Trust {
-		case filters.TrustEarlier:
-			by := ""
-			if v.AddedBy != "" {
-				by = ", added by " + v.AddedBy + ","
-			}
-			msg = fmt.Sprintf("%s%s was already in the message when it reached the receiving organisation, so it is the sender's "+
-				"or a forwarder's verdict, or forged: it says nothing about this delivery.", what, by)
-		default:
-			msg = fmt.Sprintf("%s cannot be tied to the receiving organisation: %s.", what, v.TrustReason)
-		}
-		out = append(out, finding.Finding{Severity: finding.Info, Code: codeFilterUntrusted, Part: finding.PartVerdicts, Subject: finding.Line(v.Line),
-			Message: msg,
-			Fix: "Judge the delivery by the fields the receiver wrote itself; a rule that acts on this field can be fooled by a " +
-				"sender who writes it (give the receiver's own servers with --trusted-hosts when they are not recognised)."})
-	}
-	return out
-}
-
-// badVerdict reports whether a filter objected to the message.
-func badVerdict(v filters.Verdict) bool {
-	return v == filters.Spam || v == filters.Bulk || v == filters.Phish || v == filters.Malware
-}
-
 // FiltersVerdict sums a filter report up for a summary line, decided here
-// once: the verdict the why sentence rests on as a tone and a word ("spam,
-// junk"), and the facts behind it (the filter, its score; the verdicts
-// that are not the receiver's). Text is raw.
+// once (filterreport.Summarize): the verdict the why sentence rests on as
+// a tone and a word ("spam, junk"), and the facts behind it. Text is raw.
 func FiltersVerdict(r filters.Report) PartVerdict {
-	untrusted := 0
-	for _, v := range r.Verdicts {
-		if !v.Trusted {
-			untrusted++
-		}
-	}
-	var pv PartVerdict
-	d, ok := filters.Deciding(r.Verdicts)
-	switch {
-	case len(r.Verdicts) == 0:
-		return PartVerdict{Tone: ToneNone, Word: "none recorded"}
-	case !ok:
-		pv = PartVerdict{Tone: ToneNone, Word: "none of the receiver's"}
-	default:
-		pv.Word = strings.ReplaceAll(string(d.Verdict), "_", " ")
-		if d.Folder != filters.NoFolder {
-			pv.Word += ", " + string(d.Folder)
-		}
-		pv.Tone = VerdictTone(d)
-		pv.Facts = append(pv.Facts, d.Filter.Name())
-		if d.Score != nil {
-			score := "score " + fmtScore(*d.Score)
-			if d.Threshold != nil {
-				score += " of " + fmtScore(*d.Threshold)
-			}
-			pv.Facts = append(pv.Facts, score)
-		}
-		if !d.Trusted {
-			pv.Facts = append(pv.Facts, "origin unknown")
-		}
-	}
-	if n := untrusted; n > 0 && (ok && d.Trusted || !ok) {
-		pv.Facts = append(pv.Facts, plural(n, "verdict")+" not the receiver's")
-	}
-	return pv
+	s := filterreport.Summarize(r)
+	return PartVerdict{Tone: moodTone(s.Mood), Word: s.Word, Facts: s.Facts}
 }
 
-// VerdictTone is how one filter verdict reads at a glance: unknown when
-// the receiver did not write it (whatever it says), fail for spam,
-// phishing, malware or a quarantine, warn for bulk mail or a clean message
-// in Junk, pass for a clean one, none when it says nothing.
-func VerdictTone(v filters.FilterVerdict) Tone {
-	switch {
-	case !v.Trusted:
-		return ToneUnknown
-	case v.Verdict == filters.NotSpam && v.Folder == filters.Junk, v.Verdict == filters.Bulk:
-		return ToneWarn
-	case badVerdict(v.Verdict) || v.Folder == filters.Quarantine:
-		return ToneFail
-	case v.Verdict == filters.NotSpam:
+// VerdictTone is how one filter verdict reads at a glance
+// (filterreport.MoodOf): unknown when the receiver did not write it, fail
+// for spam, phishing, malware or a quarantine, warn for bulk mail or a
+// clean message in Junk, pass for a clean one.
+func VerdictTone(v filters.FilterVerdict) Tone { return moodTone(filterreport.MoodOf(v)) }
+
+// moodTone is a mood's tone.
+func moodTone(m filterreport.Mood) Tone {
+	switch m {
+	case filterreport.MoodGood:
 		return TonePass
+	case filterreport.MoodWarn:
+		return ToneWarn
+	case filterreport.MoodBad:
+		return ToneFail
+	case filterreport.MoodUnknown:
+		return ToneUnknown
 	}
 	return ToneNone
-}
-
-// fmtScore writes a filter's score as filters write theirs: no trailing
-// zeros.
-func fmtScore(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-// filtersLine is the summary line of the filter verdicts: "spam, junk
-// (Microsoft 365, score 5 of 5)".
-func filtersLine(r filters.Report) string {
-	v := FiltersVerdict(r)
-	if len(v.Facts) == 0 {
-		return v.Word
-	}
-	return v.Word + " (" + strings.Join(v.Facts, ", ") + ")"
-}
-
-// filtersDoc writes the "Filter verdicts" section: the why sentence first,
-// then each filter's verdict with who wrote it and its signals, each raw
-// value beside its meaning, then the forwarding found.
-func filtersDoc(d *render.Doc, r filters.Report) {
-	d.Heading(2, "Filter verdicts")
-	d.Para("Why: " + r.Why)
-	for _, v := range r.Verdicts {
-		d.Heading(3, filters.VerdictHeading(v))
-		read := "Read from " + filters.FieldLine(v)
-		if v.Summary != "" {
-			read += ": " + v.Summary
-		}
-		d.Para(read + ".")
-		if v.Trusted {
-			d.Para("Trusted: " + v.TrustReason + ".")
-		} else {
-			d.Para("NOT TRUSTED (" + string(v.Trust) + "): " + v.TrustReason + ".")
-		}
-		if v.Note != "" {
-			d.Para("Note: " + v.Note + ".")
-		}
-		if len(v.Signals) == 0 {
-			continue
-		}
-		rows := make([][]string, len(v.Signals))
-		for i, s := range v.Signals {
-			rows[i] = []string{s.Name, shortRaw(s.Raw), filters.SignalMeaning(s)}
-		}
-		d.Table([]string{"Signal", "Value", "Meaning"}, rows)
-	}
-	if fw := r.Forwarding; len(fw.Rewrites) > 0 {
-		d.Heading(3, "Forwarding and rewriting")
-		items := make([]string, len(fw.Rewrites))
-		for i, rw := range fw.Rewrites {
-			where := rw.Field
-			if rw.Line > 0 {
-				where += ", line " + strconv.Itoa(rw.Line)
-			}
-			items[i] = string(rw.Kind) + " (" + where + "): " + rw.Meaning
-		}
-		d.List(items...)
-		if fw.Explanation != "" {
-			d.Para(fw.Explanation + ".")
-		}
-	}
-}
-
-// shortRaw cuts a long raw value for a table cell (the JSON carries it
-// whole): 60 characters at most.
-func shortRaw(s string) string {
-	if s == "" {
-		return "(empty)"
-	}
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:59]) + "…"
-	}
-	return s
 }

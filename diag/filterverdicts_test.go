@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/filterreport"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
@@ -82,9 +83,9 @@ func TestFilterFindings(t *testing.T) {
 	var verdict, untrusted []finding.Finding
 	for _, f := range rep.Findings {
 		switch f.Code {
-		case codeFilterVerdict:
+		case filterreport.CodeVerdict:
 			verdict = append(verdict, f)
-		case codeFilterUntrusted:
+		case filterreport.CodeUntrusted:
 			untrusted = append(untrusted, f)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag/arc"
 	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/filterreport"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
@@ -97,7 +98,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 		[2]string{"Sending IP", sending},
 		[2]string{"HELO", a.HELO},
 		[2]string{"Subject", subjectOf(r.Message)},
-		[2]string{"Filters", filtersLine(r.Filters)},
+		[2]string{"Filters", filterreport.Summarize(r.Filters).Line()},
 	)
 
 	d.Heading(2, "Hops (origin first)")
@@ -173,7 +174,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
 		}
 	}
-	filtersDoc(d, r.Filters)
+	filterreport.Doc(d, r.Filters)
 	if r.Blocklists != nil {
 		blocklistDoc(d, r.Blocklists)
 	}
