@@ -9,15 +9,19 @@ import (
 
 	"github.com/mxray/mxray/diag/arc"
 	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/filterreport"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/filters"
+	"github.com/mxray/mxray/headers/forwarding"
 )
 
 // MarshalJSON writes the "headers" contract of DESIGN.md: the analysis's
 // fields (hops, sending_ip, helo, envelope_from, from_domain,
 // dkim_signatures, authentication_results, arc, received_spf, ...), then
-// recheck, then_vs_now and all findings.
+// recheck, then_vs_now, the receiving filters' filter_verdicts with the
+// why sentence and the forwarding found, and all findings.
 func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	rows := r.ThenVsNow
 	if rows == nil {
@@ -27,16 +31,27 @@ func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	if fs == nil {
 		fs = []finding.Finding{}
 	}
+	fv := r.Filters.Verdicts
+	if fv == nil {
+		fv = []filters.FilterVerdict{}
+	}
+	fw := r.Filters.Forwarding
+	if fw.Rewrites == nil {
+		fw.Rewrites = []forwarding.Rewrite{}
+	}
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		*headers.Analysis
-		ARC        []arcJSON           `json:"arc"`
-		Recheck    *Recheck            `json:"recheck"`
-		ThenVsNow  []ThenNow           `json:"then_vs_now"`
-		Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
-		Findings   []finding.Finding   `json:"findings"`
-		Queries    int                 `json:"queries"`
-	}{r.Source, r.Analysis, r.arcEntries(), r.Recheck, rows, r.Blocklists.results(), fs, r.Queries})
+		ARC            []arcJSON               `json:"arc"`
+		Recheck        *Recheck                `json:"recheck"`
+		ThenVsNow      []ThenNow               `json:"then_vs_now"`
+		FilterVerdicts []filters.FilterVerdict `json:"filter_verdicts"`
+		Why            string                  `json:"why"`
+		Forwarding     forwarding.Forwarding   `json:"forwarding"`
+		Blocklists     *[]blocklist.Result     `json:"blocklists,omitempty"`
+		Findings       []finding.Finding       `json:"findings"`
+		Queries        int                     `json:"queries"`
+	}{r.Source, r.Analysis, r.arcEntries(), r.Recheck, rows, fv, r.Filters.Why, fw, r.Blocklists.results(), fs, r.Queries})
 }
 
 // arcJSON is one entry of "arc": the set as the header says it (instance,
@@ -83,6 +98,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 		[2]string{"Sending IP", sending},
 		[2]string{"HELO", a.HELO},
 		[2]string{"Subject", subjectOf(r.Message)},
+		[2]string{"Filters", filterreport.Summarize(r.Filters).Line()},
 	)
 
 	d.Heading(2, "Hops (origin first)")
@@ -158,6 +174,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
 		}
 	}
+	filterreport.Doc(d, r.Filters)
 	if r.Blocklists != nil {
 		blocklistDoc(d, r.Blocklists)
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/filters"
+	"github.com/mxray/mxray/headers/forwarding"
 )
 
 // MaxMessageSize is the most of a message ReadMessage accepts: 4 MiB. A
@@ -43,10 +45,22 @@ type Message struct {
 	Raw      []byte            // as given, byte for byte
 	Header   *headers.Message  // the parsed header (and body, when there is one)
 	Analysis *headers.Analysis // hops, identities, what the receiver recorded
+	// Filters are the receiving spam filters' verdicts, decoded once, each
+	// trusted only when the receiving organisation wrote it (see
+	// FilterReport).
+	Filters []filters.FilterVerdict
+	// Rewrites are the signs of forwarding and rewriting: SRS, Sender,
+	// mailing lists, forwarders, ARC seals.
+	Rewrites []forwarding.Rewrite
+
+	// recorded is the filter report on what the receiver recorded, built
+	// once (FilterReport before the re-check).
+	recorded filters.Report
 }
 
 // ReadMessage parses raw as a message header (RFC 5322, with the damage a
-// copy and paste does repaired) and analyses it: the one place a message
+// copy and paste does repaired) and analyses it, decoding the receiving
+// filters' verdicts and the signs of forwarding: the one place a message
 // is read. A header that cannot be read is a *headers.InputError: too large
 // (ErrMessageTooLarge), an Outlook .msg file, too many fields, no header
 // at all.
@@ -56,7 +70,10 @@ func ReadMessage(source string, raw []byte, opts HeaderOptions) (*Message, error
 		return nil, err
 	}
 	a := headers.Analyze(h, headers.Options{TrustedHosts: opts.TrustedHosts, SendingIP: opts.SendingIP, Now: opts.Now})
-	return &Message{Source: source, Raw: raw, Header: h, Analysis: a}, nil
+	m := &Message{Source: source, Raw: raw, Header: h, Analysis: a,
+		Filters: filters.Decode(h, a), Rewrites: forwarding.Rewrites(h, a)}
+	m.recorded = m.filterReport(nil)
+	return m, nil
 }
 
 // Findings are what the header alone says is wrong or notable (before

@@ -14,6 +14,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/filters"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -27,13 +28,16 @@ type HeadersReport struct {
 	Analysis  *headers.Analysis // what the header says
 	Recheck   *Recheck          // nil with --no-recheck
 	ThenVsNow []ThenNow         // one row per check; empty without a re-check
-	Findings  []finding.Finding // the analysis's and the re-check's, sorted
+	Findings  []finding.Finding // the analysis's, the re-check's and the filter verdicts', sorted
 	Queries   int               // DNS questions sent for the re-check
 	Log       []dnsclient.LogEntry
 	// Blocklists is what the DNS blocklists say of the sending IP and the
 	// From, envelope and DKIM d= domains; nil when they were not asked
 	// (no re-check, or no blocklists).
 	Blocklists *BlocklistReport
+	// Filters are the receiving filters' verdicts and the why sentence,
+	// built on the re-check's results when it ran (Message.FilterReport).
+	Filters filters.Report
 }
 
 // Recheck is what DNS says today about the message's SPF, DKIM and DMARC,
@@ -84,7 +88,7 @@ type recheckOptions struct {
 func analyzeHeaders(msg *Message) *HeadersReport {
 	r := &HeadersReport{Source: msg.Source, Message: msg.Header, Analysis: msg.Analysis}
 	r.Findings = headerFindings(msg.Analysis.Findings)
-	finding.Sort(r.Findings)
+	r.setFilters(msg.FilterReport(nil))
 	return r
 }
 
@@ -154,7 +158,7 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	if over(ctx) {
 		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []finding.Part{"recheck"}, deadline))
 	}
-	finding.Sort(rep.Findings)
+	rep.setFilters(msg.filterReport(rc))
 	rep.Queries = client.Queries()
 	rep.Log = client.Log()
 	return rep

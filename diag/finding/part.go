@@ -52,3 +52,7 @@ const (
 	PartHops     Part = "hops"
 	PartThenNow  Part = "thennow"
 )
+
+// PartVerdicts is a message's receiving spam filters' verdicts and the
+// why sentence: the findings about them, and their pane.
+const PartVerdicts Part = "verdicts"
