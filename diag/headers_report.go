@@ -178,7 +178,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 	if r.Blocklists != nil {
 		blocklistDoc(d, r.Blocklists)
 	}
-	findingsDoc(d, r.Findings)
+	render.FindingsDoc(d, r.Findings)
 	return d
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/filters"
 	"github.com/mxray/mxray/spf"
@@ -193,7 +194,7 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 	}
 	id := spf.Identity{Sender: r.Sender, HELO: r.HELO}
 	tree := shared(id.CheckedDomain())
-	v := spf.Check(ctx, SPFResolver(client), ip, id, spf.WithTree(tree), spfAdvice)
+	v := spf.Check(ctx, spfcheck.Resolver(client), ip, id, spf.WithTree(tree), spfcheck.Advice())
 	r.Verdict, r.shared = v, tree != nil && v.Tree() == tree
 	r.Result, r.HELOResult, r.Matched = v.Result, v.HELOResult, v.Matched
 	r.Domain, r.Sender = v.Domain, v.Sender

@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"golang.org/x/net/idna"
 )
 
@@ -21,7 +22,7 @@ type Report struct {
 
 	// Each part is nil until it is known.
 	MX     *MXReport
-	SPF    *SPFReport
+	SPF    *spfcheck.Report
 	DKIM   *dkim.Report
 	DMARC  *dmarc.CheckResult
 	MTASTS *policy.MTASTSResult

@@ -25,7 +25,7 @@ func (r *Report) Doc() *render.Doc {
 	r.dmarcDoc(d)
 	r.policyDoc(d)
 	blocklistDoc(d, r.Blocklists)
-	findingsDoc(d, r.Findings)
+	render.FindingsDoc(d, r.Findings)
 	return d
 }
 
@@ -36,14 +36,7 @@ func summaryLine(fs []finding.Finding, queries int) string {
 		n[f.Severity]++
 	}
 	return fmt.Sprintf("%s, %s, %s · %d DNS queries",
-		plural(n[finding.Error], "error"), plural(n[finding.Warning], "warning"), plural(n[finding.Info], "note"), queries)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
+		render.Plural(n[finding.Error], "error"), render.Plural(n[finding.Warning], "warning"), render.Plural(n[finding.Info], "note"), queries)
 }
 
 func yesNo(b bool) string {
@@ -220,18 +213,4 @@ func (r *Report) policyDoc(d *render.Doc) {
 		return
 	}
 	d.Table([]string{"Record", "Value"}, rows)
-}
-
-// findingsDoc lists findings, worst first, each with its fix.
-func findingsDoc(d *render.Doc, fs []finding.Finding) {
-	d.Heading(2, "Findings")
-	if len(fs) == 0 {
-		d.Para("No problems found.")
-		return
-	}
-	items := make([]string, len(fs))
-	for i, f := range fs {
-		items[i] = fmt.Sprintf("%s %s: %s Fix: %s", strings.ToUpper(string(f.Severity)), f.Code, f.Message, f.Fix)
-	}
-	d.List(items...)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/spf"
@@ -282,7 +283,7 @@ func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding
 			tree := s.Verdict.Tree().Findings()
 			spfFs = slices.DeleteFunc(spfFs, func(f spf.Finding) bool { return slices.Contains(tree, f) })
 		}
-		fs = append(fs, spfFindings(spfFs)...)
+		fs = append(fs, spfcheck.Findings(spfFs)...)
 	}
 	if ev := rc.DMARC; ev != nil && ev.Result == "fail" && (ev.RequestedPolicy == "reject" || ev.RequestedPolicy == "quarantine") {
 		add(finding.Error, "recheck.dmarc_fail", finding.Domain(a.FromDomain),
