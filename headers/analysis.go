@@ -83,7 +83,10 @@ type Analysis struct {
 	Microsoft *MicrosoftInfo `json:"microsoft,omitempty"`
 
 	Problems []Problem `json:"problems"` // damage repaired while parsing
-	Findings []Finding `json:"findings"` // worst first
+	// PasteRepairs is the same list under the contract's name: each
+	// repair with its line, kind and words.
+	PasteRepairs []Problem `json:"paste_repairs"`
+	Findings     []Finding `json:"findings"` // worst first
 }
 
 // Hop is one Received field in the chain.

@@ -295,6 +295,7 @@ func (a *analyzer) result() *Analysis {
 	}
 	o.ReceivingOrg = a.orgs.list()
 	o.Problems = append([]Problem{}, a.m.Problems...)
+	o.PasteRepairs = o.Problems
 	o.Findings = a.fs.sorted()
 	if o.Hops == nil {
 		o.Hops = []Hop{}

@@ -276,7 +276,9 @@ func hostOr(s string) string {
 	return s
 }
 
-// pasteFindings reports the damage Parse repaired.
+// pasteFindings reports the damage Parse repaired, in one finding: the
+// first repair in words, the kinds of all of them, and the fields whose
+// bytes a repair may have changed.
 func (a *analyzer) pasteFindings() {
 	if len(a.m.Problems) == 0 {
 		return
@@ -286,9 +288,33 @@ func (a *analyzer) pasteFindings() {
 	if n := len(a.m.Problems) - 1; n > 0 {
 		more = fmt.Sprintf(" (and %d more)", n)
 	}
+	var kinds []string
+	count := map[RepairKind]int{}
+	for _, p := range a.m.Problems {
+		if count[p.Kind] == 0 {
+			kinds = append(kinds, string(p.Kind))
+		}
+		count[p.Kind]++
+	}
+	for i, k := range kinds {
+		if n := count[RepairKind(k)]; n > 1 {
+			kinds[i] = fmt.Sprintf("%s ×%d", k, n)
+		}
+	}
+	var changed []string
+	for _, f := range a.m.Fields {
+		if f.Repair != "" && !containsFold(changed, f.Name) {
+			changed = append(changed, f.Name)
+		}
+	}
+	touched := ""
+	if len(changed) > 0 {
+		touched = fmt.Sprintf(" White space was restored or lines joined in %s: a DKIM signature over them is re-checked only where the repair is exact, and otherwise says it cannot be checked after repair.",
+			strings.Join(changed, ", "))
+	}
 	a.fs.add(SeverityInfo, CodePasteRepaired, "",
-		"If the results look wrong, copy the header again from the mail program's \"show original\" or \"view source\".",
-		"The pasted text was damaged and repaired: line %d: %s%s.", first.Line, first.Message, more)
+		"If the results look wrong, copy the header again from the mail program's \"show original\" or \"view source\", as a file rather than through a reply or a chat window.",
+		"The pasted text was damaged and repaired (%s): line %d: %s%s.%s", strings.Join(kinds, ", "), first.Line, first.Message, more, touched)
 }
 
 func roundDuration(d time.Duration) string {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mxray/mxray/headers/headerstest"
 )
 
 // bigHeader builds a header block of about 1 MB from the header blocks of
@@ -87,4 +89,18 @@ func TestBigHeaderIsAMegabyte(t *testing.T) {
 		t.Errorf("only %d hops in the benchmark input", len(a.Hops))
 	}
 	t.Logf("benchmark input: %d bytes, %d fields, %d hops", len(in), len(m.Fields), len(a.Hops))
+}
+
+// BenchmarkParseDamaged1MB parses the megabyte of headers quoted for a
+// reply, de-indented and re-wrapped at 76 columns: the repair's worst
+// case in size.
+func BenchmarkParseDamaged1MB(b *testing.B) {
+	in := []byte(headerstest.Quote(headerstest.Rewrap(headerstest.Deindent(string(bigHeader(b))), 76), "> "))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(in); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

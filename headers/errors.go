@@ -51,6 +51,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 // Problem is damage Parse found in the input and repaired or skipped, said
 // in a technician's words. Line is the 1-based input line it concerns.
 type Problem struct {
-	Line    int    `json:"line"`    // 1-based input line
-	Message string `json:"message"` // what was found and what was done
+	Line    int        `json:"line"`    // 1-based input line
+	Kind    RepairKind `json:"kind"`    // what kind of damage
+	Message string     `json:"message"` // what was found and what was done
 }

@@ -40,10 +40,16 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // It accepts CRLF, LF and CR line ends, mixed; leading blank lines; an
 // mbox "From " line; Gmail's "Show original" summary box; Outlook's
 // "Internet headers" copy; continuation lines indented by tabs or spaces;
-// lines broken by a terminal where that is unambiguous; and a paste with a
-// blank line after every header line. The header block ends at the first
-// empty line; what follows is the body, never more headers (an abuse
+// and it repairs what copying and pasting breaks: a header quoted for a
+// reply ("> ", ">> ", "> > "), continuation lines that lost their
+// indentation, fields a mail client re-wrapped at its width, lines a
+// terminal broke mid-word, and a blank line after every header line. A line
+// that cannot be read never ends the header: the header block ends at the
+// first empty line; what follows is the body, never more headers (an abuse
 // report's attached message stays in the body).
+//
+// Each repair is listed in Problems with its kind; a field whose bytes a
+// repair may have changed carries the kind in Field.Repair.
 //
 // Damage that could be repaired or skipped is listed in Problems. Parse
 // returns an error, an *InputError, only when the input cannot be used:
@@ -61,7 +67,7 @@ func Parse(raw []byte) (*Message, error) {
 	m := &Message{}
 	text, probs := toText(raw)
 	m.Problems = append(m.Problems, probs...)
-	p := &pasteParser{lines: splitLines(text), text: text, msg: m}
+	p := &pasteParser{lines: splitLines(text), msg: m}
 	if err := p.run(); err != nil {
 		return nil, err
 	}
@@ -73,9 +79,10 @@ func Parse(raw []byte) (*Message, error) {
 
 // line is one input line without its terminator.
 type line struct {
-	s   string // the text
-	num int    // 1-based line number
-	end int    // offset just after the line terminator
+	s    string   // the text (quote marks of a reply removed)
+	num  int      // 1-based line number
+	term string   // the terminator as written: "\r\n", "\n", "\r", or "" for a last line without one
+	kind lineKind // what the line looks like, once the paste's preamble is skipped
 }
 
 // splitLines splits on CRLF, LF and lone CR.
@@ -85,20 +92,20 @@ func splitLines(text string) []line {
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case '\n':
-			lines = append(lines, line{s: text[start:i], num: num, end: i + 1})
+			lines = append(lines, line{s: text[start:i], num: num, term: text[i : i+1]})
 			start, num = i+1, num+1
 		case '\r':
 			end := i + 1
 			if end < len(text) && text[end] == '\n' {
 				end++
 			}
-			lines = append(lines, line{s: text[start:i], num: num, end: end})
+			lines = append(lines, line{s: text[start:i], num: num, term: text[i:end]})
 			i = end - 1
 			start, num = end, num+1
 		}
 	}
 	if start < len(text) {
-		lines = append(lines, line{s: text[start:], num: num, end: len(text)})
+		lines = append(lines, line{s: text[start:], num: num})
 	}
 	return lines
 }

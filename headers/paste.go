@@ -2,47 +2,74 @@ package headers
 
 import (
 	"fmt"
+	"slices"
 	"strings"
-
-	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // pasteParser splits a paste into header fields and a body, repairing what
-// pasting commonly breaks.
+// pasting commonly breaks. A line that is not a field never ends the
+// header by itself: only an empty line does (or, in a paste with a blank
+// line after every line, two), a MIME boundary the header declared, or,
+// in a paste with no empty line at all, lines that cannot be header with
+// no field after them.
 type pasteParser struct {
 	lines []line
-	text  string
 	msg   *Message
 
-	cur       *fieldBuilder
-	double    bool // every header line is followed by a blank line
-	wrap      int  // terminal width the header lines were broken at, or 0
-	wrapLines int  // how many lines are exactly that wide
-	nfields   int
-	ended     bool
-	bodyFrom  int // offset of the body in text, when ended with a body
+	cur    *fieldBuilder
+	double bool     // every header line is followed by a blank line
+	wrap   wrapInfo // the width lines were broken at
+	// damaged is set when lines that cannot start a field stand between
+	// fields (not explained by a terminal's wrapping): continuation lines
+	// lost their indentation, so a field with an unusual name is more
+	// likely such a line than a field.
+	damaged bool
+	// fieldAfter[i] says whether a field line follows line i before the
+	// header block ends.
+	fieldAfter []bool
+	// blankAfter[i] says whether an empty line, which ends the header,
+	// comes after line i.
+	blankAfter []bool
+	boundaries []string // the MIME boundaries the header declared so far
+	nfields    int
+	ended      bool
+	bodyLine   int // the first line of the body, when the header ended before the input
 }
 
-// fieldBuilder collects the physical lines of one field.
+// fieldBuilder collects the physical lines of one field, and the repairs
+// made inside it.
 type fieldBuilder struct {
-	name  string
-	lines []string
-	line  int
+	name    string
+	lines   []string
+	line    int
+	repairs []fieldRepair
+	tagList bool   // the field is a tag-list (tagListFields)
+	tag     string // the first two characters of its last tag so far
 }
 
-func (p *pasteParser) problem(num int, format string, args ...any) {
-	p.msg.Problems = append(p.msg.Problems, Problem{Line: num, Message: fmt.Sprintf(format, args...)})
+// fieldRepair is the lines of one field repaired in one way.
+type fieldRepair struct {
+	kind  RepairKind
+	lines []int
+}
+
+func (p *pasteParser) problem(num int, kind RepairKind, format string, args ...any) {
+	p.msg.Problems = append(p.msg.Problems, Problem{Line: num, Kind: kind, Message: fmt.Sprintf(format, args...)})
 }
 
 func (p *pasteParser) run() error {
 	i := p.skipBlank(0)
+	p.dequote(i)
 	i = p.preamble(i)
 	i = p.skipBlank(i)
+	for k := range p.lines {
+		p.lines[k].kind = classify(p.lines[k].s)
+	}
 	p.double = p.detectDoubleSpaced(i)
 	if p.double {
-		p.problem(p.lines[i].num, "every header line is followed by a blank line (a copy-and-paste artefact): the blank lines between header lines were ignored")
+		p.problem(p.lines[i].num, RepairDoubleSpaced, "every header line is followed by a blank line (a copy-and-paste artefact): the blank lines between header lines were ignored")
 	}
-	p.wrap, p.wrapLines = p.wrapWidth(i)
+	p.survey(i)
 	for i < len(p.lines) && !p.ended {
 		next, err := p.step(i)
 		if err != nil {
@@ -50,147 +77,212 @@ func (p *pasteParser) run() error {
 		}
 		i = next
 	}
-	if err := p.finish(); err != nil {
+	if err := p.flush(); err != nil {
 		return err
 	}
 	if p.nfields == 0 {
 		return &InputError{Err: ErrNoHeaders, Detail: "no line of the form “Name: value” was found: " +
 			"paste the message's header block (Received, From, Authentication-Results, …), or the whole message"}
 	}
-	if p.ended && p.bodyFrom < len(p.text) && strings.TrimSpace(p.text[p.bodyFrom:]) != "" {
-		p.msg.Body = []byte(p.text[p.bodyFrom:])
-		p.msg.HasBody = true
+	if p.ended {
+		var b strings.Builder
+		for _, l := range p.lines[p.bodyLine:] {
+			b.WriteString(l.s)
+			b.WriteString(l.term)
+		}
+		if body := b.String(); strings.TrimSpace(body) != "" {
+			p.msg.Body, p.msg.HasBody = []byte(body), true
+		}
 	}
+	slices.SortStableFunc(p.msg.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	return nil
 }
 
 // step handles line i and returns the index of the next line to read.
 func (p *pasteParser) step(i int) (int, error) {
 	ln := p.lines[i]
-	switch {
-	case ln.s == "":
-		return p.blank(i)
-	case isBlank(ln.s):
-		// A line of spaces folds when more header follows (RFC 5322
-		// obs-FWS); otherwise it ends the header like an empty line.
-		if p.cur != nil && i+1 < len(p.lines) && (startsWSP(p.lines[i+1].s) && !isBlank(p.lines[i+1].s) || rfc5322.IsFieldLine(p.lines[i+1].s)) {
-			p.cur.lines = append(p.cur.lines, ln.s)
-			return i + 1, nil
+	switch ln.kind {
+	case kindBlank:
+		// Lines of spaces fold when more header follows (RFC 5322
+		// obs-FWS); otherwise they end the header like an empty line.
+		j := i
+		for j < len(p.lines) && p.lines[j].kind == kindBlank && p.lines[j].s != "" {
+			j++
+		}
+		if j > i && p.cur != nil && j < len(p.lines) {
+			if k := p.lines[j].kind; k == kindFold || k == kindField || k == kindWeak || k == kindOther && p.fieldAfter[i] {
+				for _, l := range p.lines[i:j] {
+					p.cur.add(l.s)
+				}
+				return j, nil
+			}
 		}
 		return p.blank(i)
-	case startsWSP(ln.s):
+	case kindFold:
 		if p.cur == nil {
 			t := strings.TrimLeft(ln.s, " \t")
-			if rfc5322.IsFieldLine(t) {
-				p.problem(ln.num, "the first header line starts with a space, which would make it a continuation of nothing: the space was removed")
+			if k := classify(t); k == kindField || k == kindWeak {
+				p.problem(ln.num, RepairLeadingSpace, "the first header line starts with a space, which would make it a continuation of nothing: the space was removed")
 				return i + 1, p.startField(t, ln.num)
 			}
-			p.problem(ln.num, "an indented line with no header field before it was skipped: %s", excerpt(t))
+			p.problem(ln.num, RepairSkipped, "an indented line with no header field before it was skipped: %s", excerpt(t))
 			return i + 1, nil
 		}
-		p.cur.lines = append(p.cur.lines, ln.s)
+		p.cur.add(ln.s)
 		return i + 1, nil
-	case rfc5322.IsFieldLine(ln.s):
-		// After a line cut at the terminal's width, "2a01:…" is the rest of
-		// an IPv6 address; "om:…" is the rest of a word when the cut is
-		// seen on several lines.
-		if p.cur != nil && p.wrappedBefore(i) && (hexName(ln.s) || p.wrapLines >= 2 && !plausibleFieldName(ln.s)) {
-			p.joinWrapped(ln, "what precedes its colon is not a header field name")
+	case kindWeak, kindField:
+		// In a paste whose continuations lost their indentation, a field
+		// name is taken as the rest of the field above where that field
+		// is a tag-list inside its list of field names (h=, z=: "To:" then
+		// "Subject: Date: From:"), and an unusual name always.
+		cut := p.wrap.at(p.above(i))
+		if p.cur != nil && ((p.damaged || cut) && p.cur.inFieldList() || ln.kind == kindWeak && (p.damaged || p.wrap.char && cut)) {
+			p.attach(i)
 			return i + 1, nil
 		}
 		return i + 1, p.startField(ln.s, ln.num)
-	default:
-		return p.notAField(i)
 	}
+	return p.other(i)
+}
+
+// other handles a line that cannot start a field: the rest of the field
+// above (its indentation lost, or broken by a terminal or a mail client),
+// a stray line before the header, or the start of a body that lost its
+// empty line.
+func (p *pasteParser) other(i int) (int, error) {
+	ln := p.lines[i]
+	switch {
+	case p.cur == nil:
+		p.problem(ln.num, RepairSkipped, "this line is not a header field and was skipped: %s", excerpt(ln.s))
+		return i + 1, nil
+	case p.isBoundary(ln.s):
+		p.problem(ln.num, RepairBodyStart, "a MIME boundary line appears before any empty line: the header was taken to end here and the rest is the body")
+		return p.endAt(i), nil
+	case !p.fieldAfter[i] && !p.blankAfter[i] && !(p.wrap.char && p.wrap.at(p.above(i))) && !continuesStructure(ln.s, p.above(i)):
+		if strings.HasPrefix(ln.s, "--") {
+			p.problem(ln.num, RepairBodyStart, "a MIME boundary line appears before any empty line: the header was taken to end here and the rest is the body")
+		} else {
+			p.problem(ln.num, RepairBodyStart, "no empty line separates the header from the body: the header was taken to end before this line")
+		}
+		return p.endAt(i), nil
+	}
+	p.attach(i)
+	return i + 1, nil
+}
+
+// endAt ends the header before line i: the body starts there.
+func (p *pasteParser) endAt(i int) int {
+	p.ended = true
+	p.bodyLine = i
+	return len(p.lines)
 }
 
 // blank handles an empty line at i: the end of the header, except between
 // the lines of a paste with a blank line after every header line.
 func (p *pasteParser) blank(i int) (int, error) {
 	j := i
-	for j < len(p.lines) && isBlank(p.lines[j].s) {
+	for j < len(p.lines) && p.lines[j].kind == kindBlank {
 		j++
 	}
-	if p.double && j-i == 1 && j < len(p.lines) && (rfc5322.IsFieldLine(p.lines[j].s) || startsWSP(p.lines[j].s)) {
-		return j, nil
+	if j-i == 1 && j < len(p.lines) && p.cur != nil {
+		next, above := p.lines[j], p.above(i)
+		switch {
+		case p.double && (next.kind != kindOther || p.fieldAfter[j] || continuesStructure(next.s, above)):
+			return j, nil
+		case p.damaged && next.kind == kindOther && unfinished(above):
+			// A line of white space inside a field (RFC 5322 obs-FWS),
+			// trimmed to nothing with the indentation of the others.
+			p.cur.repaired(RepairDeindented, p.lines[i].num)
+			return j, nil
+		}
 	}
 	p.ended = true
-	p.bodyFrom = p.lines[i].end
+	p.bodyLine = i + 1
 	return len(p.lines), nil
 }
 
-// notAField handles a line that is neither a field, a continuation nor
-// blank: a line broken by a terminal, the start of a MIME part, a stray
-// line amid the header, or the start of a body that lost its empty line.
-func (p *pasteParser) notAField(i int) (int, error) {
-	ln := p.lines[i]
-	if p.cur != nil && p.wrappedBefore(i) {
-		p.joinWrapped(ln, "it does not start like a header field")
-		return i + 1, nil
+// above is the text of the line above line i, the blank line of a double
+// spaced paste skipped; "" for the first.
+func (p *pasteParser) above(i int) string {
+	j := i - 1
+	if p.double && j > 0 && p.lines[j].kind == kindBlank {
+		j--
 	}
-	if p.cur != nil && strings.HasPrefix(ln.s, "--") {
-		p.problem(ln.num, "a MIME boundary line appears before any empty line: the header was taken to end here and the rest is the body")
-		p.ended = true
-		p.bodyFrom = p.lineStart(i)
-		return len(p.lines), nil
+	if j < 0 {
+		return ""
 	}
-	if p.fieldAhead(i) {
-		p.problem(ln.num, "this line is not a header field and was skipped: %s", excerpt(ln.s))
-		return i + 1, nil
-	}
-	if p.cur == nil {
-		p.problem(ln.num, "this line is not a header field and was skipped: %s", excerpt(ln.s))
-		return i + 1, nil
-	}
-	p.problem(ln.num, "no empty line separates the header from the body: the header was taken to end before this line")
-	p.ended = true
-	p.bodyFrom = p.lineStart(i)
-	return len(p.lines), nil
+	return p.lines[j].s
 }
 
-// fieldAhead reports whether a header field line follows line i within
-// the next three non-blank lines of the header block.
-func (p *pasteParser) fieldAhead(i int) bool {
-	seen := 0
-	for j := i + 1; j < len(p.lines) && seen < 3; j++ {
-		s := p.lines[j].s
-		if s == "" && !p.double {
-			return false
+// attach re-attaches line i to the field above it. When the line above
+// was cut at the width the paste was broken at, in the middle of a word,
+// the two are joined with nothing between; otherwise the line was a
+// continuation that lost its indentation, or was broken where a space
+// was, and it is joined as a fold with one space (which reads the same as
+// the original white space under relaxed canonicalization, RFC 6376
+// §3.4.2).
+func (p *pasteParser) attach(i int) {
+	ln, above := p.lines[i], p.above(i)
+	if p.wrap.at(above) && (p.wrap.char || p.wrap.splitsWord(above, ln.s, p.damaged)) {
+		p.cur.join(ln.s)
+		p.cur.repaired(RepairSplitToken, ln.num)
+		return
+	}
+	kind := RepairDeindented
+	if p.wrap.rewrapped(above) {
+		kind = RepairRewrapped
+	}
+	p.cur.add(" " + ln.s)
+	p.cur.repaired(kind, ln.num)
+}
+
+// tagListFields are the fields whose value is an RFC 6376 §3.2 tag-list
+// with a list of field names in h= (and z=).
+var tagListFields = []string{"DKIM-Signature", "ARC-Message-Signature", "X-Google-DKIM-Signature", "DKIM2-Signature", "DomainKey-Signature"}
+
+// inFieldList reports whether the field so far is a tag-list whose last
+// tag, not yet ended by ";", is h= or z=: a line that follows continues
+// its list of field names, whatever it looks like.
+func (b *fieldBuilder) inFieldList() bool {
+	return b.tagList && (b.tag == "h=" || b.tag == "z=")
+}
+
+// add appends a physical line to the field.
+func (b *fieldBuilder) add(s string) {
+	b.lines = append(b.lines, s)
+	b.scanTags(s)
+}
+
+// join appends s to the field's last line, with nothing between.
+func (b *fieldBuilder) join(s string) {
+	b.lines[len(b.lines)-1] += s
+	b.scanTags(s)
+}
+
+// scanTags follows, in a tag-list field, the start of the tag after the
+// last ";": its first two characters, white space skipped.
+func (b *fieldBuilder) scanTags(s string) {
+	if !b.tagList {
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ';':
+			b.tag = ""
+		case c != ' ' && c != '\t' && len(b.tag) < 2:
+			b.tag += string(c)
 		}
-		if isBlank(s) {
-			continue
+	}
+}
+
+func (b *fieldBuilder) repaired(kind RepairKind, num int) {
+	for k := range b.repairs {
+		if b.repairs[k].kind == kind {
+			b.repairs[k].lines = append(b.repairs[k].lines, num)
+			return
 		}
-		if rfc5322.IsFieldLine(s) {
-			return true
-		}
-		seen++
 	}
-	return false
-}
-
-func (p *pasteParser) lineStart(i int) int {
-	if i == 0 {
-		return 0
-	}
-	return p.lines[i-1].end
-}
-
-// wrappedBefore reports whether the line before i looks cut by a terminal:
-// it is exactly as wide as the widest line of the header block.
-func (p *pasteParser) wrappedBefore(i int) bool {
-	if p.wrap == 0 || i == 0 {
-		return false
-	}
-	prev := p.lines[i-1].s
-	return displayWidth(prev) == p.wrap
-}
-
-// joinWrapped appends a line broken by a terminal to the field it belongs
-// to, with nothing in between: the terminal cut the text mid-word.
-func (p *pasteParser) joinWrapped(ln line, why string) {
-	last := len(p.cur.lines) - 1
-	p.cur.lines[last] += ln.s
-	p.problem(ln.num, "joined to the line above: the line above is exactly %d columns wide, as if a terminal broke it there, and %s", p.wrap, why)
+	b.repairs = append(b.repairs, fieldRepair{kind: kind, lines: []int{num}})
 }
 
 func (p *pasteParser) startField(s string, num int) error {
@@ -199,14 +291,15 @@ func (p *pasteParser) startField(s string, num int) error {
 	}
 	name, _, _ := strings.Cut(s, ":")
 	if trimmed := strings.TrimRight(name, " \t"); trimmed != name {
-		p.problem(num, "the field name %q has spaces before its colon (obsolete syntax): they were ignored", trimmed)
+		p.problem(num, RepairNameSpace, "the field name %q has spaces before its colon (obsolete syntax): they were ignored", trimmed)
 		name = trimmed
 	}
-	p.cur = &fieldBuilder{name: name, lines: []string{s}, line: num}
+	p.cur = &fieldBuilder{name: name, line: num, tagList: containsFold(tagListFields, name)}
+	_, value, _ := strings.Cut(s, ":")
+	p.cur.lines = []string{s}
+	p.cur.scanTags(value)
 	return nil
 }
-
-func (p *pasteParser) finish() error { return p.flush() }
 
 func (p *pasteParser) flush() error {
 	if p.cur == nil {
@@ -219,8 +312,76 @@ func (p *pasteParser) flush() error {
 		return &InputError{Err: ErrTooManyFields, Line: b.line, Detail: fmt.Sprintf(
 			"the header has more than %d fields: paste only the header block of one message", MaxFields)}
 	}
-	p.msg.Fields = append(p.msg.Fields, b.field())
+	f := b.field()
+	for _, r := range b.repairs {
+		if f.Repair == "" && r.kind.BytesChanged() {
+			f.Repair = r.kind
+		}
+		p.problem(r.lines[0], r.kind, "%s", p.repairWords(r, f.Name))
+	}
+	if strings.EqualFold(f.Name, "Content-Type") {
+		if bd := boundaryParam(f.Value); bd != "" {
+			p.boundaries = append(p.boundaries, bd)
+		}
+	}
+	p.msg.Fields = append(p.msg.Fields, f)
 	return nil
+}
+
+// repairWords says what was done to the lines of one field.
+func (p *pasteParser) repairWords(r fieldRepair, name string) string {
+	which := fmt.Sprintf("line %d", r.lines[0])
+	if n := len(r.lines); n > 1 {
+		which = fmt.Sprintf("%d lines (%d–%d)", n, r.lines[0], r.lines[n-1])
+	}
+	switch r.kind {
+	case RepairSplitToken:
+		return fmt.Sprintf("%s followed a line cut at %d columns in the middle of a word (a terminal's or a mail client's width) and %s joined to the %s field above with nothing between",
+			which, p.wrap.width(), isAre(r.lines, "was", "were"), name)
+	case RepairRewrapped:
+		return fmt.Sprintf("%s of the %s field %s broken by a mail client at about %d columns with no indentation, and %s joined again with one space where %s broke",
+			which, name, isAre(r.lines, "was", "were"), p.wrap.width(), isAre(r.lines, "was", "were"), isAre(r.lines, "it", "they"))
+	}
+	return fmt.Sprintf("%s lost the white space at %s start and %s re-attached to the %s field above (folded with one space)",
+		which, isAre(r.lines, "its", "their"), isAre(r.lines, "was", "were"), name)
+}
+
+func isAre(lines []int, one, many string) string {
+	if len(lines) == 1 {
+		return one
+	}
+	return many
+}
+
+// isBoundary reports whether s is a boundary line ("--b" or "--b--") of a
+// multipart body the header declared (RFC 2046 §5.1.1).
+func (p *pasteParser) isBoundary(s string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimRight(s, " \t"), "--")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSuffix(rest, "--")
+	return slices.Contains(p.boundaries, rest)
+}
+
+// boundaryParam returns the boundary parameter of a Content-Type value, or
+// "".
+func boundaryParam(v string) string {
+	low := strings.ToLower(v)
+	i := strings.Index(low, "boundary=")
+	if i < 0 {
+		return ""
+	}
+	b := v[i+len("boundary="):]
+	if strings.HasPrefix(b, `"`) {
+		b, _, _ = strings.Cut(b[1:], `"`)
+		return b
+	}
+	end := strings.IndexAny(b, "; \t")
+	if end >= 0 {
+		b = b[:end]
+	}
+	return b
 }
 
 // field builds the Field: Raw keeps the folding with CRLF between lines;
@@ -246,47 +407,6 @@ func (b *fieldBuilder) field() Field {
 		val.WriteString(l)
 	}
 	return Field{Name: b.name, Raw: raw.String(), Value: strings.TrimLeft(val.String(), " \t"), Line: b.line}
-}
-
-// hexName reports whether the field name of s is only hexadecimal digits:
-// a piece of an IPv6 address, not a field name.
-func hexName(s string) bool {
-	name, _, _ := strings.Cut(s, ":")
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if !isHex(name[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// commonFields are field names without a hyphen that real headers use.
-var commonFields = map[string]bool{
-	"received": true, "from": true, "to": true, "cc": true, "bcc": true, "subject": true, "date": true,
-	"sender": true, "precedence": true, "references": true, "importance": true, "priority": true,
-	"organization": true, "organisation": true, "comments": true, "keywords": true, "status": true,
-	"lines": true, "path": true, "newsgroups": true, "xref": true, "encoding": true, "sensitivity": true,
-}
-
-// plausibleFieldName reports whether the line s, which has the form of a
-// field, names a field the way real headers do: a common name, an "X-"
-// name, or a hyphenated name of four characters or more. It is asked only
-// of a line that follows a line cut at the terminal's width, where "om:"
-// or "2a01:" is more likely the rest of the line above than a new field.
-func plausibleFieldName(s string) bool {
-	name, _, _ := strings.Cut(s, ":")
-	name = strings.ToLower(strings.TrimRight(name, " \t"))
-	if commonFields[name] || strings.HasPrefix(name, "x-") {
-		return true
-	}
-	if len(name) < 4 || !strings.Contains(name, "-") {
-		return false
-	}
-	c := name[0]
-	return c >= 'a' && c <= 'z'
 }
 
 func isBlank(s string) bool { return strings.Trim(s, " \t") == "" }
