@@ -126,35 +126,7 @@ func containsFold(list []string, s string) bool {
 
 // LooksLikeHeaders reports whether pasted text is a header block rather
 // than a target: at least two lines that are not blank, one of which
-// starts a header field ("Name:" with an RFC 5322 §2.2 field name). A
-// one-line paste is always a target.
-func LooksLikeHeaders(s string) bool {
-	lines, field := 0, false
-	for line := range strings.Lines(strings.ReplaceAll(s, "\r", "\n")) {
-		line = strings.TrimRight(line, "\n")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		lines++
-		field = field || startsField(line)
-		if lines >= 2 && field {
-			return true
-		}
-	}
-	return false
-}
-
-// startsField reports whether a line begins with a field name and a colon:
-// printable US-ASCII but the colon (RFC 5322 §2.2), no space before it.
-func startsField(line string) bool {
-	name, value, ok := strings.Cut(line, ":")
-	if !ok || name == "" || strings.HasPrefix(value, "//") { // a URL
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 33 || c > 126 {
-			return false
-		}
-	}
-	return true
-}
+// starts a header field ("Name:" with an RFC 5322 §2.2 field name), the
+// quote marks of a reply ("> ") removed first. A one-line paste is always
+// a target.
+func LooksLikeHeaders(s string) bool { return headers.LooksLikeHeader(s) }

@@ -102,7 +102,10 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	rc := &Recheck{}
 	var wg sync.WaitGroup
 	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
-	wg.Go(func() { rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now) })
+	wg.Go(func() {
+		rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now)
+		markRepaired(rc.DKIM, m.Fields)
+	})
 	if a.FromDomain != "" {
 		// Policy discovery for the From domain goes out now, so that
 		// Evaluate below finds its answers in the client's cache.

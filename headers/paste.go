@@ -216,11 +216,11 @@ func (p *pasteParser) above(i int) string {
 
 // attach re-attaches line i to the field above it. When the line above
 // was cut at the width the paste was broken at, in the middle of a word,
-// the two are joined with nothing between; otherwise the line was a
-// continuation that lost its indentation, or was broken where a space
-// was, and it is joined as a fold with one space (which reads the same as
-// the original white space under relaxed canonicalization, RFC 6376
-// §3.4.2).
+// the two are joined with nothing between; when a mail client re-wrapped
+// it where a space was, with that space; otherwise the line was a
+// continuation that lost its indentation, and it is joined as a fold with
+// one space. Either reads the same as the original white space under
+// relaxed canonicalization (RFC 6376 §3.4.2).
 func (p *pasteParser) attach(i int) {
 	ln, above := p.lines[i], p.above(i)
 	if p.wrap.at(above) && (p.wrap.char || p.wrap.splitsWord(above, ln.s, p.damaged)) {
@@ -228,12 +228,16 @@ func (p *pasteParser) attach(i int) {
 		p.cur.repaired(RepairSplitToken, ln.num)
 		return
 	}
-	kind := RepairDeindented
-	if p.wrap.rewrapped(above) {
-		kind = RepairRewrapped
+	if p.wrap.rewrapped(above, ln.s) {
+		// A mail client broke the line where a space was: the space goes
+		// back on the same line, as it was (exact even under simple
+		// canonicalization, when the space was one).
+		p.cur.join(" " + ln.s)
+		p.cur.repaired(RepairRewrapped, ln.num)
+		return
 	}
 	p.cur.add(" " + ln.s)
-	p.cur.repaired(kind, ln.num)
+	p.cur.repaired(RepairDeindented, ln.num)
 }
 
 // tagListFields are the fields whose value is an RFC 6376 §3.2 tag-list

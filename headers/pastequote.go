@@ -121,7 +121,8 @@ func (p *pasteParser) dequote(i int) {
 // LooksLikeHeader reports whether pasted text is a header block rather
 // than a target: at least two lines that are not blank, one of which
 // starts a header field ("Name:" with a name a field can have, RFC 5322
-// §2.2), quote marks of a reply ("> ") removed first. A one-line paste is
+// §2.2, and no space before the colon), quote marks of a reply ("> ")
+// removed first. A one-line paste is
 // never a header block.
 func LooksLikeHeader(s string) bool {
 	lines, field := 0, false
@@ -133,7 +134,8 @@ func LooksLikeHeader(s string) bool {
 		lines++
 		_, rest := quoteOf(l)
 		k := classify(l[rest:])
-		field = field || k == kindField || k == kindWeak
+		name, _, _ := strings.Cut(l[rest:], ":")
+		field = field || (k == kindField || k == kindWeak) && !strings.HasSuffix(name, " ") && !strings.HasSuffix(name, "\t")
 		if lines >= 2 && field {
 			return true
 		}

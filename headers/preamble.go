@@ -223,9 +223,10 @@ func (w wrapInfo) width() int {
 }
 
 // splitsWord reports whether a break between above (a line at the width)
-// and s cut a word: the word across the break is longer than the width, so
-// a mail client wrapping at spaces had to cut it (a shorter word would have
-// moved whole to the next line); or the break falls where no space stands
+// and s cut a word: the word across the break fills the line above or is
+// longer than the width, so a mail client wrapping at spaces had to cut it
+// (a shorter word would have moved whole to the next line); or the break
+// falls where no space stands
 // in a header: after "(", "[", "<", "=", "/", "@", "." or ":", or before
 // ")", "]", ">", ";", ",", ".", "@", "=" or ":". That second reading is
 // left out in a paste whose continuations lost their indentation
@@ -235,6 +236,10 @@ func (w wrapInfo) splitsWord(above, s string, damaged bool) bool {
 		return true
 	}
 	tail := above[strings.LastIndexAny(above, " \t")+1:]
+	if tail == strings.TrimLeft(above, " \t") {
+		// One word fills the line: it did not fit on a line of its own.
+		return true
+	}
 	head := s
 	if k := strings.IndexAny(s, " \t"); k >= 0 {
 		head = s[:k]
@@ -246,15 +251,20 @@ func (w wrapInfo) splitsWord(above, s string, damaged bool) bool {
 	return runeWidth(tail)+runeWidth(head) > width
 }
 
-// rewrapped reports whether above, the line before a continuation that
-// lost its indentation, looks broken by a mail client re-wrapping at its
-// width (72–78 columns, give or take a quote mark) rather than folded.
-func (w wrapInfo) rewrapped(above string) bool {
-	width := w.runes
-	if width == 0 || width > 100 {
+// rewrapped reports whether the break between above and s, a line that
+// lost its indentation, looks like a mail client's re-wrap at its width
+// (72–78 columns, give or take quote marks) rather than a fold: the first
+// word of s would not have fit at the end of above, which is why the
+// client broke the line there.
+func (w wrapInfo) rewrapped(above, s string) bool {
+	if w.runes == 0 || w.runes > 100 {
 		return false
 	}
-	return runeWidth(above) >= width-16
+	head := s
+	if k := strings.IndexAny(s, " \t"); k >= 0 {
+		head = s[:k]
+	}
+	return runeWidth(strings.TrimRight(above, " \t"))+1+runeWidth(head) > w.runes
 }
 
 // runeWidth is the number of characters in s (UTF-8 continuation bytes
