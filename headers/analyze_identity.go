@@ -141,7 +141,7 @@ func (a *analyzer) readDate() {
 		a.fs.add(SeverityInfo, CodeDateFuture, fmt.Sprintf("line %d", fs[0].Line),
 			"Check the sender's clock and time zone; spam filters score dates in the future.",
 			"The Date field (%s) is %s after the message was received (%s).",
-			u.Format(time.RFC3339), roundDuration(t.Sub(a.receiveTime)), a.receiveTime.UTC().Format(time.RFC3339))
+			u.Format(time.RFC3339), spanWords(t.Sub(a.receiveTime)), a.receiveTime.UTC().Format(time.RFC3339))
 	}
 }
 
@@ -254,19 +254,7 @@ func (a *analyzer) checkHops() {
 				"The date of hop %d (%s) cannot be read, so the delay at that hop is unknown.", h.index, excerpt(h.r.DateText))
 		}
 	}
-	// Clock skew: a hop stamped before the hop below it (oldest first).
-	for k := len(a.hops) - 2; k >= 0; k-- {
-		newer, older := a.hops[k], a.hops[k+1]
-		if newer.r.Date.IsZero() || older.r.Date.IsZero() {
-			continue
-		}
-		if d := newer.r.Date.Sub(older.r.Date); d < 0 {
-			a.fs.add(SeverityWarning, CodeClockSkew, fmt.Sprintf("hop %d", newer.index),
-				"Check the clocks (NTP) and time-zone settings of the two servers; wrong clocks make delays impossible to read and can break DKIM t=/x= checks.",
-				"Hop %d (%s) is stamped %s before hop %d below it (%s): the clocks of these servers disagree.",
-				newer.index, hostOr(newer.r.By), roundDuration(-d), older.index, hostOr(older.r.By))
-		}
-	}
+	a.checkChain()
 }
 
 func hostOr(s string) string {
@@ -315,15 +303,4 @@ func (a *analyzer) pasteFindings() {
 	a.fs.add(SeverityInfo, CodePasteRepaired, "",
 		"If the results look wrong, copy the header again from the mail program's \"show original\" or \"view source\", as a file rather than through a reply or a chat window.",
 		"The pasted text was damaged and repaired (%s): line %d: %s%s.%s", strings.Join(kinds, ", "), first.Line, first.Message, more, touched)
-}
-
-func roundDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%.0f days", d.Hours()/24)
-	case d >= time.Hour:
-		return d.Round(time.Minute).String()
-	default:
-		return d.Round(time.Second).String()
-	}
 }
