@@ -173,9 +173,9 @@ type AuthResultEntry struct {
 	// organisation's but written before the message reached it, another
 	// ADMD's (a forwarder, a list, the sender: anyone can write one), or
 	// a field without an authserv-id.
-	Trust  AuthTrust `json:"trust"`
-	Field  string    `json:"field"` // the field name
-	Line   int       `json:"line"`  // the input line of the field
+	Trust AuthTrust `json:"trust"`
+	Field string    `json:"field"` // the field name
+	Line  int       `json:"line"`  // the input line of the field
 }
 
 // AuthTrust says whose word an Authentication-Results field is (RFC 8601
