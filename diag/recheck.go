@@ -26,7 +26,10 @@ type HeadersReport struct {
 	Recheck   *Recheck          // nil with --no-recheck
 	ThenVsNow []ThenNow         // one row per check; empty without a re-check
 	Findings  []finding.Finding // the analysis's and the re-check's, sorted
-	Queries   int               // DNS questions sent for the re-check
+	// SendingPTR is the reverse DNS of the sending IP today and its
+	// forward confirmation; nil without a re-check or a sending IP.
+	SendingPTR *PTRCheck
+	Queries    int // DNS questions sent for the re-check
 	Log       []dnsclient.LogEntry
 }
 
@@ -111,6 +114,12 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 		// Evaluate below finds its answers in the client's cache.
 		wg.Go(func() { dmarc.Discover(ctx, client, a.FromDomain) })
 	}
+	if a.SendingIP != nil {
+		wg.Go(func() {
+			c := CheckPTR(ctx, client, *a.SendingIP)
+			rep.SendingPTR = &c
+		})
+	}
 	wg.Wait()
 
 	if a.FromDomain != "" {
@@ -125,6 +134,7 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	rep.Recheck = rc
 	rep.ThenVsNow = thenVsNow(a, rc)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
+	rep.Findings = append(rep.Findings, sendingPTRFindings(a, rep.SendingPTR)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {
 		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []finding.Part{"recheck"}, deadline))
