@@ -30,7 +30,7 @@ type HeadersReport struct {
 	// forward confirmation; nil without a re-check or a sending IP.
 	SendingPTR *PTRCheck
 	Queries    int // DNS questions sent for the re-check
-	Log       []dnsclient.LogEntry
+	Log        []dnsclient.LogEntry
 }
 
 // Recheck is what DNS says today about the message's SPF, DKIM and DMARC.
