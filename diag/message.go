@@ -43,6 +43,7 @@ type Message struct {
 	Raw      []byte            // as given, byte for byte
 	Header   *headers.Message  // the parsed header (and body, when there is one)
 	Analysis *headers.Analysis // hops, identities, what the receiver recorded
+	Options  HeaderOptions     // what the header was read with
 }
 
 // ReadMessage parses raw as a message header (RFC 5322, with the damage a
@@ -56,7 +57,7 @@ func ReadMessage(source string, raw []byte, opts HeaderOptions) (*Message, error
 		return nil, err
 	}
 	a := headers.Analyze(h, headers.Options{TrustedHosts: opts.TrustedHosts, SendingIP: opts.SendingIP, Now: opts.Now})
-	return &Message{Source: source, Raw: raw, Header: h, Analysis: a}, nil
+	return &Message{Source: source, Raw: raw, Header: h, Analysis: a, Options: opts}, nil
 }
 
 // Findings are what the header alone says is wrong or notable (before

@@ -151,7 +151,7 @@ func (o orgs) list() []string {
 func internalReason(r trace.Received, o orgs, t trust) string {
 	switch {
 	case t.hasIP(r.IP) || t.hasName(r.RDNS) || t.hasName(r.From):
-		return "a trusted host (Options.TrustedHosts)"
+		return "a trusted host of the receiver (given as a trusted host)"
 	case r.From == "" && !r.IP.IsValid() && r.RDNS == "":
 		return "no from-part: a hand-off inside the receiving system"
 	case r.Proto.IsLocal():

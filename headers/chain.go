@@ -63,8 +63,8 @@ func (a *analyzer) checkChain() {
 
 // linked reports whether by, the receiving host of a hop, can be the
 // client of the next hop up: the same name, the same organisational
-// domain, the same first label ("mx1" and "mx1.example.com"), or the same
-// address. When either side names nothing that can be compared
+// domain, a single label that is the other's first ("mx1" and
+// "mx1.example.com"), or the same address. When either side names nothing that can be compared
 // (localhost, "unknown", an address against a name) it is taken as linked:
 // a break needs evidence.
 func linked(by string, next trace.Received) bool {
@@ -86,7 +86,8 @@ func linked(by string, next trace.Received) bool {
 		}
 		compared = true
 		first := func(s string) string { f, _, _ := strings.Cut(s, "."); return f }
-		if n == b || first(n) == first(b) || orgOf(n) != "" && orgOf(n) == orgOf(b) {
+		short := !strings.Contains(n, ".") || !strings.Contains(b, ".")
+		if n == b || short && first(n) == first(b) || orgOf(n) != "" && orgOf(n) == orgOf(b) {
 			return true
 		}
 	}

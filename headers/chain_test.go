@@ -40,6 +40,14 @@ func TestHopChainConnects(t *testing.T) {
 		{"the address", "[192.0.2.1]", "from host (host [192.0.2.1])"},
 		{"nothing to compare", "mx.example.net", "from unknown (unknown [192.0.2.1])"},
 	}
+	// Two names that only share their first label do not connect.
+	a := analyze(t, Options{},
+		"Received: from relay.mailer.example (relay.mailer.example [203.0.113.10]) by mx.receiver.example; Tue, 2 Jan 2024 10:00:04 +0000",
+		"Received: from app.bank.example (app.bank.example [198.51.100.20]) by relay.bank.example; Tue, 10 Feb 2026 09:00:00 +0000",
+		"From: a@example.com")
+	if findingOf(a, CodeHopChainBreak) == nil {
+		t.Errorf("relay.bank.example and relay.mailer.example connected: %+v", a.Findings)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// A jump back of two hours: clock skew where the chain connects.
