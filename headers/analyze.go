@@ -261,7 +261,7 @@ func (a *analyzer) settleSendingIP() {
 		a.fs.add(SeverityWarning, CodeSendingIPMismatch, a.out.SendingIP.String(),
 			"Read each verdict as being about the address recorded beside it; ask the receiver's postmaster which one its filter saw.",
 			"The receiver's own records disagree about the client: %s in %s, but %s.", a.receiverIP, a.receiverIPSrc, strings.Join(differ, ", "))
-	} else if len(differ) > 0 {
+	} else if len(differ) > 0 && !a.recordedBelow() {
 		a.fs.add(SeverityWarning, CodeSendingIPMismatch, a.out.SendingIP.String(),
 			"Read the receiver's verdicts as being about the address it recorded. When the message was forwarded, "+
 				"SPF is expected to fail for the original sender; DKIM (and ARC) carry authentication across the forward.",

@@ -112,3 +112,45 @@ func (a *analyzer) checkExtensions() {
 			a.hops[e.hop].index, e.client, e.ip, e.record, a.out.SendingHop, *chosen, e.client, *chosen, why)
 	}
 }
+
+// recordedBelow handles the receiver recording, as the client it checked,
+// the address of a hop below the one the Received chain gives as the
+// sending one: the hops between are then likely the receiver's own (a
+// filtering service in front of it that passes the original client on),
+// and the boundary is ambiguous. It reports whether it said so.
+func (a *analyzer) recordedBelow() bool {
+	if a.out.SendingIPSource != "received" || !a.receiverIP.IsValid() || a.boundary < 0 {
+		return false
+	}
+	for k := a.boundary + 1; k < len(a.hops); k++ {
+		h := a.hops[k]
+		if h.r.IP != a.receiverIP {
+			continue
+		}
+		var between []string
+		for j := a.boundary; j < k; j++ {
+			if c := trustable(a.hops[j]); c != "" {
+				between = append(between, c)
+			}
+		}
+		a.fs.add(SeverityWarning, CodeBoundaryAmbiguous, a.out.SendingIP.String(),
+			fmt.Sprintf("If %s belong to the receiver (a filtering service in front of it, say), give them with --trusted-hosts %s, or t in the Hops pane on hop %d; otherwise read the receiver's verdicts as being about %s.",
+				strings.Join(between, ", "), strings.Join(between, ","), a.hops[k-1].index, a.receiverIP),
+			"Two hops could be where the message entered the receiving organisation: the Received chain says hop %d, from %s, but the receiver's own %s names %s, the client of hop %d further down: its verdicts are about that address.",
+			a.hops[a.boundary].index, *a.out.SendingIP, a.receiverIPSrc, a.receiverIP, h.index)
+		return true
+	}
+	return false
+}
+
+// trustable is what --trusted-hosts would name of a hop's client: its IP,
+// else its name.
+func trustable(h hopInfo) string {
+	if h.r.IP.IsValid() {
+		return h.r.IP.String()
+	}
+	if n := hostKey(h.r.From); n != "" && !strings.ContainsAny(n, " ()[]") {
+		return n
+	}
+	return ""
+}

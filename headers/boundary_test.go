@@ -91,3 +91,34 @@ func TestBoundaryPrivateNamespaces(t *testing.T) {
 		t.Errorf("a public client calling itself .local: internal=%v, sending IP %q", a.Hops[0].Internal, sendingIP(a))
 	}
 }
+
+func TestBoundaryReceiverRecordsAHopBelow(t *testing.T) {
+	// A filtering service (filter.scanner.example) takes the message in
+	// front of the receiver and passes the original client on: the
+	// receiver's own Authentication-Results is about the sender's address,
+	// two hops down.
+	a := analyze(t, Options{},
+		"Received: from mx.receiver.example (mx.receiver.example [192.0.2.10]) by store.receiver.example with LMTP; Mon, 1 Jan 2024 10:00:05 +0000",
+		"Authentication-Results: mx.receiver.example; spf=pass (sender IP is 198.51.100.7) smtp.mailfrom=news@sender.example",
+		"Received: from out.scanner.example (out.scanner.example [203.0.113.50]) by mx.receiver.example; Mon, 1 Jan 2024 10:00:04 +0000",
+		"Received: from mail.sender.example (mail.sender.example [198.51.100.7]) by in.scanner.example; Mon, 1 Jan 2024 10:00:02 +0000",
+		"From: news@sender.example")
+	f := findingOf(a, CodeBoundaryAmbiguous)
+	if f == nil || hasCode(a.Findings, CodeSendingIPMismatch) {
+		t.Fatalf("findings %+v", a.Findings)
+	}
+	for _, want := range []string{"203.0.113.50", "198.51.100.7", "--trusted-hosts 203.0.113.50"} {
+		if !strings.Contains(f.Message+f.Fix, want) {
+			t.Errorf("the finding does not name %s: %s / %s", want, f.Message, f.Fix)
+		}
+	}
+	a = analyze(t, Options{TrustedHosts: []string{"203.0.113.50"}},
+		"Received: from mx.receiver.example (mx.receiver.example [192.0.2.10]) by store.receiver.example with LMTP; Mon, 1 Jan 2024 10:00:05 +0000",
+		"Authentication-Results: mx.receiver.example; spf=pass (sender IP is 198.51.100.7) smtp.mailfrom=news@sender.example",
+		"Received: from out.scanner.example (out.scanner.example [203.0.113.50]) by mx.receiver.example; Mon, 1 Jan 2024 10:00:04 +0000",
+		"Received: from mail.sender.example (mail.sender.example [198.51.100.7]) by in.scanner.example; Mon, 1 Jan 2024 10:00:02 +0000",
+		"From: news@sender.example")
+	if sendingIP(a) != "198.51.100.7" || hasCode(a.Findings, CodeBoundaryAmbiguous) {
+		t.Errorf("with the scanner trusted: %q, %+v", sendingIP(a), a.Findings)
+	}
+}
