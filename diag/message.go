@@ -9,6 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // MaxMessageSize is the most of a message ReadMessage accepts: 4 MiB. A
@@ -130,4 +131,4 @@ func containsFold(list []string, s string) bool {
 // starts a header field ("Name:" with an RFC 5322 §2.2 field name), the
 // quote marks of a reply ("> ") removed first. A one-line paste is always
 // a target.
-func LooksLikeHeaders(s string) bool { return headers.LooksLikeHeader(s) }
+func LooksLikeHeaders(s string) bool { return paste.LooksLikeHeader(s) }

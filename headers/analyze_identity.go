@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/headers/paste"
 	"github.com/mxray/mxray/headers/rfc5322"
 	"github.com/mxray/mxray/headers/trace"
 )
@@ -113,7 +114,7 @@ func (a *analyzer) readFrom() {
 	if a.out.FromDomain == "" {
 		a.fs.add(SeverityError, CodeFromNoDomain, fmt.Sprintf("line %d", fs[0].Line),
 			"Send a From address with a domain.",
-			"The From field (%s) has no address with a domain, so DMARC has nothing to check.", excerpt(fs[0].Value))
+			"The From field (%s) has no address with a domain, so DMARC has nothing to check.", paste.Excerpt(fs[0].Value))
 	}
 }
 
@@ -132,7 +133,7 @@ func (a *analyzer) readDate() {
 		}
 		a.fs.add(SeverityInfo, CodeDateInvalid, fmt.Sprintf("line %d", fs[0].Line),
 			"Fix the sending software's clock or date formatting; spam filters score unreadable dates.",
-			"The Date field %s cannot be read: %s.", excerpt(fs[0].Value), reason)
+			"The Date field %s cannot be read: %s.", paste.Excerpt(fs[0].Value), reason)
 		return
 	}
 	u := t.UTC()
@@ -251,7 +252,7 @@ func (a *analyzer) checkHops() {
 		if h.r.Date.IsZero() && h.r.DateText != "" {
 			a.fs.add(SeverityInfo, CodeHopDate, subject,
 				"Nothing to fix for the sender: the MTA of that hop writes a non-standard date.",
-				"The date of hop %d (%s) cannot be read, so the delay at that hop is unknown.", h.index, excerpt(h.r.DateText))
+				"The date of hop %d (%s) cannot be read, so the delay at that hop is unknown.", h.index, paste.Excerpt(h.r.DateText))
 		}
 	}
 	a.checkChain()

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // Message is a header block as pasted: its fields in order, the body when
@@ -48,10 +50,9 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // first empty line; what follows is the body, never more headers (an abuse
 // report's attached message stays in the body).
 //
-// Each repair is listed in Problems with its kind; a field whose bytes a
-// repair may have changed carries the kind in Field.Repair.
-//
-// Damage that could be repaired or skipped is listed in Problems. Parse
+// The repair is headers/paste's. Each repair is listed in Problems with its
+// kind; a field whose bytes a repair may have changed carries the kind in
+// Field.Repair. Parse
 // returns an error, an *InputError, only when the input cannot be used:
 // larger than MaxInputSize, an Outlook .msg file, more than MaxFields
 // fields, or no header field at all.
@@ -64,48 +65,22 @@ func Parse(raw []byte) (*Message, error) {
 		return nil, &InputError{Err: ErrOutlookMsg, Detail: "this is an Outlook .msg file, which is binary: " +
 			"save the message as .eml (File > Save As), or open it, choose File > Properties and copy the Internet headers"}
 	}
-	m := &Message{}
-	text, probs := toText(raw)
-	m.Problems = append(m.Problems, probs...)
-	p := &pasteParser{lines: splitLines(text), msg: m}
-	if err := p.run(); err != nil {
-		return nil, err
+	res, tooMany := paste.Split(raw, MaxFields)
+	if tooMany > 0 {
+		return nil, &InputError{Err: ErrTooManyFields, Line: tooMany, Detail: fmt.Sprintf(
+			"the header has more than %d fields: paste only the header block of one message", MaxFields)}
 	}
-	if m.Problems == nil {
-		m.Problems = []Problem{}
+	if len(res.Fields) == 0 {
+		return nil, &InputError{Err: ErrNoHeaders, Detail: "no line of the form “Name: value” was found: " +
+			"paste the message's header block (Received, From, Authentication-Results, …), or the whole message"}
+	}
+	m := &Message{Body: res.Body, HasBody: res.HasBody, Problems: res.Problems}
+	m.Fields = make([]Field, len(res.Fields))
+	for i, f := range res.Fields {
+		m.Fields[i] = Field(f)
+	}
+	for _, r := range res.Summary {
+		m.Summary = append(m.Summary, Field(r))
 	}
 	return m, nil
-}
-
-// line is one input line without its terminator.
-type line struct {
-	s    string   // the text (quote marks of a reply removed)
-	num  int      // 1-based line number
-	term string   // the terminator as written: "\r\n", "\n", "\r", or "" for a last line without one
-	kind lineKind // what the line looks like, once the paste's preamble is skipped
-}
-
-// splitLines splits on CRLF, LF and lone CR.
-func splitLines(text string) []line {
-	lines := make([]line, 0, strings.Count(text, "\n")+1)
-	start, num := 0, 1
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '\n':
-			lines = append(lines, line{s: text[start:i], num: num, term: text[i : i+1]})
-			start, num = i+1, num+1
-		case '\r':
-			end := i + 1
-			if end < len(text) && text[end] == '\n' {
-				end++
-			}
-			lines = append(lines, line{s: text[start:i], num: num, term: text[i:end]})
-			i = end - 1
-			start, num = end, num+1
-		}
-	}
-	if start < len(text) {
-		lines = append(lines, line{s: text[start:], num: num})
-	}
-	return lines
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // hasKind reports whether m has a repair of kind k.
@@ -33,18 +35,18 @@ func TestParseRepairs(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		kinds   []RepairKind
+		kinds   []paste.RepairKind
 		repair  string // a field whose Repair must be set
 		valueOf string // a field whose Value is checked against the intact one (white space runs read as one space)
 	}{
-		{name: "quoted", in: quote(intact, "> "), kinds: []RepairKind{RepairQuoted}, valueOf: "DKIM-Signature"},
-		{name: "quoted without a space", in: quote(intact, ">"), kinds: []RepairKind{RepairQuoted}, valueOf: "Received"},
-		{name: "quoted twice", in: quote(intact, ">> "), kinds: []RepairKind{RepairQuoted}, valueOf: "Subject"},
-		{name: "quoted twice, spaced", in: quote(intact, "> > "), kinds: []RepairKind{RepairQuoted}, valueOf: "Subject"},
+		{name: "quoted", in: quote(intact, "> "), kinds: []RepairKind{paste.RepairQuoted}, valueOf: "DKIM-Signature"},
+		{name: "quoted without a space", in: quote(intact, ">"), kinds: []RepairKind{paste.RepairQuoted}, valueOf: "Received"},
+		{name: "quoted twice", in: quote(intact, ">> "), kinds: []RepairKind{paste.RepairQuoted}, valueOf: "Subject"},
+		{name: "quoted twice, spaced", in: quote(intact, "> > "), kinds: []RepairKind{paste.RepairQuoted}, valueOf: "Subject"},
 		{name: "quoted inside a reply", in: "On Monday Bob wrote:\n" + quote(intact, "> ") + "Thanks, that helps.\n",
-			kinds: []RepairKind{RepairQuoted, RepairSkipped, RepairQuoteEnd}, valueOf: "Received"},
-		{name: "de-indented", in: deindent(intact), kinds: []RepairKind{RepairDeindented}, repair: "DKIM-Signature", valueOf: "Subject"},
-		{name: "de-indented and quoted", in: quote(deindent(intact), "> "), kinds: []RepairKind{RepairQuoted, RepairDeindented}, repair: "Received", valueOf: "Received"},
+			kinds: []RepairKind{paste.RepairQuoted, paste.RepairSkipped, paste.RepairQuoteEnd}, valueOf: "Received"},
+		{name: "de-indented", in: deindent(intact), kinds: []RepairKind{paste.RepairDeindented}, repair: "DKIM-Signature", valueOf: "Subject"},
+		{name: "de-indented and quoted", in: quote(deindent(intact), "> "), kinds: []RepairKind{paste.RepairQuoted, paste.RepairDeindented}, repair: "Received", valueOf: "Received"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,56 +120,56 @@ func TestParseRepairEachLine(t *testing.T) {
 		fields  string
 		valueOf string
 		want    string
-		kind    RepairKind
+		kind    paste.RepairKind
 	}{
 		{
 			name:    "a Received field's clauses",
 			in:      "Received: from a.example.com (a.example.com [192.0.2.1])\nby mx.example.net (Postfix) with ESMTPS id 9F3B\nfor <bob@example.net>; Mon, 1 Jan 2024 00:00:00 +0000\nFrom: a@example.com\n",
 			fields:  "[Received From]",
 			valueOf: "Received", want: "from a.example.com (a.example.com [192.0.2.1]) by mx.example.net (Postfix) with ESMTPS id 9F3B for <bob@example.net>; Mon, 1 Jan 2024 00:00:00 +0000",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name:    "h= names that look like fields",
 			in:      "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s; h=To:\nSubject: Date: From;\nbh=abc=; b=def\nFrom: a@example.com\n",
 			fields:  "[DKIM-Signature From]",
 			valueOf: "DKIM-Signature", want: "v=1; a=rsa-sha256; d=example.com; s=s; h=To: Subject: Date: From; bh=abc=; b=def",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name:    "Microsoft KEY:VALUE; runs",
 			in:      "X-Forefront-Antispam-Report: CIP:192.0.2.1;CTRY:;LANG:en;\nSCL:1;SRV:;IPV:NLI;SFV:NSPM;\nH:mail.example.com;PTR:mail.example.com;CAT:NONE;\nFrom: a@example.com\n",
 			fields:  "[X-Forefront-Antispam-Report From]",
 			valueOf: "X-Forefront-Antispam-Report", want: "CIP:192.0.2.1;CTRY:;LANG:en; SCL:1;SRV:;IPV:NLI;SFV:NSPM; H:mail.example.com;PTR:mail.example.com;CAT:NONE;",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name:    "a URL and an IPv6 address",
 			in:      "List-Unsubscribe:\n<https://example.com/u?x=1>,\n<mailto:u@example.com>\nReceived: from a (a\n[2a01:111:f400::1]) by b; Mon, 1 Jan 2024 00:00:00 +0000\nFrom: a@example.com\n",
 			fields:  "[List-Unsubscribe Received From]",
 			valueOf: "List-Unsubscribe", want: "<https://example.com/u?x=1>, <mailto:u@example.com>",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name:    "a reply prefix",
 			in:      "Subject: Re: AW: long\nRe: Fwd: subject\nFrom: a@example.com\nTo: b@example.org\nweird line\n",
 			fields:  "[Subject From To]",
 			valueOf: "Subject", want: "Re: AW: long Re: Fwd: subject",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name:    "a bad line amid the header does not end it",
 			in:      "From: a@example.com\nSubject: s\n*** pasted from the ticket system ***\nTo: b@example.org\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n\nbody\n",
 			fields:  "[From Subject To Date]",
 			valueOf: "Subject", want: "s *** pasted from the ticket system ***",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name:    "a line of white space trimmed to nothing inside a field",
 			in:      "To: a@example.com,\nb@example.com,\n\nc@example.com\nFrom: x@example.com\n\nbody",
 			fields:  "[To From]",
 			valueOf: "To", want: "a@example.com, b@example.com, c@example.com",
-			kind: RepairDeindented,
+			kind: paste.RepairDeindented,
 		},
 		{
 			name: "a mail client's re-wrap cuts a long word at the width",
@@ -176,7 +178,7 @@ func TestParseRepairEachLine(t *testing.T) {
 				"Subject: a subject long enough to be wrapped by the mail client at its\nwidth of seventy-six columns\nFrom: a@example.com\n",
 			fields:  "[DKIM-Signature Subject From]",
 			valueOf: "DKIM-Signature", want: "v=1; a=rsa-sha256; d=example.com; s=s; h=from:to; b=" + strings.Repeat("A", 74) + strings.Repeat("B", 76) + "CCCC; bh=x=",
-			kind: RepairSplitToken,
+			kind: paste.RepairSplitToken,
 		},
 	}
 	for _, tt := range tests {
@@ -195,26 +197,5 @@ func TestParseRepairEachLine(t *testing.T) {
 				t.Errorf("no %s repair in %+v", tt.kind, m.Problems)
 			}
 		})
-	}
-}
-
-func TestLooksLikeHeader(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"example.com", false},
-		{"From: a@example.com", false},
-		{"From: a@example.com\nTo: b@example.org", true},
-		{"> From: a@example.com\n> To: b@example.org", true},
-		{">> Received: from a\n>>\tby b", true},
-		{"> > Subject: hi\n> > From: a@b", true},
-		{"see https://example.com/x\nand more", false},
-		{"hello\nworld", false},
-	}
-	for _, tt := range tests {
-		if got := LooksLikeHeader(tt.in); got != tt.want {
-			t.Errorf("LooksLikeHeader(%q) = %v, want %v", tt.in, got, tt.want)
-		}
 	}
 }

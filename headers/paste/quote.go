@@ -1,4 +1,4 @@
-package headers
+package paste
 
 import "strings"
 
@@ -111,7 +111,7 @@ func (p *pasteParser) dequote(i int) {
 	rest := p.lines[end:]
 	for _, l := range rest {
 		if !isBlank(l.s) {
-			p.problem(l.num, RepairQuoteEnd, "the quoted block ends before line %d: the text after it (%s) is not part of the message and was ignored", l.num, excerpt(l.s))
+			p.problem(l.num, RepairQuoteEnd, "the quoted block ends before line %d: the text after it (%s) is not part of the message and was ignored", l.num, Excerpt(l.s))
 			break
 		}
 	}

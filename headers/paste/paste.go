@@ -1,4 +1,4 @@
-package headers
+package paste
 
 import (
 	"fmt"
@@ -13,8 +13,10 @@ import (
 // in a paste with no empty line at all, lines that cannot be header with
 // no field after them.
 type pasteParser struct {
-	lines []line
-	msg   *Message
+	lines   []line
+	res     *Result
+	max     int // the most fields read
+	tooMany int // the line of the field over max
 
 	cur    *fieldBuilder
 	double bool     // every header line is followed by a blank line
@@ -54,7 +56,7 @@ type fieldRepair struct {
 }
 
 func (p *pasteParser) problem(num int, kind RepairKind, format string, args ...any) {
-	p.msg.Problems = append(p.msg.Problems, Problem{Line: num, Kind: kind, Message: fmt.Sprintf(format, args...)})
+	p.res.Problems = append(p.res.Problems, Problem{Line: num, Kind: kind, Message: fmt.Sprintf(format, args...)})
 }
 
 func (p *pasteParser) run() error {
@@ -80,10 +82,6 @@ func (p *pasteParser) run() error {
 	if err := p.flush(); err != nil {
 		return err
 	}
-	if p.nfields == 0 {
-		return &InputError{Err: ErrNoHeaders, Detail: "no line of the form “Name: value” was found: " +
-			"paste the message's header block (Received, From, Authentication-Results, …), or the whole message"}
-	}
 	if p.ended {
 		var b strings.Builder
 		for _, l := range p.lines[p.bodyLine:] {
@@ -91,10 +89,10 @@ func (p *pasteParser) run() error {
 			b.WriteString(l.term)
 		}
 		if body := b.String(); strings.TrimSpace(body) != "" {
-			p.msg.Body, p.msg.HasBody = []byte(body), true
+			p.res.Body, p.res.HasBody = []byte(body), true
 		}
 	}
-	slices.SortStableFunc(p.msg.Problems, func(a, b Problem) int { return a.Line - b.Line })
+	slices.SortStableFunc(p.res.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	return nil
 }
 
@@ -125,7 +123,7 @@ func (p *pasteParser) step(i int) (int, error) {
 				p.problem(ln.num, RepairLeadingSpace, "the first header line starts with a space, which would make it a continuation of nothing: the space was removed")
 				return i + 1, p.startField(t, ln.num)
 			}
-			p.problem(ln.num, RepairSkipped, "an indented line with no header field before it was skipped: %s", excerpt(t))
+			p.problem(ln.num, RepairSkipped, "an indented line with no header field before it was skipped: %s", Excerpt(t))
 			return i + 1, nil
 		}
 		p.cur.add(ln.s)
@@ -153,7 +151,7 @@ func (p *pasteParser) other(i int) (int, error) {
 	ln := p.lines[i]
 	switch {
 	case p.cur == nil:
-		p.problem(ln.num, RepairSkipped, "this line is not a header field and was skipped: %s", excerpt(ln.s))
+		p.problem(ln.num, RepairSkipped, "this line is not a header field and was skipped: %s", Excerpt(ln.s))
 		return i + 1, nil
 	case p.isBoundary(ln.s):
 		p.problem(ln.num, RepairBodyStart, "a MIME boundary line appears before any empty line: the header was taken to end here and the rest is the body")
@@ -240,9 +238,10 @@ func (p *pasteParser) attach(i int) {
 	p.cur.repaired(RepairDeindented, ln.num)
 }
 
-// tagListFields are the fields whose value is an RFC 6376 §3.2 tag-list
-// with a list of field names in h= (and z=).
-var tagListFields = []string{"DKIM-Signature", "ARC-Message-Signature", "X-Google-DKIM-Signature", "DKIM2-Signature", "DomainKey-Signature"}
+// TagListFields are the fields whose value is an RFC 6376 §3.2 tag-list
+// with a list of field names in h= (and z=): a line after an open h= is
+// the rest of that list, whatever it looks like.
+var TagListFields = []string{"DKIM-Signature", "ARC-Message-Signature", "X-Google-DKIM-Signature", "DKIM2-Signature", "DomainKey-Signature"}
 
 // inFieldList reports whether the field so far is a tag-list whose last
 // tag, not yet ended by ";", is h= or z=: a line that follows continues
@@ -298,7 +297,7 @@ func (p *pasteParser) startField(s string, num int) error {
 		p.problem(num, RepairNameSpace, "the field name %q has spaces before its colon (obsolete syntax): they were ignored", trimmed)
 		name = trimmed
 	}
-	p.cur = &fieldBuilder{name: name, line: num, tagList: containsFold(tagListFields, name)}
+	p.cur = &fieldBuilder{name: name, line: num, tagList: containsFold(TagListFields, name)}
 	_, value, _ := strings.Cut(s, ":")
 	p.cur.lines = []string{s}
 	p.cur.scanTags(value)
@@ -312,9 +311,9 @@ func (p *pasteParser) flush() error {
 	b := p.cur
 	p.cur = nil
 	p.nfields++
-	if p.nfields > MaxFields {
-		return &InputError{Err: ErrTooManyFields, Line: b.line, Detail: fmt.Sprintf(
-			"the header has more than %d fields: paste only the header block of one message", MaxFields)}
+	if p.nfields > p.max {
+		p.tooMany = b.line
+		return errTooMany
 	}
 	f := b.field()
 	for _, r := range b.repairs {
@@ -328,7 +327,7 @@ func (p *pasteParser) flush() error {
 			p.boundaries = append(p.boundaries, bd)
 		}
 	}
-	p.msg.Fields = append(p.msg.Fields, f)
+	p.res.Fields = append(p.res.Fields, f)
 	return nil
 }
 
@@ -424,8 +423,8 @@ func (p *pasteParser) skipBlank(i int) int {
 	return i
 }
 
-// excerpt quotes the start of s for a problem message.
-func excerpt(s string) string {
+// Excerpt quotes the start of s (60 bytes at most) for a message about it.
+func Excerpt(s string) string {
 	const max = 60
 	if len(s) > max {
 		cut := max

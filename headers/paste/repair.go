@@ -1,4 +1,4 @@
-package headers
+package paste
 
 // RepairKind names a kind of damage that copying and pasting does to a
 // header, and that Parse repaired or stepped over. The words are stable:
@@ -48,6 +48,14 @@ const (
 	// words) was ignored.
 	RepairQuoteEnd RepairKind = "quote_end"
 )
+
+// Problem is damage Split found in the input and repaired or skipped, said
+// in a technician's words. Line is the 1-based input line it concerns.
+type Problem struct {
+	Line    int        `json:"line"`    // 1-based input line
+	Kind    RepairKind `json:"kind"`    // what kind of damage
+	Message string     `json:"message"` // what was found and what was done
+}
 
 // BytesChanged reports whether a repair of this kind may have changed the
 // bytes of the field it concerns: white space restored where a paste lost

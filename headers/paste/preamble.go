@@ -1,4 +1,4 @@
-package headers
+package paste
 
 import (
 	"strings"
@@ -76,7 +76,7 @@ func (p *pasteParser) gmailBox(i int) int {
 				break
 			}
 		}
-		p.msg.Summary = append(p.msg.Summary, boxRow(t, p.lines[j].num))
+		p.res.Summary = append(p.res.Summary, boxRow(t, p.lines[j].num))
 	}
 	end := start
 	if j > 0 && j <= len(p.lines) {
