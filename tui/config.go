@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dnsclient"
 )
 
@@ -34,6 +35,10 @@ type Config struct {
 	Timeout time.Duration
 	// Offline is set under --demo and --zone: no MTA-STS policy fetch.
 	Offline bool
+	// Blocklists are the DNS blocklists each run asks about the MX
+	// addresses and the domain (and a message's sending IP and domains);
+	// nil asks none (--no-blocklists).
+	Blocklists *blocklist.Set
 	// ExportDir is where e writes the Markdown report ("" for the working
 	// directory).
 	ExportDir string

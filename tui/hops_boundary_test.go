@@ -40,7 +40,7 @@ func TestPasteQuotedHeaders(t *testing.T) {
 	d := inputModel(t, demoServer(t))
 	quoted := "On Monday Bob wrote:\n> Received: from a (a [192.0.2.1])\n>\tby b; Mon, 1 Jan 2024 00:00:00 +0000\n> From: a@example.com\n"
 	d.update(tea.PasteMsg{Content: quoted})
-	if !d.m.input.editing || string(d.m.input.editor.text()) != quoted {
+	if !d.m.input.editing || string(d.m.input.editor.read()) != quoted {
 		t.Fatalf("quoted paste: editing=%v field=%q", d.m.input.editing, d.m.input.field.Value())
 	}
 	d.key("ctrl+d")

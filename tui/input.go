@@ -121,7 +121,7 @@ func (s *inputScreen) openEditor(raw []byte, errText string) tea.Cmd {
 // closeEditor closes the editor, keeping its text for ctrl+e.
 func (s *inputScreen) closeEditor() tea.Cmd {
 	s.editing = false
-	s.editor.area.Blur()
+	s.editor.blur()
 	return s.field.Focus()
 }
 
@@ -132,7 +132,7 @@ func (s *inputScreen) reopenEditor() tea.Cmd {
 	if len(e.raw) > 0 || !e.synced {
 		s.editing = true
 		s.field.Blur()
-		return e.area.Focus()
+		return e.focus()
 	}
 	var raw []byte
 	if s.headers != nil {
@@ -166,7 +166,7 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 		done, closed, cmd := s.editor.update(msg)
 		switch {
 		case done:
-			in := &headerInput{raw: s.editor.text(), source: pastedSource}
+			in := &headerInput{raw: s.editor.read(), source: pastedSource}
 			return func() tea.Msg { return openHeadersMsg{input: in} }
 		case closed:
 			return s.closeEditor()

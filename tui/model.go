@@ -54,7 +54,11 @@ type Model struct {
 	runSeq        int
 	stream        *stream
 	cancelSession context.CancelFunc
-	initial       tea.Cmd
+	// quitting is set once the user has quit: keys and pastes still
+	// queued behind the quit act no more (the program ends when the
+	// quit command's message comes back).
+	quitting bool
+	initial  tea.Cmd
 }
 
 // New returns the workbench for cfg. ctx bounds every investigation it
@@ -129,8 +133,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles(msg.IsDark())
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.quitting {
+			return m, nil
+		}
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
+		if m.quitting {
+			return m, nil
+		}
 		return m, m.handlePaste(msg)
 	case tea.MouseClickMsg:
 		return m, m.handleClick(msg.Mouse())
@@ -389,6 +399,7 @@ func (m *Model) export() tea.Cmd {
 
 // quit stops everything in flight and ends the program.
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	if m.cancelSession != nil {
 		m.cancelSession()
 	}

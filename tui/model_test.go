@@ -380,10 +380,10 @@ func TestTabStrip(t *testing.T) {
 		w    int
 		want string
 	}{
-		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Findings │ DNS log"},
-		{80, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Findings │ DNS log"},
-		{67, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ Find │ Log"},
-		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ Find │ Log"},
+		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ Findings │ DNS log"},
+		{80, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ Findings │ DNS log"},
+		{67, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log"},
+		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log"},
 	}
 	for _, tt := range tests {
 		d.update(teaSize(tt.w, 24))

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/tui/blocklists"
 	"github.com/mxray/mxray/tui/dkim"
 	"github.com/mxray/mxray/tui/dmarc"
 	"github.com/mxray/mxray/tui/dnslog"
@@ -33,6 +34,7 @@ var registry = []paneEntry{
 	{new: func(c *kit.Common) kit.Pane { return spf.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dkim.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dmarc.New(c) }},
+	{new: func(c *kit.Common) kit.Pane { return blocklists.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return findings.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dnslog.New(c) }},
 }

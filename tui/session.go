@@ -240,7 +240,7 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 		run.hdr = newHeaderRun(req.msg)
 	}
 	m.run, m.com.Run = run, run
-	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline}
+	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline, Blocklists: m.cfg.Blocklists}
 	if !m.cfg.Offline {
 		opts.Dial = diag.Dialer(client, m.cfg.Timeout)
 	}

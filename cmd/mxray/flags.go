@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/spf13/pflag"
 )
 
@@ -47,6 +48,13 @@ type options struct {
 	trustedHosts string
 	sendingIP    string
 
+	// blocklists, for check, headers and the workbench
+	noBlocklists   bool
+	blocklists     bool // check -f: ask them (it does not by default)
+	blocklistZones []string
+	blocklistFile  string
+	dqsKey         string
+
 	command string   // "", "check", "spf", "headers"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
@@ -60,15 +68,19 @@ var commands = []string{"check", "spf", "headers"}
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return []string{"selector", "file", "json", "format", "redact"}
+		return append([]string{"selector", "file", "json", "format", "redact", "blocklists"}, blocklistFlags...)
 	case "spf":
 		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
-		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
+		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
 	default:
-		return []string{"json", "format", "redact"}
+		return append([]string{"json", "format", "redact"}, blocklistFlags...)
 	}
 }
+
+// blocklistFlags are the flags that choose the blocklists asked: check,
+// headers and the workbench take them.
+var blocklistFlags = []string{"no-blocklists", "blocklist", "blocklist-file", "spamhaus-dqs-key"}
 
 // errUsage marks mistakes on the command line: exit status 2.
 var errUsage = errors.New("usage")
@@ -105,6 +117,12 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.noRecheck, "no-recheck", false, "headers: parse only; do not ask DNS what it says now")
 	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
 	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
+
+	fs.BoolVar(&o.noBlocklists, "no-blocklists", false, "check, headers, TUI: do not ask DNS blocklists (asked by default)")
+	fs.BoolVar(&o.blocklists, "blocklists", false, "check -f: ask DNS blocklists too (not asked by default in a batch)")
+	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers, TUI: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
+	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers, TUI: ask the blocklists of FILE instead of the built-in ones")
+	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers, TUI: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
 	return fs
 }
 
@@ -159,6 +177,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if o.timeout <= 0 || o.deadline <= 0 {
 		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
+	}
+	if err := checkBlocklistFlags(o); err != nil {
+		return nil, err
 	}
 	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {
 		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)

@@ -13,13 +13,16 @@ func usage(o *options) string {
 Usage:
   mxray [TARGET]                 open the workbench (TUI); without a terminal, print a text report
   mxray --demo [DOMAIN]          the workbench on the embedded demo zone, offline (healthy.example, broken.example)
-  mxray check DOMAIN             check a domain: MX and PTR, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI
+  mxray check DOMAIN             check a domain: MX and PTR, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI, blocklists
   mxray check -f FILE --json     check every domain in FILE (one per line), one JSON object per line
   mxray spf [DOMAIN] --ip IP     evaluate SPF for an IP: the verdict, the deciding include, the lookups
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE of headers (an existing path or anything with a '/'), or '-' for stdin.
+
+mxray headers re-checks SPF, every DKIM signature, DMARC and the ARC chain (RFC 8617: each
+seal and message signature verified). ARC is moving to Historic; DKIM2 is its successor.
 
 Examples:
   mxray example.com

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -16,6 +17,9 @@ type dnsSetup struct {
 	config  dnsclient.Config
 	server  *zoneserver.Server // nil unless --demo or --zone
 	offline bool               // --demo or --zone: no MTA-STS fetches
+	// blocklists are the lists every investigation of the run asks; nil
+	// for none (see withBlocklists).
+	blocklists *blocklist.Set
 }
 
 // newClient returns a fresh client for one investigation.
@@ -29,17 +33,18 @@ func (s *dnsSetup) close() {
 }
 
 // setupDNS builds the DNS setup from the flags: --demo serves the embedded
-// zone with nothing behind it; --zone overlays a zone file on the resolvers;
+// zone (and the demo's blocklists) with nothing behind it; --zone overlays a zone file on the resolvers;
 // otherwise --resolver or /etc/resolv.conf.
 func setupDNS(o *options) (*dnsSetup, error) {
 	s := &dnsSetup{config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative}}
 	if o.demo {
-		srv, err := startZone(demo.ZoneText(), "the demo zone")
+		srv, err := startZone(demo.ServedZoneText(), "the demo zone")
 		if err != nil {
 			return nil, err
 		}
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
+		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
 		return s, nil
 	}
 	servers := o.resolvers
@@ -62,6 +67,7 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		}
 		s.server, s.offline = srv, true
 		s.config.Overlays = []dnsclient.Overlay{{Zones: srv.Zones(), Server: srv.Addr()}}
+		s.config.ServerNames = map[string]string{srv.Addr(): "--zone " + o.zone}
 	}
 	return s, nil
 }

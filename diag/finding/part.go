@@ -18,6 +18,9 @@ const (
 	PartMTASTS Part = "mta_sts" // the MTA-STS record and policy (RFC 8461)
 	PartTLSRPT Part = "tls_rpt" // the TLS-RPT record (RFC 8460)
 	PartBIMI   Part = "bimi"    // the BIMI record
+	// PartBlocklists: the MX addresses and the domain (or a message's
+	// sending IP and domains) on DNS blocklists (RFC 5782).
+	PartBlocklists Part = "blocklists"
 )
 
 // Finding parts that are not parts of a domain report.
