@@ -199,3 +199,13 @@ func TestParseRepairEachLine(t *testing.T) {
 		})
 	}
 }
+
+func TestParseGreetingAboveHeader(t *testing.T) {
+	m, err := Parse([]byte("Hi, here are the headers you asked for:\n\nFrom: a@example.com\nTo: b@example.org\n\nbody\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(names(m)) != "[From To]" || string(m.Body) != "body\n" || !hasKind(m, paste.RepairSkipped) {
+		t.Errorf("fields %q, body %q, problems %+v", names(m), m.Body, m.Problems)
+	}
+}

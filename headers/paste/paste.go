@@ -182,7 +182,12 @@ func (p *pasteParser) blank(i int) (int, error) {
 	for j < len(p.lines) && p.lines[j].kind == kindBlank {
 		j++
 	}
-	if j-i == 1 && j < len(p.lines) && p.cur != nil {
+	if p.cur == nil {
+		// No field yet: the blank lines after a stray line (a greeting
+		// above the pasted header) end nothing.
+		return j, nil
+	}
+	if j-i == 1 && j < len(p.lines) {
 		next, above := p.lines[j], p.above(i)
 		switch {
 		case p.double && (next.kind != kindOther || p.fieldAfter[j] || continuesStructure(next.s, above)):
