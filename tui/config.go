@@ -6,6 +6,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dnsclient"
 )
 
@@ -53,6 +54,12 @@ type Config struct {
 	// already read by the caller with diag.ReadMessage; nil opens on
 	// Target. Its bytes are kept, byte for byte, for the whole session.
 	Message *diag.Message
+	// Reports are DMARC aggregate reports to open straight on (mxray FILE
+	// or mxray - holding reports): read in a command when the workbench
+	// starts, merged, and their main policy domain investigated. nil
+	// opens on Message or Target.
+	Reports []dmarcreport.Input
+
 	// Location is the zone the hops' local times are shown in (time.Local
 	// when nil).
 	Location *time.Location

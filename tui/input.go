@@ -23,6 +23,7 @@ const (
 	itemTarget  itemKind = iota // a domain, address or "IP DOMAIN"
 	itemSample                  // the demo's sample message
 	itemHeaders                 // the headers given to this session
+	itemReports                 // the demo's DMARC aggregate reports
 )
 
 // inputItem is one entry the input screen offers below the field.
@@ -89,7 +90,9 @@ func (s *inputScreen) items() []inputItem {
 	}
 	if s.sample {
 		out = append(out, inputItem{kind: itemSample, target: demo.SampleName,
-			desc: "a message to the demo domains: hops, then vs now", section: "Demo message:"})
+			desc: "a message to the demo domains: hops, then vs now", section: "Demo message and reports:"})
+		out = append(out, inputItem{kind: itemReports, target: "reports/",
+			desc: "DMARC aggregate reports of both domains: who fails, what blocks p=reject", section: "Demo message and reports:"})
 	}
 	for _, r := range s.recent {
 		dup := false
@@ -239,6 +242,9 @@ func (s *inputScreen) open(it inputItem) tea.Cmd {
 	case itemSample:
 		in := &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
 		return func() tea.Msg { return openHeadersMsg{input: in} }
+	case itemReports:
+		ins := demo.ReportInputs()
+		return func() tea.Msg { return openReportsMsg{inputs: ins} }
 	case itemHeaders:
 		// Read already: run it again as it is.
 		msg := s.headers

@@ -99,7 +99,10 @@ func New(ctx context.Context, cfg Config) *Model {
 	m.input = newInputScreen(m.com, cfg.Demo)
 	m.paneManager = newPaneManager(m.com)
 	m.screen = screenInput
-	if msg := cfg.Message; msg != nil {
+	if ins := cfg.Reports; ins != nil {
+		m.screen = screenWorkbench
+		m.initial = func() tea.Msg { return openReportsMsg{inputs: ins} }
+	} else if msg := cfg.Message; msg != nil {
 		m.screen = screenWorkbench
 		m.initial = func() tea.Msg { return headersParsedMsg{raw: msg.Raw, msg: msg} }
 	} else if cfg.Target != "" {
@@ -161,6 +164,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, parseCmd(msg.input, m.cfg.Now())
 	case headersParsedMsg:
 		return m, m.headersParsed(msg)
+	case openReportsMsg:
+		m.setFlash("Reading the DMARC aggregate reports"+m.com.Glyphs.Ellipsis, false)
+		return m, readReportsCmd(m.base, msg.inputs)
+	case reportsReadMsg:
+		m.flash = ""
+		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
 	case kit.HeaderOptionsMsg:
@@ -202,8 +211,8 @@ func (m *Model) resize(w, h int) {
 	m.input.setSize(w, max(0, h-1))
 }
 
-// setMessage shows or hides the message's panes.
-func (m *Model) setMessage(on bool) { m.paneManager.setMessage(on) }
+// setShown shows or hides the message's panes and the reports' pane.
+func (m *Model) setShown(message, reports bool) { m.paneManager.setShown(message, reports) }
 
 // setStyles rebuilds the styles for the terminal's background.
 func (m *Model) setStyles(dark bool) {
@@ -390,6 +399,9 @@ func (m *Model) export() tea.Cmd {
 	dir := m.cfg.ExportDir
 	if dir == "" {
 		dir = "."
+	}
+	if run.rep != nil && run.rep.result != nil {
+		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), run.rep.result.Doc(), render.Options{ASCII: m.ascii})
 	}
 	if run.hdr != nil {
 		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})

@@ -103,7 +103,7 @@ func TestInputScreenKeys(t *testing.T) {
 	if d.m.screen != screenInput || d.m.input.field.Value() != "Good.Example." {
 		t.Fatalf("esc on an idle workbench: screen=%v field=%q", d.m.screen, d.m.input.field.Value())
 	}
-	if items := d.m.input.items(); len(items) != 5 || items[4].target != "Good.Example." || items[3].kind != itemSample {
+	if items := d.m.input.items(); len(items) != 6 || items[5].target != "Good.Example." || items[3].kind != itemSample || items[4].kind != itemReports {
 		t.Fatalf("recent targets missing from the list: %+v", items)
 	}
 	d.key("esc", "esc")

@@ -28,7 +28,7 @@ type options struct {
 	version       bool
 	help          bool
 
-	// output, for check, spf and headers
+	// output, for check, spf, headers and report
 	json   bool
 	format string
 	redact bool
@@ -55,14 +55,14 @@ type options struct {
 	blocklistFile  string
 	dqsKey         string
 
-	command string   // "", "check", "spf", "headers"
+	command string   // "", "check", "spf", "headers", "report"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers"}
+var commands = []string{"check", "spf", "headers", "report"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
@@ -73,6 +73,8 @@ func commandFlags(cmd string) []string {
 		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
 		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
+	case "report":
+		return []string{"json", "format"}
 	default:
 		return append([]string{"json", "format", "redact"}, blocklistFlags...)
 	}
@@ -144,7 +146,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf or headers", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or report", errUsage, pos[0])
 		}
 	}
 	o.args = pos

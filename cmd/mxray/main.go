@@ -1,8 +1,8 @@
 // Command mxray troubleshoots email authentication: it asks DNS everything
 // that decides whether mail from a domain (or one message) passes SPF, DKIM
 // and DMARC, and explains each problem with its fix. With a terminal it opens
-// the workbench TUI; the check, spf and headers subcommands print reports as
-// text, Markdown or JSON.
+// the workbench TUI; the check, spf, headers and report subcommands print
+// reports as text, Markdown or JSON.
 package main
 
 import (
@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/mxray/mxray/diag/termsafe"
@@ -52,6 +53,16 @@ type environment struct {
 	// getenv reads the environment (the Spamhaus DQS key); nil reads
 	// nothing, so tests do not depend on the machine's.
 	getenv func(string) string
+	// now is the clock reports are judged against (time.Now when nil).
+	now func() time.Time
+}
+
+// clock is the environment's clock.
+func (env *environment) clock() time.Time {
+	if env.now != nil {
+		return env.now()
+	}
+	return time.Now()
 }
 
 // run executes one command line and returns the exit status.
@@ -76,6 +87,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runSPF(ctx, o, env)
 	case "headers":
 		code, err = runHeaders(ctx, o, env)
+	case "report":
+		code, err = runReport(ctx, o, env)
 	default:
 		code, err = runDefault(ctx, o, env)
 	}

@@ -30,6 +30,11 @@ const (
 	PartDNS     Part = "dns"     // the investigation itself: deadlines, limits
 )
 
+// PartReports is DMARC aggregate reports read from files (RFC 7489
+// Appendix C, RFC 9990) and the readiness answer drawn from them: its
+// findings and the workbench's Reports pane.
+const PartReports Part = "reports"
+
 // PartARC is the ARC row of a message's then-vs-now table (RFC 8617).
 const PartARC Part = "arc"
 
