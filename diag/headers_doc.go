@@ -5,40 +5,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
 )
 
-// maxValue is how much of one value a written headers report shows: a
-// Subject of 137 KB (real spam has them) would bury the report.
-const maxValue = 300
-
-// clip cuts a value longer than maxValue bytes at a character boundary and
-// names its size: "… [cut: 137 KB in all]".
-func clip(s string) string {
-	if len(s) <= maxValue {
-		return s
-	}
-	cut := maxValue
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "… [cut: " + sizeWords(len(s)) + " in all]"
-}
-
-// sizeWords says a size in bytes the way people read it.
-func sizeWords(n int) string {
-	switch {
-	case n < 1024:
-		return strconv.Itoa(n) + " bytes"
-	case n < 1<<20:
-		return strconv.Itoa((n+512)/1024) + " KB"
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-}
+// clip cuts a long value for the written headers report (render.Clip).
+func clip(s string) string { return render.Clip(s, 300) }
 
 // sendingIPText is the sending IP with what its reverse DNS says today,
 // when the re-check looked (the workbench shows the same beside the hop).

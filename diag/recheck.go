@@ -118,7 +118,7 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
 	wg.Go(func() {
 		rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now)
-		markRepaired(rc.DKIM, m.Fields)
+		dkim.MarkRepaired(rc.DKIM, m.Fields)
 	})
 	if a.ARCChain.Instances > 0 || len(a.ARCChain.Problems) > 0 {
 		wg.Go(func() {

@@ -108,7 +108,7 @@ func TestRecheckRepairedPastes(t *testing.T) {
 					g := got[i]
 					switch {
 					case g.Result == w.Result && g.Cause == w.Cause:
-					case g.Cause == CausePasteRepaired && strings.HasPrefix(g.Canonicalization, "simple/") && w.Result == dkim.Pass &&
+					case g.Cause == dkim.CausePasteRepaired && strings.HasPrefix(g.Canonicalization, "simple/") && w.Result == dkim.Pass &&
 						strings.Contains(d.Name, "de-indented"):
 						t.Logf("s=%s (c=%s): %s", g.Selector, g.Canonicalization, g.Reason)
 						if r := row(t, rep, "dkim", "s="+g.Selector); r.Now != "" || r.Changed {
