@@ -75,12 +75,6 @@ func Parse(raw []byte) (*Message, error) {
 			"paste the message's header block (Received, From, Authentication-Results, …), or the whole message"}
 	}
 	m := &Message{Body: res.Body, HasBody: res.HasBody, Problems: res.Problems}
-	m.Fields = make([]Field, len(res.Fields))
-	for i, f := range res.Fields {
-		m.Fields[i] = Field(f)
-	}
-	for _, r := range res.Summary {
-		m.Summary = append(m.Summary, Field(r))
-	}
+	m.Fields, m.Summary = res.Fields, res.Summary
 	return m, nil
 }

@@ -24,7 +24,9 @@ import (
 	"strings"
 )
 
-// Field is one header field as Split read it: the shape of headers.Field.
+// Field is one header field as Split read it, in the order it appeared
+// (headers.Field is this type). Order matters for Received,
+// DKIM-Signature and ARC sets, and the raw bytes matter for DKIM.
 type Field struct {
 	Name  string `json:"name"`  // the field name as written, e.g. "DKIM-Signature"
 	Raw   string `json:"raw"`   // the whole field from its name to the end of its last line, folding kept, lines joined with CRLF, no final CRLF
