@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/mxray/mxray/headers/headerstest"
@@ -102,5 +103,21 @@ func BenchmarkParseDamaged1MB(b *testing.B) {
 		if _, err := Parse(in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestParseDamagedStaysLinear bounds what the repair of a damaged megabyte
+// allocates (a count, not a time): joining a re-wrapped field's pieces one
+// string at a time once cost 700 MB for it.
+func TestParseDamagedStaysLinear(t *testing.T) {
+	in := []byte(headerstest.Quote(headerstest.Rewrap(headerstest.Deindent(string(bigHeader(t))), 76), "> "))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Parse(in); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 40*uint64(len(in)) {
+		t.Errorf("parsing %d bytes allocated %d bytes", len(in), got)
 	}
 }

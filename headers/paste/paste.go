@@ -41,8 +41,12 @@ type pasteParser struct {
 // fieldBuilder collects the physical lines of one field, and the repairs
 // made inside it.
 type fieldBuilder struct {
-	name    string
+	name string
+	// lines are the field's pieces in order; fold[i] says piece i starts a
+	// new physical line (folded): the others (the first, and words joined
+	// back where a line was cut) continue the line before.
 	lines   []string
+	fold    []bool
 	line    int
 	repairs []fieldRepair
 	tagList bool   // the field is a tag-list (tagListFields)
@@ -258,12 +262,16 @@ func (b *fieldBuilder) inFieldList() bool {
 // add appends a physical line to the field.
 func (b *fieldBuilder) add(s string) {
 	b.lines = append(b.lines, s)
+	b.fold = append(b.fold, true)
 	b.scanTags(s)
 }
 
-// join appends s to the field's last line, with nothing between.
+// join appends s to the field's last line, with nothing between. It is a
+// piece of its own until the field is built: joining strings one by one
+// would copy a long re-wrapped field over and over.
 func (b *fieldBuilder) join(s string) {
-	b.lines[len(b.lines)-1] += s
+	b.lines = append(b.lines, s)
+	b.fold = append(b.fold, false)
 	b.scanTags(s)
 }
 
@@ -304,7 +312,7 @@ func (p *pasteParser) startField(s string, num int) error {
 	}
 	p.cur = &fieldBuilder{name: name, line: num, tagList: containsFold(TagListFields, name)}
 	_, value, _ := strings.Cut(s, ":")
-	p.cur.lines = []string{s}
+	p.cur.lines, p.cur.fold = []string{s}, []bool{false}
 	p.cur.scanTags(value)
 	return nil
 }
@@ -404,7 +412,7 @@ func (b *fieldBuilder) field() Field {
 	raw.Grow(size)
 	val.Grow(size)
 	for i, l := range b.lines {
-		if i > 0 {
+		if b.fold[i] {
 			raw.WriteString("\r\n")
 		}
 		raw.WriteString(l)
