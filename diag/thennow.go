@@ -167,6 +167,12 @@ func receiverDKIM(a *headers.Analysis, r *dkim.Result) Outcome {
 
 func dkimRow(a *headers.Analysis, r *dkim.Result) ThenNow {
 	row := ThenNow{Check: finding.PartDKIM, Subject: finding.Signature(r.Domain, r.Selector), Then: receiverDKIM(a, r), Now: Outcome(r.Result)}
+	if r.Cause == dkim.CausePasteRepaired {
+		// Not checked today: the paste's repair, not DNS, decided it.
+		row.Now = ""
+		row.Explanation = "C" + strings.TrimPrefix(r.Reason, "c")
+		return row
+	}
 	then, now := row.Then, row.Now
 	how := "verified from headers alone"
 	switch r.BodyHash {

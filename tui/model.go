@@ -172,6 +172,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
+	case kit.HeaderOptionsMsg:
+		return m, m.reread(msg)
+	case rereadMsg:
+		return m, m.rereadDone(msg)
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
