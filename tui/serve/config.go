@@ -21,6 +21,9 @@ const (
 	DefaultHandshakeTimeout      = 30 * time.Second
 	DefaultKeysPollInterval      = 2 * time.Second
 	DefaultCloseGrace            = 2 * time.Second
+	// DefaultBusyCloseGrace is how long a connection refused as busy stays
+	// open for the client to read why, when it has no other session.
+	DefaultBusyCloseGrace = 5 * time.Second
 )
 
 // maxChannelsPerConn caps the session channels one connection may have
@@ -121,6 +124,8 @@ type Config struct {
 	Now func() time.Time
 	// ProgramOptions are added to each workbench program's options (tests).
 	ProgramOptions []tea.ProgramOption
+
+	busyCloseGrace time.Duration // DefaultBusyCloseGrace; tests shorten it
 }
 
 // withDefaults fills the zero fields and checks the rest.
@@ -171,6 +176,9 @@ func (c Config) withDefaults() (Config, error) {
 		case *d.v < 0:
 			return c, fmt.Errorf("serve: %s must be positive", d.n)
 		}
+	}
+	if c.busyCloseGrace <= 0 {
+		c.busyCloseGrace = DefaultBusyCloseGrace
 	}
 	if c.Logf == nil {
 		c.Logf = func(string, ...any) {}

@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"context"
 	"errors"
-	"net"
+	"io"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 )
@@ -248,5 +250,44 @@ func TestForwardingAndRequestsRefused(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "ran: check example.com") {
 		t.Errorf("after refusals: %q, %d", out, code)
 	}
-	var _ net.Conn // keep net for the forwarding checks above
+}
+
+// TestSessionInfo: both seams get the session's identity, its own DNS
+// question limiter and audit, and the operator's private-target choice.
+func TestSessionInfo(t *testing.T) {
+	infos := make(chan SessionInfo, 2)
+	e := newEnv(t, func(c *Config) {
+		c.DNSQuestionsPerMinute = 90
+		c.AllowPrivateTargets = true
+		c.NewModel = func(ctx context.Context, info SessionInfo) tea.Model {
+			infos <- info
+			return newEchoModel(ctx, info)
+		}
+		c.RunCommand = func(ctx context.Context, info SessionInfo, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			infos <- info
+			info.Audit.TargetChecked(args[len(args)-1])
+			return 0
+		}
+	})
+	c := e.mustDial(t, "alice")
+	runCommand(t, c, "check example.com", "")
+	p := openPTY(t, c, nil)
+	p.out.waitFor(t, "ready")
+	cmd, wb := <-infos, <-infos
+	for _, info := range []SessionInfo{cmd, wb} {
+		if info.Limiter.PerMinute() != 90 || !info.AllowPrivateTargets || info.Audit == nil ||
+			info.KeyFingerprint != Fingerprint(e.users["alice"].PublicKey()) || info.KeyComment != "alice@example" || info.User != "alice" {
+			t.Errorf("info = %+v", info)
+		}
+	}
+	if cmd.Limiter == wb.Limiter || cmd.ID == wb.ID {
+		t.Error("two sessions share a limiter or an id")
+	}
+	if wb.Term != "xterm-256color" || wb.Width != 80 || wb.Height != 24 || cmd.Term != "" || cmd.Env != nil {
+		t.Errorf("terminal: workbench %+v, command %+v", wb, cmd)
+	}
+	ev := e.rec.wait(t, "target_checked", func(ev Event) bool { return ev.Action == ActionTargetChecked })
+	if ev.Target != "example.com" || ev.Session != cmd.ID || ev.KeyComment != "alice@example" {
+		t.Errorf("event = %+v", ev)
+	}
 }

@@ -26,10 +26,6 @@ const (
 	reasonRevoked  = "your key is no longer authorized"
 )
 
-// busyCloseGrace is how long a connection refused as busy stays open for
-// the client to read why, when it has no other session.
-const busyCloseGrace = 5 * time.Second
-
 // liveSession is a running session, as the server sees it.
 type liveSession struct {
 	id        identity
@@ -212,14 +208,14 @@ func (s *Server) handleSession(sess ssh.Session) {
 }
 
 // closeIfIdle closes a connection refused as busy once the client has had
-// busyCloseGrace to read why, unless it runs a session.
+// DefaultBusyCloseGrace to read why, unless it runs a session.
 func (s *Server) closeIfIdle(ctx ssh.Context, st *connState) {
 	conn, ok := ctx.Value(ssh.ContextKeyConn).(gossh.Conn)
 	if !ok {
 		return
 	}
 	go func() {
-		t := time.NewTimer(busyCloseGrace)
+		t := time.NewTimer(s.cfg.busyCloseGrace)
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
@@ -280,13 +276,22 @@ func (s *Server) runWorkbench(sess ssh.Session, ls *liveSession, info SessionInf
 	select {
 	case err = <-ran:
 	case <-ls.stop:
-		p.Quit()
+		// Quit and Kill both wait on the program (Quit until its event
+		// loop takes the message), so neither may hold up the session.
+		go p.Quit()
 		t := time.NewTimer(s.cfg.CloseGrace)
 		select {
 		case err = <-ran:
 		case <-t.C:
-			p.Kill()
-			err = <-ran
+			// The program did not stop: kill it, and if even that does
+			// not end it (an Update that never returns), leave it.
+			go p.Kill()
+			t.Reset(s.cfg.CloseGrace)
+			select {
+			case err = <-ran:
+			case <-t.C:
+				s.logf("session %s: the workbench did not stop when told to; it is left behind", info.ID)
+			}
 		}
 		t.Stop()
 	}
