@@ -15,7 +15,9 @@ import (
 func TestParseAuthorizedKeys(t *testing.T) {
 	a, b, c := newSigner(t), newSigner(t), newSigner(t)
 	la, lb, lc := keyLine(a, "alice@example"), keyLine(b, "bob"), keyLine(c, "carol")
-	bare := func(s gossh.Signer) string { return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey()))) }
+	bare := func(s gossh.Signer) string {
+		return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey())))
+	}
 	weak, err := rsa.GenerateKey(rand.Reader, 1024)
 	if err != nil {
 		t.Fatal(err)
