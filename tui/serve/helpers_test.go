@@ -164,8 +164,13 @@ func newSigner(t testing.TB) gossh.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	privateKeys.Store(s, priv)
 	return s
 }
+
+// privateKeys keeps each test signer's private key, for the tests that
+// write it to a file for the OpenSSH client.
+var privateKeys sync.Map
 
 func keyLine(s gossh.Signer, comment string) string {
 	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey()))) + " " + comment
