@@ -98,9 +98,9 @@ func allowRequest(req *gossh.Request, noPTY bool, envs *int) bool {
 	return false
 }
 
-// saneTerm accepts a terminal name such as xterm-256color.
+// saneTerm accepts a terminal name such as xterm-256color (or none).
 func saneTerm(t string) bool {
-	if t == "" || len(t) > maxTermName {
+	if len(t) > maxTermName {
 		return false
 	}
 	for i := 0; i < len(t); i++ {

@@ -68,8 +68,9 @@ func TestNewReportsHostKey(t *testing.T) {
 	if e.srv.HostKeyFingerprint() != Fingerprint(e.srv.HostPublicKey()) {
 		t.Error("HostKeyFingerprint")
 	}
-	if e.srv.Addr() == nil {
-		t.Error("Addr() is nil while serving")
+	e.mustDial(t, "alice") // Serve has begun
+	if a := e.srv.Addr(); a == nil || a.String() != e.addr {
+		t.Errorf("Addr() = %v while serving on %s", a, e.addr)
 	}
 }
 

@@ -223,7 +223,7 @@ func checkKeyStrength(key gossh.PublicKey) error {
 		key = cert.Key
 	}
 	switch key.Type() {
-	case gossh.KeyAlgoDSA: //nolint:staticcheck // named only to refuse it
+	case "ssh-dss": // DSA (FIPS 186-2), removed from OpenSSH 9.8
 		return errors.New("a DSA key, which is too weak to use")
 	case gossh.KeyAlgoRSA:
 		ck, ok := key.(gossh.CryptoPublicKey)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -340,5 +341,50 @@ func TestAuditLogRefusesOpenFile(t *testing.T) {
 	data, _ = io.ReadAll(f)
 	if strings.Count(string(data), "\n") != 2 {
 		t.Errorf("file holds %q after reopening", data)
+	}
+}
+
+// TestHandshakeSlots: connections that never authenticate cannot take
+// every slot: past maxUnauthPerIP from one address, the next connection is
+// closed before the handshake, and the slots come back when they go.
+func TestHandshakeSlots(t *testing.T) {
+	e := newEnv(t, nil)
+	var idle []net.Conn
+	for i := 0; i < maxUnauthPerIP; i++ {
+		c, err := net.Dial("tcp", e.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// The server speaks first: once its version line is here, it has
+		// counted the connection.
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, "SSH-2.0-mxray") {
+			t.Fatalf("version line %q, %v", line, err)
+		}
+		idle = append(idle, c)
+	}
+	if c, err := e.dial("alice"); err == nil {
+		c.Close()
+		t.Fatal("a connection past the handshake slots was served")
+	}
+	for _, c := range idle {
+		c.Close()
+	}
+	deadline := time.Now().Add(testTimeout)
+	for {
+		c, err := e.dial("alice")
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no slot came back: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Authenticated connections do not count against the handshake slots.
+	for i := 0; i < maxUnauthPerIP+2; i++ {
+		e.mustDial(t, "bob")
 	}
 }

@@ -41,7 +41,7 @@ type Server struct {
 	ctx    context.Context // ends at Shutdown: every session closes
 	cancel context.CancelFunc
 
-	openConns atomic.Int64
+	conns connLimits
 
 	mu       sync.Mutex
 	closing  bool
@@ -234,6 +234,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 type connState struct {
 	id       string
 	remote   string
+	ip       string
+	counted  bool         // counted out of the unauthenticated (connLimits.mu)
 	seq      atomic.Int64 // sessions started on it
 	channels atomic.Int64 // session channels open
 	running  atomic.Int64 // sessions running
@@ -255,19 +257,83 @@ func stateOf(ctx ssh.Context) *connState {
 	return st
 }
 
-// onConn gives each connection an id and refuses connections beyond
-// twice MaxSessions open at once (handshakes in progress, sessions, and
-// connections without one), closing them at once.
+// maxUnauthPerIP caps the connections from one address that have not yet
+// authenticated: one client cannot hold every handshake slot.
+const maxUnauthPerIP = 8
+
+// connLimits counts the connections open: all of them (at most three
+// times MaxSessions), those not yet authenticated (at most MaxSessions),
+// and those per remote address (maxUnauthPerIP). A connection over a limit
+// is closed before the SSH handshake.
+type connLimits struct {
+	mu     sync.Mutex
+	open   int
+	unauth int
+	byIP   map[string]int
+}
+
+// admit counts a new connection in, or says no.
+func (l *connLimits) admit(ip string, maxSessions int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open >= 3*maxSessions || l.unauth >= maxSessions || l.byIP[ip] >= maxUnauthPerIP {
+		return false
+	}
+	if l.byIP == nil {
+		l.byIP = map[string]int{}
+	}
+	l.open++
+	l.unauth++
+	l.byIP[ip]++
+	return true
+}
+
+// authenticated counts st out of the unauthenticated connections, once.
+func (l *connLimits) authenticated(st *connState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !st.counted {
+		st.counted = true
+		l.dropUnauth(st.ip)
+	}
+}
+
+func (l *connLimits) dropUnauth(ip string) {
+	l.unauth--
+	if l.byIP[ip]--; l.byIP[ip] <= 0 {
+		delete(l.byIP, ip)
+	}
+}
+
+// closed counts st out.
+func (l *connLimits) closed(st *connState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open--
+	if !st.counted {
+		st.counted = true
+		l.dropUnauth(st.ip)
+	}
+}
+
+// onConn gives each connection an id and counts it in (connLimits),
+// closing it at once when it is over a limit or the server is shutting
+// down.
 func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
-	if s.openConns.Add(1) > int64(2*s.cfg.MaxSessions) || s.ctx.Err() != nil {
-		s.openConns.Add(-1)
+	remote := conn.RemoteAddr().String()
+	ip, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		ip = remote
+	}
+	if s.ctx.Err() != nil || !s.conns.admit(ip, s.cfg.MaxSessions) {
 		return nil
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	st := &connState{id: hex.EncodeToString(b[:]), remote: conn.RemoteAddr().String()}
+	st := &connState{id: hex.EncodeToString(b[:]), remote: remote, ip: ip}
 	ctx.SetValue(ctxKey{}, st)
-	return &countedConn{Conn: conn, open: &s.openConns, onClose: func() {
+	return &countedConn{Conn: conn, onClose: func() {
+		s.conns.closed(st)
 		if st.triedAuth.Load() && !st.authed.Load() && st.refused.Load() == 0 {
 			user, _ := st.user.Load().(string)
 			s.audit(Event{Action: ActionAuthRefused, Conn: st.id, Remote: st.remote, User: user, Method: "none",
@@ -276,19 +342,15 @@ func (s *Server) onConn(ctx ssh.Context, conn net.Conn) net.Conn {
 	}}
 }
 
-// countedConn counts itself out of the open connections once closed.
+// countedConn tells the server once when it is closed.
 type countedConn struct {
 	net.Conn
-	open    *atomic.Int64
 	onClose func()
 	once    sync.Once
 }
 
 func (c *countedConn) Close() error {
-	c.once.Do(func() {
-		c.open.Add(-1)
-		c.onClose()
-	})
+	c.once.Do(c.onClose)
 	return c.Conn.Close()
 }
 
@@ -307,6 +369,7 @@ func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 			st.user.Store(conn.User())
 			if err == nil {
 				st.authed.Store(true)
+				s.conns.authenticated(st)
 				return
 			}
 			if method == "none" {
