@@ -194,7 +194,9 @@ func newEnv(t testing.TB, mod func(*Config)) *testEnv {
 		Logf:           e.logs.logf,
 		NewModel:       newEchoModel,
 		RunCommand:     fakeRun,
-		CloseGrace:     time.Second,
+		// Generous: a session told to close ends as soon as it can, and
+		// a loaded machine must not turn that into a kill.
+		CloseGrace: 10 * time.Second,
 		// The poll is driven by the tests (ReloadKeys), not by time.
 		KeysPollInterval: time.Hour,
 	}
