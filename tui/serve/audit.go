@@ -126,6 +126,7 @@ type JSONLog struct {
 	mu     sync.Mutex
 	w      io.Writer
 	f      *os.File // nil when not a file
+	path   string   // the file's path, for Reopen
 	dirty  bool
 	closed bool
 	errf   func(error)
@@ -142,6 +143,16 @@ func NewJSONLog(w io.Writer, errf func(error)) *JSONLog {
 // appending. A file others may write, or read, is refused: it records who
 // connected from where.
 func OpenAuditLog(path string, errf func(error)) (*JSONLog, error) {
+	f, err := openAuditFile(path)
+	if err != nil {
+		return nil, err
+	}
+	l := &JSONLog{w: f, f: f, path: path, errf: errf, stop: make(chan struct{}), done: make(chan struct{})}
+	go l.syncLoop()
+	return l, nil
+}
+
+func openAuditFile(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
@@ -159,9 +170,33 @@ func OpenAuditLog(path string, errf func(error)) (*JSONLog, error) {
 		f.Close()
 		return nil, fmt.Errorf("audit log %s may be written by group or others, or read by others (mode %04o): chmod 600 it", path, fi.Mode().Perm())
 	}
-	l := &JSONLog{w: f, f: f, errf: errf, stop: make(chan struct{}), done: make(chan struct{})}
-	go l.syncLoop()
-	return l, nil
+	return f, nil
+}
+
+// Reopen closes the audit file and opens its path again, for log rotation
+// by renaming (logrotate without copytruncate): call it on SIGHUP after the
+// old file was moved away. On an error the old file is kept.
+func (l *JSONLog) Reopen() error {
+	if l.path == "" {
+		return nil
+	}
+	f, err := openAuditFile(l.path)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		f.Close()
+		return nil
+	}
+	err = l.syncLocked()
+	old := l.f
+	l.f, l.w = f, f
+	if cerr := old.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("audit log: %w", cerr)
+	}
+	return err
 }
 
 // Audit writes one event.

@@ -349,12 +349,28 @@ func TestAuditLogRefusesOpenFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Audit(Event{Action: ActionDisconnect})
+	// Rotation by renaming: events go to the new file after Reopen.
+	rotated := path2 + ".1"
+	if err := os.Rename(path2, rotated); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	l.Audit(Event{Action: ActionCommand})
 	l.Close()
-	f, _ := os.Open(path2)
+	f, _ := os.Open(rotated)
 	defer f.Close()
 	data, _ = io.ReadAll(f)
 	if strings.Count(string(data), "\n") != 2 {
-		t.Errorf("file holds %q after reopening", data)
+		t.Errorf("rotated file holds %q", data)
+	}
+	data, _ = os.ReadFile(path2)
+	if strings.Count(string(data), "\n") != 1 || !strings.Contains(string(data), `"action":"command"`) {
+		t.Errorf("new file holds %q", data)
+	}
+	if fi, err := os.Stat(path2); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("new file: %v %v", fi.Mode(), err)
 	}
 }
 

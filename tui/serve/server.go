@@ -135,6 +135,15 @@ func (s *Server) ReloadKeys() error {
 	return err
 }
 
+// ReopenAuditLog opens the audit log's path again (after it was rotated
+// away); the wiring calls it, with ReloadKeys, on SIGHUP.
+func (s *Server) ReopenAuditLog() error {
+	if s.auditLog == nil {
+		return nil
+	}
+	return s.auditLog.Reopen()
+}
+
 // ListenAndServe listens on cfg.Listen and serves until Shutdown.
 func (s *Server) ListenAndServe() error {
 	ln, err := net.Listen("tcp", s.cfg.Listen)
