@@ -8,7 +8,7 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -23,7 +23,7 @@ const injectedRTT = 20 * time.Millisecond
 // mx.mailer.example A), five round trips; MX → A → PTR → A is four.
 func BenchmarkCheckHealthy(b *testing.B) {
 	const chain = 5
-	srv := dnstest.NewTest(b, demo.ZoneText())
+	srv := zoneservertest.New(b, demo.ZoneText())
 	srv.SetLatency(injectedRTT)
 	var queries int
 	start := time.Now()
@@ -66,7 +66,7 @@ h4    A   192.0.2.104
 // evaluates an IP that needs the deepest record, and reports wall time over
 // four round trips.
 func BenchmarkSPFPrefetchEvaluate(b *testing.B) {
-	srv := dnstest.NewTest(b, spfBenchZone)
+	srv := zoneservertest.New(b, spfBenchZone)
 	srv.SetLatency(injectedRTT)
 	ip := netip.MustParseAddr("198.51.100.7")
 	start := time.Now()

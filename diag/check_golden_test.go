@@ -11,15 +11,15 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // demoReport runs a full investigation of a demo domain against the
 // in-process server.
 func demoReport(t testing.TB, domain string) *Report {
 	t.Helper()
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
 	return Investigate(context.Background(), c, domain, Options{Offline: true}, nil)
 }

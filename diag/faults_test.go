@@ -12,8 +12,9 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -60,7 +61,7 @@ const slack = 1500 * time.Millisecond
 
 // clientFor returns a fresh client for srv with the given per-question
 // timeout.
-func clientFor(srv *dnstest.Server, timeout time.Duration) *dnsclient.Client {
+func clientFor(srv *zoneserver.Server, timeout time.Duration) *dnsclient.Client {
 	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: timeout})
 }
 
@@ -88,20 +89,20 @@ func hasCode(fs []finding.Finding, code string) (finding.Finding, bool) {
 func TestFaultSPFInclude(t *testing.T) {
 	const timeout = 300 * time.Millisecond
 	tests := []struct {
-		fault dnstest.Fault
+		fault zoneserver.Fault
 		cause error // what the DNS failure wraps
 	}{
-		{dnstest.FaultDrop, dnsclient.ErrTimeout},
-		{dnstest.FaultServFail, dnsclient.ErrServFail},
-		{dnstest.FaultRefused, dnsclient.ErrRefused},
+		{zoneserver.FaultDrop, dnsclient.ErrTimeout},
+		{zoneserver.FaultServFail, dnsclient.ErrServFail},
+		{zoneserver.FaultRefused, dnsclient.ErrRefused},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault.String(), func(t *testing.T) {
-			srv := dnstest.NewTest(t, faultZone)
+			srv := zoneservertest.New(t, faultZone)
 			srv.SetFault("inc.f.example.", dns.TypeTXT, tt.fault)
 			c := clientFor(srv, timeout)
 			start := time.Now()
-			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: "f.example"})
+			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: "f.example"}, spfAdvice)
 			within(t, "the check", time.Since(start), timeout+slack)
 
 			if len(rep.Results) != 2 {
@@ -124,9 +125,9 @@ func TestFaultSPFInclude(t *testing.T) {
 			if !errors.As(late.Err, &le) || !strings.EqualFold(le.Name, "inc.f.example.") {
 				t.Errorf("%s: error %v does not name the failed lookup", lateIP, late.Err)
 			}
-			f, ok := hasCode(SPFFindings(rep.Findings()), "spf.dns_error")
-			if !ok || f.Subject != "inc.f.example" {
-				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(SPFFindings(rep.Findings())))
+			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
+			if !ok || f.Subject.String() != "inc.f.example" {
+				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(spfFindings(rep.Findings())))
 			}
 		})
 	}
@@ -135,13 +136,13 @@ func TestFaultSPFInclude(t *testing.T) {
 // TestFaultMXServFail: SERVFAIL on the MX question is an mx.lookup_failed
 // finding; every other part of the investigation is complete.
 func TestFaultMXServFail(t *testing.T) {
-	srv := dnstest.NewTest(t, faultZone)
-	srv.SetFault("f.example.", dns.TypeMX, dnstest.FaultServFail)
+	srv := zoneservertest.New(t, faultZone)
+	srv.SetFault("f.example.", dns.TypeMX, zoneserver.FaultServFail)
 	start := time.Now()
 	rep := Investigate(context.Background(), clientFor(srv, time.Second), "f.example", Options{Offline: true}, nil)
 	within(t, "the investigation", time.Since(start), slack)
 
-	if f, ok := hasCode(rep.Findings, "mx.lookup_failed"); !ok || f.Severity != finding.Error || f.Subject != "f.example" {
+	if f, ok := hasCode(rep.Findings, "mx.lookup_failed"); !ok || f.Severity != finding.Error || f.Subject.String() != "f.example" {
 		t.Errorf("findings %v lack an mx.lookup_failed error for f.example", codes(rep.Findings))
 	}
 	if len(rep.Unfinished) > 0 {
@@ -180,8 +181,8 @@ mail.eu.dept A 192.0.2.25
 // record found below it and says the walk is incomplete (DESIGN.md: a
 // lookup that fails higher up keeps what was found below and warns).
 func TestFaultDMARCWalkRefused(t *testing.T) {
-	srv := dnstest.NewTest(t, dmarcWalkZone)
-	srv.SetFault("_dmarc.corp.example.", dns.TypeTXT, dnstest.FaultRefused)
+	srv := zoneservertest.New(t, dmarcWalkZone)
+	srv.SetFault("_dmarc.corp.example.", dns.TypeTXT, zoneserver.FaultRefused)
 	start := time.Now()
 	rep := Investigate(context.Background(), clientFor(srv, time.Second), "mail.eu.dept.corp.example", Options{Offline: true}, nil)
 	within(t, "the investigation", time.Since(start), slack)
@@ -214,8 +215,8 @@ func TestFaultTruncateForcesTCP(t *testing.T) {
 	}
 	record := "v=spf1 " + strings.Join(terms, " ") + " -all"
 	zone := strings.Replace(faultZone, `"`+faultSPF+`"`, zoneTXT(record), 1)
-	srv := dnstest.NewTest(t, zone)
-	srv.SetFault("f.example.", dns.TypeTXT, dnstest.FaultTruncate)
+	srv := zoneservertest.New(t, zone)
+	srv.SetFault("f.example.", dns.TypeTXT, zoneserver.FaultTruncate)
 
 	rep := Investigate(context.Background(), clientFor(srv, time.Second), "f.example", Options{Offline: true}, nil)
 	if rep.SPF == nil || rep.SPF.Tree.Root.Record != record {
@@ -262,9 +263,9 @@ func zoneTXT(s string) string {
 // TestFaultDecoyReplies: a reply with the wrong ID or the wrong question
 // arrives first and is ignored (RFC 5452 §4.3); the real answer counts.
 func TestFaultDecoyReplies(t *testing.T) {
-	for _, fault := range []dnstest.Fault{dnstest.FaultWrongID, dnstest.FaultWrongQuestion} {
+	for _, fault := range []zoneserver.Fault{zoneserver.FaultWrongID, zoneserver.FaultWrongQuestion} {
 		t.Run(fault.String(), func(t *testing.T) {
-			srv := dnstest.NewTest(t, faultZone)
+			srv := zoneservertest.New(t, faultZone)
 			srv.SetFault("f.example.", dns.TypeTXT, fault)
 			srv.SetFault("f.example.", dns.TypeMX, fault)
 			srv.SetFault("_dmarc.f.example.", dns.TypeTXT, fault)
@@ -299,7 +300,7 @@ func TestFaultDecoyReplies(t *testing.T) {
 // with every other part and a dns.unfinished finding.
 func TestDeadlineKeepsFinishedParts(t *testing.T) {
 	const deadline = 500 * time.Millisecond
-	srv := dnstest.NewTest(t, faultZone)
+	srv := zoneservertest.New(t, faultZone)
 	srv.SetNameLatency("inc.f.example.", 5*time.Second)
 	c := clientFor(srv, 10*time.Second) // only the deadline can end the wait
 	start := time.Now()
@@ -309,7 +310,7 @@ func TestDeadlineKeepsFinishedParts(t *testing.T) {
 	if elapsed < deadline {
 		t.Errorf("returned after %s, before the %s deadline, although SPF could not finish", elapsed, deadline)
 	}
-	if !slices.Equal(rep.Unfinished, []Part{PartSPF}) {
+	if !slices.Equal(rep.Unfinished, []finding.Part{finding.PartSPF}) {
 		t.Errorf("unfinished = %v, want [spf]", rep.Unfinished)
 	}
 	f, ok := hasCode(rep.Findings, "dns.unfinished")
@@ -341,10 +342,10 @@ func chainZone(levels int) string {
 // fetched only to spf's depth cap, the finding names where it was cut, the
 // verdict is permerror at the 10-lookup limit, and it all finishes quickly.
 func TestSPFIncludeChainBounded(t *testing.T) {
-	srv := dnstest.NewTest(t, chainZone(100))
+	srv := zoneservertest.New(t, chainZone(100))
 	c := clientFor(srv, time.Second)
 	start := time.Now()
-	rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP}, spf.Identity{Domain: "chain.example"})
+	rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP}, spf.Identity{Domain: "chain.example"}, spfAdvice)
 	within(t, "the check", time.Since(start), slack)
 
 	v := rep.Results[0]
@@ -362,7 +363,7 @@ func TestSPFIncludeChainBounded(t *testing.T) {
 	if want := spf.DefaultMaxDepth + 1; txt > want {
 		t.Errorf("%d TXT questions reached the server, want at most %d", txt, want)
 	}
-	fs := SPFFindings(rep.Findings())
+	fs := spfFindings(rep.Findings())
 	cut, ok := hasCode(fs, "spf.tree_cut")
 	where := fmt.Sprintf(`"include:l%d.chain.example" at l%d.chain.example`, spf.DefaultMaxDepth+1, spf.DefaultMaxDepth)
 	if !ok || !strings.Contains(cut.Message, where) {
@@ -393,7 +394,7 @@ func fanOutZone(n int) string {
 // spf's node cap, the investigation stays within its question budget and
 // finishes quickly, and the findings say the tree was cut and where.
 func TestSPFFanOutBounded(t *testing.T) {
-	srv := dnstest.NewTest(t, fanOutZone(1000))
+	srv := zoneservertest.New(t, fanOutZone(1000))
 	c := clientFor(srv, time.Second)
 	start := time.Now()
 	rep := Investigate(context.Background(), c, "fan.example", Options{Offline: true}, nil)
@@ -455,10 +456,10 @@ func TestCNAMEChainBounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.domain, func(t *testing.T) {
-			srv := dnstest.NewTest(t, chain.String())
+			srv := zoneservertest.New(t, chain.String())
 			c := clientFor(srv, time.Second)
 			start := time.Now()
-			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: tt.domain})
+			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: tt.domain}, spfAdvice)
 			within(t, "the check", time.Since(start), slack)
 			if rep.Results[0].Result != spf.Pass {
 				t.Errorf("%s: %s, want pass before the include", earlyIP, rep.Results[0].Result)
@@ -467,8 +468,8 @@ func TestCNAMEChainBounded(t *testing.T) {
 			if late.Result != spf.TempError || !errors.Is(late.Err, tt.cause) {
 				t.Errorf("%s: %s (%v), want temperror wrapping %v", lateIP, late.Result, late.Err, tt.cause)
 			}
-			f, ok := hasCode(SPFFindings(rep.Findings()), "spf.dns_error")
-			if !ok || f.Subject != tt.include {
+			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
+			if !ok || f.Subject.String() != tt.include {
 				t.Errorf("no spf.dns_error finding for %s: %+v", tt.include, f)
 			}
 			// The server chases up to 8 CNAMEs in one answer; the client
@@ -486,7 +487,7 @@ func TestCNAMEChainBounded(t *testing.T) {
 // more than the budget.
 func TestQueryBudget(t *testing.T) {
 	const budget = 40
-	srv := dnstest.NewTest(t, fanOutZone(30))
+	srv := zoneservertest.New(t, fanOutZone(30))
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second, MaxQueries: budget})
 	start := time.Now()
 	rep := Investigate(context.Background(), c, "fan.example", Options{Offline: true}, nil)
@@ -528,7 +529,7 @@ func TestTXTBudget(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s TXT %s\n", name, zoneTXT("v=spf1 "+strings.Join(terms, " ")+" -all"))
 	}
-	srv := dnstest.NewTest(t, b.String())
+	srv := zoneservertest.New(t, b.String())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second, MaxTXTBytes: budget})
 	start := time.Now()
 	rep := Investigate(context.Background(), c, "big.example", Options{Offline: true}, nil)

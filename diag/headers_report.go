@@ -114,11 +114,11 @@ func (r *HeadersReport) Doc() *render.Doc {
 		d.Heading(2, "Then (at delivery) vs now (DNS today)")
 		var tv [][]string
 		for _, t := range r.ThenVsNow {
-			check := t.Check
-			if t.Subject != "" {
-				check += " " + t.Subject
+			check := string(t.Check)
+			if !t.Subject.IsZero() {
+				check += " " + t.Subject.String()
 			}
-			tv = append(tv, []string{check, orDash(t.Then), orDash(t.Now), t.Explanation})
+			tv = append(tv, []string{check, orDash(string(t.Then)), orDash(string(t.Now)), t.Explanation})
 		}
 		d.Table([]string{"Check", "Then", "Now", "Why"}, tv)
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -55,7 +55,7 @@ func TestHugeTXTAnswer(t *testing.T) {
 		"$ORIGIN huge.example.\n@ SOA ns.example. h.example. 1 3600 600 86400 300\n" +
 		"@ TXT " + zoneTXT(record) + "\n" +
 		"_dmarc TXT ( " + strings.Join(dmarcParts, " ") + " )\n"
-	srv := dnstest.NewTest(t, zone)
+	srv := zoneservertest.New(t, zone)
 
 	start := time.Now()
 	rep := Investigate(context.Background(), clientFor(srv, time.Second), "huge.example", Options{Offline: true}, nil)
@@ -131,15 +131,15 @@ func TestHostileSPFReport(t *testing.T) {
 	for i, c := range hostileTXT {
 		fmt.Fprintf(&zone, "d%d TXT \"v=spf1 ip4:192.0.2.0/24 a:QP%sQP.h.example -all\"\n", i, masterEscape(c.raw))
 	}
-	srv := dnstest.NewTest(t, zone.String())
+	srv := zoneservertest.New(t, zone.String())
 	for i, c := range hostileTXT {
 		t.Run(c.name, func(t *testing.T) {
 			domain := fmt.Sprintf("d%d.h.example", i)
-			rep := spf.CheckIPs(context.Background(), SPFResolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain})
+			rep := spf.CheckIPs(context.Background(), SPFResolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain}, spfAdvice)
 			if rep.Results[0].Result != spf.PermError {
 				t.Errorf("result %s, want permerror for a term with controls", rep.Results[0].Result)
 			}
-			text, md := rendered(t, SPFTreeReport(rep.Tree, rep.Results, SPFFindings(rep.Findings())))
+			text, md := rendered(t, spfTreeReport(rep.Tree, rep.Results, spfFindings(rep.Findings())))
 			want := "QP" + c.shown + "QP"
 			for name, out := range map[string]string{"text": text, "markdown": md} {
 				if strings.Contains(out, c.raw) {
@@ -194,7 +194,7 @@ $ORIGIN 2.0.192.in-addr.arpa.
 @        SOA ns.example. h.example. 1 3600 600 86400 300
 44       PTR ptr\027]52\007\194\155.n.example.
 `
-	srv := dnstest.NewTest(t, zone)
+	srv := zoneservertest.New(t, zone)
 	rep := Investigate(context.Background(), clientFor(srv, time.Second), "n.example", Options{Offline: true}, nil)
 	if rep.MX == nil || len(rep.MX.Hosts) != 1 || len(rep.MX.Hosts[0].Addresses) != 1 {
 		t.Fatalf("MX = %+v", rep.MX)

@@ -9,11 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mxray/mxray/diag/dkim"
-	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/diag/policy"
 )
 
 // DefaultDeadline bounds a whole investigation unless Options say otherwise.
@@ -36,31 +33,22 @@ type Options struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-// Part names one part of a domain report; the TUI has a pane per part.
-type Part string
-
-// The parts of a domain report, in the order they are drawn.
-const (
-	PartMX     Part = "mx"
-	PartSPF    Part = "spf"
-	PartDKIM   Part = "dkim"
-	PartDMARC  Part = "dmarc"
-	PartMTASTS Part = "mta_sts"
-	PartTLSRPT Part = "tls_rpt"
-	PartBIMI   Part = "bimi"
-)
-
-// Event says that one part of an investigation is known. Report is a
-// snapshot holding every part finished so far; parts are never changed once
-// delivered, so a snapshot may be read while the investigation goes on.
+// Event says that something of an investigation, or of a message's check,
+// is known: one part of the domain (Part, and Report a snapshot holding
+// every part finished so far; parts are never changed once delivered, so a
+// snapshot may be read while the investigation goes on); the
+// investigation's final report (Done, and Report); or a message's
+// re-check (Recheck).
 type Event struct {
-	Part   Part
-	Report *Report
+	Part    finding.Part
+	Report  *Report
+	Done    bool           // Report is the final report: the investigation is over
+	Recheck *HeadersReport // the message's re-check (CheckMessage)
 }
 
 // partResult is what one part's goroutine hands back.
 type partResult struct {
-	part  Part
+	part  finding.Part
 	apply func(r *Report)
 }
 
@@ -79,17 +67,17 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	defer cancel()
 	start := time.Now()
 
-	parts := investigationParts(domain, opts)
+	inv := newInvestigation(domain, opts)
 	results := make(chan partResult, len(parts))
 	for _, p := range parts {
 		go func() {
-			apply := p.run(ctx, client)
+			apply := p.run(ctx, client, inv)
 			results <- partResult{part: p.part, apply: apply}
 		}()
 	}
 
 	rep := &Report{Domain: domain, Unicode: unicodeOf(domain)}
-	pending := make([]Part, 0, len(parts))
+	pending := make([]finding.Part, 0, len(parts))
 	for _, p := range parts {
 		pending = append(pending, p.part)
 	}
@@ -109,7 +97,7 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 			next.Queries = client.Queries()
 			next.Findings = next.collectFindings()
 			rep = next
-			pending = slices.DeleteFunc(pending, func(p Part) bool { return p == res.part })
+			pending = slices.DeleteFunc(pending, func(p finding.Part) bool { return p == res.part })
 			send(ctx, events, Event{Part: res.part, Report: rep})
 		case <-ctx.Done():
 			rep = rep.clone()
@@ -156,81 +144,7 @@ func send(ctx context.Context, events chan<- Event, ev Event) {
 	}
 }
 
-// investigationPart is one independent line of questions.
-type investigationPart struct {
-	part Part
-	run  func(ctx context.Context, c *dnsclient.Client) func(*Report)
-}
-
-// policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
-const policyFetchTimeout = 5 * time.Second
-
-// investigationParts lists the parts; each starts at once. The critical
-// ones (MX, SPF, DMARC, and DKIM selectors named by headers or flags) ask
-// at Critical priority; DKIM probes, MTA-STS, TLS-RPT and BIMI are leaves
-// and never lengthen the critical path.
-func investigationParts(domain string, opts Options) []investigationPart {
-	// MTA-STS checks the MX hosts against its policy, and BIMI looks at the
-	// organizational domain, so they wait for those parts; both are leaves.
-	mxDone := make(chan []string, 1)
-	orgDone := make(chan string, 1)
-	leaf := func(ctx context.Context) context.Context { return dnsclient.WithPriority(ctx, dnsclient.Leaf) }
-	return []investigationPart{
-		{PartMX, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			mx := CheckMX(ctx, c, domain)
-			hosts := make([]string, 0, len(mx.Hosts))
-			for _, h := range mx.Hosts {
-				hosts = append(hosts, h.Host)
-			}
-			mxDone <- hosts
-			return func(r *Report) { r.MX = &mx }
-		}},
-		{PartSPF, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			s := CheckSPF(ctx, c, domain)
-			return func(r *Report) { r.SPF = s }
-		}},
-		{PartDMARC, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			d := dmarc.Check(ctx, c, domain)
-			orgDone <- d.OrgDomain
-			return func(r *Report) { r.DMARC = d }
-		}},
-		{PartDKIM, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			d := dkim.Discover(ctx, c, domain, opts.HeaderSelectors, opts.Selectors)
-			return func(r *Report) { r.DKIM = d }
-		}},
-		{PartMTASTS, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			var hosts []string
-			select {
-			case hosts = <-mxDone:
-			case <-ctx.Done():
-			}
-			var dial policy.DialFunc
-			if !opts.Offline && opts.Dial != nil {
-				dial = opts.Dial
-			}
-			m := policy.CheckMTASTS(leaf(ctx), c, domain, hosts, dial, policyFetchTimeout)
-			return func(r *Report) { r.MTASTS = m }
-		}},
-		{PartTLSRPT, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			t := policy.CheckTLSRPT(leaf(ctx), c, domain)
-			return func(r *Report) { r.TLSRPT = t }
-		}},
-		{PartBIMI, func(ctx context.Context, c *dnsclient.Client) func(*Report) {
-			org := domain
-			select {
-			case o := <-orgDone:
-				if o != "" {
-					org = o
-				}
-			case <-ctx.Done():
-			}
-			b := policy.CheckBIMI(leaf(ctx), c, domain, org)
-			return func(r *Report) { r.BIMI = b }
-		}},
-	}
-}
-
-func unfinishedFinding(ctx context.Context, parts []Part, deadline time.Duration) finding.Finding {
+func unfinishedFinding(ctx context.Context, parts []finding.Part, deadline time.Duration) finding.Finding {
 	names := make([]string, len(parts))
 	for i, p := range parts {
 		names[i] = string(p)
@@ -239,7 +153,7 @@ func unfinishedFinding(ctx context.Context, parts []Part, deadline time.Duration
 	if errors.Is(ctx.Err(), context.Canceled) {
 		why = "it was cancelled"
 	}
-	return finding.Finding{Severity: finding.Warning, Code: "dns.unfinished", Part: "dns",
+	return finding.Finding{Severity: finding.Warning, Code: "dns.unfinished", Part: finding.PartDNS,
 		Message: fmt.Sprintf("The investigation stopped before %s finished: %s. What was found so far is shown.", strings.Join(names, ", "), why),
 		Fix:     "Run it again, perhaps with a longer --deadline or --timeout; if one DNS server is slow, try another with --resolver."}
 }
@@ -250,12 +164,12 @@ func LimitFindings(client *dnsclient.Client) []finding.Finding {
 	var fs []finding.Finding
 	queries, txt := client.Limits()
 	if queries {
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.query_limit", Part: "dns",
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.query_limit", Part: finding.PartDNS,
 			Message: fmt.Sprintf("The investigation reached its limit of %d DNS questions and stopped asking; parts of the result are incomplete. Records that fan out this far are themselves a problem for receivers.", client.MaxQueries()),
 			Fix:     "Look at the SPF tree and DKIM records for runaway includes or CNAME chains, and simplify them."})
 	}
 	if txt {
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.txt_limit", Part: "dns",
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "dns.txt_limit", Part: finding.PartDNS,
 			Message: "The TXT records met in this investigation exceed mxray's total size limit; the rest were not read, so parts of the result are incomplete.",
 			Fix:     "Find the oversized TXT record (the DNS log shows it) and trim it; receivers have limits too."})
 	}

@@ -86,17 +86,17 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 	fqdn := dns.Fqdn(domain)
 	ans := r.Lookup(ctx, fqdn, dns.TypeMX)
 	rep := MXReport{Status: ans.Status, Hosts: []MXHost{}}
-	add := func(sev finding.Severity, code, subject, msg, fix string) {
-		rep.Findings = append(rep.Findings, finding.Finding{Severity: sev, Code: code, Part: "mx", Subject: subject, Message: msg, Fix: fix})
+	add := func(sev finding.Severity, code string, subject finding.Subject, msg, fix string) {
+		rep.Findings = append(rep.Findings, finding.Finding{Severity: sev, Code: code, Part: finding.PartMX, Subject: subject, Message: msg, Fix: fix})
 	}
 	switch {
 	case ans.Status.Temporary():
-		add(finding.Error, "mx.lookup_failed", domain,
+		add(finding.Error, "mx.lookup_failed", finding.Domain(domain),
 			fmt.Sprintf("The MX records of %s could not be read: %s.", domain, describeStatus(ans)),
 			"Check that the domain's nameservers answer; run the check again.")
 		return rep
 	case ans.Status == dnsclient.StatusNXDomain:
-		add(finding.Error, "mx.nxdomain", domain,
+		add(finding.Error, "mx.nxdomain", finding.Domain(domain),
 			fmt.Sprintf("%s does not exist in DNS (NXDOMAIN), so it can neither send nor receive mail.", domain),
 			"Check the spelling, or register and publish the domain.")
 		return rep
@@ -110,12 +110,12 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 		if m.Host == "." {
 			if m.Preference == 0 && len(mxs) == 1 {
 				rep.NullMX = true
-				add(finding.Info, "mx.null", domain,
+				add(finding.Info, "mx.null", finding.Domain(domain),
 					fmt.Sprintf("%s publishes a null MX (RFC 7505): it accepts no mail.", domain),
 					"If the domain sends no mail either, publish the SPF record \"v=spf1 -all\" and DMARC \"v=DMARC1; p=reject\".")
 				return rep
 			}
-			add(finding.Error, "mx.null_mixed", domain,
+			add(finding.Error, "mx.null_mixed", finding.Domain(domain),
 				fmt.Sprintf("%s mixes a null MX (\".\") with other MX records; RFC 7505 says a null MX must stand alone.", domain),
 				"Remove the \".\" MX record if the domain receives mail, or remove all the others if it does not.")
 			continue
@@ -132,16 +132,16 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 }
 
 // implicitMX explains the RFC 5321 §5.1 fallback when a domain has no MX.
-func implicitMX(ctx context.Context, r dnsclient.Resolver, fqdn, domain string, add func(finding.Severity, string, string, string, string)) []netip.Addr {
+func implicitMX(ctx context.Context, r dnsclient.Resolver, fqdn, domain string, add func(finding.Severity, string, finding.Subject, string, string)) []netip.Addr {
 	v4, v6 := dnsclient.LookupAddrs(ctx, r, fqdn)
 	addrs := append(v4.Addrs(), v6.Addrs()...)
 	if len(addrs) == 0 {
-		add(finding.Error, "mx.none", domain,
+		add(finding.Error, "mx.none", finding.Domain(domain),
 			fmt.Sprintf("%s has no MX records and no A/AAAA address, so mail to it cannot be delivered.", domain),
 			fmt.Sprintf("Publish MX records for %s naming your mail servers (or a null MX \"0 .\" if it takes no mail).", domain))
 		return nil
 	}
-	add(finding.Warning, "mx.implicit", domain,
+	add(finding.Warning, "mx.implicit", finding.Domain(domain),
 		fmt.Sprintf("%s has no MX records, so senders fall back to its own address (%s) as RFC 5321 §5.1 says; many do not, or treat it as a sign of a domain that takes no mail.", domain, joinAddrs(addrs)),
 		fmt.Sprintf("Publish MX records for %s naming the servers that should receive its mail.", domain))
 	return addrs
@@ -178,7 +178,7 @@ func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost) {
 
 // mxFindings marks load balancing and filters, and turns host errors into
 // findings.
-func mxFindings(domain string, rep *MXReport, add func(finding.Severity, string, string, string, string)) {
+func mxFindings(domain string, rep *MXReport, add func(finding.Severity, string, finding.Subject, string, string)) {
 	prefs := map[uint16]int{}
 	var filtered []string
 	for i := range rep.Hosts {
@@ -192,20 +192,20 @@ func mxFindings(domain string, rep *MXReport, add func(finding.Severity, string,
 		h := &rep.Hosts[i]
 		h.LoadBalanced = prefs[h.Preference] > 1
 		if h.CNAME != "" {
-			add(finding.Error, "mx.cname", h.Host,
+			add(finding.Error, "mx.cname", finding.Host(h.Host),
 				fmt.Sprintf("The MX host %s is an alias (CNAME) for %s; RFC 5321 §5.1 and RFC 2181 §10.3 forbid MX targets that are aliases, and some senders will not deliver to it.", h.Host, h.CNAME),
 				fmt.Sprintf("Point the MX record at %s directly, or replace the CNAME with A/AAAA records.", h.CNAME))
 		}
 		for i, e := range h.Errors {
-			add(finding.Error, h.codes[i], h.Host,
+			add(finding.Error, h.codes[i], finding.Host(h.Host),
 				fmt.Sprintf("The MX host %s (preference %d) is unusable: %s.", h.Host, h.Preference, e),
 				"Point the MX record at a host name that has A/AAAA records for a working mail server.")
 		}
 		for _, a := range h.Addresses {
-			rep.Findings = append(rep.Findings, a.Findings("mx", "MX host "+h.Host)...)
+			rep.Findings = append(rep.Findings, a.Findings(finding.PartMX, "MX host "+h.Host)...)
 		}
 		if len(filtered) > 0 && h.Filter == "" {
-			add(finding.Warning, "mx.filter_bypass", h.Host,
+			add(finding.Warning, "mx.filter_bypass", finding.Host(h.Host),
 				fmt.Sprintf("%s routes mail through %s, but the MX host %s (preference %d) is not part of it: senders that use it, spammers included, bypass the filter.", domain, strings.Join(filtered, " and "), h.Host, h.Preference),
 				fmt.Sprintf("Remove the MX record for %s, or make the mail server accept connections only from the filtering service's addresses.", h.Host))
 		}

@@ -9,8 +9,9 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // mxZone covers every MX and PTR finding; names outside *.example stand for
@@ -76,16 +77,16 @@ $ORIGIN 3.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa
 @        PTR c.good.test.
 `
 
-func testClient(t *testing.T, zone string) (*dnsclient.Client, *dnstest.Server) {
+func testClient(t *testing.T, zone string) (*dnsclient.Client, *zoneserver.Server) {
 	t.Helper()
-	srv := dnstest.NewTest(t, zone)
+	srv := zoneservertest.New(t, zone)
 	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 500 * time.Millisecond}), srv
 }
 
 func codes(fs []finding.Finding) []string {
 	var out []string
 	for _, f := range fs {
-		out = append(out, f.Code+"@"+f.Subject)
+		out = append(out, f.Code+"@"+f.Subject.String())
 	}
 	slices.Sort(out)
 	return out
@@ -155,7 +156,7 @@ func TestCheckMX(t *testing.T) {
 
 func TestCheckMXServFail(t *testing.T) {
 	c, srv := testClient(t, mxZone)
-	srv.SetFault("good.test.", dns.TypeMX, dnstest.FaultServFail)
+	srv.SetFault("good.test.", dns.TypeMX, zoneserver.FaultServFail)
 	r := CheckMX(context.Background(), c, "good.test")
 	if got := codes(r.Findings); !slices.Equal(got, []string{"mx.lookup_failed@good.test"}) {
 		t.Errorf("findings = %v", got)

@@ -121,27 +121,29 @@ func GenericPTR(ip netip.Addr, name string) bool {
 }
 
 // Findings returns what a receiver would hold against this address's
-// reverse DNS, for an address that sends or receives mail. part is the pane
-// ("mx" or "ptr"); role words the address ("MX host mx1.example.com").
-func (c PTRCheck) Findings(part, role string) []finding.Finding {
+// reverse DNS, for an address that sends or receives mail. part is the
+// part they belong to (PartMX or PartPTR); role words the address
+// ("MX host mx1.example.com").
+func (c PTRCheck) Findings(part finding.Part, role string) []finding.Finding {
 	var fs []finding.Finding
 	subject := c.IP.String()
+	about := finding.IP(c.IP)
 	switch {
 	case c.Error != "":
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.lookup_failed", Part: part, Subject: subject,
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.lookup_failed", Part: part, Subject: about,
 			Message: fmt.Sprintf("The reverse DNS of %s (%s) could not be checked: %s.", subject, role, c.Error),
 			Fix:     "Run the check again; if it persists, ask the owner of the address block to fix its reverse DNS servers."})
 	case len(c.PTR) == 0:
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.missing", Part: part, Subject: subject,
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.missing", Part: part, Subject: about,
 			Message: fmt.Sprintf("%s (%s) has no PTR record. Many receivers reject or penalise mail from addresses without reverse DNS.", subject, role),
 			Fix:     "Ask whoever owns the address (the hosting or network provider) to publish a PTR record naming this host, with a matching A/AAAA record."})
 	case !c.FCrDNS:
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.not_confirmed", Part: part, Subject: subject,
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.not_confirmed", Part: part, Subject: about,
 			Message: fmt.Sprintf("The PTR name of %s (%s), %s, does not resolve back to %s, so forward-confirmed reverse DNS fails.", subject, role, strings.Join(c.PTR, ", "), subject),
 			Fix:     fmt.Sprintf("Publish an A/AAAA record for %s pointing at %s, or change the PTR to a name that does.", c.PTR[0], subject)})
 	}
 	if c.Generic {
-		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.generic", Part: part, Subject: subject,
+		fs = append(fs, finding.Finding{Severity: finding.Warning, Code: "ptr.generic", Part: part, Subject: about,
 			Message: fmt.Sprintf("The PTR name of %s (%s) looks like an access-network name (%s); receivers treat such names as end-user machines.", subject, role, strings.Join(c.PTR, ", ")),
 			Fix:     "Set a PTR that names the mail server itself (for example mail.yourdomain), with a matching A/AAAA record."})
 	}

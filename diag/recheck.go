@@ -55,32 +55,37 @@ type SPFRecheck struct {
 	Skipped     string      `json:"skipped,omitempty"` // why SPF was not re-checked at all
 
 	Verdict *spf.Verdict `json:"-"` // with its tree, for the TUI
+	// shared says the tree is an investigation's of the same domain: its
+	// findings are that report's, not the re-check's.
+	shared bool
 }
 
-// RecheckOptions configure a re-check.
-type RecheckOptions struct {
+// recheckOptions configure a re-check.
+type recheckOptions struct {
 	// Deadline bounds the re-check; DefaultDeadline when zero.
 	Deadline time.Duration
 	// Now is the time to judge DKIM x= against; time.Now when zero.
 	Now time.Time
 }
 
-// AnalyzeHeaders builds a report from a parsed message without asking DNS
+// analyzeHeaders builds a report from a message without asking DNS
 // (--no-recheck).
-func AnalyzeHeaders(source string, m *headers.Message, a *headers.Analysis) *HeadersReport {
-	r := &HeadersReport{Source: source, Message: m, Analysis: a}
-	r.Findings = HeaderFindings(a.Findings)
+func analyzeHeaders(msg *Message) *HeadersReport {
+	r := &HeadersReport{Source: msg.Source, Message: msg.Header, Analysis: msg.Analysis}
+	r.Findings = headerFindings(msg.Analysis.Findings)
 	finding.Sort(r.Findings)
 	return r
 }
 
-// RecheckHeaders asks DNS today what the receiver asked at delivery, all at
+// recheckHeaders asks DNS today what the receiver asked at delivery, all at
 // once: SPF for the IP and envelope it checked (and the HELO identity),
 // every DKIM signature's key and signature from the header alone (and the
 // body hash when a body is there), and DMARC policy discovery and alignment
 // for the From domain. It then sets each result beside what the receiver
-// recorded and explains the differences.
-func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string, m *headers.Message, a *headers.Analysis, opts RecheckOptions) *HeadersReport {
+// recorded and explains the differences. shared gives the SPF tree already
+// prefetched for a domain, or nil (then the re-check builds its own); it
+// may wait for it.
+func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message, opts recheckOptions, shared func(domain string) *spf.Tree) *HeadersReport {
 	deadline := opts.Deadline
 	if deadline <= 0 {
 		deadline = DefaultDeadline
@@ -92,10 +97,11 @@ func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 
-	rep := AnalyzeHeaders(source, m, a)
+	m, a := msg.Header, msg.Analysis
+	rep := analyzeHeaders(msg)
 	rc := &Recheck{}
 	var wg sync.WaitGroup
-	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a) })
+	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
 	wg.Go(func() { rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now) })
 	if a.FromDomain != "" {
 		// Policy discovery for the From domain goes out now, so that
@@ -118,7 +124,7 @@ func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {
-		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []Part{"recheck"}, deadline))
+		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []finding.Part{"recheck"}, deadline))
 	}
 	finding.Sort(rep.Findings)
 	rep.Queries = client.Queries()
@@ -128,8 +134,9 @@ func RecheckHeaders(ctx context.Context, client *dnsclient.Client, source string
 
 // recheckSPF evaluates SPF for what the receiver checked: the client IP it
 // recorded (else the sending IP from the Received chain), the envelope
-// sender and the HELO name of that hop.
-func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analysis) *SPFRecheck {
+// sender and the HELO name of that hop; against the tree shared gives for
+// the domain checked, when it gives one.
+func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analysis, shared func(string) *spf.Tree) *SPFRecheck {
 	r := &SPFRecheck{Sender: a.EnvelopeFrom, HELO: a.HELO}
 	var ip netip.Addr
 	switch {
@@ -152,8 +159,10 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 		r.Skipped = "the header names neither an envelope sender nor a HELO name, so SPF has no domain to check"
 		return r
 	}
-	v := spf.Check(ctx, SPFResolver(client), ip, spf.Identity{Sender: r.Sender, HELO: r.HELO})
-	r.Verdict = v
+	id := spf.Identity{Sender: r.Sender, HELO: r.HELO}
+	tree := shared(id.CheckedDomain())
+	v := spf.Check(ctx, SPFResolver(client), ip, id, spf.WithTree(tree), spfAdvice)
+	r.Verdict, r.shared = v, tree != nil && v.Tree() == tree
 	r.Result, r.HELOResult, r.Matched = v.Result, v.HELOResult, v.Matched
 	r.Domain, r.Sender = v.Domain, v.Sender
 	r.Explanation, r.Lookups, r.VoidLookups = v.Explanation, v.Lookups, v.VoidLookups
@@ -161,15 +170,6 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 		r.Error = v.Err.Error()
 	}
 	return r
-}
-
-// HeaderFindings converts the headers package's findings to diag's shape.
-func HeaderFindings(fs []headers.Finding) []finding.Finding {
-	out := make([]finding.Finding, len(fs))
-	for i, f := range fs {
-		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: string(f.Code), Message: f.Message, Fix: f.Fix, Part: "headers", Subject: f.Subject}
-	}
-	return out
 }
 
 // sameDomain compares domains ignoring case and a trailing dot.

@@ -16,27 +16,27 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // recheck parses raw and re-checks it against srv.
-func recheck(t *testing.T, srv *dnstest.Server, raw []byte, now time.Time) *HeadersReport {
+func recheck(t *testing.T, srv *zoneserver.Server, raw []byte, now time.Time) *HeadersReport {
 	t.Helper()
-	m, err := headers.Parse(raw)
+	m, err := ReadMessage("test.eml", raw, HeaderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := headers.Analyze(m, headers.Options{})
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
-	return RecheckHeaders(context.Background(), c, "test.eml", m, a, RecheckOptions{Now: now})
+	return CheckMessage(context.Background(), c, m, MessageOptions{Now: now}, nil).Headers
 }
 
-func row(t *testing.T, rep *HeadersReport, check, subject string) ThenNow {
+func row(t *testing.T, rep *HeadersReport, check finding.Part, subject string) ThenNow {
 	t.Helper()
 	for _, r := range rep.ThenVsNow {
-		if r.Check == check && (subject == "" || strings.Contains(r.Subject, subject)) {
+		if r.Check == check && (subject == "" || strings.Contains(r.Subject.String(), subject)) {
 			return r
 		}
 	}
@@ -62,7 +62,7 @@ func headerOnly(raw []byte) []byte {
 }
 
 func TestRecheckDemoSample(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	rep := recheck(t, srv, demo.SampleMessage(), time.Now())
 	if r := rep.Recheck.SPF; r.Result != "pass" || r.Matched == nil || r.Matched.Term != "a:relay.mailer.example" {
 		t.Errorf("SPF now = %+v", r)
@@ -82,7 +82,7 @@ func TestRecheckDemoSample(t *testing.T) {
 }
 
 func TestRecheckFromHeadersAlone(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	raw := headerOnly(demo.SampleMessage())
 
 	rep := recheck(t, srv, raw, time.Now())
@@ -142,7 +142,7 @@ func signDemo(t *testing.T, msg string, expires time.Time) []byte {
 }
 
 func TestRecheckExpiredSignature(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	msg := "From: a@healthy.example\r\nTo: b@receiver.example\r\nSubject: hi\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nbody\r\n"
 	signed := signDemo(t, msg, time.Now().Add(time.Hour))
 	if r := dkimResult(t, recheck(t, srv, signed, time.Now()), "s1"); r.Result != dkim.Pass {
@@ -155,7 +155,7 @@ func TestRecheckExpiredSignature(t *testing.T) {
 }
 
 func TestRecheckSPFChangedSinceDelivery(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	before := recheck(t, srv, demo.SampleMessage(), time.Now())
 	if r := row(t, before, "spf", ""); r.Then != "pass" || r.Now != "pass" || r.Changed {
 		t.Fatalf("before the change: %+v", r)
@@ -193,7 +193,7 @@ func TestRecheckDMARCAlignmentSubdomainFrom(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			zone := strings.Replace(demo.ZoneText(), `"v=DMARC1; p=reject; rua=`, `"v=DMARC1; p=reject; `+tt.adkim+`rua=`, 1)
-			srv := dnstest.NewTest(t, zone)
+			srv := zoneservertest.New(t, zone)
 			rep := recheck(t, srv, signed, time.Now())
 			d := rep.Recheck.DMARC
 			if d == nil || string(d.Result) != tt.result || d.DKIMAligned != tt.aligned || d.FromDomain != "news.healthy.example" {
@@ -216,7 +216,7 @@ test._domainkey TXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkH
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := dnstest.NewTest(t, zone)
+	srv := zoneservertest.New(t, zone)
 	rep := recheck(t, srv, raw, time.Now())
 	for _, sel := range []string{"brisbane", "test"} {
 		if r := dkimResult(t, rep, sel); r.Result != dkim.Pass {
@@ -228,7 +228,7 @@ test._domainkey TXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkH
 // TestHeadersGolden pins the headers contract's JSON and the Markdown
 // report of the demo sample (go test ./diag -update refreshes).
 func TestHeadersGolden(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	rep := recheck(t, srv, demo.SampleMessage(), time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC))
 	t.Run("json", func(t *testing.T) { requireGoldenJSON(t, rep) })
 	t.Run("markdown", func(t *testing.T) {

@@ -30,7 +30,7 @@ type Report struct {
 
 	Findings    []finding.Finding // every part's findings, sorted by severity
 	Queries     int               // DNS questions sent on the wire
-	Unfinished  []Part            // parts the deadline or a cancel cut off
+	Unfinished  []finding.Part    // parts the deadline or a cancel cut off
 	Unreachable bool              // not one DNS server answered
 	Elapsed     time.Duration
 	Log         []dnsclient.LogEntry // every question, for the DNS log pane
@@ -50,26 +50,10 @@ func (r *Report) clone() *Report {
 // collectFindings gathers every part's findings, sorted.
 func (r *Report) collectFindings() []finding.Finding {
 	var fs []finding.Finding
-	if r.MX != nil {
-		fs = append(fs, r.MX.Findings...)
-	}
-	if r.SPF != nil {
-		fs = append(fs, r.SPF.Findings...)
-	}
-	if r.DKIM != nil {
-		fs = append(fs, r.DKIM.Findings...)
-	}
-	if r.DMARC != nil {
-		fs = append(fs, r.DMARC.Findings...)
-	}
-	if r.MTASTS != nil {
-		fs = append(fs, r.MTASTS.Findings...)
-	}
-	if r.TLSRPT != nil {
-		fs = append(fs, r.TLSRPT.Findings...)
-	}
-	if r.BIMI != nil {
-		fs = append(fs, r.BIMI.Findings...)
+	for _, p := range parts {
+		if p.has(r) {
+			fs = append(fs, p.findings(r)...)
+		}
 	}
 	fs = append(fs, r.extra...)
 	finding.Sort(fs)
@@ -80,7 +64,7 @@ func (r *Report) collectFindings() []finding.Finding {
 func (r *Report) crossChecks() {
 	if r.MX != nil && r.MX.NullMX && r.SPF != nil && r.SPF.Tree.Root != nil {
 		if rec := strings.ToLower(strings.Join(strings.Fields(r.SPF.Tree.Root.Record), " ")); rec != "v=spf1 -all" {
-			r.extra = append(r.extra, finding.Finding{Severity: finding.Warning, Code: "spf.null_mx_sender", Part: "spf", Subject: r.Domain,
+			r.extra = append(r.extra, finding.Finding{Severity: finding.Warning, Code: "spf.null_mx_sender", Part: finding.PartSPF, Subject: finding.Domain(r.Domain),
 				Message: fmt.Sprintf("%s accepts no mail (null MX), so it most likely sends none either, yet its SPF record does not say so.", r.Domain),
 				Fix:     "Publish the SPF record \"v=spf1 -all\" so receivers reject mail forged in its name."})
 		}

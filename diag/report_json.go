@@ -27,7 +27,7 @@ type checkJSON struct {
 	MTASTS        *policy.MTASTSResult `json:"mta_sts"`
 	TLSRPT        *policy.TLSRPTResult `json:"tls_rpt"`
 	BIMI          *policy.BIMIResult   `json:"bimi"`
-	Unfinished    []Part               `json:"unfinished,omitempty"`
+	Unfinished    []finding.Part       `json:"unfinished,omitempty"`
 }
 
 // MarshalJSON writes the report in the "check" contract: mx as a list with

@@ -90,9 +90,9 @@ func SPFTreeDoc(t *spf.Tree, m *spf.Match) *render.Node {
 	return draw(t.Root)
 }
 
-// SPFTreeReport lays out "mxray spf": a verdict table (one row per IP), the
+// spfTreeReport lays out "mxray spf": a verdict table (one row per IP), the
 // tree with the first verdict's deciding path marked, and the findings.
-func SPFTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *render.Doc {
+func spfTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *render.Doc {
 	d := &render.Doc{}
 	domain := ""
 	if t != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
+	"github.com/mxray/mxray/spf/advice"
 )
 
 // SPFReport is the SPF part of a domain report: the whole record tree,
@@ -36,8 +37,8 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 	go func() {
 		obsolete <- r.Lookup(dnsclient.WithPriority(ctx, dnsclient.Leaf), dns.Fqdn(domain), dns.TypeSPF)
 	}()
-	rep := &SPFReport{Tree: spf.Prefetch(ctx, SPFResolver(r), domain)}
-	rep.Findings = SPFFindings(rep.Tree.Findings())
+	rep := &SPFReport{Tree: spf.Prefetch(ctx, SPFResolver(r), domain, spfAdvice)}
+	rep.Findings = spfFindings(rep.Tree.Findings())
 	for _, rr := range (<-obsolete).Records {
 		if s, ok := rr.(*dns.SPF); ok {
 			parts := make([]string, len(s.Txt))
@@ -48,18 +49,23 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 		}
 	}
 	if len(rep.ObsoleteRR) > 0 {
-		rep.Findings = append(rep.Findings, finding.Finding{Severity: finding.Warning, Code: "spf.obsolete_rr_type", Part: "spf", Subject: domain,
+		rep.Findings = append(rep.Findings, finding.Finding{Severity: finding.Warning, Code: "spf.obsolete_rr_type", Part: finding.PartSPF, Subject: finding.Domain(domain),
 			Message: fmt.Sprintf("%s still publishes a record of the obsolete SPF RR type (99). RFC 7208 §3.1 removed it: receivers only read TXT, so the two can silently drift apart.", domain),
 			Fix:     "Delete the SPF-type record and keep only the TXT record."})
 	}
 	return rep
 }
 
-// SPFFindings converts the spf package's findings to diag's shape.
-func SPFFindings(fs []spf.Finding) []finding.Finding {
+// spfAdvice is the option every SPF tree diag builds carries: the
+// technician's advice of spf/advice, which the engine keeps with the tree
+// (findings, per-node problems) and its verdicts.
+var spfAdvice = spf.WithAdvisor(advice.Advisor{})
+
+// spfFindings converts the spf package's findings to diag's shape.
+func spfFindings(fs []spf.Finding) []finding.Finding {
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
-		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: f.Fix, Part: "spf", Subject: f.Domain}
+		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: f.Fix, Part: finding.PartSPF, Subject: finding.Domain(f.Domain)}
 	}
 	return out
 }

@@ -1,24 +1,40 @@
 package diag
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/spf"
 )
 
 // ThenNow is one check as the receiver recorded it at delivery and as DNS
 // decides it today, with the difference explained in words.
 type ThenNow struct {
-	Check       string `json:"check"`             // "spf", "dkim", "dmarc", "arc"
-	Subject     string `json:"subject,omitempty"` // for dkim: "d=… s=…"
-	Then        string `json:"then"`              // the receiver's result word; "" when it recorded none
-	Now         string `json:"now"`               // mxray's result today; "" when it could not check
-	Changed     bool   `json:"changed"`           // both known and different
-	Explanation string `json:"explanation"`
+	Check       finding.Part    // "check": PartSPF, PartDKIM, PartDMARC or PartARC
+	Subject     finding.Subject // "subject": for dkim, the signature ("d=… s=…")
+	Then        Outcome         // "then": the receiver's result word; "" when it recorded none
+	Now         Outcome         // "now": mxray's result today; "" when it could not check
+	Changed     bool            // "changed": both known and different
+	Explanation string          // "explanation"
+}
+
+// MarshalJSON writes {check, subject, then, now, changed, explanation},
+// the subject as text and left out when there is none.
+func (t ThenNow) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Check       finding.Part `json:"check"`
+		Subject     string       `json:"subject,omitempty"`
+		Then        Outcome      `json:"then"`
+		Now         Outcome      `json:"now"`
+		Changed     bool         `json:"changed"`
+		Explanation string       `json:"explanation"`
+	}{t.Check, t.Subject.String(), t.Then, t.Now, t.Changed, t.Explanation})
 }
 
 // thenVsNow builds one row per check: spf, each DKIM signature, dmarc, arc.
@@ -38,16 +54,16 @@ func thenVsNow(a *headers.Analysis, rc *Recheck) []ThenNow {
 	return rows
 }
 
-func failing(word string) bool {
+func failing(word Outcome) bool {
 	switch word {
-	case "fail", "softfail", "neutral", "none", "permerror":
+	case OutcomeFail, OutcomeSoftFail, OutcomeNeutral, OutcomeNone, OutcomePermError:
 		return true
 	}
 	return false
 }
 
 func spfRow(a *headers.Analysis, s *SPFRecheck) ThenNow {
-	row := ThenNow{Check: "spf", Then: string(a.Receiver.SPF), Now: string(s.Result)}
+	row := ThenNow{Check: finding.PartSPF, Then: Outcome(a.Receiver.SPF), Now: Outcome(s.Result)}
 	then, now := row.Then, row.Now
 	var why string
 	switch {
@@ -99,7 +115,7 @@ func arcSPFPass(a *headers.Analysis) (string, bool) {
 			continue
 		}
 		for _, r := range set.Results {
-			if r.Method == "spf" && r.Result == headers.ResultPass {
+			if r.Method == "spf" && r.Result == authres.ResultPass {
 				return set.AuthServID, true
 			}
 		}
@@ -110,8 +126,8 @@ func arcSPFPass(a *headers.Analysis) (string, bool) {
 // receiverDKIM finds what the receiver recorded for one signature: its own
 // trusted dkim results, matched by header.b when it gave one, else by d=
 // and s=.
-func receiverDKIM(a *headers.Analysis, r *dkim.Result) string {
-	best := ""
+func receiverDKIM(a *headers.Analysis, r *dkim.Result) Outcome {
+	var best Outcome
 	for _, e := range a.AuthenticationResults {
 		if !e.Trusted || e.Method != "dkim" {
 			continue
@@ -131,19 +147,19 @@ func receiverDKIM(a *headers.Analysis, r *dkim.Result) string {
 		}
 		if b := p["header.b"]; b != "" {
 			if r.MatchesHeaderB(b) {
-				return string(e.Result)
+				return Outcome(e.Result)
 			}
 			continue
 		}
 		if best == "" {
-			best = string(e.Result)
+			best = Outcome(e.Result)
 		}
 	}
 	return best
 }
 
 func dkimRow(a *headers.Analysis, r *dkim.Result) ThenNow {
-	row := ThenNow{Check: "dkim", Subject: fmt.Sprintf("d=%s s=%s", r.Domain, r.Selector), Then: receiverDKIM(a, r), Now: string(r.Result)}
+	row := ThenNow{Check: finding.PartDKIM, Subject: finding.Signature(r.Domain, r.Selector), Then: receiverDKIM(a, r), Now: Outcome(r.Result)}
 	then, now := row.Then, row.Now
 	how := "verified from headers alone"
 	switch r.BodyHash {
@@ -193,13 +209,13 @@ func dkimCause(r *dkim.Result) string {
 }
 
 func dmarcRow(a *headers.Analysis, rc *Recheck) ThenNow {
-	row := ThenNow{Check: "dmarc", Then: string(a.Receiver.DMARC)}
+	row := ThenNow{Check: finding.PartDMARC, Then: Outcome(a.Receiver.DMARC)}
 	if rc.DMARC == nil {
 		row.Explanation = "Not re-checked: the header has no From domain."
 		return row
 	}
 	ev := rc.DMARC
-	row.Now = string(ev.Result)
+	row.Now = Outcome(ev.Result)
 	then, now := row.Then, row.Now
 	switch {
 	case then == "":
@@ -235,19 +251,19 @@ func changedInputs(rc *Recheck) string {
 
 func arcRow(a *headers.Analysis) ThenNow {
 	c := a.ARCChain
-	row := ThenNow{Check: "arc", Then: string(a.Receiver.ARC)}
+	row := ThenNow{Check: finding.PartARC, Then: Outcome(a.Receiver.ARC)}
 	switch {
 	case c.Instances == 0:
-		row.Now = "none"
+		row.Now = OutcomeNone
 		row.Explanation = "The message carries no ARC sets."
 	case c.Valid:
-		row.Now = "structure ok"
+		row.Now = OutcomeStructureOK
 		row.Explanation = fmt.Sprintf("%d ARC instance(s), newest cv=%s; the chain's structure is sound (mxray does not re-verify ARC seals).", c.Instances, c.NewestCV)
 	default:
-		row.Now = "structure broken"
+		row.Now = OutcomeStructureBroken
 		row.Explanation = "The ARC chain is broken: " + strings.Join(c.Problems, "; ") + "."
 	}
-	if forwarder, ok := arcSPFPass(a); ok && failing(string(a.Receiver.SPF)) {
+	if forwarder, ok := arcSPFPass(a); ok && failing(Outcome(a.Receiver.SPF)) {
 		row.Explanation += fmt.Sprintf(" The first sealer (%s) recorded SPF pass before the message was forwarded.", forwarder)
 	}
 	return row
@@ -256,30 +272,37 @@ func arcRow(a *headers.Analysis) ThenNow {
 // recheckFindings turns what changed, and what fails today, into findings.
 func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding.Finding {
 	var fs []finding.Finding
-	add := func(sev finding.Severity, code, subject, msg, fix string) {
-		fs = append(fs, finding.Finding{Severity: sev, Code: code, Part: "headers", Subject: subject, Message: msg, Fix: fix})
+	add := func(sev finding.Severity, code string, subject finding.Subject, msg, fix string) {
+		fs = append(fs, finding.Finding{Severity: sev, Code: code, Part: finding.PartHeaders, Subject: subject, Message: msg, Fix: fix, Home: finding.PartThenNow})
 	}
 	for _, r := range rows {
 		if !r.Changed || r.Then != "pass" {
 			continue
 		}
 		switch r.Check {
-		case "spf":
-			add(finding.Warning, "recheck.spf_changed", r.Subject, r.Explanation,
+		case finding.PartSPF:
+			add(finding.Warning, "recheck.spf_changed", finding.Subject{}, r.Explanation,
 				"Compare the SPF record with the one in place at delivery; add the sending service back if it was dropped by mistake.")
-		case "dkim":
+		case finding.PartDKIM:
 			add(finding.Warning, "recheck.dkim_changed", r.Subject, r.Explanation,
 				"Keep a rotated DKIM key published for a few days after switching selectors, so messages in flight still verify.")
-		case "dmarc":
-			add(finding.Warning, "recheck.dmarc_changed", r.Subject, r.Explanation,
+		case finding.PartDMARC:
+			add(finding.Warning, "recheck.dmarc_changed", finding.Subject{}, r.Explanation,
 				"Find which of SPF and DKIM stopped aligning (rows above) and fix that record.")
 		}
 	}
-	if rc.SPF != nil && rc.SPF.Verdict != nil {
-		fs = append(fs, SPFFindings(rc.SPF.Verdict.Findings())...)
+	if s := rc.SPF; s != nil && s.Verdict != nil {
+		spfFs := s.Verdict.Findings()
+		if s.shared {
+			// The tree is the investigated domain's: its findings are in
+			// that report; keep the evaluation's own.
+			tree := s.Verdict.Tree().Findings()
+			spfFs = slices.DeleteFunc(spfFs, func(f spf.Finding) bool { return slices.Contains(tree, f) })
+		}
+		fs = append(fs, spfFindings(spfFs)...)
 	}
 	if ev := rc.DMARC; ev != nil && ev.Result == "fail" && (ev.RequestedPolicy == "reject" || ev.RequestedPolicy == "quarantine") {
-		add(finding.Error, "recheck.dmarc_fail", a.FromDomain,
+		add(finding.Error, "recheck.dmarc_fail", finding.Domain(a.FromDomain),
 			fmt.Sprintf("A receiver checking this message today would fail DMARC for %s and apply p=%s: %s", a.FromDomain, ev.RequestedPolicy, ev.Reason),
 			"Make the sender's mail pass SPF or DKIM with the From domain aligned: sign with d="+a.FromDomain+" (or a subdomain under relaxed alignment), or send from a server its SPF record lists with a matching envelope domain.")
 	}

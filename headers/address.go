@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // Address is one mailbox of an address list (RFC 5322 §3.4).
@@ -48,8 +50,8 @@ func (e *AddressError) Unwrap() error { return ErrAddress }
 // is returned; the error, an *AddressError, lists those that are not
 // well-formed (no "@", characters not allowed, an empty local part).
 func ParseAddressList(value string) ([]Address, error) {
-	value = cutAtBareNewline(value)
-	value = unfoldText(value)
+	value = rfc5322.CutAtFieldEnd(value)
+	value = rfc5322.Unfold(value)
 	var out []Address
 	var problems []string
 	group := ""
@@ -95,25 +97,6 @@ func ParseAddressList(value string) ([]Address, error) {
 		return out, &AddressError{Problems: problems}
 	}
 	return out, nil
-}
-
-// cutAtBareNewline returns s up to the first line break that is not
-// followed by white space: the rest would be another header line.
-func cutAtBareNewline(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\n' && s[i] != '\r' {
-			continue
-		}
-		j := i + 1
-		if s[i] == '\r' && j < len(s) && s[j] == '\n' {
-			j++
-		}
-		if j >= len(s) || (s[j] != ' ' && s[j] != '\t') {
-			return s[:i]
-		}
-		i = j - 1
-	}
-	return s
 }
 
 // addrScanner walks an address list keeping track of quoted strings,
@@ -200,14 +183,14 @@ func parseMailbox(item string) (a Address, ok bool, problem string) {
 	var comments []string
 	if addr == "" && phrase == item {
 		// No angle brackets: the whole item is the address.
-		addr, comments = stripComments(item)
+		addr, comments = rfc5322.StripComments(item)
 		phrase = ""
 	} else {
-		_, comments = stripComments(phrase)
-		_, more := stripComments(after)
+		_, comments = rfc5322.StripComments(phrase)
+		_, more := rfc5322.StripComments(after)
 		comments = append(comments, more...)
-		addr, _ = stripComments(addr)
-		if rest, _ := stripComments(after); strings.TrimSpace(rest) != "" {
+		addr, _ = rfc5322.StripComments(addr)
+		if rest, _ := rfc5322.StripComments(after); strings.TrimSpace(rest) != "" {
 			// "<a@b> Name": a display name written after the address.
 			comments = append([]string{strings.TrimSpace(rest)}, comments...)
 		}
@@ -242,50 +225,6 @@ func splitAngle(item string) (phrase, addr, after string) {
 	return item, "", ""
 }
 
-// stripComments removes comments from s and returns them.
-func stripComments(s string) (string, []string) {
-	if !strings.Contains(s, "(") {
-		return s, nil
-	}
-	var b strings.Builder
-	var comments []string
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"':
-			end := quotedEnd(s, i)
-			b.WriteString(s[i:end])
-			i = end - 1
-		case c == '(':
-			end, closed := commentEnd(s, i)
-			inner := s[i+1 : end]
-			if closed {
-				inner = s[i+1 : end-1]
-			}
-			comments = append(comments, unescapeComment(inner))
-			b.WriteByte(' ')
-			i = end - 1
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), comments
-}
-
-func unescapeComment(s string) string {
-	if !strings.Contains(s, "\\") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
 // compactAddr removes folding white space outside quoted strings from an
 // addr-spec ("jdoe@test . example" becomes "jdoe@test.example") and drops
 // an obsolete source route ("@relay:a@b" becomes "a@b").
@@ -295,7 +234,7 @@ func compactAddr(s string) string {
 		c := s[i]
 		switch {
 		case c == '"':
-			end := quotedEnd(s, i)
+			end, _ := rfc5322.QuotedEnd(s, i)
 			b.WriteString(s[i:end])
 			i = end - 1
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
@@ -317,8 +256,8 @@ func compactAddr(s string) string {
 // space, encoded words decoded. A phrase that is one quoted string keeps
 // its content exactly, spaces included.
 func phraseText(s string) string {
-	if t := strings.TrimSpace(s); len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' && closingQuote(t) == len(t)-1 {
-		return DecodeWords(unquote(t[1 : len(t)-1]))
+	if t := strings.TrimSpace(s); len(t) >= 2 && t[0] == '"' && quotedWhole(t) {
+		return DecodeWords(rfc5322.Unquote(t[1 : len(t)-1]))
 	}
 	var b strings.Builder
 	space := false
@@ -330,14 +269,12 @@ func phraseText(s string) string {
 				b.WriteByte(' ')
 			}
 			space = false
-			for i++; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) {
-					i++
-				}
-				b.WriteByte(s[i])
-			}
+			text, end := rfc5322.QuotedString(s, i)
+			b.WriteString(text)
+			i = end - 1
 		case c == '(':
-			i = skipComment(s, i) - 1
+			end, _ := rfc5322.CommentEnd(s, i)
+			i = end - 1
 			space = true
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			space = true
@@ -371,7 +308,7 @@ func addrProblem(addr string) string {
 	}
 	if !(strings.HasPrefix(local, `"`) && strings.HasSuffix(local, `"`)) {
 		for i := 0; i < len(local); i++ {
-			if !isAtext(local[i]) && local[i] != '.' {
+			if !rfc5322.IsAtext(local[i]) && local[i] != '.' {
 				return fmt.Sprintf("%q has the character %q in its local part, which must then be quoted", addr, local[i])
 			}
 		}
@@ -379,7 +316,7 @@ func addrProblem(addr string) string {
 	if !strings.HasPrefix(domain, "[") {
 		for i := 0; i < len(domain); i++ {
 			c := domain[i]
-			if !(isAlnum(c) || c == '-' || c == '.' || c == '_' || c >= 0x80) {
+			if !(rfc5322.IsAlnum(c) || c == '-' || c == '.' || c == '_' || c >= 0x80) {
 				return fmt.Sprintf("%q has the character %q in its domain", addr, c)
 			}
 		}
@@ -387,39 +324,9 @@ func addrProblem(addr string) string {
 	return ""
 }
 
-// isAtext reports whether c is an RFC 5322 atext character; bytes above
-// 0x7f are allowed for internationalised addresses (RFC 6532).
-func isAtext(c byte) bool {
-	if isAlnum(c) || c >= 0x80 {
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
-
-// closingQuote returns the offset of the quote that closes the quoted
-// string opening at s[0], or -1.
-func closingQuote(s string) int {
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
-		}
-	}
-	return -1
-}
-
-// quotedEnd returns the index just past the quoted string that starts at
-// s[i] (a '"'), quoted pairs included; the end of s when it is not closed.
-func quotedEnd(s string, i int) int {
-	if end := closingQuote(s[i:]); end >= 0 {
-		return i + end + 1
-	}
-	return len(s)
-}
-
-// unquote removes the backslashes of quoted pairs.
-func unquote(s string) string {
-	return unescapeComment(s)
+// quotedWhole reports whether t, which starts with a quote, is one quoted
+// string, closed by its last byte.
+func quotedWhole(t string) bool {
+	end, closed := rfc5322.QuotedEnd(t, 0)
+	return closed && end == len(t)
 }

@@ -3,6 +3,9 @@ package headers
 import (
 	"net/netip"
 	"time"
+
+	"github.com/mxray/mxray/headers/authres"
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // Options tunes Analyze.
@@ -85,17 +88,17 @@ type Analysis struct {
 
 // Hop is one Received field in the chain.
 type Hop struct {
-	Index    int         `json:"index"`              // 1 is the origin: the bottom, oldest field
-	From     string      `json:"from"`               // the from-clause name, as written
-	By       string      `json:"by"`                 // the receiving host, as written
-	IP       *netip.Addr `json:"ip"`                 // RFC 5952 text; null when not recorded
-	HELO     string      `json:"helo"`               // the HELO/EHLO name the hop recorded
-	RDNS     string      `json:"rdns,omitempty"`     // the reverse-DNS name the receiver recorded
-	With     string      `json:"with"`               // the with-clause as written
-	Protocol Protocol    `json:"protocol,omitempty"` // the with-clause as an RFC 3848 type
-	ID       string      `json:"id"`                 // the receiver's queue id
-	For      string      `json:"for"`                // the recipient, when recorded
-	Via      string      `json:"via,omitempty"`      // the via-clause
+	Index    int            `json:"index"`              // 1 is the origin: the bottom, oldest field
+	From     string         `json:"from"`               // the from-clause name, as written
+	By       string         `json:"by"`                 // the receiving host, as written
+	IP       *netip.Addr    `json:"ip"`                 // RFC 5952 text; null when not recorded
+	HELO     string         `json:"helo"`               // the HELO/EHLO name the hop recorded
+	RDNS     string         `json:"rdns,omitempty"`     // the reverse-DNS name the receiver recorded
+	With     string         `json:"with"`               // the with-clause as written
+	Protocol trace.Protocol `json:"protocol,omitempty"` // the with-clause as an RFC 3848 type
+	ID       string         `json:"id"`                 // the receiver's queue id
+	For      string         `json:"for"`                // the recipient, when recorded
+	Via      string         `json:"via,omitempty"`      // the via-clause
 	// EnvelopeFrom is the envelope sender this hop recorded, if any.
 	EnvelopeFrom string     `json:"envelope_from,omitempty"`
 	Time         *time.Time `json:"time"`          // RFC 3339, UTC; null when absent or unreadable
@@ -136,13 +139,13 @@ type DKIMInfo struct {
 // properties as an object keyed "ptype.property".
 type MethodResult struct {
 	Method     string            `json:"method"`            // lower case: spf, dkim, dmarc, arc, compauth, dkim-atps, …
-	Result     Result            `json:"result"`            // the RFC word, lower case
+	Result     authres.Result    `json:"result"`            // the RFC word, lower case
 	Reason     string            `json:"reason,omitempty"`  // reason=
 	Comment    string            `json:"comment,omitempty"` // the comments after the result
 	Properties map[string]string `json:"properties"`        // "smtp.mailfrom": "…", "header.d": "…"
 }
 
-func methodResult(r AuthResult) MethodResult {
+func methodResult(r authres.AuthResult) MethodResult {
 	return MethodResult{Method: r.Method, Result: r.Result, Reason: r.Reason, Comment: r.Comment, Properties: propMap(r.Properties)}
 }
 
@@ -162,29 +165,29 @@ type AuthResultEntry struct {
 
 // Verdicts are the receiver's own verdicts.
 type Verdicts struct {
-	AuthServID string `json:"authserv_id"` // the receiver's authserv-id
-	SPF        Result `json:"spf"`         // "" when not recorded
+	AuthServID string         `json:"authserv_id"` // the receiver's authserv-id
+	SPF        authres.Result `json:"spf"`         // "" when not recorded
 	// SPFSource is "Authentication-Results" or "Received-SPF".
 	SPFSource string `json:"spf_source,omitempty"`
 	// DKIM is pass when any signature passed, else the first result.
-	DKIM        Result        `json:"dkim"`
-	DKIMResults []DKIMVerdict `json:"dkim_results"`              // one per dkim result
-	DMARC       Result        `json:"dmarc"`                     // "" when not recorded
-	ARC         Result        `json:"arc,omitempty"`             // the arc result, when recorded
-	CompAuth    Result        `json:"compauth,omitempty"`        // Microsoft's composite authentication
-	CompReason  string        `json:"compauth_reason,omitempty"` // the compauth reason code
+	DKIM        authres.Result `json:"dkim"`
+	DKIMResults []DKIMVerdict  `json:"dkim_results"`              // one per dkim result
+	DMARC       authres.Result `json:"dmarc"`                     // "" when not recorded
+	ARC         authres.Result `json:"arc,omitempty"`             // the arc result, when recorded
+	CompAuth    authres.Result `json:"compauth,omitempty"`        // Microsoft's composite authentication
+	CompReason  string         `json:"compauth_reason,omitempty"` // the compauth reason code
 }
 
 // DKIMVerdict is one dkim result the receiver recorded.
 type DKIMVerdict struct {
-	Result   Result `json:"result"`      // the RFC word
-	Domain   string `json:"d,omitempty"` // header.d, else the domain of header.i
-	Selector string `json:"s,omitempty"` // header.s
+	Result   authres.Result `json:"result"`      // the RFC word
+	Domain   string         `json:"d,omitempty"` // header.d, else the domain of header.i
+	Selector string         `json:"s,omitempty"` // header.s
 }
 
 // SPFEntry is one Received-SPF field with its place and trust.
 type SPFEntry struct {
-	ReceivedSPF
+	authres.ReceivedSPF
 	ClientIPText string `json:"client_ip,omitempty"` // client-ip, RFC 5952 text
 	Trusted      bool   `json:"trusted"`             // the receiver's own
 	Line         int    `json:"line"`                // the input line of the field

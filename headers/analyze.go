@@ -5,6 +5,9 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/mxray/mxray/headers/authres"
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // Analyze derives from a parsed header what email authentication needs:
@@ -66,7 +69,7 @@ type analyzer struct {
 
 // hopInfo is a Received field with its place in the header.
 type hopInfo struct {
-	r      Received
+	r      trace.Received
 	err    error
 	field  int // index in Message.Fields
 	index  int // 1 = the oldest
@@ -84,7 +87,7 @@ func (a *analyzer) readHops() {
 		if !strings.EqualFold(f.Name, "Received") {
 			continue
 		}
-		r, err := ParseReceived(f.Value)
+		r, err := trace.ParseReceived(f.Value)
 		a.hops = append(a.hops, hopInfo{r: r, err: err, field: i})
 	}
 	for k := range a.hops {
@@ -142,7 +145,7 @@ func (a *analyzer) receiverAuthServID() string {
 		if !strings.EqualFold(f.Name, "Authentication-Results") {
 			continue
 		}
-		if ar, _ := ParseAuthResults(f.Value); ar.AuthServID != "" {
+		if ar, _ := authres.ParseAuthResults(f.Value); ar.AuthServID != "" {
 			return ar.AuthServID
 		}
 	}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/mxray/mxray/headers/authres"
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // readAuth reads what receivers recorded: Authentication-Results (and
@@ -18,8 +21,8 @@ func (a *analyzer) readAuth() {
 		if name != "authentication-results" && name != "x-ms-exchange-authentication-results" {
 			continue
 		}
-		ar, err := ParseAuthResults(f.Value)
-		var are *AuthResError
+		ar, err := authres.ParseAuthResults(f.Value)
+		var are *authres.AuthResError
 		if err != nil && errors.As(err, &are) && len(ar.Results) == 0 && !ar.NoResult {
 			a.fs.add(SeverityInfo, CodeAuthResUnreadable, fmt.Sprintf("line %d", f.Line),
 				"Nothing to do unless this is the receiver's field: then report it to the receiver's postmaster.",
@@ -73,10 +76,10 @@ func (a *analyzer) trustedAuthServ(id string, i int) bool {
 }
 
 // recordFromResult notes the client IP and HELO a receiver's result names.
-func (a *analyzer) recordFromResult(r AuthResult) {
+func (a *analyzer) recordFromResult(r authres.AuthResult) {
 	for _, key := range []string{"smtp.client-ip", "smtp.remote-ip", "policy.iprev"} {
 		if v, ok := r.Prop(key); ok {
-			if ip, ok := parseIPWord(v); ok {
+			if ip, ok := trace.ParseIP(v); ok {
 				a.noteIP(ip, "Authentication-Results ("+key+")")
 				break
 			}
@@ -112,7 +115,7 @@ func (a *analyzer) readReceivedSPF() {
 		if !strings.EqualFold(f.Name, "Received-SPF") {
 			continue
 		}
-		r, _ := ParseReceivedSPF(f.Value)
+		r, _ := authres.ParseReceivedSPF(f.Value)
 		e := SPFEntry{ReceivedSPF: r, Line: f.Line}
 		if r.ClientIP.IsValid() {
 			e.ClientIPText = r.ClientIP.String()
@@ -186,7 +189,7 @@ func (a *analyzer) buildVerdicts() {
 				}
 			}
 			v.DKIMResults = append(v.DKIMResults, DKIMVerdict{Result: e.Result, Domain: d, Selector: e.Properties["header.s"]})
-			if v.DKIM == "" || e.Result == ResultPass {
+			if v.DKIM == "" || e.Result == authres.ResultPass {
 				v.DKIM = e.Result
 			}
 		case "dmarc":
@@ -206,7 +209,7 @@ func (a *analyzer) buildVerdicts() {
 	if v.SPF == "" && a.receiverSPF != nil {
 		v.SPF, v.SPFSource = a.receiverSPF.Result, "Received-SPF"
 	}
-	if v.CompAuth == ResultFail || v.CompAuth == ResultSoftFail {
+	if v.CompAuth == authres.ResultFail || v.CompAuth == authres.ResultSoftFail {
 		a.fs.add(SeverityWarning, CodeCompAuthFail, "compauth",
 			"Publish SPF, DKIM and DMARC for the From domain so that they align with it; for mail the organisation wants anyway, "+
 				"add an allow entry in Microsoft 365 instead of relaxing authentication.",
@@ -241,7 +244,7 @@ func compAuthReason(code string) string {
 
 // propMap turns properties into the JSON object of the contract; when a
 // key repeats, the first value is kept.
-func propMap(ps []Property) map[string]string {
+func propMap(ps []authres.Property) map[string]string {
 	m := make(map[string]string, len(ps))
 	for _, p := range ps {
 		if _, ok := m[p.Key()]; !ok {

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // readEnvelope finds the envelope sender: Return-Path (added at final
@@ -63,7 +66,7 @@ func (a *analyzer) readEnvelope() {
 
 // firstAngle returns the first <…> of a Return-Path value, or the value.
 func firstAngle(v string) string {
-	v = strings.TrimSpace(unfoldText(v))
+	v = strings.TrimSpace(rfc5322.Unfold(v))
 	if i := strings.IndexByte(v, '<'); i >= 0 {
 		if j := strings.IndexByte(v[i:], '>'); j >= 0 {
 			return strings.TrimSpace(v[i : i+j+1])
@@ -120,9 +123,9 @@ func (a *analyzer) readDate() {
 	if len(fs) == 0 {
 		return
 	}
-	t, err := ParseDate(fs[0].Value)
+	t, err := trace.ParseDate(fs[0].Value)
 	if err != nil {
-		var de *DateError
+		var de *trace.DateError
 		reason := err.Error()
 		if errors.As(err, &de) {
 			reason = de.Reason
@@ -196,15 +199,15 @@ func (a *analyzer) readDKIM() {
 // dkimInfo turns a parsed signature into its JSON shape.
 func dkimInfo(sig *DKIMSignature, line int) DKIMInfo {
 	info := DKIMInfo{
-		D: StripFWS(sig.Domain), S: StripFWS(sig.Selector), A: sig.Algorithm, H: sig.SignedHeaders,
-		C: sig.Canonicalization, L: sig.Length, I: StripFWS(sig.Identity), Problems: sig.Problems, Line: line,
+		D: rfc5322.StripFWS(sig.Domain), S: rfc5322.StripFWS(sig.Selector), A: sig.Algorithm, H: sig.SignedHeaders,
+		C: sig.Canonicalization, L: sig.Length, I: rfc5322.StripFWS(sig.Identity), Problems: sig.Problems, Line: line,
 	}
 	if info.H == nil {
 		info.H = []string{}
 	}
 	info.Tags = make(map[string]string, len(sig.Tags))
 	for _, t := range sig.Tags {
-		info.Tags[t.Name] = StripFWS(t.Value)
+		info.Tags[t.Name] = rfc5322.StripFWS(t.Value)
 	}
 	if sig.Expiration != nil {
 		x := sig.Expiration.UTC()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxray/mxray/headers/authres"
 )
 
 // analyze parses the lines (joined with CRLF) and analyses them.
@@ -57,7 +59,7 @@ func TestAnalyzeMicrosoft365(t *testing.T) {
 		t.Errorf("internal flags %v %v %v", a.Hops[0].Internal, a.Hops[1].Internal, a.Hops[2].Internal)
 	}
 	r := a.Receiver
-	if r.SPF != ResultPass || r.DKIM != ResultPass || r.DMARC != ResultPass || r.CompAuth != ResultPass || r.CompReason != "100" {
+	if r.SPF != authres.ResultPass || r.DKIM != authres.ResultPass || r.DMARC != authres.ResultPass || r.CompAuth != authres.ResultPass || r.CompReason != "100" {
 		t.Errorf("verdicts %+v", r)
 	}
 	if a.Microsoft == nil || !a.Microsoft.Trusted || a.Microsoft.CIP != "209.85.128.41" || a.Microsoft.Forefront.SFV != "NSPM" {
@@ -179,7 +181,7 @@ func TestAnalyzeAuthResultsTrust(t *testing.T) {
 		"Authentication-Results: other.example; dkim=fail header.d=sender.example",
 		"From: a@sender.example")
 	r := a.Receiver
-	if r.AuthServID != "mx.example.org" || r.SPF != ResultPass || r.DKIM != ResultPass || r.DMARC != ResultPass || len(r.DKIMResults) != 1 {
+	if r.AuthServID != "mx.example.org" || r.SPF != authres.ResultPass || r.DKIM != authres.ResultPass || r.DMARC != authres.ResultPass || len(r.DKIMResults) != 1 {
 		t.Errorf("combined verdicts %+v", r)
 	}
 	if r.DKIMResults[0].Domain != "sender.example" || r.DKIMResults[0].Selector != "s1" {
@@ -330,14 +332,14 @@ func TestAnalyzeCompAuthAndExchangeResults(t *testing.T) {
 	lines = append(lines, "X-MS-Exchange-Authentication-Results: spf=fail (sender IP is 209.85.128.41) smtp.mailfrom=example.com")
 	a := analyze(t, Options{}, lines...)
 	f := findingOf(a, CodeCompAuthFail)
-	if f == nil || !strings.Contains(f.Message, "explicit authentication") || a.Receiver.CompAuth != ResultFail {
+	if f == nil || !strings.Contains(f.Message, "explicit authentication") || a.Receiver.CompAuth != authres.ResultFail {
 		t.Errorf("compauth finding %+v, verdicts %+v", f, a.Receiver)
 	}
 	found := false
 	for _, e := range a.AuthenticationResults {
 		if e.Field == "X-MS-Exchange-Authentication-Results" {
 			found = true
-			if !e.Trusted || e.Method != "spf" || e.Result != ResultFail {
+			if !e.Trusted || e.Method != "spf" || e.Result != authres.ResultFail {
 				t.Errorf("X-MS-Exchange entry %+v", e)
 			}
 		}
@@ -355,7 +357,7 @@ func TestAnalyzeAuthServIDNamesTheReceiver(t *testing.T) {
 		"Received: from gw.example.org (gw.example.org [198.51.100.2]) by localhost (Postfix) with ESMTP id 1; Mon, 1 Jan 2024 10:00:01 +0000",
 		"Received: from out.sender.example (out.sender.example [203.0.113.1]) by gw.example.org with ESMTP id 2; Mon, 1 Jan 2024 10:00:00 +0000",
 		"From: a@sender.example")
-	if sendingIP(a) != "203.0.113.1" || a.Receiver.SPF != ResultPass || findingOf(a, CodeSendingIPMismatch) != nil {
+	if sendingIP(a) != "203.0.113.1" || a.Receiver.SPF != authres.ResultPass || findingOf(a, CodeSendingIPMismatch) != nil {
 		t.Errorf("sending IP %q, spf %q, findings %+v", sendingIP(a), a.Receiver.SPF, a.Findings)
 	}
 	if len(a.ReceivingOrg) != 1 || a.ReceivingOrg[0] != "example.org" {

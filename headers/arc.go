@@ -3,33 +3,20 @@ package headers
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
-)
 
-// ARCMaxInstance is the highest instance number RFC 8617 §4.2.1 allows.
-const ARCMaxInstance = 50
-
-// CV is an ARC chain validation status, the "cv" tag of ARC-Seal
-// (RFC 8617 §4.1.3).
-type CV string
-
-// The chain validation statuses of RFC 8617 §4.1.3.
-const (
-	CVNone CV = "none" // no chain before this instance: only at i=1
-	CVPass CV = "pass" // the chain before this instance validated
-	CVFail CV = "fail" // the chain before this instance did not validate
+	"github.com/mxray/mxray/headers/authres"
 )
 
 // ARCSet is one ARC instance: the ARC-Seal, ARC-Message-Signature and
 // ARC-Authentication-Results fields that share an "i" (RFC 8617 §4.1).
 type ARCSet struct {
-	Instance  int      `json:"instance"`        // the "i" tag, 1 to 50
-	CV        CV       `json:"cv"`              // from the ARC-Seal
-	Domain    string   `json:"d"`               // the sealer's d= (ARC-Seal)
-	Selector  string   `json:"s"`               // the sealer's s= (ARC-Seal)
-	Alg       string   `json:"a,omitempty"`     // the ARC-Seal's a=
-	AMSSigned []string `json:"ams_h,omitempty"` // the ARC-Message-Signature's h= list
+	Instance  int        `json:"instance"`        // the "i" tag, 1 to 50
+	CV        authres.CV `json:"cv"`              // from the ARC-Seal
+	Domain    string     `json:"d"`               // the sealer's d= (ARC-Seal)
+	Selector  string     `json:"s"`               // the sealer's s= (ARC-Seal)
+	Alg       string     `json:"a,omitempty"`     // the ARC-Seal's a=
+	AMSSigned []string   `json:"ams_h,omitempty"` // the ARC-Message-Signature's h= list
 	// AuthServID and Results are the ARC-Authentication-Results: what the
 	// sealer recorded when it received the message.
 	AuthServID string         `json:"authserv_id"`
@@ -44,10 +31,10 @@ type ARCSet struct {
 // §4.1.3): instances 1..N with no gap and no duplicate, each instance
 // complete, cv=none only at i=1 and cv=pass after it.
 type ARCChain struct {
-	Instances int      `json:"instances"` // N, the highest instance
-	NewestCV  CV       `json:"newest_cv"` // the cv of instance N; "" when there is no chain
-	Valid     bool     `json:"valid"`     // the structure is sound (signatures are not checked here)
-	Problems  []string `json:"problems"`  // what breaks the structure, in words; empty when Valid
+	Instances int        `json:"instances"` // N, the highest instance
+	NewestCV  authres.CV `json:"newest_cv"` // the cv of instance N; "" when there is no chain
+	Valid     bool       `json:"valid"`     // the structure is sound (signatures are not checked here)
+	Problems  []string   `json:"problems"`  // what breaks the structure, in words; empty when Valid
 }
 
 // readARC gathers the ARC fields of a message into instances and checks
@@ -68,13 +55,27 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 		if name != "arc-seal" && name != "arc-message-signature" && name != "arc-authentication-results" {
 			continue
 		}
-		i, rest, err := arcInstance(f.Value, name == "arc-authentication-results")
+		var i int
+		var err error
+		var seal authres.ARCSeal
+		var ams authres.ARCMessageSignature
+		var aar string
+		switch name {
+		case "arc-seal":
+			seal, err = authres.ParseARCSeal(f.Value)
+			i = seal.Instance
+		case "arc-message-signature":
+			ams, err = authres.ParseARCMessageSignature(f.Value)
+			i = ams.Instance
+		default:
+			i, aar, err = authres.SplitARCAuthResults(f.Value)
+		}
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s on line %d: %v", f.Name, f.Line, err))
 			continue
 		}
-		if i < 1 || i > ARCMaxInstance {
-			problems = append(problems, fmt.Sprintf("%s on line %d has i=%d; instances run from 1 to %d", f.Name, f.Line, i, ARCMaxInstance))
+		if i < 1 || i > authres.ARCMaxInstance {
+			problems = append(problems, fmt.Sprintf("%s on line %d has i=%d; instances run from 1 to %d", f.Name, f.Line, i, authres.ARCMaxInstance))
 			continue
 		}
 		s := get(i)
@@ -86,25 +87,16 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 				continue
 			}
 			s.HasSeal = true
-			tags, _ := ParseTagList(f.Value)
-			s.CV = CV(strings.ToLower(tagValue(tags, "cv")))
-			s.Domain = tagValue(tags, "d")
-			s.Selector = tagValue(tags, "s")
-			s.Alg = tagValue(tags, "a")
+			s.CV, s.Domain, s.Selector, s.Alg = seal.CV, seal.Domain, seal.Selector, seal.Alg
 		case "arc-message-signature":
 			if s.HasAMS {
 				problems = append(problems, fmt.Sprintf("instance %d has more than one ARC-Message-Signature", i))
 				continue
 			}
 			s.HasAMS = true
-			tags, _ := ParseTagList(f.Value)
-			for _, h := range strings.Split(tagValue(tags, "h"), ":") {
-				if h = strings.TrimSpace(h); h != "" {
-					s.AMSSigned = append(s.AMSSigned, h)
-				}
-			}
+			s.AMSSigned = append(s.AMSSigned, ams.SignedHeaders...)
 			if s.Domain == "" {
-				s.Domain = tagValue(tags, "d")
+				s.Domain = ams.Domain
 			}
 		case "arc-authentication-results":
 			if s.HasAAR {
@@ -112,7 +104,7 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 				continue
 			}
 			s.HasAAR = true
-			ar, _ := ParseAuthResults(rest)
+			ar, _ := authres.ParseAuthResults(aar)
 			s.AuthServID = ar.AuthServID
 			for _, r := range ar.Results {
 				s.Results = append(s.Results, methodResult(r))
@@ -126,41 +118,6 @@ func readARC(fields []Field) ([]ARCSet, ARCChain) {
 	sort.Slice(sets, func(a, b int) bool { return sets[a].Instance > sets[b].Instance })
 	chain := checkARC(sets, problems)
 	return sets, chain
-}
-
-// arcInstance reads the i= tag. For ARC-Authentication-Results it also
-// returns the text after "i=N;", which is an Authentication-Results value.
-func arcInstance(v string, aar bool) (int, string, error) {
-	if aar {
-		head, rest, ok := strings.Cut(v, ";")
-		if !ok {
-			return 0, "", fmt.Errorf("no “i=” instance tag")
-		}
-		k, val, ok := strings.Cut(head, "=")
-		if !ok || strings.TrimSpace(k) != "i" {
-			return 0, "", fmt.Errorf("it does not start with “i=”")
-		}
-		n, err := strconv.Atoi(StripFWS(val))
-		if err != nil {
-			return 0, "", fmt.Errorf("i=%q is not a number", strings.TrimSpace(val))
-		}
-		return n, rest, nil
-	}
-	tags, _ := ParseTagList(v)
-	val, ok := Lookup(tags, "i")
-	if !ok {
-		return 0, "", fmt.Errorf("no “i=” instance tag")
-	}
-	n, err := strconv.Atoi(StripFWS(val))
-	if err != nil {
-		return 0, "", fmt.Errorf("i=%q is not a number", val)
-	}
-	return n, "", nil
-}
-
-func tagValue(tags []Tag, name string) string {
-	v, _ := Lookup(tags, name)
-	return StripFWS(v)
 }
 
 // checkARC checks the structure of the chain; sets are sorted newest
@@ -195,19 +152,19 @@ func checkARC(sets []ARCSet, problems []string) ARCChain {
 		}
 		if s.HasSeal {
 			switch {
-			case s.Instance == 1 && s.CV != CVNone:
+			case s.Instance == 1 && s.CV != authres.CVNone:
 				p := fmt.Sprintf("instance 1 has cv=%s; the first instance must have cv=none", s.CV)
 				s.Problems = append(s.Problems, p)
 				c.Problems = append(c.Problems, p)
-			case s.Instance > 1 && s.CV == CVNone:
+			case s.Instance > 1 && s.CV == authres.CVNone:
 				p := fmt.Sprintf("instance %d has cv=none, which only instance 1 may have", s.Instance)
 				s.Problems = append(s.Problems, p)
 				c.Problems = append(c.Problems, p)
-			case s.Instance > 1 && s.CV == CVFail:
+			case s.Instance > 1 && s.CV == authres.CVFail:
 				p := fmt.Sprintf("instance %d has cv=fail: the sealer found the chain before it broken", s.Instance)
 				s.Problems = append(s.Problems, p)
 				c.Problems = append(c.Problems, p)
-			case s.CV != CVNone && s.CV != CVPass && s.CV != CVFail:
+			case s.CV != authres.CVNone && s.CV != authres.CVPass && s.CV != authres.CVFail:
 				p := fmt.Sprintf("instance %d has cv=%q, which is not none, pass or fail", s.Instance, s.CV)
 				s.Problems = append(s.Problems, p)
 				c.Problems = append(c.Problems, p)

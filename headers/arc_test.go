@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mxray/mxray/headers/authres"
 )
 
 // arcFields builds ARC fields; each spec is "kind:i:cv" with kind s
@@ -33,18 +35,18 @@ func TestARCChainStructure(t *testing.T) {
 		name    string
 		fields  []Field
 		n       int
-		cv      CV
+		cv      authres.CV
 		valid   bool
 		problem string
 	}{
-		{"one instance", arcFields("s:1:none", "m:1", "a:1"), 1, CVNone, true, ""},
-		{"two instances", arcFields("s:2:pass", "m:2", "a:2", "s:1:none", "m:1", "a:1"), 2, CVPass, true, ""},
-		{"gap", arcFields("s:3:pass", "m:3", "a:3", "s:1:none", "m:1", "a:1"), 3, CVPass, false, "instance 2 is missing"},
-		{"duplicate seal", arcFields("s:1:none", "s:1:none", "m:1", "a:1"), 1, CVNone, false, "more than one ARC-Seal"},
-		{"incomplete", arcFields("s:1:none", "a:1"), 1, CVNone, false, "lacks ARC-Message-Signature"},
-		{"cv=pass at i=1", arcFields("s:1:pass", "m:1", "a:1"), 1, CVPass, false, "must have cv=none"},
-		{"cv=none after i=1", arcFields("s:2:none", "m:2", "a:2", "s:1:none", "m:1", "a:1"), 2, CVNone, false, "only instance 1 may have"},
-		{"cv=fail", arcFields("s:2:fail", "m:2", "a:2", "s:1:none", "m:1", "a:1"), 2, CVFail, false, "cv=fail"},
+		{"one instance", arcFields("s:1:none", "m:1", "a:1"), 1, authres.CVNone, true, ""},
+		{"two instances", arcFields("s:2:pass", "m:2", "a:2", "s:1:none", "m:1", "a:1"), 2, authres.CVPass, true, ""},
+		{"gap", arcFields("s:3:pass", "m:3", "a:3", "s:1:none", "m:1", "a:1"), 3, authres.CVPass, false, "instance 2 is missing"},
+		{"duplicate seal", arcFields("s:1:none", "s:1:none", "m:1", "a:1"), 1, authres.CVNone, false, "more than one ARC-Seal"},
+		{"incomplete", arcFields("s:1:none", "a:1"), 1, authres.CVNone, false, "lacks ARC-Message-Signature"},
+		{"cv=pass at i=1", arcFields("s:1:pass", "m:1", "a:1"), 1, authres.CVPass, false, "must have cv=none"},
+		{"cv=none after i=1", arcFields("s:2:none", "m:2", "a:2", "s:1:none", "m:1", "a:1"), 2, authres.CVNone, false, "only instance 1 may have"},
+		{"cv=fail", arcFields("s:2:fail", "m:2", "a:2", "s:1:none", "m:1", "a:1"), 2, authres.CVFail, false, "cv=fail"},
 		{"instance out of range", arcFields("s:51:pass", "m:51", "a:51"), 0, "", false, "from 1 to 50"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mxray/mxray/headers/trace"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -88,7 +89,7 @@ func readTrust(hosts []string) trust {
 			t.prefixes = append(t.prefixes, p.Masked())
 			continue
 		}
-		if a, ok := parseIPWord(h); ok {
+		if a, ok := trace.ParseIP(h); ok {
 			t.prefixes = append(t.prefixes, netip.PrefixFrom(a, a.BitLen()))
 			continue
 		}
@@ -145,7 +146,7 @@ func (o orgs) list() []string {
 // localhost with no public IP; or when the client's name (the reverse-DNS
 // name the receiver recorded, else the from name, never a name the
 // receiver marked unverified) belongs to the receiving organisation.
-func internalReason(r Received, o orgs, t trust) string {
+func internalReason(r trace.Received, o orgs, t trust) string {
 	switch {
 	case t.hasIP(r.IP) || t.hasName(r.RDNS) || t.hasName(r.From):
 		return "a trusted host (Options.TrustedHosts)"

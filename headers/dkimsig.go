@@ -7,13 +7,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // DKIMSignature is a parsed DKIM-Signature field (RFC 6376 §3.5). The same
 // shape serves ARC-Message-Signature (RFC 8617 §4.1.2), which adds "i" as an
 // instance number instead of an identity.
 type DKIMSignature struct {
-	Tags []Tag `json:"-"` // every tag in order, as written
+	Tags []taglist.Tag `json:"-"` // every tag in order, as written
 
 	Version          string     `json:"v,omitempty"` // "v", must be "1"
 	Algorithm        string     `json:"a"`           // "a", e.g. rsa-sha256, ed25519-sha256
@@ -76,7 +79,7 @@ var ErrDKIMSignature = errors.New("invalid DKIM-Signature")
 // signature is returned filled as far as it could be read, for display.
 func ParseDKIMSignature(value string) (*DKIMSignature, error) {
 	sig := &DKIMSignature{}
-	tags, err := ParseTagList(value)
+	tags, err := taglist.Parse(value)
 	sig.Tags = tags
 	if err != nil {
 		sig.Problems = append(sig.Problems, err.Error())
@@ -106,7 +109,7 @@ func (s *DKIMSignature) fill() {
 		case "bh":
 			s.BodyHash = s.decodeBase64("bh", v)
 		case "c":
-			s.Canonicalization = StripFWS(v)
+			s.Canonicalization = rfc5322.StripFWS(v)
 		case "d":
 			s.Domain = v
 		case "h":
@@ -137,7 +140,7 @@ func (s *DKIMSignature) fill() {
 }
 
 func (s *DKIMSignature) decodeBase64(tag, v string) []byte {
-	b, err := base64.StdEncoding.DecodeString(StripFWS(v))
+	b, err := base64.StdEncoding.DecodeString(rfc5322.StripFWS(v))
 	if err != nil {
 		s.problem("%s= is not valid base64", tag)
 		return nil
@@ -157,11 +160,11 @@ func (s *DKIMSignature) parseTime(tag, v string) *time.Time {
 
 func (s *DKIMSignature) check() {
 	for _, req := range []string{"v", "a", "b", "bh", "d", "h", "s"} {
-		if _, ok := Lookup(s.Tags, req); !ok {
+		if _, ok := taglist.Lookup(s.Tags, req); !ok {
 			s.problem("required tag %s= is missing", req)
 		}
 	}
-	if _, ok := Lookup(s.Tags, "v"); ok && s.Version != "1" {
+	if _, ok := taglist.Lookup(s.Tags, "v"); ok && s.Version != "1" {
 		s.problem("v=%q: only version 1 exists", s.Version)
 	}
 	if len(s.SignedHeaders) > 0 && !containsFold(s.SignedHeaders, "from") {

@@ -5,17 +5,19 @@
 //
 // It implements, or reads according to:
 //
-//   - RFC 5322 (Internet Message Format): header fields, folding, dates
-//     (§3.3 and the obsolete syntax of §4.3), address lists (§3.4);
-//   - RFC 5321 §4.4 (the Received trace field) and RFC 3848 (the WITH
-//     protocol types);
+//   - RFC 5322 (Internet Message Format): header fields and folding, the
+//     From address list (§3.4); its lexical pieces are in headers/rfc5322;
 //   - RFC 2047 (encoded words, decoded for display only);
-//   - RFC 8601 (Authentication-Results);
-//   - RFC 7208 §9.1 (Received-SPF);
-//   - RFC 6376 §3.5 (DKIM-Signature, through ParseDKIMSignature);
-//   - RFC 8617 (ARC: ARC-Seal, ARC-Message-Signature,
-//     ARC-Authentication-Results and the structure of the chain);
+//   - RFC 6376 §3.5 (DKIM-Signature, through ParseDKIMSignature; the
+//     tag-list of §3.2 is in headers/taglist);
+//   - RFC 8617 (ARC): the structure of the chain, from the fields read by
+//     headers/authres;
 //   - RFC 5952 (IPv6 addresses are written in their canonical text form).
+//
+// The field-level parsers live in subpackages: headers/trace reads the
+// Received trace (RFC 5321 §4.4, RFC 3848) and dates (RFC 5322 §3.3,
+// §4.3); headers/authres reads Authentication-Results (RFC 8601), the ARC
+// fields and Received-SPF (RFC 7208 §9.1).
 //
 // The package is pure: it never touches the network or a terminal. Parse
 // turns raw bytes into a Message (fields in order, the body when there is

@@ -3,28 +3,32 @@ package headers
 import (
 	"net/netip"
 	"strings"
+
+	"github.com/mxray/mxray/headers/authres"
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // Forefront is an X-Forefront-Antispam-Report field, which Microsoft 365
 // (Exchange Online Protection) adds on receipt: "CIP:192.0.2.1;CTRY:US;
 // SFV:NSPM;SCL:1;…".
 type Forefront struct {
-	CIP   netip.Addr `json:"-"`              // "CIP": the connecting client IP
-	CTRY  string     `json:"ctry,omitempty"` // country of the client IP
-	SFV   string     `json:"sfv,omitempty"`  // spam filter verdict: NSPM, SPM, SKS, SFE, BLK, …
-	SCL   string     `json:"scl,omitempty"`  // spam confidence level, -1 to 9
-	H     string     `json:"h,omitempty"`    // the HELO the client gave
-	PTR   string     `json:"ptr,omitempty"`  // the client IP's reverse-DNS name
-	CAT   string     `json:"cat,omitempty"`  // the policy category applied: NONE, SPM, PHSH, SPOOF, …
-	DIR   string     `json:"dir,omitempty"`  // direction: INB, OUT, INT
-	IPV   string     `json:"ipv,omitempty"`  // IP filter verdict
-	Pairs []Property `json:"pairs"`          // every KEY:value in order
+	CIP   netip.Addr         `json:"-"`              // "CIP": the connecting client IP
+	CTRY  string             `json:"ctry,omitempty"` // country of the client IP
+	SFV   string             `json:"sfv,omitempty"`  // spam filter verdict: NSPM, SPM, SKS, SFE, BLK, …
+	SCL   string             `json:"scl,omitempty"`  // spam confidence level, -1 to 9
+	H     string             `json:"h,omitempty"`    // the HELO the client gave
+	PTR   string             `json:"ptr,omitempty"`  // the client IP's reverse-DNS name
+	CAT   string             `json:"cat,omitempty"`  // the policy category applied: NONE, SPM, PHSH, SPOOF, …
+	DIR   string             `json:"dir,omitempty"`  // direction: INB, OUT, INT
+	IPV   string             `json:"ipv,omitempty"`  // IP filter verdict
+	Pairs []authres.Property `json:"pairs"`          // every KEY:value in order
 }
 
 // ParseForefront reads the value of an X-Forefront-Antispam-Report field.
 func ParseForefront(value string) Forefront {
 	var f Forefront
-	for _, item := range strings.Split(unfoldText(value), ";") {
+	for _, item := range strings.Split(rfc5322.Unfold(value), ";") {
 		k, v, ok := strings.Cut(item, ":")
 		if !ok {
 			continue
@@ -34,10 +38,10 @@ func ParseForefront(value string) Forefront {
 		if k == "" {
 			continue
 		}
-		f.Pairs = append(f.Pairs, Property{Name: k, Value: v})
+		f.Pairs = append(f.Pairs, authres.Property{Name: k, Value: v})
 		switch k {
 		case "CIP":
-			if ip, ok := parseIPWord(v); ok {
+			if ip, ok := trace.ParseIP(v); ok {
 				f.CIP = ip
 			}
 		case "CTRY":
@@ -59,7 +63,7 @@ func ParseForefront(value string) Forefront {
 		}
 	}
 	if f.Pairs == nil {
-		f.Pairs = []Property{}
+		f.Pairs = []authres.Property{}
 	}
 	return f
 }
@@ -76,5 +80,5 @@ func spfCommentIP(comment string) (netip.Addr, bool) {
 	rest := strings.TrimSpace(comment[k+len(marker):])
 	word, _, _ := strings.Cut(rest, " ")
 	word = strings.TrimRight(word, ");,")
-	return parseIPWord(word)
+	return trace.ParseIP(word)
 }

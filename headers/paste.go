@@ -3,6 +3,8 @@ package headers
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // pasteParser splits a paste into header fields and a body, repairing what
@@ -71,7 +73,7 @@ func (p *pasteParser) step(i int) (int, error) {
 	case isBlank(ln.s):
 		// A line of spaces folds when more header follows (RFC 5322
 		// obs-FWS); otherwise it ends the header like an empty line.
-		if p.cur != nil && i+1 < len(p.lines) && (startsWSP(p.lines[i+1].s) && !isBlank(p.lines[i+1].s) || isFieldLine(p.lines[i+1].s)) {
+		if p.cur != nil && i+1 < len(p.lines) && (startsWSP(p.lines[i+1].s) && !isBlank(p.lines[i+1].s) || rfc5322.IsFieldLine(p.lines[i+1].s)) {
 			p.cur.lines = append(p.cur.lines, ln.s)
 			return i + 1, nil
 		}
@@ -79,7 +81,7 @@ func (p *pasteParser) step(i int) (int, error) {
 	case startsWSP(ln.s):
 		if p.cur == nil {
 			t := strings.TrimLeft(ln.s, " \t")
-			if isFieldLine(t) {
+			if rfc5322.IsFieldLine(t) {
 				p.problem(ln.num, "the first header line starts with a space, which would make it a continuation of nothing: the space was removed")
 				return i + 1, p.startField(t, ln.num)
 			}
@@ -88,7 +90,7 @@ func (p *pasteParser) step(i int) (int, error) {
 		}
 		p.cur.lines = append(p.cur.lines, ln.s)
 		return i + 1, nil
-	case isFieldLine(ln.s):
+	case rfc5322.IsFieldLine(ln.s):
 		// After a line cut at the terminal's width, "2a01:…" is the rest of
 		// an IPv6 address; "om:…" is the rest of a word when the cut is
 		// seen on several lines.
@@ -109,7 +111,7 @@ func (p *pasteParser) blank(i int) (int, error) {
 	for j < len(p.lines) && isBlank(p.lines[j].s) {
 		j++
 	}
-	if p.double && j-i == 1 && j < len(p.lines) && (isFieldLine(p.lines[j].s) || startsWSP(p.lines[j].s)) {
+	if p.double && j-i == 1 && j < len(p.lines) && (rfc5322.IsFieldLine(p.lines[j].s) || startsWSP(p.lines[j].s)) {
 		return j, nil
 	}
 	p.ended = true
@@ -158,7 +160,7 @@ func (p *pasteParser) fieldAhead(i int) bool {
 		if isBlank(s) {
 			continue
 		}
-		if isFieldLine(s) {
+		if rfc5322.IsFieldLine(s) {
 			return true
 		}
 		seen++
@@ -244,23 +246,6 @@ func (b *fieldBuilder) field() Field {
 		val.WriteString(l)
 	}
 	return Field{Name: b.name, Raw: raw.String(), Value: strings.TrimLeft(val.String(), " \t"), Line: b.line}
-}
-
-// isFieldLine reports whether s starts like a header field: a name of
-// printable characters other than the colon (RFC 5322 §3.6.8 ftext),
-// optionally followed by spaces (obsolete syntax), then a colon.
-func isFieldLine(s string) bool {
-	i := 0
-	for i < len(s) && s[i] > ' ' && s[i] < 0x7f && s[i] != ':' {
-		i++
-	}
-	if i == 0 {
-		return false
-	}
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	return i < len(s) && s[i] == ':'
 }
 
 // hexName reports whether the field name of s is only hexadecimal digits:

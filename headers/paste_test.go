@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mxray/mxray/headers/trace"
 )
 
 // names returns the field names of m, in order.
@@ -262,7 +264,7 @@ func TestParseTerminalBrokenLines(t *testing.T) {
 	if !problemsMention(m, "80 columns") {
 		t.Errorf("no problem reports the joins: %+v", m.Problems)
 	}
-	r, err := ParseReceived(m.Fields[0].Value)
+	r, err := trace.ParseReceived(m.Fields[0].Value)
 	if err != nil || r.IP.String() != "209.85.220.41" {
 		t.Errorf("rejoined Received reads IP %v, %v", r.IP, err)
 	}

@@ -2,6 +2,8 @@ package headers
 
 import (
 	"strings"
+
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // preamble skips what mail programs put above the header block when the
@@ -11,7 +13,7 @@ func (p *pasteParser) preamble(i int) int {
 	for i < len(p.lines) {
 		s := p.lines[i].s
 		switch {
-		case strings.HasPrefix(s, "From ") && !isFieldLine(s):
+		case strings.HasPrefix(s, "From ") && !rfc5322.IsFieldLine(s):
 			p.problem(p.lines[i].num, "the mbox “From ” separator line was skipped")
 		case strings.TrimSpace(s) == "Microsoft Mail Internet Headers Version 2.0":
 			p.problem(p.lines[i].num, "Outlook's “Microsoft Mail Internet Headers Version 2.0” label line was skipped")
@@ -68,7 +70,7 @@ func (p *pasteParser) gmailBox(i int) int {
 			j++
 			break
 		}
-		if isFieldLine(s) {
+		if rfc5322.IsFieldLine(s) {
 			name, _, _ := strings.Cut(s, ":")
 			if !containsFold(gmailBoxLabels, strings.TrimSpace(name)) {
 				break
@@ -101,13 +103,13 @@ func boxRow(t string, num int) Field {
 // needs at least four header lines in a row, each followed by exactly one
 // blank line, and the first of them a field.
 func (p *pasteParser) detectDoubleSpaced(i int) bool {
-	if i >= len(p.lines) || !isFieldLine(p.lines[i].s) {
+	if i >= len(p.lines) || !rfc5322.IsFieldLine(p.lines[i].s) {
 		return false
 	}
 	pairs := 0
 	for j := i; j+1 < len(p.lines); j += 2 {
 		s := p.lines[j].s
-		if !(isFieldLine(s) || startsWSP(s)) || isBlank(s) || !isBlank(p.lines[j+1].s) {
+		if !(rfc5322.IsFieldLine(s) || startsWSP(s)) || isBlank(s) || !isBlank(p.lines[j+1].s) {
 			break
 		}
 		pairs++

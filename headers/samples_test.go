@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mxray/mxray/headers/authres"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden JSON files under testdata/golden")
@@ -206,7 +208,7 @@ func checkSample(t *testing.T, a *Analysis, want sample) {
 	if !slices.Equal(dkim, want.dkim) {
 		t.Errorf("DKIM = %v, want %v", dkim, want.dkim)
 	}
-	if a.Receiver.SPF != Result(want.spf) || a.Receiver.DKIM != Result(want.dkimRes) || a.Receiver.DMARC != Result(want.dmarc) {
+	if a.Receiver.SPF != authres.Result(want.spf) || a.Receiver.DKIM != authres.Result(want.dkimRes) || a.Receiver.DMARC != authres.Result(want.dmarc) {
 		t.Errorf("receiver spf/dkim/dmarc = %q/%q/%q, want %q/%q/%q",
 			a.Receiver.SPF, a.Receiver.DKIM, a.Receiver.DMARC, want.spf, want.dkimRes, want.dmarc)
 	}

@@ -24,18 +24,18 @@ func BenchmarkParse(b *testing.B) {
 // includes, one of them two levels deep.
 func benchZone() *fakeDNS {
 	r := newFakeDNS().
-		txt("example.com", "v=spf1 ip4:192.0.2.0/24 a mx include:_spf.provider-a.example include:spf.provider-b.example include:spf.provider-c.example -all").
-		a("example.com", "198.51.100.1").mx("example.com", "mx1.example.com", "mx2.example.com").
-		a("mx1.example.com", "198.51.100.10").a("mx2.example.com", "198.51.100.11", "2001:db8::25").
-		txt("_spf.provider-a.example", "v=spf1 include:_netblocks.provider-a.example include:_netblocks2.provider-a.example ~all").
-		txt("spf.provider-b.example", "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 ip4:52.100.0.0/14 ip6:2a01:111:f400::/48 -all").
-		txt("spf.provider-c.example", "v=spf1 ip4:205.201.128.0/20 ip4:198.2.128.0/18 ?all")
+		TXT("example.com", "v=spf1 ip4:192.0.2.0/24 a mx include:_spf.provider-a.example include:spf.provider-b.example include:spf.provider-c.example -all").
+		A("example.com", "198.51.100.1").MX("example.com", "mx1.example.com", "mx2.example.com").
+		A("mx1.example.com", "198.51.100.10").A("mx2.example.com", "198.51.100.11", "2001:db8::25").
+		TXT("_spf.provider-a.example", "v=spf1 include:_netblocks.provider-a.example include:_netblocks2.provider-a.example ~all").
+		TXT("spf.provider-b.example", "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 ip4:52.100.0.0/14 ip6:2a01:111:f400::/48 -all").
+		TXT("spf.provider-c.example", "v=spf1 ip4:205.201.128.0/20 ip4:198.2.128.0/18 ?all")
 	var a, a2 string
 	for i := range 16 {
 		a += fmt.Sprintf(" ip4:35.%d.0.0/16", 190+i)
 		a2 += fmt.Sprintf(" ip6:2001:4860:%x::/48", i)
 	}
-	r.txt("_netblocks.provider-a.example", "v=spf1"+a+" ~all").txt("_netblocks2.provider-a.example", "v=spf1"+a2+" ~all")
+	r.TXT("_netblocks.provider-a.example", "v=spf1"+a+" ~all").TXT("_netblocks2.provider-a.example", "v=spf1"+a2+" ~all")
 	return r
 }
 
@@ -77,13 +77,13 @@ func BenchmarkEvaluate10kIPs(b *testing.B) {
 func BenchmarkPrefetchCriticalPath(b *testing.B) {
 	const rtt = 20 * time.Millisecond
 	r := newFakeDNS().
-		txt("example.com", "v=spf1 a mx include:l2a.example include:l2b.example -all").
-		a("example.com", "198.51.100.1").mx("example.com", "mx.example.com").a("mx.example.com", "198.51.100.2").
-		txt("l2a.example", "v=spf1 mx include:l3.example -all").mx("l2a.example", "mx.l2a.example").a("mx.l2a.example", "198.51.100.3").
-		txt("l2b.example", "v=spf1 a ip4:203.0.113.0/28 -all").a("l2b.example", "198.51.100.4").
-		txt("l3.example", "v=spf1 a a:x.l3.example include:l4.example -all").a("l3.example", "198.51.100.5").a("x.l3.example", "198.51.100.6").
-		txt("l4.example", "v=spf1 ip4:192.0.2.0/24 -all")
-	r.delay = rtt
+		TXT("example.com", "v=spf1 a mx include:l2a.example include:l2b.example -all").
+		A("example.com", "198.51.100.1").MX("example.com", "mx.example.com").A("mx.example.com", "198.51.100.2").
+		TXT("l2a.example", "v=spf1 mx include:l3.example -all").MX("l2a.example", "mx.l2a.example").A("mx.l2a.example", "198.51.100.3").
+		TXT("l2b.example", "v=spf1 a ip4:203.0.113.0/28 -all").A("l2b.example", "198.51.100.4").
+		TXT("l3.example", "v=spf1 a a:x.l3.example include:l4.example -all").A("l3.example", "198.51.100.5").A("x.l3.example", "198.51.100.6").
+		TXT("l4.example", "v=spf1 ip4:192.0.2.0/24 -all")
+	r.Delay = rtt
 	client := netip.MustParseAddr("203.0.113.200")
 	for b.Loop() {
 		tree := Prefetch(bg, r, "example.com")
@@ -116,21 +116,21 @@ func BenchmarkPrefetchLimits(b *testing.B) {
 	const rtt = 20 * time.Millisecond
 	chain := newFakeDNS()
 	for i := range 100 {
-		chain.txt(fmt.Sprintf("l%d.example", i), fmt.Sprintf("v=spf1 include:l%d.example -all", i+1))
+		chain.TXT(fmt.Sprintf("l%d.example", i), fmt.Sprintf("v=spf1 include:l%d.example -all", i+1))
 	}
 	wide := newFakeDNS()
 	rec := "v=spf1"
 	for i := range 1000 {
 		rec += fmt.Sprintf(" include:f%d.example", i)
-		wide.txt(fmt.Sprintf("f%d.example", i), "v=spf1 a -all").a(fmt.Sprintf("f%d.example", i), "192.0.2.1")
+		wide.TXT(fmt.Sprintf("f%d.example", i), "v=spf1 a -all").A(fmt.Sprintf("f%d.example", i), "192.0.2.1")
 	}
-	wide.txt("wide.example", rec)
+	wide.TXT("wide.example", rec)
 	for _, tc := range []struct {
 		name   string
 		r      *fakeDNS
 		domain string
 	}{{"chain-100", chain, "l0.example"}, {"fanout-1000", wide, "wide.example"}} {
-		tc.r.delay = rtt
+		tc.r.Delay = rtt
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
 				tree := Prefetch(bg, tc.r, tc.domain)

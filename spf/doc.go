@@ -13,8 +13,13 @@
 // for what depends on the client IP or on macros that were not known before
 // (ptr, exists, %{i}, %{s}, %{p} ...). A [Verdict] carries the result, the
 // deciding path, the counts at the decision, the worst case and the
-// explanation; [Tree.Flatten] lists the authorised networks and
-// [Tree.Findings] the problems with the fix for each.
+// explanation; [Tree.Flatten] lists the authorised networks.
+//
+// What a technician should fix is not the engine's business: an [Advisor]
+// installed with [WithAdvisor] (mxray's is package spf/advice, which this
+// package never imports) reads each tree and verdict, and the engine keeps
+// its findings with them ([Tree.Findings], [Node.Problems],
+// [Verdict.Findings]) and in their JSON.
 //
 // mxray has its own engine rather than a library because the technician's
 // questions need what libraries hide: existing Go libraries such as

@@ -3,6 +3,7 @@ package spf
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Syntax errors (RFC 7208 §4.6, §12 ABNF). Each wraps ErrSyntax, so
@@ -116,4 +117,13 @@ func resultOf(err error) Result {
 		return TempError
 	}
 	return PermError
+}
+
+// ErrorText renders err without the "spf: " prefixes of the sentinels it
+// wraps, for a sentence that already says it is about SPF; "" for nil.
+func ErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return strings.ReplaceAll(err.Error(), "spf: ", "")
 }

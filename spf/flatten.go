@@ -38,7 +38,9 @@ type FlatNetwork struct {
 
 // FlatGap is a term whose networks cannot be listed.
 type FlatGap struct {
-	Domain, Term, Reason string
+	Domain string // the record whose term it is
+	Term   string // the term, as written
+	Reason string // why its networks cannot be listed
 }
 
 // Flatten lists every network the tree authorises, following reachable
@@ -91,7 +93,7 @@ func (f *Flat) walk(n *Node, inc Result) {
 		case ti.NotFetched:
 			gap("not resolved ahead of time (node limit)")
 		case ti.Err != nil:
-			gap(fmt.Sprintf("DNS trouble: %s", unwrapAll(ti.Err)))
+			gap(fmt.Sprintf("DNS trouble: %s", ErrorText(ti.Err)))
 		case tm.Mechanism == Include || tm.Modifier == Redirect:
 			c := ti.Child
 			if c == nil || c.Status != NodeOK {

@@ -9,11 +9,11 @@ import (
 
 func TestFlatten(t *testing.T) {
 	r := newFakeDNS().
-		txt("top.example", "v=spf1 ip4:192.0.2.0/24 a/28 mx include:inc.example -include:deny.example ?ip4:198.51.100.0/24 exists:%{i}.x.example ptr -all ip4:10.0.0.0/8").
-		a("top.example", "192.0.2.10", "2001:db8::1").mx("top.example", "mx.top.example").a("mx.top.example", "203.0.113.5").
-		txt("inc.example", "v=spf1 ip4:203.0.113.0/25 ~ip4:203.0.113.128/25 include:%{l}.dyn.example redirect=red.example").
-		txt("red.example", "v=spf1 ip6:2001:db8:1::/48 -all").
-		txt("deny.example", "v=spf1 ip4:172.16.0.0/12")
+		TXT("top.example", "v=spf1 ip4:192.0.2.0/24 a/28 mx include:inc.example -include:deny.example ?ip4:198.51.100.0/24 exists:%{i}.x.example ptr -all ip4:10.0.0.0/8").
+		A("top.example", "192.0.2.10", "2001:db8::1").MX("top.example", "mx.top.example").A("mx.top.example", "203.0.113.5").
+		TXT("inc.example", "v=spf1 ip4:203.0.113.0/25 ~ip4:203.0.113.128/25 include:%{l}.dyn.example redirect=red.example").
+		TXT("red.example", "v=spf1 ip6:2001:db8:1::/48 -all").
+		TXT("deny.example", "v=spf1 ip4:172.16.0.0/12")
 	f := Prefetch(bg, r, "top.example").Flatten()
 	var got []string
 	for _, n := range f.Networks {
@@ -51,7 +51,7 @@ func TestFlatten(t *testing.T) {
 }
 
 func TestFlattenPlusAll(t *testing.T) {
-	r := newFakeDNS().txt("open.example", "v=spf1 include:lax.example -all").txt("lax.example", "v=spf1 +all")
+	r := newFakeDNS().TXT("open.example", "v=spf1 include:lax.example -all").TXT("lax.example", "v=spf1 +all")
 	f := Prefetch(bg, r, "open.example").Flatten()
 	if f.IPv4Addresses != 1<<32 || f.IPv6Addresses.Cmp(new(big.Int).Lsh(big.NewInt(1), 128)) != 0 {
 		t.Errorf("+all through an include authorises %d IPv4 / %s IPv6 addresses, want everything", f.IPv4Addresses, f.IPv6Addresses)

@@ -33,18 +33,18 @@ func Check(ctx context.Context, r Resolver, ip netip.Addr, id Identity, opts ...
 // domain, not to the HELO name.
 func CheckIPs(ctx context.Context, r Resolver, ips []netip.Addr, id Identity, opts ...Option) *Report {
 	cfg := newConfig(opts)
-	domain := id.Domain
-	if domain == "" {
-		_, domain = splitSender(id.Sender, id.HELO)
-	}
-	domain = asciiDomain(domain)
+	domain := id.CheckedDomain()
 	helo := asciiDomain(id.HELO)
 	_, heloOK := checkDomain(helo)
 	sameHELO := heloOK && domainKey(helo) == domainKey(domain)
 
 	var main, heloTree *Tree
 	var wg sync.WaitGroup
-	wg.Go(func() { main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
+	if t := cfg.tree; t != nil && cfg.record == nil && domainKey(t.Domain) == domainKey(domain) {
+		main = t
+	} else {
+		wg.Go(func() { main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
+	}
 	if heloOK && !sameHELO {
 		hcfg := cfg
 		hcfg.record = nil
@@ -70,6 +70,17 @@ func CheckIPs(ctx context.Context, r Resolver, ips []netip.Addr, id Identity, op
 		rep.Sender = local + "@" + sdom
 	}
 	return rep
+}
+
+// CheckedDomain is the domain check_host() evaluates for the identity:
+// Domain when set, else the MAIL FROM domain, or the HELO name for a
+// bounce (RFC 7208 §2.3, §2.4), in A-labels.
+func (id Identity) CheckedDomain() string {
+	domain := id.Domain
+	if domain == "" {
+		_, domain = splitSender(id.Sender, id.HELO)
+	}
+	return asciiDomain(domain)
 }
 
 // asciiDomain turns an internationalised name into A-labels (RFC 5890) so

@@ -8,11 +8,11 @@ import (
 
 func identityZone() *fakeDNS {
 	return newFakeDNS().
-		txt("example.com", "v=spf1 ip4:192.0.2.0/24 -all").
-		txt("mail.example.net", "v=spf1 a -all").a("mail.example.net", "198.51.100.25").
-		txt("example.net", "v=spf1 include:example.com ~all").
-		txt("xn--bcher-kva.example", "v=spf1 ip4:203.0.113.1 -all").
-		txt("exp.example", "v=spf1 -all exp=why.exp.example").txt("why.exp.example", "%{l} at %{o} may not send from %{i}")
+		TXT("example.com", "v=spf1 ip4:192.0.2.0/24 -all").
+		TXT("mail.example.net", "v=spf1 a -all").A("mail.example.net", "198.51.100.25").
+		TXT("example.net", "v=spf1 include:example.com ~all").
+		TXT("xn--bcher-kva.example", "v=spf1 ip4:203.0.113.1 -all").
+		TXT("exp.example", "v=spf1 -all exp=why.exp.example").TXT("why.exp.example", "%{l} at %{o} may not send from %{i}")
 }
 
 func TestIdentities(t *testing.T) {
@@ -94,7 +94,7 @@ func TestCheckIPs(t *testing.T) {
 			t.Errorf("%v: %s/%s, want %s/%s", v.IP, v.Result, v.HELOResult, w.res, w.helo)
 		}
 	}
-	if n := r.timesAsked("TXT", "example.net"); n != 1 {
+	if n := r.TimesAsked("TXT", "example.net"); n != 1 {
 		t.Errorf("the tree was fetched %d times for 3 IPs", n)
 	}
 }

@@ -212,7 +212,7 @@ func errText(err error) *string {
 	if err == nil {
 		return nil
 	}
-	s := unwrapAll(err)
+	s := ErrorText(err)
 	return &s
 }
 

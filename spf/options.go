@@ -14,6 +14,8 @@ type config struct {
 	receiver    string
 	now         func() time.Time
 	record      *string
+	advisor     Advisor
+	tree        *Tree // WithTree
 }
 
 // Defaults. The depth cap is one past what an evaluation can reach: a chain
@@ -105,4 +107,11 @@ func WithClock(now func() time.Time) Option {
 // edit mode and of `mxray spf --record`.
 func WithRecord(text string) Option {
 	return func(c *config) { c.record = &text }
+}
+
+// WithAdvisor installs the Advisor whose findings the tree, its verdicts
+// and their JSON carry (mxray's is spf/advice). Trees made by WhatIf keep
+// it.
+func WithAdvisor(a Advisor) Option {
+	return func(c *config) { c.advisor = a }
 }

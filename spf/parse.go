@@ -12,10 +12,9 @@ import (
 //	record = version terms *SP
 //	terms  = *( 1*SP ( directive / modifier ) )
 type Record struct {
-	Text     string         // the record as given
-	Terms    []Term         // the valid terms, in order
-	Errors   []*SyntaxError // every syntax error found, in order
-	Warnings []Warning      // terms the grammar accepts that are probably mistakes
+	Text   string         // the record as given
+	Terms  []Term         // the valid terms, in order
+	Errors []*SyntaxError // every syntax error found, in order
 }
 
 // Term is one directive (qualifier and mechanism) or modifier of a record.
@@ -36,17 +35,6 @@ type Term struct {
 	// CIDR4 and CIDR6 are the CIDR lengths written (dual-cidr-length of a and
 	// mx; the single length of ip4 or ip6), -1 when absent.
 	CIDR4, CIDR6 int
-}
-
-// Warning is a term RFC 7208's grammar accepts but that is probably not what
-// the publisher meant, such as "include=example.com" (an unknown modifier,
-// ignored) for "include:example.com".
-type Warning struct {
-	Term    string // the term as written
-	Pos     int    // byte offset of the term
-	Code    string // dotted finding code, e.g. "spf.lookalike"
-	Message string // what receivers will do with it
-	Fix     string // what to publish instead
 }
 
 // IsDirective reports whether t is a mechanism with its qualifier.
@@ -106,9 +94,6 @@ func Parse(text string) (*Record, error) {
 			}
 			seen[t.Modifier] = true
 		}
-		if w, ok := lookalike(&t); ok {
-			r.Warnings = append(r.Warnings, w)
-		}
 		r.Terms = append(r.Terms, t)
 	}
 	if len(r.Errors) > 0 {
@@ -122,6 +107,17 @@ func Parse(text string) (*Record, error) {
 func hasVersion(text string) bool {
 	return len(text) >= len(Version) && strings.EqualFold(text[:len(Version)], Version) &&
 		(len(text) == len(Version) || text[len(Version)] == ' ')
+}
+
+// ParseTerm parses one term as it would stand in a record: a modifier when
+// a name is followed directly by "=" (RFC 7208 §4.6.1), a directive
+// otherwise. The error is a *SyntaxError.
+func ParseTerm(text string) (Term, error) {
+	t, err := parseTerm(text, 0)
+	if err != nil {
+		return t, err
+	}
+	return t, nil
 }
 
 // parseTerm parses one term: a modifier when a name is followed directly by

@@ -56,7 +56,7 @@ func build(ctx context.Context, st *store, domain string, cfg config) *Tree {
 	}
 	root.Walk(func(n *Node) bool { t.fillTerms(n); return true })
 	countNode(root)
-	t.findings = t.collectFindings()
+	t.advise()
 	return t
 }
 

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/mxray/mxray/spf/internal/fakedns"
 	"gopkg.in/yaml.v3"
 )
 
@@ -78,7 +79,7 @@ func zoneFromSuite(t *testing.T, zd map[string][]any) *fakeDNS {
 	for name, entries := range zd {
 		for _, raw := range entries {
 			if s, ok := raw.(string); ok && s == "TIMEOUT" {
-				f.timeout(name)
+				f.Timeout(name)
 				continue
 			}
 			m, ok := raw.(map[string]any)
@@ -86,17 +87,17 @@ func zoneFromSuite(t *testing.T, zd map[string][]any) *fakeDNS {
 				t.Fatalf("zonedata %s: odd entry %#v", name, raw)
 			}
 			for typ, v := range m {
-				f.add(name, suiteEntry(t, name, typ, v))
+				f.Add(name, suiteEntry(t, name, typ, v))
 			}
 		}
 	}
 	return f
 }
 
-func suiteEntry(t *testing.T, name, typ string, v any) zoneEntry {
-	e := zoneEntry{typ: typ}
+func suiteEntry(t *testing.T, name, typ string, v any) fakedns.Entry {
+	e := fakedns.Entry{Type: typ}
 	if s, ok := v.(string); ok && s == "TIMEOUT" {
-		e.timeout = true
+		e.Timeout = true
 		return e
 	}
 	switch typ {
@@ -104,13 +105,13 @@ func suiteEntry(t *testing.T, name, typ string, v any) zoneEntry {
 		switch x := v.(type) {
 		case string:
 			if x == "NONE" {
-				e.none = true
+				e.None = true
 			}
-			e.txt = TXTRecord{x}
+			e.TXT = []string{x}
 		case []any:
-			e.txt = TXTRecord{}
+			e.TXT = []string{}
 			for _, s := range x {
-				e.txt = append(e.txt, fmt.Sprint(s))
+				e.TXT = append(e.TXT, fmt.Sprint(s))
 			}
 		default:
 			t.Fatalf("zonedata %s: odd %s value %#v", name, typ, v)
@@ -120,15 +121,15 @@ func suiteEntry(t *testing.T, name, typ string, v any) zoneEntry {
 		if err != nil {
 			t.Fatalf("zonedata %s: %v", name, err)
 		}
-		e.addr = ip
+		e.Addr = ip
 	case "MX":
 		x, ok := v.([]any)
 		if !ok || len(x) != 2 {
 			t.Fatalf("zonedata %s: odd MX %#v", name, v)
 		}
-		e.name = fmt.Sprint(x[1])
+		e.Name = fmt.Sprint(x[1])
 	case "PTR", "CNAME":
-		e.name = fmt.Sprint(v)
+		e.Name = fmt.Sprint(v)
 	default:
 		t.Fatalf("zonedata %s: unknown type %s", name, typ)
 	}

@@ -7,7 +7,7 @@ import "net/netip"
 // returns.
 type Tree struct {
 	Domain string // the domain checked, trailing dot dropped
-	Root   *Node
+	Root   *Node  // the top domain's record, with everything under it
 
 	cfg      config
 	store    *store
@@ -69,7 +69,7 @@ type Node struct {
 	Incomplete bool
 	// Problems are the error and warning findings about this record itself
 	// (its syntax, its terms, how its parent reaches it), for drawing next
-	// to the node; Tree.Findings has them all.
+	// to the node, as the Advisor found them; Tree.Findings has them all.
 	Problems []Finding
 
 	parent  *Node
@@ -110,7 +110,7 @@ type TermInfo struct {
 
 // MXHost is one exchange of an mx term.
 type MXHost struct {
-	Name  string
+	Name  string       // the exchange's host name
 	Addrs []netip.Addr // A and AAAA
 	Err   error        // a temporary failure looking up the addresses
 }
@@ -145,3 +145,22 @@ func (n *Node) Path() []string {
 	}
 	return p
 }
+
+// Parent returns the node whose include or redirect leads to n; nil for
+// the top.
+func (n *Node) Parent() *Node { return n.parent }
+
+// Ignored returns the TXT records at n's domain that start like SPF
+// ("v=spf1" run into what follows) but are not SPF records (RFC 7208 §4.5),
+// as published (at most four).
+func (n *Node) Ignored() []TXTRecord {
+	out := make([]TXTRecord, len(n.ignored))
+	for i, r := range n.ignored {
+		out[i] = r.strs
+	}
+	return out
+}
+
+// VoidLimit is the void lookup limit the tree was built with
+// (WithVoidLimit; RFC 7208 §4.6.4 recommends VoidLookupLimit).
+func (t *Tree) VoidLimit() int { return t.cfg.voidLimit }

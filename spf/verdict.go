@@ -17,7 +17,7 @@ type Verdict struct {
 	IP     netip.Addr // the client, IPv4-mapped addresses shown as IPv4
 	Sender string     // <sender> as check_host() used it (postmaster@<helo> for a bounce)
 	HELO   string     // the HELO/EHLO name, for %{h}
-	Result Result
+	Result Result     // what check_host() returned (RFC 7208 §2.6)
 	// HELOResult is the HELO identity's own verdict (RFC 7208 §2.3), when
 	// Check or CheckIPs evaluated it; "" otherwise.
 	HELOResult Result
@@ -114,15 +114,13 @@ func splitSender(sender, helo string) (local, domain string) {
 }
 
 // Findings returns the tree's findings and, when evaluation ended in
-// permerror or temperror, one for that.
+// permerror or temperror, the Advisor's finding about that.
 func (v *Verdict) Findings() []Finding {
 	var fs []Finding
 	if v.tree != nil {
 		fs = append(fs, v.tree.findings...)
 	}
-	if f, ok := verdictFinding(v, v.IP.String()); ok {
-		fs = append(fs, f)
-	}
+	fs = append(fs, v.tree.verdictFindings([]*Verdict{v})...)
 	sortFindings(fs)
 	return fs
 }
@@ -130,41 +128,18 @@ func (v *Verdict) Findings() []Finding {
 // Report is the outcome for several client IPs against one domain: the
 // tree once, a verdict per IP.
 type Report struct {
-	Domain  string
-	Sender  string
-	HELO    string
-	Tree    *Tree
-	Results []*Verdict
+	Domain  string     // the domain checked
+	Sender  string     // <sender> as check_host() used it
+	HELO    string     // the HELO/EHLO name given
+	Tree    *Tree      // the domain's tree, prefetched once for every IP
+	Results []*Verdict // one verdict per client IP, in the order given
 }
 
-// Findings returns the tree's findings and one per distinct evaluation
-// error, naming every IP that ran into it.
+// Findings returns the tree's findings and the Advisor's about evaluation
+// errors: one per distinct error, naming every IP that ran into it.
 func (r *Report) Findings() []Finding {
 	fs := append([]Finding(nil), r.Tree.findings...)
-	type group struct {
-		first *Verdict
-		ips   []string
-	}
-	var order []string
-	groups := map[string]*group{}
-	for _, v := range r.Results {
-		if v.Result != PermError && v.Result != TempError {
-			continue
-		}
-		k := string(v.Result) + "\x00" + unwrapAll(v.Err)
-		g, ok := groups[k]
-		if !ok {
-			g = &group{first: v}
-			groups[k] = g
-			order = append(order, k)
-		}
-		g.ips = append(g.ips, v.IP.String())
-	}
-	for _, k := range order {
-		g := groups[k]
-		f, _ := verdictFinding(g.first, strings.Join(g.ips, ", "))
-		fs = append(fs, f)
-	}
+	fs = append(fs, r.Tree.verdictFindings(r.Results)...)
 	sortFindings(fs)
 	return fs
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+	"github.com/mxray/mxray/spf"
 )
 
 // bigTreeZone is a domain whose SPF tree has 41 records: the top includes
@@ -37,18 +39,14 @@ func bigTreeZone() string {
 // bigTreeModel is the workbench on big.example at w×h with the SPF pane
 // focused and 198.51.1.2 (a leaf two levels down) evaluated.
 func bigTreeModel(tb testing.TB, w, h int) *driver {
-	srv := dnstest.NewTest(tb, workbenchZone+bigTreeZone())
+	srv := zoneservertest.New(tb, workbenchZone+bigTreeZone())
 	d := openTarget(tb, srv, "198.51.1.2 big.example", w, h)
-	d.focusPane(PaneSPF)
+	d.focusPane(finding.PartSPF)
 	p := spfOf(d.m)
 	nodes := 0
-	for _, r := range p.rows {
-		if r.node != nil {
-			nodes++
-		}
-	}
-	if nodes != 41 || p.published == nil || p.published.Matched == nil {
-		tb.Fatalf("big tree: %d nodes drawn, verdict %+v", nodes, p.published)
+	p.Tree().Root.Walk(func(*spf.Node) bool { nodes++; return true })
+	if nodes != 41 || p.Verdict() == nil || p.Verdict().Matched == nil {
+		tb.Fatalf("big tree: %d nodes, verdict %+v", nodes, p.Verdict())
 	}
 	return d
 }
@@ -189,12 +187,12 @@ func hundredHops() []byte {
 // BenchmarkViewHops100 draws the whole screen at 200x60 with the hops pane
 // of a 100-hop message focused and the cursor in the middle of the table.
 func BenchmarkViewHops100(b *testing.B) {
-	srv := dnstest.NewTest(b, demo.ZoneText())
+	srv := zoneservertest.New(b, demo.ZoneText())
 	d := openHeaders(b, srv, "hops100.eml", hundredHops(), 200, 60)
-	if an := d.m.hops.an; len(an.Hops) != 100 || an.SendingHop != 90 || d.m.hops.boundary != 90 {
-		b.Fatalf("%d hops read, sending hop %d, boundary before %d; want 100, 90, 90", len(an.Hops), an.SendingHop, d.m.hops.boundary)
+	if an := d.m.run.Message().Analysis; len(an.Hops) != 100 || an.SendingHop != 90 || !an.Hops[90].Internal || an.Hops[89].Internal {
+		b.Fatalf("%d hops read, sending hop %d; want 100, 90, the internal ones from 91", len(an.Hops), an.SendingHop)
 	}
-	d.focusPane(PaneHops)
+	d.focusPane(finding.PartHops)
 	d.key("pgup", "pgup")
 	for b.Loop() {
 		_ = d.m.View()

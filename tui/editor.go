@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag/termsafe"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // The editor shows at most this much of a paste: the text area redraws
@@ -31,7 +32,7 @@ const (
 // Pastes and keys that add to the end keep the two in step; an edit
 // anywhere else makes the text area's text the one that is read.
 type pasteEditor struct {
-	com    *common
+	com    *kit.Common
 	area   textarea.Model
 	raw    []byte // the bytes pasted and typed, as received
 	synced bool   // the text area shows raw: nothing was edited but at the end
@@ -41,7 +42,7 @@ type pasteEditor struct {
 	w, h   int
 }
 
-func newPasteEditor(com *common) *pasteEditor {
+func newPasteEditor(com *kit.Common) *pasteEditor {
 	e := &pasteEditor{com: com, synced: true}
 	e.area = textarea.New()
 	e.area.Prompt = ""
@@ -59,17 +60,8 @@ func newPasteEditor(com *common) *pasteEditor {
 	return e
 }
 
-// applyStyles gives the text area the current styles; no blinking cursor.
-func (e *pasteEditor) applyStyles() {
-	st := textarea.DefaultStyles(true)
-	st.Focused.Text = e.com.styles.Input.Style
-	st.Focused.CursorLine = e.com.styles.Input.Style
-	st.Focused.LineNumber = e.com.styles.Muted.Style
-	st.Focused.CursorLineNumber = e.com.styles.Muted.Style
-	st.Focused.Placeholder = e.com.styles.Muted.Style
-	st.Cursor.Blink = false
-	e.area.SetStyles(st)
-}
+// applyStyles gives the text area the current styles.
+func (e *pasteEditor) applyStyles() { e.area.SetStyles(e.com.Styles.TextArea) }
 
 // setSize gives the editor its area: the text area, with a line above it
 // and lines under it for the state and the parser's message.
@@ -83,7 +75,7 @@ func (e *pasteEditor) setSize(w, h int) {
 func (e *pasteEditor) chromeHeight() int {
 	n := 3 // the title, the state line, a blank
 	if e.err != "" {
-		n += len(wrap(e.err, max(10, e.w-4)))
+		n += len(kit.Wrap(e.err, max(10, e.w-4)))
 	}
 	return n
 }
@@ -141,7 +133,7 @@ func (e *pasteEditor) appendShown(b []byte) {
 // whether the key was ctrl+d (read the text) or esc (close); every other
 // key is text or moves the cursor in it.
 func (e *pasteEditor) update(msg tea.Msg) (done, closed bool, cmd tea.Cmd) {
-	keys := e.com.keys
+	keys := e.com.Keys
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		e.err = ""
@@ -229,21 +221,21 @@ func navigation(k tea.KeyPressMsg, km textarea.KeyMap) bool {
 // view draws the editor in its area: a title, the text, the state and the
 // parser's message.
 func (e *pasteEditor) view() string {
-	st, g := e.com.styles, e.com.glyphs
+	st, g := e.com.Styles, e.com.Glyphs
 	lines := []string{" " + st.Heading.Render("Message headers") + st.Muted.Render(" "+g.Dot+" every key is text here")}
 	for l := range strings.SplitSeq(e.area.View(), "\n") {
 		lines = append(lines, " "+l)
 	}
-	state := plural(len(e.raw), "byte", "bytes")
+	state := kit.Plural(len(e.raw), "byte", "bytes")
 	if !e.synced {
 		state = "edited by hand"
 	}
 	if e.cut {
-		state += " " + g.Dot + " showing the first " + plural(e.area.LineCount(), "line", "lines") + "; all of it is read"
+		state += " " + g.Dot + " showing the first " + kit.Plural(e.area.LineCount(), "line", "lines") + "; all of it is read"
 	}
-	lines = append(lines, " "+st.Muted.Render(truncate(state, max(0, e.w-2), g.Ellipsis)))
+	lines = append(lines, " "+st.Muted.Render(kit.Truncate(state, max(0, e.w-2), g.Ellipsis)))
 	if e.err != "" {
-		for i, l := range wrap(e.err, max(10, e.w-4)) {
+		for i, l := range kit.Wrap(e.err, max(10, e.w-4)) {
 			mark := "  "
 			if i == 0 {
 				mark = g.Fail + " "
@@ -251,11 +243,11 @@ func (e *pasteEditor) view() string {
 			lines = append(lines, " "+st.Error.Render(mark+l))
 		}
 	}
-	return fit(strings.Join(lines, "\n"), e.w, e.h, g.Ellipsis)
+	return kit.Fit(strings.Join(lines, "\n"), e.w, e.h, g.Ellipsis)
 }
 
 // help lists the editor's keys for the help bar.
 func (e *pasteEditor) help() []key.Binding {
-	k := e.com.keys
-	return []key.Binding{k.EditorDone, withHelp(k.Back, "close (text kept)"), k.ForceQuit}
+	k := e.com.Keys
+	return []key.Binding{k.EditorDone, kit.WithHelp(k.Back, "close (text kept)"), k.ForceQuit}
 }

@@ -63,7 +63,7 @@ func TestProgramPasteCutShort(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	want := first + "q?e/ry\nFrom: <a@example.com>\n\tq\nq?"
-	if got := string(m.com.run.hdr.input.raw); got != want {
+	if got := string(m.run.hdr.msg.Raw); got != want {
 		t.Fatalf("the run read %q, want %q", got, want)
 	}
 	if strings.Contains(p.screen(), "Keys (? or esc closes)") {

@@ -90,7 +90,7 @@ func exportHeadersCmd(dir string, run *runInfo, opts render.Options) tea.Cmd {
 	if name == "" {
 		name = "message"
 	}
-	raw := run.hdr.input.raw
+	raw := run.hdr.msg.Raw
 	return func() tea.Msg {
 		md, eml, err := exportHeaders(dir, "mxray-"+fileSafe(name)+"-headers", docs, raw, opts)
 		return exportMsg{path: md, message: eml, err: err}

@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // startHeadersFlow runs the workbench under teatest on cfg.
@@ -31,7 +31,7 @@ func startHeadersFlow(t *testing.T, cfg Config, w, h int) *flow {
 }
 
 // demoFlowConfig is the demo zone's server behind a test config.
-func demoFlowConfig(t *testing.T, srv *dnstest.Server) Config {
+func demoFlowConfig(t *testing.T, srv *zoneserver.Server) Config {
 	cfg := testConfig(srv, "")
 	cfg.Demo = true
 	return cfg
@@ -59,7 +59,7 @@ func TestFlowPasteToSPFPath(t *testing.T) {
 // tag by tag.
 func TestFlowSignatureKey(t *testing.T) {
 	cfg := demoFlowConfig(t, demoServer(t))
-	cfg.Headers, cfg.HeadersSource = demo.SampleMessage(), demo.SampleName
+	cfg = withMessage(t, cfg, demo.SampleMessage(), demo.SampleName)
 	f := startHeadersFlow(t, cfg, 120, 40)
 	f.waitFor("healthy.example · sample.eml", "✓ done")
 	f.keys("tab")
@@ -93,7 +93,7 @@ func TestFlowEditorKeysAreText(t *testing.T) {
 func TestFlowHeadersFile(t *testing.T) {
 	raw := headerSamples(t)[2]
 	cfg := testConfig(demoServer(t), "")
-	cfg.Headers, cfg.HeadersSource = raw.raw, raw.name
+	cfg = withMessage(t, cfg, raw.raw, raw.name)
 	f := startHeadersFlow(t, cfg, 80, 24)
 	f.waitFor("newsletters.cnn.com · fastmail-cnn-arc.eml", "[Hops]", "›1 sending", "── inside messagingengine.com (internal)")
 	f.keys("tab")

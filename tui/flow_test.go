@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // flow runs the workbench in a real tea.Program (teatest) and watches the
@@ -20,7 +20,7 @@ type flow struct {
 	vt *vtScreen
 }
 
-func startFlow(t *testing.T, srv *dnstest.Server, target string, w, h int) *flow {
+func startFlow(t *testing.T, srv *zoneserver.Server, target string, w, h int) *flow {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

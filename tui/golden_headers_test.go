@@ -9,7 +9,9 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // headerSample is a message the header panes are compared on.
@@ -37,10 +39,10 @@ func headerSamples(t testing.TB) []headerSample {
 // openHeaders opens a model straight on a message (as mxray FILE.eml
 // does) at w×h and waits until the investigation, the re-check and every
 // pane's lookups are done.
-func openHeaders(t testing.TB, srv *dnstest.Server, name string, raw []byte, w, h int) *driver {
+func openHeaders(t testing.TB, srv *zoneserver.Server, name string, raw []byte, w, h int) *driver {
 	t.Helper()
 	cfg := testConfig(srv, "")
-	cfg.Headers, cfg.HeadersSource = raw, name
+	cfg = withMessage(t, cfg, raw, name)
 	m := New(context.Background(), cfg)
 	d := newDriver(t, m, w, h)
 	d.rewrite = stableLog
@@ -57,12 +59,12 @@ func openHeaders(t testing.TB, srv *dnstest.Server, name string, raw []byte, w, 
 // Overview with the message's verdicts, at 80x24 and 120x40 for the demo's
 // sample and two real messages (go test ./tui -update rewrites them).
 func TestGoldenHeaderPanes(t *testing.T) {
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, size := range goldenSizes {
 		w, h := size[0], size[1]
 		for _, s := range headerSamples(t) {
 			d := openHeaders(t, srv, s.name, s.raw, w, h)
-			for _, id := range []PaneID{PaneHops, PaneThenNow, PaneOverview} {
+			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow, finding.PartOverview} {
 				t.Run(fmt.Sprintf("%s/%s/%dx%d", id, s.name, w, h), func(t *testing.T) {
 					d.m.setFocus(d.m.indexOf(id))
 					golden.RequireEqual(t, d.screen())

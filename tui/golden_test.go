@@ -10,15 +10,18 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // goldenSizes are the terminal sizes every screen is compared at.
 var goldenSizes = [][2]int{{80, 24}, {120, 40}}
 
 // paneIDs lists the panes in focus order.
-func paneIDs() []PaneID {
-	return []PaneID{PaneOverview, PaneMX, PaneSPF, PaneDKIM, PaneDMARC, PaneFindings, PaneDNSLog}
+func paneIDs() []finding.Part {
+	return []finding.Part{finding.PartOverview, finding.PartMX, finding.PartSPF, finding.PartDKIM, finding.PartDMARC, finding.PartFindings, finding.PartDNSLog}
 }
 
 // errorNames are the names the error zone answers SERVFAIL for.
@@ -31,10 +34,10 @@ func errorNames(domain string) []string {
 }
 
 // goldenServer serves the workbench zone with the error domain broken.
-func goldenServer(t testing.TB) *dnstest.Server {
-	srv := dnstest.NewTest(t, workbenchZone)
+func goldenServer(t testing.TB) *zoneserver.Server {
+	srv := zoneservertest.New(t, workbenchZone)
 	for _, n := range errorNames("error.example") {
-		srv.SetFault(dns.Fqdn(n), 0, dnstest.FaultServFail)
+		srv.SetFault(dns.Fqdn(n), 0, zoneserver.FaultServFail)
 	}
 	return srv
 }
@@ -125,31 +128,31 @@ func TestGoldenScreens(t *testing.T) {
 		t.Run("findings/none/"+sz, func(t *testing.T) {
 			d := newDriver(t, New(context.Background(), testConfig(srv, "good.example")), w, h)
 			d.rewrite = func(msg tea.Msg) tea.Msg {
-				if done, ok := msg.(runDoneMsg); ok {
-					rep := *done.report
+				if done, ok := msg.(kit.RunDoneMsg); ok {
+					rep := *done.Report
 					rep.Findings = nil
-					done.report = &rep
+					done.Report = &rep
 					return stableLog(done)
 				}
 				return stableLog(msg)
 			}
 			d.idle()
-			d.m.setFocus(d.m.indexOf(PaneFindings))
+			d.m.setFocus(d.m.indexOf(finding.PartFindings))
 			golden.RequireEqual(t, d.screen())
 		})
 		t.Run("dnslog/none/"+sz, func(t *testing.T) {
 			d := newDriver(t, New(context.Background(), testConfig(srv, "good.example")), w, h)
 			d.rewrite = func(msg tea.Msg) tea.Msg {
-				if done, ok := msg.(runDoneMsg); ok {
-					rep := *done.report
+				if done, ok := msg.(kit.RunDoneMsg); ok {
+					rep := *done.Report
 					rep.Log = nil
-					done.report = &rep
+					done.Report = &rep
 					return done
 				}
 				return stableLog(msg)
 			}
 			d.idle()
-			d.m.setFocus(d.m.indexOf(PaneDNSLog))
+			d.m.setFocus(d.m.indexOf(finding.PartDNSLog))
 			golden.RequireEqual(t, d.screen())
 		})
 	}

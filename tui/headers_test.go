@@ -4,27 +4,27 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/tui/kit"
 )
 
-// dkimOf returns the DKIM pane.
-func dkimOf(m *Model) *dkimPane { return m.panes[m.indexOf(PaneDKIM)].(*dkimPane) }
-
 // demoServer serves the demo zone; every other name is REFUSED.
-func demoServer(t testing.TB) *dnstest.Server { return dnstest.NewTest(t, demo.ZoneText()) }
+func demoServer(t testing.TB) *zoneserver.Server { return zoneservertest.New(t, demo.ZoneText()) }
 
 // inputModel is a model on the input screen (demo mode) at 80x24.
-func inputModel(t *testing.T, srv *dnstest.Server) *driver {
+func inputModel(t *testing.T, srv *zoneserver.Server) *driver {
 	cfg := testConfig(srv, "")
 	cfg.Demo = true
 	m := New(context.Background(), cfg)
@@ -36,31 +36,6 @@ func inputModel(t *testing.T, srv *dnstest.Server) *driver {
 	d := newDriver(t, m, 80, 24)
 	d.rewrite = stableLog
 	return d
-}
-
-func TestLooksLikeHeaders(t *testing.T) {
-	tests := []struct {
-		name, paste string
-		want        bool
-	}{
-		{"domain", "example.com", false},
-		{"domain and newline", "example.com\n", false},
-		{"ip and domain", "192.0.2.1 example.com\r\n", false},
-		{"one field", "Subject: hello", false},
-		{"two fields", "From: a@example.com\nTo: b@example.com", true},
-		{"field and folding", "Received: from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000", true},
-		{"CR line ends", "From: a@example.com\rSubject: x\r", true},
-		{"blank lines between", "\n\nFrom: a@example.com\n\n\nx\n", true},
-		{"two domains", "example.com\nexample.net", false},
-		{"space before colon", "From : a@example.com\nTo : b", false},
-		{"url", "https://example.com/x\nhttps://example.net/y", false},
-		{"mbox From line then field", "From alice@example.com Mon Jan  1 00:00:00 2024\nSubject: x", true},
-	}
-	for _, tt := range tests {
-		if got := looksLikeHeaders(tt.paste); got != tt.want {
-			t.Errorf("%s: looksLikeHeaders(%q) = %v, want %v", tt.name, tt.paste, got, tt.want)
-		}
-	}
 }
 
 // TestEditorKeysAreText: in the header editor every key is text, enter
@@ -120,13 +95,13 @@ func TestEditorKeepsBytes(t *testing.T) {
 		t.Fatalf("the editor does not show the paste made safe:\n%q", screen)
 	}
 	d.key("ctrl+d")
-	d.until("the run", func(m *Model) bool { return m.com.run != nil })
+	d.until("the run", func(m *Model) bool { return m.run != nil })
 	d.idle()
-	if got := d.m.com.run.hdr.input.raw; string(got) != want {
+	if got := d.m.run.hdr.msg.Raw; string(got) != want {
 		t.Fatalf("the run read %q, want %q", got, want)
 	}
-	if d.m.com.run.hdr.input.source != pastedSource {
-		t.Fatalf("source %q", d.m.com.run.hdr.input.source)
+	if d.m.run.hdr.msg.Source != pastedSource {
+		t.Fatalf("source %q", d.m.run.hdr.msg.Source)
 	}
 
 	// Back in the editor: a key typed in the middle is an edit by hand.
@@ -189,7 +164,7 @@ func TestBadHeadersKeepText(t *testing.T) {
 			d.key("ctrl+d")
 			d.until("the parser's answer", func(m *Model) bool { return m.input.editor.err != "" })
 			e := d.m.input.editor
-			if !d.m.input.editing || d.m.screen != screenInput || d.m.com.run != nil {
+			if !d.m.input.editing || d.m.screen != screenInput || d.m.run != nil {
 				t.Fatalf("bad input left the editor: editing=%v screen=%v", d.m.input.editing, d.m.screen)
 			}
 			if !bytes.Equal(e.text(), tt.raw) {
@@ -211,40 +186,37 @@ func TestBadHeadersKeepText(t *testing.T) {
 // path marked, the MX & PTR pane shows its PTR.
 func TestHeadersLinkedSelection(t *testing.T) {
 	d := openHeaders(t, demoServer(t), demo.SampleName, demo.SampleMessage(), 80, 24)
-	if d.m.focused().ID() != PaneHops || d.m.sel.IP.String() != "203.0.113.10" {
+	if d.m.focused().ID() != finding.PartHops || d.m.sel.IP.String() != "203.0.113.10" {
 		t.Fatalf("opened on %s with %v selected, want the hops and the sending IP", d.m.focused().ID(), d.m.sel)
 	}
 	p := spfOf(d.m)
-	if p.published == nil || p.published.Result != "pass" || p.useEnv {
-		t.Fatalf("the sending IP's verdict: %+v (envelope tree %v)", p.published, p.useEnv)
+	if v := p.Verdict(); v == nil || v.Result != "pass" || p.Tree().Domain != "healthy.example" {
+		t.Fatalf("the sending IP's verdict: %+v (tree of %s)", v, p.Tree().Domain)
 	}
 	d.key("k") // hop 1, the sender's own relay: 10.20.30.40
 	d.idle()
-	if p.ip.String() != "10.20.30.40" || p.published == nil || p.published.Result != "fail" {
-		t.Fatalf("hop 1: SPF pane on %v with %+v", p.ip, p.published)
+	if v := p.Verdict(); p.IP().String() != "10.20.30.40" || v == nil || v.Result != "fail" {
+		t.Fatalf("hop 1: SPF pane on %v with %+v", p.IP(), v)
 	}
-	if mx := mxOf(d.m); mx.selIP.String() != "10.20.30.40" || mx.ptr == nil {
-		t.Fatalf("hop 1: MX & PTR pane on %v, PTR %+v", mx.selIP, mx.ptr)
+	if ip, ptr := mxOf(d.m).SelectedIP(); ip.String() != "10.20.30.40" || ptr == nil {
+		t.Fatalf("hop 1: MX & PTR pane on %v, PTR %+v", ip, ptr)
 	}
 	d.key("j") // hop 2: the sending hop
 	d.idle()
-	var path []string
-	matched := ""
-	for _, r := range p.rows {
-		switch {
-		case r.node == nil:
-			matched = r.term
-		case r.onPath:
-			path = append(path, r.node.Domain)
+	// The deciding path is marked in the tree, down to the matched term.
+	view := paneView(d.m, finding.PartSPF)
+	for _, want := range []string{"healthy.example ◀", "include:spf.mailer.example ◀", "a:relay.mailer.example ◀ matched: pass"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("hop 2: the tree lacks %q:\n%s", want, view)
 		}
 	}
-	if p.published.Result != "pass" || strings.Join(path, " ") != "healthy.example spf.mailer.example" || matched != "a:relay.mailer.example" {
-		t.Fatalf("hop 2: %s, path %v, matched %q", p.published.Result, path, matched)
+	if strings.Contains(view, "include:_spf.healthy.example ◀") || p.Verdict().Result != "pass" {
+		t.Fatalf("hop 2: %s, a record off the path marked:\n%s", p.Verdict().Result, view)
 	}
-	if mx := mxOf(d.m); mx.selIP.String() != "203.0.113.10" || mx.ptr == nil || len(mx.ptr.PTR) == 0 || mx.ptr.PTR[0] != "relay.mailer.example" {
-		t.Fatalf("hop 2: MX & PTR pane on %v, PTR %+v", mx.selIP, mx.ptr)
+	if ip, ptr := mxOf(d.m).SelectedIP(); ip.String() != "203.0.113.10" || ptr == nil || len(ptr.PTR) == 0 || ptr.PTR[0] != "relay.mailer.example" {
+		t.Fatalf("hop 2: MX & PTR pane on %v, PTR %+v", ip, ptr)
 	}
-	d.focusPane(PaneMX)
+	d.focusPane(finding.PartMX)
 	if s := d.screen(); !strings.Contains(s, "selected IP 203.0.113.10") || !strings.Contains(s, "FCrDNS") {
 		t.Fatalf("the MX & PTR pane does not show the hop's PTR:\n%s", s)
 	}
@@ -263,34 +235,34 @@ func envelopeSample() []byte {
 func TestEnvelopeTree(t *testing.T) {
 	d := openHeaders(t, demoServer(t), "envelope.eml", envelopeSample(), 120, 40)
 	p := spfOf(d.m)
-	if d.m.com.run.target.Domain != "healthy.example" || p.env == nil || !p.useEnv || p.base().Domain != "mailer.example" {
-		t.Fatalf("the SPF pane shows %v (env %v), want mailer.example's tree", p.base().Domain, p.useEnv)
+	if d.m.run.target.Domain != "healthy.example" || p.Tree().Domain != "mailer.example" {
+		t.Fatalf("the SPF pane shows %v, want mailer.example's tree", p.Tree().Domain)
 	}
-	v := p.published
+	v := p.Verdict()
 	if v == nil || v.Result != "pass" || v.Domain != "mailer.example" || v.Sender != "bounce@mailer.example" ||
 		strings.Join(v.Matched.Path, " ") != "mailer.example spf.mailer.example" {
 		t.Fatalf("verdict against the envelope tree: %+v", v)
 	}
-	d.focusPane(PaneSPF)
+	d.focusPane(finding.PartSPF)
 	if s := d.screen(); !strings.Contains(s, "tree of mailer.example, the envelope domain") || !strings.Contains(s, "t other tree") && !strings.Contains(s, "t From tree") {
 		t.Fatalf("the SPF pane does not say which tree it shows:\n%s", s)
 	}
 	d.key("t")
 	d.idle()
-	if p.useEnv || p.base().Domain != "healthy.example" || p.published == nil || p.published.Domain != "healthy.example" {
-		t.Fatalf("t did not switch to the From domain's tree: %v, %+v", p.base().Domain, p.published)
+	if v := p.Verdict(); p.Tree().Domain != "healthy.example" || v == nil || v.Domain != "healthy.example" {
+		t.Fatalf("t did not switch to the From domain's tree: %v, %+v", p.Tree().Domain, v)
 	}
 	d.key("t")
 	d.idle()
-	if !p.useEnv || p.published.Domain != "mailer.example" {
+	if p.Tree().Domain != "mailer.example" || p.Verdict().Domain != "mailer.example" {
 		t.Fatal("t did not switch back to the envelope tree")
 	}
 	// An MX address is about receiving: the From domain's tree.
-	d.focusPane(PaneMX)
+	d.focusPane(finding.PartMX)
 	d.key("j")
 	d.idle()
-	if p.useEnv || p.published == nil || p.published.Domain != "healthy.example" {
-		t.Fatalf("an MX address was evaluated against %v", p.base().Domain)
+	if v := p.Verdict(); p.Tree().Domain != "healthy.example" || v == nil || v.Domain != "healthy.example" {
+		t.Fatalf("an MX address was evaluated against %v", p.Tree().Domain)
 	}
 }
 
@@ -299,23 +271,23 @@ func TestEnvelopeTree(t *testing.T) {
 // signatures and another domain's alike; enter opens the DKIM pane.
 func TestSignatureShowsKey(t *testing.T) {
 	d := openHeaders(t, demoServer(t), demo.SampleName, demo.SampleMessage(), 120, 40)
-	d.focusPane(PaneThenNow)
+	d.focusPane(finding.PartThenNow)
 	k := dkimOf(d.m)
 	d.key("j") // dkim d=healthy.example s=s1
-	if k.sig == nil || k.sig.Selector != "s1" || k.sig.Key == nil || len(k.sig.Key.Tags) == 0 {
-		t.Fatalf("s1: DKIM pane shows %+v", k.sig)
+	if k.Signature() == nil || k.Signature().Selector != "s1" || k.Signature().Key == nil || len(k.Signature().Key.Tags) == 0 {
+		t.Fatalf("s1: DKIM pane shows %+v", k.Signature())
 	}
-	if cur, _ := k.current(); cur.Selector != "s1" {
-		t.Fatalf("the DKIM list is on %q, want s1", cur.Selector)
+	if cur := k.Selected(); cur.Name != "s1" {
+		t.Fatalf("the DKIM list is on %q, want s1", cur.Name)
 	}
 	d.key("j", "j") // dkim d=mailer.example s=es2025: rotated away
-	if k.sig == nil || k.sig.Domain != "mailer.example" || k.sig.Key != nil {
-		t.Fatalf("es2025: DKIM pane shows %+v", k.sig)
+	if k.Signature() == nil || k.Signature().Domain != "mailer.example" || k.Signature().Key != nil {
+		t.Fatalf("es2025: DKIM pane shows %+v", k.Signature())
 	}
 	d.key("enter")
 	d.idle()
 	s := d.screen()
-	if d.m.focused().ID() != PaneDKIM || !strings.Contains(s, "signature d=mailer.example s=es2025") || !strings.Contains(s, "No key record was read at es2025._domainkey.mailer.example") {
+	if d.m.focused().ID() != finding.PartDKIM || !strings.Contains(s, "signature d=mailer.example s=es2025") || !strings.Contains(s, "No key record was read at es2025._domainkey.mailer.example") {
 		t.Fatalf("enter on es2025 did not show its key in the DKIM pane:\n%s", s)
 	}
 	d.key("shift+tab", "shift+tab", "shift+tab", "k", "k") // then-vs-now, s1
@@ -324,7 +296,7 @@ func TestSignatureShowsKey(t *testing.T) {
 		t.Fatalf("the s1 key is not broken down tag by tag:\n%s", s)
 	}
 	d.key("j") // moving in the DKIM list goes back to the domain's keys
-	if k.sig != nil {
+	if k.Signature() != nil {
 		t.Fatal("moving in the DKIM list kept the signature")
 	}
 }
@@ -335,7 +307,8 @@ func TestHeadersExport(t *testing.T) {
 	dir := t.TempDir()
 	raw := demo.SampleMessage()
 	cfg := testConfig(demoServer(t), "")
-	cfg.Headers, cfg.HeadersSource, cfg.ExportDir = raw, demo.SampleName, dir
+	cfg = withMessage(t, cfg, raw, demo.SampleName)
+	cfg.ExportDir = dir
 	m := New(context.Background(), cfg)
 	t.Cleanup(func() { m.cancelSession() })
 	d := newDriver(t, m, 80, 24)
@@ -380,10 +353,10 @@ func TestHeadersExport(t *testing.T) {
 func TestHeadersKeptForSession(t *testing.T) {
 	raw := demo.SampleMessage()
 	d := openHeaders(t, demoServer(t), demo.SampleName, raw, 80, 24)
-	first := d.m.com.run.id
+	first := d.m.run.id
 	d.key("r")
 	d.idle()
-	if run := d.m.com.run; run.id == first || run.hdr == nil || !bytes.Equal(run.hdr.input.raw, raw) || d.m.indexOf(PaneHops) < 0 {
+	if run := d.m.run; run.id == first || run.hdr == nil || !bytes.Equal(run.hdr.msg.Raw, raw) || d.m.indexOf(finding.PartHops) < 0 {
 		t.Fatalf("r did not re-run the message: %+v", run)
 	}
 	d.key("esc")
@@ -401,7 +374,7 @@ func TestHeadersKeptForSession(t *testing.T) {
 	d.key("esc", "enter")
 	d.until("the re-run", func(m *Model) bool { return m.screen == screenWorkbench })
 	d.idle()
-	if !bytes.Equal(d.m.com.run.hdr.input.raw, raw) {
+	if !bytes.Equal(d.m.run.hdr.msg.Raw, raw) {
 		t.Fatal("enter on the session's headers ran something else")
 	}
 	// A domain after the message: the header panes leave.
@@ -409,7 +382,7 @@ func TestHeadersKeptForSession(t *testing.T) {
 	d.typeText("broken.example")
 	d.key("enter")
 	d.idle()
-	if d.m.indexOf(PaneHops) >= 0 || d.m.com.run.hdr != nil || d.m.input.headers == nil {
+	if d.m.indexOf(finding.PartHops) >= 0 || d.m.run.hdr != nil || d.m.input.headers == nil {
 		t.Fatal("a domain run kept the header panes, or the session lost its headers")
 	}
 }
@@ -422,9 +395,9 @@ func TestDemoSampleEntry(t *testing.T) {
 		d.key("down")
 	}
 	d.key("enter")
-	d.until("the run", func(m *Model) bool { return m.com.run != nil })
+	d.until("the run", func(m *Model) bool { return m.run != nil })
 	d.idle()
-	if run := d.m.com.run; run.hdr == nil || run.hdr.input.source != demo.SampleName || run.target.Domain != "healthy.example" {
+	if run := d.m.run; run.hdr == nil || run.hdr.msg.Source != demo.SampleName || run.target.Domain != "healthy.example" {
 		t.Fatalf("the sample did not run: %+v", run)
 	}
 	if s := d.screen(); !strings.Contains(s, "mxray  healthy.example · sample.eml") || !strings.Contains(s, "[Hops]") {
@@ -437,19 +410,19 @@ func TestDemoSampleEntry(t *testing.T) {
 func TestNoFromDomain(t *testing.T) {
 	raw := []byte("Received: from a.example (a.example [192.0.2.1])\n\tby mx.example; Mon, 1 Jan 2024 00:00:00 +0000\nSubject: no sender\n")
 	d := openHeaders(t, demoServer(t), "nofrom.eml", raw, 80, 24)
-	run := d.m.com.run
+	run := d.m.run
 	if run.noDomain == "" || run.hdr == nil || !run.hdr.done {
 		t.Fatalf("run: noDomain %q, hdr %+v", run.noDomain, run.hdr)
 	}
-	d.focusPane(PaneDMARC)
+	d.focusPane(finding.PartDMARC)
 	if s := d.screen(); !strings.Contains(s, "names no From domain") {
 		t.Fatalf("the DMARC pane does not say why it is empty:\n%s", s)
 	}
-	d.focusPane(PaneHops)
+	d.focusPane(finding.PartHops)
 	if s := d.screen(); !strings.Contains(s, "a.example") || !strings.Contains(s, "192.0.2.1") {
 		t.Fatalf("the hop is not shown:\n%s", s)
 	}
-	d.focusPane(PaneThenNow)
+	d.focusPane(finding.PartThenNow)
 	if s := d.screen(); !strings.Contains(s, "spf   · not recorded ") {
 		t.Fatalf("then vs now does not say what was not recorded:\n%s", s)
 	}
@@ -463,31 +436,29 @@ func TestFindingJumpsToHop(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := openHeaders(t, demoServer(t), "skew.eml", raw, 80, 24)
-	d.focusPane(PaneFindings)
+	d.focusPane(finding.PartFindings)
 	d.key("/")
 	d.typeText("clock_skew")
 	d.key("enter")
-	f, ok := d.m.panes[d.m.focus].(*findingsPane).current()
-	if !ok || f.Code != string(headers.CodeClockSkew) {
-		t.Fatalf("no clock skew finding to jump from: %+v", f)
+	// The filter leaves the clock skew findings, the first under the cursor.
+	i := slices.IndexFunc(d.m.run.Findings(), func(f finding.Finding) bool { return f.Code == string(headers.CodeClockSkew) })
+	if i < 0 {
+		t.Fatal("no clock skew finding to jump from")
 	}
+	f := d.m.run.Findings()[i]
 	d.key("enter")
 	d.idle()
-	hop := 0
-	if _, err := fmtSscan(f.Subject, &hop); err != nil {
-		t.Fatal(err)
+	if f.Subject.Kind != finding.SubjectHop {
+		t.Fatalf("the clock skew finding is not about a hop: %+v", f.Subject)
 	}
-	h, ok := d.m.hops.current()
-	if d.m.focused().ID() != PaneHops || !ok || h.Index != hop {
-		t.Fatalf("enter on %q went to %s, hop %d", f.Subject, d.m.focused().ID(), h.Index)
+	hop := f.Subject.N
+	if sel := d.m.focused().Selected(); d.m.focused().ID() != finding.PartHops || sel.Hop != hop {
+		t.Fatalf("enter on %q went to %s, hop %d", f.Subject, d.m.focused().ID(), sel.Hop)
 	}
 	if s := d.screen(); !strings.Contains(s, "skew") || !strings.Contains(s, "Clock skew: stamped") {
 		t.Fatalf("the skewed hop is not flagged in words:\n%s", s)
 	}
 }
-
-// fmtSscan reads "hop N".
-func fmtSscan(subject string, n *int) (int, error) { return fmt.Sscanf(subject, "hop %d", n) }
 
 // TestHopsTable: the hops read from origin to receiver, the sending hop
 // marked and its IP the one selected, a rule above the internal hops, a
@@ -523,7 +494,7 @@ func TestHopsTable(t *testing.T) {
 	if !strings.Contains(s, "could not be read; as written:") || !strings.Contains(unwrapped(s), "with its end in the detail only") || strings.Contains(s, "\x1b[2J") {
 		t.Fatalf("the unparsed hop's detail:\n%s", s)
 	}
-	if got, want := d.m.sel, HopSelection(2); !got.Same(want) {
+	if got, want := d.m.sel, kit.HopSelection(2); !got.Same(want) {
 		t.Fatalf("a hop without an IP selects %v, want %v", got, want)
 	}
 	// Wide enough, HELO has a column of its own.

@@ -11,11 +11,19 @@ import (
 	"testing"
 	"time"
 
+	dkimpane "github.com/mxray/mxray/tui/dkim"
+	"github.com/mxray/mxray/tui/kit/kittest"
+	mxpane "github.com/mxray/mxray/tui/mx"
+	spfpane "github.com/mxray/mxray/tui/spf"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 //go:embed testdata/workbench.zone
@@ -26,7 +34,7 @@ func fixedNow() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC
 
 // testConfig is a Config asking srv, offline, with a fixed clock, a
 // UTF-8 locale and colour.
-func testConfig(srv *dnstest.Server, target string) Config {
+func testConfig(srv *zoneserver.Server, target string) Config {
 	return Config{
 		Target: target,
 		NewClient: func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client {
@@ -40,6 +48,18 @@ func testConfig(srv *dnstest.Server, target string) Config {
 		Now:       fixedNow,
 		Location:  testZone,
 	}
+}
+
+// withMessage is cfg opening on raw, read as the command line reads a
+// file (with the test clock).
+func withMessage(t testing.TB, cfg Config, raw []byte, source string) Config {
+	t.Helper()
+	m, err := diag.ReadMessage(source, raw, diag.HeaderOptions{Now: fixedNow()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Message = m
+	return cfg
 }
 
 // testZone is the local zone of every test model: one hour east of UTC,
@@ -189,57 +209,26 @@ func (d *driver) idle() {
 }
 
 // quiet reports whether nothing is in flight: the run is done and no pane
-// waits for an answer. Tests use it; the program does not need it.
+// waits for an answer of its own. Tests use it; the program does not need
+// it.
 func (m *Model) quiet() bool {
-	if m.com.run == nil || m.com.run.busy() {
-		return false
-	}
-	spf := m.panes[m.indexOf(PaneSPF)].(*spfPane)
-	mx := m.panes[m.indexOf(PaneMX)].(*mxPane)
-	return !spf.evaluating && (!mx.selIP.IsValid() || mx.ptr != nil)
+	return m.run != nil && !m.run.Busy() && !m.waiting()
 }
+
+// spfOf, mxOf and dkimOf return the SPF, MX & PTR and DKIM panes.
+func spfOf(m *Model) *spfpane.Pane   { return m.pane(finding.PartSPF).(*spfpane.Pane) }
+func mxOf(m *Model) *mxpane.Pane     { return m.pane(finding.PartMX).(*mxpane.Pane) }
+func dkimOf(m *Model) *dkimpane.Pane { return m.pane(finding.PartDKIM).(*dkimpane.Pane) }
+
+// paneView is a pane drawn at its size, styles stripped.
+func paneView(m *Model, id finding.Part) string { return ansi.Strip(m.pane(id).View()) }
 
 // screen is the view with styles stripped and the test server's port
 // (which changes every run) replaced by 00000.
 func (d *driver) screen() string { return screenOf(d.m) }
 
 // keyPress builds the key press a terminal sends for a key name.
-func keyPress(name string) tea.KeyPressMsg {
-	switch name {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	}
-	if c, ok := strings.CutPrefix(name, "ctrl+"); ok && len(c) == 1 {
-		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
-	}
-	r := []rune(name)
-	if len(r) != 1 {
-		panic("keyPress: unknown key " + name)
-	}
-	return tea.KeyPressMsg{Code: r[0], Text: name}
-}
+func keyPress(name string) tea.KeyPressMsg { return kittest.Key(name) }
 
 // clipboardText reports whether msg is what tea.SetClipboard returns, and
 // its text. The message type is Bubble Tea's own; it is recognised by
@@ -272,17 +261,17 @@ func stringOf(v any) (string, bool) {
 // messages are dropped (the pane then shows the final log).
 func stableLog(msg tea.Msg) tea.Msg {
 	switch msg := msg.(type) {
-	case queryMsg:
+	case kit.QueryMsg:
 		return nil
-	case runDoneMsg:
-		rep := *msg.report
+	case kit.RunDoneMsg:
+		rep := *msg.Report
 		rep.Log = stableEntries(rep.Log)
-		msg.report = &rep
+		msg.Report = &rep
 		return msg
-	case recheckMsg:
-		rep := *msg.report
+	case kit.RecheckMsg:
+		rep := *msg.Report
 		rep.Log = stableEntries(rep.Log)
-		msg.report = &rep
+		msg.Report = &rep
 		return msg
 	}
 	return msg
@@ -344,7 +333,7 @@ func compareBool(a, b bool) int {
 
 // openTarget makes a model for target on srv, opens it and waits until
 // everything has arrived.
-func openTarget(t testing.TB, srv *dnstest.Server, target string, w, h int) *driver {
+func openTarget(t testing.TB, srv *zoneserver.Server, target string, w, h int) *driver {
 	t.Helper()
 	m := New(context.Background(), testConfig(srv, target))
 	d := newDriver(t, m, w, h)

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 )
 
@@ -98,8 +99,8 @@ func TestHostileHeadersInView(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// Wide enough for the Subject line to hold both plantings.
 			d := openHeaders(t, srv, "hostile.eml", hostileMessage(c.payload), 200, 50)
-			views := map[PaneID]string{}
-			for _, id := range []PaneID{PaneHops, PaneThenNow} {
+			views := map[finding.Part]string{}
+			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow} {
 				d.m.setFocus(d.m.indexOf(id))
 				view := d.m.panes[d.m.indexOf(id)].View()
 				assertOnlySGR(t, id, view)
@@ -112,14 +113,14 @@ func TestHostileHeadersInView(t *testing.T) {
 			}
 			// Where each field is drawn, its planted text shows escaped.
 			for _, want := range []struct {
-				pane PaneID
+				pane finding.Part
 				text string
 			}{
-				{PaneHops, "relay" + c.shown},          // the from-name, in the hop's detail
-				{PaneThenNow, "S" + c.shown},           // the Subject as written
-				{PaneThenNow, "W" + c.shown},           // the Subject's encoded word, decoded
-				{PaneThenNow, "Alice " + c.inQuotes()}, // the From display name
-				{PaneThenNow, "R" + c.inQuotes()},      // the receiver's reason
+				{finding.PartHops, "relay" + c.shown},          // the from-name, in the hop's detail
+				{finding.PartThenNow, "S" + c.shown},           // the Subject as written
+				{finding.PartThenNow, "W" + c.shown},           // the Subject's encoded word, decoded
+				{finding.PartThenNow, "Alice " + c.inQuotes()}, // the From display name
+				{finding.PartThenNow, "R" + c.inQuotes()},      // the receiver's reason
 			} {
 				if !strings.Contains(unwrapped(views[want.pane]), want.text) {
 					t.Errorf("%s pane does not show %q:\n%s", want.pane, want.text, views[want.pane])
@@ -251,7 +252,7 @@ func TestHostileHeadersProgramOutput(t *testing.T) {
 		all += c.payload
 	}
 	cfg := testConfig(demoServer(t), "")
-	cfg.Headers, cfg.HeadersSource = hostileMessage(all), "evil\x1b]52;c;YmFk\x07.eml"
+	cfg = withMessage(t, cfg, hostileMessage(all), "evil\x1b]52;c;YmFk\x07.eml")
 	p := startProgram(t, cfg, 120, 40)
 	p.waitFor("✓ done", "[Hops]", `relay`)
 	p.send("\t") // then vs now

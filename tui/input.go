@@ -9,6 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // maxTargetLen bounds what the target field accepts: a header block is
@@ -36,7 +37,7 @@ type inputItem struct {
 // an address, the header editor, the demo domains and the demo's sample
 // message under --demo, this session's headers and its targets.
 type inputScreen struct {
-	com    *common
+	com    *kit.Common
 	field  textinput.Model
 	err    string // why the last target was refused, shown under the field
 	demo   []demo.Domain
@@ -47,13 +48,13 @@ type inputScreen struct {
 
 	editor  *pasteEditor
 	editing bool // the editor is open: every key goes to it
-	// headers are the session's headers (kept for the whole session) and
-	// headersDesc says what they are (From, Subject).
-	headers     *headerInput
+	// headers are the session's message (kept for the whole session) and
+	// headersDesc says what it is (From, Subject).
+	headers     *diag.Message
 	headersDesc string
 }
 
-func newInputScreen(com *common, demoMode bool) *inputScreen {
+func newInputScreen(com *kit.Common, demoMode bool) *inputScreen {
 	s := &inputScreen{com: com, cursor: -1, editor: newPasteEditor(com)}
 	if demoMode {
 		s.demo = demo.Domains()
@@ -67,15 +68,10 @@ func newInputScreen(com *common, demoMode bool) *inputScreen {
 	return s
 }
 
-// applyStyles gives the field the current styles (after a background
-// colour report). The cursor does not blink: no timers while idle.
+// applyStyles gives the field and the editor the current styles (after a
+// background colour report).
 func (s *inputScreen) applyStyles() {
-	st := textinput.DefaultStyles(true)
-	st.Focused.Prompt = s.com.styles.Prompt.Style
-	st.Blurred.Prompt = s.com.styles.Muted.Style
-	st.Focused.Text = s.com.styles.Input.Style
-	st.Cursor.Blink = false
-	s.field.SetStyles(st)
+	s.field.SetStyles(s.com.Styles.TextInput)
 	s.editor.applyStyles()
 }
 
@@ -84,10 +80,10 @@ func (s *inputScreen) applyStyles() {
 func (s *inputScreen) items() []inputItem {
 	var out []inputItem
 	if s.headers != nil {
-		out = append(out, inputItem{kind: itemHeaders, target: s.headers.name(), desc: s.headersDesc,
+		out = append(out, inputItem{kind: itemHeaders, target: messageName(s.headers), desc: s.headersDesc,
 			section: "This session's headers (enter re-runs, ctrl+e edits):"})
 	}
-	demoHead := "Demo domains (" + arrows(s.com.glyphs) + ", enter):"
+	demoHead := "Demo domains (" + arrows(s.com.Glyphs) + ", enter):"
 	for _, d := range s.demo {
 		out = append(out, inputItem{target: d.Name, desc: d.Description, section: demoHead})
 	}
@@ -140,7 +136,7 @@ func (s *inputScreen) reopenEditor() tea.Cmd {
 	}
 	var raw []byte
 	if s.headers != nil {
-		raw = s.headers.raw
+		raw = s.headers.Raw
 	}
 	return s.openEditor(raw, "")
 }
@@ -183,7 +179,7 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 		if paste, ok := msg.(tea.PasteMsg); ok {
 			s.cursor = -1
 			s.err = ""
-			if looksLikeHeaders(paste.Content) {
+			if diag.LooksLikeHeaders(paste.Content) {
 				// Headers go to the editor, never straight to a run:
 				// what a cut-short paste sends after it lands there as
 				// text instead of acting as keys on the workbench.
@@ -196,7 +192,7 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 		s.field, cmd = s.field.Update(msg)
 		return cmd
 	}
-	keys := s.com.keys
+	keys := s.com.Keys
 	items := s.items()
 	switch {
 	case key.Matches(k, keys.Editor):
@@ -239,16 +235,16 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 
 // open opens an entry of the list.
 func (s *inputScreen) open(it inputItem) tea.Cmd {
-	var in *headerInput
 	switch it.kind {
 	case itemSample:
-		in = &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
+		in := &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
+		return func() tea.Msg { return openHeadersMsg{input: in} }
 	case itemHeaders:
-		in = s.headers
-	default:
-		return s.submit(it.target)
+		// Read already: run it again as it is.
+		msg := s.headers
+		return func() tea.Msg { return headersParsedMsg{raw: msg.Raw, msg: msg} }
 	}
-	return func() tea.Msg { return openHeadersMsg{input: in} }
+	return s.submit(it.target)
 }
 
 // submit parses a target; a bad one leaves the text in the field and says
@@ -281,7 +277,7 @@ func (s *inputScreen) view() string {
 	if s.editing {
 		return s.editor.view()
 	}
-	st, g := s.com.styles, s.com.glyphs
+	st, g := s.com.Styles, s.com.Glyphs
 	w := s.w
 	var lines []string
 	add := func(l ...string) { lines = append(lines, l...) }
@@ -289,17 +285,17 @@ func (s *inputScreen) view() string {
 	add(" Domain, address, URL, or \"IP DOMAIN\":")
 	add(" " + s.field.View())
 	if s.err != "" {
-		for _, l := range wrapIndent(g.Fail+" "+safe(s.err), w-2, 2) {
+		for _, l := range kit.WrapIndent(g.Fail+" "+kit.Safe(s.err), w-2, 2) {
 			add(" " + st.Error.Render(l))
 		}
-		add(" " + st.Muted.Render(truncate("  e.g. example.com "+g.Dot+" alice@example.com "+g.Dot+" 192.0.2.1 example.com", w-1, g.Ellipsis)))
+		add(" " + st.Muted.Render(kit.Truncate("  e.g. example.com "+g.Dot+" alice@example.com "+g.Dot+" 192.0.2.1 example.com", w-1, g.Ellipsis)))
 	} else {
-		add(" " + st.Muted.Render(truncate("Or paste a message's headers: ctrl+e opens an editor.", w-1, g.Ellipsis)))
+		add(" " + st.Muted.Render(kit.Truncate("Or paste a message's headers: ctrl+e opens an editor.", w-1, g.Ellipsis)))
 	}
 	items := s.items()
 	nameW := 0
 	for _, it := range items {
-		nameW = max(nameW, width(safe(it.target)))
+		nameW = max(nameW, kit.Width(kit.Safe(it.target)))
 	}
 	nameW = min(nameW, 32)
 	section := ""
@@ -312,13 +308,13 @@ func (s *inputScreen) view() string {
 		if i == s.cursor {
 			mark = g.Cursor + " "
 		}
-		row := " " + mark + pad(safe(it.target), nameW, g.Ellipsis)
+		row := " " + mark + kit.Pad(kit.Safe(it.target), nameW, g.Ellipsis)
 		if it.desc != "" {
-			row += "  " + st.Muted.Render(safe(it.desc))
+			row += "  " + st.Muted.Render(kit.Safe(it.desc))
 		}
-		row = truncate(row, w, g.Ellipsis)
+		row = kit.Truncate(row, w, g.Ellipsis)
 		if i == s.cursor {
-			row = st.Selected.Render(pad(row, w, g.Ellipsis))
+			row = st.Selected.Render(kit.Pad(row, w, g.Ellipsis))
 		}
 		add(row)
 	}
@@ -326,7 +322,7 @@ func (s *inputScreen) view() string {
 }
 
 // arrows names the arrow keys for help text.
-func arrows(g Glyphs) string {
+func arrows(g kit.Glyphs) string {
 	if g.Arrow == "->" {
 		return "up/down"
 	}
@@ -338,10 +334,10 @@ func (s *inputScreen) help() []key.Binding {
 	if s.editing {
 		return s.editor.help()
 	}
-	k := s.com.keys
+	k := s.com.Keys
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp(arrows(s.com.glyphs), "choose")),
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp(arrows(s.com.Glyphs), "choose")),
 		k.Editor,
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		k.ForceQuit,

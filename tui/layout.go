@@ -2,6 +2,9 @@ package tui
 
 import (
 	"strings"
+
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // Size limits of the layout (DESIGN.md "The TUI").
@@ -69,14 +72,14 @@ func computeLayout(w, h, ovRows int) layout {
 }
 
 // paneRect is the frame (wide) or area (narrow) of a pane.
-func (l layout) paneRect(id PaneID) rect {
+func (l layout) paneRect(id finding.Part) rect {
 	if !l.wide {
 		return l.body
 	}
 	switch id {
-	case PaneOverview:
+	case finding.PartOverview:
 		return l.overview
-	case PaneFindings:
+	case finding.PartFindings:
 		return l.findings
 	default:
 		return l.detail
@@ -84,7 +87,7 @@ func (l layout) paneRect(id PaneID) rect {
 }
 
 // paneSize is the size a pane draws in: its frame's inside when wide.
-func (l layout) paneSize(id PaneID) (int, int) {
+func (l layout) paneSize(id finding.Part) (int, int) {
 	r := l.paneRect(id)
 	if l.wide {
 		r = r.inner()
@@ -95,9 +98,9 @@ func (l layout) paneSize(id PaneID) (int, int) {
 // box draws content inside a rounded frame of w×h cells with the title in
 // the top edge. The focused frame is drawn in the focus style and its title
 // marked with the focus glyph, so focus does not rest on colour alone.
-func box(title, content string, w, h int, focused bool, st Styles, g Glyphs) string {
+func box(title, content string, w, h int, focused bool, st kit.Styles, g kit.Glyphs) string {
 	if w < 2 || h < 2 {
-		return fit("", w, h, "")
+		return kit.Fit("", w, h, "")
 	}
 	border, titleStyle := st.Box.Border, st.Box.Title
 	mark := g.Horizontal
@@ -105,14 +108,14 @@ func box(title, content string, w, h int, focused bool, st Styles, g Glyphs) str
 		border, titleStyle, mark = st.Box.FocusedBorder, st.Box.FocusedTitle, g.Focus
 	}
 	// ╭─▸ Title ───╮: corner, one rule, the mark, the title, the fill, corner.
-	title = truncate(" "+title+" ", max(0, w-4), g.Ellipsis)
-	topFill := max(0, w-4-width(title))
+	title = kit.Truncate(" "+title+" ", max(0, w-4), g.Ellipsis)
+	topFill := max(0, w-4-kit.Width(title))
 	var b strings.Builder
 	b.WriteString(border.Render(g.TopLeft+g.Horizontal) + titleStyle.Render(mark+title) +
 		border.Render(strings.Repeat(g.Horizontal, topFill)+g.TopRight))
 	if h > 2 {
 		side := border.Render(g.Vertical)
-		for line := range strings.SplitSeq(fit(content, w-2, h-2, g.Ellipsis), "\n") {
+		for line := range strings.SplitSeq(kit.Fit(content, w-2, h-2, g.Ellipsis), "\n") {
 			b.WriteString("\n" + side + line + side)
 		}
 	}

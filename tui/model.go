@@ -2,9 +2,7 @@ package tui
 
 import (
 	"context"
-	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,69 +12,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/termsafe"
+	"github.com/mxray/mxray/tui/kit"
 )
-
-// Defaults for the zero Config.
-const (
-	defaultTimeout = 2 * time.Second
-	maxRecent      = 8
-)
-
-// Config is what the workbench needs from the command line.
-type Config struct {
-	// Target is what the user gave on the command line ("" opens the input
-	// screen). A target that does not parse opens the input screen with
-	// the text kept and the reason shown.
-	Target string
-	// Demo lists the demo domains on the input screen.
-	Demo bool
-	// ASCII draws with ASCII only (--ascii); a locale that is not UTF-8
-	// does too.
-	ASCII bool
-	// NewClient returns a fresh DNS client for one investigation, whose
-	// OnQuery calls onQuery (from lookup goroutines).
-	NewClient func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client
-	// Selectors are DKIM selectors to look up besides the common ones.
-	Selectors []string
-	// Deadline bounds a whole investigation (diag.DefaultDeadline when 0).
-	Deadline time.Duration
-	// Timeout bounds one lookup a pane starts: an IP's SPF verdict or PTR,
-	// a what-if tree (2 s when 0).
-	Timeout time.Duration
-	// Offline is set under --demo and --zone: no MTA-STS policy fetch.
-	Offline bool
-	// ExportDir is where e writes the Markdown report ("" for the working
-	// directory).
-	ExportDir string
-	// Env is the environment read for NO_COLOR and the locale (os.Environ
-	// when nil).
-	Env []string
-	// Now is the clock for elapsed times and for judging a message's DKIM
-	// expiry (time.Now when nil).
-	Now func() time.Time
-
-	// Headers is a message header to open straight on (mxray FILE.eml,
-	// mxray -), already read by the caller; nil opens on Target. It is
-	// kept, byte for byte, for the whole session.
-	Headers []byte
-	// HeadersSource names where Headers came from: the file name, "stdin".
-	HeadersSource string
-	// Location is the zone the hops' local times are shown in (time.Local
-	// when nil).
-	Location *time.Location
-
-	// Input is where Run reads keys (the terminal when nil): with mxray -
-	// stdin holds the headers, and keys come from /dev/tty.
-	Input io.Reader
-	// Output is where Run draws (the terminal when nil).
-	Output io.Writer
-	// Width and Height are the terminal's size for an Output that cannot
-	// report one (a pipe in a test); 0 asks the terminal.
-	Width, Height int
-}
 
 // screen is which of the two screens shows.
 type screen int
@@ -86,49 +25,36 @@ const (
 	screenWorkbench
 )
 
-// Model is the root of the workbench: it owns the screens, the focus, the
-// layout, the keys, the styles and the one Selection, and it runs the
-// investigations. Use New to make one.
+// Model is the root of the workbench: the two screens, the global keys,
+// the styles, the pane manager (focus, routing, layout, the one
+// Selection) and the session (the current run, the recent targets, the
+// message given). Use New to make one.
 type Model struct {
+	paneManager
 	cfg   Config
 	base  context.Context
-	com   *common
+	com   *kit.Common
 	ascii bool
 	color bool
 
 	screen   screen
 	input    *inputScreen
-	panes    []Pane
-	focus    int // index into panes
-	detail   int // the pane shown in the right column of the wide layout
-	sel      Selection
-	lay      layout
 	help     help.Model
 	showHelp bool
 	spin     spinner.Model
 	spinning bool
 	flash    string
 	flashBad bool
-	recent   []string
 
+	// The session: the current run (also com.Run), what r runs again,
+	// the targets the input screen offers.
+	run           *runInfo
+	last          runRequest
+	recent        []string
 	runSeq        int
 	stream        *stream
 	cancelSession context.CancelFunc
 	initial       tea.Cmd
-
-	// The header panes, in the focus order only for a headers run.
-	hops    *hopsPane
-	thenNow *thenNowPane
-	// last is what r runs again.
-	last runRequest
-}
-
-// runRequest is what one run investigates: a domain, and for a message
-// its headers (the domain is then its From domain, when it has one).
-type runRequest struct {
-	target   diag.Target
-	noDomain string // why no domain is investigated; "" when one is
-	headers  *parsedHeaders
 }
 
 // New returns the workbench for cfg. ctx bounds every investigation it
@@ -147,48 +73,31 @@ func New(ctx context.Context, cfg Config) *Model {
 		cfg.Location = time.Local
 	}
 	m := &Model{cfg: cfg, base: ctx}
-	m.ascii = cfg.ASCII || !UTF8Locale(cfg.Env)
-	m.color = !NoColor(cfg.Env)
-	g := UnicodeGlyphs()
+	m.ascii = cfg.ASCII || !kit.UTF8Locale(cfg.Env)
+	m.color = !kit.NoColor(cfg.Env)
+	g := kit.UnicodeGlyphs()
 	if m.ascii {
-		g = ASCIIGlyphs()
+		g = kit.ASCIIGlyphs()
 	}
-	keys := DefaultKeyMap()
+	keys := kit.DefaultKeyMap()
 	if m.ascii {
 		keys = keys.ASCIIHelp()
 	}
-	m.com = &common{styles: NewStyles(true, m.color), glyphs: g, keys: keys, timeout: cfg.Timeout, now: cfg.Now, loc: cfg.Location}
+	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: g.Spinner, FPS: time.Second / 10}))
-	m.com.spinner = g.Spinner[0]
+	m.com.Spinner = g.Spinner[0]
 	m.help = help.New()
-	m.help.Styles = m.com.styles.Help
+	m.help.Styles = m.com.Styles.Help
 	if m.ascii {
 		m.help.Ellipsis = "..."
 		m.help.ShortSeparator = " | "
 	}
 	m.input = newInputScreen(m.com, cfg.Demo)
-	for _, p := range []Pane{
-		newOverviewPane(m.com),
-		newMXPane(m.com),
-		newSPFPane(m.com),
-		newDKIMPane(m.com),
-		newDMARCPane(m.com),
-		newFindingsPane(m.com),
-		newDNSLogPane(m.com),
-	} {
-		m.addPane(p)
-	}
-	m.hops, m.thenNow = newHopsPane(m.com), newThenNowPane(m.com)
-	m.detail = m.indexOf(PaneSPF)
+	m.paneManager = newPaneManager(m.com)
 	m.screen = screenInput
-	if cfg.Headers != nil {
-		source := cfg.HeadersSource
-		if source == "" {
-			source = pastedSource
-		}
-		in := &headerInput{raw: cfg.Headers, source: source}
+	if msg := cfg.Message; msg != nil {
 		m.screen = screenWorkbench
-		m.initial = func() tea.Msg { return openHeadersMsg{input: in} }
+		m.initial = func() tea.Msg { return headersParsedMsg{raw: msg.Raw, msg: msg} }
 	} else if cfg.Target != "" {
 		t, err := diag.ParseTarget(cfg.Target)
 		if err != nil {
@@ -206,51 +115,6 @@ func New(ctx context.Context, cfg Config) *Model {
 // opens the target given on the command line.
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.input.focus(), m.focused().Focus(), m.initial)
-}
-
-// addPane puts a pane at the end of the focus order and sizes it.
-func (m *Model) addPane(p Pane) { m.insertPane(len(m.panes), p) }
-
-// insertPane puts a pane at index i of the focus order and sizes it. The
-// header panes (hops, then-vs-now) join after Overview this way when
-// headers are given: the tab strip, the focus keys and the two-column
-// layout (where every pane but Overview and Findings shares the detail
-// column) take any number of panes.
-func (m *Model) insertPane(i int, p Pane) {
-	m.panes = slices.Insert(m.panes, i, p)
-	if m.lay.width > 0 && !m.lay.tooSmall {
-		p.SetSize(m.lay.paneSize(p.ID()))
-	}
-}
-
-// setHeaderPanes puts the header panes in the focus order (after
-// Overview) or takes them out, keeping the focused and detail panes.
-func (m *Model) setHeaderPanes(on bool) {
-	if (m.indexOf(PaneHops) >= 0) == on {
-		return
-	}
-	focusID, detailID := m.focused().ID(), m.panes[m.detail].ID()
-	if on {
-		at := m.indexOf(PaneOverview) + 1
-		m.insertPane(at, m.hops)
-		m.insertPane(at+1, m.thenNow)
-	} else {
-		m.hops.Blur()
-		m.thenNow.Blur()
-		m.panes = slices.DeleteFunc(m.panes, func(p Pane) bool { return p.ID() == PaneHops || p.ID() == PaneThenNow })
-	}
-	m.focus = max(0, m.indexOf(focusID))
-	if m.detail = m.indexOf(detailID); m.detail < 0 {
-		m.detail = m.indexOf(PaneSPF)
-	}
-	if m.lay.width > 0 {
-		m.resize(m.lay.width, m.lay.height) // the overview grows for the message's lines
-	}
-}
-
-// indexOf returns the index of a pane, or -1.
-func (m *Model) indexOf(id PaneID) int {
-	return slices.IndexFunc(m.panes, func(p Pane) bool { return p.ID() == id })
 }
 
 // Update handles one message: sizes and colours here, keys through the
@@ -273,13 +137,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		return m, m.handleWheel(msg.Mouse())
 	case spinner.TickMsg:
-		if !m.com.run.busy() {
+		if !m.run.Busy() {
 			m.spinning = false
 			return m, nil
 		}
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
-		m.com.spinner = m.spin.View()
+		m.com.Spinner = m.spin.View()
 		return m, cmd
 	case openMsg:
 		return m, m.open(msg.target, false)
@@ -287,8 +151,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, parseCmd(msg.input, m.cfg.Now())
 	case headersParsedMsg:
 		return m, m.headersParsed(msg)
-	case jumpMsg:
-		return m, m.jump(msg.pane, msg.sel)
+	case kit.JumpMsg:
+		return m, m.jump(msg.Pane, msg.Sel)
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
@@ -301,87 +165,38 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setFlash(text, false)
 		}
 		return m, nil
-	case runMsg:
+	case kit.RunMsg:
 		return m, m.handleRunMsg(msg)
 	}
 	return m, m.broadcast(msg)
 }
 
-// handleRunMsg takes a message of a run: stale ones are dropped; results
-// update the run and go to every pane; the stream's waits are renewed.
-func (m *Model) handleRunMsg(msg runMsg) tea.Cmd {
-	run := m.com.run
-	if run == nil || msg.runID() != run.id {
-		return nil // from a cancelled or earlier run
-	}
-	var next tea.Cmd
-	switch msg := msg.(type) {
-	case partMsg:
-		if run.done {
-			return nil // the final report, already in, holds this part
-		}
-		run.report = msg.report
-		next = m.stream.waitEvent()
-	case queryMsg:
-		next = m.stream.waitLog(run.ctx)
-	case runDoneMsg:
-		run.report = msg.report
-		run.done = true
-		run.finished = m.cfg.Now()
-		run.unreachable = msg.report.Unreachable
-		if len(msg.report.Unfinished) == 0 && (run.hdr == nil || run.hdr.done) {
-			run.cancelled = false
-		}
-	case recheckMsg:
-		run.hdr.report = msg.report
-		run.hdr.done = true
-		run.finished = m.cfg.Now()
-	}
-	return tea.Batch(m.broadcast(msg), next)
-}
-
 // broadcast gives a message to every pane (and the input screen), keeping
 // every command they return.
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(m.panes)+1)
-	for i, p := range m.panes {
-		var cmd tea.Cmd
-		m.panes[i], cmd = p.Update(msg)
-		cmds = append(cmds, cmd)
-	}
+	cmd := m.paneManager.broadcast(msg)
 	if m.screen == screenInput {
-		cmds = append(cmds, m.input.update(msg))
+		cmd = tea.Batch(cmd, m.input.update(msg))
 	}
-	return tea.Batch(cmds...)
+	return cmd
 }
 
 // resize lays the screen out for a new terminal size.
 func (m *Model) resize(w, h int) {
-	ovRows := overviewRows
-	if m.indexOf(PaneHops) >= 0 {
-		ovRows += messageRows
-	}
-	m.lay = computeLayout(w, h, ovRows)
+	m.paneManager.resize(w, h)
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
-	if m.lay.tooSmall {
-		return
-	}
-	for _, p := range m.panes {
-		p.SetSize(m.lay.paneSize(p.ID()))
-	}
 }
+
+// setMessage shows or hides the message's panes.
+func (m *Model) setMessage(on bool) { m.paneManager.setMessage(on) }
 
 // setStyles rebuilds the styles for the terminal's background.
 func (m *Model) setStyles(dark bool) {
-	m.com.styles = NewStyles(dark, m.color)
-	m.help.Styles = m.com.styles.Help
+	m.com.Styles = kit.NewStyles(dark, m.color)
+	m.help.Styles = m.com.Styles.Help
 	m.input.applyStyles()
-	for _, p := range m.panes {
-		if s, ok := p.(interface{ applyStyles() }); ok {
-			s.applyStyles()
-		}
-	}
+	m.applyStyles()
 }
 
 // setFlash shows a one-line notice in the help bar until the next key.
@@ -389,38 +204,17 @@ func (m *Model) setFlash(s string, bad bool) {
 	m.flash, m.flashBad = s, bad
 }
 
-// focused is the pane keys go to.
-func (m *Model) focused() Pane { return m.panes[m.focus] }
-
-// setFocus moves the focus to pane i.
-func (m *Model) setFocus(i int) tea.Cmd {
-	if i < 0 || i >= len(m.panes) {
-		return nil
-	}
-	if i != m.focus {
-		m.panes[m.focus].Blur()
-	}
-	m.focus = i
-	if !m.panes[i].ID().summary() {
-		m.detail = i
-	}
-	return m.panes[i].Focus()
-}
-
-// editing reports whether the focused pane's text field has focus.
+// editing reports whether a text field has the keys: the input screen's,
+// or the focused pane's.
 func (m *Model) editing() bool {
-	if m.screen == screenInput {
-		return true
-	}
-	t, ok := m.focused().(textInput)
-	return ok && t.Editing()
+	return m.screen == screenInput || m.paneManager.editing()
 }
 
 // handleKey routes a key: ctrl+c always quits; then the screen's global
-// bindings; then the focused pane, after which the root asks the pane what
-// it selected and tells the others.
+// bindings; then the focused pane, after which the pane manager asks the
+// pane what it selected and tells the others.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
-	keys := m.com.keys
+	keys := m.com.Keys
 	m.flash = ""
 	if key.Matches(k, keys.ForceQuit) {
 		return m.quit()
@@ -436,7 +230,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.screen == screenInput {
 		if key.Matches(k, keys.Back) {
-			if !m.input.back() && m.com.run != nil {
+			if !m.input.back() && m.run != nil {
 				m.screen = screenWorkbench
 			}
 			return nil
@@ -455,9 +249,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.editing() {
 		switch {
 		case key.Matches(k, keys.NextPane):
-			return m.setFocus((m.focus + 1) % len(m.panes))
+			return m.nextPane()
 		case key.Matches(k, keys.PrevPane):
-			return m.setFocus((m.focus + len(m.panes) - 1) % len(m.panes))
+			return m.prevPane()
 		}
 		return m.routeKey(k)
 	}
@@ -465,9 +259,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Quit):
 		return m.quit()
 	case key.Matches(k, keys.NextPane):
-		return m.setFocus((m.focus + 1) % len(m.panes))
+		return m.nextPane()
 	case key.Matches(k, keys.PrevPane):
-		return m.setFocus((m.focus + len(m.panes) - 1) % len(m.panes))
+		return m.prevPane()
 	case key.Matches(k, keys.Help):
 		m.showHelp = true
 		return nil
@@ -476,7 +270,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Export):
 		return m.export()
 	case key.Matches(k, keys.Rerun):
-		if m.com.run != nil {
+		if m.run != nil {
 			return m.start(m.last, true)
 		}
 		return nil
@@ -486,53 +280,15 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	return m.routeKey(k)
 }
 
-// routeKey gives a key to the focused pane, then shares its selection.
-func (m *Model) routeKey(k tea.KeyPressMsg) tea.Cmd {
-	var cmd tea.Cmd
-	m.panes[m.focus], cmd = m.focused().Update(k)
-	return tea.Batch(cmd, m.shareSelection())
-}
-
-// shareSelection asks the focused pane what it selected and, when that
-// changed, tells every other pane.
-func (m *Model) shareSelection() tea.Cmd {
-	sel := m.focused().Selected()
-	if sel.IsZero() || sel.Same(m.sel) {
-		return nil
-	}
-	sel.ViaPane = m.focused().ID()
-	m.sel = sel
-	var cmds []tea.Cmd
-	for i, p := range m.panes {
-		if i != m.focus {
-			cmds = append(cmds, p.Select(sel))
-		}
-	}
-	return tea.Batch(cmds...)
-}
-
-// jump focuses a pane and selects something in it, telling every pane.
-func (m *Model) jump(id PaneID, sel Selection) tea.Cmd {
-	cmds := []tea.Cmd{m.setFocus(m.indexOf(id))}
-	if !sel.IsZero() {
-		sel.Explicit = true
-		m.sel = sel
-		for _, p := range m.panes {
-			cmds = append(cmds, p.Select(sel))
-		}
-	}
-	return tea.Batch(cmds...)
-}
-
 // back handles esc on the workbench: the focused pane backs out of what it
 // has open; else a running investigation is cancelled; else the input
 // screen shows, with the target in the field.
 func (m *Model) back() tea.Cmd {
-	if b, ok := m.focused().(backer); ok && b.Back() {
+	if b, ok := m.focused().(kit.Backer); ok && b.Back() {
 		return nil
 	}
-	run := m.com.run
-	if run.busy() {
+	run := m.run
+	if run.Busy() {
 		run.cancelled = true
 		run.cancelInvestigation()
 		m.setFlash("Cancelling: what has arrived stays; r re-runs", false)
@@ -557,11 +313,9 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		return m.input.update(msg)
 	}
 	if m.editing() {
-		var cmd tea.Cmd
-		m.panes[m.focus], cmd = m.focused().Update(msg)
-		return cmd
+		return m.routePaste(msg)
 	}
-	if looksLikeHeaders(msg.Content) {
+	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
 		m.showHelp = false
 		return m.input.openEditor([]byte(msg.Content), "")
@@ -574,25 +328,7 @@ func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp {
 		return nil
 	}
-	if mouse.Y == 1 {
-		for _, t := range m.tabSpans() {
-			if mouse.X >= t.x && mouse.X < t.x+t.w {
-				return m.setFocus(t.pane)
-			}
-		}
-		return nil
-	}
-	if m.lay.wide {
-		switch {
-		case m.lay.overview.contains(mouse.X, mouse.Y):
-			return m.setFocus(m.indexOf(PaneOverview))
-		case m.lay.findings.contains(mouse.X, mouse.Y):
-			return m.setFocus(m.indexOf(PaneFindings))
-		case m.lay.detail.contains(mouse.X, mouse.Y):
-			return m.setFocus(m.detail)
-		}
-	}
-	return nil
+	return m.setFocus(m.clickPane(mouse.X, mouse.Y))
 }
 
 // handleWheel scrolls the focused pane as the arrow keys do.
@@ -611,7 +347,7 @@ func (m *Model) handleWheel(mouse tea.Mouse) tea.Cmd {
 
 // copyFocused copies the focused pane's item to the clipboard with OSC 52.
 func (m *Model) copyFocused() tea.Cmd {
-	c, ok := m.focused().(copier)
+	c, ok := m.focused().(kit.Copier)
 	if !ok {
 		m.setFlash("Nothing to copy in this pane", true)
 		return nil
@@ -622,18 +358,18 @@ func (m *Model) copyFocused() tea.Cmd {
 		return nil
 	}
 	text = termsafe.Lines(text)
-	m.setFlash("Copied "+plural(len([]rune(text)), "character", "characters")+" (OSC 52)", false)
+	m.setFlash("Copied "+kit.Plural(len([]rune(text)), "character", "characters")+" (OSC 52)", false)
 	return tea.SetClipboard(text)
 }
 
 // export writes the Markdown report to a new file, in a command.
 func (m *Model) export() tea.Cmd {
-	run := m.com.run
+	run := m.run
 	if run == nil || run.report == nil {
 		m.setFlash("Nothing to export yet", true)
 		return nil
 	}
-	if run.busy() {
+	if run.Busy() {
 		m.setFlash("Still running: export when it is done (esc cancels)", true)
 		return nil
 	}
@@ -653,137 +389,4 @@ func (m *Model) quit() tea.Cmd {
 		m.cancelSession()
 	}
 	return tea.Quit
-}
-
-// addRecent remembers a target for the input screen.
-func (m *Model) addRecent(s string) {
-	m.recent = slices.DeleteFunc(m.recent, func(r string) bool { return r == s })
-	m.recent = append([]string{s}, m.recent...)
-	if len(m.recent) > maxRecent {
-		m.recent = m.recent[:maxRecent]
-	}
-	m.input.recent = m.recent
-}
-
-// headersParsed takes a header input read in a command: one that cannot
-// be read goes back to the editor with the parser's words under it and
-// every byte kept; one that can becomes the session's headers and is run.
-func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
-	if msg.err != nil {
-		m.screen = screenInput
-		return m.input.openEditor(msg.input.raw, inputErrorText(msg.err))
-	}
-	p := msg.parsed
-	m.input.headers, m.input.headersDesc = msg.input, describeMessage(p)
-	// The editor starts from these headers next time (ctrl+e).
-	cmds := []tea.Cmd{m.input.editor.open(msg.input.raw, ""), m.input.closeEditor()}
-	req := runRequest{headers: p}
-	switch t, err := diag.ParseTarget(p.analysis.FromDomain); {
-	case p.analysis.FromDomain == "":
-		req.noDomain = "the message names no From domain to investigate"
-	case err != nil:
-		req.noDomain = "the From domain cannot be investigated: " + termsafe.Error(err)
-	default:
-		req.target = t
-	}
-	return tea.Batch(append(cmds, m.start(req, false))...)
-}
-
-// describeMessage says in a line which message a header block is.
-func describeMessage(p *parsedHeaders) string {
-	var parts []string
-	if p.facts.from != "" {
-		parts = append(parts, "From "+p.facts.from)
-	}
-	if p.facts.subject != "" {
-		parts = append(parts, "Subject "+p.facts.subject)
-	}
-	parts = append(parts, plural(len(p.analysis.Hops), "hop", "hops"))
-	return strings.Join(parts, " · ")
-}
-
-// open starts an investigation of a domain, cancelling whatever ran
-// before. keepFocus is set for a re-run of the same target.
-func (m *Model) open(t diag.Target, keepFocus bool) tea.Cmd {
-	return m.start(runRequest{target: t}, keepFocus)
-}
-
-// start runs a request, cancelling whatever ran before: the domain's
-// investigation and, for a message, its re-check against today's DNS,
-// both through one client so they share its cache. keepFocus is set for a
-// re-run of the same request.
-func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
-	if m.cancelSession != nil {
-		m.cancelSession()
-	}
-	m.screen = screenWorkbench
-	m.showHelp = false
-	if req.headers == nil {
-		m.addRecent(req.target.Input)
-	}
-	m.setHeaderPanes(req.headers != nil)
-	m.last = req
-	m.runSeq++
-	s := newStream(m.runSeq)
-	client := m.cfg.NewClient(s.onQuery)
-	sessCtx, sessCancel := context.WithCancel(m.base)
-	invCtx, invCancel := context.WithCancel(sessCtx)
-	m.cancelSession = sessCancel
-	m.stream = s
-	run := &runInfo{
-		id: s.run, target: req.target, ctx: sessCtx, client: client,
-		cancelInvestigation: invCancel, started: m.cfg.Now(), noDomain: req.noDomain,
-	}
-	if req.headers != nil {
-		run.hdr = &headerRun{parsedHeaders: req.headers}
-	}
-	m.com.run = run
-	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline}
-	if req.headers != nil {
-		opts.HeaderSelectors = headerSelectors(req.headers.analysis, req.target.Domain)
-	}
-	if !m.cfg.Offline {
-		opts.Dial = diag.Dialer(client, m.cfg.Timeout)
-	}
-	var cmds []tea.Cmd
-	if !keepFocus {
-		first := 0
-		if req.headers != nil {
-			first = m.indexOf(PaneHops)
-		}
-		cmds = append(cmds, m.setFocus(first))
-		m.sel = Selection{}
-	}
-	cmds = append(cmds, m.broadcast(runStartMsg{run: s.run, target: req.target, rerun: keepFocus}))
-	sel := m.sel
-	switch a := req.headers; {
-	case req.target.Kind == diag.TargetIPDomain:
-		sel = IPSelection(req.target.IP)
-		sel.Explicit = true
-	case a != nil && !keepFocus && a.analysis.SendingIP != nil:
-		// The message's sending IP, chosen in the hops.
-		sel = IPSelection(*a.analysis.SendingIP)
-		sel.Hop, sel.ViaPane, sel.Explicit = a.analysis.SendingHop, PaneHops, true
-	}
-	if !sel.IsZero() {
-		m.sel = sel
-		for _, p := range m.panes {
-			cmds = append(cmds, p.Select(sel))
-		}
-	}
-	if req.noDomain == "" {
-		cmds = append(cmds, s.investigate(invCtx, client, req.target.Domain, opts), s.waitEvent())
-	} else {
-		id := s.run
-		cmds = append(cmds, func() tea.Msg { return runDoneMsg{run: id, report: &diag.Report{}} })
-	}
-	cmds = append(cmds, s.waitLog(sessCtx))
-	if req.headers != nil {
-		cmds = append(cmds, recheckCmd(invCtx, s.run, client, req.headers, m.cfg.Deadline, m.cfg.Now()))
-	}
-	if !m.spinning {
-		m.spinning = true
-		cmds = append(cmds, m.spin.Tick)
-	}
-	return tea.Batch(cmds...)
 }

@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // TestRunEnds: Run returns nil when the user quits (q from the terminal's
@@ -67,47 +69,56 @@ func (r slowReader) Read([]byte) (int, error) {
 	return 0, io.EOF
 }
 
-// TestEveryPartPassedOn: the stream hands the program one partMsg per
-// part, the last one included, and each snapshot can be read while the
-// investigation finishes (under -race, a write to a delivered snapshot
-// fails the test). The final report is not one of the snapshots.
+// TestEveryPartPassedOn: the stream hands the program one kit.PartMsg per
+// part, the last one included, then the final report, and each snapshot
+// can be read while the investigation finishes (under -race, a write to a
+// delivered snapshot fails the test). The final report is not one of the
+// snapshots.
 func TestEveryPartPassedOn(t *testing.T) {
 	srv := goldenServer(t)
 	s := newStream(7)
 	client := testConfig(srv, "").NewClient(s.onQuery)
 	done := make(chan tea.Msg, 1)
+	ctx := context.Background()
 	go func() {
-		done <- s.investigate(context.Background(), client, "good.example", diag.Options{Offline: true})()
+		done <- s.investigate(ctx, ctx, client, "good.example", diag.Options{Offline: true})()
 	}()
-	seen := map[diag.Part]bool{}
+	seen := map[finding.Part]bool{}
 	var last *diag.Report
+	var final *kit.RunDoneMsg
 	for {
 		msg := s.waitEvent()()
 		if msg == nil {
 			break
 		}
-		pm, ok := msg.(partMsg)
-		if !ok || pm.run != 7 {
-			t.Fatalf("waitEvent gave %#v", msg)
+		if rd, ok := msg.(kit.RunDoneMsg); ok && final == nil && rd.Run == 7 {
+			final = &rd
+			continue
 		}
-		if seen[pm.part] {
-			t.Fatalf("part %s passed on twice", pm.part)
+		pm, ok := msg.(kit.PartMsg)
+		if !ok || pm.Run != 7 || final != nil {
+			t.Fatalf("waitEvent gave %#v (after the final report: %v)", msg, final != nil)
 		}
-		seen[pm.part] = true
+		if seen[pm.Part] {
+			t.Fatalf("part %s passed on twice", pm.Part)
+		}
+		seen[pm.Part] = true
 		// Read what the panes read, while Investigate may still run.
-		_, _, _ = pm.report.Queries, len(pm.report.Findings), len(pm.report.Log)
-		last = pm.report
+		_, _, _ = pm.Report.Queries, len(pm.Report.Findings), len(pm.Report.Log)
+		last = pm.Report
 	}
-	final := (<-done).(runDoneMsg)
-	if len(seen) != len(allParts()) {
-		t.Fatalf("%d parts passed on, want %d: %v", len(seen), len(allParts()), seen)
+	if msg := <-done; msg != nil || final == nil {
+		t.Fatalf("the command returned %#v; final report %v", msg, final)
 	}
-	for _, p := range allParts() {
-		if !hasPart(last, p) {
+	if len(seen) != len(diag.Parts()) {
+		t.Fatalf("%d parts passed on, want %d: %v", len(seen), len(diag.Parts()), seen)
+	}
+	for _, p := range diag.Parts() {
+		if !last.Has(p) {
 			t.Errorf("the last snapshot lacks %s", p)
 		}
 	}
-	if final.report == last {
+	if final.Report == last {
 		t.Error("the final report is the last snapshot: it would be written after delivery")
 	}
 	_, _ = last.Queries, last.Elapsed

@@ -6,7 +6,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+	"github.com/mxray/mxray/tui/kit/kittest"
 )
 
 // hostileZone plants terminal attacks in records the in-process server
@@ -36,7 +38,7 @@ $ORIGIN 2.0.192.in-addr.arpa.
 // sequence other than the TUI's own colours, no raw bidi override or
 // zero-width character, and shows the attacks as visible escapes.
 func TestHostileTXTEscapedInView(t *testing.T) {
-	srv := dnstest.NewTest(t, hostileZone)
+	srv := zoneservertest.New(t, hostileZone)
 	for _, size := range goldenSizes {
 		d := openTarget(t, srv, "192.0.2.77 hostile.example", size[0], size[1])
 		seen := map[string]bool{}
@@ -63,7 +65,7 @@ func TestHostileTXTEscapedInView(t *testing.T) {
 			}
 		}
 		// What y copies is sanitised too.
-		for _, id := range []PaneID{PaneSPF, PaneDMARC, PaneFindings} {
+		for _, id := range []finding.Part{finding.PartSPF, finding.PartDMARC, finding.PartFindings} {
 			d.focusPane(id)
 			n := len(d.copied)
 			d.key("y")
@@ -77,20 +79,9 @@ func TestHostileTXTEscapedInView(t *testing.T) {
 
 // assertOnlySGR fails when view holds an escape sequence other than a
 // Select Graphic Rendition (colour and weight) one.
-func assertOnlySGR(t *testing.T, id PaneID, view string) {
+func assertOnlySGR(t *testing.T, id finding.Part, view string) {
 	t.Helper()
-	var state byte
-	for s := view; len(s) > 0; {
-		seq, _, n, next := ansi.DecodeSequence(s, state, nil)
-		state = next
-		if n <= 0 {
-			break
-		}
-		if len(seq) > 0 && (seq[0] == ansi.ESC || seq[0] < 0x20 && seq[0] != '\n') {
-			if !strings.HasPrefix(seq, "\x1b[") || !strings.HasSuffix(seq, "m") {
-				t.Fatalf("%s pane draws the sequence %q", id, seq)
-			}
-		}
-		s = s[n:]
+	if seq := kittest.NonSGR(view); seq != "" {
+		t.Fatalf("%s pane draws the sequence %q", id, seq)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // tapeCmd is one command of a VHS tape, with the "# expect:" lines written
@@ -173,7 +173,7 @@ func TestTapeReplay(t *testing.T) {
 	if cfgTarget == "" {
 		cfgTarget = demo.DefaultDomain
 	}
-	srv := dnstest.NewTest(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, size := range [][2]int{{160, 45}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			cfg := testConfig(srv, cfgTarget)

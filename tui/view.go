@@ -3,12 +3,13 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // View draws the whole screen. It only reads the model: every size was
@@ -16,16 +17,16 @@ import (
 func (m *Model) View() tea.View {
 	content := m.render()
 	if m.ascii {
-		content = asciiFold(content)
+		content = kit.ASCIIFold(content)
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "mxray"
-	if run := m.com.run; run != nil {
-		v.WindowTitle = "mxray " + safe(run.target.Domain)
+	if run := m.run; run != nil {
+		v.WindowTitle = "mxray " + kit.Safe(run.target.Domain)
 		if run.hdr != nil {
-			v.WindowTitle = "mxray " + run.hdr.input.name()
+			v.WindowTitle = "mxray " + messageName(run.hdr.msg)
 		}
 	}
 	return v
@@ -42,32 +43,32 @@ func (m *Model) render() string {
 	}
 	var body string
 	if m.screen == screenInput {
-		body = fit(m.input.view(), w, h-1, m.com.glyphs.Ellipsis)
+		body = kit.Fit(m.input.view(), w, h-1, m.com.Glyphs.Ellipsis)
 		return body + "\n" + m.helpBar(m.input.help())
 	}
-	header := fit(m.headerView(), w, 1, m.com.glyphs.Ellipsis)
-	tabs := fit(m.tabsView(), w, 1, m.com.glyphs.Ellipsis)
+	header := kit.Fit(m.headerView(), w, 1, m.com.Glyphs.Ellipsis)
+	tabs := kit.Fit(m.tabsView(), w, 1, m.com.Glyphs.Ellipsis)
 	switch {
 	case m.showHelp:
-		body = fit(m.fullHelpView(), w, m.lay.body.h, m.com.glyphs.Ellipsis)
+		body = kit.Fit(m.fullHelpView(), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
 	case m.lay.wide:
 		body = m.wideBody()
 	default:
-		body = fit(m.focused().View(), w, m.lay.body.h, m.com.glyphs.Ellipsis)
+		body = kit.Fit(m.focused().View(), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
 	}
-	bindings := append(m.focused().Help(), m.com.keys.ShortHelp()...)
+	bindings := append(m.focused().Help(), m.com.Keys.ShortHelp()...)
 	return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(bindings)
 }
 
 // wideBody draws the two columns: Overview over Findings on the left, the
 // focused (or last focused) detail pane on the right.
 func (m *Model) wideBody() string {
-	st, g := m.com.styles, m.com.glyphs
-	frame := func(p Pane, r rect) string {
-		return box(p.ID().Title(), p.View(), r.w, r.h, p == m.focused(), st, g)
+	st, g := m.com.Styles, m.com.Glyphs
+	frame := func(p kit.Pane, r rect) string {
+		return box(p.Title(), p.View(), r.w, r.h, p == m.focused(), st, g)
 	}
-	ov := m.panes[m.indexOf(PaneOverview)]
-	fi := m.panes[m.indexOf(PaneFindings)]
+	ov := m.panes[m.indexOf(finding.PartOverview)]
+	fi := m.panes[m.indexOf(finding.PartFindings)]
 	left := strings.Split(frame(ov, m.lay.overview)+"\n"+frame(fi, m.lay.findings), "\n")
 	right := strings.Split(frame(m.panes[m.detail], m.lay.detail), "\n")
 	// Both columns are exactly the body's height, every line exactly its
@@ -85,40 +86,40 @@ func (m *Model) wideBody() string {
 
 // headerView is the first line: the target and where the run stands.
 func (m *Model) headerView() string {
-	st, g := m.com.styles, m.com.glyphs
+	st, g := m.com.Styles, m.com.Glyphs
 	left := " " + st.App.Render("mxray")
-	run := m.com.run
+	run := m.run
 	if run == nil {
 		return left
 	}
 	if run.noDomain == "" {
-		left += "  " + st.Target.Render(safe(run.target.Display()))
+		left += "  " + st.Target.Render(kit.Safe(run.target.Display()))
 	}
 	if run.target.Kind == diag.TargetIPDomain {
 		left += st.Muted.Render(" for " + run.target.IP.String())
 	}
 	if run.hdr != nil {
-		left += st.Muted.Render(" " + g.Dot + " " + run.hdr.input.name())
+		left += st.Muted.Render(" " + g.Dot + " " + messageName(run.hdr.msg))
 	}
 	right := m.statusText() + " "
-	room := m.lay.width - width(right)
-	if room < width(left)+1 {
-		left = truncate(left, max(0, room-1), g.Ellipsis)
+	room := m.lay.width - kit.Width(right)
+	if room < kit.Width(left)+1 {
+		left = kit.Truncate(left, max(0, room-1), g.Ellipsis)
 	}
-	return left + strings.Repeat(" ", max(1, m.lay.width-width(left)-width(right))) + right
+	return left + strings.Repeat(" ", max(1, m.lay.width-kit.Width(left)-kit.Width(right))) + right
 }
 
 // statusText says where the current run stands, in words and a symbol.
 func (m *Model) statusText() string {
-	st, g := m.com.styles, m.com.glyphs
-	run := m.com.run
+	st, g := m.com.Styles, m.com.Glyphs
+	run := m.run
 	queries := 0
 	if run.report != nil {
 		queries = run.report.Queries
 	}
-	parts, total := 0, len(allParts())
-	for _, p := range allParts() {
-		if run.state(p) == stateLoaded {
+	parts, total := 0, len(diag.Parts())
+	for _, p := range diag.Parts() {
+		if run.State(p) == kit.StateLoaded {
 			parts++
 		}
 	}
@@ -134,8 +135,8 @@ func (m *Model) statusText() string {
 		}
 	}
 	switch {
-	case run.busy():
-		return m.com.spinner + " checking " + g.Dot + fmt.Sprintf(" %d/%d parts %s %s", parts, total, g.Dot, plural(queries, "query", "queries"))
+	case run.Busy():
+		return m.com.Spinner + " checking " + g.Dot + fmt.Sprintf(" %d/%d parts %s %s", parts, total, g.Dot, kit.Plural(queries, "query", "queries"))
 	case run.unreachable:
 		return st.Verdict.Fail.Render(g.Fail + " no DNS server answered")
 	case len(run.report.Unfinished) > 0:
@@ -143,23 +144,10 @@ func (m *Model) statusText() string {
 		if run.cancelled {
 			word = "cancelled"
 		}
-		return st.Verdict.SoftFail.Render(g.Warn+" "+word) + fmt.Sprintf(" %s %d/%d parts %s %s", g.Dot, parts, total, g.Dot, plural(queries, "query", "queries"))
+		return st.Verdict.SoftFail.Render(g.Warn+" "+word) + fmt.Sprintf(" %s %d/%d parts %s %s", g.Dot, parts, total, g.Dot, kit.Plural(queries, "query", "queries"))
 	default:
-		return st.Verdict.Pass.Render(g.Pass+" done") + fmt.Sprintf(" %s %s %s %s", g.Dot, plural(queries, "query", "queries"), g.Dot, elapsed(run.finished.Sub(run.started)))
+		return st.Verdict.Pass.Render(g.Pass+" done") + fmt.Sprintf(" %s %s %s %s", g.Dot, kit.Plural(queries, "query", "queries"), g.Dot, kit.Elapsed(run.finished.Sub(run.started)))
 	}
-}
-
-// allParts are the parts of a domain investigation.
-func allParts() []diag.Part {
-	return []diag.Part{diag.PartMX, diag.PartSPF, diag.PartDKIM, diag.PartDMARC, diag.PartMTASTS, diag.PartTLSRPT, diag.PartBIMI}
-}
-
-// elapsed formats a duration for the header.
-func elapsed(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 // tabSpan is where one tab stands in the tab strip.
@@ -172,26 +160,26 @@ type tabSpan struct {
 // tabSpans lays out the tab strip: full titles when they fit the width,
 // else the short ones. The focused tab is bracketed, the others padded,
 // so the spans do not move when the focus does.
-func (m *Model) tabSpans() []tabSpan {
+func (pm *paneManager) tabSpans() []tabSpan {
 	build := func(short bool) ([]tabSpan, int) {
 		var out []tabSpan
 		x := 0
-		for i, p := range m.panes {
-			label := p.ID().Title()
+		for i, p := range pm.panes {
+			label := p.Title()
 			if short {
-				label = p.ID().Short()
+				label = p.Short()
 			}
 			if i > 0 {
 				x++ // the separator
 			}
-			w := width(label) + 2
+			w := kit.Width(label) + 2
 			out = append(out, tabSpan{pane: i, x: x, w: w, label: label})
 			x += w
 		}
 		return out, x
 	}
 	spans, total := build(false)
-	if total > m.lay.width {
+	if total > pm.lay.width {
 		spans, _ = build(true)
 	}
 	return spans
@@ -199,7 +187,7 @@ func (m *Model) tabSpans() []tabSpan {
 
 // tabsView draws the tab strip naming every pane.
 func (m *Model) tabsView() string {
-	st, g := m.com.styles, m.com.glyphs
+	st, g := m.com.Styles, m.com.Glyphs
 	var b strings.Builder
 	for i, t := range m.tabSpans() {
 		if i > 0 {
@@ -216,28 +204,28 @@ func (m *Model) tabsView() string {
 
 // helpBar is the last line: a notice when there is one, else the keys.
 func (m *Model) helpBar(bindings []key.Binding) string {
-	st := m.com.styles
+	st := m.com.Styles
 	w := m.lay.width
 	if m.flash != "" {
 		style := st.Flash
 		if m.flashBad {
 			style = st.FlashBad
 		}
-		return fit(" "+style.Render(m.flash), w, 1, m.com.glyphs.Ellipsis)
+		return kit.Fit(" "+style.Render(m.flash), w, 1, m.com.Glyphs.Ellipsis)
 	}
-	return fit(" "+m.help.ShortHelpView(bindings), w, 1, m.com.glyphs.Ellipsis)
+	return kit.Fit(" "+m.help.ShortHelpView(bindings), w, 1, m.com.Glyphs.Ellipsis)
 }
 
 // fullHelpView lists every key, the focused pane's own in the last column.
 func (m *Model) fullHelpView() string {
-	st := m.com.styles
+	st := m.com.Styles
 	w := m.lay.width
 	lines := []string{" " + st.Heading.Render("Keys") + st.Muted.Render(" (? or esc closes)"), ""}
-	for l := range strings.SplitSeq(m.help.FullHelpView(m.com.keys.FullHelp()), "\n") {
+	for l := range strings.SplitSeq(m.help.FullHelpView(m.com.Keys.FullHelp()), "\n") {
 		lines = append(lines, " "+l)
 	}
 	if own := m.focused().Help(); len(own) > 0 {
-		lines = append(lines, "", " "+st.Heading.Render(m.focused().ID().Title())+"  "+m.help.ShortHelpView(own))
+		lines = append(lines, "", " "+st.Heading.Render(m.focused().Title())+"  "+m.help.ShortHelpView(own))
 	}
 	lines = append(lines, "")
 	for _, text := range []string{
@@ -246,7 +234,7 @@ func (m *Model) fullHelpView() string {
 		"Panes are linked: choosing an IP, a domain or a selector in one moves the others to it.",
 		"y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file.",
 	} {
-		for _, l := range wrap(text, w-2) {
+		for _, l := range kit.Wrap(text, w-2) {
 			lines = append(lines, " "+st.Muted.Render(l))
 		}
 	}
@@ -256,7 +244,7 @@ func (m *Model) fullHelpView() string {
 // tooSmallView replaces everything when the terminal is under the minimum.
 func (m *Model) tooSmallView() string {
 	w, h := m.lay.width, m.lay.height
-	st, g := m.com.styles, m.com.glyphs
+	st, g := m.com.Styles, m.com.Glyphs
 	msg := []string{
 		st.TooSmall.Render("Terminal too small"),
 		fmt.Sprintf("%dx%d; mxray needs at least %dx%d.", w, h, MinWidth, MinHeight),
@@ -268,8 +256,8 @@ func (m *Model) tooSmallView() string {
 		lines = append(lines, "")
 	}
 	for _, l := range msg {
-		l = truncate(l, w, g.Ellipsis)
-		lines = append(lines, strings.Repeat(" ", max(0, (w-width(l))/2))+l)
+		l = kit.Truncate(l, w, g.Ellipsis)
+		lines = append(lines, strings.Repeat(" ", max(0, (w-kit.Width(l))/2))+l)
 	}
-	return fit(strings.Join(lines, "\n"), w, h, g.Ellipsis)
+	return kit.Fit(strings.Join(lines, "\n"), w, h, g.Ellipsis)
 }

@@ -10,15 +10,14 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
-	"github.com/mxray/mxray/headers"
 )
 
 // demoDefault is the domain "mxray --demo" opens on.
 const demoDefault = demo.DefaultDomain
 
-// maxHeaderInput is read from a file or stdin; headers.Parse refuses more
-// than 4 MiB with a clear message, so one byte over is enough to tell.
-const maxHeaderInput = headers.MaxInputSize + 1
+// maxHeaderInput is read from a file or stdin; diag.ReadMessage refuses
+// more than 4 MiB with a clear message, so one byte over is enough to tell.
+const maxHeaderInput = diag.MaxMessageSize + 1
 
 // isHeadersTarget reports whether a TARGET names headers rather than a
 // domain: "-", anything with a '/', or an existing file.
@@ -42,14 +41,13 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 	if err != nil {
 		return exitCannot, err
 	}
-	m, err := headers.Parse(raw)
+	msg, err := diag.ReadMessage(source, raw, opts)
 	if err != nil {
 		return exitCannot, fmt.Errorf("%s: %w", source, err)
 	}
-	a := headers.Analyze(m, opts)
 	var rep *diag.HeadersReport
 	if o.noRecheck {
-		rep = diag.AnalyzeHeaders(source, m, a)
+		rep = diag.CheckMessage(ctx, nil, msg, diag.MessageOptions{NoRecheck: true}, nil).Headers
 	} else {
 		dnsSet, err := setupDNS(o)
 		if err != nil {
@@ -57,7 +55,7 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 		}
 		defer dnsSet.close()
 		client := dnsSet.newClient()
-		rep = diag.RecheckHeaders(ctx, client, source, m, a, diag.RecheckOptions{Deadline: o.deadline})
+		rep = diag.CheckMessage(ctx, client, msg, diag.MessageOptions{Options: diag.Options{Deadline: o.deadline}}, nil).Headers
 		if diag.NoResolverReached(rep.Log) {
 			return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network, give one with --resolver, or use --no-recheck", strings.Join(dnsSet.config.Servers, ", "))
 		}
@@ -100,14 +98,15 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 	}
 	if len(raw) >= maxHeaderInput {
 		// Say the true size: only the first 4 MiB and a byte were read.
-		return nil, "", fmt.Errorf("%s: %w: it is %s, and at most %d (4 MiB) are read: paste only the header block", source, headers.ErrTooLarge, size, headers.MaxInputSize)
+		return nil, "", fmt.Errorf("%s: %w: it is %s, and at most %d (4 MiB) are read: paste only the header block", source, diag.ErrMessageTooLarge, size, diag.MaxMessageSize)
 	}
 	return raw, source, nil
 }
 
-// headerOptions maps --trusted-hosts and --sending-ip onto headers.Options.
-func headerOptions(o *options) (headers.Options, error) {
-	var opts headers.Options
+// headerOptions maps --trusted-hosts and --sending-ip onto diag's header
+// options.
+func headerOptions(o *options) (diag.HeaderOptions, error) {
+	var opts diag.HeaderOptions
 	for _, h := range strings.Split(o.trustedHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			opts.TrustedHosts = append(opts.TrustedHosts, h)

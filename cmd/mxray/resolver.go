@@ -6,7 +6,7 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // dnsSetup is how this run asks DNS: the client configuration shared by
@@ -14,8 +14,8 @@ import (
 // the in-process server behind --demo or --zone.
 type dnsSetup struct {
 	config  dnsclient.Config
-	server  *dnstest.Server // nil unless --demo or --zone
-	offline bool            // --demo or --zone: no MTA-STS fetches
+	server  *zoneserver.Server // nil unless --demo or --zone
+	offline bool               // --demo or --zone: no MTA-STS fetches
 }
 
 // newClient returns a fresh client for one investigation.
@@ -66,8 +66,8 @@ func setupDNS(o *options) (*dnsSetup, error) {
 	return s, nil
 }
 
-func startZone(text, name string) (*dnstest.Server, error) {
-	srv, err := dnstest.New(text)
+func startZone(text, name string) (*zoneserver.Server, error) {
+	srv, err := zoneserver.New(text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

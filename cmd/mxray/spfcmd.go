@@ -7,9 +7,6 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/diag/render"
-	"github.com/mxray/mxray/spf"
 )
 
 // runSPF runs "mxray spf [DOMAIN] --ip IP ...": check_host() for each IP,
@@ -27,19 +24,18 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 		}
 		ips = append(ips, ip.Unmap())
 	}
-	id := spf.Identity{Sender: o.sender, HELO: o.helo}
+	q := diag.SPFQuery{Sender: o.sender, HELO: o.helo, IPs: ips}
 	if len(o.args) == 1 {
 		t, err := diag.ParseTarget(o.args[0])
 		if err != nil {
 			return exitCannot, err
 		}
-		id.Domain = t.Domain
+		q.Domain = t.Domain
 	} else if !o.set.Changed("sender") && !o.set.Changed("helo") {
 		return exitCannot, fmt.Errorf("%w: spf needs a DOMAIN, or --sender or --helo to take it from", errUsage)
 	}
-	var opts []spf.Option
 	if o.set.Changed("record") {
-		opts = append(opts, spf.WithRecord(o.record))
+		q.Record = &o.record
 	}
 
 	dnsSet, err := setupDNS(o)
@@ -50,36 +46,15 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.deadline)
 	defer cancel()
 	client := dnsSet.newClient()
-	resolver := diag.SPFResolver(client)
-
-	var (
-		out      any
-		doc      *render.Doc
-		findings []finding.Finding
-	)
-	switch len(ips) {
-	case 0:
-		domain := id.Domain
-		if domain == "" {
-			return exitCannot, fmt.Errorf("%w: without --ip, spf needs a DOMAIN", errUsage)
-		}
-		tree := spf.Prefetch(ctx, resolver, domain, opts...)
-		findings = diag.SPFFindings(tree.Findings())
-		out, doc = tree, diag.SPFTreeReport(tree, nil, findings)
-	case 1:
-		v := spf.Check(ctx, resolver, ips[0], id, opts...)
-		findings = diag.SPFFindings(v.Findings())
-		out, doc = v, diag.SPFTreeReport(v.Tree(), []*spf.Verdict{v}, findings)
-	default:
-		rep := spf.CheckIPs(ctx, resolver, ips, id, opts...)
-		findings = diag.SPFFindings(rep.Findings())
-		out, doc = rep, diag.SPFTreeReport(rep.Tree, rep.Results, findings)
+	if len(ips) == 0 && q.Domain == "" {
+		return exitCannot, fmt.Errorf("%w: without --ip, spf needs a DOMAIN", errUsage)
 	}
+	ans := diag.CheckSPFQuery(ctx, client, q)
 	if diag.NoResolverReached(client.Log()) {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
 	}
-	if err := writeReport(env.stdout, o, out, doc); err != nil {
+	if err := writeReport(env.stdout, o, ans, ans.Doc()); err != nil {
 		return exitCannot, err
 	}
-	return exitFor(findings), nil
+	return exitFor(ans.Findings), nil
 }

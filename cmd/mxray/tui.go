@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/tui"
 )
 
@@ -50,9 +51,9 @@ func startTUI(ctx context.Context, o *options, env *environment, deps tuiDeps) (
 }
 
 // tuiConfig turns the command line into the workbench's configuration.
-// A header FILE or "-" is read here, with the 4 MiB cap and the errors of
-// mxray headers, and must hold header fields: the workbench opens straight
-// on it. With "-" the keys come from the terminal (/dev/tty), as stdin is
+// A header FILE or "-" is read here, once, with the 4 MiB cap and the
+// errors of mxray headers, and must hold header fields: the workbench opens
+// straight on the message read. With "-" the keys come from the terminal (/dev/tty), as stdin is
 // the message. cleanup stops the in-process DNS server and closes the
 // terminal.
 func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), error) {
@@ -69,10 +70,11 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		if err != nil {
 			return cfg, cleanup, err
 		}
-		if _, err := headers.Parse(raw); err != nil {
+		msg, err := diag.ReadMessage(source, raw, diag.HeaderOptions{Now: time.Now()})
+		if err != nil {
 			return cfg, cleanup, fmt.Errorf("%s: %w", source, err)
 		}
-		cfg.Headers, cfg.HeadersSource = raw, source
+		cfg.Message = msg
 		if o.args[0] == "-" {
 			tty, err := deps.openTTY()
 			if err != nil {

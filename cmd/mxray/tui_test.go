@@ -97,8 +97,16 @@ func TestTUIConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cfg.Target != tt.target || cfg.HeadersSource != tt.source || !bytes.Equal(cfg.Headers, tt.headers) {
-				t.Fatalf("target %q source %q, %d bytes of headers", cfg.Target, cfg.HeadersSource, len(cfg.Headers))
+			var source string
+			var raw []byte
+			if m := cfg.Message; m != nil {
+				source, raw = m.Source, m.Raw
+				if m.Analysis == nil {
+					t.Fatal("the message was not read")
+				}
+			}
+			if cfg.Target != tt.target || source != tt.source || !bytes.Equal(raw, tt.headers) {
+				t.Fatalf("target %q source %q, %d bytes of headers", cfg.Target, source, len(raw))
 			}
 			if (cfg.Input == tty) != tt.ttyInput {
 				t.Fatalf("keys from %v, want the terminal: %v", cfg.Input, tt.ttyInput)

@@ -67,19 +67,23 @@ type Report struct {
 	Keys []KeyReport `json:"keys"`
 	// Probed counts the common selectors probed (those not already named).
 	Probed int `json:"probed"`
-	// Findings are about the keys (Part "dkim", Subject the selector) and
+	// Findings are about the keys (part dkim, subject the selector) and
 	// about the search as a whole (Subject the domain).
 	Findings []finding.Finding `json:"findings"`
 }
 
 // Found reports whether at least one selector has a key record.
-func (r *Report) Found() bool {
+func (r *Report) Found() bool { return len(r.FoundKeys()) > 0 }
+
+// FoundKeys are the selectors where a key record is published.
+func (r *Report) FoundKeys() []KeyReport {
+	var out []KeyReport
 	for _, k := range r.Keys {
 		if k.Record != "" {
-			return true
+			out = append(out, k)
 		}
 	}
-	return false
+	return out
 }
 
 // sesVerificationPrefix is the name Amazon SES's domain verification TXT
@@ -276,8 +280,8 @@ func invalidSelectorReport(j *job, domain string) (KeyReport, finding.Finding) {
 		Code:     "dkim.selector_invalid",
 		Message:  fmt.Sprintf("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
 		Fix:      "check the s= value copied from the DKIM-Signature field; it was not looked up",
-		Part:     "dkim",
-		Subject:  j.selector,
+		Part:     finding.PartDKIM,
+		Subject:  finding.Selector(j.selector),
 	}
 }
 
@@ -303,8 +307,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Code:     "dkim.amazon_ses",
 			Message:  fmt.Sprintf("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
 			Fix:      "take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector",
-			Part:     "dkim",
-			Subject:  r.Domain,
+			Part:     finding.PartDKIM,
+			Subject:  finding.Domain(r.Domain),
 		})
 	}
 	if probeTemp > 0 {
@@ -313,8 +317,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Code:     "dkim.probe_dns_temporary",
 			Message:  fmt.Sprintf("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
 			Fix:      "run the check again; if it persists, check that the domain's name servers answer",
-			Part:     "dkim",
-			Subject:  r.Domain,
+			Part:     finding.PartDKIM,
+			Subject:  finding.Domain(r.Domain),
 		})
 	}
 	if probeForeign > 0 {
@@ -323,8 +327,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Code:     "dkim.probe_not_dkim",
 			Message:  fmt.Sprintf("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
 			Fix:      "a wildcard TXT record makes every selector look published; remove it if it is not needed",
-			Part:     "dkim",
-			Subject:  r.Domain,
+			Part:     finding.PartDKIM,
+			Subject:  finding.Domain(r.Domain),
 		})
 	}
 	if !r.Found() {
@@ -334,8 +338,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Message: fmt.Sprintf("no DKIM key found among %d common selectors; give the selector from a message's DKIM-Signature (s=). "+
 				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess", r.Probed),
 			Fix:     "open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers",
-			Part:    "dkim",
-			Subject: r.Domain,
+			Part:    finding.PartDKIM,
+			Subject: finding.Domain(r.Domain),
 		})
 	}
 }

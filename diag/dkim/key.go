@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // KeyType is the k= tag of a key record (RFC 6376 §3.6.1).
@@ -68,7 +69,7 @@ type Key struct {
 	// revoked or unreadable.
 	Public crypto.PublicKey `json:"-"`
 	// Tags are the tags as written, in order.
-	Tags []headers.Tag `json:"-"`
+	Tags []taglist.Tag `json:"-"`
 }
 
 // The sentinel errors a *KeyError wraps; tell them apart with errors.Is.
@@ -100,7 +101,7 @@ type KeyError struct {
 	Tag    string // the tag concerned, when there is one
 	Reason string // what is wrong, in words
 	Err    error  // one of the ErrKey* sentinels
-	cause  error  // the underlying error, e.g. a *headers.TagError
+	cause  error  // the underlying error, e.g. a *taglist.SyntaxError
 }
 
 // Error says what is wrong and at which byte.
@@ -126,17 +127,17 @@ func (e *KeyError) Unwrap() []error {
 // error here: Key.Revoked says so and Usable reports it.
 func ParseKey(txt string) (*Key, error) {
 	k := &Key{Record: txt, Type: KeyRSA}
-	tags, err := headers.ParseTagList(txt)
+	tags, err := taglist.Parse(txt)
 	k.Tags = tags
 	if err != nil {
-		var te *headers.TagError
+		var te *taglist.SyntaxError
 		if errors.As(err, &te) {
 			k.addError(&KeyError{Pos: te.Pos, Tag: te.Tag, Reason: te.Reason, Err: ErrKeySyntax, cause: te})
 		} else {
 			k.addError(&KeyError{Pos: 0, Reason: err.Error(), Err: ErrKeySyntax, cause: err})
 		}
 	}
-	var p *headers.Tag
+	var p *taglist.Tag
 	for i := range tags {
 		t := &tags[i]
 		switch t.Name {
@@ -178,7 +179,7 @@ func ParseKey(txt string) (*Key, error) {
 		if err == nil {
 			k.addError(&KeyError{Pos: len(txt), Tag: "p", Err: ErrKeySyntax, Reason: "p= is required and missing"})
 		}
-	case headers.StripFWS(p.Value) == "":
+	case rfc5322.StripFWS(p.Value) == "":
 		k.Revoked = true
 	case k.Type == KeyRSA || k.Type == KeyEd25519:
 		k.decodePublic(txt, p)
@@ -207,7 +208,7 @@ func (k *Key) err() error {
 func splitColonList(v string, fold bool) []string {
 	var out []string
 	for _, s := range strings.Split(v, ":") {
-		s = headers.StripFWS(s)
+		s = rfc5322.StripFWS(s)
 		if s == "" {
 			continue
 		}
@@ -221,7 +222,7 @@ func splitColonList(v string, fold bool) []string {
 
 // valuePos returns the byte offset of t's value in the text it was parsed
 // from.
-func valuePos(txt string, t *headers.Tag) int {
+func valuePos(txt string, t *taglist.Tag) int {
 	if t.Pos < 0 || t.Pos > len(txt) {
 		return t.Pos
 	}
@@ -293,7 +294,7 @@ func (k *Key) Usable() error {
 	return nil
 }
 
-func findTag(tags []headers.Tag, name string) *headers.Tag {
+func findTag(tags []taglist.Tag, name string) *taglist.Tag {
 	for i := range tags {
 		if tags[i].Name == name {
 			return &tags[i]

@@ -15,7 +15,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // rfc6376Key is the RFC 6376 Appendix C public key (1024 bits), as the
@@ -216,9 +216,9 @@ func TestParseKey(t *testing.T) {
 // TestParseKeyTagErrorUnwraps checks the tag-list error stays reachable.
 func TestParseKeyTagErrorUnwraps(t *testing.T) {
 	_, err := ParseKey("v=DKIM1; v=DKIM1; p=")
-	var te *headers.TagError
+	var te *taglist.SyntaxError
 	if !errors.As(err, &te) || te.Pos != 9 {
-		t.Fatalf("err = %v, want a *headers.TagError at byte 9", err)
+		t.Fatalf("err = %v, want a *taglist.SyntaxError at byte 9", err)
 	}
 }
 
@@ -295,7 +295,7 @@ func TestKeyFindings(t *testing.T) {
 			var codes, wantCodes []string
 			for _, g := range got {
 				codes = append(codes, g.Code+"/"+string(g.Severity))
-				if g.Part != "dkim" || g.Subject != "sel" || g.Fix == "" || g.Message == "" {
+				if g.Part != "dkim" || g.Subject.String() != "sel" || g.Fix == "" || g.Message == "" {
 					t.Errorf("finding %+v lacks part, subject, message or fix", g)
 				}
 			}

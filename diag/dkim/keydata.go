@@ -8,15 +8,16 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // decodePublic reads p= for the key type: base64 (whitespace ignored), then
 // for RSA a SubjectPublicKeyInfo or a PKCS #1 RSAPublicKey, for Ed25519 the
 // raw 32 bytes (RFC 8463 §4).
-func (k *Key) decodePublic(txt string, p *headers.Tag) {
+func (k *Key) decodePublic(txt string, p *taglist.Tag) {
 	start := valuePos(txt, p)
-	data, err := base64.StdEncoding.DecodeString(headers.StripFWS(p.Value))
+	data, err := base64.StdEncoding.DecodeString(rfc5322.StripFWS(p.Value))
 	if err != nil {
 		pos := start
 		var ce base64.CorruptInputError

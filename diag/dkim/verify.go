@@ -9,6 +9,8 @@ import (
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/rfc5322"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // MaxSignatures bounds how many DKIM-Signature fields of one message
@@ -98,7 +100,7 @@ func (v *verifier) verify(i int) Result {
 	if err != nil {
 		return c.stop(PermError, CauseSignatureSyntax, "the DKIM-Signature is malformed: "+strings.Join(sig.Problems, "; "))
 	}
-	if !validSelector(headers.StripFWS(sig.Selector), strings.ToLower(headers.StripFWS(sig.Domain))) {
+	if !validSelector(rfc5322.StripFWS(sig.Selector), strings.ToLower(rfc5322.StripFWS(sig.Domain))) {
 		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("s=%q and d=%q do not form a DNS name the key could be published at", sig.Selector, sig.Domain))
 	}
 	if sig.QueryMethods != "" && !hasQueryDNSTXT(sig.QueryMethods) {
@@ -160,15 +162,15 @@ func (c *check) describe() {
 	c.res.Canonicalization = string(c.hdrC) + "/" + string(c.bodyC)
 	c.res.BodyLength = s.Length
 	c.res.Expires = s.Expiration
-	if bv, ok := headers.Lookup(s.Tags, "b"); ok {
-		c.res.b = headers.StripFWS(bv)
+	if bv, ok := taglist.Lookup(s.Tags, "b"); ok {
+		c.res.b = rfc5322.StripFWS(bv)
 		c.res.HeaderB = c.res.b
 		if len(c.res.HeaderB) > headerBPrefix {
 			c.res.HeaderB = c.res.HeaderB[:headerBPrefix]
 		}
 	}
 	if s.Domain != "" && s.Selector != "" {
-		c.res.KeyName = strings.TrimSuffix(keyName(headers.StripFWS(s.Selector), strings.ToLower(headers.StripFWS(s.Domain))), ".")
+		c.res.KeyName = strings.TrimSuffix(keyName(rfc5322.StripFWS(s.Selector), strings.ToLower(rfc5322.StripFWS(s.Domain))), ".")
 	}
 }
 
@@ -196,7 +198,7 @@ func (c *check) notes(now time.Time) {
 
 func hasQueryDNSTXT(q string) bool {
 	for _, m := range strings.Split(q, ":") {
-		if strings.EqualFold(headers.StripFWS(m), QueryDNSTXT) {
+		if strings.EqualFold(rfc5322.StripFWS(m), QueryDNSTXT) {
 			return true
 		}
 	}

@@ -14,42 +14,42 @@ import (
 // object of the check JSON contract, with the walk, the explained tags, the
 // report authorizations and the findings added.
 type CheckResult struct {
-	Domain string `json:"domain"`
+	Domain string `json:"domain"` // the domain investigated
 	// Record is the text of the applicable record; "" when none applies.
 	Record       string    `json:"record"`
 	SourceDomain string    `json:"source_domain"` // where Record was found
-	Source       Source    `json:"source"`
-	OrgDomain    string    `json:"org_domain"`
-	OrgReason    string    `json:"org_reason"`
-	Exists       Existence `json:"exists"`
+	Source       Source    `json:"source"`        // which domain's record applies
+	OrgDomain    string    `json:"org_domain"`    // Domain's Organizational Domain (RFC 9989 §4.10.2)
+	OrgReason    string    `json:"org_reason"`    // why it is, in words
+	Exists       Existence `json:"exists"`        // whether Domain exists in the DNS
 	// Policy is what the record asks for mail from Domain (p, sp or np as
 	// RFC 9989 §4.10.1 picks it); AppliedPolicy is what a receiver does with
 	// failing mail after a t=y downgrade.
 	Policy        Policy `json:"policy"`
-	PolicyTag     string `json:"policy_tag,omitempty"`
+	PolicyTag     string `json:"policy_tag,omitempty"` // the tag Policy came from: p, sp or np
 	AppliedPolicy Policy `json:"applied_policy"`
 	// SubdomainPolicy and NonexistentPolicy are what an existing, and a
 	// non-existent, subdomain of Domain without a record of its own gets.
 	SubdomainPolicy   Policy    `json:"subdomain_policy"`
 	NonexistentPolicy Policy    `json:"nonexistent_policy"`
-	ADKIM             Alignment `json:"adkim"`
-	ASPF              Alignment `json:"aspf"`
-	RUA               []string  `json:"rua"`
-	RUF               []string  `json:"ruf"`
-	FO                string    `json:"fo"`
-	T                 string    `json:"t"`
-	PSD               PSD       `json:"psd"`
+	ADKIM             Alignment `json:"adkim"` // "adkim", default r
+	ASPF              Alignment `json:"aspf"`  // "aspf", default r
+	RUA               []string  `json:"rua"`   // "rua": the aggregate report destinations
+	RUF               []string  `json:"ruf"`   // "ruf": the failure report destinations
+	FO                string    `json:"fo"`    // "fo", colon-separated
+	T                 string    `json:"t"`     // "t": y or n
+	PSD               PSD       `json:"psd"`   // "psd"
 	// Errors are the record's syntax errors, in words with their byte
 	// offsets.
 	Errors  []string    `json:"errors"`
-	RFC7489 RFC7489View `json:"rfc7489"`
+	RFC7489 RFC7489View `json:"rfc7489"` // what a receiver still on RFC 7489 decides
 
-	Walk          Walk              `json:"walk"`
-	Tags          []ExplainedTag    `json:"tags"`
-	ReportAuth    []ReportAuth      `json:"report_authorization"`
-	Findings      []finding.Finding `json:"findings"`
-	Parsed        *Record           `json:"-"`
-	Discovery     Discovery         `json:"-"`
+	Walk          Walk              `json:"walk"`                 // the DNS Tree Walk (RFC 9989 §4.10)
+	Tags          []ExplainedTag    `json:"tags"`                 // every tag with what its value means
+	ReportAuth    []ReportAuth      `json:"report_authorization"` // whether external report destinations authorize the reports
+	Findings      []finding.Finding `json:"findings"`             // what is wrong, each with the fix
+	Parsed        *Record           `json:"-"`                    // the applicable record, parsed; nil when none
+	Discovery     Discovery         `json:"-"`                    // the discovery the result comes from
 	misplacedAt   string
 	misplacedText string
 }
@@ -65,7 +65,7 @@ func Check(ctx context.Context, r dnsclient.Resolver, domain string) *CheckResul
 	domain = normalize(domain)
 	res := &CheckResult{Domain: domain, RUA: []string{}, RUF: []string{}, Errors: []string{}, Tags: []ExplainedTag{}, ReportAuth: []ReportAuth{}}
 	if why := domainProblem(domain); why != "" {
-		res.Findings = []finding.Finding{{Severity: finding.Error, Code: "dmarc.bad_domain", Part: "dmarc", Subject: domain,
+		res.Findings = []finding.Finding{{Severity: finding.Error, Code: "dmarc.bad_domain", Part: finding.PartDMARC, Subject: finding.Domain(domain),
 			Message: "Cannot look up DMARC for " + quote(domain) + ": " + why + ".", Fix: "Give a domain name such as example.com."}}
 		return res
 	}

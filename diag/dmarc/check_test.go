@@ -14,7 +14,7 @@ func findingCodes(fs []finding.Finding) map[string]finding.Finding {
 	out := map[string]finding.Finding{}
 	for _, f := range fs {
 		if f.Part != "dmarc" {
-			panic("finding with part " + f.Part)
+			panic("finding with part " + string(f.Part))
 		}
 		if f.Fix == "" || f.Message == "" {
 			panic("finding without message or fix: " + f.Code)
@@ -288,7 +288,7 @@ func TestReportAuthorization(t *testing.T) {
 		t.Error("an internal destination's authorization was queried")
 	}
 	fd := findingCodes(res.Findings)["dmarc.report_unauthorized"]
-	if fd.Subject != "nobody.example" || !strings.Contains(fd.Fix, "example.com._report._dmarc.nobody.example") {
+	if fd.Subject.String() != "nobody.example" || !strings.Contains(fd.Fix, "example.com._report._dmarc.nobody.example") {
 		t.Errorf("report_unauthorized = %+v", fd)
 	}
 }

@@ -34,13 +34,13 @@ const (
 
 // Discovery is the outcome of DMARC policy discovery for one domain.
 type Discovery struct {
-	Domain string `json:"domain"`
-	Walk   Walk   `json:"walk"`
+	Domain string `json:"domain"` // the domain whose policy was looked for
+	Walk   Walk   `json:"walk"`   // the DNS Tree Walk that looked
 	// Record is the applicable record; nil when none applies.
 	Record *Record `json:"-"`
 	// SourceDomain is where Record was found ("" when none).
 	SourceDomain string `json:"source_domain"`
-	Source       Source `json:"source"`
+	Source       Source `json:"source"` // which domain's record applies
 	// OrgDomain is the Organizational Domain of Domain (§4.10.2) and
 	// OrgReason says why, in words.
 	OrgDomain string `json:"org_domain"`

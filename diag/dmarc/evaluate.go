@@ -26,23 +26,23 @@ type DKIMInput struct {
 // Domain.
 type AlignmentCheck struct {
 	Method string `json:"method"` // "spf" or "dkim"
-	Domain string `json:"domain"`
+	Domain string `json:"domain"` // the authenticated identifier's domain
 	// Result is the underlying SPF or DKIM verdict; only "pass" can align
 	// (RFC 9989 §4.4.1, §4.4.2).
 	Result    string    `json:"result"`
-	Mode      Alignment `json:"mode"`
+	Mode      Alignment `json:"mode"`                 // the record's adkim or aspf
 	OrgDomain string    `json:"org_domain,omitempty"` // for relaxed mode
-	Aligned   bool      `json:"aligned"`
+	Aligned   bool      `json:"aligned"`              // whether it aligns with the Author Domain in that mode
 	// Unknown is true when a query for the identifier's Organizational
 	// Domain failed temporarily.
 	Unknown bool   `json:"unknown,omitempty"`
-	Why     string `json:"why"`
+	Why     string `json:"why"` // the outcome, in one sentence
 }
 
 // Evaluation is the DMARC verdict for one message, as the header re-check
 // shows it ("recheck.dmarc" in the headers contract, with more).
 type Evaluation struct {
-	Result Result `json:"result"`
+	Result Result `json:"result"` // pass, fail, none, temperror or permerror
 	// Policy is what a receiver following the record does with this
 	// message: none for a pass (or when DMARC does not apply), else the
 	// requested policy; empty when undetermined (temperror).
@@ -50,17 +50,17 @@ type Evaluation struct {
 	// RequestedPolicy is the record's policy for the From domain: p, sp or
 	// np as RFC 9989 §4.10.1 picks it, lowered one step by t=y.
 	RequestedPolicy Policy           `json:"requested_policy"`
-	PolicyTag       string           `json:"policy_tag,omitempty"`
-	Testing         bool             `json:"testing"`
-	FromDomain      string           `json:"from_domain"`
-	OrgDomain       string           `json:"org_domain"`
-	PolicyDomain    string           `json:"policy_domain"` // where the record was found
-	Record          string           `json:"record"`
-	SPFAligned      bool             `json:"spf_aligned"`
-	DKIMAligned     bool             `json:"dkim_aligned"`
-	Checks          []AlignmentCheck `json:"checks"`
-	Reason          string           `json:"reason"` // the verdict in one sentence
-	Discovery       Discovery        `json:"-"`
+	PolicyTag       string           `json:"policy_tag,omitempty"` // the tag RequestedPolicy came from: p, sp or np
+	Testing         bool             `json:"testing"`              // the record has t=y
+	FromDomain      string           `json:"from_domain"`          // the Author Domain (RFC 5322 From)
+	OrgDomain       string           `json:"org_domain"`           // the From domain's Organizational Domain
+	PolicyDomain    string           `json:"policy_domain"`        // where the record was found
+	Record          string           `json:"record"`               // the applicable record; "" when none
+	SPFAligned      bool             `json:"spf_aligned"`          // an SPF pass aligns with the From domain
+	DKIMAligned     bool             `json:"dkim_aligned"`         // a DKIM pass aligns with the From domain
+	Checks          []AlignmentCheck `json:"checks"`               // every identifier held against the From domain
+	Reason          string           `json:"reason"`               // the verdict in one sentence
+	Discovery       Discovery        `json:"-"`                    // how the record was found
 }
 
 // Evaluate decides DMARC for a message whose RFC5322.From domain is

@@ -8,10 +8,10 @@ import (
 // TagInfo describes one DMARC tag in plain language, for the TUI and
 // reports.
 type TagInfo struct {
-	Name    string `json:"name"`
-	Title   string `json:"title"`   // a few words
-	Meaning string `json:"meaning"` // one or two sentences a technician can read to a customer
-	Default string `json:"default,omitempty"`
+	Name    string `json:"name"`              // "p", "rua", …
+	Title   string `json:"title"`             // a few words
+	Meaning string `json:"meaning"`           // one or two sentences a technician can read to a customer
+	Default string `json:"default,omitempty"` // the value that applies when the tag is absent
 	// Removed is true for the RFC 7489 tags that RFC 9989 removed
 	// (Appendix C.5.2).
 	Removed bool `json:"removed,omitempty"`
@@ -54,12 +54,12 @@ func LookupTag(name string) (TagInfo, bool) {
 
 // ExplainedTag is one tag of a record with what its value means.
 type ExplainedTag struct {
-	Name    string `json:"name"`
-	Value   string `json:"value"`
-	Title   string `json:"title"`
-	Meaning string `json:"meaning"` // about this value, in plain language
-	Removed bool   `json:"removed,omitempty"`
-	Unknown bool   `json:"unknown,omitempty"`
+	Name    string `json:"name"`              // the tag name as written
+	Value   string `json:"value"`             // its value as written
+	Title   string `json:"title"`             // a few words naming the tag
+	Meaning string `json:"meaning"`           // about this value, in plain language
+	Removed bool   `json:"removed,omitempty"` // an RFC 7489 tag that RFC 9989 removed
+	Unknown bool   `json:"unknown,omitempty"` // a tag no DMARC RFC defines: receivers ignore it
 }
 
 // Explain returns every tag of the record with a plain-language reading of

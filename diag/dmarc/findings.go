@@ -11,12 +11,13 @@ import (
 	"github.com/mxray/mxray/diag/finding"
 )
 
-// findings turns the investigation into findings (Part "dmarc"). domTXT is
+// findings turns the investigation into findings (part dmarc, each about
+// a domain or record name). domTXT is
 // the TXT answer at the domain itself.
 func (res *CheckResult) findings(domTXT dnsclient.Answer) []finding.Finding {
 	var fs []finding.Finding
 	add := func(sev finding.Severity, code, subject, msg, fix string) {
-		fs = append(fs, finding.Finding{Severity: sev, Code: code, Part: "dmarc", Subject: subject, Message: msg, Fix: fix})
+		fs = append(fs, finding.Finding{Severity: sev, Code: code, Part: finding.PartDMARC, Subject: finding.Domain(subject), Message: msg, Fix: fix})
 	}
 	d := res.Discovery
 	w := d.Walk

@@ -3,6 +3,8 @@ package dmarc
 import (
 	"errors"
 	"testing"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // FuzzParse: no panic; a record is returned exactly when IsDMARC says so;
@@ -21,7 +23,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse gave record %v but IsDMARC %v", rec != nil, IsDMARC(txt))
 		}
 		if rec == nil {
-			var se *SyntaxError
+			var se *taglist.SyntaxError
 			if !errors.As(err, &se) || !errors.Is(err, ErrNotDMARC) {
 				t.Fatalf("nil record with error %v", err)
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // MaxRecordLen bounds the text Parse reads: a TXT record joined from its
@@ -25,16 +27,16 @@ type segment struct {
 //	dmarc-value   = %x20-3A / %x3C-7E
 //
 // When the text does not start with v=DMARC1 the record is not a DMARC
-// record: Parse returns nil and a *SyntaxError wrapping ErrNotDMARC.
+// record: Parse returns nil and a *taglist.SyntaxError wrapping ErrNotDMARC.
 // Otherwise it returns the record; broken tags are left at their defaults
 // (§4.8: "Syntax errors in the remainder of the record MUST be discarded in
-// favor of default values") and the returned error is a RecordErrors
+// favor of default values") and the returned error is a taglist.SyntaxErrors
 // listing each with its byte offset, or nil when the record is clean.
 // Unknown tags are kept in Tags with Known false; they are not errors
 // (§4.7: "unknown tags MUST be ignored").
 func Parse(txt string) (*Record, error) {
 	if len(txt) > MaxRecordLen {
-		return nil, &SyntaxError{Pos: MaxRecordLen, Reason: fmt.Sprintf("record is %d bytes, longer than any DNS answer can carry", len(txt)), Err: ErrNotDMARC}
+		return nil, &taglist.SyntaxError{Pos: MaxRecordLen, Reason: fmt.Sprintf("record is %d bytes, longer than any DNS answer can carry", len(txt)), Err: ErrNotDMARC}
 	}
 	segs := splitSegments(txt)
 	rec := &Record{
@@ -50,15 +52,12 @@ func Parse(txt string) (*Record, error) {
 			if i == len(segs)-2 {
 				break // the optional trailing dmarc-sep
 			}
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: seg.pos, Reason: `empty tag between two ";" separators`, Err: ErrSyntax})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: seg.pos, Reason: `empty tag between two ";" separators`, Err: ErrSyntax})
 			continue
 		}
 		parseSegment(rec, seg, seen)
 	}
-	if len(rec.Errors) > 0 {
-		return rec, RecordErrors(rec.Errors)
-	}
-	return rec, nil
+	return rec, taglist.Join(rec.Errors)
 }
 
 // IsDMARC reports whether txt starts with the v=DMARC1 tag, which is what a
@@ -101,7 +100,7 @@ type tagSpec struct {
 }
 
 // splitTag reads [WSP] name *WSP "=" *WSP value [WSP] from a segment.
-func splitTag(seg segment) (tagSpec, *SyntaxError) {
+func splitTag(seg segment) (tagSpec, *taglist.SyntaxError) {
 	s := seg.text
 	i := 0
 	for i < len(s) && isWSP(s[i]) {
@@ -113,7 +112,7 @@ func splitTag(seg segment) (tagSpec, *SyntaxError) {
 	}
 	name := s[start:i]
 	if name == "" {
-		return tagSpec{}, &SyntaxError{Pos: seg.pos + start, Value: strings.TrimSpace(s),
+		return tagSpec{}, &taglist.SyntaxError{Pos: seg.pos + start, Value: strings.TrimSpace(s),
 			Reason: fmt.Sprintf("expected a tag name (letters only) but found %q", clip(strings.TrimSpace(s))), Err: ErrSyntax}
 	}
 	for i < len(s) && isWSP(s[i]) {
@@ -124,7 +123,7 @@ func splitTag(seg segment) (tagSpec, *SyntaxError) {
 		if i < len(s) {
 			reason = fmt.Sprintf(`tag name %q is followed by %q instead of "="`, name, clip(s[i:]))
 		}
-		return tagSpec{name: name, namePos: seg.pos + start}, &SyntaxError{Pos: seg.pos + start, Tag: name, Reason: reason, Err: ErrSyntax}
+		return tagSpec{name: name, namePos: seg.pos + start}, &taglist.SyntaxError{Pos: seg.pos + start, Tag: name, Reason: reason, Err: ErrSyntax}
 	}
 	i++
 	for i < len(s) && isWSP(s[i]) {
@@ -137,11 +136,11 @@ func splitTag(seg segment) (tagSpec, *SyntaxError) {
 	}
 	t := tagSpec{name: name, namePos: seg.pos + start, value: s[vstart:end], valuePos: seg.pos + vstart}
 	if t.value == "" {
-		return t, &SyntaxError{Pos: t.valuePos, Tag: name, Reason: "the value is empty", Err: ErrSyntax}
+		return t, &taglist.SyntaxError{Pos: t.valuePos, Tag: name, Reason: "the value is empty", Err: ErrSyntax}
 	}
 	for j := 0; j < len(t.value); j++ {
 		if c := t.value[j]; c < 0x20 || c > 0x7e {
-			return t, &SyntaxError{Pos: t.valuePos + j, Tag: name, Value: t.value,
+			return t, &taglist.SyntaxError{Pos: t.valuePos + j, Tag: name, Value: t.value,
 				Reason: fmt.Sprintf("byte 0x%02x is not allowed in a tag value (only printable ASCII)", c), Err: ErrSyntax}
 		}
 	}
@@ -150,7 +149,7 @@ func splitTag(seg segment) (tagSpec, *SyntaxError) {
 
 func parseVersion(rec *Record, seg segment) error {
 	if seg.text != "" && isWSP(seg.text[0]) {
-		rec.Errors = append(rec.Errors, &SyntaxError{Pos: seg.pos, Tag: TagV,
+		rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: seg.pos, Tag: TagV,
 			Reason: "whitespace before v=DMARC1; the record must start with the v tag", Err: ErrSyntax})
 	}
 	t, err := splitTag(seg)
@@ -160,19 +159,19 @@ func parseVersion(rec *Record, seg segment) error {
 		return err
 	}
 	if !strings.EqualFold(t.name, TagV) {
-		return &SyntaxError{Pos: t.namePos, Tag: t.name,
+		return &taglist.SyntaxError{Pos: t.namePos, Tag: t.name,
 			Reason: fmt.Sprintf("the record must start with v=DMARC1, not with the %q tag", t.name), Err: ErrNotDMARC}
 	}
 	switch {
 	case t.value == Version:
 	case strings.EqualFold(t.value, Version):
-		return &SyntaxError{Pos: t.valuePos, Tag: TagV, Value: t.value,
+		return &taglist.SyntaxError{Pos: t.valuePos, Tag: TagV, Value: t.value,
 			Reason: fmt.Sprintf("the version is case-sensitive: %q must be written DMARC1", t.value), Err: ErrNotDMARC}
 	case strings.HasPrefix(t.value, Version) && isWSP(t.value[len(Version)]):
-		return &SyntaxError{Pos: t.valuePos + len(Version), Tag: TagV, Value: t.value,
+		return &taglist.SyntaxError{Pos: t.valuePos + len(Version), Tag: TagV, Value: t.value,
 			Reason: `a ";" is missing after v=DMARC1`, Err: ErrNotDMARC}
 	default:
-		return &SyntaxError{Pos: t.valuePos, Tag: TagV, Value: t.value,
+		return &taglist.SyntaxError{Pos: t.valuePos, Tag: TagV, Value: t.value,
 			Reason: fmt.Sprintf("the version must be DMARC1, not %q", clip(t.value)), Err: ErrNotDMARC}
 	}
 	rec.Tags = append(rec.Tags, Tag{Name: t.name, Value: t.value, Pos: t.namePos, Known: true})
@@ -189,7 +188,7 @@ func parseSegment(rec *Record, seg segment, seen map[string]bool) {
 			if lname == TagV {
 				reason = "v may appear only once, as the first tag"
 			}
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: t.namePos, Tag: t.name, Reason: reason, Err: ErrDuplicate})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: t.namePos, Tag: t.name, Reason: reason, Err: ErrDuplicate})
 			return
 		}
 		seen[lname] = true
@@ -232,7 +231,7 @@ func applyTag(rec *Record, t tagSpec) {
 	name := strings.ToLower(t.name)
 	bad := func(reason string) {
 		markInvalid(rec, name)
-		rec.Errors = append(rec.Errors, &SyntaxError{Pos: t.valuePos, Tag: t.name, Value: t.value, Reason: reason, Err: ErrValue})
+		rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: t.valuePos, Tag: t.name, Value: t.value, Reason: reason, Err: ErrValue})
 	}
 	switch name {
 	case TagP, TagSP, TagNP:

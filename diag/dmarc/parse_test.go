@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 func TestParseTags(t *testing.T) {
@@ -189,9 +191,9 @@ func TestParseErrors(t *testing.T) {
 				if !errors.Is(err, tc.sent) {
 					t.Fatalf("error %v, want %v", err, tc.sent)
 				}
-				var se *SyntaxError
+				var se *taglist.SyntaxError
 				if !errors.As(err, &se) {
-					t.Fatalf("error %T is not a *SyntaxError", err)
+					t.Fatalf("error %T is not a *taglist.SyntaxError", err)
 				}
 				if se.Pos != tc.pos || se.Tag != tc.tag {
 					t.Errorf("first error at byte %d tag %q, want byte %d tag %q (%v)", se.Pos, se.Tag, tc.pos, tc.tag, se)

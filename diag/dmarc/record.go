@@ -1,6 +1,10 @@
 package dmarc
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
+)
 
 // Tag is one tag=value pair as it appears in the record.
 type Tag struct {
@@ -27,10 +31,10 @@ type Record struct {
 	PolicyTag TagState `json:"p_state"`
 	// SubdomainPolicy is "sp"; empty when absent or invalid.
 	SubdomainPolicy Policy   `json:"sp,omitempty"`
-	SPTag           TagState `json:"sp_state"`
+	SPTag           TagState `json:"sp_state"` // whether sp was absent, valid or invalid
 	// NonexistentPolicy is "np"; empty when absent or invalid.
 	NonexistentPolicy Policy   `json:"np,omitempty"`
-	NPTag             TagState `json:"np_state"`
+	NPTag             TagState `json:"np_state"` // whether np was absent, valid or invalid
 
 	ADKIM Alignment `json:"adkim"` // "adkim", default r
 	ASPF  Alignment `json:"aspf"`  // "aspf", default r
@@ -54,8 +58,8 @@ type Record struct {
 	// RI is RFC 7489's "ri" in seconds; -1 when absent or invalid.
 	RI int64 `json:"ri"`
 
-	Tags   []Tag          `json:"tags"`   // every tag, in record order
-	Errors []*SyntaxError `json:"errors"` // what was discarded, and why
+	Tags   []Tag                  `json:"tags"`   // every tag, in record order
+	Errors []*taglist.SyntaxError `json:"errors"` // what was discarded, and why
 }
 
 // TagState says whether a policy tag was present and usable.

@@ -35,7 +35,7 @@ type ReportAuth struct {
 	Host      string    `json:"host"`       // the destination host
 	Tags      []string  `json:"tags"`       // "rua", "ruf" or both
 	OrgDomain string    `json:"org_domain"` // the host's Organizational Domain (RFC 9989 §4.10.2)
-	State     AuthState `json:"state"`
+	State     AuthState `json:"state"`      // internal, authorized, or why not
 	// Name is the TXT name that must hold v=DMARC1:
 	// <policy domain>._report._dmarc.<host>. Empty for internal hosts.
 	Name   string           `json:"name,omitempty"`

@@ -13,7 +13,7 @@ import (
 // the Organizational Domain from the Public Suffix List (RFC 7489 §3.2),
 // policy discovery by RFC 7489 §6.6.3, and pct sampling (§6.3).
 type RFC7489View struct {
-	OrgDomain    string `json:"org_domain"`
+	OrgDomain    string `json:"org_domain"`    // the Organizational Domain by the Public Suffix List
 	SourceDomain string `json:"source_domain"` // where its record was found; "" when none
 	Record       string `json:"record"`        // "" when none
 	// Policy is what applies to mail from the domain: p, or sp for a

@@ -9,7 +9,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/dnsclient"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // The zones of the in-process server: the "com." and "example." zones
@@ -35,9 +36,9 @@ example.com._report._dmarc.vendor.example. TXT "v=DMARC1;"
 wild.example. A 192.0.2.7
 `
 
-func newServer(t *testing.T) (*dnstest.Server, dnsclient.Resolver) {
+func newServer(t *testing.T) (*zoneserver.Server, dnsclient.Resolver) {
 	t.Helper()
-	srv := dnstest.NewTest(t, serverZones)
+	srv := zoneservertest.New(t, serverZones)
 	return srv, dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 500 * time.Millisecond})
 }
 
@@ -106,7 +107,7 @@ func TestServerLongName(t *testing.T) {
 
 // TestServerFaults: a failure higher up keeps what was found below.
 func TestServerFaults(t *testing.T) {
-	for _, fault := range []dnstest.Fault{dnstest.FaultServFail, dnstest.FaultRefused, dnstest.FaultDrop} {
+	for _, fault := range []zoneserver.Fault{zoneserver.FaultServFail, zoneserver.FaultRefused, zoneserver.FaultDrop} {
 		t.Run(fault.String(), func(t *testing.T) {
 			srv, r := newServer(t)
 			srv.SetFault("_dmarc.com.", dns.TypeTXT, fault)

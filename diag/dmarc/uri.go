@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // ReportURI is one destination of rua or ruf (RFC 9989 §4.6, ABNF
@@ -28,9 +30,9 @@ type ReportURI struct {
 //
 // It keeps every valid URI and reports each invalid one; RFC 9989 §4.10.1
 // counts a rua with "at least one syntactically valid reporting URI".
-func parseURIList(tag, v string, pos int) ([]ReportURI, []*SyntaxError) {
+func parseURIList(tag, v string, pos int) ([]ReportURI, []*taglist.SyntaxError) {
 	var uris []ReportURI
-	var errs []*SyntaxError
+	var errs []*taglist.SyntaxError
 	start := 0
 	for i := 0; i <= len(v); i++ {
 		if i < len(v) && v[i] != ',' {
@@ -43,7 +45,7 @@ func parseURIList(tag, v string, pos int) ([]ReportURI, []*SyntaxError) {
 		}
 		item = strings.TrimRight(item, " \t")
 		if item == "" {
-			errs = append(errs, &SyntaxError{Pos: pos + off, Tag: tag, Reason: "empty entry in the address list (a stray comma?)", Err: ErrURI})
+			errs = append(errs, &taglist.SyntaxError{Pos: pos + off, Tag: tag, Reason: "empty entry in the address list (a stray comma?)", Err: ErrURI})
 		} else if u, err := parseReportURI(item, pos+off); err != nil {
 			err.Tag = tag
 			errs = append(errs, err)
@@ -58,13 +60,13 @@ func parseURIList(tag, v string, pos int) ([]ReportURI, []*SyntaxError) {
 // parseReportURI reads one URI with its optional obsolete size suffix:
 //
 //	obs-dmarc-report-size = "!" 1*DIGIT [ "k" / "m" / "g" / "t" ]
-func parseReportURI(s string, pos int) (ReportURI, *SyntaxError) {
+func parseReportURI(s string, pos int) (ReportURI, *taglist.SyntaxError) {
 	out := ReportURI{Pos: pos}
 	raw := s
 	if i := strings.IndexByte(s, '!'); i >= 0 {
 		size := s[i+1:]
 		if !validSize(size) {
-			return out, &SyntaxError{Pos: pos + i, Value: raw,
+			return out, &taglist.SyntaxError{Pos: pos + i, Value: raw,
 				Reason: fmt.Sprintf(`%q: after "!" only a size such as 10m may follow (a "!" inside an address must be written %%21)`, clip(raw)), Err: ErrURI}
 		}
 		out.Size = size
@@ -73,7 +75,7 @@ func parseReportURI(s string, pos int) (ReportURI, *SyntaxError) {
 	out.URI = s
 	u, err := url.Parse(s)
 	if err != nil {
-		return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q is not a URI", clip(raw)), Err: ErrURI}
+		return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q is not a URI", clip(raw)), Err: ErrURI}
 	}
 	out.Scheme = strings.ToLower(u.Scheme)
 	switch out.Scheme {
@@ -82,31 +84,31 @@ func parseReportURI(s string, pos int) (ReportURI, *SyntaxError) {
 		if strings.Contains(s, "@") {
 			reason = fmt.Sprintf("%q needs the mailto: scheme: write mailto:%s", clip(raw), clip(s))
 		}
-		return out, &SyntaxError{Pos: pos, Value: raw, Reason: reason, Err: ErrURI}
+		return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: reason, Err: ErrURI}
 	case "mailto":
 		if u.Opaque == "" {
-			return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q: write mailto:user@domain, without slashes", clip(raw)), Err: ErrURI}
+			return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q: write mailto:user@domain, without slashes", clip(raw)), Err: ErrURI}
 		}
 		addr, err := url.PathUnescape(u.Opaque)
 		if err != nil {
-			return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q has a broken %%-escape", clip(raw)), Err: ErrURI}
+			return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q has a broken %%-escape", clip(raw)), Err: ErrURI}
 		}
 		at := strings.LastIndexByte(addr, '@')
 		if at <= 0 || at == len(addr)-1 {
-			return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q is not a mailbox (user@domain)", clip(raw)), Err: ErrURI}
+			return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q is not a mailbox (user@domain)", clip(raw)), Err: ErrURI}
 		}
 		host := strings.TrimSuffix(strings.ToLower(addr[at+1:]), ".")
 		if why := hostProblem(host); why != "" {
-			return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q: the domain %s", clip(raw), why), Err: ErrURI}
+			return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q: the domain %s", clip(raw), why), Err: ErrURI}
 		}
 		out.Address, out.Host = addr, host
 	default:
 		host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 		if host == "" {
-			return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q has no host", clip(raw)), Err: ErrURI}
+			return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q has no host", clip(raw)), Err: ErrURI}
 		}
 		if why := hostProblem(host); why != "" {
-			return out, &SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q: the host %s", clip(raw), why), Err: ErrURI}
+			return out, &taglist.SyntaxError{Pos: pos, Value: raw, Reason: fmt.Sprintf("%q: the host %s", clip(raw), why), Err: ErrURI}
 		}
 		out.Host = host
 	}

@@ -13,15 +13,15 @@ import (
 
 // Level is one name of a DNS Tree Walk and what DNS said about it.
 type Level struct {
-	Domain string           `json:"domain"` // lower-case, no trailing dot
-	Name   string           `json:"name"`   // the name queried: _dmarc.<domain>
-	Labels int              `json:"labels"` // labels of Domain
-	Status dnsclient.Status `json:"status"`
-	TTL    uint32           `json:"ttl"`
-	RTT    time.Duration    `json:"-"`
-	RTTms  float64          `json:"rtt_ms"`
-	Cached bool             `json:"cached"`
-	Server string           `json:"server,omitempty"`
+	Domain string           `json:"domain"`           // lower-case, no trailing dot
+	Name   string           `json:"name"`             // the name queried: _dmarc.<domain>
+	Labels int              `json:"labels"`           // labels of Domain
+	Status dnsclient.Status `json:"status"`           // the query's DNS-level outcome
+	TTL    uint32           `json:"ttl"`              // of the answer, in seconds
+	RTT    time.Duration    `json:"-"`                // the query's round-trip time
+	RTTms  float64          `json:"rtt_ms"`           // RTT in milliseconds
+	Cached bool             `json:"cached"`           // answered from the investigation's cache
+	Server string           `json:"server,omitempty"` // the server that answered
 	// TXT is every TXT record at the name, its strings joined, raw bytes.
 	TXT []string `json:"txt,omitempty"`
 	// Records are the TXT records that start with v=DMARC1 (RFC 9989
@@ -40,8 +40,8 @@ type Level struct {
 // Walk is one DNS Tree Walk (RFC 9989 §4.10): every name asked at once,
 // then decided in order from the longest name to the shortest.
 type Walk struct {
-	Start  string  `json:"start"`
-	Levels []Level `json:"levels"`
+	Start  string  `json:"start"`  // the domain the walk started at
+	Levels []Level `json:"levels"` // one per name asked
 	// Skipped are the names a long domain jumps over (§4.10 step 4): they
 	// are never queried.
 	Skipped []string `json:"skipped,omitempty"`

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // parentZone delegates child.example. to ns.child.example. (with glue); the
@@ -31,8 +32,8 @@ _dmarc     IN TXT "v=DMARC1; p=reject"
 `
 
 func TestAuthoritative(t *testing.T) {
-	parent := dnstest.NewTest(t, parentZone)
-	child := dnstest.NewTest(t, childZone)
+	parent := zoneservertest.New(t, parentZone)
+	child := zoneservertest.New(t, childZone)
 	addrs := map[string]string{"ns.example.": parent.Addr(), "ns.child.example.": child.Addr()}
 	c := New(Config{
 		Servers:       []string{parent.Addr()},
@@ -96,7 +97,7 @@ func TestAuthoritative(t *testing.T) {
 }
 
 func TestAuthoritativeUnreachable(t *testing.T) {
-	parent := dnstest.NewTest(t, parentZone)
+	parent := zoneservertest.New(t, parentZone)
 	dead := newDeadServer(t)
 	c := New(Config{
 		Servers:        []string{parent.Addr()},
@@ -115,7 +116,7 @@ func TestAuthoritativeUnreachable(t *testing.T) {
 	t.Logf("error reads: %v", a.Err)
 
 	// The zone cut itself cannot be found: the SOA question fails.
-	parent.SetFault("www.child.example.", dns.TypeSOA, dnstest.FaultServFail)
+	parent.SetFault("www.child.example.", dns.TypeSOA, zoneserver.FaultServFail)
 	c2 := New(Config{Servers: []string{parent.Addr()}, Authoritative: true, Timeout: 300 * time.Millisecond})
 	a = c2.Lookup(context.Background(), "www.child.example.", dns.TypeTXT)
 	if a.Status != StatusServFail || !errors.Is(a.Err, ErrZoneCut) || !errors.Is(a.Err, ErrServFail) {
@@ -124,7 +125,7 @@ func TestAuthoritativeUnreachable(t *testing.T) {
 }
 
 func TestAuthoritativeNoNameserverAddress(t *testing.T) {
-	parent := dnstest.NewTest(t, `$ORIGIN example.
+	parent := zoneservertest.New(t, `$ORIGIN example.
 @      300 IN SOA ns hostmaster 1 7200 3600 1209600 60
 @          IN NS  ns.nowhere.example.
 www        IN TXT "x"

@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // BenchmarkLookupWire times one uncached question to an in-process server
 // over loopback UDP: the client's own cost plus the server's.
 func BenchmarkLookupWire(b *testing.B) {
-	srv := dnstest.NewTest(b, zone("example.", "www IN TXT \"v=spf1 -all\"\n"))
+	srv := zoneservertest.New(b, zone("example.", "www IN TXT \"v=spf1 -all\"\n"))
 	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Second, MaxQueries: 1 << 30})
 	ctx := context.Background()
 	for i := 0; b.Loop(); i++ {
@@ -26,7 +26,7 @@ func BenchmarkLookupWire(b *testing.B) {
 
 // BenchmarkLookupCached times a question answered from the client's cache.
 func BenchmarkLookupCached(b *testing.B) {
-	srv := dnstest.NewTest(b, zone("example.", "www IN TXT \"v=spf1 -all\"\n"))
+	srv := zoneservertest.New(b, zone("example.", "www IN TXT \"v=spf1 -all\"\n"))
 	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
 	ctx := context.Background()
 	c.Lookup(ctx, "www.example.", dns.TypeTXT)

@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 func TestIdenticalQuestionsMerge(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "_dmarc IN TXT \"v=DMARC1; p=reject\"\n"))
+	srv := zoneservertest.New(t, zone("example.", "_dmarc IN TXT \"v=DMARC1; p=reject\"\n"))
 	srv.SetLatency(50 * time.Millisecond)
 	c := testClient(srv)
 	var wg sync.WaitGroup
@@ -65,7 +65,7 @@ func TestIdenticalQuestionsMerge(t *testing.T) {
 }
 
 func TestLogEntries(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "www 120 IN A 192.0.2.1\n"))
+	srv := zoneservertest.New(t, zone("example.", "www 120 IN A 192.0.2.1\n"))
 	var mu sync.Mutex
 	var seen []LogEntry
 	c := testClient(srv, func(cfg *Config) {
@@ -93,7 +93,7 @@ func TestLogEntries(t *testing.T) {
 }
 
 func TestPriorityCriticalNeverWaitsBehindLeaves(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "slow1 IN A 192.0.2.1\nslow2 IN A 192.0.2.2\nslow3 IN A 192.0.2.3\nfast IN A 192.0.2.9\n"))
+	srv := zoneservertest.New(t, zone("example.", "slow1 IN A 192.0.2.1\nslow2 IN A 192.0.2.2\nslow3 IN A 192.0.2.3\nfast IN A 192.0.2.9\n"))
 	for _, n := range []string{"slow1.example.", "slow2.example.", "slow3.example."} {
 		srv.SetNameLatency(n, 400*time.Millisecond)
 	}
@@ -136,7 +136,7 @@ func TestPriorityCriticalNeverWaitsBehindLeaves(t *testing.T) {
 }
 
 func TestQueryBudget(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "a IN A 192.0.2.1\nb IN A 192.0.2.2\nc IN A 192.0.2.3\nd IN A 192.0.2.4\n"))
+	srv := zoneservertest.New(t, zone("example.", "a IN A 192.0.2.1\nb IN A 192.0.2.2\nc IN A 192.0.2.3\nd IN A 192.0.2.4\n"))
 	c := testClient(srv, func(cfg *Config) { cfg.MaxQueries = 3 })
 	var got []Status
 	for _, n := range []string{"a", "b", "c", "d"} {
@@ -162,7 +162,7 @@ func TestQueryBudget(t *testing.T) {
 }
 
 func TestTXTBudget(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "a IN TXT \"0123456789012345678901234567890123456789\"\nb IN TXT \"0123456789012345678901234567890123456789\"\n"))
+	srv := zoneservertest.New(t, zone("example.", "a IN TXT \"0123456789012345678901234567890123456789\"\nb IN TXT \"0123456789012345678901234567890123456789\"\n"))
 	c := testClient(srv, func(cfg *Config) { cfg.MaxTXTBytes = 60 })
 	if a := c.Lookup(context.Background(), "a.example.", dns.TypeTXT); a.Status != StatusRecords {
 		t.Fatalf("first TXT: %s", a.Status)
@@ -174,7 +174,7 @@ func TestTXTBudget(t *testing.T) {
 }
 
 func TestCancelOneCallerOfAMergedQuestion(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "slow IN A 192.0.2.1\n"))
+	srv := zoneservertest.New(t, zone("example.", "slow IN A 192.0.2.1\n"))
 	srv.SetNameLatency("slow.example.", 200*time.Millisecond)
 	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 

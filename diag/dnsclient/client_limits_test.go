@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 func TestLimitsReported(t *testing.T) {
 	var zone strings.Builder
 	zone.WriteString("$ORIGIN lim.example.\n@ SOA ns.lim.example. h.lim.example. 1 3600 600 86400 300\n")
 	zone.WriteString(`big TXT "` + strings.Repeat("x", 250) + `" "` + strings.Repeat("y", 250) + "\"\n")
-	srv := dnstest.NewTest(t, zone.String())
+	srv := zoneservertest.New(t, zone.String())
 
 	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Second, MaxQueries: 3})
 	for i := range 5 {

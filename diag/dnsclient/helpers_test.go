@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
 )
 
 // soa is the apex record every test zone starts with: TTL 300, negative
@@ -19,8 +19,8 @@ func zone(origin, records string) string {
 	return "$ORIGIN " + origin + "\n$TTL 3600\n" + soa + records
 }
 
-// testClient is a client of one dnstest server with a short timeout.
-func testClient(srv *dnstest.Server, mod ...func(*Config)) *Client {
+// testClient is a client of one zoneserver server with a short timeout.
+func testClient(srv *zoneserver.Server, mod ...func(*Config)) *Client {
 	cfg := Config{Servers: []string{srv.Addr()}, Timeout: 500 * time.Millisecond}
 	for _, m := range mod {
 		m(&cfg)

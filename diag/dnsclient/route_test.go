@@ -10,19 +10,19 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 func TestCNAMEChains(t *testing.T) {
 	// a. is served by one server, b. by another; the client reaches a.
 	// through an overlay and b. through Servers.
-	aSrv := dnstest.NewTest(t, zone("a.", `
+	aSrv := zoneservertest.New(t, zone("a.", `
 alias     IN CNAME www
 www       IN CNAME host.b.
 loop      IN CNAME back.b.
 gone      IN CNAME missing.b.
 `+chain("c", 20, "a.")))
-	bSrv := dnstest.NewTest(t, zone("b.", `
+	bSrv := zoneservertest.New(t, zone("b.", `
 host      IN TXT "at b"
 back      IN CNAME loop.a.
 `))
@@ -83,8 +83,8 @@ func chain(prefix string, n int, origin string) string {
 }
 
 func TestOverlayRouting(t *testing.T) {
-	real := dnstest.NewTest(t, zone("example.", "www IN A 192.0.2.1\n")+zone("example.net.", "_spf IN TXT \"v=spf1 -all\"\n"))
-	draft := dnstest.NewTest(t, zone("draft.example.", "_dmarc IN TXT \"v=DMARC1; p=quarantine\"\n"))
+	real := zoneservertest.New(t, zone("example.", "www IN A 192.0.2.1\n")+zone("example.net.", "_spf IN TXT \"v=spf1 -all\"\n"))
+	draft := zoneservertest.New(t, zone("draft.example.", "_dmarc IN TXT \"v=DMARC1; p=quarantine\"\n"))
 	c := New(Config{
 		Servers:  []string{real.Addr()},
 		Overlays: []Overlay{{Zones: []string{"Draft.Example"}, Server: draft.Addr()}},

@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 func TestStatuses(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", `
+	srv := zoneservertest.New(t, zone("example.", `
 www        300 IN A 192.0.2.1
 www        100 IN A 192.0.2.2
 x._dmarc       IN TXT "v=DMARC1; p=none"
@@ -21,9 +22,9 @@ sf             IN A 192.0.2.3
 rf             IN A 192.0.2.4
 drop           IN A 192.0.2.5
 `))
-	srv.SetFault("sf.example.", 0, dnstest.FaultServFail)
-	srv.SetFault("rf.example.", 0, dnstest.FaultRefused)
-	srv.SetFault("drop.example.", 0, dnstest.FaultDrop)
+	srv.SetFault("sf.example.", 0, zoneserver.FaultServFail)
+	srv.SetFault("rf.example.", 0, zoneserver.FaultRefused)
+	srv.SetFault("drop.example.", 0, zoneserver.FaultDrop)
 	c := testClient(srv)
 	tests := []struct {
 		name     string
@@ -83,7 +84,7 @@ drop           IN A 192.0.2.5
 }
 
 func TestTXTByteExact(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", `
+	srv := zoneservertest.New(t, zone("example.", `
 q    IN TXT "say \"hi\" back\\slash caf\195\169 \255 end"
 m    IN TXT "v=spf1 ip4:192.0.2.0/24 " "include:_spf.example.net " "-all"
 m    IN TXT "second record"
@@ -108,7 +109,7 @@ m    IN TXT "second record"
 }
 
 func TestLookupAddrsAndPTR(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", `
+	srv := zoneservertest.New(t, zone("example.", `
 mx   IN A    192.0.2.25
 mx   IN AAAA 2001:db8::25
 `)+zone("2.0.192.in-addr.arpa.", "25 IN PTR mx.example.\n")+

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/mxray/mxray/diag/dnstest"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 func bigTXTZone() string {
@@ -20,8 +21,8 @@ func bigTXTZone() string {
 }
 
 func TestTruncationRetriesOverTCP(t *testing.T) {
-	srv := dnstest.NewTest(t, bigTXTZone())
-	srv.SetFault("small.example.", dns.TypeTXT, dnstest.FaultTruncate)
+	srv := zoneservertest.New(t, bigTXTZone())
+	srv.SetFault("small.example.", dns.TypeTXT, zoneserver.FaultTruncate)
 	tests := []struct{ name, qname string }{
 		{"answer larger than the EDNS0 buffer", "big.example."},
 		{"server forces TC", "small.example."},
@@ -47,14 +48,14 @@ func TestTruncationRetriesOverTCP(t *testing.T) {
 	}
 	// The client's buffer is 1232: an answer that fits comes over UDP.
 	c := testClient(srv)
-	srv.SetFault("small.example.", dns.TypeTXT, dnstest.FaultNone)
+	srv.SetFault("small.example.", dns.TypeTXT, zoneserver.FaultNone)
 	if a := c.Lookup(context.Background(), "small.example.", dns.TypeTXT); a.TCP || a.Status != StatusRecords {
 		t.Errorf("small answer: TCP %v, status %s", a.TCP, a.Status)
 	}
 }
 
 func TestQueryShape(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "www IN A 192.0.2.1\n"))
+	srv := zoneservertest.New(t, zone("example.", "www IN A 192.0.2.1\n"))
 	c := testClient(srv)
 	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
 		c.Lookup(context.Background(), n+".example.", dns.TypeA)
@@ -72,17 +73,17 @@ func TestQueryShape(t *testing.T) {
 }
 
 func TestDecoyRepliesIgnored(t *testing.T) {
-	srv := dnstest.NewTest(t, bigTXTZone()+zone("other.", "www IN A 192.0.2.1\n"))
+	srv := zoneservertest.New(t, bigTXTZone()+zone("other.", "www IN A 192.0.2.1\n"))
 	tests := []struct {
-		fault   dnstest.Fault
+		fault   zoneserver.Fault
 		qname   string
 		qtype   uint16
 		queries int // UDP, then TCP for the big answer
 	}{
-		{dnstest.FaultWrongID, "www.other.", dns.TypeA, 1},
-		{dnstest.FaultWrongQuestion, "www.other.", dns.TypeA, 1},
-		{dnstest.FaultWrongID, "big.example.", dns.TypeTXT, 2},
-		{dnstest.FaultWrongQuestion, "big.example.", dns.TypeTXT, 2},
+		{zoneserver.FaultWrongID, "www.other.", dns.TypeA, 1},
+		{zoneserver.FaultWrongQuestion, "www.other.", dns.TypeA, 1},
+		{zoneserver.FaultWrongID, "big.example.", dns.TypeTXT, 2},
+		{zoneserver.FaultWrongQuestion, "big.example.", dns.TypeTXT, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault.String()+"/"+tt.qname, func(t *testing.T) {
@@ -129,19 +130,19 @@ func TestDeadServerTimesOutWithinTimeout(t *testing.T) {
 }
 
 func TestRetryGoesToNextServer(t *testing.T) {
-	good := dnstest.NewTest(t, zone("example.", "www IN A 192.0.2.1\n"))
+	good := zoneservertest.New(t, zone("example.", "www IN A 192.0.2.1\n"))
 	tests := []struct {
 		name    string
-		fault   dnstest.Fault
+		fault   zoneserver.Fault
 		maxTime time.Duration
 	}{
-		{"first server silent", dnstest.FaultDrop, 400 * time.Millisecond},
-		{"first server SERVFAIL", dnstest.FaultServFail, 100 * time.Millisecond},
-		{"first server REFUSED", dnstest.FaultRefused, 100 * time.Millisecond},
+		{"first server silent", zoneserver.FaultDrop, 400 * time.Millisecond},
+		{"first server SERVFAIL", zoneserver.FaultServFail, 100 * time.Millisecond},
+		{"first server REFUSED", zoneserver.FaultRefused, 100 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			bad := dnstest.NewTest(t, zone("example.", "www IN A 192.0.2.1\n"))
+			bad := zoneservertest.New(t, zone("example.", "www IN A 192.0.2.1\n"))
 			bad.SetFault("www.example.", 0, tt.fault)
 			c := New(Config{Servers: []string{bad.Addr(), good.Addr()}, Timeout: 600 * time.Millisecond})
 			start := time.Now()
@@ -157,10 +158,10 @@ func TestRetryGoesToNextServer(t *testing.T) {
 }
 
 func TestFailureFromEveryServer(t *testing.T) {
-	a1 := dnstest.NewTest(t, zone("example.", "www IN A 192.0.2.1\n"))
-	a2 := dnstest.NewTest(t, zone("example.", "www IN A 192.0.2.1\n"))
-	a1.SetFault("www.example.", 0, dnstest.FaultServFail)
-	a2.SetFault("www.example.", 0, dnstest.FaultServFail)
+	a1 := zoneservertest.New(t, zone("example.", "www IN A 192.0.2.1\n"))
+	a2 := zoneservertest.New(t, zone("example.", "www IN A 192.0.2.1\n"))
+	a1.SetFault("www.example.", 0, zoneserver.FaultServFail)
+	a2.SetFault("www.example.", 0, zoneserver.FaultServFail)
 	c := New(Config{Servers: []string{a1.Addr(), a2.Addr()}, Timeout: 500 * time.Millisecond})
 	if a := c.Lookup(context.Background(), "www.example.", dns.TypeA); a.Status != StatusServFail {
 		t.Errorf("status %s", a.Status)
@@ -185,7 +186,7 @@ func TestFailureFromEveryServer(t *testing.T) {
 }
 
 func TestContextEndsLookupAtOnce(t *testing.T) {
-	srv := dnstest.NewTest(t, zone("example.", "slow IN A 192.0.2.1\n"))
+	srv := zoneservertest.New(t, zone("example.", "slow IN A 192.0.2.1\n"))
 	srv.SetNameLatency("slow.example.", 2*time.Second)
 	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // BIMIVersion is the version of BIMI assertion records; it must match
@@ -15,7 +16,7 @@ const BIMIVersion = "BIMI1"
 
 // BIMIRecord is a parsed BIMI assertion record (default._bimi.<domain>).
 type BIMIRecord struct {
-	Raw string `json:"raw"`
+	Raw string `json:"raw"` // the TXT record as published
 	// Location is l=: the https URL of the SVG logo; empty declines.
 	Location string `json:"l"`
 	// Evidence is a=: the https URL of the mark certificate (VMC/CMC, a
@@ -24,8 +25,8 @@ type BIMIRecord struct {
 	// Declined is true for an explicit declination (l= and a= both empty).
 	Declined bool `json:"declined"`
 	// Unknown are tags other than v, l and a; receivers ignore them.
-	Unknown []Field        `json:"unknown,omitempty"`
-	Errors  []*SyntaxError `json:"errors"`
+	Unknown []Field                `json:"unknown,omitempty"`
+	Errors  []*taglist.SyntaxError `json:"errors"` // what is wrong with the record
 }
 
 // ParseBIMI reads a BIMI assertion record: v=BIMI1 first, then l= (the
@@ -35,7 +36,7 @@ type BIMIRecord struct {
 func ParseBIMI(txt string) (*BIMIRecord, error) {
 	fields, errs := splitFields(txt)
 	if len(fields) == 0 || fields[0].Pos != 0 || fields[0].Name != "v" || strings.TrimSpace(fields[0].Value) != BIMIVersion {
-		return nil, &SyntaxError{Pos: 0, Field: "v", Reason: "the record must start with v=BIMI1", Err: ErrVersion}
+		return nil, &taglist.SyntaxError{Pos: 0, Field: "v", Reason: "the record must start with v=BIMI1", Err: ErrVersion}
 	}
 	rec := &BIMIRecord{Raw: txt, Errors: errs}
 	seen := map[string]bool{}
@@ -43,7 +44,7 @@ func ParseBIMI(txt string) (*BIMIRecord, error) {
 		name := strings.TrimSpace(f.Name)
 		value := strings.TrimSpace(f.Value)
 		if seen[name] {
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: name, Reason: "tag appears more than once", Err: ErrSyntax})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: name, Reason: "tag appears more than once", Err: ErrSyntax})
 			continue
 		}
 		seen[name] = true
@@ -63,10 +64,10 @@ func ParseBIMI(txt string) (*BIMIRecord, error) {
 		}
 	}
 	if !seen["l"] {
-		rec.Errors = append(rec.Errors, &SyntaxError{Pos: len(txt), Field: "l", Reason: "the l= tag is required (leave it empty to decline)", Err: ErrMissing})
+		rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: len(txt), Field: "l", Reason: "the l= tag is required (leave it empty to decline)", Err: ErrMissing})
 	}
 	rec.Declined = seen["l"] && rec.Location == "" && rec.Evidence == "" && !hasField(rec.Errors, "l")
-	return rec, asError(rec.Errors)
+	return rec, taglist.Join(rec.Errors)
 }
 
 // httpsURL checks that value is an https URL; a wrong file extension is
@@ -74,7 +75,7 @@ func ParseBIMI(txt string) (*BIMIRecord, error) {
 func (rec *BIMIRecord) httpsURL(f Field, value string, exts ...string) bool {
 	u, err := url.Parse(value)
 	if err != nil || !strings.EqualFold(u.Scheme, "https") || hostProblem(u.Hostname()) != "" {
-		rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q must be an https:// URL with a host name", clip(value)), Err: ErrValue})
+		rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q must be an https:// URL with a host name", clip(value)), Err: ErrValue})
 		return false
 	}
 	path := strings.ToLower(u.Path)
@@ -83,7 +84,7 @@ func (rec *BIMIRecord) httpsURL(f Field, value string, exts ...string) bool {
 			return true
 		}
 	}
-	rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q does not end in %s", clip(value), strings.Join(exts, " or ")), Err: ErrValue})
+	rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q does not end in %s", clip(value), strings.Join(exts, " or ")), Err: ErrValue})
 	return true
 }
 
@@ -93,7 +94,7 @@ func (rec *BIMIRecord) httpsURL(f Field, value string, exts ...string) bool {
 // applies to the domain ("" when no record applies), testing its t=y, and
 // pct its RFC 7489 pct (-1 when absent).
 func BIMIDMARCFindings(domain string, policy dmarc.Policy, testing bool, pct int) []finding.Finding {
-	f := finding.Finding{Severity: finding.Error, Code: "bimi.dmarc_not_enforced", Part: "bimi", Subject: domain}
+	f := finding.Finding{Severity: finding.Error, Code: "bimi.dmarc_not_enforced", Part: finding.PartBIMI, Subject: finding.Domain(domain)}
 	switch {
 	case policy == "":
 		f.Message = domain + " has no DMARC policy, and BIMI logos are shown only for mail under DMARC enforcement."

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // lookupRecords asks for TXT at name and keeps the records that start with
@@ -31,30 +32,30 @@ func lookupRecords(ctx context.Context, r dnsclient.Resolver, name, prefix strin
 func recordFindings(part, name string, a dnsclient.Answer, recs []string, what, fix string) []finding.Finding {
 	switch {
 	case a.Status.Temporary():
-		return []finding.Finding{{Severity: finding.Warning, Code: part + ".lookup_error", Part: part, Subject: name,
+		return []finding.Finding{{Severity: finding.Warning, Code: part + ".lookup_error", Part: finding.Part(part), Subject: finding.Domain(name),
 			Message: fmt.Sprintf("The TXT query for %s ended in %s, so %s could not be checked.", name, a.Status, what),
 			Fix:     "Make the name servers answer TXT queries for " + name + ", then check again."}}
 	case len(recs) == 0:
-		return []finding.Finding{{Severity: finding.Info, Code: part + ".no_record", Part: part, Subject: name,
+		return []finding.Finding{{Severity: finding.Info, Code: part + ".no_record", Part: finding.Part(part), Subject: finding.Domain(name),
 			Message: fmt.Sprintf("No %s record at %s.", what, name), Fix: fix}}
 	case len(recs) > 1:
-		return []finding.Finding{{Severity: finding.Error, Code: part + ".multiple_records", Part: part, Subject: name,
+		return []finding.Finding{{Severity: finding.Error, Code: part + ".multiple_records", Part: finding.Part(part), Subject: finding.Domain(name),
 			Message: fmt.Sprintf("%s has %d %s records; senders then act as if there were none.", name, len(recs), what),
 			Fix:     "Keep exactly one and delete the others."}}
 	}
 	return nil
 }
 
-func syntaxFindings(part, subject string, errs []*SyntaxError, fix string) []finding.Finding {
+func syntaxFindings(part, subject string, errs []*taglist.SyntaxError, fix string) []finding.Finding {
 	var out []finding.Finding
 	for _, e := range errs {
-		out = append(out, finding.Finding{Severity: finding.Error, Code: part + ".syntax_error", Part: part, Subject: subject,
+		out = append(out, finding.Finding{Severity: finding.Error, Code: part + ".syntax_error", Part: finding.Part(part), Subject: finding.Domain(subject),
 			Message: "Syntax error in " + subject + " " + e.Error() + ".", Fix: fix})
 	}
 	return out
 }
 
-func errorStrings(errs []*SyntaxError) []string {
+func errorStrings(errs []*taglist.SyntaxError) []string {
 	out := []string{}
 	for _, e := range errs {
 		out = append(out, e.Error())
@@ -64,18 +65,18 @@ func errorStrings(errs []*SyntaxError) []string {
 
 // MTASTSResult is the "mta_sts" object of the check contract.
 type MTASTSResult struct {
-	Domain string   `json:"domain"`
-	Record string   `json:"record"` // "" when none
-	ID     string   `json:"id,omitempty"`
-	Errors []string `json:"errors"` // of the TXT record and of the policy file
-	URL    string   `json:"policy_url"`
+	Domain string   `json:"domain"`       // the domain checked
+	Record string   `json:"record"`       // "" when none
+	ID     string   `json:"id,omitempty"` // the record's id
+	Errors []string `json:"errors"`       // of the TXT record and of the policy file
+	URL    string   `json:"policy_url"`   // where the policy file is (RFC 8461 §3.3)
 	// Fetched is false when the policy file was not fetched; NotFetched
 	// says why ("policy not fetched" when fetching is disabled).
 	Fetched    bool              `json:"fetched"`
 	NotFetched string            `json:"not_fetched,omitempty"`
-	Policy     *STSPolicy        `json:"policy"`
-	MX         []MXMatch         `json:"mx"`
-	Findings   []finding.Finding `json:"findings"`
+	Policy     *STSPolicy        `json:"policy"`   // the policy file, read; nil when not fetched
+	MX         []MXMatch         `json:"mx"`       // each MX host against the policy's mx patterns
+	Findings   []finding.Finding `json:"findings"` // what is wrong, each with the fix
 }
 
 // CheckMTASTS checks the _mta-sts record of domain, fetches its policy
@@ -90,7 +91,7 @@ func checkMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []
 	name := "_mta-sts." + domain
 	res := &MTASTSResult{Domain: domain, URL: PolicyURL(domain), Errors: []string{}, MX: []MXMatch{}}
 	add := func(sev finding.Severity, code, subject, msg, fix string) {
-		res.Findings = append(res.Findings, finding.Finding{Severity: sev, Code: code, Part: "mta_sts", Subject: subject, Message: msg, Fix: fix})
+		res.Findings = append(res.Findings, finding.Finding{Severity: sev, Code: code, Part: finding.PartMTASTS, Subject: finding.Domain(subject), Message: msg, Fix: fix})
 	}
 	a, recs := lookupRecords(ctx, r, name, "v=STSv1")
 	res.Findings = recordFindings("mta_sts", name, a, recs, "MTA-STS",
@@ -158,12 +159,12 @@ func checkMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []
 
 // TLSRPTResult is the "tls_rpt" object of the check contract.
 type TLSRPTResult struct {
-	Domain      string            `json:"domain"`
-	Record      string            `json:"record"`
-	RUA         []ReportURI       `json:"rua"`
-	Errors      []string          `json:"errors"`
-	Explanation string            `json:"explanation"`
-	Findings    []finding.Finding `json:"findings"`
+	Domain      string            `json:"domain"`      // the domain checked
+	Record      string            `json:"record"`      // the TXT record; "" when none
+	RUA         []ReportURI       `json:"rua"`         // "rua": the report destinations
+	Errors      []string          `json:"errors"`      // the record's syntax errors, in words
+	Explanation string            `json:"explanation"` // what the record asks for, in words
+	Findings    []finding.Finding `json:"findings"`    // what is wrong, each with the fix
 }
 
 // CheckTLSRPT checks the _smtp._tls record of domain (RFC 8460 §3).
@@ -180,7 +181,7 @@ func CheckTLSRPT(ctx context.Context, r dnsclient.Resolver, domain string) *TLSR
 	res.Record = recs[0]
 	rec, _ := ParseTLSRPT(recs[0])
 	if rec == nil {
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "tls_rpt.syntax_error", Part: "tls_rpt", Subject: name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "tls_rpt.syntax_error", Part: finding.PartTLSRPT, Subject: finding.Domain(name),
 			Message: "The record at " + name + " does not start with the field v=TLSRPTv1.", Fix: "Write it as v=TLSRPTv1; rua=mailto:tls-reports@" + domain})
 		return res
 	}
@@ -199,14 +200,14 @@ func CheckTLSRPT(ctx context.Context, r dnsclient.Resolver, domain string) *TLSR
 
 // BIMIResult is the "bimi" object of the check contract.
 type BIMIResult struct {
-	Domain   string            `json:"domain"`
-	Name     string            `json:"name"` // the name the record was found at, or the first asked
-	Record   string            `json:"record"`
-	Location string            `json:"l"`
-	Evidence string            `json:"a"`
-	Declined bool              `json:"declined"`
-	Errors   []string          `json:"errors"`
-	Findings []finding.Finding `json:"findings"`
+	Domain   string            `json:"domain"`   // the domain checked
+	Name     string            `json:"name"`     // the name the record was found at, or the first asked
+	Record   string            `json:"record"`   // the TXT record; "" when none
+	Location string            `json:"l"`        // "l": where the logo (SVG) is
+	Evidence string            `json:"a"`        // "a": where the Verified Mark Certificate is
+	Declined bool              `json:"declined"` // the domain declines to show a logo (an empty l=)
+	Errors   []string          `json:"errors"`   // the record's syntax errors, in words
+	Findings []finding.Finding `json:"findings"` // what is wrong, each with the fix
 }
 
 // CheckBIMI looks up default._bimi.<domain> and, when that has no record
@@ -232,7 +233,7 @@ func CheckBIMI(ctx context.Context, r dnsclient.Resolver, domain, orgDomain stri
 	res.Record = recs[0]
 	rec, _ := ParseBIMI(recs[0])
 	if rec == nil {
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "bimi.syntax_error", Part: "bimi", Subject: res.Name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Error, Code: "bimi.syntax_error", Part: finding.PartBIMI, Subject: finding.Domain(res.Name),
 			Message: "The record at " + res.Name + " does not start with v=BIMI1.", Fix: "Write it as v=BIMI1; l=https://<host>/logo.svg; a=https://<host>/mark.pem"})
 		return res
 	}
@@ -241,10 +242,10 @@ func CheckBIMI(ctx context.Context, r dnsclient.Resolver, domain, orgDomain stri
 	res.Findings = append(res.Findings, syntaxFindings("bimi", res.Name, rec.Errors, "Give l= an https:// URL of an SVG logo and a= an https:// URL of a PEM mark certificate (or leave a= empty).")...)
 	switch {
 	case rec.Declined:
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.declined", Part: "bimi", Subject: res.Name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.declined", Part: finding.PartBIMI, Subject: finding.Domain(res.Name),
 			Message: "The BIMI record declines to publish a logo (l= and a= are empty).", Fix: "Nothing to do unless a logo should be shown."})
 	case rec.Evidence == "" && rec.Location != "":
-		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.no_evidence", Part: "bimi", Subject: res.Name,
+		res.Findings = append(res.Findings, finding.Finding{Severity: finding.Info, Code: "bimi.no_evidence", Part: finding.PartBIMI, Subject: finding.Domain(res.Name),
 			Message: "The BIMI record has no a= mark certificate; large mailbox providers show logos only with a verified mark certificate (VMC or CMC).", Fix: "Obtain a VMC or CMC for the logo and publish its https URL in a=."})
 	}
 	return res

@@ -33,12 +33,12 @@ var (
 
 // FetchResult is one policy fetch.
 type FetchResult struct {
-	URL         string        `json:"url"`
-	Fetched     bool          `json:"fetched"`
-	Status      int           `json:"status,omitempty"`
-	ContentType string        `json:"content_type,omitempty"`
-	Body        string        `json:"-"`
-	Elapsed     time.Duration `json:"-"`
+	URL         string        `json:"url"`                    // the policy URL asked
+	Fetched     bool          `json:"fetched"`                // a policy file was received
+	Status      int           `json:"status,omitempty"`       // the HTTP status code
+	ContentType string        `json:"content_type,omitempty"` // the Content-Type received
+	Body        string        `json:"-"`                      // the policy file, at most MaxPolicySize bytes
+	Elapsed     time.Duration `json:"-"`                      // how long the fetch took
 	// Err says why there is no policy body: ErrNotFetched, ErrHTTPStatus,
 	// ErrTooLarge, or a TLS, connection or timeout error.
 	Err error `json:"-"`

@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
-// Sentinel errors, wrapped by *SyntaxError; tell them apart with errors.Is.
+// Sentinel errors, wrapped by the *taglist.SyntaxError the parsers return
+// (several of them as a taglist.SyntaxErrors); tell them apart with
+// errors.Is.
 var (
 	// ErrVersion: the text does not start with the record's version tag,
 	// so it is not a record of this kind and is discarded.
@@ -19,65 +23,19 @@ var (
 	ErrValue = errors.New("invalid value")
 )
 
-// SyntaxError says where a record or policy file breaks its grammar.
-type SyntaxError struct {
-	Pos    int    // byte offset in the text
-	Field  string // the field being read, when known
-	Reason string // in words
-	Err    error  // one of the sentinels above
-}
-
-func (e *SyntaxError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("%s at byte %d: %s", e.Field, e.Pos, e.Reason)
-	}
-	return fmt.Sprintf("at byte %d: %s", e.Pos, e.Reason)
-}
-
-// Unwrap returns the sentinel.
-func (e *SyntaxError) Unwrap() error { return e.Err }
-
-// Errors is every syntax error of one record or policy that was still
-// usable enough to read.
-type Errors []*SyntaxError
-
-func (es Errors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "; ")
-}
-
-// Unwrap returns the individual errors, for errors.Is and errors.As.
-func (es Errors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
-
-func asError(es []*SyntaxError) error {
-	if len(es) == 0 {
-		return nil
-	}
-	return Errors(es)
-}
-
 // Field is one key=value pair of a TXT record.
 type Field struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-	Pos   int    `json:"pos"`
+	Name  string `json:"name"`  // the field name
+	Value string `json:"value"` // its value
+	Pos   int    `json:"pos"`   // byte offset of the field in the record
 }
 
 // splitFields splits a TXT record at *WSP ";" *WSP (RFC 8461 §3.1
 // sts-field-delim, RFC 8460 §3 field-delim, BIMI bimi-sep) into name=value
 // fields. An empty field is allowed only at the end.
-func splitFields(txt string) ([]Field, []*SyntaxError) {
+func splitFields(txt string) ([]Field, []*taglist.SyntaxError) {
 	var fields []Field
-	var errs []*SyntaxError
+	var errs []*taglist.SyntaxError
 	start := 0
 	for i := 0; i <= len(txt); i++ {
 		if i < len(txt) && txt[i] != ';' {
@@ -89,13 +47,13 @@ func splitFields(txt string) ([]Field, []*SyntaxError) {
 		seg, pos = strings.TrimRight(seg[lead:], " \t"), pos+lead
 		if seg == "" {
 			if i < len(txt) && strings.TrimSpace(txt[i+1:]) != "" {
-				errs = append(errs, &SyntaxError{Pos: pos, Reason: `empty field between two ";"`, Err: ErrSyntax})
+				errs = append(errs, &taglist.SyntaxError{Pos: pos, Reason: `empty field between two ";"`, Err: ErrSyntax})
 			}
 			continue
 		}
 		eq := strings.IndexByte(seg, '=')
 		if eq <= 0 {
-			errs = append(errs, &SyntaxError{Pos: pos, Reason: fmt.Sprintf("%q is not name=value", clip(seg)), Err: ErrSyntax})
+			errs = append(errs, &taglist.SyntaxError{Pos: pos, Reason: fmt.Sprintf("%q is not name=value", clip(seg)), Err: ErrSyntax})
 			continue
 		}
 		fields = append(fields, Field{Name: seg[:eq], Value: seg[eq+1:], Pos: pos})

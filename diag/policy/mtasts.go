@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // STSVersion is the version of MTA-STS TXT records and policies
@@ -12,11 +14,11 @@ const STSVersion = "STSv1"
 
 // STSRecord is a parsed _mta-sts TXT record (RFC 8461 §3.1).
 type STSRecord struct {
-	Raw string `json:"raw"`
+	Raw string `json:"raw"` // the TXT record as published
 	// ID identifies the current policy: 1 to 32 letters or digits.
-	ID         string         `json:"id"`
-	Extensions []Field        `json:"extensions,omitempty"`
-	Errors     []*SyntaxError `json:"errors"`
+	ID         string                 `json:"id"`
+	Extensions []Field                `json:"extensions,omitempty"` // fields other than v and id
+	Errors     []*taglist.SyntaxError `json:"errors"`               // what is wrong with the record
 }
 
 // ParseSTSRecord reads an _mta-sts TXT record (RFC 8461 §3.1):
@@ -31,7 +33,7 @@ type STSRecord struct {
 func ParseSTSRecord(txt string) (*STSRecord, error) {
 	fields, errs := splitFields(txt)
 	if len(fields) == 0 || fields[0].Pos != 0 || fields[0].Name != "v" || fields[0].Value != STSVersion {
-		return nil, &SyntaxError{Pos: 0, Field: "v", Reason: "the record must start with v=STSv1", Err: ErrVersion}
+		return nil, &taglist.SyntaxError{Pos: 0, Field: "v", Reason: "the record must start with v=STSv1", Err: ErrVersion}
 	}
 	rec := &STSRecord{Raw: txt, Errors: errs}
 	for _, f := range fields[1:] {
@@ -41,25 +43,25 @@ func ParseSTSRecord(txt string) (*STSRecord, error) {
 				continue // the first is honoured
 			}
 			if !validID(f.Value) {
-				rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: "id", Reason: fmt.Sprintf("id must be 1 to 32 letters or digits, not %q", clip(f.Value)), Err: ErrValue})
+				rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: "id", Reason: fmt.Sprintf("id must be 1 to 32 letters or digits, not %q", clip(f.Value)), Err: ErrValue})
 				continue
 			}
 			rec.ID = f.Value
 		case f.Name == "v":
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: "v", Reason: "v may appear only once, first", Err: ErrSyntax})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: "v", Reason: "v may appear only once, first", Err: ErrSyntax})
 		case validExtName(f.Name) && validExtValue(f.Value):
 			rec.Extensions = append(rec.Extensions, f)
 		default:
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q is not a valid field", clip(f.Name+"="+f.Value)), Err: ErrSyntax})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q is not a valid field", clip(f.Name+"="+f.Value)), Err: ErrSyntax})
 		}
 	}
 	if rec.ID == "" && !hasField(rec.Errors, "id") {
-		rec.Errors = append(rec.Errors, &SyntaxError{Pos: len(txt), Field: "id", Reason: "the id field is required", Err: ErrMissing})
+		rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: len(txt), Field: "id", Reason: "the id field is required", Err: ErrMissing})
 	}
-	return rec, asError(rec.Errors)
+	return rec, taglist.Join(rec.Errors)
 }
 
-func hasField(es []*SyntaxError, name string) bool {
+func hasField(es []*taglist.SyntaxError, name string) bool {
 	for _, e := range es {
 		if e.Field == name {
 			return true
@@ -99,13 +101,13 @@ const MaxAgeLimit = 31557600
 
 // STSPolicy is a parsed MTA-STS policy file (RFC 8461 §3.2).
 type STSPolicy struct {
-	Version string   `json:"version"`
-	Mode    Mode     `json:"mode"`
+	Version string   `json:"version"` // "version": STSv1
+	Mode    Mode     `json:"mode"`    // "mode": enforce, testing or none
 	MX      []string `json:"mx"`      // the patterns, as written
 	MaxAge  int64    `json:"max_age"` // seconds; -1 when absent or invalid
 	// Extensions are unknown key/value lines, ignored by senders.
-	Extensions []Field        `json:"extensions,omitempty"`
-	Errors     []*SyntaxError `json:"errors"`
+	Extensions []Field                `json:"extensions,omitempty"`
+	Errors     []*taglist.SyntaxError `json:"errors"` // what is wrong with the policy file
 }
 
 // ParseSTSPolicy reads a policy file (RFC 8461 §3.2): "key: value" lines
@@ -126,7 +128,7 @@ func ParseSTSPolicy(body string) (*STSPolicy, error) {
 		}
 		colon := strings.IndexByte(text, ':')
 		if colon <= 0 {
-			p.Errors = append(p.Errors, &SyntaxError{Pos: start, Reason: fmt.Sprintf("line %q is not \"key: value\"", clip(text)), Err: ErrSyntax})
+			p.Errors = append(p.Errors, &taglist.SyntaxError{Pos: start, Reason: fmt.Sprintf("line %q is not \"key: value\"", clip(text)), Err: ErrSyntax})
 			continue
 		}
 		key := text[:colon]
@@ -137,7 +139,7 @@ func ParseSTSPolicy(body string) (*STSPolicy, error) {
 		}
 		seen[key] = true
 		bad := func(reason string) {
-			p.Errors = append(p.Errors, &SyntaxError{Pos: vpos, Field: key, Reason: reason, Err: ErrValue})
+			p.Errors = append(p.Errors, &taglist.SyntaxError{Pos: vpos, Field: key, Reason: reason, Err: ErrValue})
 		}
 		switch key {
 		case "version":
@@ -177,7 +179,7 @@ func ParseSTSPolicy(body string) (*STSPolicy, error) {
 	}
 	missing := func(key string) {
 		if !hasField(p.Errors, key) {
-			p.Errors = append(p.Errors, &SyntaxError{Pos: len(body), Field: key, Reason: "the " + key + " field is required", Err: ErrMissing})
+			p.Errors = append(p.Errors, &taglist.SyntaxError{Pos: len(body), Field: key, Reason: "the " + key + " field is required", Err: ErrMissing})
 		}
 	}
 	if p.Version == "" {
@@ -192,7 +194,7 @@ func ParseSTSPolicy(body string) (*STSPolicy, error) {
 	if len(p.MX) == 0 && p.Mode != ModeNone {
 		missing("mx")
 	}
-	return p, asError(p.Errors)
+	return p, taglist.Join(p.Errors)
 }
 
 // MatchPattern reports whether an MX host name matches an mx pattern (RFC
@@ -213,9 +215,9 @@ func MatchPattern(pattern, host string) bool {
 
 // MXMatch is the outcome for one MX host.
 type MXMatch struct {
-	Host    string `json:"host"`
+	Host    string `json:"host"`              // an MX host of the domain
 	Pattern string `json:"pattern,omitempty"` // the first pattern it matches
-	Matches bool   `json:"matches"`
+	Matches bool   `json:"matches"`           // whether an mx pattern of the policy matches it
 }
 
 // CheckMX holds each MX host name against the policy's patterns.

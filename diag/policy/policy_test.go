@@ -16,6 +16,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 func TestParseSTSRecord(t *testing.T) {
@@ -49,7 +50,7 @@ func TestParseSTSRecord(t *testing.T) {
 			}
 			continue
 		}
-		var se *SyntaxError
+		var se *taglist.SyntaxError
 		if !errors.Is(err, tc.sent) || !errors.As(err, &se) {
 			t.Errorf("%q: err %v, want %v", tc.txt, err, tc.sent)
 			continue
@@ -85,13 +86,13 @@ func TestParseSTSPolicy(t *testing.T) {
 	}
 	for _, tc := range bad {
 		_, err := ParseSTSPolicy(tc.body)
-		var se *SyntaxError
+		var se *taglist.SyntaxError
 		if !errors.Is(err, tc.sent) || !errors.As(err, &se) {
 			t.Errorf("%q: err %v, want %v", tc.body, err, tc.sent)
 			continue
 		}
 		found := false
-		for _, e := range err.(Errors) {
+		for _, e := range err.(taglist.SyntaxErrors) {
 			if errors.Is(e, tc.sent) && e.Field == tc.field {
 				found = true
 			}
@@ -308,7 +309,7 @@ func TestCheckMTASTS(t *testing.T) {
 	var mismatched []string
 	for _, f := range res.Findings {
 		if f.Code == "mta_sts.mx_mismatch" {
-			mismatched = append(mismatched, f.Subject)
+			mismatched = append(mismatched, f.Subject.String())
 		}
 	}
 	if !reflect.DeepEqual(mismatched, []string{"rogue.example.org"}) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/mxray/mxray/headers/taglist"
 )
 
 // TLSRPTVersion is the version of TLS-RPT records (RFC 8460 §3);
@@ -12,17 +14,17 @@ const TLSRPTVersion = "TLSRPTv1"
 
 // ReportURI is one TLS-RPT report destination.
 type ReportURI struct {
-	URI    string `json:"uri"`
+	URI    string `json:"uri"`    // the URI as written
 	Scheme string `json:"scheme"` // "mailto" or "https"
 	Host   string `json:"host"`   // mail domain or web host
 }
 
 // TLSRPTRecord is a parsed _smtp._tls TXT record (RFC 8460 §3).
 type TLSRPTRecord struct {
-	Raw        string         `json:"raw"`
-	RUA        []ReportURI    `json:"rua"`
-	Extensions []Field        `json:"extensions,omitempty"`
-	Errors     []*SyntaxError `json:"errors"`
+	Raw        string                 `json:"raw"`                  // the TXT record as published
+	RUA        []ReportURI            `json:"rua"`                  // "rua": the report destinations
+	Extensions []Field                `json:"extensions,omitempty"` // fields other than v and rua
+	Errors     []*taglist.SyntaxError `json:"errors"`               // what is wrong with the record
 }
 
 // ParseTLSRPT reads an _smtp._tls TXT record (RFC 8460 §3):
@@ -36,7 +38,7 @@ type TLSRPTRecord struct {
 func ParseTLSRPT(txt string) (*TLSRPTRecord, error) {
 	fields, errs := splitFields(txt)
 	if len(fields) == 0 || fields[0].Pos != 0 || fields[0].Name != "v" || fields[0].Value != TLSRPTVersion {
-		return nil, &SyntaxError{Pos: 0, Field: "v", Reason: "the record must start with v=TLSRPTv1", Err: ErrVersion}
+		return nil, &taglist.SyntaxError{Pos: 0, Field: "v", Reason: "the record must start with v=TLSRPTv1", Err: ErrVersion}
 	}
 	rec := &TLSRPTRecord{Raw: txt, RUA: []ReportURI{}, Errors: errs}
 	seenRUA := false
@@ -44,23 +46,23 @@ func ParseTLSRPT(txt string) (*TLSRPTRecord, error) {
 		switch {
 		case f.Name == "rua":
 			if seenRUA {
-				rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: "rua", Reason: "rua appears more than once; list every address in one rua, separated by commas", Err: ErrSyntax})
+				rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: "rua", Reason: "rua appears more than once; list every address in one rua, separated by commas", Err: ErrSyntax})
 				continue
 			}
 			seenRUA = true
 			rec.parseRUA(f)
 		case f.Name == "v":
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: "v", Reason: "v may appear only once, first", Err: ErrSyntax})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: "v", Reason: "v may appear only once, first", Err: ErrSyntax})
 		case validExtName(f.Name) && validExtValue(f.Value):
 			rec.Extensions = append(rec.Extensions, f)
 		default:
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q is not a valid field", clip(f.Name+"="+f.Value)), Err: ErrSyntax})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: f.Pos, Field: f.Name, Reason: fmt.Sprintf("%q is not a valid field", clip(f.Name+"="+f.Value)), Err: ErrSyntax})
 		}
 	}
 	if !seenRUA {
-		rec.Errors = append(rec.Errors, &SyntaxError{Pos: len(txt), Field: "rua", Reason: "the rua field is required", Err: ErrMissing})
+		rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: len(txt), Field: "rua", Reason: "the rua field is required", Err: ErrMissing})
 	}
-	return rec, asError(rec.Errors)
+	return rec, taglist.Join(rec.Errors)
 }
 
 func (rec *TLSRPTRecord) parseRUA(f Field) {
@@ -70,7 +72,7 @@ func (rec *TLSRPTRecord) parseRUA(f Field) {
 		off += len(item) + 1
 		item = strings.TrimSpace(item)
 		bad := func(reason string) {
-			rec.Errors = append(rec.Errors, &SyntaxError{Pos: pos, Field: "rua", Reason: reason, Err: ErrValue})
+			rec.Errors = append(rec.Errors, &taglist.SyntaxError{Pos: pos, Field: "rua", Reason: reason, Err: ErrValue})
 		}
 		u, err := url.Parse(item)
 		if item == "" || err != nil {

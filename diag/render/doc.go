@@ -7,6 +7,8 @@
 // addresses and Message-IDs in both.
 package render
 
+import "github.com/mxray/mxray/diag/termsafe"
+
 // Doc is a report as a sequence of blocks.
 type Doc struct {
 	blocks []block
@@ -36,9 +38,9 @@ type block struct {
 // Node is one node of a tree block. Marked nodes (a deciding path) are drawn
 // with a marker in text and in bold in Markdown.
 type Node struct {
-	Text     string
-	Marked   bool
-	Children []*Node
+	Text     string  // the node's line
+	Marked   bool    // on the deciding path: drawn with a marker
+	Children []*Node // in order
 }
 
 // Add appends a child node and returns it.
@@ -98,3 +100,19 @@ type Options struct {
 	ASCII  bool // draw trees and markers with ASCII only
 	Redact bool // mask email addresses and Message-IDs
 }
+
+// redact masks email addresses and Message-IDs when the options ask for it.
+func (o Options) redact(s string) string {
+	if o.Redact {
+		return Redact(s)
+	}
+	return s
+}
+
+// clean makes one line of report text safe to write: redacted when asked,
+// then sanitised by termsafe. Both writers pass every string through it.
+func (o Options) clean(s string) string { return termsafe.String(o.redact(s)) }
+
+// code makes preformatted text (a record as published) safe to write:
+// redacted when asked, then sanitised line by line, keeping its lines.
+func (o Options) code(s string) string { return termsafe.Lines(o.redact(s)) }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/mxray/mxray/diag/termsafe"
 )
 
 // Markdown writes d as GitHub-flavoured Markdown for a ticket. Text is
@@ -15,31 +13,25 @@ import (
 // code span, so a pasted report can neither run markup nor carry links.
 func Markdown(w io.Writer, d *Doc, o Options) error {
 	bw := bufio.NewWriter(w)
-	prep := func(s string) string {
-		if o.Redact {
-			s = Redact(s)
-		}
-		return termsafe.String(s)
-	}
 	for i, b := range d.blocks {
 		if i > 0 {
 			bw.WriteString("\n")
 		}
 		switch b.kind {
 		case headingBlock:
-			fmt.Fprintf(bw, "%s %s\n", strings.Repeat("#", min(max(b.level, 1), 6)), MarkdownText(prep(b.text)))
+			fmt.Fprintf(bw, "%s %s\n", strings.Repeat("#", min(max(b.level, 1), 6)), MarkdownText(o.clean(b.text)))
 		case paraBlock:
-			fmt.Fprintln(bw, MarkdownText(prep(b.text)))
+			fmt.Fprintln(bw, MarkdownText(o.clean(b.text)))
 		case fieldsBlock:
 			for _, r := range b.rows {
-				fmt.Fprintf(bw, "- **%s:** %s\n", MarkdownText(prep(r[0])), MarkdownText(prep(r[1])))
+				fmt.Fprintf(bw, "- **%s:** %s\n", MarkdownText(o.clean(r[0])), MarkdownText(o.clean(r[1])))
 			}
 		case tableBlock:
 			cells := func(row []string) string {
 				out := make([]string, len(b.header))
 				for c := range out {
 					if c < len(row) {
-						out[c] = MarkdownText(prep(row[c]))
+						out[c] = MarkdownText(o.clean(row[c]))
 					}
 				}
 				return "| " + strings.Join(out, " | ") + " |"
@@ -51,12 +43,12 @@ func Markdown(w io.Writer, d *Doc, o Options) error {
 			}
 		case listBlock:
 			for _, item := range b.rows[0] {
-				fmt.Fprintf(bw, "- %s\n", MarkdownText(prep(item)))
+				fmt.Fprintf(bw, "- %s\n", MarkdownText(o.clean(item)))
 			}
 		case treeBlock:
-			markdownTree(bw, b.tree, 0, prep)
+			markdownTree(bw, b.tree, 0, o)
 		case codeBlock:
-			text := termsafe.Lines(redactIf(o, b.text))
+			text := o.code(b.text)
 			fence := "```"
 			for strings.Contains(text, fence) {
 				fence += "`"
@@ -67,14 +59,14 @@ func Markdown(w io.Writer, d *Doc, o Options) error {
 	return bw.Flush()
 }
 
-func markdownTree(w io.Writer, n *Node, depth int, prep func(string) string) {
-	text := MarkdownText(prep(n.Text))
+func markdownTree(w io.Writer, n *Node, depth int, o Options) {
+	text := MarkdownText(o.clean(n.Text))
 	if n.Marked {
 		text = "**" + text + "** ◀"
 	}
 	fmt.Fprintf(w, "%s- %s\n", strings.Repeat("  ", depth), text)
 	for _, c := range n.Children {
-		markdownTree(w, c, depth+1, prep)
+		markdownTree(w, c, depth+1, o)
 	}
 }
 

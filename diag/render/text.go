@@ -8,67 +8,53 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/tree"
-	"github.com/mxray/mxray/diag/termsafe"
 )
 
 // Text writes d as plain text: no colour, aligned columns, trees drawn with
 // box-drawing characters (or ASCII).
 func Text(w io.Writer, d *Doc, o Options) error {
 	bw := bufio.NewWriter(w)
-	clean := func(s string) string {
-		if o.Redact {
-			s = Redact(s)
-		}
-		return termsafe.String(s)
-	}
 	for i, b := range d.blocks {
 		if i > 0 && (b.kind == headingBlock || d.blocks[i-1].kind != headingBlock) {
 			bw.WriteString("\n")
 		}
 		switch b.kind {
 		case headingBlock:
-			t := clean(b.text)
+			t := o.clean(b.text)
 			fmt.Fprintln(bw, t)
 			if b.level <= 2 {
 				fmt.Fprintln(bw, strings.Repeat(rule(o, b.level), lipgloss.Width(t)))
 			}
 		case paraBlock:
-			fmt.Fprintln(bw, clean(b.text))
+			fmt.Fprintln(bw, o.clean(b.text))
 		case fieldsBlock:
 			width := 0
 			for _, r := range b.rows {
-				width = max(width, lipgloss.Width(clean(r[0])))
+				width = max(width, lipgloss.Width(o.clean(r[0])))
 			}
 			for _, r := range b.rows {
-				k := clean(r[0])
-				fmt.Fprintf(bw, "%s:%s %s\n", k, strings.Repeat(" ", width-lipgloss.Width(k)), clean(r[1]))
+				k := o.clean(r[0])
+				fmt.Fprintf(bw, "%s:%s %s\n", k, strings.Repeat(" ", width-lipgloss.Width(k)), o.clean(r[1]))
 			}
 		case tableBlock:
-			writeTextTable(bw, b, clean)
+			writeTextTable(bw, b, o)
 		case listBlock:
 			bullet := "•"
 			if o.ASCII {
 				bullet = "-"
 			}
 			for _, item := range b.rows[0] {
-				fmt.Fprintf(bw, "%s %s\n", bullet, clean(item))
+				fmt.Fprintf(bw, "%s %s\n", bullet, o.clean(item))
 			}
 		case treeBlock:
-			fmt.Fprintln(bw, textTree(b.tree, o, clean).String())
+			fmt.Fprintln(bw, textTree(b.tree, o).String())
 		case codeBlock:
-			for _, line := range strings.Split(termsafe.Lines(redactIf(o, b.text)), "\n") {
+			for _, line := range strings.Split(o.code(b.text), "\n") {
 				fmt.Fprintf(bw, "    %s\n", line)
 			}
 		}
 	}
 	return bw.Flush()
-}
-
-func redactIf(o Options, s string) string {
-	if o.Redact {
-		return Redact(s)
-	}
-	return s
 }
 
 func rule(o Options, level int) string {
@@ -84,7 +70,7 @@ func rule(o Options, level int) string {
 	}
 }
 
-func writeTextTable(w io.Writer, b block, clean func(string) string) {
+func writeTextTable(w io.Writer, b block, o Options) {
 	cells := make([][]string, 0, len(b.rows)+1)
 	cells = append(cells, b.header)
 	cells = append(cells, b.rows...)
@@ -93,7 +79,7 @@ func writeTextTable(w io.Writer, b block, clean func(string) string) {
 		row := make([]string, len(b.header))
 		for c := range row {
 			if c < len(cells[r]) {
-				row[c] = clean(cells[r][c])
+				row[c] = o.clean(cells[r][c])
 			}
 			widths[c] = max(widths[c], lipgloss.Width(row[c]))
 		}
@@ -111,9 +97,9 @@ func writeTextTable(w io.Writer, b block, clean func(string) string) {
 	}
 }
 
-func textTree(n *Node, o Options, clean func(string) string) *tree.Tree {
+func textTree(n *Node, o Options) *tree.Tree {
 	label := func(n *Node) string {
-		t := clean(n.Text)
+		t := o.clean(n.Text)
 		if n.Marked {
 			if o.ASCII {
 				return t + "  <=="
@@ -130,7 +116,7 @@ func textTree(n *Node, o Options, clean func(string) string) *tree.Tree {
 		if len(c.Children) == 0 {
 			t.Child(label(c))
 		} else {
-			t.Child(textTree(c, o, clean))
+			t.Child(textTree(c, o))
 		}
 	}
 	return t

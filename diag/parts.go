@@ -1,0 +1,188 @@
+package diag
+
+import (
+	"context"
+	"time"
+
+	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/dmarc"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/policy"
+)
+
+// partSpec is one part of a domain investigation: how it is found, where
+// it goes in the Report, its findings and its verdict. The table below is
+// the one place a part is added; its field on Report, its JSON (the check
+// contract) and its section of the written report go with it.
+type partSpec struct {
+	part  finding.Part
+	label string // how a summary names it: "MX", "MTA-STS"
+	// weighs are the finding parts its verdict weighs: its own, and the
+	// reverse DNS for the MX hosts.
+	weighs []finding.Part
+	// run asks DNS for the part and returns how to put it in a report.
+	// Independent parts run at once; a part that needs another's answer
+	// waits on the investigation's channels for it.
+	run      func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report)
+	has      func(*Report) bool
+	findings func(*Report) []finding.Finding
+	// verdict decides the part's verdict (once has is true); worst is the
+	// worst severity among the findings it weighs.
+	verdict func(r *Report, worst finding.Severity) PartVerdict
+}
+
+// investigation is what the parts of one investigation share: the domain,
+// the options, and the answers some parts wait for (MTA-STS checks the MX
+// hosts against its policy; BIMI looks at the organizational domain).
+type investigation struct {
+	domain  string
+	opts    Options
+	mxHosts chan []string
+	orgDone chan string
+}
+
+func newInvestigation(domain string, opts Options) *investigation {
+	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1)}
+}
+
+// policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
+const policyFetchTimeout = 5 * time.Second
+
+// leaf marks a part's questions as leaves: they never lengthen the
+// critical path (MX, SPF, DMARC, and DKIM selectors named by headers or
+// flags ask at Critical priority; DKIM probes, MTA-STS, TLS-RPT and BIMI
+// are leaves).
+func leaf(ctx context.Context) context.Context { return dnsclient.WithPriority(ctx, dnsclient.Leaf) }
+
+// parts are the parts of a domain investigation, in the order they are
+// drawn. Each starts at once.
+var parts = []partSpec{
+	{
+		part: finding.PartMX, label: "MX", weighs: []finding.Part{finding.PartMX, finding.PartPTR},
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			mx := CheckMX(ctx, c, inv.domain)
+			hosts := make([]string, 0, len(mx.Hosts))
+			for _, h := range mx.Hosts {
+				hosts = append(hosts, h.Host)
+			}
+			inv.mxHosts <- hosts
+			return func(r *Report) { r.MX = &mx }
+		},
+		has:      func(r *Report) bool { return r.MX != nil },
+		findings: func(r *Report) []finding.Finding { return r.MX.Findings },
+		verdict:  mxVerdict,
+	},
+	{
+		part: finding.PartSPF, label: "SPF",
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			s := CheckSPF(ctx, c, inv.domain)
+			return func(r *Report) { r.SPF = s }
+		},
+		has:      func(r *Report) bool { return r.SPF != nil },
+		findings: func(r *Report) []finding.Finding { return r.SPF.Findings },
+		verdict:  spfVerdict,
+	},
+	{
+		part: finding.PartDKIM, label: "DKIM",
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			d := dkim.Discover(ctx, c, inv.domain, inv.opts.HeaderSelectors, inv.opts.Selectors)
+			return func(r *Report) { r.DKIM = d }
+		},
+		has:      func(r *Report) bool { return r.DKIM != nil },
+		findings: func(r *Report) []finding.Finding { return r.DKIM.Findings },
+		verdict:  dkimVerdict,
+	},
+	{
+		part: finding.PartDMARC, label: "DMARC",
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			d := dmarc.Check(ctx, c, inv.domain)
+			inv.orgDone <- d.OrgDomain
+			return func(r *Report) { r.DMARC = d }
+		},
+		has:      func(r *Report) bool { return r.DMARC != nil },
+		findings: func(r *Report) []finding.Finding { return r.DMARC.Findings },
+		verdict:  dmarcVerdict,
+	},
+	{
+		part: finding.PartMTASTS, label: "MTA-STS",
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			var hosts []string
+			select {
+			case hosts = <-inv.mxHosts:
+			case <-ctx.Done():
+			}
+			var dial policy.DialFunc
+			if !inv.opts.Offline && inv.opts.Dial != nil {
+				dial = inv.opts.Dial
+			}
+			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, policyFetchTimeout)
+			return func(r *Report) { r.MTASTS = m }
+		},
+		has:      func(r *Report) bool { return r.MTASTS != nil },
+		findings: func(r *Report) []finding.Finding { return r.MTASTS.Findings },
+		verdict:  mtastsVerdict,
+	},
+	{
+		part: finding.PartTLSRPT, label: "TLS-RPT",
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			t := policy.CheckTLSRPT(leaf(ctx), c, inv.domain)
+			return func(r *Report) { r.TLSRPT = t }
+		},
+		has:      func(r *Report) bool { return r.TLSRPT != nil },
+		findings: func(r *Report) []finding.Finding { return r.TLSRPT.Findings },
+		verdict:  tlsrptVerdict,
+	},
+	{
+		part: finding.PartBIMI, label: "BIMI",
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			org := inv.domain
+			select {
+			case o := <-inv.orgDone:
+				if o != "" {
+					org = o
+				}
+			case <-ctx.Done():
+			}
+			b := policy.CheckBIMI(leaf(ctx), c, inv.domain, org)
+			return func(r *Report) { r.BIMI = b }
+		},
+		has:      func(r *Report) bool { return r.BIMI != nil },
+		findings: func(r *Report) []finding.Finding { return r.BIMI.Findings },
+		verdict:  bimiVerdict,
+	},
+}
+
+// specOf returns the part's entry of the table.
+func specOf(p finding.Part) (partSpec, bool) {
+	for _, s := range parts {
+		if s.part == p {
+			return s, true
+		}
+	}
+	return partSpec{}, false
+}
+
+// Parts lists the parts of a domain investigation in the order they are
+// drawn.
+func Parts() []finding.Part {
+	out := make([]finding.Part, len(parts))
+	for i, s := range parts {
+		out[i] = s.part
+	}
+	return out
+}
+
+// PartLabel names a part as a summary does: "MX", "SPF", "MTA-STS".
+func PartLabel(p finding.Part) string {
+	if s, ok := specOf(p); ok {
+		return s.label
+	}
+	return string(p)
+}
+
+// Has reports whether the report holds a part (it is known).
+func (r *Report) Has(p finding.Part) bool {
+	s, ok := specOf(p)
+	return ok && s.has(r)
+}

@@ -1,0 +1,338 @@
+package zoneserver_test
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+)
+
+func ask(t *testing.T, network, addr, name string, qtype uint16, edns uint16) (*dns.Msg, error) {
+	t.Helper()
+	m := new(dns.Msg).SetQuestion(name, qtype)
+	if edns > 0 {
+		m.SetEdns0(edns, false)
+	}
+	c := &dns.Client{Net: network, Timeout: 500 * time.Millisecond, UDPSize: 65535}
+	r, _, err := c.Exchange(m, addr)
+	return r, err
+}
+
+func TestServeUDPAndTCP(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	for _, network := range []string{"udp", "tcp"} {
+		r, err := ask(t, network, s.Addr(), "www.example.", dns.TypeA, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", network, err)
+		}
+		if !r.Authoritative || len(r.Answer) != 1 || r.IsEdns0() != nil {
+			t.Errorf("%s: got %v", network, r)
+		}
+	}
+	r, err := ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 1400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := r.IsEdns0()
+	if opt == nil || opt.UDPSize() != zoneserver.AdvertisedUDPSize {
+		t.Errorf("EDNS0 not echoed: %v", r.Extra)
+	}
+}
+
+func TestBadEDNSVersion(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	m := new(dns.Msg).SetQuestion("www.example.", dns.TypeA)
+	m.SetEdns0(1232, false)
+	m.IsEdns0().SetVersion(1)
+	r, err := dns.Exchange(m, s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rcode != dns.RcodeBadVers || len(r.Answer) != 0 {
+		t.Errorf("rcode %s, answer %v; want BADVERS and nothing", dns.RcodeToString[r.Rcode], r.Answer)
+	}
+}
+
+func TestTruncation(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	tests := []struct {
+		name    string
+		network string
+		edns    uint16
+		tc      bool
+		full    bool
+	}{
+		{name: "udp without edns0 is cut at 512", network: "udp", tc: true},
+		{name: "udp with a small edns0 buffer", network: "udp", edns: 1232, tc: true},
+		{name: "udp with a buffer that fits", network: "udp", edns: 4096, full: true},
+		{name: "tcp is whole", network: "tcp", full: true},
+		{name: "tcp is whole with edns0", network: "tcp", edns: 1232, full: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ask(t, tt.network, s.Addr(), "big.example.", dns.TypeTXT, tt.edns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Truncated != tt.tc {
+				t.Errorf("TC = %v, want %v", r.Truncated, tt.tc)
+			}
+			if got := len(r.Answer); (got == 20) != tt.full {
+				t.Errorf("%d answers, full=%v", got, tt.full)
+			}
+			if tt.edns > 0 && r.IsEdns0() == nil {
+				t.Error("truncated reply lost its OPT record")
+			}
+		})
+	}
+}
+
+func TestFaults(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	tests := []struct {
+		fault   zoneserver.Fault
+		network string
+		check   func(*testing.T, *dns.Msg, error)
+	}{
+		{zoneserver.FaultNone, "udp", wantRcode(dns.RcodeSuccess, 1)},
+		{zoneserver.FaultServFail, "udp", wantRcode(dns.RcodeServerFailure, 0)},
+		{zoneserver.FaultRefused, "tcp", wantRcode(dns.RcodeRefused, 0)},
+		{zoneserver.FaultDrop, "udp", wantTimeout},
+		{zoneserver.FaultDrop, "tcp", wantTimeout},
+		{zoneserver.FaultTruncate, "udp", func(t *testing.T, r *dns.Msg, err error) {
+			if err != nil || !r.Truncated || len(r.Answer) != 0 {
+				t.Errorf("got %v, %v; want TC and no answer", r, err)
+			}
+		}},
+		{zoneserver.FaultTruncate, "tcp", wantRcode(dns.RcodeSuccess, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fault.String()+"/"+tt.network, func(t *testing.T) {
+			s.SetFault("WWW.example", dns.TypeA, tt.fault)
+			r, err := ask(t, tt.network, s.Addr(), "www.example.", dns.TypeA, 1232)
+			tt.check(t, r, err)
+		})
+	}
+	// A fault set for one type leaves the others alone; qtype 0 covers all;
+	// the exact type wins over qtype 0; FaultNone clears.
+	s.SetFault("www.example.", dns.TypeA, zoneserver.FaultRefused)
+	s.SetFault("www.example.", 0, zoneserver.FaultServFail)
+	r, err := ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0)
+	wantRcode(dns.RcodeRefused, 0)(t, r, err)
+	r, err = ask(t, "udp", s.Addr(), "www.example.", dns.TypeMX, 0)
+	wantRcode(dns.RcodeServerFailure, 0)(t, r, err)
+	s.SetFault("www.example.", 0, zoneserver.FaultNone)
+	r, err = ask(t, "udp", s.Addr(), "www.example.", dns.TypeMX, 0)
+	wantRcode(dns.RcodeSuccess, 0)(t, r, err)
+}
+
+func wantRcode(rcode, answers int) func(*testing.T, *dns.Msg, error) {
+	return func(t *testing.T, r *dns.Msg, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Rcode != rcode || len(r.Answer) != answers {
+			t.Errorf("rcode %s with %d answers, want %s with %d", dns.RcodeToString[r.Rcode], len(r.Answer), dns.RcodeToString[rcode], answers)
+		}
+	}
+}
+
+func wantTimeout(t *testing.T, r *dns.Msg, err error) {
+	t.Helper()
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("got %v, %v; want a timeout", r, err)
+	}
+}
+
+// TestDecoys reads every datagram the server sends for one query: first the
+// decoy, then the real answer.
+func TestDecoys(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	for _, f := range []zoneserver.Fault{zoneserver.FaultWrongID, zoneserver.FaultWrongQuestion} {
+		t.Run(f.String(), func(t *testing.T) {
+			s.SetFault("www.example.", dns.TypeA, f)
+			conn, err := dns.Dial("udp", s.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			q := new(dns.Msg).SetQuestion("www.example.", dns.TypeA)
+			if err := conn.WriteMsg(q); err != nil {
+				t.Fatal(err)
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(time.Second))
+			first, err := conn.ReadMsg()
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, err := conn.ReadMsg()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch f {
+			case zoneserver.FaultWrongID:
+				if first.Id == q.Id || first.Question[0] != q.Question[0] {
+					t.Errorf("decoy %v should differ only in ID", first.MsgHdr)
+				}
+			case zoneserver.FaultWrongQuestion:
+				if first.Id != q.Id || first.Question[0].Name == q.Question[0].Name {
+					t.Errorf("decoy should differ only in question: %v", first.Question)
+				}
+			}
+			if first.Rcode != dns.RcodeNameError {
+				t.Errorf("decoy rcode %d, want NXDOMAIN", first.Rcode)
+			}
+			if second.Id != q.Id || second.Rcode != dns.RcodeSuccess || len(second.Answer) != 1 {
+				t.Errorf("real reply %v", second)
+			}
+		})
+	}
+}
+
+func TestLatencyIsConcurrent(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	const latency = 20 * time.Millisecond
+	s.SetLatency(latency)
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Go(func() {
+			r, err := dns.Exchange(new(dns.Msg).SetQuestion("www.example.", dns.TypeA), s.Addr())
+			if err == nil && len(r.Answer) != 1 {
+				err = errors.New("no answer")
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	t.Logf("50 concurrent questions at %v latency: %v", latency, elapsed)
+	if elapsed < latency {
+		t.Errorf("answered in %v, before the latency %v", elapsed, latency)
+	}
+	if elapsed > 10*latency {
+		t.Errorf("50 concurrent questions took %v: latency serialises the server", elapsed)
+	}
+	if got := s.Queries(); got != 50 {
+		t.Errorf("Queries() = %d, want 50", got)
+	}
+}
+
+func TestNameLatency(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	s.SetLatency(0)
+	s.SetNameLatency("slow.example.", 150*time.Millisecond)
+	timeIt := func(name string) time.Duration {
+		start := time.Now()
+		if _, err := dns.Exchange(new(dns.Msg).SetQuestion(name, dns.TypeA), s.Addr()); err != nil {
+			t.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	if d := timeIt("www.example."); d > 100*time.Millisecond {
+		t.Errorf("fast name took %v", d)
+	}
+	if d := timeIt("SLOW.example."); d < 150*time.Millisecond {
+		t.Errorf("slow name took only %v", d)
+	}
+	s.SetNameLatency("slow.example.", -1)
+	if d := timeIt("slow.example."); d > 100*time.Millisecond {
+		t.Errorf("cleared name latency still applies: %v", d)
+	}
+}
+
+func TestReplace(t *testing.T) {
+	s := zoneservertest.New(t, "$ORIGIN example.\n@ SOA ns hm 1 2 3 4 5\n_dmarc TXT \"v=DMARC1; p=none\"\n")
+	get := func() string {
+		r, err := ask(t, "udp", s.Addr(), "_dmarc.example.", dns.TypeTXT, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Answer) != 1 {
+			return ""
+		}
+		return r.Answer[0].(*dns.TXT).Txt[0]
+	}
+	if got := get(); got != "v=DMARC1; p=none" {
+		t.Fatalf("before: %q", got)
+	}
+	if err := s.Replace("$ORIGIN example.\n@ SOA ns hm 2 2 3 4 5\n_dmarc TXT \"v=DMARC1; p=reject\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(); got != "v=DMARC1; p=reject" {
+		t.Errorf("after Replace: %q", got)
+	}
+	if err := s.Replace("bad zone text here\n"); err == nil {
+		t.Error("Replace accepted bad text")
+	}
+	if got := get(); got != "v=DMARC1; p=reject" {
+		t.Errorf("failed Replace changed the zones: %q", got)
+	}
+}
+
+func TestLogAndQueries(t *testing.T) {
+	s := zoneservertest.New(t, zoneserver.BigZone())
+	_, _ = ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0)
+	_, _ = ask(t, "tcp", s.Addr(), "Big.Example.", dns.TypeTXT, 1400)
+	want := []zoneserver.Query{{Name: "www.example.", Type: dns.TypeA, RD: true}, {Name: "Big.Example.", Type: dns.TypeTXT, TCP: true, RD: true, EDNS: 1400}}
+	got := s.Log()
+	for i := range got {
+		got[i].ID = 0 // random
+	}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("Log() = %v, want %v", got, want)
+	}
+	if s.Queries() != 2 {
+		t.Errorf("Queries() = %d", s.Queries())
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	s, err := zoneserver.New(zoneserver.BigZone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Addr() != "" {
+		t.Error("Addr before Start")
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); !errors.Is(err, zoneserver.ErrStarted) {
+		t.Errorf("second Start: %v", err)
+	}
+	// Close must not wait for answers held back by latency or drops.
+	s.SetLatency(time.Hour)
+	go func() { _, _ = dns.Exchange(new(dns.Msg).SetQuestion("www.example.", dns.TypeA), s.Addr()) }()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := s.Start(); !errors.Is(err, zoneserver.ErrClosed) {
+		t.Errorf("Start after Close: %v", err)
+	}
+	if _, err := ask(t, "udp", s.Addr(), "www.example.", dns.TypeA, 0); err == nil {
+		t.Error("closed server still answers")
+	}
+}

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"io"
+	"time"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dnsclient"
+)
+
+// defaultTimeout bounds a pane's own lookup for the zero Config.
+const defaultTimeout = 2 * time.Second
+
+// Config is what the workbench needs from the command line.
+type Config struct {
+	// Target is what the user gave on the command line ("" opens the input
+	// screen). A target that does not parse opens the input screen with
+	// the text kept and the reason shown.
+	Target string
+	// Demo lists the demo domains on the input screen.
+	Demo bool
+	// ASCII draws with ASCII only (--ascii); a locale that is not UTF-8
+	// does too.
+	ASCII bool
+	// NewClient returns a fresh DNS client for one investigation, whose
+	// OnQuery calls onQuery (from lookup goroutines).
+	NewClient func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client
+	// Selectors are DKIM selectors to look up besides the common ones.
+	Selectors []string
+	// Deadline bounds a whole investigation (diag.DefaultDeadline when 0).
+	Deadline time.Duration
+	// Timeout bounds one lookup a pane starts: an IP's SPF verdict or PTR,
+	// a what-if tree (2 s when 0).
+	Timeout time.Duration
+	// Offline is set under --demo and --zone: no MTA-STS policy fetch.
+	Offline bool
+	// ExportDir is where e writes the Markdown report ("" for the working
+	// directory).
+	ExportDir string
+	// Env is the environment read for NO_COLOR and the locale (os.Environ
+	// when nil).
+	Env []string
+	// Now is the clock for elapsed times and for judging a message's DKIM
+	// expiry (time.Now when nil).
+	Now func() time.Time
+
+	// Message is a message to open straight on (mxray FILE.eml, mxray -),
+	// already read by the caller with diag.ReadMessage; nil opens on
+	// Target. Its bytes are kept, byte for byte, for the whole session.
+	Message *diag.Message
+	// Location is the zone the hops' local times are shown in (time.Local
+	// when nil).
+	Location *time.Location
+
+	// Input is where Run reads keys (the terminal when nil): with mxray -
+	// stdin holds the headers, and keys come from /dev/tty.
+	Input io.Reader
+	// Output is where Run draws (the terminal when nil).
+	Output io.Writer
+	// Width and Height are the terminal's size for an Output that cannot
+	// report one (a pipe in a test); 0 asks the terminal.
+	Width, Height int
+}

@@ -1,0 +1,85 @@
+package kit
+
+import (
+	"net/netip"
+
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/spf"
+)
+
+// RunMsg is a message that belongs to one run; the root drops those of a
+// run that is no longer current. A pane's own lookup replies implement it
+// too.
+type RunMsg interface{ RunID() int }
+
+// RunStartMsg tells every pane that a new run began: forget the old one.
+type RunStartMsg struct {
+	Run    int
+	Target diag.Target
+	Rerun  bool // the same target again: keep what the user chose (the IP)
+}
+
+// PartMsg carries the snapshot in which one part became known.
+type PartMsg struct {
+	Run    int
+	Part   finding.Part
+	Report *diag.Report
+}
+
+// QueryMsg carries DNS log entries as the client records them.
+type QueryMsg struct {
+	Run     int
+	Entries []dnsclient.LogEntry
+}
+
+// RunDoneMsg carries the final report of a run.
+type RunDoneMsg struct {
+	Run    int
+	Report *diag.Report
+	// Dropped counts log entries the live stream lost (its buffer was
+	// full); the final report's log has them all.
+	Dropped int64
+}
+
+// RecheckMsg carries the re-check of the run's message against today's
+// DNS.
+type RecheckMsg struct {
+	Run    int
+	Report *diag.HeadersReport
+}
+
+// VerdictMsg is the SPF verdict of an IP against the investigated
+// domain's tree (or a message's envelope tree), as the SPF pane asked for
+// it; the overview shows it too.
+type VerdictMsg struct {
+	Run, Req int
+	IP       netip.Addr
+	Verdict  *spf.Verdict
+}
+
+// JumpMsg asks the root to focus a pane and select something in it (enter
+// on a finding or an overview line).
+type JumpMsg struct {
+	Pane finding.Part
+	Sel  Selection
+}
+
+// RunID names the message's run.
+func (m RunStartMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m PartMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m QueryMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m RunDoneMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m RecheckMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m VerdictMsg) RunID() int { return m.Run }
