@@ -51,6 +51,7 @@ type Answer struct {
 	Server  string        // the server that gave the final reply, host:port
 	RTT     time.Duration // round-trip time of the final reply (0 when cached)
 	Cached  bool          // answered from this client's cache without asking
+	Shared  bool          // answered from the shared Cache (or another client's question in flight) without asking
 	TCP     bool          // the final reply came over TCP
 	Err     error         // why, when Status is a failure; a *LookupError
 }

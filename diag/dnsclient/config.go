@@ -49,6 +49,17 @@ type Config struct {
 	// OnQuery, when set, is called with every log entry as it is recorded,
 	// from the goroutine of the lookup. It must not block long.
 	OnQuery func(LogEntry)
+	// Cache, when set, shares replies with every other client that uses it
+	// (a batch run, a server's sessions); see Cache. Authoritative mode
+	// never uses it.
+	Cache *Cache
+	// Limiter, when set, is waited on before every question put on the
+	// wire, retries included; cache hits and merged questions do not wait.
+	Limiter Limiter
+	// Health, when set, tracks whether Servers answer at all, shared by
+	// every client that uses it, and makes questions fail at once while
+	// they do not; see Health.
+	Health *Health
 	// NameserverAddr, when set, turns a nameserver found in authoritative
 	// mode (its host name and one of its addresses) into the "host:port" to
 	// ask. Nil asks the address on port 53. Tests use it to reach loopback

@@ -17,6 +17,7 @@ type LogEntry struct {
 	RTT    time.Duration // round trip of the final reply (0 when cached)
 	Cached bool          // answered from the cache
 	Merged bool          // joined an identical question already in flight
+	Shared bool          // answered from the shared Cache, or by another client's question in flight (Config.Cache)
 	TCP    bool          // the final reply came over TCP
 	Start  time.Duration // when the call began, since the client was made
 	Err    string        // the error text, when the status is a failure
@@ -41,6 +42,7 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 		RTT:    a.RTT,
 		Cached: h == cached,
 		Merged: h == merged,
+		Shared: h == fresh && a.Shared,
 		TCP:    a.TCP,
 		Start:  start.Sub(c.born),
 	}

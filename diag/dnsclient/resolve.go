@@ -29,7 +29,7 @@ func (c *Client) resolve(ctx context.Context, name string, qtype uint16, interna
 			return fail(st, "", err)
 		}
 		rep, err := c.ask(ctx, cur, qtype, rt)
-		ans.Server, ans.RTT, ans.TCP = rep.server, rep.rtt, rep.tcp
+		ans.Server, ans.RTT, ans.TCP, ans.Shared = rep.server, rep.rtt, rep.tcp, rep.shared
 		if err != nil {
 			st := StatusError
 			if errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {

@@ -23,7 +23,7 @@ func (c *Client) route(ctx context.Context, name string, internal bool) (route, 
 		}
 	}
 	if internal || !c.cfg.Authoritative {
-		return route{servers: c.servers, rd: true}, "", nil
+		return route{servers: c.servers, rd: true, resolvers: true}, "", nil
 	}
 	zi, st, err := c.zones.do(ctx, canonical(name), func(ctx context.Context) (zoneInfo, Status, error) {
 		return c.findZone(ctx, name)

@@ -28,6 +28,7 @@ type wireReply struct {
 	server string
 	rtt    time.Duration
 	tcp    bool
+	shared bool // from the shared Cache or another client's question: not asked
 }
 
 // exchange asks server q over UDP until attemptDL and, when the reply is
@@ -35,6 +36,9 @@ type wireReply struct {
 func (c *Client) exchange(ctx context.Context, server string, q query, attemptDL, overallDL time.Time) (wireReply, error) {
 	rep, err := c.roundTrip(ctx, "udp", server, q, attemptDL)
 	if err != nil || !rep.msg.Truncated {
+		return rep, err
+	}
+	if err := c.pace(ctx); err != nil {
 		return rep, err
 	}
 	return c.roundTrip(ctx, "tcp", server, q, overallDL)
