@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/mxray/mxray/diag/dnsclient"
 )
 
 // Defaults of Config.
@@ -25,6 +27,23 @@ const (
 	// open for the client to read why, when it has no other session.
 	DefaultBusyCloseGrace = 5 * time.Second
 )
+
+// maxQuestionsPerMinute bounds Config.DNSQuestionsPerMinute (and so the
+// limiter's burst).
+const maxQuestionsPerMinute = 1_000_000
+
+// newLimiter returns a session's DNS question limiter: bursts of perMinute,
+// then perMinute a minute; nil for no limit.
+func newLimiter(perMinute int) dnsclient.Limiter {
+	if perMinute <= 0 {
+		return nil
+	}
+	l, err := dnsclient.NewRateLimiter(float64(perMinute)/60, perMinute, nil)
+	if err != nil {
+		return nil // unreachable: perMinute is checked by withDefaults
+	}
+	return l
+}
 
 // maxChannelsPerConn caps the session channels one connection may have
 // open at once (OpenSSH connection sharing opens several).
@@ -50,10 +69,10 @@ type SessionInfo struct {
 	Env []string
 	// Width and Height are the PTY's size when the session started.
 	Width, Height int
-	// Limiter caps this session's DNS questions (nil: no limit). Every DNS
-	// client made for the session must wait on it before each question it
-	// sends.
-	Limiter *QuestionLimiter
+	// Limiter caps this session's DNS questions (nil: no limit): give it
+	// as dnsclient.Config.Limiter to every DNS client made for the session.
+	// It is the session's own; the DNS cache may be shared, this never is.
+	Limiter dnsclient.Limiter
 	// Audit records what the user does in this session.
 	Audit *SessionAudit
 	// AllowPrivateTargets is the operator's --allow-private-targets: fetches
@@ -93,8 +112,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// MaxSessionLength closes any session this long after it started.
 	MaxSessionLength time.Duration
-	// DNSQuestionsPerMinute caps each session's DNS questions
-	// (SessionInfo.Limiter); negative for no limit.
+	// DNSQuestionsPerMinute caps each session's DNS questions put on the
+	// wire (SessionInfo.Limiter): bursts of that many, then that many a
+	// minute; a question that could only go after its deadline fails at
+	// once (dnsclient.ErrRateLimited). Negative for no limit.
 	DNSQuestionsPerMinute int
 	// AuditLog is the JSON Lines audit file (--audit-log); "" for none.
 	AuditLog string
@@ -158,6 +179,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.DNSQuestionsPerMinute == 0 {
 		c.DNSQuestionsPerMinute = DefaultDNSQuestionsPerMinute
+	}
+	if c.DNSQuestionsPerMinute > maxQuestionsPerMinute {
+		return c, fmt.Errorf("serve: at most %d DNS questions a minute per session", maxQuestionsPerMinute)
 	}
 	for _, d := range []struct {
 		v   *time.Duration

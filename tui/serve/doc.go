@@ -27,11 +27,11 @@
 //
 // Bounds: sessions overall and per key (the one over the limit is told the
 // server is busy and its connection closed), a per-session cap on DNS
-// questions a minute (QuestionLimiter, for the session's DNS clients), an
-// idle timeout on input, a maximum session length, handshake and connection
-// deadlines behind them, and Shutdown, which tells every session the server
-// is going and closes it within CloseGrace. Each closing is told to the user
-// before the session ends.
+// questions a minute (a dnsclient.RateLimiter in SessionInfo.Limiter, for
+// the session's DNS clients), an idle timeout on input, a maximum session
+// length, handshake and connection deadlines behind them, and Shutdown,
+// which tells every session the server is going and closes it within
+// CloseGrace. Each closing is told to the user before the session ends.
 //
 // Every connection, refusal, command, check, paste, copy, export and
 // disconnection is an audit Event; JSONLog writes them as JSON Lines to a

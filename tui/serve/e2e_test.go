@@ -10,6 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/mxray/mxray/diag/dnsclient"
 )
 
 func TestWorkbenchSession(t *testing.T) {
@@ -275,7 +277,8 @@ func TestSessionInfo(t *testing.T) {
 	p.out.waitFor(t, "ready")
 	cmd, wb := <-infos, <-infos
 	for _, info := range []SessionInfo{cmd, wb} {
-		if info.Limiter.PerMinute() != 90 || !info.AllowPrivateTargets || info.Audit == nil ||
+		lim, ok := info.Limiter.(*dnsclient.RateLimiter)
+		if !ok || lim.QPS() != 1.5 || !info.AllowPrivateTargets || info.Audit == nil ||
 			info.KeyFingerprint != Fingerprint(e.users["alice"].PublicKey()) || info.KeyComment != "alice@example" || info.User != "alice" {
 			t.Errorf("info = %+v", info)
 		}

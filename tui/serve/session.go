@@ -130,7 +130,7 @@ func (s *Server) handleSession(sess ssh.Session) {
 		KeyFingerprint:      id.Fingerprint,
 		KeyComment:          id.Comment,
 		Remote:              st.remote,
-		Limiter:             NewQuestionLimiter(s.cfg.DNSQuestionsPerMinute),
+		Limiter:             newLimiter(s.cfg.DNSQuestionsPerMinute),
 		AllowPrivateTargets: s.cfg.AllowPrivateTargets,
 	}
 	info.Audit = &SessionAudit{sink: s.sink, now: s.cfg.Now, base: Event{
