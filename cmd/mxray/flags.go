@@ -47,14 +47,28 @@ type options struct {
 	trustedHosts string
 	sendingIP    string
 
-	command string   // "", "check", "spf", "headers"
+	// serve
+	listen         string
+	authorizedKeys string
+	trustedUserCA  string
+	hostKey        string
+	maxSessions    int
+	idleTimeout    time.Duration
+	auditLog       string
+	allowPrivate   bool
+
+	// shared is the DNS set-up of a command run inside mxray serve: the
+	// server's, shared by every session (env.dns); nil otherwise.
+	shared *dnsSetup
+
+	command string   // "", "check", "spf", "headers", "serve"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers"}
+var commands = []string{"check", "spf", "headers", "serve"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
@@ -65,6 +79,8 @@ func commandFlags(cmd string) []string {
 		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
 		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
+	case "serve":
+		return serveFlags
 	default:
 		return []string{"json", "format", "redact"}
 	}
@@ -105,6 +121,8 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&o.noRecheck, "no-recheck", false, "headers: parse only; do not ask DNS what it says now")
 	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
 	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
+
+	addServeFlags(fs, o)
 	return fs
 }
 
@@ -126,7 +144,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf or headers", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or serve", errUsage, pos[0])
 		}
 	}
 	o.args = pos

@@ -48,6 +48,9 @@ type environment struct {
 	stderr      io.Writer
 	stdoutIsTTY bool
 	stderrIsTTY bool
+	// dns, when set, is the DNS set-up to use whatever the flags say: a
+	// command run inside mxray serve, on the server's.
+	dns *dnsSetup
 }
 
 // run executes one command line and returns the exit status.
@@ -56,6 +59,7 @@ func run(ctx context.Context, args []string, env *environment) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	o.shared = env.dns
 	switch {
 	case o.help:
 		fmt.Fprint(env.stdout, usage(o))
@@ -72,6 +76,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runSPF(ctx, o, env)
 	case "headers":
 		code, err = runHeaders(ctx, o, env)
+	case "serve":
+		code, err = runServe(ctx, o, env)
 	default:
 		code, err = runDefault(ctx, o, env)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -208,9 +209,17 @@ func (w *keyWatcher) reload() (bool, error) {
 	if first {
 		verb = "loaded"
 	}
-	w.logf("%s %d keys and %d certificate authorities (%d lines not used)", verb, keys, cas, len(set.Problems))
+	w.logf("%s %s and %s (%s not used)", verb, plural(keys, "key", "keys"), plural(cas, "certificate authority", "certificate authorities"), plural(len(set.Problems), "line", "lines"))
 	if keys+cas == 0 {
 		w.logf("no usable key: nobody can log in")
 	}
 	return true, nil
+}
+
+// plural is "1 key", "2 keys".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -80,9 +80,14 @@ type SessionInfo struct {
 	AllowPrivateTargets bool
 }
 
+// Model is the Bubble Tea model of a session's workbench. It is an alias,
+// so that the caller (cmd/mxray, which must not import Bubble Tea) can
+// write a NewModelFunc returning the workbench.
+type Model = tea.Model
+
 // NewModelFunc builds the workbench for one PTY session. ctx ends when the
 // session does: everything the model starts must stop with it.
-type NewModelFunc func(ctx context.Context, info SessionInfo) tea.Model
+type NewModelFunc func(ctx context.Context, info SessionInfo) Model
 
 // RunCommandFunc runs one checked CLI command (args from ParseCommand:
 // the subcommand first) for a command session, streaming its output, and

@@ -131,7 +131,7 @@ func TestMalformedLineAtStartUp(t *testing.T) {
 	if p := srv.KeyProblems(); len(p) != 1 || p[0].Line != 1 {
 		t.Errorf("problems %v", p)
 	}
-	if !strings.Contains(lg.text(), "authorized_keys:1:") || !strings.Contains(lg.text(), "loaded 1 keys") {
+	if !strings.Contains(lg.text(), "authorized_keys:1:") || !strings.Contains(lg.text(), "loaded 1 key and") {
 		t.Errorf("start-up report %q", lg.text())
 	}
 }
