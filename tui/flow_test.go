@@ -85,7 +85,7 @@ func (f *flow) keys(names ...string) {
 
 // resize tells the program (and the emulator) the terminal changed size.
 func (f *flow) resize(w, h int) {
-	f.vt.resize(w, h)
+	f.vt.Resize(w, h)
 	f.tm.Send(tea.WindowSizeMsg{Width: w, Height: h})
 }
 
