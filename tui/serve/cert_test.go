@@ -134,12 +134,12 @@ func TestUserCertificates(t *testing.T) {
 
 	// The CA no longer trusted: its sessions close.
 	p := openPTY(t, c, nil)
-	p.out.waitFor(t, "ready")
+	p.Out.WaitFor(t, "ready")
 	if err := os.WriteFile(caPath, []byte(keyLine(otherCA, "other")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.srv.ReloadKeys(); err != nil {
 		t.Fatal(err)
 	}
-	p.errOut.waitFor(t, "your key is no longer authorized")
+	p.Err.WaitFor(t, "your key is no longer authorized")
 }

@@ -18,27 +18,27 @@ func TestWorkbenchSession(t *testing.T) {
 	e := newEnv(t, nil)
 	c := e.mustDial(t, "alice")
 	p := openPTY(t, c, map[string]string{"COLORTERM": "truecolor"})
-	p.out.waitFor(t, "ready env=TERM=xterm-256color,COLORTERM=truecolor user=alice")
-	if _, err := p.stdin.Write([]byte("a")); err != nil {
+	p.Out.WaitFor(t, "ready env=TERM=xterm-256color,COLORTERM=truecolor user=alice")
+	if _, err := p.Stdin.Write([]byte("a")); err != nil {
 		t.Fatal(err)
 	}
-	p.out.waitFor(t, "key:a")
+	p.Out.WaitFor(t, "key:a")
 	// A bracketed paste arrives as one paste, line breaks and all.
-	if _, err := p.stdin.Write([]byte("\x1b[200~From: x@example.net\nSubject: hi\x1b[201~")); err != nil {
+	if _, err := p.Stdin.Write([]byte("\x1b[200~From: x@example.net\nSubject: hi\x1b[201~")); err != nil {
 		t.Fatal(err)
 	}
-	p.out.waitFor(t, "paste<From: x@example.net|Subject: hi>")
-	if err := p.sess.WindowChange(30, 100); err != nil {
+	p.Out.WaitFor(t, "paste<From: x@example.net|Subject: hi>")
+	if err := p.Session.WindowChange(30, 100); err != nil {
 		t.Fatal(err)
 	}
-	p.out.waitFor(t, "size:100x30")
-	if _, err := p.stdin.Write([]byte("q")); err != nil {
+	p.Out.WaitFor(t, "size:100x30")
+	if _, err := p.Stdin.Write([]byte("q")); err != nil {
 		t.Fatal(err)
 	}
-	if code := waitExit(t, p.sess); code != 0 {
+	if code := waitExit(t, p.Session); code != 0 {
 		t.Errorf("exit status %d after q, want 0", code)
 	}
-	if strings.Contains(p.out.text(), "key:q") {
+	if strings.Contains(p.Out.Text(), "key:q") {
 		t.Error("q reached the model as a key instead of ending the session")
 	}
 	fp := Fingerprint(e.users["alice"].PublicKey())
@@ -274,7 +274,7 @@ func TestSessionInfo(t *testing.T) {
 	c := e.mustDial(t, "alice")
 	runCommand(t, c, "check example.com", "")
 	p := openPTY(t, c, nil)
-	p.out.waitFor(t, "ready")
+	p.Out.WaitFor(t, "ready")
 	cmd, wb := <-infos, <-infos
 	for _, info := range []SessionInfo{cmd, wb} {
 		lim, ok := info.Limiter.(*dnsclient.RateLimiter)

@@ -1,10 +1,7 @@
 package serve
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net"
@@ -16,13 +13,14 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mxray/mxray/tui/serve/servetest"
 )
 
 // testTimeout bounds every wait of these tests: reaching it is a failure,
 // never a measurement.
-const testTimeout = 30 * time.Second
+const testTimeout = servetest.Timeout
 
 // echoModel is the stand-in workbench: it shows its session's TERM and
 // environment, then one line per key, paste and resize, and quits on q.
@@ -151,29 +149,13 @@ type testEnv struct {
 	keysPath string
 	rec      *recorder
 	logs     *logs
-	users    map[string]gossh.Signer
+	users    map[string]*servetest.Key
 }
 
-func newSigner(t testing.TB) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	privateKeys.Store(s, priv)
-	return s
-}
-
-// privateKeys keeps each test signer's private key, for the tests that
-// write it to a file for the OpenSSH client.
-var privateKeys sync.Map
+func newSigner(t testing.TB) gossh.Signer { return servetest.NewKey(t) }
 
 func keyLine(s gossh.Signer, comment string) string {
-	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey()))) + " " + comment
+	return servetest.AuthorizedLine(s.PublicKey(), comment)
 }
 
 // newEnv starts a server admitting alice and bob (and not mallory), with
@@ -181,9 +163,9 @@ func keyLine(s gossh.Signer, comment string) string {
 func newEnv(t testing.TB, mod func(*Config)) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
-	e := &testEnv{dir: dir, rec: newRecorder(), logs: &logs{}, users: map[string]gossh.Signer{}}
+	e := &testEnv{dir: dir, rec: newRecorder(), logs: &logs{}, users: map[string]*servetest.Key{}}
 	for _, u := range []string{"alice", "bob", "carol", "mallory"} {
-		e.users[u] = newSigner(t)
+		e.users[u] = servetest.NewKey(t)
 	}
 	e.keysPath = filepath.Join(dir, "authorized_keys")
 	e.writeKeys(t, keyLine(e.users["alice"], "alice@example"), keyLine(e.users["bob"], "bob@example"))
@@ -243,160 +225,22 @@ func (e *testEnv) dial(user string, auth ...gossh.AuthMethod) (*gossh.Client, er
 	if len(auth) == 0 {
 		auth = []gossh.AuthMethod{gossh.PublicKeys(e.users[user])}
 	}
-	return gossh.Dial("tcp", e.addr, &gossh.ClientConfig{
-		User:            user,
-		Auth:            auth,
-		HostKeyCallback: gossh.FixedHostKey(e.srv.HostPublicKey()),
-		Timeout:         testTimeout,
-	})
+	return servetest.Dial(e.addr, user, e.srv.HostPublicKey(), auth...)
 }
 
 func (e *testEnv) mustDial(t testing.TB, user string) *gossh.Client {
 	t.Helper()
-	c, err := e.dial(user)
-	if err != nil {
-		t.Fatalf("dial as %s: %v", user, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return servetest.MustDial(t, e.addr, user, e.srv.HostPublicKey(), e.users[user])
 }
 
-// stream collects what a session writes, for waiting on text. Escape
-// sequences are stripped: the stand-in model draws each event on a new
-// line, so its text arrives whole.
-type stream struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	more chan struct{}
-	done chan struct{}
-}
-
-func newStream(r io.Reader) *stream {
-	s := &stream{more: make(chan struct{}, 1), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		b := make([]byte, 32<<10)
-		for {
-			n, err := r.Read(b)
-			if n > 0 {
-				s.mu.Lock()
-				s.buf.Write(b[:n])
-				s.mu.Unlock()
-				select {
-				case s.more <- struct{}{}:
-				default:
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return s
-}
-
-func (s *stream) text() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return ansi.Strip(s.buf.String())
-}
-
-// waitFor waits until the stream holds want.
-func (s *stream) waitFor(t testing.TB, want string) {
+// openPTY opens a workbench session at 80x24.
+func openPTY(t testing.TB, c *gossh.Client, env map[string]string) *servetest.PTY {
 	t.Helper()
-	deadline := time.NewTimer(testTimeout)
-	defer deadline.Stop()
-	for !strings.Contains(s.text(), want) {
-		select {
-		case <-s.more:
-		case <-s.done:
-			if !strings.Contains(s.text(), want) {
-				t.Fatalf("stream ended without %q; got %q", want, s.text())
-			}
-			return
-		case <-deadline.C:
-			t.Fatalf("no %q in %q", want, s.text())
-		}
-	}
+	return servetest.OpenPTY(t, c, 80, 24, env)
 }
 
-// ptySession opens a workbench session: a PTY of 80x24 and a shell.
-type ptySession struct {
-	sess   *gossh.Session
-	stdin  io.WriteCloser
-	out    *stream
-	errOut *stream
-}
-
-func openPTY(t testing.TB, c *gossh.Client, env map[string]string) *ptySession {
-	t.Helper()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sess.Close() })
-	for k, v := range env {
-		if err := sess.Setenv(k, v); err != nil {
-			t.Fatalf("setenv %s: %v", k, err)
-		}
-	}
-	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	p := &ptySession{sess: sess}
-	if p.stdin, err = sess.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := sess.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.out, p.errOut = newStream(stdout), newStream(stderr)
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// waitExit waits for the session's end and returns its exit status.
-func waitExit(t testing.TB, sess *gossh.Session) int {
-	t.Helper()
-	errc := make(chan error, 1)
-	go func() { errc <- sess.Wait() }()
-	select {
-	case err := <-errc:
-		if err == nil {
-			return 0
-		}
-		if ee, ok := err.(*gossh.ExitError); ok {
-			return ee.ExitStatus()
-		}
-		t.Fatalf("session ended without an exit status: %v", err)
-	case <-time.After(testTimeout):
-		t.Fatal("the session did not end")
-	}
-	return -1
-}
-
-// runCommand runs line in a command session, with stdin, and returns what
-// it printed and its exit status.
-func runCommand(t testing.TB, c *gossh.Client, line, stdin string) (stdout, stderr string, code int) {
-	t.Helper()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	var o, e bytes.Buffer
-	sess.Stdout, sess.Stderr = &o, &e
-	sess.Stdin = strings.NewReader(stdin)
-	if err := sess.Start(line); err != nil {
-		t.Fatal(err)
-	}
-	code = waitExit(t, sess)
-	return o.String(), e.String(), code
-}
+var (
+	newStream  = servetest.NewStream
+	waitExit   = servetest.WaitExit
+	runCommand = servetest.Run
+)

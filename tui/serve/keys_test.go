@@ -160,13 +160,13 @@ func TestReloadPicksUpKeys(t *testing.T) {
 func TestRemovedKeyClosesSessions(t *testing.T) {
 	e := newEnv(t, nil)
 	p := openPTY(t, e.mustDial(t, "alice"), nil)
-	p.out.waitFor(t, "ready")
+	p.Out.WaitFor(t, "ready")
 	e.writeKeys(t, keyLine(e.users["bob"], "bob"))
 	if err := e.srv.ReloadKeys(); err != nil {
 		t.Fatal(err)
 	}
-	p.errOut.waitFor(t, "mxray: session closed: your key is no longer authorized.")
-	waitExit(t, p.sess)
+	p.Err.WaitFor(t, "mxray: session closed: your key is no longer authorized.")
+	waitExit(t, p.Session)
 	if _, err := e.dial("alice"); err == nil {
 		t.Error("alice logged in after her key was removed")
 	}

@@ -15,11 +15,13 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/mxray/mxray/tui/serve/servetest"
 )
 
 // blockingSession starts "check block.example" (which runs until the
 // server ends it) and waits until it runs.
-func blockingSession(t *testing.T, c *gossh.Client) (*gossh.Session, *stream) {
+func blockingSession(t *testing.T, c *gossh.Client) (*gossh.Session, *servetest.Stream) {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
@@ -32,7 +34,7 @@ func blockingSession(t *testing.T, c *gossh.Client) (*gossh.Session, *stream) {
 	if err := sess.Start("check block.example"); err != nil {
 		t.Fatal(err)
 	}
-	out.waitFor(t, "blocking")
+	out.WaitFor(t, "blocking")
 	return sess, errOut
 }
 
@@ -105,8 +107,8 @@ func TestIdleTimeout(t *testing.T) {
 	p := openPTY(t, c, nil)
 	// No input at all: the closing message, whether or not the first
 	// frame was drawn by then on a loaded machine.
-	p.errOut.waitFor(t, "mxray: session closed: no input for 200ms.")
-	if code := waitExit(t, p.sess); code != 1 {
+	p.Err.WaitFor(t, "mxray: session closed: no input for 200ms.")
+	if code := waitExit(t, p.Session); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
 	ev := e.rec.wait(t, "disconnect", func(ev Event) bool { return ev.Action == ActionDisconnect })
@@ -128,7 +130,7 @@ func TestMaxSessionLength(t *testing.T) {
 	if err := sess.Start("check block.example"); err != nil {
 		t.Fatal(err)
 	}
-	errOut.waitFor(t, "mxray: session closed: this session reached the maximum length of 200ms.")
+	errOut.WaitFor(t, "mxray: session closed: this session reached the maximum length of 200ms.")
 	if code := waitExit(t, sess); code != 2 {
 		t.Errorf("exit status %d, want 2", code)
 	}
@@ -142,7 +144,7 @@ func TestShutdownClosesSessions(t *testing.T) {
 	e := newEnv(t, nil)
 	c := e.mustDial(t, "alice")
 	p := openPTY(t, c, nil)
-	p.out.waitFor(t, "ready")
+	p.Out.WaitFor(t, "ready")
 	cmd, cmdErr := blockingSession(t, e.mustDial(t, "bob"))
 
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
@@ -150,13 +152,13 @@ func TestShutdownClosesSessions(t *testing.T) {
 	if err := e.srv.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown = %v, want nil: every session ended before the deadline", err)
 	}
-	for _, s := range []*stream{p.errOut, cmdErr} {
-		s.waitFor(t, "mxray: session closed: the server is shutting down.")
+	for _, s := range []*servetest.Stream{p.Err, cmdErr} {
+		s.WaitFor(t, "mxray: session closed: the server is shutting down.")
 	}
-	if !strings.Contains(cmdErr.text(), "cancelled\n") {
-		t.Errorf("the command's context was not cancelled: %q", cmdErr.text())
+	if !strings.Contains(cmdErr.Text(), "cancelled\n") {
+		t.Errorf("the command's context was not cancelled: %q", cmdErr.Text())
 	}
-	waitExit(t, p.sess)
+	waitExit(t, p.Session)
 	waitExit(t, cmd)
 	if _, err := e.dial("alice"); err == nil {
 		t.Error("a connection was accepted after Shutdown")
@@ -199,17 +201,17 @@ func TestShutdownStuckWorkbench(t *testing.T) {
 		}
 	})
 	p := openPTY(t, e.mustDial(t, "alice"), nil)
-	p.out.waitFor(t, "ready")
-	if _, err := p.stdin.Write([]byte("ax")); err != nil {
+	p.Out.WaitFor(t, "ready")
+	if _, err := p.Stdin.Write([]byte("ax")); err != nil {
 		t.Fatal(err)
 	}
-	p.out.waitFor(t, "key:a")
+	p.Out.WaitFor(t, "key:a")
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
 	if err := e.srv.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown = %v", err)
 	}
-	p.errOut.waitFor(t, "the server is shutting down")
+	p.Err.WaitFor(t, "the server is shutting down")
 	if !strings.Contains(e.logs.text(), "did not stop when told to") {
 		t.Errorf("the operator was not told: %q", e.logs.text())
 	}
