@@ -57,8 +57,9 @@ func runServe(ctx context.Context, o *options, env *environment) (int, error) {
 }
 
 // serveUntil runs the server until ctx ends. hup delivers reload requests;
-// ready, when set, is given the server once it listens (tests).
-func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os.Signal, ready func(*serve.Server)) (int, error) {
+// ready, when set, is given the server and its address once it listens
+// (tests).
+func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os.Signal, ready func(*serve.Server, net.Addr)) (int, error) {
 	if len(o.args) > 0 {
 		return exitCannot, fmt.Errorf("%w: serve takes no arguments, only flags", errUsage)
 	}
@@ -108,7 +109,7 @@ func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if ready != nil {
-		ready(srv)
+		ready(srv, ln.Addr())
 	}
 	for {
 		select {

@@ -142,6 +142,13 @@ func (s *Stream) Text() string {
 	return ansi.Strip(s.buf.String())
 }
 
+// Raw is everything read so far, escape sequences included.
+func (s *Stream) Raw() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
 // Len is how many bytes were read so far.
 func (s *Stream) Len() int {
 	s.mu.Lock()
@@ -188,6 +195,12 @@ func (s *Stream) WaitFor(tb testing.TB, want string) {
 func (s *Stream) WaitScreen(tb testing.TB, texts ...string) {
 	tb.Helper()
 	s.wait(tb, "the screen "+strings.Join(texts, ", "), func() bool { return s.Shows(texts...) }, s.Screen)
+}
+
+// WaitScreenFunc waits until cond holds for the screen.
+func (s *Stream) WaitScreenFunc(tb testing.TB, what string, cond func(screen string) bool) {
+	tb.Helper()
+	s.wait(tb, what, func() bool { return cond(s.Screen()) }, s.Screen)
 }
 
 // Shows reports whether the screen shows every one of texts.
