@@ -39,7 +39,7 @@ type served struct {
 
 // startServed starts "mxray GLOBAL... serve --listen 127.0.0.1:0 ..." with
 // extra serve flags.
-func startServed(t *testing.T, global []string, extra ...string) *served {
+func startServed(t testing.TB, global []string, extra ...string) *served {
 	t.Helper()
 	dir := t.TempDir()
 	s := &served{
@@ -96,7 +96,7 @@ func startServed(t *testing.T, global []string, extra ...string) *served {
 
 // stop cancels the server (as SIGTERM does) and waits for it; it returns
 // the exit status.
-func (s *served) stop(t *testing.T) int {
+func (s *served) stop(t testing.TB) int {
 	t.Helper()
 	s.cancel()
 	select {
@@ -109,18 +109,18 @@ func (s *served) stop(t *testing.T) int {
 	return -1
 }
 
-func (s *served) dial(t *testing.T, user string) *gossh.Client {
+func (s *served) dial(t testing.TB, user string) *gossh.Client {
 	t.Helper()
 	return servetest.MustDial(t, s.addr, user, s.srv.HostPublicKey(), s.users[user])
 }
 
 // events reads the audit log: one JSON object a line.
-func (s *served) events(t *testing.T) []serve.Event {
+func (s *served) events(t testing.TB) []serve.Event {
 	t.Helper()
 	return readEvents(t, s.audit)
 }
 
-func readEvents(t *testing.T, path string) []serve.Event {
+func readEvents(t testing.TB, path string) []serve.Event {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -140,7 +140,7 @@ func readEvents(t *testing.T, path string) []serve.Event {
 }
 
 // waitEvent waits until the audit log holds an event match accepts.
-func (s *served) waitEvent(t *testing.T, what string, match func(serve.Event) bool) serve.Event {
+func (s *served) waitEvent(t testing.TB, what string, match func(serve.Event) bool) serve.Event {
 	t.Helper()
 	var found serve.Event
 	waitUntil(t, "the audit event "+what, func() bool {
@@ -156,7 +156,7 @@ func (s *served) waitEvent(t *testing.T, what string, match func(serve.Event) bo
 }
 
 // waitUntil polls cond until it holds, failing after servetest.Timeout.
-func waitUntil(t *testing.T, what string, cond func() bool) {
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(servetest.Timeout)
 	for !cond() {
@@ -167,7 +167,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func readFile(t *testing.T, path string) string {
+func readFile(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
