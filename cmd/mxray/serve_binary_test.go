@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -219,25 +218,14 @@ func TestServeOpenSSH(t *testing.T) {
 		{"mallory", "check healthy.example", "", 255, "", "Permission denied (publickey)"},
 	} {
 		t.Run(tt.user+" "+tt.line, func(t *testing.T) {
-			cmd := o.Command(ctx, tt.user, tt.line)
-			cmd.Stdin = strings.NewReader(tt.stdin)
-			var out, errOut strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			err := cmd.Run()
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
+			out, errOut, code := o.Run(t, ctx, tt.user, tt.stdin, tt.line)
 			if (tt.code >= 0 && code != tt.code) || (tt.code < 0 && code == 2) ||
-				!strings.Contains(out.String(), tt.stdout) || !strings.Contains(errOut.String(), tt.stderr) {
-				t.Errorf("exit %d, stdout %.300q, stderr %q; want %d, %q, %q", code, out.String(), errOut.String(), tt.code, tt.stdout, tt.stderr)
+				!strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("exit %d, stdout %.300q, stderr %q; want %d, %q, %q", code, out, errOut, tt.code, tt.stdout, tt.stderr)
 			}
 			if strings.HasSuffix(tt.line, "--json") {
 				var v map[string]any
-				if err := json.Unmarshal([]byte(out.String()), &v); err != nil {
+				if err := json.Unmarshal([]byte(out), &v); err != nil {
 					t.Errorf("not JSON: %v", err)
 				}
 			}

@@ -65,18 +65,8 @@ func TestServeRefusals(t *testing.T) {
 			}
 		})
 	}
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	var errOut strings.Builder
-	sess.Stderr = &errOut
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	if code := servetest.WaitExit(t, sess); code != exitCannot || !strings.Contains(errOut.String(), "no shell here") {
-		t.Errorf("a shell without a terminal: exit %d, %q", code, errOut.String())
+	if errOut, code := servetest.Shell(t, c); code != exitCannot || !strings.Contains(errOut, "no shell here") {
+		t.Errorf("a shell without a terminal: exit %d, %q", code, errOut)
 	}
 }
 

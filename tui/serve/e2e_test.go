@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/tui/serve/servetest"
 )
 
 func TestWorkbenchSession(t *testing.T) {
@@ -167,22 +168,12 @@ func TestCommandSessions(t *testing.T) {
 
 func TestNoShellWithoutTerminal(t *testing.T) {
 	e := newEnv(t, nil)
-	c := e.mustDial(t, "alice")
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	var errOut strings.Builder
-	sess.Stderr = &errOut
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, sess); code != 2 {
+	errOut, code := servetest.Shell(t, e.mustDial(t, "alice"))
+	if code != 2 {
 		t.Errorf("exit status %d, want 2", code)
 	}
-	if !strings.Contains(errOut.String(), "no shell here") {
-		t.Errorf("stderr = %q", errOut.String())
+	if !strings.Contains(errOut, "no shell here") {
+		t.Errorf("stderr = %q", errOut)
 	}
 }
 

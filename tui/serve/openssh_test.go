@@ -4,8 +4,6 @@ package serve
 
 import (
 	"context"
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -69,20 +67,9 @@ func TestOpenSSHClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " ")+" as "+tt.account, func(t *testing.T) {
-			cmd := o.Command(ctx, tt.account, tt.args...)
-			cmd.Stdin = strings.NewReader(tt.stdin)
-			var out, errOut strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			err := cmd.Run()
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != tt.code || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errOut.String(), tt.stderr) {
-				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out.String(), errOut.String(), tt.code, tt.stdout, tt.stderr)
+			out, errOut, code := o.Run(t, ctx, tt.account, tt.stdin, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out, errOut, tt.code, tt.stdout, tt.stderr)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package servetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -123,6 +124,24 @@ func Run(tb testing.TB, c *gossh.Client, line, stdin string) (stdout, stderr str
 	return o.String(), e.String(), code
 }
 
+// Shell asks for a shell without a terminal and returns what the session
+// wrote to stderr and its exit status.
+func Shell(tb testing.TB, c *gossh.Client) (stderr string, code int) {
+	tb.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer sess.Close()
+	var e bytes.Buffer
+	sess.Stderr = &e
+	if err := sess.Shell(); err != nil {
+		tb.Fatal(err)
+	}
+	code = WaitExit(tb, sess)
+	return e.String(), code
+}
+
 // OpenSSH is the real OpenSSH client set up against a test server: its own
 // HOME, key files, known_hosts and no configuration read from the machine.
 type OpenSSH struct {
@@ -169,6 +188,25 @@ func NewOpenSSH(tb testing.TB, addr string, host gossh.PublicKey, users map[stri
 		"-o", "ConnectTimeout=20",
 		"-o", "LogLevel=ERROR",
 	}}
+}
+
+// Run runs an ssh command line as user with stdin and returns what it
+// printed and its exit status.
+func (o *OpenSSH) Run(tb testing.TB, ctx context.Context, user, stdin string, extra ...string) (stdout, stderr string, code int) {
+	tb.Helper()
+	cmd := o.Command(ctx, user, extra...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		tb.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
 }
 
 // Command returns an ssh command line to the server as user (with that
