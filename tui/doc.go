@@ -17,6 +17,11 @@
 // MTA-STS (RFC 8461), TLS-RPT (RFC 8460) and BIMI records. Copying uses OSC
 // 52 (tea.SetClipboard) so it works over SSH.
 //
+// Served over SSH (mxray serve, tui/serve), the workbench writes nothing:
+// Config.ExportToView shows the Markdown report in a scrollable view that
+// y copies whole; Config.Dial keeps fetches and probes to public addresses;
+// Config.Audit hears what the user does, by size, never content.
+//
 // A message header (pasted, typed in the header editor, or given as a file
 // or on stdin) is read once by diag.ReadMessage and checked by
 // diag.CheckMessage, and adds two panes: the Received chain of RFC 5321

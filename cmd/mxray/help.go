@@ -17,6 +17,7 @@ Usage:
   mxray check -f FILE --json     check every domain in FILE (one per line), one JSON object per line
   mxray spf [DOMAIN] --ip IP     evaluate SPF for an IP: the verdict, the deciding include, the lookups
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
+  mxray serve --authorized-keys FILE   serve the workbench over SSH to a team (ssh -t -p 2222 HOST)
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE of headers (an existing path or anything with a '/'), or '-' for stdin.
@@ -33,6 +34,7 @@ Examples:
   pbpaste | mxray headers - --format markdown
   mxray --zone draft.zone check example.com     test a draft zone before publishing it
   mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
+  mxray --resolver 10.0.0.53 serve --authorized-keys /etc/mxray/authorized_keys --audit-log audit.jsonl
 
 Flags:
 `)

@@ -214,6 +214,9 @@ func serverGlobalArgs(o *options) []string {
 	if o.demo {
 		args = append(args, "--demo")
 	}
+	if o.ascii {
+		args = append(args, "--ascii")
+	}
 	for _, r := range o.resolvers {
 		args = append(args, "--resolver="+r)
 	}
