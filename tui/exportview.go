@@ -63,7 +63,9 @@ func (v *reportView) setSize(w, h int) {
 				v.lines = append(v.lines, "")
 				continue
 			}
-			v.lines = append(v.lines, kit.Wrap(l, max(1, w-2))...)
+			// A wrapped line keeps its indentation (nested list items).
+			indent := min(len(l)-len(strings.TrimLeft(l, " ")), w/2)
+			v.lines = append(v.lines, kit.WrapIndent(l, max(indent+1, w-2), indent)...)
 		}
 	}
 	v.scroll.SetHeight(max(1, h-1))

@@ -20,6 +20,7 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+	"github.com/mxray/mxray/tui/kit"
 )
 
 // auditLog is an Auditor that keeps what it hears, one line per call.
@@ -294,4 +295,27 @@ func TestFlowReportView(t *testing.T) {
 	}
 	f.keys("esc")
 	f.waitFor("[Overview]", "enter opens MX & PTR")
+}
+
+// TestReportViewWraps: long lines wrap to the width, keeping their
+// indentation, and control characters in the report are made visible.
+func TestReportViewWraps(t *testing.T) {
+	v := newReportView("x", "# Title\n\n   - "+strings.Repeat("word ", 20)+"\n\x1b[2Jbad")
+	v.setSize(30, 10)
+	if len(v.lines) < 6 {
+		t.Fatalf("lines = %q", v.lines)
+	}
+	for i, l := range v.lines {
+		if w := kit.Width(l); w > 28 {
+			t.Errorf("line %d is %d cells wide: %q", i, w, l)
+		}
+	}
+	for _, l := range v.lines[3 : len(v.lines)-1] {
+		if !strings.HasPrefix(l, "   ") {
+			t.Errorf("a wrapped line lost its indentation: %q", l)
+		}
+	}
+	if last := v.lines[len(v.lines)-1]; strings.Contains(last, "\x1b") || !strings.Contains(last, `\x1b[2Jbad`) {
+		t.Errorf("the escape was not made visible: %q", last)
+	}
 }
