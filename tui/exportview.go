@@ -74,8 +74,8 @@ func (v *reportView) setSize(w, h int) {
 
 // view draws the heading and the lines that show.
 func (v *reportView) view(st kit.Styles, g kit.Glyphs) string {
-	head := " " + st.Heading.Render("Report of "+v.title) + st.Muted.Render(fmt.Sprintf(" %s Markdown, %s %s %d%% %s y copies it, esc closes",
-		g.Dot, kit.Plural(len(v.text), "byte", "bytes"), g.Dot, v.percent(), g.Dot))
+	head := " " + st.Heading.Render("Report of "+v.title) + st.Muted.Render(fmt.Sprintf(" %s Markdown, %s %s %d%% shown",
+		g.Dot, kit.Plural(len(v.text), "byte", "bytes"), g.Dot, v.percent()))
 	out := []string{head}
 	for _, l := range v.scroll.Window(v.lines) {
 		out = append(out, " "+l)

@@ -101,7 +101,7 @@ func TestReportViewWritesNothing(t *testing.T) {
 		t.Fatalf("e did not open the report; screen:\n%s", d.screen())
 	}
 	s := d.screen()
-	if !strings.Contains(s, "Report of mixed.example") || !strings.Contains(s, "esc closes") {
+	if !strings.Contains(s, "Report of mixed.example") || !strings.Contains(s, "esc close") {
 		t.Fatalf("the report view does not show:\n%s", s)
 	}
 	md := d.m.report.text
@@ -270,7 +270,7 @@ func TestFlowReportView(t *testing.T) {
 	f.keys("e")
 	f.waitFor("Report of good.example", "# mxray check of good.example", "y copy report")
 	f.keys("G")
-	f.waitFor("100% · y copies it", "## Findings")
+	f.waitFor("100% shown", "## Findings")
 	f.keys("y")
 	var osc52 string
 	fed := 0

@@ -201,7 +201,7 @@ func TestServeWorkbench(t *testing.T) {
 	p.Out.WaitScreen(t, "[Hops]", "✓ done")
 
 	p.Type(t, "e")
-	p.Out.WaitScreen(t, "Report of", "Markdown,", "esc closes")
+	p.Out.WaitScreen(t, "Report of", "Markdown,", "esc close")
 	p.Type(t, "y")
 	p.Out.WaitScreen(t, "(OSC 52)")
 	if md, ok := decodeOSC52(p.Out.Raw()); !ok || !strings.HasPrefix(md, "# ") || !strings.Contains(md, "healthy.example") {
