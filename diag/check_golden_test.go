@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/render"
@@ -16,12 +17,19 @@ import (
 )
 
 // demoReport runs a full investigation of a demo domain against the
-// in-process server.
+// in-process server, as mxray --demo check does: with the demo's
+// blocklists.
 func demoReport(t testing.TB, domain string) *Report {
 	t.Helper()
-	srv := zoneservertest.New(t, demo.ZoneText())
+	srv := zoneservertest.New(t, demo.ServedZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
-	return Investigate(context.Background(), c, domain, Options{Offline: true}, nil)
+	return Investigate(context.Background(), c, domain, Options{Offline: true, Blocklists: demoLists()}, nil)
+}
+
+// demoLists are the lists mxray --demo asks.
+func demoLists() *blocklist.Set {
+	s := blocklist.Demo()
+	return &s
 }
 
 // TestCheckGolden pins the check contract's JSON and the Markdown report of
@@ -58,6 +66,7 @@ func requireGoldenJSON(t *testing.T, v any) {
 // server: its port and the round-trip times.
 func stableJSON(b []byte) []byte {
 	b = regexp.MustCompile(`"127\.0\.0\.1:\d+"`).ReplaceAll(b, []byte(`"127.0.0.1:53"`))
+	b = regexp.MustCompile(`DNS \(127\.0\.0\.1:\d+\)`).ReplaceAll(b, []byte(`DNS (127.0.0.1:53)`))
 	return regexp.MustCompile(`"rtt_ms": [0-9.e-]+`).ReplaceAll(b, []byte(`"rtt_ms": 0`))
 }
 
@@ -73,6 +82,7 @@ func TestCheckDemoFindings(t *testing.T) {
 			"spf.lookup_limit", "spf.void_lookups", "spf.loop", "spf.plus_all", "spf.include_no_record",
 			"dkim.key_weak", "dkim.key_revoked", "dmarc.policy_none", "dmarc.removed_tag", "dmarc.bad_report_uri",
 			"dmarc.report_unauthorized", "mx.cname", "ptr.missing",
+			"blocklist.listed", "blocklist.no_answer",
 		}, false},
 	}
 	for _, tt := range tests {
@@ -93,7 +103,7 @@ func TestCheckDemoFindings(t *testing.T) {
 			if len(rep.Unfinished) > 0 {
 				t.Errorf("unfinished parts: %v", rep.Unfinished)
 			}
-			if rep.MX == nil || rep.SPF == nil || rep.DKIM == nil || rep.DMARC == nil || rep.MTASTS == nil || rep.TLSRPT == nil || rep.BIMI == nil {
+			if rep.MX == nil || rep.SPF == nil || rep.DKIM == nil || rep.DMARC == nil || rep.MTASTS == nil || rep.TLSRPT == nil || rep.BIMI == nil || rep.Blocklists == nil {
 				t.Errorf("a part is missing: %+v", rep)
 			}
 		})

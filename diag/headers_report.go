@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/arc"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
@@ -28,11 +30,41 @@ func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		*headers.Analysis
-		Recheck   *Recheck          `json:"recheck"`
-		ThenVsNow []ThenNow         `json:"then_vs_now"`
-		Findings  []finding.Finding `json:"findings"`
-		Queries   int               `json:"queries"`
-	}{r.Source, r.Analysis, r.Recheck, rows, fs, r.Queries})
+		ARC        []arcJSON           `json:"arc"`
+		Recheck    *Recheck            `json:"recheck"`
+		ThenVsNow  []ThenNow           `json:"then_vs_now"`
+		Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
+		Findings   []finding.Finding   `json:"findings"`
+		Queries    int                 `json:"queries"`
+	}{r.Source, r.Analysis, r.arcEntries(), r.Recheck, rows, r.Blocklists.results(), fs, r.Queries})
+}
+
+// arcJSON is one entry of "arc": the set as the header says it (instance,
+// cv, d, s, ...), and, after a re-check, its signatures verified
+// ("verified": {seal, ams, problems}).
+type arcJSON struct {
+	headers.ARCSet
+	Verified *arc.Set `json:"verified,omitempty"`
+}
+
+// arcEntries pairs each ARC set of the analysis with its verification.
+func (r *HeadersReport) arcEntries() []arcJSON {
+	out := []arcJSON{}
+	if r.Analysis == nil {
+		return out
+	}
+	for _, s := range r.Analysis.ARC {
+		e := arcJSON{ARCSet: s}
+		if r.Recheck != nil && r.Recheck.ARC != nil {
+			for i := range r.Recheck.ARC.Sets {
+				if v := &r.Recheck.ARC.Sets[i]; v.Instance == s.Instance {
+					e.Verified = v
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Doc lays the headers report out for the text and Markdown writers.
@@ -121,9 +153,13 @@ func (r *HeadersReport) Doc() *render.Doc {
 			tv = append(tv, []string{check, orDash(string(t.Then)), orDash(string(t.Now)), t.Explanation})
 		}
 		d.Table([]string{"Check", "Then", "Now", "Why"}, tv)
+		arcDoc(d, r.Recheck.ARC)
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {
 			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
 		}
+	}
+	if r.Blocklists != nil {
+		blocklistDoc(d, r.Blocklists)
 	}
 	findingsDoc(d, r.Findings)
 	return d
@@ -154,4 +190,20 @@ func subjectOf(m *headers.Message) string {
 		return headers.DecodeWords(f.Value)
 	}
 	return ""
+}
+
+// arcDoc lists the ARC chain as verified: instance, sealer, cv= and the
+// verdicts of its seal and message signature.
+func arcDoc(d *render.Doc, c *arc.Chain) {
+	if c == nil || len(c.Sets) == 0 {
+		return
+	}
+	d.Heading(2, "ARC chain (newest first)")
+	var rows [][]string
+	for _, s := range c.Sets {
+		rows = append(rows, []string{strconv.Itoa(s.Instance), "d=" + s.Domain + " s=" + s.Selector, orDash(string(s.CV)),
+			orDash(string(s.Seal.Result)), orDash(string(s.AMS.Result))})
+	}
+	d.Table([]string{"i", "Sealer", "cv", "Seal", "Message signature"}, rows)
+	d.Para(fmt.Sprintf("Chain today: %s. %s. ARC is moving to Historic; DKIM2 is its successor.", c.Result, c.Reason))
 }

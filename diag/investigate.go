@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 )
@@ -31,6 +32,11 @@ type Options struct {
 	// Dial opens connections for the MTA-STS policy fetch; it should resolve
 	// names through the investigation's DNS client. Nil means no fetch.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Blocklists are the DNS blocklists (RFC 5782) asked about the
+	// addresses of the MX hosts and the domain, and for a message about
+	// its sending IP and its From, envelope and DKIM d= domains; nil asks
+	// none (the blocklists part is then Off).
+	Blocklists *blocklist.Set
 }
 
 // Event says that something of an investigation, or of a message's check,

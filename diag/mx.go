@@ -83,6 +83,30 @@ func FilterFor(host string) string {
 // address's PTR with its forward confirmation. Every host is followed at
 // once; the chain MX → A/AAAA → PTR → A is the critical path.
 func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport {
+	return checkMX(ctx, r, domain, nil)
+}
+
+// mxAddr is an address that receives the domain's mail, and its MX host
+// (the domain itself for an implicit MX).
+type mxAddr struct {
+	ip   netip.Addr
+	host string
+}
+
+// checkMX is CheckMX that also gives addrs (when not nil) the addresses
+// that receive the domain's mail as soon as every MX host's are known,
+// before their reverse DNS is: parts that need only the addresses
+// (blocklists) start one round trip after the MX hosts' A/AAAA answers
+// instead of after the PTR chain. addrs is called exactly once, before
+// checkMX returns; with no address when there is none.
+func checkMX(ctx context.Context, r dnsclient.Resolver, domain string, addrs func([]mxAddr)) MXReport {
+	var once sync.Once
+	found := func(a []mxAddr) {
+		if addrs != nil {
+			once.Do(func() { addrs(a) })
+		}
+	}
+	defer found(nil)
 	fqdn := dns.Fqdn(domain)
 	ans := r.Lookup(ctx, fqdn, dns.TypeMX)
 	rep := MXReport{Status: ans.Status, Hosts: []MXHost{}}
@@ -92,7 +116,7 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 	switch {
 	case ans.Status.Temporary():
 		add(finding.Error, "mx.lookup_failed", finding.Domain(domain),
-			fmt.Sprintf("The MX records of %s could not be read: %s.", domain, describeStatus(ans)),
+			fmt.Sprintf("The MX records of %s could not be read: %s.", domain, ans.Describe()),
 			"Check that the domain's nameservers answer; run the check again.")
 		return rep
 	case ans.Status == dnsclient.StatusNXDomain:
@@ -104,6 +128,11 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 	mxs := ans.MX()
 	if len(mxs) == 0 {
 		rep.Implicit = implicitMX(ctx, r, fqdn, domain, add)
+		var own []mxAddr
+		for _, ip := range rep.Implicit {
+			own = append(own, mxAddr{ip: ip, host: domain})
+		}
+		found(own)
 		return rep
 	}
 	for _, m := range mxs {
@@ -122,10 +151,26 @@ func CheckMX(ctx context.Context, r dnsclient.Resolver, domain string) MXReport 
 		}
 		rep.Hosts = append(rep.Hosts, MXHost{Preference: m.Preference, Host: strings.TrimSuffix(m.Host, "."), Addresses: []PTRCheck{}, Errors: []string{}})
 	}
-	var wg sync.WaitGroup
+	// Each host's addresses, handed over before its PTR checks.
+	hostAddrs := make([][]netip.Addr, len(rep.Hosts))
+	var wg, known sync.WaitGroup
+	known.Add(len(rep.Hosts))
 	for i := range rep.Hosts {
-		wg.Go(func() { resolveMXHost(ctx, r, &rep.Hosts[i]) })
+		wg.Go(func() {
+			resolveMXHost(ctx, r, &rep.Hosts[i], func(ips []netip.Addr) {
+				hostAddrs[i] = ips
+				known.Done()
+			})
+		})
 	}
+	known.Wait()
+	var all []mxAddr
+	for i, ips := range hostAddrs {
+		for _, ip := range ips {
+			all = append(all, mxAddr{ip: ip, host: rep.Hosts[i].Host})
+		}
+	}
+	found(all)
 	wg.Wait()
 	mxFindings(domain, &rep, add)
 	return rep
@@ -147,8 +192,13 @@ func implicitMX(ctx context.Context, r dnsclient.Resolver, fqdn, domain string, 
 	return addrs
 }
 
-// resolveMXHost fills one host's addresses and PTR checks.
-func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost) {
+// resolveMXHost fills one host's addresses and PTR checks; it gives the
+// addresses to found (exactly once, none when it has none) before the PTR
+// checks start.
+func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost, found func([]netip.Addr)) {
+	var once sync.Once
+	report := func(ips []netip.Addr) { once.Do(func() { found(ips) }) }
+	defer report(nil)
 	if ip, err := netip.ParseAddr(strings.Trim(h.Host, "[]")); err == nil {
 		h.fail("mx.ip_literal", fmt.Sprintf("the MX target is an IP address (%s), not a host name; RFC 5321 requires a name", ip))
 		return
@@ -162,12 +212,13 @@ func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost) {
 	addrs := append(v4.Addrs(), v6.Addrs()...)
 	switch {
 	case len(addrs) == 0 && (v4.Status.Temporary() || v6.Status.Temporary()):
-		h.fail("mx.lookup_failed", fmt.Sprintf("its addresses could not be looked up: %s", describeStatus(worse(v4, v6))))
+		h.fail("mx.lookup_failed", fmt.Sprintf("its addresses could not be looked up: %s", worse(v4, v6).Describe()))
 		return
 	case len(addrs) == 0:
 		h.fail("mx.no_address", "it has no A or AAAA address")
 		return
 	}
+	report(addrs)
 	h.Addresses = make([]PTRCheck, len(addrs))
 	var wg sync.WaitGroup
 	for i, ip := range addrs {
@@ -210,22 +261,6 @@ func mxFindings(domain string, rep *MXReport, add func(finding.Severity, string,
 				fmt.Sprintf("Remove the MX record for %s, or make the mail server accept connections only from the filtering service's addresses.", h.Host))
 		}
 	}
-}
-
-// describeStatus words a failed answer for a message.
-func describeStatus(a dnsclient.Answer) string {
-	switch a.Status {
-	case dnsclient.StatusTimeout:
-		return "no answer in time"
-	case dnsclient.StatusServFail:
-		return "the DNS server answered SERVFAIL"
-	case dnsclient.StatusRefused:
-		return "the DNS server REFUSED the question"
-	}
-	if a.Err != nil {
-		return a.Err.Error()
-	}
-	return string(a.Status)
 }
 
 // worse returns whichever answer failed, preferring the first.

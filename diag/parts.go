@@ -40,10 +40,13 @@ type investigation struct {
 	opts    Options
 	mxHosts chan []string
 	orgDone chan string
+	// mxAddrs are the addresses that receive the domain's mail, sent as
+	// soon as they are known, before their reverse DNS (blocklists).
+	mxAddrs chan []mxAddr
 }
 
 func newInvestigation(domain string, opts Options) *investigation {
-	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1)}
+	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1), mxAddrs: make(chan []mxAddr, 1)}
 }
 
 // policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
@@ -61,7 +64,7 @@ var parts = []partSpec{
 	{
 		part: finding.PartMX, label: "MX", weighs: []finding.Part{finding.PartMX, finding.PartPTR},
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
-			mx := CheckMX(ctx, c, inv.domain)
+			mx := checkMX(ctx, c, inv.domain, func(a []mxAddr) { inv.mxAddrs <- a })
 			hosts := make([]string, 0, len(mx.Hosts))
 			for _, h := range mx.Hosts {
 				hosts = append(hosts, h.Host)
@@ -150,6 +153,19 @@ var parts = []partSpec{
 		has:      func(r *Report) bool { return r.BIMI != nil },
 		findings: func(r *Report) []finding.Finding { return r.BIMI.Findings },
 		verdict:  bimiVerdict,
+	},
+	{
+		part: finding.PartBlocklists, label: "DNSBL",
+		// It starts with the rest and waits for the MX addresses (not
+		// their reverse DNS): its one round of questions ends before the
+		// MX part's PTR chain does.
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			b := checkDomainBlocklists(ctx, c, inv)
+			return func(r *Report) { r.Blocklists = b }
+		},
+		has:      func(r *Report) bool { return r.Blocklists != nil },
+		findings: func(r *Report) []finding.Finding { return r.Blocklists.Findings },
+		verdict:  blocklistVerdict,
 	},
 }
 

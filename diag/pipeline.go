@@ -93,7 +93,7 @@ func CheckMessage(ctx context.Context, client *dnsclient.Client, m *Message, opt
 		}
 		return <-tree
 	}
-	out.Headers = recheckHeaders(ctx, client, m, recheckOptions{Deadline: opts.Deadline, Now: opts.Now}, shared)
+	out.Headers = recheckHeaders(ctx, client, m, recheckOptions{Deadline: opts.Deadline, Now: opts.Now, Blocklists: opts.Blocklists}, shared)
 	deliver(events, Event{Recheck: out.Headers})
 	wg.Wait()
 	return out

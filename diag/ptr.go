@@ -37,7 +37,7 @@ func CheckPTR(ctx context.Context, r dnsclient.Resolver, ip netip.Addr) PTRCheck
 	ans := dnsclient.LookupPTR(ctx, r, ip)
 	c.Status = ans.Status
 	if ans.Status.Temporary() {
-		c.Error = "PTR lookup failed: " + describeStatus(ans)
+		c.Error = "PTR lookup failed: " + ans.Describe()
 		return c
 	}
 	names := ans.Names()

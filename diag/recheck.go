@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mxray/mxray/diag/arc"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -28,13 +30,19 @@ type HeadersReport struct {
 	Findings  []finding.Finding // the analysis's and the re-check's, sorted
 	Queries   int               // DNS questions sent for the re-check
 	Log       []dnsclient.LogEntry
+	// Blocklists is what the DNS blocklists say of the sending IP and the
+	// From, envelope and DKIM d= domains; nil when they were not asked
+	// (no re-check, or no blocklists).
+	Blocklists *BlocklistReport
 }
 
-// Recheck is what DNS says today about the message's SPF, DKIM and DMARC.
+// Recheck is what DNS says today about the message's SPF, DKIM and DMARC,
+// and its ARC chain verified (nil when it carries no ARC field).
 type Recheck struct {
 	SPF   *SPFRecheck       `json:"spf"`
 	DKIM  []dkim.Result     `json:"dkim"`
 	DMARC *dmarc.Evaluation `json:"dmarc"`
+	ARC   *arc.Chain        `json:"arc,omitempty"`
 }
 
 // SPFRecheck is the SPF verdict today for the IP and identities the
@@ -66,6 +74,9 @@ type recheckOptions struct {
 	Deadline time.Duration
 	// Now is the time to judge DKIM x= against; time.Now when zero.
 	Now time.Time
+	// Blocklists are asked about the message's sending IP and domains,
+	// at the same time as the rest; nil asks none.
+	Blocklists *blocklist.Set
 }
 
 // analyzeHeaders builds a report from a message without asking DNS
@@ -103,12 +114,28 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	var wg sync.WaitGroup
 	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
 	wg.Go(func() { rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now) })
+	if a.ARCChain.Instances > 0 || len(a.ARCChain.Problems) > 0 {
+		wg.Go(func() {
+			c := arc.Verify(ctx, client, m.Fields, m.Body, m.HasBody)
+			rc.ARC = &c
+		})
+	}
 	if a.FromDomain != "" {
 		// Policy discovery for the From domain goes out now, so that
 		// Evaluate below finds its answers in the client's cache.
 		wg.Go(func() { dmarc.Discover(ctx, client, a.FromDomain) })
 	}
+	var listed []blocklist.Result
+	if opts.Blocklists != nil {
+		wg.Go(func() { listed = blocklist.Check(ctx, client, messageSubjects(a), *opts.Blocklists) })
+	}
 	wg.Wait()
+	if opts.Blocklists != nil {
+		// A policy listing of a sending IP that passed SPF is a note.
+		bc := blocklist.Context{SendingIPPassedSPF: sendingIPPassedSPF(a, rc.SPF)}
+		rep.Blocklists = blocklistReport(opts.Blocklists, listed, bc)
+		rep.Findings = append(rep.Findings, rep.Blocklists.Findings...)
+	}
 
 	if a.FromDomain != "" {
 		spfIn := dmarc.SPFInput{Domain: rc.SPF.Domain, Result: string(rc.SPF.Result)}
@@ -120,7 +147,8 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 		rc.DMARC = &ev
 	}
 	rep.Recheck = rc
-	rep.ThenVsNow = thenVsNow(a, rc)
+	rep.Log = client.Log()
+	rep.ThenVsNow = thenVsNow(a, rc, rep.Log)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {

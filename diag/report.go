@@ -27,6 +27,9 @@ type Report struct {
 	MTASTS *policy.MTASTSResult
 	TLSRPT *policy.TLSRPTResult
 	BIMI   *policy.BIMIResult
+	// Blocklists is what the DNS blocklists say of the MX addresses and
+	// the domain.
+	Blocklists *BlocklistReport
 
 	Findings    []finding.Finding // every part's findings, sorted by severity
 	Queries     int               // DNS questions sent on the wire

@@ -24,6 +24,7 @@ func (r *Report) Doc() *render.Doc {
 	r.dkimDoc(d)
 	r.dmarcDoc(d)
 	r.policyDoc(d)
+	blocklistDoc(d, r.Blocklists)
 	findingsDoc(d, r.Findings)
 	return d
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/netip"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/finding"
@@ -27,7 +28,9 @@ type checkJSON struct {
 	MTASTS        *policy.MTASTSResult `json:"mta_sts"`
 	TLSRPT        *policy.TLSRPTResult `json:"tls_rpt"`
 	BIMI          *policy.BIMIResult   `json:"bimi"`
-	Unfinished    []finding.Part       `json:"unfinished,omitempty"`
+	// Blocklists is left out when they were not asked.
+	Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
+	Unfinished []finding.Part      `json:"unfinished,omitempty"`
 }
 
 // MarshalJSON writes the report in the "check" contract: mx as a list with
@@ -44,6 +47,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		MTASTS:     r.MTASTS,
 		TLSRPT:     r.TLSRPT,
 		BIMI:       r.BIMI,
+		Blocklists: r.Blocklists.results(),
 		Unfinished: r.Unfinished,
 	}
 	if r.Unicode != r.Domain {

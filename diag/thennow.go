@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/diag/dkim"
+	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/authres"
@@ -38,15 +39,16 @@ func (t ThenNow) MarshalJSON() ([]byte, error) {
 }
 
 // thenVsNow builds one row per check: spf, each DKIM signature, dmarc, arc.
-func thenVsNow(a *headers.Analysis, rc *Recheck) []ThenNow {
+// log is the re-check's DNS log, for what each server answered.
+func thenVsNow(a *headers.Analysis, rc *Recheck, log []dnsclient.LogEntry) []ThenNow {
 	var rows []ThenNow
-	rows = append(rows, spfRow(a, rc.SPF))
+	rows = append(rows, spfRow(a, rc.SPF, log))
 	for i := range rc.DKIM {
 		rows = append(rows, dkimRow(a, &rc.DKIM[i]))
 	}
 	rows = append(rows, dmarcRow(a, rc))
-	if a.Receiver.ARC != "" || a.ARCChain.Instances > 0 {
-		rows = append(rows, arcRow(a))
+	if a.Receiver.ARC != "" || a.ARCChain.Instances > 0 || rc.ARC != nil {
+		rows = append(rows, arcRow(a, rc.ARC))
 	}
 	for i := range rows {
 		rows[i].Changed = rows[i].Then != "" && rows[i].Now != "" && rows[i].Then != rows[i].Now
@@ -62,7 +64,7 @@ func failing(word Outcome) bool {
 	return false
 }
 
-func spfRow(a *headers.Analysis, s *SPFRecheck) ThenNow {
+func spfRow(a *headers.Analysis, s *SPFRecheck, log []dnsclient.LogEntry) ThenNow {
 	row := ThenNow{Check: finding.PartSPF, Then: Outcome(a.Receiver.SPF), Now: Outcome(s.Result)}
 	then, now := row.Then, row.Now
 	var why string
@@ -79,9 +81,13 @@ func spfRow(a *headers.Analysis, s *SPFRecheck) ThenNow {
 			why += " Decided by " + s.Matched.Term + " in " + s.Matched.RecordDomain + "."
 		}
 	case then == "pass" && (now == "fail" || now == "softfail" || now == "neutral"):
-		why = fmt.Sprintf("SPF passed at delivery but %s now: the record of %s changed, or %s left the include that allowed it.", now, s.Domain, s.IP)
+		why = fmt.Sprintf("SPF passed at delivery but is %s today for %s: no term of today's record of %s allows it.", now, s.IP, s.Domain) + guess(fmt.Sprintf("the record changed after delivery, or %s left an include that allowed it.", s.IP))
 	case then == "pass" && now == "none":
-		why = fmt.Sprintf("SPF passed at delivery, but %s publishes no SPF record today: it was removed after delivery.", s.Domain)
+		seen := observedTXT(log, s.Domain)
+		if seen == "" {
+			seen = "DNS answers no SPF record for " + s.Domain
+		}
+		why = fmt.Sprintf("SPF passed at delivery; %s today, so SPF is none.", seen) + guess("the record was removed or replaced after delivery.")
 	case then == "pass" && now == "permerror":
 		why = fmt.Sprintf("SPF passed at delivery, but the record of %s is broken today (%s): every receiver now gets permerror.", s.Domain, s.Error)
 	case now == "pass" && then == "temperror":
@@ -89,9 +95,9 @@ func spfRow(a *headers.Analysis, s *SPFRecheck) ThenNow {
 	case now == "pass" && then == "permerror":
 		why = "At delivery the record was broken (permerror); it has been fixed since."
 	case now == "pass":
-		why = fmt.Sprintf("SPF %s at delivery but passes today (decided by %s): the record was changed after delivery, or the receiver checked another IP or envelope sender.", then, matchedTerm(s.Matched))
+		why = fmt.Sprintf("SPF %s at delivery but passes today (decided by %s).", then, matchedTerm(s.Matched)) + guess("the record was changed after delivery, or the receiver checked another IP or envelope sender.")
 	default:
-		why = fmt.Sprintf("SPF was %s at delivery and is %s today: the record of %s changed since.", then, now, s.Domain)
+		why = fmt.Sprintf("SPF was %s at delivery and is %s today.", then, now) + guess(fmt.Sprintf("the record of %s changed since.", s.Domain))
 	}
 	if forwarder, ok := arcSPFPass(a); ok && failing(then) {
 		why += fmt.Sprintf(" SPF failed at the final hop, but ARC shows it passed at the forwarder (%s): forwarding breaks SPF, and ARC carries the forwarder's verdict.", forwarder)
@@ -178,34 +184,14 @@ func dkimRow(a *headers.Analysis, r *dkim.Result) ThenNow {
 	case now == "pass":
 		why = fmt.Sprintf("DKIM %s at delivery but passes today (%s): the key was published after delivery, or the receiver saw a different copy of the message.", then, how)
 	case then == "pass":
-		why = "DKIM passed at delivery but fails today: " + dkimCause(r)
+		why = "DKIM passed at delivery; " + dkimNow(r)
 	case then == "":
-		why = "The receiver recorded no result for this signature. Today: " + r.Reason
+		why = "The receiver recorded no result for this signature. " + dkimNow(r)
 	default:
-		why = fmt.Sprintf("Failed at delivery (%s) and today: %s", then, r.Reason)
+		why = fmt.Sprintf("Failed at delivery (%s); %s", then, dkimNow(r))
 	}
 	row.Explanation = why
 	return row
-}
-
-// dkimCause words why a signature that passed at delivery fails today.
-func dkimCause(r *dkim.Result) string {
-	key := fmt.Sprintf("%s._domainkey.%s", r.Selector, r.Domain)
-	switch r.Cause {
-	case dkim.CauseKeyNotFound:
-		return fmt.Sprintf("DKIM key %s no longer published at %s: rotated or removed after delivery.", r.Selector, key)
-	case dkim.CauseKeyRevoked:
-		return fmt.Sprintf("DKIM key %s was revoked (empty p=) after delivery.", r.Selector)
-	case dkim.CauseExpired:
-		return "the signature's x= expiry has passed since delivery."
-	case dkim.CauseHeaderAltered:
-		return fmt.Sprintf("the key published today at %s does not verify the signature: either the key was replaced after delivery, or the signed headers were altered on the way or in the copy and paste (%s canonicalization).", key, r.Canonicalization)
-	case dkim.CauseBodyAltered:
-		return "the body does not match the signed body hash: it was changed after signing, or the paste altered it."
-	case dkim.CauseDNSTemporary:
-		return "the key could not be fetched today because of DNS trouble."
-	}
-	return r.Reason
 }
 
 func dmarcRow(a *headers.Analysis, rc *Recheck) ThenNow {
@@ -249,26 +235,6 @@ func changedInputs(rc *Recheck) string {
 	return "(" + strings.Join(parts, "; ") + ")."
 }
 
-func arcRow(a *headers.Analysis) ThenNow {
-	c := a.ARCChain
-	row := ThenNow{Check: finding.PartARC, Then: Outcome(a.Receiver.ARC)}
-	switch {
-	case c.Instances == 0:
-		row.Now = OutcomeNone
-		row.Explanation = "The message carries no ARC sets."
-	case c.Valid:
-		row.Now = OutcomeStructureOK
-		row.Explanation = fmt.Sprintf("%d ARC instance(s), newest cv=%s; the chain's structure is sound (mxray does not re-verify ARC seals).", c.Instances, c.NewestCV)
-	default:
-		row.Now = OutcomeStructureBroken
-		row.Explanation = "The ARC chain is broken: " + strings.Join(c.Problems, "; ") + "."
-	}
-	if forwarder, ok := arcSPFPass(a); ok && failing(Outcome(a.Receiver.SPF)) {
-		row.Explanation += fmt.Sprintf(" The first sealer (%s) recorded SPF pass before the message was forwarded.", forwarder)
-	}
-	return row
-}
-
 // recheckFindings turns what changed, and what fails today, into findings.
 func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding.Finding {
 	var fs []finding.Finding
@@ -284,12 +250,29 @@ func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding
 			add(finding.Warning, "recheck.spf_changed", finding.Subject{}, r.Explanation,
 				"Compare the SPF record with the one in place at delivery; add the sending service back if it was dropped by mistake.")
 		case finding.PartDKIM:
-			add(finding.Warning, "recheck.dkim_changed", r.Subject, r.Explanation,
-				"Keep a rotated DKIM key published for a few days after switching selectors, so messages in flight still verify.")
+			d := dkimOf(rc, r.Subject)
+			if d == nil {
+				break
+			}
+			if _, ok := rejected(d); ok {
+				break // its own finding, below
+			}
+			add(finding.Warning, "recheck.dkim_changed", r.Subject, r.Explanation, changedFix(d))
 		case finding.PartDMARC:
 			add(finding.Warning, "recheck.dmarc_changed", finding.Subject{}, r.Explanation,
 				"Find which of SPF and DKIM stopped aligning (rows above) and fix that record.")
 		}
+	}
+	for i := range rc.DKIM {
+		d := &rc.DKIM[i]
+		if p, ok := rejected(d); ok {
+			row := dkimRow(a, d)
+			add(p.severity, p.code, row.Subject, fmt.Sprintf("DKIM d=%s s=%s: %s", d.Domain, d.Selector, dkimNow(d)), p.fix)
+		}
+	}
+	if c := rc.ARC; c != nil && c.Result == authres.CVFail && Outcome(a.Receiver.ARC) == OutcomePass {
+		add(finding.Warning, "recheck.arc_changed", finding.Subject{}, "ARC passed at delivery but the chain fails today: "+c.Reason+".",
+			"Look at the set that fails: a sealer's key gone from DNS changes nothing for mail already delivered, but a seal or message signature that does not verify means the ARC fields were changed after sealing (or in the copy pasted).")
 	}
 	if s := rc.SPF; s != nil && s.Verdict != nil {
 		spfFs := s.Verdict.Findings()
@@ -307,4 +290,15 @@ func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding
 			"Make the sender's mail pass SPF or DKIM with the From domain aligned: sign with d="+a.FromDomain+" (or a subdomain under relaxed alignment), or send from a server its SPF record lists with a matching envelope domain.")
 	}
 	return fs
+}
+
+// dkimOf finds the re-check of the signature a row names.
+func dkimOf(rc *Recheck, subject finding.Subject) *dkim.Result {
+	for i := range rc.DKIM {
+		d := &rc.DKIM[i]
+		if finding.Signature(d.Domain, d.Selector) == subject {
+			return d
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
@@ -273,4 +274,39 @@ func bimiVerdict(r *Report, worst finding.Severity) PartVerdict {
 	}
 	v.Record, v.Errors = b.Record, b.Errors
 	return v
+}
+
+// blocklistVerdict sums the blocklists up: off, nothing to ask, listed
+// (which subject on which list), not listed, or no answer; with the
+// answers that could not be had counted, since they are neither.
+func blocklistVerdict(r *Report, worst finding.Severity) PartVerdict {
+	b := r.Blocklists
+	switch {
+	case b.Off:
+		return PartVerdict{Tone: ToneNone, Word: "off", Facts: []string{"not asked"}}
+	case len(b.Results) == 0:
+		return absent("none", worst, "no public address or domain to ask about")
+	}
+	errs := b.Count(blocklist.StatusError)
+	var missing []string
+	if errs > 0 {
+		missing = []string{fmt.Sprintf("%d without an answer", errs)}
+	}
+	if b.Count(blocklist.StatusListed) > 0 {
+		var facts []string
+		for _, res := range b.Results {
+			if res.Status == blocklist.StatusListed {
+				facts = append(facts, res.Subject+" on "+res.List)
+			}
+		}
+		return ok("listed", worst, append(facts, missing...)...)
+	}
+	if errs == len(b.Results) {
+		return PartVerdict{Tone: ToneUnknown, Word: "no answer", Facts: []string{"no list gave a usable answer"}}
+	}
+	subjects := map[string]bool{}
+	for _, res := range b.Results {
+		subjects[res.Subject] = true
+	}
+	return ok("not listed", worst, append([]string{plural(len(subjects), "subject") + " on " + plural(b.Lists, "list")}, missing...)...)
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dnsclient"
 )
 
@@ -34,6 +36,10 @@ type Config struct {
 	Timeout time.Duration
 	// Offline is set under --demo and --zone: no MTA-STS policy fetch.
 	Offline bool
+	// Blocklists are the DNS blocklists each run asks about the MX
+	// addresses and the domain (and a message's sending IP and domains);
+	// nil asks none (--no-blocklists).
+	Blocklists *blocklist.Set
 	// ExportDir is where e writes the Markdown report ("" for the working
 	// directory).
 	ExportDir string
@@ -60,6 +66,12 @@ type Config struct {
 	// already read by the caller with diag.ReadMessage; nil opens on
 	// Target. Its bytes are kept, byte for byte, for the whole session.
 	Message *diag.Message
+	// Reports are DMARC aggregate reports to open straight on (mxray FILE
+	// or mxray - holding reports): read in a command when the workbench
+	// starts, merged, and their main policy domain investigated. nil
+	// opens on Message or Target.
+	Reports []dmarcreport.Input
+
 	// Location is the zone the hops' local times are shown in (time.Local
 	// when nil).
 	Location *time.Location

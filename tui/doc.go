@@ -6,7 +6,7 @@
 // and the workbench).
 //
 // Each pane is a package of its own under tui/ (overview, mx, spf, dkim,
-// dmarc, hops, thennow, findings, dnslog), registered in registry.go; a
+// dmarc, blocklists, hops, thennow, findings, dnslog), registered in registry.go; a
 // pane imports tui/kit (the style sheet, key map, Selection, shared state
 // and widgets) and diag's types, never another pane. The panes follow the
 // RFCs the checks implement: the SPF record tree and check_host() verdicts
@@ -14,7 +14,8 @@
 // and RFC 8463 Ed25519 keys), the DMARC policy discovery and tree walk of
 // RFC 9989 beside the RFC 7489 Organizational Domain, the MX records and
 // their reverse DNS (RFC 5321 §5.1, RFC 7505 null MX, FCrDNS), and the
-// MTA-STS (RFC 8461), TLS-RPT (RFC 8460) and BIMI records. Copying uses OSC
+// MTA-STS (RFC 8461), TLS-RPT (RFC 8460) and BIMI records, and the DNS
+// blocklists of RFC 5782. Copying uses OSC
 // 52 (tea.SetClipboard) so it works over SSH.
 //
 // Served over SSH (mxray serve, tui/serve), the workbench writes nothing:

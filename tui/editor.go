@@ -26,52 +26,49 @@ const (
 // of a paste that a hostile header cut short with its own ESC[201~, which
 // the terminal then delivers as key presses, land in the text too.
 //
-// The text is kept byte for byte as pasted: the text area shows it made
-// safe (termsafe.Lines: controls, escape sequences and bidi characters as
+// The text is kept byte for byte as pasted: the editor shows it made safe
+// (termsafe.Lines: controls, escape sequences and bidi characters as
 // visible escapes, CR LF as a line break), while raw holds the bytes.
 // Pastes and keys that add to the end keep the two in step; an edit
-// anywhere else makes the text area's text the one that is read.
+// anywhere else makes the shown text the one that is read.
+//
+// The text and its cursor are a textLines, drawn a screen at a time
+// (editor_view.go): no key costs more than the lines it touches and the
+// rows on screen.
 type pasteEditor struct {
-	com    *kit.Common
-	area   textarea.Model
-	raw    []byte // the bytes pasted and typed, as received
-	synced bool   // the text area shows raw: nothing was edited but at the end
-	cut    bool   // the text area shows only the start of raw
-	shown  int    // the bytes of raw the text area shows
-	err    string // why the text could not be read as headers, in the parser's words
-	w, h   int
+	com     *kit.Common
+	km      textarea.KeyMap // the editing keys, the text area's
+	text    textLines       // what the editor shows, made safe
+	raw     []byte          // the bytes pasted and typed, as received
+	synced  bool            // text shows raw: nothing was edited but at the end
+	cut     bool            // text shows only the start of raw
+	shown   int             // the bytes of raw text shows
+	err     string          // why the text could not be read as headers, in the parser's words
+	focused bool
+	w, h    int
+	top     window // the first row on screen
 }
 
+// editorPlaceholder is shown while the editor is empty.
+const editorPlaceholder = "Paste the message's headers here (the whole message is fine)."
+
 func newPasteEditor(com *kit.Common) *pasteEditor {
-	e := &pasteEditor{com: com, synced: true}
-	e.area = textarea.New()
-	e.area.Prompt = ""
-	e.area.ShowLineNumbers = true
-	e.area.Placeholder = "Paste the message's headers here (the whole message is fine)."
-	// MaxHeight sizes the line-number gutter; MaxContentHeight lifts the
-	// line limit MaxHeight would otherwise put on typing.
-	e.area.MaxHeight = editorMaxLines
-	e.area.MaxContentHeight = 1 << 20
-	e.area.CharLimit = 0
-	// ctrl+v would read the system clipboard in a command (xclip, and
-	// nothing over SSH): a terminal pastes with a bracketed paste.
-	e.area.KeyMap.Paste.SetEnabled(false)
-	e.applyStyles()
+	e := &pasteEditor{com: com, synced: true, km: textarea.DefaultKeyMap(), text: newTextLines()}
+	// ctrl+v would read the system clipboard (xclip, and nothing over
+	// SSH): a terminal pastes with a bracketed paste.
+	e.km.Paste.SetEnabled(false)
 	return e
 }
 
-// applyStyles gives the text area the current styles.
-func (e *pasteEditor) applyStyles() { e.area.SetStyles(e.com.Styles.TextArea) }
+// applyStyles is kept for the input screen: the editor draws with the
+// current kit styles on every frame.
+func (e *pasteEditor) applyStyles() {}
 
-// setSize gives the editor its area: the text area, with a line above it
-// and lines under it for the state and the parser's message.
-func (e *pasteEditor) setSize(w, h int) {
-	e.w, e.h = w, h
-	e.area.SetWidth(max(10, w-2))
-	e.area.SetHeight(max(1, h-e.chromeHeight()))
-}
+// setSize gives the editor its area: the text, with a line above it and
+// lines under it for the state and the parser's message.
+func (e *pasteEditor) setSize(w, h int) { e.w, e.h = w, h }
 
-// chromeHeight is the lines around the text area.
+// chromeHeight is the lines around the text.
 func (e *pasteEditor) chromeHeight() int {
 	n := 3 // the title, the state line, a blank
 	if e.err != "" {
@@ -80,42 +77,39 @@ func (e *pasteEditor) chromeHeight() int {
 	return n
 }
 
+// focus and blur show and hide the cursor.
+func (e *pasteEditor) focus() tea.Cmd { e.focused = true; return nil }
+func (e *pasteEditor) blur()          { e.focused = false }
+
 // open shows the editor with text already given (a paste, the session's
 // headers, a refused input) and the cursor at its end.
 func (e *pasteEditor) open(raw []byte, errText string) tea.Cmd {
 	e.raw = bytes.Clone(raw)
 	e.synced = true
 	e.err = errText
-	e.area.Reset()
+	e.text = newTextLines()
+	e.top = window{}
 	e.cut, e.shown = false, 0
 	e.appendShown(e.raw)
-	e.setSize(e.w, e.h)
-	return e.area.Focus()
+	return e.focus()
 }
 
-// text is what ctrl+d reads: the bytes as received while they are in step
-// with the text area, else the text area's text.
-func (e *pasteEditor) text() []byte {
+// read is what ctrl+d reads: the bytes as received while they are in step
+// with the text shown, else the text shown.
+func (e *pasteEditor) read() []byte {
 	if e.synced {
 		return bytes.Clone(e.raw)
 	}
-	return []byte(e.area.Value())
+	return []byte(e.text.value())
 }
 
-// atEnd reports whether the cursor is at the very end of the text.
-func (e *pasteEditor) atEnd() bool {
-	end := e.area
-	end.MoveToEnd()
-	return end.Line() == e.area.Line() && end.Column() == e.area.Column()
-}
-
-// appendShown shows b, bytes just added to raw, in the text area, as far
-// as the editor shows a paste at all.
+// appendShown shows b, bytes just added to raw, as far as the editor shows
+// a paste at all.
 func (e *pasteEditor) appendShown(b []byte) {
 	if e.cut {
 		return
 	}
-	lines, n := e.area.LineCount(), 0
+	lines, n := e.text.lineCount(), 0
 	for ; n < len(b) && e.shown+n < editorMaxBytes; n++ {
 		if b[n] == '\n' {
 			if lines >= editorMaxLines {
@@ -126,7 +120,7 @@ func (e *pasteEditor) appendShown(b []byte) {
 	}
 	e.cut = n < len(b)
 	e.shown += n
-	e.area.InsertString(termsafe.Lines(string(b[:n])))
+	e.text.insert(termsafe.Lines(string(b[:n])))
 }
 
 // update takes a paste or a key while the editor is open. It reports
@@ -137,13 +131,16 @@ func (e *pasteEditor) update(msg tea.Msg) (done, closed bool, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		e.err = ""
-		if e.synced && e.atEnd() {
+		if e.synced && e.text.atEnd() {
 			e.raw = append(e.raw, msg.Content...)
 			e.appendShown([]byte(msg.Content))
-			e.setSize(e.w, e.h)
 			return false, false, nil
 		}
-		return false, false, e.edit(msg)
+		if e.refuseEdit() {
+			return false, false, nil
+		}
+		e.text.insert(termsafe.Lines(msg.Content))
+		e.synced = false
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, keys.EditorDone):
@@ -151,41 +148,42 @@ func (e *pasteEditor) update(msg tea.Msg) (done, closed bool, cmd tea.Cmd) {
 		case key.Matches(msg, keys.Back):
 			return false, true, nil
 		}
-		if s, ok := appendedText(msg); ok && e.synced && e.atEnd() {
+		if s, ok := appendedText(msg); ok && e.synced && e.text.atEnd() {
 			e.raw = append(e.raw, s...)
 			e.appendShown([]byte(s))
 			return false, false, nil
 		}
-		return false, false, e.edit(msg)
+		e.edit(msg)
 	}
 	return false, false, nil
 }
 
-// edit gives a message to the text area; a change anywhere but by
-// appending makes the text area's text the one read. When the text area
-// shows only the start of a large paste, such an edit would lose the rest,
-// so it is refused with a word.
-func (e *pasteEditor) edit(msg tea.Msg) tea.Cmd {
-	k, isKey := msg.(tea.KeyPressMsg)
-	if isKey && navigation(k, e.area.KeyMap) {
-		var cmd tea.Cmd
-		e.area, cmd = e.area.Update(msg)
-		return cmd
+// edit applies a key away from the end: a move, or a change that makes the
+// shown text the one read. When the editor shows only the start of a
+// large paste, a change would lose the rest, so it is refused with a word.
+func (e *pasteEditor) edit(k tea.KeyPressMsg) {
+	if e.text.moveKey(k, e.km, e.textHeight()) {
+		return
 	}
+	text := ""
+	if s, ok := appendedText(k); ok && k.Code != tea.KeyEnter {
+		text = termsafe.Lines(s)
+	}
+	if !e.text.changeKey(k, e.km, text, false) || e.refuseEdit() {
+		return
+	}
+	e.text.changeKey(k, e.km, text, true)
+	e.synced = false
+	e.err = ""
+}
+
+// refuseEdit says why a change cannot be made, when the editor shows only
+// the start of the paste.
+func (e *pasteEditor) refuseEdit() bool {
 	if e.cut {
 		e.err = "This paste is too large to edit here: esc, then paste a shorter header block (the one pasted is kept as it is)."
-		e.setSize(e.w, e.h)
-		return nil
 	}
-	before := e.area.Value()
-	var cmd tea.Cmd
-	e.area, cmd = e.area.Update(msg)
-	if e.area.Value() != before {
-		e.synced = false
-		e.err = ""
-		e.setSize(e.w, e.h)
-	}
-	return cmd
+	return e.cut
 }
 
 // appendedText is the text a key adds when typed at the end: its
@@ -202,28 +200,12 @@ func appendedText(k tea.KeyPressMsg) (string, bool) {
 	return "", false
 }
 
-// navigation reports whether a key only moves the cursor or the selection.
-func navigation(k tea.KeyPressMsg, km textarea.KeyMap) bool {
-	for _, b := range []key.Binding{
-		km.CharacterForward, km.CharacterBackward, km.WordForward, km.WordBackward,
-		km.LineNext, km.LinePrevious, km.LineStart, km.LineEnd, km.InputBegin, km.InputEnd,
-		km.PageUp, km.PageDown, km.SelectCharacterForward, km.SelectCharacterBackward,
-		km.SelectWordForward, km.SelectWordBackward, km.SelectLineUp, km.SelectLineDown,
-		km.SelectAll,
-	} {
-		if key.Matches(k, b) {
-			return true
-		}
-	}
-	return false
-}
-
 // view draws the editor in its area: a title, the text, the state and the
 // parser's message.
 func (e *pasteEditor) view() string {
 	st, g := e.com.Styles, e.com.Glyphs
 	lines := []string{" " + st.Heading.Render("Message headers") + st.Muted.Render(" "+g.Dot+" every key is text here")}
-	for l := range strings.SplitSeq(e.area.View(), "\n") {
+	for _, l := range e.drawText() {
 		lines = append(lines, " "+l)
 	}
 	state := kit.Plural(len(e.raw), "byte", "bytes")
@@ -231,7 +213,7 @@ func (e *pasteEditor) view() string {
 		state = "edited by hand"
 	}
 	if e.cut {
-		state += " " + g.Dot + " showing the first " + kit.Plural(e.area.LineCount(), "line", "lines") + "; all of it is read"
+		state += " " + g.Dot + " showing the first " + kit.Plural(e.text.lineCount(), "line", "lines") + "; all of it is read"
 	}
 	lines = append(lines, " "+st.Muted.Render(kit.Truncate(state, max(0, e.w-2), g.Ellipsis)))
 	if e.err != "" {

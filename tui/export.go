@@ -25,15 +25,21 @@ var ErrExportNoName = errors.New("no free file name for the report")
 // one: mxray-DOMAIN.md, else mxray-DOMAIN-1.md, -2 ... (each created with
 // O_EXCL, so a file made between two tries is not replaced either).
 func exportCmd(dir string, rep *diag.Report, opts render.Options) tea.Cmd {
+	return exportDocCmd(dir, "mxray-"+fileSafe(rep.Domain), rep.Doc(), opts)
+}
+
+// exportDocCmd writes doc as Markdown to a new file in dir named after
+// base (the readiness answer of a run on DMARC aggregate reports is
+// mxray-reports-DOMAIN.md).
+func exportDocCmd(dir, base string, doc *render.Doc, opts render.Options) tea.Cmd {
 	return func() tea.Msg {
-		path, err := exportReport(dir, rep, opts)
+		path, err := exportDoc(dir, base, doc, opts)
 		return exportMsg{path: path, err: err}
 	}
 }
 
-// exportReport writes rep as Markdown to a new file in dir.
-func exportReport(dir string, rep *diag.Report, opts render.Options) (string, error) {
-	base := "mxray-" + fileSafe(rep.Domain)
+// exportDoc writes doc as Markdown to a new file in dir.
+func exportDoc(dir, base string, doc *render.Doc, opts render.Options) (string, error) {
 	for i := range maxExportTries {
 		name := base + ".md"
 		if i > 0 {
@@ -50,7 +56,7 @@ func exportReport(dir string, rep *diag.Report, opts render.Options) (string, er
 		if err != nil {
 			return "", err
 		}
-		werr := render.Markdown(f, rep.Doc(), opts)
+		werr := render.Markdown(f, doc, opts)
 		cerr := f.Close()
 		if err := errors.Join(werr, cerr); err != nil {
 			return path, fmt.Errorf("writing %s: %w", path, err)

@@ -97,5 +97,5 @@ func TestFlowHeadersFile(t *testing.T) {
 	f := startHeadersFlow(t, cfg, 80, 24)
 	f.waitFor("newsletters.cnn.com · fastmail-cnn-arc.eml", "[Hops]", "›1 sending", "── inside messagingengine.com (internal)")
 	f.keys("tab")
-	f.waitFor("[Then]", "spf                             ✓ pass         ? temperror    unknown")
+	f.waitFor("[Then]", "spf                             ✓ pass      ? temperror unknown")
 }

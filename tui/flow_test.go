@@ -131,7 +131,7 @@ func TestFlowResize(t *testing.T) {
 	f := startFlow(t, goldenServer(t), "good.example", 80, 24)
 	f.waitFor("✓ done", "[Overview]│ MX & PTR │ SPF tree")
 	f.resize(60, 20)
-	f.waitFor("[Ovw]│ MX │ SPF │ DKIM │ DMARC │ Find │ Log")
+	f.waitFor("[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log")
 	f.resize(59, 20)
 	f.waitFor("Terminal too small", "59x20; mxray needs at least 60x20.")
 	f.resize(120, 40)

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag"
-	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/tui/hops"
@@ -25,17 +23,16 @@ import (
 // escape sequence (other than the panes' own colours), a bidi control or a
 // zero-width character.
 func FuzzHeaderPanes(f *testing.F) {
-	// Small seeds keep mutation and minimisation fast: the signatures'
-	// long b= values add nothing the panes draw.
-	f.Add(withoutField(demo.SampleMessage(), "DKIM-Signature"), "d=example.com s=s1", uint8(80), uint8(24), uint8(1))
-	f.Add(withoutField(hostileMessage("\x1b]52;c;YmFk\x07\x1b[2J\u202e\u200b\x9b\u009b"), "DKIM-Signature"), "\x1b[2J", uint8(120), uint8(40), uint8(2))
-	f.Add([]byte("Received: from a (a [192.0.2.1]) by b; Mon, 1 Jan 2024 00:00:00 +0000\nReceived: garbage \x1b[31m\n\tmore\nFrom: x\n"), "", uint8(30), uint8(8), uint8(0))
+	// Small seeds, each a few hundred bytes at most: every input the fuzzer
+	// finds interesting is minimised before it goes on, and minimising a
+	// seed of a few kilobytes (the demo's sample message) took the whole
+	// fuzzing time (8 to 14 executions in 30 s). The seeds still reach a
+	// hop, the receiver's results, a signature, an ARC set and hostile
+	// bytes.
+	f.Add([]byte("Received: from a.example (a.example [192.0.2.1]) by mx.example; Mon, 1 Jan 2024 00:00:00 +0000\nAuthentication-Results: mx.example; spf=pass smtp.mailfrom=a.example; dkim=fail header.d=a.example\nFrom: <x@a.example>\n"), "d=a.example s=s1", uint8(80), uint8(24), uint8(1))
+	f.Add([]byte("Received: garbage \x1b[31m\n\tmore\u202e\u200b\x9b\nSubject: \x1b]52;c;YmFk\x07\nFrom: x\n"), "\x1b[2J", uint8(120), uint8(40), uint8(2))
+	f.Add([]byte("DKIM-Signature: v=1; a=rsa-sha256; d=a.example; s=s1; h=from; bh=AA==; b=AA==\nARC-Seal: i=1; cv=none; d=f.example; s=a\nFrom: <x@a.example>\n"), "", uint8(30), uint8(8), uint8(0))
 	f.Add([]byte(""), "", uint8(0), uint8(0), uint8(0))
-	for _, name := range []string{"fifteen-received-hops.headers.eml", "kernel-org-arc-i3-gmail-via-webhosting-spf-dmarc-fail.eml", "outlook-express-7-hops-raw-utf8.eml"} {
-		if raw, err := os.ReadFile("../testdata/headers/" + name); err == nil {
-			f.Add(raw[:min(len(raw), 1000)], "d=a s=b", uint8(100), uint8(30), uint8(3))
-		}
-	}
 	styles := kit.NewStyles(true, true)
 	f.Fuzz(func(t *testing.T, raw []byte, text string, w8, h8, cursor uint8) {
 		w, h := 20+int(w8)%181, 5+int(h8)%56
@@ -116,7 +113,7 @@ func FuzzPasteEditor(f *testing.F) {
 				t.Fatalf("key %q ended the editor", r)
 			}
 		}
-		if got := string(e.text()); got != want {
+		if got := string(e.read()); got != want {
 			t.Fatalf("the editor reads %q, want %q", got, want)
 		}
 		view := e.view()
@@ -133,23 +130,4 @@ func FuzzPasteEditor(f *testing.F) {
 			t.Fatalf("the editor draws %s", what)
 		}
 	})
-}
-
-// withoutField drops every field named name (and its folded lines) from a
-// header block, and the body.
-func withoutField(raw []byte, name string) []byte {
-	var out []byte
-	skip := false
-	for line := range strings.Lines(string(raw)) {
-		if strings.TrimRight(line, "\r\n") == "" {
-			break // the body
-		}
-		if line[0] != ' ' && line[0] != '\t' {
-			skip = strings.HasPrefix(strings.ToLower(line), strings.ToLower(name)+":")
-		}
-		if !skip {
-			out = append(out, line...)
-		}
-	}
-	return out
 }

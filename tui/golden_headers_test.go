@@ -41,8 +41,13 @@ func headerSamples(t testing.TB) []headerSample {
 // pane's lookups are done.
 func openHeaders(t testing.TB, srv *zoneserver.Server, name string, raw []byte, w, h int) *driver {
 	t.Helper()
-	cfg := testConfig(srv, "")
-	cfg = withMessage(t, cfg, raw, name)
+	return openIdle(t, withMessage(t, testConfig(srv, ""), raw, name), w, h)
+}
+
+// openIdle starts a model on cfg at w×h, with stable DNS logs, and waits
+// until everything it started is done.
+func openIdle(t testing.TB, cfg Config, w, h int) *driver {
+	t.Helper()
 	m := New(context.Background(), cfg)
 	d := newDriver(t, m, w, h)
 	d.rewrite = stableLog

@@ -53,7 +53,7 @@ func TestEditorKeysAreText(t *testing.T) {
 	d.typeText("jk w i")
 	d.key("shift+tab")
 	want := "X-Test: q?er/y\n\tjk w i"
-	if got := string(d.m.input.editor.text()); got != want {
+	if got := string(d.m.input.editor.read()); got != want {
 		t.Fatalf("editor holds %q, want %q", got, want)
 	}
 	if d.quit || d.m.showHelp || len(d.copied) > 0 || d.m.flash != "" || d.m.screen != screenInput {
@@ -67,7 +67,7 @@ func TestEditorKeysAreText(t *testing.T) {
 		t.Fatal("esc did not close the editor")
 	}
 	d.key("ctrl+e")
-	if got := string(d.m.input.editor.text()); !d.m.input.editing || got != want {
+	if got := string(d.m.input.editor.read()); !d.m.input.editing || got != want {
 		t.Fatalf("ctrl+e reopened the editor with %q, want %q", got, want)
 	}
 	d.key("ctrl+c")
@@ -87,7 +87,7 @@ func TestEditorKeepsBytes(t *testing.T) {
 	}
 	d.typeText("To: b@example.com")
 	want := paste + "To: b@example.com"
-	if got := string(d.m.input.editor.text()); got != want {
+	if got := string(d.m.input.editor.read()); got != want {
 		t.Fatalf("editor reads %q, want %q", got, want)
 	}
 	screen := d.screen()
@@ -109,8 +109,8 @@ func TestEditorKeepsBytes(t *testing.T) {
 	d.key("ctrl+e")
 	d.key("up")
 	d.typeText("Z")
-	if e := d.m.input.editor; e.synced || string(e.text()) != e.area.Value() {
-		t.Fatalf("after an edit in the middle: synced=%v text=%q", e.synced, e.text())
+	if e := d.m.input.editor; e.synced || string(e.read()) != e.text.value() {
+		t.Fatalf("after an edit in the middle: synced=%v text=%q", e.synced, e.read())
 	}
 }
 
@@ -132,7 +132,7 @@ func TestPasteRouting(t *testing.T) {
 	if d.m.screen != screenInput || !d.m.input.editing {
 		t.Fatalf("a header paste on the workbench: screen=%v editing=%v", d.m.screen, d.m.input.editing)
 	}
-	if got := string(d.m.input.editor.text()); got != "From: a@example.com\nSubject: x\n" {
+	if got := string(d.m.input.editor.read()); got != "From: a@example.com\nSubject: x\n" {
 		t.Fatalf("editor holds %q", got)
 	}
 }
@@ -167,8 +167,8 @@ func TestBadHeadersKeepText(t *testing.T) {
 			if !d.m.input.editing || d.m.screen != screenInput || d.m.run != nil {
 				t.Fatalf("bad input left the editor: editing=%v screen=%v", d.m.input.editing, d.m.screen)
 			}
-			if !bytes.Equal(e.text(), tt.raw) {
-				t.Fatalf("the editor lost text: %d bytes kept of %d", len(e.text()), len(tt.raw))
+			if !bytes.Equal(e.read(), tt.raw) {
+				t.Fatalf("the editor lost text: %d bytes kept of %d", len(e.read()), len(tt.raw))
 			}
 			if e.err != inputErrorText(perr) {
 				t.Fatalf("editor says %q, want the parser's %q", e.err, inputErrorText(perr))
@@ -368,7 +368,7 @@ func TestHeadersKeptForSession(t *testing.T) {
 		t.Fatalf("the input screen does not offer the session's headers:\n%s", s)
 	}
 	d.key("ctrl+e")
-	if !bytes.Equal(d.m.input.editor.text(), raw) {
+	if !bytes.Equal(d.m.input.editor.read(), raw) {
 		t.Fatal("ctrl+e did not open the session's headers")
 	}
 	d.key("esc", "enter")

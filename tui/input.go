@@ -23,6 +23,7 @@ const (
 	itemTarget  itemKind = iota // a domain, address or "IP DOMAIN"
 	itemSample                  // the demo's sample message
 	itemHeaders                 // the headers given to this session
+	itemReports                 // the demo's DMARC aggregate reports
 )
 
 // inputItem is one entry the input screen offers below the field.
@@ -89,7 +90,9 @@ func (s *inputScreen) items() []inputItem {
 	}
 	if s.sample {
 		out = append(out, inputItem{kind: itemSample, target: demo.SampleName,
-			desc: "a message to the demo domains: hops, then vs now", section: "Demo message:"})
+			desc: "a message to the demo domains: hops, then vs now", section: "Demo message and reports:"})
+		out = append(out, inputItem{kind: itemReports, target: "reports/",
+			desc: "DMARC aggregate reports of both domains: who fails, what blocks p=reject", section: "Demo message and reports:"})
 	}
 	for _, r := range s.recent {
 		dup := false
@@ -121,7 +124,7 @@ func (s *inputScreen) openEditor(raw []byte, errText string) tea.Cmd {
 // closeEditor closes the editor, keeping its text for ctrl+e.
 func (s *inputScreen) closeEditor() tea.Cmd {
 	s.editing = false
-	s.editor.area.Blur()
+	s.editor.blur()
 	return s.field.Focus()
 }
 
@@ -132,7 +135,7 @@ func (s *inputScreen) reopenEditor() tea.Cmd {
 	if len(e.raw) > 0 || !e.synced {
 		s.editing = true
 		s.field.Blur()
-		return e.area.Focus()
+		return e.focus()
 	}
 	var raw []byte
 	if s.headers != nil {
@@ -166,7 +169,7 @@ func (s *inputScreen) update(msg tea.Msg) tea.Cmd {
 		done, closed, cmd := s.editor.update(msg)
 		switch {
 		case done:
-			in := &headerInput{raw: s.editor.text(), source: pastedSource}
+			in := &headerInput{raw: s.editor.read(), source: pastedSource}
 			return func() tea.Msg { return openHeadersMsg{input: in} }
 		case closed:
 			return s.closeEditor()
@@ -239,6 +242,9 @@ func (s *inputScreen) open(it inputItem) tea.Cmd {
 	case itemSample:
 		in := &headerInput{raw: demo.SampleMessage(), source: demo.SampleName}
 		return func() tea.Msg { return openHeadersMsg{input: in} }
+	case itemReports:
+		ins := demo.ReportInputs()
+		return func() tea.Msg { return openReportsMsg{inputs: ins} }
 	case itemHeaders:
 		// Read already: run it again as it is.
 		msg := s.headers

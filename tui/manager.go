@@ -22,6 +22,8 @@ type paneManager struct {
 	detail int        // the pane shown in the right column of the wide layout
 	sel    kit.Selection
 	lay    layout
+	// msgShown says the message's panes show.
+	msgShown bool
 }
 
 // newPaneManager makes every registered pane, the message's hidden.
@@ -34,30 +36,31 @@ func newPaneManager(com *kit.Common) paneManager {
 		titles[p.ID()] = p.Title()
 	}
 	com.Titles = func(id finding.Part) string { return titles[id] }
-	pm.setMessage(false)
+	pm.setShown(false, false)
 	pm.detail = pm.indexOf(finding.PartSPF)
 	return pm
 }
 
-// setMessage shows the message's panes (after the overview) or hides them,
-// keeping the focused and detail panes.
-func (pm *paneManager) setMessage(on bool) {
+// setShown shows the message's panes (after the overview) or hides them,
+// and the reports' pane likewise, keeping the focused and detail panes.
+func (pm *paneManager) setShown(message, reports bool) {
 	var focusID, detailID finding.Part
 	if len(pm.panes) > 0 {
 		focusID, detailID = pm.focused().ID(), pm.panes[pm.detail].ID()
 	}
 	panes := make([]kit.Pane, 0, len(pm.all))
 	for i, p := range pm.all {
-		if registry[i].message && !on {
+		if registry[i].message && !message || registry[i].reports && !reports {
 			p.Blur()
 			continue
 		}
 		panes = append(panes, p)
 	}
-	if len(panes) == len(pm.panes) {
+	if slices.Equal(panes, pm.panes) {
 		return
 	}
 	pm.panes = panes
+	pm.msgShown = message
 	pm.focus = max(0, pm.indexOf(focusID))
 	if pm.detail = pm.indexOf(detailID); pm.detail < 0 {
 		pm.detail = pm.indexOf(finding.PartSPF)
@@ -68,7 +71,7 @@ func (pm *paneManager) setMessage(on bool) {
 }
 
 // message reports whether the message's panes show.
-func (pm *paneManager) message() bool { return len(pm.panes) == len(pm.all) }
+func (pm *paneManager) message() bool { return pm.msgShown }
 
 // indexOf returns the index of a pane shown, or -1.
 func (pm *paneManager) indexOf(id finding.Part) int {

@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/mxray/mxray/diag"
+import (
+	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dmarcreport"
+)
 
 // The root's own messages; what panes react to is in package kit.
 
@@ -19,6 +22,13 @@ type headersParsedMsg struct {
 	msg *diag.Message
 	err error
 }
+
+// openReportsMsg asks the root to read DMARC aggregate reports and
+// investigate them (the command line's FILE, the demo's reports).
+type openReportsMsg struct{ inputs []dmarcreport.Input }
+
+// reportsReadMsg is the reports read, merged into one set.
+type reportsReadMsg struct{ set *dmarcreport.Set }
 
 // exportMsg says where the Markdown report (and, for a message, the
 // message itself) was written, or why not.

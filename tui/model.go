@@ -55,7 +55,11 @@ type Model struct {
 	runSeq        int
 	stream        *stream
 	cancelSession context.CancelFunc
-	initial       tea.Cmd
+	// quitting is set once the user has quit: keys and pastes still
+	// queued behind the quit act no more (the program ends when the
+	// quit command's message comes back).
+	quitting bool
+	initial  tea.Cmd
 }
 
 // New returns the workbench for cfg. ctx bounds every investigation it
@@ -99,7 +103,10 @@ func New(ctx context.Context, cfg Config) *Model {
 	m.input = newInputScreen(m.com, cfg.Demo)
 	m.paneManager = newPaneManager(m.com)
 	m.screen = screenInput
-	if msg := cfg.Message; msg != nil {
+	if ins := cfg.Reports; ins != nil {
+		m.screen = screenWorkbench
+		m.initial = func() tea.Msg { return openReportsMsg{inputs: ins} }
+	} else if msg := cfg.Message; msg != nil {
 		m.screen = screenWorkbench
 		m.initial = func() tea.Msg { return headersParsedMsg{raw: msg.Raw, msg: msg} }
 	} else if cfg.Target != "" {
@@ -133,8 +140,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles(msg.IsDark())
 		return m, nil
 	case tea.KeyPressMsg:
+		if m.quitting {
+			return m, nil
+		}
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
+		if m.quitting {
+			return m, nil
+		}
 		return m, m.handlePaste(msg)
 	case tea.MouseClickMsg:
 		return m, m.handleClick(msg.Mouse())
@@ -155,6 +168,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, parseCmd(msg.input, m.cfg.Now())
 	case headersParsedMsg:
 		return m, m.headersParsed(msg)
+	case openReportsMsg:
+		m.setFlash("Reading the DMARC aggregate reports"+m.com.Glyphs.Ellipsis, false)
+		return m, readReportsCmd(m.base, msg.inputs)
+	case reportsReadMsg:
+		m.flash = ""
+		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
 	case exportMsg:
@@ -195,8 +214,8 @@ func (m *Model) resize(w, h int) {
 	}
 }
 
-// setMessage shows or hides the message's panes.
-func (m *Model) setMessage(on bool) { m.paneManager.setMessage(on) }
+// setShown shows or hides the message's panes and the reports' pane.
+func (m *Model) setShown(message, reports bool) { m.paneManager.setShown(message, reports) }
 
 // setStyles rebuilds the styles for the terminal's background.
 func (m *Model) setStyles(dark bool) {
@@ -398,6 +417,9 @@ func (m *Model) export() tea.Cmd {
 	if dir == "" {
 		dir = "."
 	}
+	if run.rep != nil && run.rep.result != nil {
+		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), run.rep.result.Doc(), render.Options{ASCII: m.ascii})
+	}
 	if run.hdr != nil {
 		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
 	}
@@ -406,6 +428,7 @@ func (m *Model) export() tea.Cmd {
 
 // quit stops everything in flight and ends the program.
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	if m.cancelSession != nil {
 		m.cancelSession()
 	}

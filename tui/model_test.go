@@ -103,7 +103,7 @@ func TestInputScreenKeys(t *testing.T) {
 	if d.m.screen != screenInput || d.m.input.field.Value() != "Good.Example." {
 		t.Fatalf("esc on an idle workbench: screen=%v field=%q", d.m.screen, d.m.input.field.Value())
 	}
-	if items := d.m.input.items(); len(items) != 5 || items[4].target != "Good.Example." || items[3].kind != itemSample {
+	if items := d.m.input.items(); len(items) != 6 || items[5].target != "Good.Example." || items[3].kind != itemSample || items[4].kind != itemReports {
 		t.Fatalf("recent targets missing from the list: %+v", items)
 	}
 	d.key("esc", "esc")
@@ -380,10 +380,10 @@ func TestTabStrip(t *testing.T) {
 		w    int
 		want string
 	}{
-		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Findings │ DNS log"},
-		{80, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Findings │ DNS log"},
-		{67, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ Find │ Log"},
-		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ Find │ Log"},
+		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ Findings │ DNS log"},
+		{80, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ Findings │ DNS log"},
+		{67, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log"},
+		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log"},
 	}
 	for _, tt := range tests {
 		d.update(teaSize(tt.w, 24))

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/tui/blocklists"
 	"github.com/mxray/mxray/tui/dkim"
 	"github.com/mxray/mxray/tui/dmarc"
 	"github.com/mxray/mxray/tui/dnslog"
@@ -10,6 +11,7 @@ import (
 	"github.com/mxray/mxray/tui/kit"
 	"github.com/mxray/mxray/tui/mx"
 	"github.com/mxray/mxray/tui/overview"
+	"github.com/mxray/mxray/tui/reports"
 	"github.com/mxray/mxray/tui/spf"
 	"github.com/mxray/mxray/tui/thennow"
 )
@@ -17,22 +19,26 @@ import (
 // paneEntry registers one pane: how to make it, and when it shows.
 type paneEntry struct {
 	new func(*kit.Common) kit.Pane
-	// message panes show only while a message is investigated.
-	message bool
+	// message panes show only while a message is investigated; reports
+	// panes only while DMARC aggregate reports are.
+	message, reports bool
 }
 
 // registry is every pane of the workbench, in focus order: the one place
 // a pane is added. The overview and the findings stand in the left column
 // of the wide layout; every other pane shares the right (detail) column,
-// whatever their number. A message's panes join after the overview.
+// whatever their number. A message's panes join after the overview, and
+// so does the Reports pane when DMARC aggregate reports are opened.
 var registry = []paneEntry{
 	{new: func(c *kit.Common) kit.Pane { return overview.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return hops.New(c) }, message: true},
 	{new: func(c *kit.Common) kit.Pane { return thennow.New(c) }, message: true},
+	{new: func(c *kit.Common) kit.Pane { return reports.New(c) }, reports: true},
 	{new: func(c *kit.Common) kit.Pane { return mx.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return spf.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dkim.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dmarc.New(c) }},
+	{new: func(c *kit.Common) kit.Pane { return blocklists.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return findings.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dnslog.New(c) }},
 }

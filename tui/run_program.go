@@ -17,8 +17,12 @@ func Run(ctx context.Context, cfg Config, opts ...tea.ProgramOption) error {
 	if cfg.Env != nil {
 		base = append(base, tea.WithEnvironment(cfg.Env))
 	}
-	if cfg.Input != nil {
-		base = append(base, tea.WithInput(cfg.Input))
+	// Keys are read through the paste guard (pasteguard.go), so that no
+	// paste can stall the terminal's input decoder.
+	guarded, closeInput := guardInput(cfg.Input)
+	defer closeInput()
+	if guarded != nil {
+		base = append(base, guarded)
 	}
 	if cfg.Output != nil {
 		base = append(base, tea.WithOutput(cfg.Output))

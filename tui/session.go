@@ -9,6 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dmarcreport"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/termsafe"
@@ -36,6 +38,8 @@ type runInfo struct {
 	report              *diag.Report // the latest snapshot; nil before the first part
 	// hdr is the message of a headers run; nil for a domain alone.
 	hdr *headerRun
+	// rep is the DMARC aggregate reports of a reports run; nil otherwise.
+	rep *reportsRun
 	// noDomain says why no domain is investigated (a message with no
 	// usable From domain); "" when one is.
 	noDomain          string
@@ -106,6 +110,22 @@ func (r *runInfo) Recheck() *diag.HeadersReport {
 // RecheckDone reports whether the message's re-check has returned.
 func (r *runInfo) RecheckDone() bool { return r.hdr != nil && r.hdr.done }
 
+// Reports is the readiness answer of a reports run; nil otherwise.
+func (r *runInfo) Reports() *readiness.Result {
+	if r.rep == nil {
+		return nil
+	}
+	return r.rep.result
+}
+
+// ReportsNote says which domain was chosen among several.
+func (r *runInfo) ReportsNote() string {
+	if r.rep == nil {
+		return ""
+	}
+	return r.rep.note
+}
+
 // State says where a part stands in the run.
 func (r *runInfo) State(p finding.Part) kit.PartState {
 	switch {
@@ -136,7 +156,7 @@ func (r *runInfo) CutReason(p finding.Part) string {
 // Busy reports whether the investigation, or the message's re-check, is
 // still running.
 func (r *runInfo) Busy() bool {
-	return r != nil && (!r.done || (r.hdr != nil && !r.hdr.done))
+	return r != nil && (!r.done || (r.hdr != nil && !r.hdr.done) || (r.rep != nil && !r.rep.done))
 }
 
 // Findings are the run's findings: the domain's, then the message's (the
@@ -157,6 +177,10 @@ func (r *runInfo) Findings() []finding.Finding {
 		}
 		finding.Sort(out)
 	}
+	if r.rep != nil && r.rep.result != nil {
+		out = append(out, r.rep.result.Findings...)
+		finding.Sort(out)
+	}
 	return out
 }
 
@@ -166,12 +190,38 @@ type runRequest struct {
 	target   diag.Target
 	noDomain string        // why no domain is investigated; "" when one is
 	msg      *diag.Message // the message of a headers run
+	// reports are the DMARC aggregate reports of a reports run (the target
+	// is then their main policy domain); note says it was chosen.
+	reports *dmarcreport.Set
+	note    string
 }
 
 // open starts an investigation of a domain, cancelling whatever ran
 // before. keepFocus is set for a re-run of the same target.
 func (m *Model) open(t diag.Target, keepFocus bool) tea.Cmd {
 	return m.start(runRequest{target: t}, keepFocus)
+}
+
+// reportsRead takes the reports read: none read goes back to the input
+// screen with why; else their main policy domain is investigated, the
+// Reports pane first.
+func (m *Model) reportsRead(set *dmarcreport.Set) tea.Cmd {
+	if len(set.Reports()) == 0 {
+		m.screen = screenInput
+		m.input.err = "No DMARC aggregate report could be read"
+		if errs := set.Errors(); len(errs) > 0 {
+			m.input.err += ": " + errs[0].Error()
+		}
+		return m.input.focus()
+	}
+	domain, note := diag.PrimaryDomain(set)
+	req := runRequest{reports: set, note: note}
+	if t, err := diag.ParseTarget(domain); err != nil {
+		req.noDomain = "the reports name no policy domain to investigate"
+	} else {
+		req.target = t
+	}
+	return m.start(req, false)
 }
 
 // headersParsed takes a header input read in a command: one that cannot
@@ -240,13 +290,13 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	m.screen = screenWorkbench
 	m.showHelp = false
 	m.report = nil
-	if req.msg == nil {
+	if req.msg == nil && req.reports == nil {
 		m.addRecent(req.target.Input)
 		if m.cfg.Audit != nil {
 			m.cfg.Audit.TargetChecked(req.target.Input)
 		}
 	}
-	m.setMessage(req.msg != nil)
+	m.setShown(req.msg != nil, req.reports != nil)
 	m.last = req
 	m.runSeq++
 	s := newStream(m.runSeq)
@@ -262,16 +312,22 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	if req.msg != nil {
 		run.hdr = newHeaderRun(req.msg)
 	}
+	if req.reports != nil {
+		run.rep = &reportsRun{set: req.reports, note: req.note}
+	}
 	m.run, m.com.Run = run, run
-	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline}
+	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline, Blocklists: m.cfg.Blocklists}
 	if !m.cfg.Offline {
 		opts.Dial = m.dial(client)
 	}
 	var cmds []tea.Cmd
 	if !keepFocus {
 		first := 0
-		if req.msg != nil {
+		switch {
+		case req.msg != nil:
 			first = m.indexOf(finding.PartHops)
+		case req.reports != nil:
+			first = m.indexOf(finding.PartReports)
 		}
 		cmds = append(cmds, m.setFocus(first))
 		m.sel = kit.Selection{}
@@ -291,11 +347,18 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	if !sel.IsZero() {
 		cmds = append(cmds, m.selectAll(sel))
 	}
-	if req.msg != nil {
+	switch {
+	case req.msg != nil:
 		mo := diag.MessageOptions{Investigate: true, Options: opts, Now: m.cfg.Now()}
 		cmds = append(cmds, s.checkMessage(sessCtx, invCtx, client, req.msg, mo, req.noDomain != ""))
-	} else {
+	case req.noDomain != "":
+		// Reports that name no domain: nothing to investigate.
+		cmds = append(cmds, s.pipe(sessCtx, func(events chan<- diag.Event) { events <- diag.Event{Done: true, Report: &diag.Report{}} }))
+	default:
 		cmds = append(cmds, s.investigate(sessCtx, invCtx, client, req.target.Domain, opts))
+	}
+	if req.reports != nil {
+		cmds = append(cmds, s.analyseReports(invCtx, client, req.reports, m.cfg.Now()), s.waitReports())
 	}
 	cmds = append(cmds, s.waitEvent(), s.waitLog(sessCtx))
 	if !m.spinning {
@@ -336,6 +399,17 @@ func (m *Model) handleRunMsg(msg kit.RunMsg) tea.Cmd {
 		run.hdr.report = msg.Report
 		run.hdr.done = true
 		run.finished = m.cfg.Now()
+	case kit.ReportsMsg:
+		run.rep.result = msg.Result
+		run.rep.done = msg.Done
+		if !msg.Done {
+			next = m.stream.waitReports()
+		} else {
+			run.rep.queries = run.client.Queries()
+			if now := m.cfg.Now(); now.After(run.finished) {
+				run.finished = now
+			}
+		}
 	}
 	return tea.Batch(m.broadcast(msg), next)
 }

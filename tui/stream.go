@@ -28,6 +28,10 @@ type stream struct {
 	events  chan diag.Event
 	logs    chan dnsclient.LogEntry
 	dropped atomic.Int64
+	// reports carries the naming of a run's DMARC report sources;
+	// repState is what waitReports builds its answers from.
+	reports  chan reportsEvent
+	repState *reportsState
 }
 
 func newStream(run int) *stream {

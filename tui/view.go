@@ -137,6 +137,15 @@ func (m *Model) statusText() string {
 			queries = max(queries, h.report.Queries)
 		}
 	}
+	if r := run.rep; r != nil {
+		// Naming the reports' sources counts as a part; its questions
+		// go through the run's client too.
+		total++
+		if r.done {
+			parts++
+			queries = max(queries, r.queries)
+		}
+	}
 	switch {
 	case run.Busy():
 		return m.com.Spinner + " checking " + g.Dot + fmt.Sprintf(" %d/%d parts %s %s", parts, total, g.Dot, kit.Plural(queries, "query", "queries"))

@@ -39,11 +39,16 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
+	lists, err := blocklistSet(o, env, false)
+	if err != nil {
+		return exitCannot, err
+	}
 	dnsSet, err := setupDNS(o)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	dnsSet.withBlocklists(lists)
 	rep := investigate(ctx, o, dnsSet, t.Domain)
 	if rep.Unreachable {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
@@ -58,10 +63,11 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 func investigate(ctx context.Context, o *options, s *dnsSetup, domain string) *diag.Report {
 	client := s.newClient()
 	return diag.Investigate(ctx, client, domain, diag.Options{
-		Selectors: o.selectors,
-		Deadline:  o.deadline,
-		Offline:   s.offline,
-		Dial:      s.dial(client),
+		Selectors:  o.selectors,
+		Deadline:   o.deadline,
+		Offline:    s.offline,
+		Dial:       s.dial(client),
+		Blocklists: s.blocklists,
 	}, nil)
 }
 
@@ -105,11 +111,16 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
+	lists, err := blocklistSet(o, env, true)
+	if err != nil {
+		return exitCannot, err
+	}
 	dnsSet, err := setupDNS(o)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	dnsSet.withBlocklists(lists)
 
 	type result struct {
 		rep *diag.Report

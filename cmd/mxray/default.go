@@ -29,6 +29,14 @@ func printTarget(ctx context.Context, o *options, env *environment) (int, error)
 		}
 	}
 	if isHeadersTarget(o.args[0]) {
+		kind, stdin, err := inputKind(o.args[0], env.stdin)
+		if err != nil {
+			return exitCannot, err
+		}
+		env.stdin = stdin
+		if kind == diag.InputReports {
+			return runReport(ctx, o, env)
+		}
 		return runHeaders(ctx, o, env)
 	}
 	if t, err := diag.ParseTarget(o.args[0]); err == nil && t.Kind == diag.TargetIPDomain {

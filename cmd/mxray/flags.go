@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/spf13/pflag"
 )
 
@@ -27,7 +28,7 @@ type options struct {
 	version       bool
 	help          bool
 
-	// output, for check, spf and headers
+	// output, for check, spf, headers and report
 	json   bool
 	format string
 	redact bool
@@ -47,6 +48,13 @@ type options struct {
 	trustedHosts string
 	sendingIP    string
 
+	// blocklists, for check, headers and the workbench
+	noBlocklists   bool
+	blocklists     bool // check -f: ask them (it does not by default)
+	blocklistZones []string
+	blocklistFile  string
+	dqsKey         string
+
 	// serve
 	listen         string
 	authorizedKeys string
@@ -61,30 +69,36 @@ type options struct {
 	// server's, shared by every session (env.dns); nil otherwise.
 	shared *dnsSetup
 
-	command string   // "", "check", "spf", "headers", "serve"
+	command string   // "", "check", "spf", "headers", "report", "serve"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers", "serve"}
+var commands = []string{"check", "spf", "headers", "report", "serve"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return []string{"selector", "file", "json", "format", "redact"}
+		return append([]string{"selector", "file", "json", "format", "redact", "blocklists"}, blocklistFlags...)
 	case "spf":
 		return []string{"ip", "sender", "helo", "record", "json", "format"}
 	case "headers":
-		return []string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}
+		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
+	case "report":
+		return []string{"json", "format"}
 	case "serve":
 		return serveFlags
 	default:
-		return []string{"json", "format", "redact"}
+		return append([]string{"json", "format", "redact"}, blocklistFlags...)
 	}
 }
+
+// blocklistFlags are the flags that choose the blocklists asked: check,
+// headers and the workbench take them.
+var blocklistFlags = []string{"no-blocklists", "blocklist", "blocklist-file", "spamhaus-dqs-key"}
 
 // errUsage marks mistakes on the command line: exit status 2.
 var errUsage = errors.New("usage")
@@ -122,6 +136,12 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringVar(&o.trustedHosts, "trusted-hosts", "", "headers: comma list of host names and CIDRs of the receiver's own servers")
 	fs.StringVar(&o.sendingIP, "sending-ip", "", "headers: take this as the sending IP instead of working it out")
 
+	fs.BoolVar(&o.noBlocklists, "no-blocklists", false, "check, headers, TUI: do not ask DNS blocklists (asked by default)")
+	fs.BoolVar(&o.blocklists, "blocklists", false, "check -f: ask DNS blocklists too (not asked by default in a batch)")
+	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers, TUI: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
+	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers, TUI: ask the blocklists of FILE instead of the built-in ones")
+	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers, TUI: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
+
 	addServeFlags(fs, o)
 	return fs
 }
@@ -144,7 +164,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or serve", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report or serve", errUsage, pos[0])
 		}
 	}
 	o.args = pos
@@ -177,6 +197,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if o.timeout <= 0 || o.deadline <= 0 {
 		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
+	}
+	if err := checkBlocklistFlags(o); err != nil {
+		return nil, err
 	}
 	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {
 		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)

@@ -280,7 +280,9 @@ func guardResolver(t *testing.T) *zoneserver.Server {
 // TestHostileDNS plants every class in SPF, DMARC, DKIM and TLS-RPT
 // records served in-process, and reads them through "mxray check" (with
 // --zone; text, Markdown, JSON) and "mxray spf" (against the server as the
-// resolver; text, JSON).
+// resolver; text, JSON). The check asks no blocklist: their zones are
+// outside the overlay, and blocklist answers have their own hostile test
+// (diag/blocklist TestDocHostileAnswers).
 func TestHostileDNS(t *testing.T) {
 	zone := hostileZone()
 	zoneFile := writeFile(t, "hostile.zone", zone)
@@ -295,7 +297,7 @@ func TestHostileDNS(t *testing.T) {
 			t.Parallel()
 			domain := c.name + ".hostile.example"
 			guard := guardResolver(t)
-			check := []string{"--zone", zoneFile, "--resolver", guard.Addr(), "check", domain, "--selector", "sel"}
+			check := []string{"--zone", zoneFile, "--resolver", guard.Addr(), "check", domain, "--selector", "sel", "--no-blocklists"}
 			spfArgs := []string{"--resolver", srv.Addr(), "spf", domain, "--ip", "198.51.100.1"}
 			for _, r := range []struct {
 				name  string

@@ -1,8 +1,8 @@
 // Command mxray troubleshoots email authentication: it asks DNS everything
 // that decides whether mail from a domain (or one message) passes SPF, DKIM
 // and DMARC, and explains each problem with its fix. With a terminal it opens
-// the workbench TUI; the check, spf and headers subcommands print reports as
-// text, Markdown or JSON.
+// the workbench TUI; the check, spf, headers and report subcommands print
+// reports as text, Markdown or JSON.
 package main
 
 import (
@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/mxray/mxray/diag/termsafe"
@@ -37,6 +38,7 @@ func main() {
 		stderr:      os.Stderr,
 		stdoutIsTTY: term.IsTerminal(os.Stdout.Fd()),
 		stderrIsTTY: term.IsTerminal(os.Stderr.Fd()),
+		getenv:      os.Getenv,
 	}
 	os.Exit(run(ctx, os.Args[1:], env))
 }
@@ -48,9 +50,22 @@ type environment struct {
 	stderr      io.Writer
 	stdoutIsTTY bool
 	stderrIsTTY bool
+	// getenv reads the environment (the Spamhaus DQS key); nil reads
+	// nothing, so tests do not depend on the machine's.
+	getenv func(string) string
+	// now is the clock reports are judged against (time.Now when nil).
+	now func() time.Time
 	// dns, when set, is the DNS set-up to use whatever the flags say: a
 	// command run inside mxray serve, on the server's.
 	dns *dnsSetup
+}
+
+// clock is the environment's clock.
+func (env *environment) clock() time.Time {
+	if env.now != nil {
+		return env.now()
+	}
+	return time.Now()
 }
 
 // run executes one command line and returns the exit status.
@@ -76,6 +91,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runSPF(ctx, o, env)
 	case "headers":
 		code, err = runHeaders(ctx, o, env)
+	case "report":
+		code, err = runReport(ctx, o, env)
 	case "serve":
 		code, err = runServe(ctx, o, env)
 	default:

@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -22,6 +24,9 @@ type dnsSetup struct {
 	// it, for the CLI and the workbench alike. diag.Dialer here;
 	// diag.PublicDialer in mxray serve's sessions.
 	dial func(client *dnsclient.Client) diag.DialFunc
+	// blocklists are the lists every investigation of the run asks; nil
+	// for none (see withBlocklists).
+	blocklists *blocklist.Set
 }
 
 // newClient returns a fresh client for one investigation.
@@ -34,6 +39,7 @@ func (s *dnsSetup) newClient() *dnsclient.Client { return dnsclient.New(s.config
 func (s *dnsSetup) forSession(limiter dnsclient.Limiter) *dnsSetup {
 	c := *s
 	c.config.Limiter = limiter
+	c.config.Secrets = slices.Clip(s.config.Secrets) // a session's appends never reach the server's
 	c.server = nil
 	return &c
 }
@@ -46,7 +52,7 @@ func (s *dnsSetup) close() {
 }
 
 // setupDNS builds the DNS setup from the flags: --demo serves the embedded
-// zone with nothing behind it; --zone overlays a zone file on the resolvers;
+// zone (and the demo's blocklists) with nothing behind it; --zone overlays a zone file on the resolvers;
 // otherwise --resolver or /etc/resolv.conf.
 //
 // A command run inside mxray serve (o.shared) gets the server's set-up.
@@ -60,12 +66,13 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		dial:   func(c *dnsclient.Client) diag.DialFunc { return diag.Dialer(c, timeout) },
 	}
 	if o.demo {
-		srv, err := startZone(demo.ZoneText(), "the demo zone")
+		srv, err := startZone(demo.ServedZoneText(), "the demo zone")
 		if err != nil {
 			return nil, err
 		}
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
+		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
 		return s, nil
 	}
 	servers := o.resolvers
@@ -88,6 +95,7 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		}
 		s.server, s.offline = srv, true
 		s.config.Overlays = []dnsclient.Overlay{{Zones: srv.Zones(), Server: srv.Addr()}}
+		s.config.ServerNames = map[string]string{srv.Addr(): "--zone " + o.zone}
 	}
 	return s, nil
 }

@@ -69,11 +69,16 @@ func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os
 	if o.maxSessions <= 0 || o.idleTimeout <= 0 {
 		return exitCannot, fmt.Errorf("%w: --max-sessions and --idle-timeout must be positive", errUsage)
 	}
+	lists, err := blocklistSet(o, env, false)
+	if err != nil {
+		return exitCannot, err
+	}
 	dnsSet, err := setupDNS(o)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	dnsSet.withBlocklists(lists)
 	serveDNS(o, dnsSet)
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(env.stderr, "mxray serve: %s\n", termsafe.String(fmt.Sprintf(format, args...)))
@@ -88,7 +93,7 @@ func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os
 		AuditLog:            o.auditLog,
 		AllowPrivateTargets: o.allowPrivate,
 		NewModel:            sessionModel(o, dnsSet),
-		RunCommand:          sessionCommand(o, dnsSet),
+		RunCommand:          sessionCommand(o, dnsSet, env.getenv),
 		Logf:                logf,
 	})
 	if err != nil {
@@ -177,6 +182,7 @@ func sessionModel(o *options, dnsSet *dnsSetup) serve.NewModelFunc {
 				return dnsclient.New(c)
 			},
 			Dial:         s.dial,
+			Blocklists:   s.blocklists,
 			Deadline:     o.deadline,
 			Timeout:      o.timeout,
 			Offline:      s.offline,
@@ -193,15 +199,17 @@ func sessionModel(o *options, dnsSet *dnsSetup) serve.NewModelFunc {
 // sessionCommand runs a command session's checked command (check, spf or
 // headers -, from serve.ParseCommand) through the CLI, as if typed after
 // the server's global flags, with its output streamed to the session and
-// the server's DNS set-up with the session's limiter.
-func sessionCommand(o *options, dnsSet *dnsSetup) serve.RunCommandFunc {
+// the server's DNS set-up with the session's limiter. Blocklists are the
+// command's own choice among the built-in lists; a Spamhaus DQS key in the
+// server's environment (getenv) serves every session, masked in logs.
+func sessionCommand(o *options, dnsSet *dnsSetup, getenv func(string) string) serve.RunCommandFunc {
 	global := serverGlobalArgs(o)
 	return func(ctx context.Context, info serve.SessionInfo, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(args) == 0 || !(slices.Contains(serve.SessionCommands, args[0]) || strings.HasPrefix(args[0], "--")) {
 			fmt.Fprintln(stderr, "mxray: not allowed over SSH")
 			return exitCannot
 		}
-		env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, dns: dnsSet.forSession(info.Limiter)}
+		env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, dns: dnsSet.forSession(info.Limiter)}
 		return run(ctx, append(slices.Clone(global), args...), env)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"strings"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/tui/serve"
 	"github.com/mxray/mxray/tui/serve/servetest"
+	"github.com/spf13/pflag"
 )
 
 // TestServeRefusals: what a stranger cannot do, each refused with the
@@ -208,4 +210,19 @@ func TestServeShutdownAndReload(t *testing.T) {
 func waitFileHolds(t *testing.T, path, want string) {
 	t.Helper()
 	waitUntil(t, "the file to hold "+want, func() bool { return strings.Contains(readFile(t, path), want) })
+}
+
+// TestServeJudgesEveryFlag: every flag of the CLI is either allowed in a
+// session command or refused with its reason by serve.ParseCommand; none
+// is refused only for being unknown (a flag added to the CLI must be
+// judged for serve too).
+func TestServeJudgesEveryFlag(t *testing.T) {
+	o := &options{}
+	fs := newFlagSet(o, io.Discard)
+	fs.VisitAll(func(f *pflag.Flag) {
+		_, err := serve.ParseCommand("check example.com --" + f.Name + "=x")
+		if err != nil && strings.Contains(err.Error(), "unknown flag") {
+			t.Errorf("--%s is not judged by serve.ParseCommand: %v", f.Name, err)
+		}
+	})
 }

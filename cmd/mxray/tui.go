@@ -14,8 +14,9 @@ import (
 )
 
 // runTUI opens the workbench on the terminal: on the target given, on a
-// header FILE or "-" (stdin), on healthy.example under --demo without
-// one, else on the input screen.
+// FILE or "-" (stdin) of headers or of DMARC aggregate reports (told apart
+// by content), on healthy.example under --demo without one, else on the
+// input screen.
 //
 // The exit status is 0 whenever the workbench ran, whatever it found: the
 // TUI is interactive, and findings are for the technician to read, not for
@@ -66,7 +67,26 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 	}
 	switch {
 	case len(o.args) > 0 && isHeadersTarget(o.args[0]):
-		raw, source, err := readHeaders(o, env.stdin)
+		kind, stdin, err := inputKind(o.args[0], env.stdin)
+		if err != nil {
+			return cfg, cleanup, err
+		}
+		if o.args[0] == "-" {
+			tty, err := deps.openTTY()
+			if err != nil {
+				return cfg, cleanup, fmt.Errorf("the input came on stdin, so the keys must come from the terminal, and it cannot be opened: %w", err)
+			}
+			closers = append(closers, func() { tty.Close() })
+			cfg.Input = tty
+		}
+		if kind == diag.InputReports {
+			cfg.Reports, err = reportInputs(o, stdin)
+			if err != nil {
+				return cfg, cleanup, err
+			}
+			break
+		}
+		raw, source, err := readHeaders(o, stdin)
 		if err != nil {
 			return cfg, cleanup, err
 		}
@@ -75,18 +95,15 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 			return cfg, cleanup, fmt.Errorf("%s: %w", source, err)
 		}
 		cfg.Message = msg
-		if o.args[0] == "-" {
-			tty, err := deps.openTTY()
-			if err != nil {
-				return cfg, cleanup, fmt.Errorf("the headers came on stdin, so the keys must come from the terminal, and it cannot be opened: %w", err)
-			}
-			closers = append(closers, func() { tty.Close() })
-			cfg.Input = tty
-		}
 	case len(o.args) > 0:
 		cfg.Target = o.args[0]
 	case o.demo:
 		cfg.Target = demo.DefaultDomain
+	}
+	lists, err := blocklistSet(o, env, false)
+	if err != nil {
+		cleanup()
+		return cfg, func() {}, err
 	}
 	dnsSet, err := setupDNS(o)
 	if err != nil {
@@ -94,6 +111,8 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		return cfg, func() {}, err
 	}
 	closers = append(closers, dnsSet.close)
+	dnsSet.withBlocklists(lists)
+	cfg.Blocklists = dnsSet.blocklists
 	// Each run gets a fresh client (its own cache) whose query log streams
 	// into the DNS log pane; a message's re-check shares its run's client.
 	cfg.NewClient = func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client {

@@ -44,14 +44,18 @@ func (f *fakeTTY) isClosed() bool {
 }
 
 // TestTUIConfig: a header FILE or "-" is read before the workbench starts,
-// with the cap and errors of mxray headers; "-" takes its keys from the
-// terminal, and says so when there is none; a domain stays a target.
+// with the cap and errors of mxray headers; one that holds DMARC aggregate
+// reports (by content) goes to the workbench to read; "-" takes its keys
+// from the terminal, and says so when there is none; a domain stays a
+// target.
 func TestTUIConfig(t *testing.T) {
 	sample := demo.SampleMessage()
 	file := writeFile(t, "sample.eml", string(sample))
 	tooBig := writeFile(t, "big.eml", "Subject: x\r\n"+strings.Repeat("X-Pad: aaaaaaaa\r\n", headers.MaxInputSize/16))
 	msg := writeFile(t, "mail.msg", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"+strings.Repeat("\x00", 512))
 	letter := writeFile(t, "letter.txt", "Dear Bob,\nthis is no header.\n")
+	report := string(demo.Reports()[0].Data)
+	reportFile := writeFile(t, "report.xml", report)
 	tty := newFakeTTY()
 	tests := []struct {
 		name    string
@@ -62,8 +66,11 @@ func TestTUIConfig(t *testing.T) {
 		target, source string
 		headers        []byte
 		ttyInput       bool
+		reports        int // DMARC aggregate report inputs, told by content
 		err            error
 	}{
+		{name: "report file", args: []string{"--demo", reportFile}, reports: 1},
+		{name: "report on stdin", args: []string{"--demo", "-"}, stdin: report, reports: 1, ttyInput: true},
 		{name: "file", args: []string{"--demo", file}, source: file, headers: sample},
 		{name: "stdin", args: []string{"--demo", "-"}, stdin: string(sample), source: "stdin", headers: sample, ttyInput: true},
 		{name: "stdin without a terminal", args: []string{"--demo", "-"}, stdin: string(sample),
@@ -104,6 +111,9 @@ func TestTUIConfig(t *testing.T) {
 				if m.Analysis == nil {
 					t.Fatal("the message was not read")
 				}
+			}
+			if len(cfg.Reports) != tt.reports {
+				t.Fatalf("%d report inputs, want %d", len(cfg.Reports), tt.reports)
 			}
 			if cfg.Target != tt.target || source != tt.source || !bytes.Equal(raw, tt.headers) {
 				t.Fatalf("target %q source %q, %d bytes of headers", cfg.Target, source, len(raw))

@@ -1,6 +1,10 @@
 package dkim
 
-import "time"
+import (
+	"time"
+
+	"github.com/mxray/mxray/diag/dnsclient"
+)
 
 // Verdict is the outcome of verifying one DKIM signature, in the words of
 // RFC 8601 §2.7.1 (the "dkim" method of Authentication-Results).
@@ -75,6 +79,9 @@ const (
 	// CauseSignatureSyntax: the DKIM-Signature field is malformed or lacks
 	// a required tag (RFC 6376 §3.5, §6.1.1).
 	CauseSignatureSyntax Cause = "signature_syntax"
+	// CauseQueryMethod: q= names no query method this verifier knows
+	// (only dns/txt exists, RFC 6376 §3.5).
+	CauseQueryMethod Cause = "query_method_unknown"
 	// CauseAlgorithmRejected: a= is rsa-sha1 (RFC 8301 §3.1) or unknown.
 	CauseAlgorithmRejected Cause = "algorithm_rejected"
 	// CauseDNSTemporary: the key lookup failed temporarily (SERVFAIL,
@@ -120,6 +127,13 @@ type Result struct {
 	Line  int `json:"line"`  // 1-based input line of the field
 	// KeyName is the DNS name the key was looked up at: s._domainkey.d.
 	KeyName string `json:"key_name,omitempty"`
+	// KeyServer is the DNS server that answered the key lookup (host:port),
+	// KeyStatus its answer, and Observed both in words ("DNS (192.0.2.53)
+	// answers NXDOMAIN for s1._domainkey.example.com TXT"); empty when the
+	// key was not looked up.
+	KeyServer string           `json:"key_server,omitempty"`
+	KeyStatus dnsclient.Status `json:"key_status,omitempty"`
+	Observed  string           `json:"observed,omitempty"`
 	// SignatureVerified reports whether the header signature (b=)
 	// verified with the published key, whatever the verdict: it is true for
 	// an expired signature whose crypto is sound, and for a policy result.

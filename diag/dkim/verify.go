@@ -104,7 +104,7 @@ func (v *verifier) verify(i int) Result {
 		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("s=%q and d=%q do not form a DNS name the key could be published at", sig.Selector, sig.Domain))
 	}
 	if sig.QueryMethods != "" && !hasQueryDNSTXT(sig.QueryMethods) {
-		return c.stop(PermError, CauseSignatureSyntax, fmt.Sprintf("q=%q names no query method this verifier knows (only %s exists)", sig.QueryMethods, QueryDNSTXT))
+		return c.stop(PermError, CauseQueryMethod, fmt.Sprintf("q=%q names no query method this verifier knows (only %s exists)", sig.QueryMethods, QueryDNSTXT))
 	}
 	switch sig.Algorithm {
 	case AlgRSASHA256:
@@ -112,7 +112,7 @@ func (v *verifier) verify(i int) Result {
 	case AlgEd25519SHA256:
 		c.keyType = KeyEd25519
 	case AlgRSASHA1:
-		return c.stop(PermError, CauseAlgorithmRejected, "a=rsa-sha1 is rejected by RFC 8301 §3.1: verifiers must not accept SHA-1 signatures; the sender must sign with rsa-sha256")
+		return v.rejectSHA1(c)
 	default:
 		return c.stop(PermError, CauseAlgorithmRejected, fmt.Sprintf("a=%q is not a DKIM algorithm this verifier knows (rsa-sha256, ed25519-sha256)", sig.Algorithm))
 	}
@@ -251,4 +251,24 @@ func (c *check) headerAltered(k *Key, bodyOK bool) Result {
 func (c *check) bodyAltered() Result {
 	reason := "body altered: the header signature verifies but the body hash (bh=) does not match: the body changed after signing (a footer added by a list or gateway, re-encoding), or the pasted body is not byte-exact"
 	return c.stop(Fail, CauseBodyAltered, reason)
+}
+
+// rejectSHA1 rejects an rsa-sha1 signature (RFC 8301 §3.1), after looking
+// the key up and checking the SHA-1 signature against it, so the report
+// can tell a policy difference (the signature is sound, SHA-1 is no longer
+// accepted) from a key that changed.
+func (v *verifier) rejectSHA1(c *check) Result {
+	c.keyType = KeyRSA
+	key, keyCause, keyReason := v.fetchKey(c)
+	c.res.Key = key
+	switch {
+	case keyCause != "" && keyCause != CauseKeyUnusable:
+		c.note("besides: %s", keyReason)
+	case key != nil && len(key.Errors) == 0 && c.verifySHA1(v, key):
+		c.res.SignatureVerified = true
+		c.note("with SHA-1 the header signature still verifies with the key published today: a receiver that accepted SHA-1 would pass it")
+	case key != nil:
+		c.note("the header signature does not verify with SHA-1 and the key published today either")
+	}
+	return c.stop(PermError, CauseAlgorithmRejected, "a=rsa-sha1 is rejected by RFC 8301 §3.1: verifiers must not accept SHA-1 signatures; the sender must sign with rsa-sha256")
 }

@@ -116,7 +116,7 @@ func TestVerifyFresh(t *testing.T) {
 			want: outcome{PermError, CauseAlgorithmRejected}, body: BodyHashNotChecked, check: reasonHas("RFC 8301")},
 		{name: "unknown algorithm", mutate: replace("a=ed25519-sha256", "a=dsa-sha256"), want: outcome{PermError, CauseAlgorithmRejected}, body: BodyHashNotChecked},
 		{name: "missing required tag", mutate: replace(" bh=", " xh="), want: outcome{PermError, CauseSignatureSyntax}, body: BodyHashNotChecked},
-		{name: "unknown query method", mutate: replace("d=example.org;", "d=example.org; q=http/well-known;"), want: outcome{PermError, CauseSignatureSyntax}, body: BodyHashNotChecked},
+		{name: "unknown query method", mutate: replace("d=example.org;", "d=example.org; q=http/well-known;"), want: outcome{PermError, CauseQueryMethod}, body: BodyHashNotChecked},
 		{name: "selector that is no DNS name", mutate: replace("s=test;", "s=te/st;"), want: outcome{PermError, CauseSignatureSyntax}, body: BodyHashNotChecked},
 		{name: "RSA key under 1024 bits", opts: rsaOpts, publish: func(t *testing.T, f *fakeResolver) {
 			f.txt(t, keyAt, "v=DKIM1; p="+makeTestKeys(t).spki512)

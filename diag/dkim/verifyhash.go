@@ -2,10 +2,11 @@ package dkim
 
 import (
 	"crypto"
-	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/subtle"
+	"hash"
 	"strings"
 	"sync"
 )
@@ -13,7 +14,11 @@ import (
 // headerHash computes the RFC 6376 §3.7 hash over the selected header
 // fields and the signature field itself with b= emptied, no final CRLF.
 func (c *check) headerHash(v *verifier) []byte {
-	h := sha256.New()
+	return c.headerHashWith(v, sha256.New())
+}
+
+// headerHashWith computes the header hash with h.
+func (c *check) headerHashWith(v *verifier, h hash.Hash) []byte {
 	for _, i := range v.idx.selectHeaders(c.sig.SignedHeaders) {
 		if i < 0 {
 			continue
@@ -28,14 +33,14 @@ func (c *check) headerHash(v *verifier) []byte {
 // verifyHeaders checks b= over the header hash: RSA PKCS #1 v1.5 with
 // SHA-256, or Ed25519 over the SHA-256 hash (RFC 8463 §3).
 func (c *check) verifyHeaders(v *verifier, k *Key) bool {
-	sum := c.headerHash(v)
-	switch pub := k.Public.(type) {
-	case *rsa.PublicKey:
-		return c.keyType == KeyRSA && rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum, c.sig.Signature) == nil
-	case ed25519.PublicKey:
-		return c.keyType == KeyEd25519 && ed25519.Verify(pub, sum, c.sig.Signature)
-	}
-	return false
+	return VerifyHash(k, c.keyType, c.headerHash(v), c.sig.Signature)
+}
+
+// verifySHA1 checks an rsa-sha1 signature's b= over the SHA-1 header hash,
+// only to say whether it would have verified where SHA-1 is accepted.
+func (c *check) verifySHA1(v *verifier, k *Key) bool {
+	pub, ok := k.Public.(*rsa.PublicKey)
+	return ok && rsa.VerifyPKCS1v15(pub, crypto.SHA1, c.headerHashWith(v, sha1.New()), c.sig.Signature) == nil
 }
 
 // checkBody compares bh= with the body when there is one, filling

@@ -4,44 +4,37 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/miekg/dns"
-
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/headers/rfc5322"
 )
 
 // fetchKey looks the key up and checks it fits the signature. It returns
 // the key when one was parsed, and a cause and reason when it cannot be
-// used.
+// used. What DNS answered, and which server, is kept in the result.
 func (v *verifier) fetchKey(c *check) (*Key, Cause, string) {
-	name := c.res.KeyName
-	a := v.r.Lookup(v.ctx, name+".", dns.TypeTXT)
+	l := LookupKey(v.ctx, v.r, rfc5322.StripFWS(c.sig.Selector), strings.ToLower(rfc5322.StripFWS(c.sig.Domain)))
+	name := l.Name
+	c.res.KeyServer, c.res.KeyStatus, c.res.Observed = l.Server, l.Status, l.Observed()
 	via := ""
-	if len(a.CNAMEs) > 0 {
-		target := strings.TrimSuffix(a.Target(), ".")
-		via = fmt.Sprintf(" (a CNAME to %s)", target)
-		if providerOf(target) == ProviderMicrosoft {
-			via = fmt.Sprintf(" (a CNAME to Microsoft 365, %s)", target)
+	if l.Target != "" {
+		via = fmt.Sprintf(" (a CNAME to %s)", l.Target)
+		if providerOf(l.Target) == ProviderMicrosoft {
+			via = fmt.Sprintf(" (a CNAME to Microsoft 365, %s)", l.Target)
 		}
 	}
-	txts := a.TXT()
 	switch {
-	case a.Status.Temporary():
-		return nil, CauseDNSTemporary, fmt.Sprintf("the key lookup at %s failed (%s); try again later", name, a.Status)
-	case a.Status != dnsclient.StatusRecords || len(txts) == 0:
-		status := a.Status
-		if status == dnsclient.StatusRecords {
-			status = dnsclient.StatusNoData
-		}
-		return nil, CauseKeyNotFound, fmt.Sprintf("key gone: no key at %s%s (%s); it was removed, perhaps rotated away, or never published, so the signature can no longer be checked", name, via, status)
-	case len(txts) > 1:
-		return v.severalKeys(c, name, txts)
+	case l.Status.Temporary():
+		return nil, CauseDNSTemporary, fmt.Sprintf("the key lookup at %s failed (%s); try again later", name, l.Status)
+	case l.Status != dnsclient.StatusRecords:
+		return nil, CauseKeyNotFound, fmt.Sprintf("key gone: no key at %s%s (%s); it was removed, perhaps rotated away, or never published, so the signature can no longer be checked", name, via, l.Status)
+	case len(l.Records) > 1:
+		return v.severalKeys(c, name, l.Records)
 	}
-	key, err := ParseKey(txts[0])
-	if err != nil {
-		return key, CauseKeyUnusable, fmt.Sprintf("the key record at %s%s is broken: %v", name, via, err)
+	if l.Err != nil {
+		return l.Key, CauseKeyUnusable, fmt.Sprintf("the key record at %s%s is broken: %v", name, via, l.Err)
 	}
-	cause, reason := c.keyFits(key, name+via)
-	return key, cause, reason
+	cause, reason := c.keyFits(l.Key, name+via)
+	return l.Key, cause, reason
 }
 
 // severalKeys handles several TXT records at the key's name: RFC 6376

@@ -42,18 +42,21 @@ func (s Status) Void() bool { return s == StatusNXDomain || s == StatusNoData }
 
 // Answer is the outcome of one question, after any CNAME chain was followed.
 type Answer struct {
-	Name    string        // the question name as asked, fully qualified
-	Type    uint16        // the question type (dns.TypeTXT, ...)
-	Status  Status        // which case this is
-	Records []dns.RR      // the records of Type owned by the end of the CNAME chain
-	CNAMEs  []string      // the CNAME targets followed, in order; empty when none
-	TTL     uint32        // the smallest TTL of Records, or the negative-caching TTL from the SOA
-	Server  string        // the server that gave the final reply, host:port
-	RTT     time.Duration // round-trip time of the final reply (0 when cached)
-	Cached  bool          // answered from this client's cache without asking
-	Shared  bool          // answered from the shared Cache (or another client's question in flight) without asking
-	TCP     bool          // the final reply came over TCP
-	Err     error         // why, when Status is a failure; a *LookupError
+	Name    string   // the question name as asked, fully qualified
+	Type    uint16   // the question type (dns.TypeTXT, ...)
+	Status  Status   // which case this is
+	Records []dns.RR // the records of Type owned by the end of the CNAME chain
+	CNAMEs  []string // the CNAME targets followed, in order; empty when none
+	TTL     uint32   // the smallest TTL of Records, or the negative-caching TTL from the SOA
+	Server  string   // the server that gave the final reply, host:port
+	// ServerName is Server's name for people when the configuration gives
+	// one (Config.ServerNames), else "".
+	ServerName string
+	RTT        time.Duration // round-trip time of the final reply (0 when cached)
+	Cached     bool          // answered from this client's cache without asking
+	Shared     bool          // answered from the shared Cache (or another client's question in flight) without asking
+	TCP        bool          // the final reply came over TCP
+	Err        error         // why, when Status is a failure; a *LookupError
 }
 
 // Target returns the name at the end of the CNAME chain (the question name

@@ -116,7 +116,9 @@ func (c *Client) takeQuery() bool {
 // Answer.Err. The context's priority (WithPriority) picks the slot pool;
 // cancelling it ends the lookup at once with the context's error.
 func (c *Client) Lookup(ctx context.Context, name string, qtype uint16) Answer {
-	return c.lookup(ctx, name, qtype, false).ans
+	a := c.lookup(ctx, name, qtype, false).ans
+	a.ServerName = c.cfg.ServerNames[a.Server]
+	return a
 }
 
 // LookupAddrs asks for A and AAAA at once.

@@ -8,10 +8,19 @@ import (
 )
 
 // Defaults for the zero values of Config.
+//
+// The leaf pool has room for every leaf question of a full check at once,
+// so that they all take one round trip: about 40 DKIM selector probes and
+// the policy records at the start, then, once the MX addresses are known,
+// the blocklist questions (A and TXT per address or domain and list, two
+// health-test questions per list: 88 for 3 MX addresses on 8 lists and 3
+// domains on 3, see blocklist.Questions). Leaves never take critical
+// slots, so however many are in flight, a critical question never waits
+// behind them.
 const (
 	DefaultTimeout         = 2 * time.Second
 	DefaultMaxInFlight     = 64
-	DefaultMaxLeafInFlight = 16
+	DefaultMaxLeafInFlight = 128
 	DefaultMaxQueries      = 500
 	DefaultMaxCNAMEs       = 8
 	DefaultMaxTXTBytes     = 1 << 20
@@ -28,6 +37,9 @@ type Config struct {
 	// missing, IPv6 may be bare or in brackets. A host name is resolved by
 	// the system when dialling; give addresses to avoid that.
 	Servers []string
+	// ServerNames names servers for people, by "host:port" (the in-process
+	// server of --demo is "the demo zone"): Answer.ServerName carries it.
+	ServerNames map[string]string
 	// Timeout bounds one question including its one retry.
 	Timeout time.Duration
 	// Authoritative asks each name's own zone nameservers (found through
@@ -73,6 +85,10 @@ type Config struct {
 	// questions at its own networks. Servers and Overlays, which the
 	// operator gave, are never judged.
 	CheckNameserver func(ip netip.Addr) error
+	// Secrets never show in the log: every one (a Spamhaus DQS key, which
+	// is part of the names asked) is replaced by SecretMask in the names
+	// and errors it records, and so in what OnQuery is given.
+	Secrets []string
 }
 
 // Overlay answers every name at or below one of Zones from Server.

@@ -49,6 +49,9 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 	if a.Err != nil {
 		e.Err = a.Err.Error()
 	}
+	if len(c.cfg.Secrets) > 0 {
+		e.Name, e.Err = mask(e.Name, c.cfg.Secrets), mask(e.Err, c.cfg.Secrets)
+	}
 	c.mu.Lock()
 	c.log = append(c.log, e)
 	c.mu.Unlock()

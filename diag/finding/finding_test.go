@@ -55,6 +55,8 @@ func TestSubjectText(t *testing.T) {
 		{Line(12), "line 12"},
 		{Text("compauth"), "compauth"},
 		{Text(""), ""},
+		{File("reports/a.xml.gz"), "reports/a.xml.gz"},
+		{Report("google.com 1234"), "google.com 1234"},
 	} {
 		if got := tt.s.String(); got != tt.want {
 			t.Errorf("%+v: %q, want %q", tt.s, got, tt.want)

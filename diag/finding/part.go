@@ -18,6 +18,9 @@ const (
 	PartMTASTS Part = "mta_sts" // the MTA-STS record and policy (RFC 8461)
 	PartTLSRPT Part = "tls_rpt" // the TLS-RPT record (RFC 8460)
 	PartBIMI   Part = "bimi"    // the BIMI record
+	// PartBlocklists: the MX addresses and the domain (or a message's
+	// sending IP and domains) on DNS blocklists (RFC 5782).
+	PartBlocklists Part = "blocklists"
 )
 
 // Finding parts that are not parts of a domain report.
@@ -26,6 +29,11 @@ const (
 	PartHeaders Part = "headers" // a pasted message's header and its re-check
 	PartDNS     Part = "dns"     // the investigation itself: deadlines, limits
 )
+
+// PartReports is DMARC aggregate reports read from files (RFC 7489
+// Appendix C, RFC 9990) and the readiness answer drawn from them: its
+// findings and the workbench's Reports pane.
+const PartReports Part = "reports"
 
 // PartARC is the ARC row of a message's then-vs-now table (RFC 8617).
 const PartARC Part = "arc"

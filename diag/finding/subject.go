@@ -20,6 +20,8 @@ const (
 	SubjectHop       SubjectKind = "hop"       // a Received hop, 1 = the origin
 	SubjectLine      SubjectKind = "line"      // a line of a pasted header
 	SubjectText      SubjectKind = "text"      // anything else, named in words ("compauth")
+	SubjectFile      SubjectKind = "file"      // an input file, as the user named it
+	SubjectReport    SubjectKind = "report"    // a DMARC aggregate report, by its org_name and report_id
 )
 
 // Subject is what a finding is about, typed: a view can select it (move
@@ -56,6 +58,13 @@ func Hop(n int) Subject { return Subject{Kind: SubjectHop, N: n} }
 
 // Line names a line of a pasted header.
 func Line(n int) Subject { return Subject{Kind: SubjectLine, N: n} }
+
+// File names an input file as the user gave it (a report file).
+func File(path string) Subject { return Subject{Kind: SubjectFile, Name: path} }
+
+// Report names a DMARC aggregate report by its reporting organisation and
+// report_id ("google.com 1234"), or by where it was read when it has none.
+func Report(name string) Subject { return Subject{Kind: SubjectReport, Name: name} }
 
 // Text names a subject in words.
 func Text(s string) Subject {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 )
@@ -110,6 +111,12 @@ type Run interface {
 	Facts() MessageFacts
 	Recheck() *diag.HeadersReport
 	RecheckDone() bool
+	// Reports is the readiness answer of a run on DMARC aggregate reports
+	// (nil for any other run, and until the reports are read);
+	// ReportsNote says which domain was chosen among several ("" for
+	// one).
+	Reports() *readiness.Result
+	ReportsNote() string
 }
 
 // MessageFacts are what the panes say about a message itself, decoded (RFC

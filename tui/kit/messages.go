@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/spf"
@@ -59,6 +60,17 @@ type VerdictMsg struct {
 	Verdict  *spf.Verdict
 }
 
+// ReportsMsg carries the readiness answer of the run's DMARC aggregate
+// reports, rebuilt as the sources' names arrive (PTR, today's SPF).
+type ReportsMsg struct {
+	Run    int
+	Result *readiness.Result
+	// Named counts the sources DNS has named so far, of Sources; Done is
+	// set on the last message, when naming has finished (or was cut off).
+	Named, Sources int
+	Done           bool
+}
+
 // JumpMsg asks the root to focus a pane and select something in it (enter
 // on a finding or an overview line).
 type JumpMsg struct {
@@ -83,3 +95,6 @@ func (m RecheckMsg) RunID() int { return m.Run }
 
 // RunID names the message's run.
 func (m VerdictMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m ReportsMsg) RunID() int { return m.Run }

@@ -33,6 +33,11 @@ type Selection struct {
 	Hop      int           // the Received hop (1 = origin) it came from, 0 for none
 	ViaPane  finding.Part  // the pane it was chosen in
 	Explicit bool          // chosen on purpose (enter, a typed IP), not by moving a cursor
+	// Suggest, for an IP, is an SPF term that would authorise it if the
+	// investigated domain's record had it ("include:spf.mailer.example"):
+	// the Reports pane's fix for a failing source, which the SPF pane's
+	// what-if editor tries.
+	Suggest string
 }
 
 // IPSelection selects an address.

@@ -79,6 +79,11 @@ type Pane struct {
 	wcancel    context.CancelFunc
 	evaluating bool
 
+	// suggested is the what-if text a selection's suggested term opened
+	// (the Reports pane's include for a failing source); pendingSuggest a
+	// term that came before the tree.
+	suggested, pendingSuggest string
+
 	collapsed map[string]bool
 	rows      []spfRow
 	list      kit.List
@@ -311,6 +316,7 @@ func (p *Pane) reset(rerun bool) {
 	}
 	p.report, p.findings, p.published = nil, nil, nil
 	p.whatIf, p.wiTree, p.wiVerdict, p.whatIfText = false, nil, nil, ""
+	p.suggested, p.pendingSuggest = "", ""
 	p.evaluating = false
 	p.rows = nil
 	p.collapsed = map[string]bool{}
@@ -339,7 +345,11 @@ func (p *Pane) load(rep *diag.Report) tea.Cmd {
 	if p.useEnv && p.env != nil {
 		return nil // the verdict shown is the envelope tree's
 	}
-	return p.evaluate()
+	cmd := p.evaluate()
+	if p.pendingSuggest != "" {
+		cmd = tea.Batch(cmd, p.suggest(p.pendingSuggest))
+	}
+	return cmd
 }
 
 // key handles a key while no field has focus.
@@ -528,17 +538,18 @@ func (p *Pane) Select(sel kit.Selection) tea.Cmd {
 			// MX address against the investigated domain.
 			env = via || (p.useEnv && sel.ViaPane != finding.PartMX)
 		}
-		if sel.IP == p.ip && env == p.useEnv && (p.published != nil || p.evaluating) {
-			p.viaHeaders = via
-			return nil
-		}
-		p.setIP(sel.IP)
-		p.selection = sel
+		var cmd tea.Cmd
 		p.viaHeaders = via
-		if env != p.useEnv {
-			return p.switchTree(env)
+		if sel.IP != p.ip || env != p.useEnv || (p.published == nil && !p.evaluating) {
+			p.setIP(sel.IP)
+			p.selection = sel
+			if env != p.useEnv {
+				cmd = p.switchTree(env)
+			} else {
+				cmd = p.evaluate()
+			}
 		}
-		return p.evaluate()
+		return tea.Batch(cmd, p.suggest(sel.Suggest))
 	case kit.SelectDomain:
 		if p.report == nil {
 			p.pending = sel
@@ -547,6 +558,31 @@ func (p *Pane) Select(sel kit.Selection) tea.Cmd {
 		p.moveTo(sel.Name)
 	}
 	return nil
+}
+
+// suggest opens the what-if editor (without focusing it) on the record
+// with a selection's suggested term added, so the verdict line shows
+// whether it would authorise the IP beside today's verdict. A selection
+// without one leaves the what-if a suggestion opened, if it was not
+// edited since.
+func (p *Pane) suggest(term string) tea.Cmd {
+	if term == "" {
+		if p.suggested != "" && p.whatIf && p.whatIfText == p.suggested {
+			p.Back()
+		}
+		p.suggested, p.pendingSuggest = "", ""
+		return nil
+	}
+	base := p.base()
+	if base == nil {
+		p.pendingSuggest = term
+		return nil
+	}
+	text := spf.AddTerm(base.Root.Record, term)
+	p.whatIf, p.whatIfText, p.suggested, p.pendingSuggest = true, text, text, ""
+	p.editor.SetValue(text)
+	p.list.SetHeight(p.rowsHeight())
+	return p.evaluateWhatIf()
 }
 
 // Copy copies the selected record, or the verdict when the cursor is on

@@ -374,7 +374,12 @@ func (p *Pane) verdictLine() string {
 	case v == nil:
 		return prefix + st.Muted.Render("No verdict yet.")
 	}
-	s := prefix + p.Outcome(diag.Outcome(v.Result)) + " " + g.Dot + " " + fmt.Sprintf("%d/%d lookups", v.Lookups, spf.LookupLimit)
+	s := prefix + p.Outcome(diag.Outcome(v.Result))
+	if p.whatIf && p.published != nil && p.published.IP == p.ip {
+		// Beside the what-if verdict, first: does the edit change it?
+		s += st.Muted.Render(" (published: " + string(p.published.Result) + ")")
+	}
+	s += " " + g.Dot + " " + fmt.Sprintf("%d/%d lookups", v.Lookups, spf.LookupLimit)
 	if m := v.Matched; m != nil {
 		var path []string
 		for _, d := range m.Path {
@@ -390,9 +395,6 @@ func (p *Pane) verdictLine() string {
 	}
 	if v.Explanation != "" {
 		s += " " + g.Dot + " exp: " + kit.Safe(v.Explanation)
-	}
-	if p.whatIf && p.published != nil && p.published.IP == p.ip {
-		s += st.Muted.Render(" (published: " + string(p.published.Result) + ")")
 	}
 	return s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/tui/kit"
@@ -30,6 +31,8 @@ type Run struct {
 	Check       *diag.HeadersReport
 	Running     bool // the run is not finished
 	NoDomainWhy string
+	Readiness   *readiness.Result // a run on DMARC aggregate reports
+	Note        string
 }
 
 var _ kit.Run = (*Run)(nil)
@@ -86,6 +89,9 @@ func (r *Run) Findings() []finding.Finding {
 	if r.Check != nil {
 		out = append(out, r.Check.Findings...)
 	}
+	if r.Readiness != nil {
+		out = append(out, r.Readiness.Findings...)
+	}
 	return out
 }
 
@@ -105,6 +111,12 @@ func (r *Run) Recheck() *diag.HeadersReport { return r.Check }
 
 // RecheckDone is whether there is one.
 func (r *Run) RecheckDone() bool { return r.Check != nil }
+
+// Reports is the readiness answer of a run on reports.
+func (r *Run) Reports() *readiness.Result { return r.Readiness }
+
+// ReportsNote is Note.
+func (r *Run) ReportsNote() string { return r.Note }
 
 // Common is the shared state of a test pane: dark colours, Unicode, the
 // default keys, and run.
