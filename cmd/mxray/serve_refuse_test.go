@@ -155,6 +155,8 @@ func TestServePrivateTargets(t *testing.T) {
 	p.Out.WaitScreen(t, "Report of victim.example")
 	p.Type(t, "y")
 	p.Out.WaitScreen(t, "(OSC 52)")
+	// The clipboard sequence follows the frame with the notice.
+	p.Out.WaitRaw(t, "an OSC 52 sequence", func(raw string) bool { _, ok := decodeOSC52(raw); return ok })
 	if md, ok := decodeOSC52(p.Out.Raw()); !ok || !strings.Contains(md, refusal) {
 		t.Errorf("the workbench's report does not say the fetch was refused:\n%s", md)
 	}

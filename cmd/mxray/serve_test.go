@@ -204,6 +204,8 @@ func TestServeWorkbench(t *testing.T) {
 	p.Out.WaitScreen(t, "Report of", "Markdown,", "esc close")
 	p.Type(t, "y")
 	p.Out.WaitScreen(t, "(OSC 52)")
+	// The clipboard sequence follows the frame with the notice.
+	p.Out.WaitRaw(t, "an OSC 52 sequence", func(raw string) bool { _, ok := decodeOSC52(raw); return ok })
 	if md, ok := decodeOSC52(p.Out.Raw()); !ok || !strings.HasPrefix(md, "# ") || !strings.Contains(md, "healthy.example") {
 		t.Errorf("y sent no OSC 52 sequence with the report: %.80q", md)
 	}

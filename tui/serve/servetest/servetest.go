@@ -191,6 +191,13 @@ func (s *Stream) WaitFor(tb testing.TB, want string) {
 	s.wait(tb, "text "+want, func() bool { return strings.Contains(s.Text(), want) }, s.Text)
 }
 
+// WaitRaw waits until cond holds for what was read, escape sequences
+// included.
+func (s *Stream) WaitRaw(tb testing.TB, what string, cond func(raw string) bool) {
+	tb.Helper()
+	s.wait(tb, what, func() bool { return cond(s.Raw()) }, s.Text)
+}
+
 // WaitScreen waits until the screen shows every one of texts.
 func (s *Stream) WaitScreen(tb testing.TB, texts ...string) {
 	tb.Helper()
