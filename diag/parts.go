@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -110,6 +112,9 @@ var parts = []partSpec{
 	{
 		part: finding.PartMTASTS, label: "MTA-STS",
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			// The record does not wait for the MX hosts; the policy check
+			// against them does.
+			defer warm(leaf(ctx), c, "_mta-sts."+inv.domain)()
 			var hosts []string
 			select {
 			case hosts = <-inv.mxHosts:
@@ -139,6 +144,9 @@ var parts = []partSpec{
 	{
 		part: finding.PartBIMI, label: "BIMI",
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			// The domain's own record does not wait for DMARC; only the
+			// fallback to the organizational domain needs its answer.
+			defer warm(leaf(ctx), c, "default._bimi."+inv.domain)()
 			org := inv.domain
 			select {
 			case o := <-inv.orgDone:
@@ -167,6 +175,19 @@ var parts = []partSpec{
 		findings: func(r *Report) []finding.Finding { return r.Blocklists.Findings },
 		verdict:  blocklistVerdict,
 	},
+}
+
+// warm asks for name's TXT records at once, so that a part which must wait
+// for another before it runs finds its first answer in the client's cache
+// instead of asking only then. The function it returns waits for the
+// question to end.
+func warm(ctx context.Context, c *dnsclient.Client, name string) func() {
+	asked := make(chan struct{})
+	go func() {
+		defer close(asked)
+		c.Lookup(ctx, dns.Fqdn(name), dns.TypeTXT)
+	}()
+	return func() { <-asked }
 }
 
 // specOf returns the part's entry of the table.

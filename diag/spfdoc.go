@@ -102,12 +102,7 @@ func spfTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *
 	if len(verdicts) > 0 {
 		var rows [][]string
 		for _, v := range verdicts {
-			decided := "no mechanism matched"
-			if v.Matched != nil {
-				decided = strings.Join(v.Matched.Path, " → ") + ": " + v.Matched.Term
-			} else if v.Err != nil {
-				decided = v.Err.Error()
-			}
+			decided := spfDecidedBy(v)
 			helo := string(v.HELOResult)
 			if helo == "" || v.HELO == "" {
 				helo = "-"

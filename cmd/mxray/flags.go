@@ -36,8 +36,10 @@ type options struct {
 	// check
 	selectors []string
 	file      string
+	batch     batchFlags // check -f
 
 	// spf
+	ipFile string
 	ips    []string
 	sender string
 	helo   string
@@ -82,9 +84,9 @@ var commands = []string{"check", "spf", "headers", "report", "serve"}
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return append([]string{"selector", "file", "json", "format", "redact", "blocklists"}, blocklistFlags...)
+		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists"}, blocklistFlags...), batchFlagNames...)
 	case "spf":
-		return []string{"ip", "sender", "helo", "record", "json", "format"}
+		return []string{"ip", "sender", "helo", "record", "json", "format", "ip-file"}
 	case "headers":
 		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
 	case "report":
@@ -127,7 +129,10 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.selectors, "selector", nil, "check: DKIM selector to look up (repeatable)")
 	fs.StringVarP(&o.file, "file", "f", "", "check: read domains from FILE (one per line) and check them all")
 
+	addBatchFlags(fs, &o.batch)
+
 	fs.StringArrayVar(&o.ips, "ip", nil, "spf: client IP to evaluate (repeatable)")
+	fs.StringVar(&o.ipFile, "ip-file", "", "spf: evaluate every IP in FILE (one per line; - for stdin)")
 	fs.StringVar(&o.sender, "sender", "", "spf: envelope sender (MAIL FROM) address")
 	fs.StringVar(&o.helo, "helo", "", "spf: HELO/EHLO name")
 	fs.StringVar(&o.record, "record", "", "spf: evaluate this record text instead of the published one (what-if)")
@@ -199,6 +204,9 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("%w: --timeout and --deadline must be positive", errUsage)
 	}
 	if err := checkBlocklistFlags(o); err != nil {
+		return nil, err
+	}
+	if err := o.batch.check(o); err != nil {
 		return nil, err
 	}
 	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {

@@ -35,6 +35,8 @@ Examples:
   mxray spf example.com --ip 192.0.2.10 --ip 2001:db8::25
   mxray spf --sender bounce@example.com --helo mail.example.com --ip 192.0.2.10
   mxray spf example.com --ip 192.0.2.10 --record 'v=spf1 ip4:192.0.2.0/24 -all'
+  mxray spf example.com --ip-file clients.txt --json
+  mxray check -f domains.txt --json > audit.jsonl    then, after an interruption: --resume >> audit.jsonl
   mxray headers message.eml
   pbpaste | mxray headers - --format markdown
   mxray report rua/*.xml.gz rua/*.zip            merge a folder of aggregate reports

@@ -35,6 +35,7 @@ func main() {
 	env := &environment{
 		stdin:       os.Stdin,
 		stdout:      os.Stdout,
+		stdoutFile:  os.Stdout,
 		stderr:      os.Stderr,
 		stdoutIsTTY: term.IsTerminal(os.Stdout.Fd()),
 		stderrIsTTY: term.IsTerminal(os.Stderr.Fd()),
@@ -47,6 +48,7 @@ func main() {
 type environment struct {
 	stdin       io.Reader
 	stdout      io.Writer
+	stdoutFile  *os.File // stdout as a file, for check -f --resume; nil in tests that capture it
 	stderr      io.Writer
 	stdoutIsTTY bool
 	stderrIsTTY bool

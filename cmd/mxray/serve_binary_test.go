@@ -24,45 +24,6 @@ import (
 	"github.com/mxray/mxray/tui/serve/servetest"
 )
 
-// The mxray binary the tests build once and run as a server.
-var (
-	binOnce sync.Once
-	binDir  string
-	binErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// mxrayBinary builds this command once for the test run and returns its
-// path.
-func mxrayBinary(tb testing.TB) string {
-	tb.Helper()
-	binOnce.Do(func() {
-		gobin, err := exec.LookPath("go")
-		if err != nil {
-			binErr = fmt.Errorf("the go tool builds the binary: %w", err)
-			return
-		}
-		if binDir, binErr = os.MkdirTemp("", "mxray-serve-test-"); binErr != nil {
-			return
-		}
-		out, err := exec.Command(gobin, "build", "-o", filepath.Join(binDir, "mxray"), ".").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		tb.Fatal(binErr)
-	}
-	return filepath.Join(binDir, "mxray")
-}
-
 // binaryServer is "mxray GLOBAL... serve" running as its own process on
 // loopback, with users' keys in its authorized_keys.
 type binaryServer struct {

@@ -13,6 +13,9 @@ import (
 // with the MAIL FROM and HELO verdicts, the deciding path and the counts.
 // Without --ip it shows the tree and its worst-case counts.
 func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
+	if o.ipFile != "" {
+		return runSPFBulk(ctx, o, env)
+	}
 	if len(o.args) > 1 {
 		return exitCannot, fmt.Errorf("%w: spf takes at most one DOMAIN", errUsage)
 	}

@@ -50,15 +50,16 @@ func (c *Client) ask(ctx context.Context, name string, qtype uint16, rt route) (
 	m, srv, lead, err := cache.join(ctx, key)
 	switch {
 	case err != nil:
-		return wireReply{}, err
+		return wireReply{server: srv}, err
 	case !lead:
 		return wireReply{msg: m, server: srv, shared: true}, nil
 	}
 	rep, err := c.askWire(ctx, name, qtype, rt)
+	abandoned := err != nil && (contextErr(ctx) != nil || errors.Is(err, ErrQueryBudget))
 	if err != nil {
-		cache.finish(key, nil, "")
+		cache.finish(key, nil, rep.server, err, abandoned)
 	} else {
-		cache.finish(key, rep.msg, rep.server)
+		cache.finish(key, rep.msg, rep.server, nil, false)
 	}
 	return rep, err
 }

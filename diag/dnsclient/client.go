@@ -61,6 +61,9 @@ func New(cfg Config) *Client {
 	if cfg.MaxTXTBytes <= 0 {
 		cfg.MaxTXTBytes = DefaultMaxTXTBytes
 	}
+	if cfg.MaxLog == 0 {
+		cfg.MaxLog = DefaultMaxLog
+	}
 	c := &Client{
 		cfg:     cfg,
 		born:    time.Now(),

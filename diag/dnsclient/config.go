@@ -24,6 +24,7 @@ const (
 	DefaultMaxQueries      = 500
 	DefaultMaxCNAMEs       = 8
 	DefaultMaxTXTBytes     = 1 << 20
+	DefaultMaxLog          = 100_000
 )
 
 // EDNSBufferSize is the UDP payload size the client advertises in EDNS0
@@ -58,6 +59,10 @@ type Config struct {
 	MaxCNAMEs int
 	// MaxTXTBytes bounds the TXT bytes this client accepts in total.
 	MaxTXTBytes int
+	// MaxLog bounds the entries Log keeps; later calls are answered and
+	// counted but not logged. DefaultMaxLog when 0; negative keeps none (a
+	// bulk evaluation that asks per client IP).
+	MaxLog int
 	// OnQuery, when set, is called with every log entry as it is recorded,
 	// from the goroutine of the lookup. It must not block long.
 	OnQuery func(LogEntry)

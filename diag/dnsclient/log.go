@@ -53,7 +53,9 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 		e.Name, e.Err = mask(e.Name, c.cfg.Secrets), mask(e.Err, c.cfg.Secrets)
 	}
 	c.mu.Lock()
-	c.log = append(c.log, e)
+	if len(c.log) < c.cfg.MaxLog {
+		c.log = append(c.log, e)
+	}
 	c.mu.Unlock()
 	if c.cfg.OnQuery != nil {
 		c.cfg.OnQuery(e)

@@ -44,7 +44,10 @@ type CacheConfig struct {
 //   - never longer than MaxTTL, and TTLs are counted down while kept.
 //
 // Questions for the same key asked by several clients at once go to the
-// wire once. A client in Authoritative mode never uses the cache. Safe for
+// wire once, and every one of them gets what that question got, a failure
+// included (they asked at the same time; only what is kept afterwards is
+// limited to answers); when the client that asked gives up, the others ask
+// again. A client in Authoritative mode never uses the cache. Safe for
 // concurrent use; its size is bounded by MaxEntries.
 type Cache struct {
 	cfg CacheConfig
@@ -67,9 +70,11 @@ type cacheEntry struct {
 
 // sharedFlight is one question on the wire that other clients wait for.
 type sharedFlight struct {
-	done   chan struct{}
-	msg    *dns.Msg // nil when the question failed: the waiters ask themselves
-	server string
+	done      chan struct{}
+	msg       *dns.Msg // the reply, whatever its RCODE; nil when none came
+	server    string
+	err       error // why no reply came
+	abandoned bool  // the asking client gave up: the waiters ask themselves
 }
 
 // NewCache returns an empty cache.
@@ -142,9 +147,10 @@ func (c *Cache) get(key string) (*dns.Msg, string, bool) {
 	return agedCopy(e.msg, now.Sub(e.stored)), e.server, true
 }
 
-// join returns a reply for key from the cache, or from another client's
-// question in flight (waiting for it), or makes the caller the one to ask:
-// then lead is true and the caller must call finish.
+// join returns a reply for key from the cache, or what another client's
+// question in flight got (waiting for it: a reply, or the error that ended
+// it), or makes the caller the one to ask: then lead is true and the caller
+// must call finish.
 func (c *Cache) join(ctx context.Context, key string) (msg *dns.Msg, server string, lead bool, err error) {
 	for {
 		if m, srv, ok := c.get(key); ok {
@@ -164,20 +170,23 @@ func (c *Cache) join(ctx context.Context, key string) (msg *dns.Msg, server stri
 		case <-ctx.Done():
 			return nil, "", false, ctx.Err()
 		}
-		if f.msg != nil {
-			c.mu.Lock()
-			c.hits++
-			c.mu.Unlock()
-			return f.msg.Copy(), f.server, false, nil
+		if f.abandoned {
+			continue // its caller gave up: ask again, perhaps leading
 		}
-		// The flight failed or its caller gave up: ask again (perhaps
-		// leading this time).
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
+		if f.msg == nil {
+			return nil, f.server, false, f.err
+		}
+		return f.msg.Copy(), f.server, false, nil
 	}
 }
 
 // finish ends the caller's flight for key with the reply it got (nil when
-// none), storing the reply when it may be kept.
-func (c *Cache) finish(key string, msg *dns.Msg, server string) {
+// none, then err says why), storing the reply when it may be kept.
+// abandoned says the caller gave up (its context ended): waiters ask again.
+func (c *Cache) finish(key string, msg *dns.Msg, server string, err error, abandoned bool) {
 	now := c.cfg.Clock.Now()
 	ttl, ok := cacheTTL(msg)
 	c.mu.Lock()
@@ -207,9 +216,7 @@ func (c *Cache) finish(key string, msg *dns.Msg, server string) {
 	}
 	c.mu.Unlock()
 	if f != nil {
-		if msg != nil && (msg.Rcode == dns.RcodeSuccess || msg.Rcode == dns.RcodeNameError) && !msg.Truncated {
-			f.msg, f.server = msg, server
-		}
+		f.msg, f.server, f.err, f.abandoned = msg, server, err, abandoned
 		close(f.done)
 	}
 }

@@ -198,16 +198,7 @@ func TestSharedCacheMergesAcrossClients(t *testing.T) {
 	srv := zoneservertest.New(t, sharedZone)
 	srv.SetLatency(50 * time.Millisecond)
 	cache := NewCache(CacheConfig{})
-	cs := sharedClients(srv, cache, 20)
-	var wg sync.WaitGroup
-	for _, c := range cs {
-		wg.Go(func() {
-			if a := c.Lookup(context.Background(), "inc.example.", dns.TypeTXT); a.Status != StatusRecords {
-				t.Errorf("status %s", a.Status)
-			}
-		})
-	}
-	wg.Wait()
+	lookupAll(t, sharedClients(srv, cache, 20), "inc.example.", StatusRecords)
 	if got := srv.Queries(); got != 1 {
 		t.Errorf("20 clients asking at once: server asked %d times, want 1", got)
 	}
@@ -409,6 +400,20 @@ func TestHealthRecoversOnReply(t *testing.T) {
 	}
 }
 
+// lookupAll asks name from every client at once and requires status.
+func lookupAll(t *testing.T, cs []*Client, name string, want Status) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, c := range cs {
+		wg.Go(func() {
+			if a := c.Lookup(context.Background(), name, dns.TypeTXT); a.Status != want {
+				t.Errorf("%s: status %s, want %s", name, a.Status, want)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // testClientAt is a client of the server at addr.
 func testClientAt(addr string, mod ...func(*Config)) *Client {
 	cfg := Config{Servers: []string{addr}, Timeout: 500 * time.Millisecond}
@@ -416,4 +421,27 @@ func testClientAt(addr string, mod ...func(*Config)) *Client {
 		m(&cfg)
 	}
 	return New(cfg)
+}
+
+// TestSharedFailureReachesEveryWaiter asks a name that fails from many
+// clients at once: the failure is not kept, but the clients that asked at
+// the same time share the one question instead of asking one after
+// another.
+func TestSharedFailureReachesEveryWaiter(t *testing.T) {
+	srv := zoneservertest.New(t, sharedZone)
+	srv.SetFault("a.example.", 0, zoneserver.FaultServFail)
+	srv.SetLatency(150 * time.Millisecond) // within the first attempt's half of 500 ms
+	cache := NewCache(CacheConfig{})
+	lookupAll(t, sharedClients(srv, cache, 20), "a.example.", StatusServFail)
+	if got := srv.Queries(); got > 2 {
+		t.Errorf("20 clients asking a failing name at once: server asked %d times, want the one question shared", got)
+	}
+	if st := cache.Stats(); st.Entries != 0 {
+		t.Errorf("the failure was kept: %+v", st)
+	}
+	before := srv.Queries()
+	sharedClients(srv, cache, 1)[0].Lookup(context.Background(), "a.example.", dns.TypeTXT)
+	if srv.Queries() != before+1 {
+		t.Error("a later question was answered with the earlier failure")
+	}
 }
