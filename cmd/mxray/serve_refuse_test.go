@@ -109,6 +109,10 @@ func TestServeCommands(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "pass") {
 		t.Errorf("spf: exit %d, %q", code, out)
 	}
+	out, errOut, code = servetest.Run(t, c, "spf healthy.example --ip-file -", "203.0.113.10\n198.51.100.250\n")
+	if code == exitCannot || !strings.Contains(out, "203.0.113.10") || !strings.Contains(out, "198.51.100.250") {
+		t.Errorf("spf --ip-file -: exit %d, stderr %q, stdout %q", code, errOut, out)
+	}
 	ev := s.waitEvent(t, "the check command", func(e serve.Event) bool { return e.Action == serve.ActionCommand })
 	if strings.Join(ev.Command, " ") != "check --json healthy.example" {
 		t.Errorf("command event = %+v", ev)
