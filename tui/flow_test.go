@@ -22,9 +22,15 @@ type flow struct {
 
 func startFlow(t *testing.T, srv *zoneserver.Server, target string, w, h int) *flow {
 	t.Helper()
+	return startFlowWith(t, testConfig(srv, target), w, h)
+}
+
+// startFlowWith is startFlow on cfg.
+func startFlowWith(t *testing.T, cfg Config, w, h int) *flow {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m := New(ctx, testConfig(srv, target))
+	m := New(ctx, cfg)
 	// teatest gives the program no terminal, so Bubble Tea writes as for
 	// a tty that maps LF to CR LF.
 	f := &flow{t: t, vt: newVTScreen(w, h, true)}
@@ -79,7 +85,7 @@ func (f *flow) keys(names ...string) {
 
 // resize tells the program (and the emulator) the terminal changed size.
 func (f *flow) resize(w, h int) {
-	f.vt.resize(w, h)
+	f.vt.Resize(w, h)
 	f.tm.Send(tea.WindowSizeMsg{Width: w, Height: h})
 }
 

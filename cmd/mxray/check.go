@@ -56,7 +56,7 @@ func investigate(ctx context.Context, o *options, s *dnsSetup, domain string) *d
 		Selectors:  o.selectors,
 		Deadline:   o.deadline,
 		Offline:    s.offline,
-		Dial:       diag.Dialer(client, o.timeout),
+		Dial:       s.dial(client),
 		Blocklists: s.blocklists,
 	}, nil)
 }

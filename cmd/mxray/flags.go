@@ -57,14 +57,28 @@ type options struct {
 	blocklistFile  string
 	dqsKey         string
 
-	command string   // "", "check", "spf", "headers", "report"
+	// serve
+	listen         string
+	authorizedKeys string
+	trustedUserCA  string
+	hostKey        string
+	maxSessions    int
+	idleTimeout    time.Duration
+	auditLog       string
+	allowPrivate   bool
+
+	// shared is the DNS set-up of a command run inside mxray serve: the
+	// server's, shared by every session (env.dns); nil otherwise.
+	shared *dnsSetup
+
+	command string   // "", "check", "spf", "headers", "report", "serve"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers", "report"}
+var commands = []string{"check", "spf", "headers", "report", "serve"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
@@ -77,6 +91,8 @@ func commandFlags(cmd string) []string {
 		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
 	case "report":
 		return []string{"json", "format"}
+	case "serve":
+		return serveFlags
 	default:
 		return append([]string{"json", "format", "redact"}, blocklistFlags...)
 	}
@@ -130,6 +146,8 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers, TUI: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
 	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers, TUI: ask the blocklists of FILE instead of the built-in ones")
 	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers, TUI: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
+
+	addServeFlags(fs, o)
 	return fs
 }
 
@@ -151,7 +169,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or report", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report or serve", errUsage, pos[0])
 		}
 	}
 	o.args = pos

@@ -18,6 +18,7 @@ Usage:
   mxray spf [DOMAIN] --ip IP     evaluate SPF for an IP: the verdict, the deciding include, the lookups
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
   mxray report FILE...|-         DMARC aggregate reports: who sends as the domain, what fails, what blocks p=reject
+  mxray serve --authorized-keys FILE   serve the workbench over SSH to a team (ssh -t -p 2222 HOST)
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE (an existing path or anything with a '/'), or '-' for stdin; a FILE
@@ -42,6 +43,7 @@ Examples:
   mxray --demo report --json                     the demo's reports, offline
   mxray --zone draft.zone check example.com     test a draft zone before publishing it
   mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
+  mxray --resolver 10.0.0.53 serve --authorized-keys /etc/mxray/authorized_keys --audit-log audit.jsonl
 
 Flags:
 `)

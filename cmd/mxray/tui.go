@@ -120,6 +120,7 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		c.OnQuery = onQuery
 		return dnsclient.New(c)
 	}
+	cfg.Dial = dnsSet.dial
 	cfg.Selectors, cfg.Deadline, cfg.Timeout, cfg.Offline = o.selectors, o.deadline, o.timeout, dnsSet.offline
 	return cfg, cleanup, nil
 }
