@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/internal/benchzone"
 	"github.com/mxray/mxray/spf"
@@ -55,7 +56,7 @@ func BenchmarkSPFPrefetchEvaluate(b *testing.B) {
 	start := time.Now()
 	for b.Loop() {
 		c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
-		tree := spf.Prefetch(context.Background(), SPFResolver(c), benchzone.Domain)
+		tree := spf.Prefetch(context.Background(), spfcheck.Resolver(c), benchzone.Domain)
 		v := tree.CheckHost(context.Background(), ip, "", "mail.bench.example")
 		if v.Result != spf.Pass || tree.WorstCaseLookups() != 10 {
 			b.Fatalf("result %s, %d lookups", v.Result, tree.WorstCaseLookups())

@@ -145,7 +145,7 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 		rep.extra = append(rep.extra, unfinishedFinding(ctx, rep.Unfinished, deadline))
 	}
 	rep.extra = append(rep.extra, LimitFindings(client)...)
-	if NoResolverReached(rep.Log) {
+	if dnsclient.NoServerAnswered(rep.Log) {
 		rep.Unreachable = true
 	}
 	rep.Findings = rep.collectFindings()
@@ -204,20 +204,4 @@ func LimitFindings(client *dnsclient.Client) []finding.Finding {
 			Fix:     "Find the oversized TXT record (the DNS log shows it) and trim it; receivers have limits too."})
 	}
 	return fs
-}
-
-// NoResolverReached reports whether questions were asked and not one got a
-// reply from any server: every one timed out or failed on the network.
-func NoResolverReached(log []dnsclient.LogEntry) bool {
-	asked := 0
-	for _, e := range log {
-		if e.Cached || e.Merged {
-			continue
-		}
-		asked++
-		if e.Status != dnsclient.StatusTimeout && e.Status != dnsclient.StatusError {
-			return false
-		}
-	}
-	return asked > 0
 }

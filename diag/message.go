@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/filters"
 	"github.com/mxray/mxray/headers/forwarding"
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // MaxMessageSize is the most of a message ReadMessage accepts: 4 MiB. A
@@ -45,6 +46,7 @@ type Message struct {
 	Raw      []byte            // as given, byte for byte
 	Header   *headers.Message  // the parsed header (and body, when there is one)
 	Analysis *headers.Analysis // hops, identities, what the receiver recorded
+	Options  HeaderOptions     // what the header was read with
 	// Filters are the receiving spam filters' verdicts, decoded once, each
 	// trusted only when the receiving organisation wrote it (see
 	// FilterReport).
@@ -70,7 +72,7 @@ func ReadMessage(source string, raw []byte, opts HeaderOptions) (*Message, error
 		return nil, err
 	}
 	a := headers.Analyze(h, headers.Options{TrustedHosts: opts.TrustedHosts, SendingIP: opts.SendingIP, Now: opts.Now})
-	m := &Message{Source: source, Raw: raw, Header: h, Analysis: a,
+	m := &Message{Source: source, Raw: raw, Header: h, Analysis: a, Options: opts,
 		Filters: filters.Decode(h, a), Rewrites: forwarding.Rewrites(h, a)}
 	m.recorded = m.filterReport(nil)
 	return m, nil
@@ -143,35 +145,7 @@ func containsFold(list []string, s string) bool {
 
 // LooksLikeHeaders reports whether pasted text is a header block rather
 // than a target: at least two lines that are not blank, one of which
-// starts a header field ("Name:" with an RFC 5322 §2.2 field name). A
-// one-line paste is always a target.
-func LooksLikeHeaders(s string) bool {
-	lines, field := 0, false
-	for line := range strings.Lines(strings.ReplaceAll(s, "\r", "\n")) {
-		line = strings.TrimRight(line, "\n")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		lines++
-		field = field || startsField(line)
-		if lines >= 2 && field {
-			return true
-		}
-	}
-	return false
-}
-
-// startsField reports whether a line begins with a field name and a colon:
-// printable US-ASCII but the colon (RFC 5322 §2.2), no space before it.
-func startsField(line string) bool {
-	name, value, ok := strings.Cut(line, ":")
-	if !ok || name == "" || strings.HasPrefix(value, "//") { // a URL
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 33 || c > 126 {
-			return false
-		}
-	}
-	return true
-}
+// starts a header field ("Name:" with an RFC 5322 §2.2 field name), the
+// quote marks of a reply ("> ") removed first. A one-line paste is always
+// a target.
+func LooksLikeHeaders(s string) bool { return paste.LooksLikeHeader(s) }

@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // partSpec is one part of a domain investigation: how it is found, where
@@ -100,7 +101,7 @@ var parts = []partSpec{
 	{
 		part: finding.PartSPF, label: "SPF",
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
-			s := CheckSPF(ctx, c, inv.domain)
+			s := spfcheck.CheckDomain(ctx, c, inv.domain)
 			return func(r *Report) { r.SPF = s }
 		},
 		has:      func(r *Report) bool { return r.SPF != nil },

@@ -13,6 +13,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/filters"
 	"github.com/mxray/mxray/spf"
@@ -29,8 +30,11 @@ type HeadersReport struct {
 	Recheck   *Recheck          // nil with --no-recheck
 	ThenVsNow []ThenNow         // one row per check; empty without a re-check
 	Findings  []finding.Finding // the analysis's, the re-check's and the filter verdicts', sorted
-	Queries   int               // DNS questions sent for the re-check
-	Log       []dnsclient.LogEntry
+	// SendingPTR is the reverse DNS of the sending IP today and its
+	// forward confirmation; nil without a re-check or a sending IP.
+	SendingPTR *PTRCheck
+	Queries    int // DNS questions sent for the re-check
+	Log        []dnsclient.LogEntry
 	// Blocklists is what the DNS blocklists say of the sending IP and the
 	// From, envelope and DKIM d= domains; nil when they were not asked
 	// (no re-check, or no blocklists).
@@ -117,7 +121,10 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	rc := &Recheck{}
 	var wg sync.WaitGroup
 	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
-	wg.Go(func() { rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now) })
+	wg.Go(func() {
+		rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now)
+		dkim.MarkRepaired(rc.DKIM, m.Fields)
+	})
 	if a.ARCChain.Instances > 0 || len(a.ARCChain.Problems) > 0 {
 		wg.Go(func() {
 			c := arc.Verify(ctx, client, m.Fields, m.Body, m.HasBody)
@@ -128,6 +135,12 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 		// Policy discovery for the From domain goes out now, so that
 		// Evaluate below finds its answers in the client's cache.
 		wg.Go(func() { dmarc.Discover(ctx, client, a.FromDomain) })
+	}
+	if a.SendingIP != nil {
+		wg.Go(func() {
+			c := CheckPTR(ctx, client, *a.SendingIP)
+			rep.SendingPTR = &c
+		})
 	}
 	var listed []blocklist.Result
 	if opts.Blocklists != nil {
@@ -154,6 +167,7 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	rep.Log = client.Log()
 	rep.ThenVsNow = thenVsNow(a, rc, rep.Log)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
+	rep.Findings = append(rep.Findings, sendingPTRFindings(a, rep.SendingPTR)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {
 		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []finding.Part{"recheck"}, deadline))
@@ -193,7 +207,7 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 	}
 	id := spf.Identity{Sender: r.Sender, HELO: r.HELO}
 	tree := shared(id.CheckedDomain())
-	v := spf.Check(ctx, SPFResolver(client), ip, id, spf.WithTree(tree), spfAdvice)
+	v := spf.Check(ctx, spfcheck.Resolver(client), ip, id, spf.WithTree(tree), spfcheck.Advice())
 	r.Verdict, r.shared = v, tree != nil && v.Tree() == tree
 	r.Result, r.HELOResult, r.Matched = v.Result, v.HELOResult, v.Matched
 	r.Domain, r.Sender = v.Domain, v.Sender

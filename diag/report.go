@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
 	"github.com/mxray/mxray/diag/smtp"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"golang.org/x/net/idna"
 )
 
@@ -22,7 +23,7 @@ type Report struct {
 
 	// Each part is nil until it is known.
 	MX     *MXReport
-	SPF    *SPFReport
+	SPF    *spfcheck.Report
 	DKIM   *dkim.Report
 	DMARC  *dmarc.CheckResult
 	MTASTS *policy.MTASTSResult

@@ -28,7 +28,7 @@ func (r *Report) Doc() *render.Doc {
 	if r.SMTP != nil {
 		r.SMTP.Section(d)
 	}
-	findingsDoc(d, r.Findings)
+	render.FindingsDoc(d, r.Findings)
 	return d
 }
 
@@ -39,14 +39,7 @@ func summaryLine(fs []finding.Finding, queries int) string {
 		n[f.Severity]++
 	}
 	return fmt.Sprintf("%s, %s, %s · %d DNS queries",
-		plural(n[finding.Error], "error"), plural(n[finding.Warning], "warning"), plural(n[finding.Info], "note"), queries)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
+		render.Plural(n[finding.Error], "error"), render.Plural(n[finding.Warning], "warning"), render.Plural(n[finding.Info], "note"), queries)
 }
 
 func yesNo(b bool) string {
@@ -232,21 +225,3 @@ func (r *Report) policyDoc(d *render.Doc) {
 // SummaryLine is a report's first line: its findings counted by severity
 // and the DNS questions asked.
 func SummaryLine(fs []finding.Finding, queries int) string { return summaryLine(fs, queries) }
-
-// FindingsSection writes the "Findings" section: worst first, each with
-// its fix.
-func FindingsSection(d *render.Doc, fs []finding.Finding) { findingsDoc(d, fs) }
-
-// findingsDoc lists findings, worst first, each with its fix.
-func findingsDoc(d *render.Doc, fs []finding.Finding) {
-	d.Heading(2, "Findings")
-	if len(fs) == 0 {
-		d.Para("No problems found.")
-		return
-	}
-	items := make([]string, len(fs))
-	for i, f := range fs {
-		items[i] = fmt.Sprintf("%s %s: %s Fix: %s", strings.ToUpper(string(f.Severity)), f.Code, f.Message, f.Fix)
-	}
-	d.List(items...)
-}

@@ -10,6 +10,7 @@ import (
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
 	"github.com/mxray/mxray/diag/smtp"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // checkJSON is the "check" contract of DESIGN.md. Field names are stable:
@@ -22,7 +23,7 @@ type checkJSON struct {
 	MX            []MXHost          `json:"mx"`
 	NullMX        bool              `json:"null_mx"`
 	ImplicitMX    []netip.Addr      `json:"implicit_mx,omitempty"`
-	SPF           *SPFReport        `json:"spf"`
+	SPF           *spfcheck.Report  `json:"spf"`
 	DKIM          []dkim.KeyReport  `json:"dkim"`
 	DKIMProbed    int               `json:"dkim_probed"`
 	// DKIMNoSubtree: _domainkey.<domain> does not exist (RFC 8020), so no

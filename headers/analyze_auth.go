@@ -42,8 +42,18 @@ func (a *analyzer) readAuth() {
 			topSeg, topID = seg, ar.AuthServID
 			a.out.Receiver.AuthServID = ar.AuthServID
 		}
+		trust := TrustReceiver
+		switch {
+		case trusted:
+		case ar.AuthServID == "":
+			trust = TrustUnnamed
+		case a.orgs.hasHost(ar.AuthServID) || a.trust.hasName(ar.AuthServID):
+			trust = TrustReceiverEarlier
+		default:
+			trust = TrustOtherADMD
+		}
 		for _, r := range ar.Results {
-			e := AuthResultEntry{AuthServID: ar.AuthServID, MethodResult: methodResult(r), Trusted: trusted, Field: f.Name, Line: f.Line}
+			e := AuthResultEntry{AuthServID: ar.AuthServID, MethodResult: methodResult(r), Trusted: trusted, Trust: trust, Field: f.Name, Line: f.Line}
 			a.out.AuthenticationResults = append(a.out.AuthenticationResults, e)
 			if trusted && seg == topSeg && strings.EqualFold(ar.AuthServID, topID) {
 				a.verdictGroup = append(a.verdictGroup, e)

@@ -27,7 +27,7 @@ func startFlow(t *testing.T, srv *zoneserver.Server, target string, w, h int) *f
 	return startFlowWith(t, testConfig(srv, target), w, h)
 }
 
-// startFlowWith runs the program on cfg at w×h.
+// startFlowWith is startFlow on cfg.
 func startFlowWith(t *testing.T, cfg Config, w, h int) *flow {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -87,7 +87,7 @@ func (f *flow) keys(names ...string) {
 
 // resize tells the program (and the emulator) the terminal changed size.
 func (f *flow) resize(w, h int) {
-	f.vt.resize(w, h)
+	f.vt.Resize(w, h)
 	f.tm.Send(tea.WindowSizeMsg{Width: w, Height: h})
 }
 

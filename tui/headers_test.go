@@ -431,7 +431,7 @@ func TestNoFromDomain(t *testing.T) {
 // TestFindingJumpsToHop: enter on a finding about a hop (clock skew)
 // opens the hops pane on that hop.
 func TestFindingJumpsToHop(t *testing.T) {
-	raw, err := os.ReadFile("../testdata/headers/fifteen-received-hops.headers.eml")
+	raw, err := os.ReadFile("../testdata/headers/gmail-newline-in-to-header.eml")
 	if err != nil {
 		t.Fatal(err)
 	}

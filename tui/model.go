@@ -41,6 +41,7 @@ type Model struct {
 	input    *inputScreen
 	help     help.Model
 	showHelp bool
+	report   *reportView // the report shown under Config.ExportToView; nil when closed
 	spin     spinner.Model
 	spinning bool
 	flash    string
@@ -84,6 +85,9 @@ func New(ctx context.Context, cfg Config) *Model {
 		g = kit.ASCIIGlyphs()
 	}
 	keys := kit.DefaultKeyMap()
+	if cfg.ExportToView {
+		keys.Export = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "report"))
+	}
 	if m.ascii {
 		keys = keys.ASCIIHelp()
 	}
@@ -183,6 +187,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
+	case kit.HeaderOptionsMsg:
+		return m, m.reread(msg)
+	case rereadMsg:
+		return m, m.rereadDone(msg)
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
@@ -216,6 +224,9 @@ func (m *Model) resize(w, h int) {
 	m.paneManager.resize(w, h)
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
+	if m.report != nil {
+		m.report.setSize(w, m.lay.body.h)
+	}
 }
 
 // setShown shows or hides the message's panes and the reports' pane.
@@ -266,6 +277,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.input.update(k)
+	}
+	if m.report != nil {
+		return m.reportKey(k)
 	}
 	if m.showHelp {
 		switch {
@@ -348,6 +362,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
 		m.showHelp = false
+		m.report = nil
 		return m.input.openEditor([]byte(msg.Content), "")
 	}
 	return nil
@@ -364,6 +379,15 @@ func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 // handleWheel scrolls the focused pane as the arrow keys do.
 func (m *Model) handleWheel(mouse tea.Mouse) tea.Cmd {
 	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp || m.editing() {
+		return nil
+	}
+	if m.report != nil {
+		switch mouse.Button {
+		case tea.MouseWheelUp:
+			m.report.scroll.HandleKey(tea.KeyPressMsg{Code: tea.KeyUp}, m.com.Keys)
+		case tea.MouseWheelDown:
+			m.report.scroll.HandleKey(tea.KeyPressMsg{Code: tea.KeyDown}, m.com.Keys)
+		}
 		return nil
 	}
 	switch mouse.Button {
@@ -387,9 +411,7 @@ func (m *Model) copyFocused() tea.Cmd {
 		m.setFlash("Nothing selected to copy", true)
 		return nil
 	}
-	text = termsafe.Lines(text)
-	m.setFlash("Copied "+kit.Plural(len([]rune(text)), "character", "characters")+" (OSC 52)", false)
-	return tea.SetClipboard(text)
+	return m.copyText(string(m.focused().ID()), termsafe.Lines(text))
 }
 
 // export writes the Markdown report to a new file, in a command.
@@ -402,6 +424,9 @@ func (m *Model) export() tea.Cmd {
 	if run.Busy() {
 		m.setFlash("Still running: export when it is done (esc cancels)", true)
 		return nil
+	}
+	if m.cfg.ExportToView {
+		return m.showReport(run)
 	}
 	dir := m.cfg.ExportDir
 	if dir == "" {

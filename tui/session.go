@@ -248,6 +248,7 @@ func (m *Model) reportsRead(set *dmarcreport.Set) tea.Cmd {
 // every byte kept; one that can becomes the session's message and is run.
 func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
 	if msg.err != nil {
+		m.auditHeaders(len(msg.raw), "")
 		m.screen = screenInput
 		return m.input.openEditor(msg.raw, inputErrorText(msg.err))
 	}
@@ -261,7 +262,25 @@ func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
 	} else {
 		req.target = t
 	}
+	m.auditHeaders(len(p.Raw), req.target.Domain)
 	return tea.Batch(append(cmds, m.start(req, false))...)
+}
+
+// auditHeaders tells the Auditor a header of size bytes was given: its
+// size and From domain, never its content.
+func (m *Model) auditHeaders(size int, fromDomain string) {
+	if m.cfg.Audit != nil {
+		m.cfg.Audit.HeadersPasted(size, fromDomain)
+	}
+}
+
+// dial returns the dial of an investigation's connections through client:
+// Config.Dial's, else diag.Dialer's.
+func (m *Model) dial(client *dnsclient.Client) diag.DialFunc {
+	if m.cfg.Dial != nil {
+		return m.cfg.Dial(client)
+	}
+	return diag.Dialer(client, m.cfg.Timeout)
 }
 
 // describeMessage says in a line which message a header block is.
@@ -289,8 +308,12 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	}
 	m.screen = screenWorkbench
 	m.showHelp = false
+	m.report = nil
 	if req.msg == nil && req.reports == nil {
 		m.addRecent(req.target.Input)
+		if m.cfg.Audit != nil {
+			m.cfg.Audit.TargetChecked(req.target.Input)
+		}
 	}
 	m.setShown(req.msg != nil, req.reports != nil)
 	m.last = req
@@ -314,7 +337,7 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	m.run, m.com.Run = run, run
 	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline, Blocklists: m.cfg.Blocklists}
 	if !m.cfg.Offline {
-		opts.Dial = diag.Dialer(client, m.cfg.Timeout)
+		opts.Dial = m.dial(client)
 	}
 	var cmds []tea.Cmd
 	if !keepFocus {

@@ -58,7 +58,7 @@ func checkSetup(o *options, env *environment, batch bool) (dnsSet *dnsSetup, pro
 		return nil, nil, nil, err
 	}
 	dnsSet.withBlocklists(lists)
-	probe, stop, err := checkProbe(o)
+	probe, stop, err := checkProbe(o, dnsSet)
 	if err != nil {
 		dnsSet.close()
 		return nil, nil, nil, err
@@ -69,11 +69,11 @@ func checkSetup(o *options, env *environment, batch bool) (dnsSet *dnsSetup, pro
 // checkProbe sets up the SMTP probe of check --smtp (nil without it:
 // check never probes unless asked, in batch neither); stop ends what it
 // started (the demo's mail servers).
-func checkProbe(o *options) (probe *smtp.Options, stop func(), err error) {
+func checkProbe(o *options, dnsSet *dnsSetup) (probe *smtp.Options, stop func(), err error) {
 	if !o.smtp {
 		return nil, func() {}, nil
 	}
-	p, err := newProbeSetup(o)
+	p, err := newProbeSetup(o, dnsSet)
 	if err != nil {
 		return nil, func() {}, err
 	}
@@ -93,7 +93,7 @@ func investigate(ctx context.Context, o *options, s *dnsSetup, probe *smtp.Optio
 		Selectors:  o.selectors,
 		Deadline:   o.deadline,
 		Offline:    s.offline,
-		Dial:       diag.Dialer(client, o.timeout),
+		Dial:       s.dial(client),
 		Blocklists: s.blocklists,
 		SMTP:       probe,
 	}, nil)

@@ -57,20 +57,34 @@ type options struct {
 	blocklistFile  string
 	dqsKey         string
 
+	// serve
+	listen         string
+	authorizedKeys string
+	trustedUserCA  string
+	hostKey        string
+	maxSessions    int
+	idleTimeout    time.Duration
+	auditLog       string
+	allowPrivate   bool
+
+	// shared is the DNS set-up of a command run inside mxray serve: the
+	// server's, shared by every session (env.dns); nil otherwise.
+	shared *dnsSetup
+
 	// the SMTP probe: check --smtp, mxray smtp, the workbench's pane
 	smtp    bool
 	port    int
 	ehlo    string
 	noProbe bool
 
-	command string   // "", "check", "spf", "headers", "report", "smtp"
+	command string   // "", "check", "spf", "headers", "report", "serve", "smtp"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers", "report", "smtp"}
+var commands = []string{"check", "spf", "headers", "report", "serve", "smtp"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
@@ -83,6 +97,8 @@ func commandFlags(cmd string) []string {
 		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
 	case "report":
 		return []string{"json", "format"}
+	case "serve":
+		return append(slices.Clip(serveFlags), "no-probe", "port", "ehlo")
 	case "smtp":
 		return []string{"json", "format", "port", "ehlo"}
 	default:
@@ -143,6 +159,8 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.IntVar(&o.port, "port", 25, "smtp, check --smtp, workbench: the port to probe")
 	fs.StringVar(&o.ehlo, "ehlo", "", "smtp, check --smtp, workbench: the name said in EHLO (default: this machine's FQDN, else mxray.invalid)")
 	fs.BoolVar(&o.noProbe, "no-probe", false, "workbench: do not probe the MX servers (the SMTP & TLS pane stays empty)")
+
+	addServeFlags(fs, o)
 	return fs
 }
 
@@ -164,7 +182,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report or smtp", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report, smtp or serve", errUsage, pos[0])
 		}
 	}
 	o.args = pos

@@ -20,6 +20,7 @@ Usage:
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
   mxray report FILE...|-         DMARC aggregate reports: who sends as the domain, what fails, what blocks p=reject
   mxray smtp DOMAIN|HOST|IP      probe each MX: banner, EHLO, STARTTLS, certificate, DANE (never sends mail)
+  mxray serve --authorized-keys FILE   serve the workbench over SSH to a team (ssh -t -p 2222 HOST)
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE (an existing path or anything with a '/'), or '-' for stdin; a FILE
@@ -46,6 +47,7 @@ Examples:
   mxray smtp mx1.example.com --port 587 --ehlo probe.example.net
   mxray --zone draft.zone check example.com     test a draft zone before publishing it
   mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
+  mxray --resolver 10.0.0.53 serve --authorized-keys /etc/mxray/authorized_keys --audit-log audit.jsonl
 
 Flags:
 `)

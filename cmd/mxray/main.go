@@ -57,6 +57,9 @@ type environment struct {
 	getenv func(string) string
 	// now is the clock reports are judged against (time.Now when nil).
 	now func() time.Time
+	// dns, when set, is the DNS set-up to use whatever the flags say: a
+	// command run inside mxray serve, on the server's.
+	dns *dnsSetup
 }
 
 // clock is the environment's clock.
@@ -73,6 +76,7 @@ func run(ctx context.Context, args []string, env *environment) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	o.shared = env.dns
 	switch {
 	case o.help:
 		fmt.Fprint(env.stdout, usage(o))
@@ -93,6 +97,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runSMTP(ctx, o, env)
 	case "report":
 		code, err = runReport(ctx, o, env)
+	case "serve":
+		code, err = runServe(ctx, o, env)
 	default:
 		code, err = runDefault(ctx, o, env)
 	}

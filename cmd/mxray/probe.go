@@ -25,11 +25,12 @@ type probeSetup struct {
 // errProbeClosed: the demo's mail servers are stopped (mxray is exiting).
 var errProbeClosed = errors.New("the demo's mail servers are stopped")
 
-// newProbeSetup reads the probe's flags. The dial is the system's (nil) or
-// the demo's; a caller that must keep the probe away from some addresses
-// sets base.Dial.
-func newProbeSetup(o *options) (*probeSetup, error) {
-	base := smtp.Options{Port: o.port, EHLOName: o.ehlo}
+// newProbeSetup reads the probe's flags. The dial is the demo's under
+// --demo (it reaches only the demo's own servers), else the DNS set-up's
+// probeDial: the system's, or one that reaches only public addresses in
+// mxray serve.
+func newProbeSetup(o *options, dnsSet *dnsSetup) (*probeSetup, error) {
+	base := smtp.Options{Port: o.port, EHLOName: o.ehlo, Dial: dnsSet.probeDial()}
 	if err := base.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: --ehlo or --port: %v", errUsage, err)
 	}

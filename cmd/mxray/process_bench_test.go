@@ -32,8 +32,9 @@ var (
 	binErr  error
 )
 
-// mxrayBinary builds cmd/mxray into a temporary directory, once.
-func mxrayBinary(b *testing.B) string {
+// mxrayBinary builds cmd/mxray into a temporary directory, once (for the
+// whole-process benchmarks and mxray serve's tests).
+func mxrayBinary(b testing.TB) string {
 	b.Helper()
 	binOnce.Do(func() {
 		binDir, binErr = os.MkdirTemp("", "mxray-bench-")

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +13,10 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/netguard"
+	"github.com/mxray/mxray/diag/smtp"
+	"github.com/mxray/mxray/diag/smtp/smtpd"
+	"github.com/mxray/mxray/tui/serve"
 )
 
 // stableProbe blanks what differs from run to run in a probe's report:
@@ -103,7 +109,7 @@ func TestSMTPCommand(t *testing.T) {
 		{[]string{"smtp", "healthy.example", "--selector", "s1"}, "--selector belongs to 'mxray check'"},
 		{[]string{"check", "healthy.example", "--port", "587"}, "give --smtp with them"},
 		{[]string{"spf", "healthy.example", "--smtp"}, "--smtp belongs to 'mxray check'"},
-		{[]string{"headers", "-", "--no-probe"}, "--no-probe belongs to 'mxray' without a subcommand"},
+		{[]string{"headers", "-", "--no-probe"}, "--no-probe belongs to 'mxray serve' and 'mxray' without a subcommand"},
 	} {
 		code, _, errOut := runCLI(t, "", append([]string{"--demo"}, tt.args...)...)
 		if code != exitCannot || !strings.Contains(errOut, tt.err) {
@@ -148,7 +154,12 @@ func TestProbeSetupIsLazy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := newProbeSetup(o)
+	dnsSet, err := setupDNS(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dnsSet.close()
+	p, err := newProbeSetup(o, dnsSet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,5 +192,79 @@ func TestProbeSetupIsLazy(t *testing.T) {
 			t.Errorf("%v: probe %v, want %v", tt.args, cfg.SMTP != nil, tt.probe)
 		}
 		cleanup()
+	}
+}
+
+// TestServeProbeReachesOnlyPublicAddresses: in mxray serve (without
+// --allow-private-targets) the SMTP probe's dial refuses loopback and
+// private addresses before connecting: a probe of an MX on 127.0.0.1 is an
+// error and the server there never sees a connection. Outside serve, and
+// with --allow-private-targets, the dial is the system's.
+func TestServeProbeReachesOnlyPublicAddresses(t *testing.T) {
+	o, err := parseArgs([]string{"--resolver", deadResolver(t)}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dnsSet, err := setupDNS(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dnsSet.close()
+	if dnsSet.probeDial() != nil {
+		t.Fatal("the CLI's probe dial is guarded")
+	}
+	serveDNS(&options{allowPrivate: true, timeout: o.timeout}, dnsSet)
+	if dnsSet.probeDial() != nil {
+		t.Fatal("--allow-private-targets still guards the probe")
+	}
+	serveDNS(o, dnsSet)
+	p, err := newProbeSetup(o, dnsSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	popts, err := p.options()
+	if err != nil || popts.Dial == nil {
+		t.Fatalf("options %+v, %v", popts, err)
+	}
+	for _, addr := range []string{"127.0.0.1:25", "10.1.2.3:25", "[::1]:25", "[fe80::1]:25", "192.168.0.1:25"} {
+		if c, err := popts.Dial(context.Background(), "tcp", addr); !errors.Is(err, netguard.ErrForbidden) {
+			if c != nil {
+				c.Close()
+			}
+			t.Errorf("%s: %v, want a refusal", addr, err)
+		}
+	}
+	connected := make(chan struct{}, 1)
+	srv, err := smtpd.Start(smtpd.Behavior{Hostname: "mx.example", OnConnect: func() { connected <- struct{}{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ap := netip.MustParseAddrPort(srv.Addr())
+	popts.Port, popts.ControlPorts = int(ap.Port()), []int{}
+	r := smtp.Probe(context.Background(), smtp.Target{Host: "mx.example", IP: ap.Addr()}, popts)
+	if r.Status == smtp.StatusOK || !errors.Is(r.Err, netguard.ErrForbidden) {
+		t.Errorf("probe of loopback: %s %v", r.Status, r.Err)
+	}
+	select {
+	case <-connected:
+		t.Error("the loopback server saw a connection")
+	default:
+	}
+}
+
+// TestServeNoProbe: a server started with --no-probe refuses a session's
+// check --smtp, and gives its terminal sessions no probe.
+func TestServeNoProbe(t *testing.T) {
+	o, err := parseArgs([]string{"--demo", "serve", "--no-probe", "--authorized-keys", "/nonexistent"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	run := sessionCommand(o, &dnsSetup{}, func(string) string { return "" })
+	code := run(context.Background(), serve.SessionInfo{}, []string{"check", "healthy.example", "--smtp"}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitCannot || !strings.Contains(stderr.String(), "does not probe mail servers") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }

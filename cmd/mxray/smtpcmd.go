@@ -30,16 +30,16 @@ func runSMTP(ctx context.Context, o *options, env *environment) (int, error) {
 		}
 		name = t.Domain
 	}
-	probe, err := newProbeSetup(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer probe.close()
 	dnsSet, err := setupDNS(o)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
+	probe, err := newProbeSetup(o, dnsSet)
+	if err != nil {
+		return exitCannot, err
+	}
+	defer probe.close()
 	popts, err := probe.options()
 	if err != nil {
 		return exitCannot, err

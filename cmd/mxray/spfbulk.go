@@ -9,6 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // runSPFBulk runs "mxray spf [DOMAIN] --ip-file FILE|-": every IP of the
@@ -25,7 +26,7 @@ func runSPFBulk(ctx context.Context, o *options, env *environment) (int, error) 
 	case len(o.args) == 0 && !o.set.Changed("sender") && !o.set.Changed("helo"):
 		return exitCannot, fmt.Errorf("%w: spf needs a DOMAIN, or --sender or --helo to take it from", errUsage)
 	}
-	q := diag.SPFQuery{Sender: o.sender, HELO: o.helo}
+	q := spfcheck.Query{Sender: o.sender, HELO: o.helo}
 	if len(o.args) == 1 {
 		t, err := diag.ParseTarget(o.args[0])
 		if err != nil {
@@ -50,7 +51,7 @@ func runSPFBulk(ctx context.Context, o *options, env *environment) (int, error) 
 		return exitCannot, err
 	}
 	defer dnsSet.close()
-	sum, err := diag.SPFBulk(ctx, dnsSet.config, q, in, env.stdout, diag.SPFBulkOptions{JSON: o.json, Errs: env.stderr, Deadline: o.deadline})
+	sum, err := spfcheck.Bulk(ctx, dnsSet.config, q, in, env.stdout, spfcheck.BulkOptions{JSON: o.json, Errs: env.stderr, Deadline: o.deadline})
 	switch {
 	case sum.Unreachable:
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))

@@ -82,6 +82,14 @@ type Config struct {
 	// ask. Nil asks the address on port 53. Tests use it to reach loopback
 	// servers on other ports.
 	NameserverAddr func(host string, ip netip.Addr) string
+	// CheckNameserver, when set, judges every nameserver address that
+	// authoritative mode found in DNS (glue or an A/AAAA answer) before it
+	// is asked: an address it refuses is skipped, and when it refuses them
+	// all the question fails with ErrNameservers wrapping its error. mxray
+	// serve passes netguard.Check, so that a zone cannot point the server's
+	// questions at its own networks. Servers and Overlays, which the
+	// operator gave, are never judged.
+	CheckNameserver func(ip netip.Addr) error
 	// Secrets never show in the log: every one (a Spamhaus DQS key, which
 	// is part of the names asked) is replaced by SecretMask in the names
 	// and errors it records, and so in what OnQuery is given.

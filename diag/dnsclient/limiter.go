@@ -2,6 +2,7 @@ package dnsclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -48,6 +49,11 @@ type Limiter interface {
 	Wait(ctx context.Context) error
 }
 
+// ErrRateLimited is returned by RateLimiter.Wait, at once, for a question
+// that could only be sent after its context's deadline: the caller learns
+// why at once instead of waiting for a deadline it cannot meet.
+var ErrRateLimited = errors.New("question rate limit reached")
+
 // RateLimiter is a Limiter that lets at most burst + qps×T questions through
 // in any span of T seconds: a token bucket kept as a single "next free
 // slot" time (the generic cell rate algorithm). Waiters are served in the
@@ -80,18 +86,25 @@ func NewRateLimiter(qps float64, burst int, clock Clock) (*RateLimiter, error) {
 func (l *RateLimiter) QPS() float64 { return l.qps }
 
 // Wait reserves the next free slot and sleeps until it comes. A wait ended
-// by ctx keeps its slot unused, so the rate only ever errs low.
+// by ctx keeps its slot unused, so the rate only ever errs low. A slot that
+// would come after ctx's deadline is not taken: Wait returns ErrRateLimited
+// at once.
 func (l *RateLimiter) Wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	l.mu.Lock()
 	now := l.clock.Now()
-	if l.tat.Before(now) {
-		l.tat = now
+	tat := l.tat
+	if tat.Before(now) {
+		tat = now
 	}
-	wait := l.tat.Sub(now) - l.slack
-	l.tat = l.tat.Add(l.interval)
+	wait := tat.Sub(now) - l.slack
+	if dl, ok := ctx.Deadline(); ok && wait > 0 && now.Add(wait).After(dl) {
+		l.mu.Unlock()
+		return fmt.Errorf("%w (%g questions a second)", ErrRateLimited, l.qps)
+	}
+	l.tat = tat.Add(l.interval)
 	l.mu.Unlock()
 	if wait <= 0 {
 		return nil

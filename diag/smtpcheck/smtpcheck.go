@@ -128,7 +128,7 @@ func (c *Check) finish(client *dnsclient.Client, fs []finding.Finding) {
 	finding.Sort(c.Findings)
 	c.Queries = client.Queries()
 	c.Log = client.Log()
-	c.Unreachable = diag.NoResolverReached(c.Log)
+	c.Unreachable = dnsclient.NoServerAnswered(c.Log)
 }
 
 // smtpCheckJSON is the smtp contract of DESIGN.md: the "smtp" list, with
@@ -203,6 +203,6 @@ func (c *Check) Doc() *render.Doc {
 		diag.MXSection(d, c.MX)
 	}
 	c.SMTP.Section(d)
-	diag.FindingsSection(d, c.Findings)
+	render.FindingsDoc(d, c.Findings)
 	return d
 }

@@ -90,6 +90,16 @@ type JumpMsg struct {
 	Sel  Selection
 }
 
+// HeaderOptionsMsg asks the root to read the run's message again with
+// these header options and check it again: the Hops pane sends it when the
+// technician says where the receiving organisation ends ("trust up to
+// here": TrustedHosts) or which hop is the sender (SendingIP). Zero
+// options undo both.
+type HeaderOptionsMsg struct {
+	TrustedHosts []string
+	SendingIP    netip.Addr
+}
+
 // RunID names the message's run.
 func (m RunStartMsg) RunID() int { return m.Run }
 

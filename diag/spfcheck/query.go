@@ -1,4 +1,4 @@
-package diag
+package spfcheck
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"github.com/mxray/mxray/spf"
 )
 
-// SPFQuery is what "mxray spf" asks: check_host() (RFC 7208 §4) for each
+// Query is what "mxray spf" asks: check_host() (RFC 7208 §4) for each
 // client IP with the identities a receiver has, or, with no IP, the
 // domain's record tree and its worst-case counts.
-type SPFQuery struct {
+type Query struct {
 	// Domain is checked when set; else the MAIL FROM's domain, or the HELO
 	// name for a bounce (RFC 7208 §2.3, §2.4). Without IPs it is required.
 	Domain string
@@ -26,10 +26,10 @@ type SPFQuery struct {
 	Record *string
 }
 
-// SPFAnswer is what an SPFQuery found: the tree alone (no IP), one
+// Answer is what an Query found: the tree alone (no IP), one
 // verdict, or a verdict per IP against one tree. Its JSON is the spf
 // contract of DESIGN.md.
-type SPFAnswer struct {
+type Answer struct {
 	Tree     *spf.Tree
 	Verdicts []*spf.Verdict // one per IP, in order
 	Findings []finding.Finding
@@ -38,16 +38,16 @@ type SPFAnswer struct {
 
 // MarshalJSON writes the spf contract: the tree without an IP, the flat
 // verdict (with results) for one, the report with results for several.
-func (a *SPFAnswer) MarshalJSON() ([]byte, error) { return json.Marshal(a.json) }
+func (a *Answer) MarshalJSON() ([]byte, error) { return json.Marshal(a.json) }
 
 // Doc lays the answer out for the text and Markdown writers: the verdict
 // table, the tree with the first verdict's deciding path, the findings.
-func (a *SPFAnswer) Doc() *render.Doc { return spfTreeReport(a.Tree, a.Verdicts, a.Findings) }
+func (a *Answer) Doc() *render.Doc { return TreeReport(a.Tree, a.Verdicts, a.Findings) }
 
-// CheckSPFQuery answers q through client.
-func CheckSPFQuery(ctx context.Context, client *dnsclient.Client, q SPFQuery) *SPFAnswer {
-	r := SPFResolver(client)
-	opts := []spf.Option{spfAdvice}
+// Check answers q through client.
+func Check(ctx context.Context, client *dnsclient.Client, q Query) *Answer {
+	r := Resolver(client)
+	opts := []spf.Option{advised}
 	if q.Record != nil {
 		opts = append(opts, spf.WithRecord(*q.Record))
 	}
@@ -55,11 +55,11 @@ func CheckSPFQuery(ctx context.Context, client *dnsclient.Client, q SPFQuery) *S
 	switch len(q.IPs) {
 	case 0:
 		t := spf.Prefetch(ctx, r, q.Domain, opts...)
-		return &SPFAnswer{Tree: t, Findings: spfFindings(t.Findings()), json: t}
+		return &Answer{Tree: t, Findings: Findings(t.Findings()), json: t}
 	case 1:
 		v := spf.Check(ctx, r, q.IPs[0], id, opts...)
-		return &SPFAnswer{Tree: v.Tree(), Verdicts: []*spf.Verdict{v}, Findings: spfFindings(v.Findings()), json: v}
+		return &Answer{Tree: v.Tree(), Verdicts: []*spf.Verdict{v}, Findings: Findings(v.Findings()), json: v}
 	}
 	rep := spf.CheckIPs(ctx, r, q.IPs, id, opts...)
-	return &SPFAnswer{Tree: rep.Tree, Verdicts: rep.Results, Findings: spfFindings(rep.Findings()), json: rep}
+	return &Answer{Tree: rep.Tree, Verdicts: rep.Results, Findings: Findings(rep.Findings()), json: rep}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package diag
+package spfcheck
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ func BenchmarkSPFBulk1MIPs(b *testing.B) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for b.Loop() {
-		sum, err := SPFBulk(context.Background(), cfg, SPFQuery{Domain: benchzone.Domain}, bytes.NewReader(in.Bytes()), io.Discard, SPFBulkOptions{JSON: true})
+		sum, err := Bulk(context.Background(), cfg, Query{Domain: benchzone.Domain}, bytes.NewReader(in.Bytes()), io.Discard, BulkOptions{JSON: true})
 		if err != nil || sum.IPs != n || sum.Results[spf.Pass] != n/10 {
 			b.Fatalf("%v: %d IPs, %d pass", err, sum.IPs, sum.Results[spf.Pass])
 		}

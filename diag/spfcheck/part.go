@@ -1,4 +1,4 @@
-package diag
+package spfcheck
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 	"github.com/mxray/mxray/spf/advice"
 )
 
-// SPFReport is the SPF part of a domain report: the whole record tree,
+// Report is the SPF part of a domain report: the whole record tree,
 // prefetched, ready to evaluate any IP (the TUI's IP field and what-if mode
 // use Tree directly).
-type SPFReport struct {
+type Report struct {
 	Tree *spf.Tree
 	// ObsoleteRR holds the records of the obsolete SPF RR type (99) the
 	// domain still publishes; RFC 7208 §3.1 says not to.
@@ -26,19 +26,19 @@ type SPFReport struct {
 
 // MarshalJSON writes the "spf" object of the check contract: {record,
 // lookups, void_lookups, errors, tree}, with the worst-case counts.
-func (s *SPFReport) MarshalJSON() ([]byte, error) {
+func (s *Report) MarshalJSON() ([]byte, error) {
 	return json.Marshal(s.Tree)
 }
 
-// CheckSPF prefetches the domain's SPF tree and asks, as a leaf, whether it
+// CheckDomain prefetches the domain's SPF tree and asks, as a leaf, whether it
 // still publishes the obsolete SPF RR type.
-func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFReport {
+func CheckDomain(ctx context.Context, r dnsclient.Resolver, domain string) *Report {
 	obsolete := make(chan dnsclient.Answer, 1)
 	go func() {
 		obsolete <- r.Lookup(dnsclient.WithPriority(ctx, dnsclient.Leaf), dns.Fqdn(domain), dns.TypeSPF)
 	}()
-	rep := &SPFReport{Tree: spf.Prefetch(ctx, SPFResolver(r), domain, spfAdvice)}
-	rep.Findings = spfFindings(rep.Tree.Findings())
+	rep := &Report{Tree: spf.Prefetch(ctx, Resolver(r), domain, advised)}
+	rep.Findings = Findings(rep.Tree.Findings())
 	for _, rr := range (<-obsolete).Records {
 		if s, ok := rr.(*dns.SPF); ok {
 			parts := make([]string, len(s.Txt))
@@ -56,13 +56,17 @@ func CheckSPF(ctx context.Context, r dnsclient.Resolver, domain string) *SPFRepo
 	return rep
 }
 
-// spfAdvice is the option every SPF tree diag builds carries: the
+// advised is the option every SPF tree diag builds carries: the
 // technician's advice of spf/advice, which the engine keeps with the tree
 // (findings, per-node problems) and its verdicts.
-var spfAdvice = spf.WithAdvisor(advice.Advisor{})
+var advised = spf.WithAdvisor(advice.Advisor{})
 
-// spfFindings converts the spf package's findings to diag's shape.
-func spfFindings(fs []spf.Finding) []finding.Finding {
+// Advice is the option that gives an SPF tree or verdict the technician's
+// advice (spf/advice); every tree mxray builds carries it.
+func Advice() spf.Option { return advised }
+
+// Findings converts the spf package's findings to diag's shape.
+func Findings(fs []spf.Finding) []finding.Finding {
 	out := make([]finding.Finding, len(fs))
 	for i, f := range fs {
 		out[i] = finding.Finding{Severity: finding.Severity(f.Severity), Code: f.Code, Message: f.Message, Fix: f.Fix, Part: finding.PartSPF, Subject: finding.Domain(f.Domain)}

@@ -1,4 +1,4 @@
-package diag
+package spfcheck
 
 import (
 	"bufio"
@@ -48,8 +48,8 @@ func TestSPFBulkDemo(t *testing.T) {
 	cfg := dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second}
 	input := "# clients\n203.0.113.10\n\n198.51.100.250  # a stranger\nnot-an-ip\n[2001:db8:1::5]\n::ffff:192.0.2.3\nfe80::1%eth0\n" + strings.Repeat("x", 5000) + "\n192.0.2.30\n"
 	var out, errs bytes.Buffer
-	sum, err := SPFBulk(context.Background(), cfg, SPFQuery{Domain: "healthy.example", HELO: "mx1.healthy.example"},
-		strings.NewReader(input), &out, SPFBulkOptions{JSON: true, Errs: &errs})
+	sum, err := Bulk(context.Background(), cfg, Query{Domain: "healthy.example", HELO: "mx1.healthy.example"},
+		strings.NewReader(input), &out, BulkOptions{JSON: true, Errs: &errs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestSPFBulkDemo(t *testing.T) {
 
 	// The text table: a header, then one row per IP in order.
 	out.Reset()
-	if _, err := SPFBulk(context.Background(), cfg, SPFQuery{Domain: "healthy.example"}, strings.NewReader("198.51.100.250\n203.0.113.10\n"), &out, SPFBulkOptions{}); err != nil {
+	if _, err := Bulk(context.Background(), cfg, Query{Domain: "healthy.example"}, strings.NewReader("198.51.100.250\n203.0.113.10\n"), &out, BulkOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	rows := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -134,7 +134,7 @@ func TestSPFBulkAsksDNSInOrder(t *testing.T) {
 		want = append(want, ip.String()+" "+r)
 	}
 	var out bytes.Buffer
-	sum, err := SPFBulk(context.Background(), cfg, SPFQuery{Domain: "dyn.example"}, strings.NewReader(in.String()), &out, SPFBulkOptions{JSON: true})
+	sum, err := Bulk(context.Background(), cfg, Query{Domain: "dyn.example"}, strings.NewReader(in.String()), &out, BulkOptions{JSON: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestSPFBulkCancel(t *testing.T) {
 		fmt.Fprintln(&in, netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}))
 	}
 	w := &cancelWriter{cancel: cancel, after: 1}
-	_, err := SPFBulk(ctx, cfg, SPFQuery{Domain: "dyn.example"}, strings.NewReader(in.String()), w, SPFBulkOptions{JSON: true})
+	_, err := Bulk(ctx, cfg, Query{Domain: "dyn.example"}, strings.NewReader(in.String()), w, BulkOptions{JSON: true})
 	if err == nil {
 		t.Fatal("a cancelled run returned no error")
 	}

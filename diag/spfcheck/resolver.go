@@ -1,4 +1,4 @@
-package diag
+package spfcheck
 
 import (
 	"context"
@@ -17,8 +17,8 @@ type spfResolver struct {
 	r dnsclient.Resolver
 }
 
-// SPFResolver returns r as an spf.Resolver.
-func SPFResolver(r dnsclient.Resolver) spf.Resolver { return spfResolver{r} }
+// Resolver returns r as an spf.Resolver.
+func Resolver(r dnsclient.Resolver) spf.Resolver { return spfResolver{r} }
 
 func (s spfResolver) lookup(ctx context.Context, name string, qtype uint16) (dnsclient.Answer, error) {
 	a := s.r.Lookup(ctx, dns.Fqdn(name), qtype)

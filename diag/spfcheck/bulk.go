@@ -1,4 +1,4 @@
-package diag
+package spfcheck
 
 import (
 	"bufio"
@@ -19,21 +19,21 @@ import (
 	"github.com/mxray/mxray/spf"
 )
 
-// SPFBulkOptions configure a bulk evaluation.
-type SPFBulkOptions struct {
+// BulkOptions configure a bulk evaluation.
+type BulkOptions struct {
 	// JSON writes JSON Lines (one object per IP, the "results" entry of
 	// "mxray spf --json" plus "line"); otherwise a text table.
 	JSON bool
 	// Errs receives "line N: ..." for each input line that is not an IP
 	// address; such lines are skipped.
 	Errs io.Writer
-	// Deadline bounds the prefetch of the trees (DefaultDeadline when 0);
+	// Deadline bounds the prefetch of the trees (only ctx when 0);
 	// the evaluation runs until the input ends.
 	Deadline time.Duration
 }
 
-// SPFBulkSummary is the outcome of a bulk evaluation.
-type SPFBulkSummary struct {
+// BulkSummary is the outcome of a bulk evaluation.
+type BulkSummary struct {
 	Tree     *spf.Tree
 	Findings []finding.Finding // about the tree
 	IPs      int64             // addresses evaluated
@@ -59,7 +59,7 @@ const (
 // ErrBulkLine: an input line of a bulk evaluation is not an IP address.
 var ErrBulkLine = errors.New("not an IPv4 or IPv6 address")
 
-// SPFBulk evaluates, for q's identity (q.IPs is not used), every client IP
+// Bulk evaluates, for q's identity (q.IPs is not used), every client IP
 // read from in (one per line; blank lines
 // and "#" comments skipped, a bad line reported to Errs and skipped)
 // against one prefetched tree, and streams one verdict per IP to out, in
@@ -67,23 +67,22 @@ var ErrBulkLine = errors.New("not an IPv4 or IPv6 address")
 // through fresh clients of cfg, concurrently and bounded, sharing one
 // bounded cache; the rest is CPU only, spread over every core. It returns
 // when the input ends, ctx ends, or writing fails.
-func SPFBulk(ctx context.Context, cfg dnsclient.Config, q SPFQuery, in io.Reader, out io.Writer, o SPFBulkOptions) (SPFBulkSummary, error) {
+func Bulk(ctx context.Context, cfg dnsclient.Config, q Query, in io.Reader, out io.Writer, o BulkOptions) (BulkSummary, error) {
 	prefetch := dnsclient.New(cfg)
 	rr := &bulkResolver{base: prefetch}
-	opts := []spf.Option{spfAdvice}
+	opts := []spf.Option{advised}
 	if q.Record != nil {
 		opts = append(opts, spf.WithRecord(*q.Record))
 	}
-	deadline := o.Deadline
-	if deadline <= 0 {
-		deadline = DefaultDeadline
+	pctx, cancel := context.WithCancel(ctx)
+	if o.Deadline > 0 {
+		pctx, cancel = context.WithTimeout(ctx, o.Deadline)
 	}
-	pctx, cancel := context.WithTimeout(ctx, deadline)
-	checker := spf.NewChecker(pctx, SPFResolver(rr), spf.Identity{Domain: q.Domain, Sender: q.Sender, HELO: q.HELO}, opts...)
+	checker := spf.NewChecker(pctx, Resolver(rr), spf.Identity{Domain: q.Domain, Sender: q.Sender, HELO: q.HELO}, opts...)
 	cancel()
-	sum := SPFBulkSummary{Tree: checker.Tree(), Results: map[spf.Result]int64{}}
-	sum.Findings = spfFindings(sum.Tree.Findings())
-	if NoResolverReached(prefetch.Log()) {
+	sum := BulkSummary{Tree: checker.Tree(), Results: map[spf.Result]int64{}}
+	sum.Findings = Findings(sum.Tree.Findings())
+	if dnsclient.NoServerAnswered(prefetch.Log()) {
 		sum.Unreachable = true
 		return sum, nil
 	}
@@ -147,7 +146,7 @@ type bulkChunk struct {
 	counts map[spf.Result]int64
 }
 
-func (b *bulk) run(in io.Reader, out, errs io.Writer, sum *SPFBulkSummary) error {
+func (b *bulk) run(in io.Reader, out, errs io.Writer, sum *BulkSummary) error {
 	ctx, cancel := context.WithCancelCause(b.ctx)
 	defer cancel(nil)
 	workers := max(bulkWorkersDNS, runtime.GOMAXPROCS(0))

@@ -1,4 +1,4 @@
-package headers
+package paste
 
 import (
 	"unicode/utf16"
@@ -14,11 +14,11 @@ func toText(raw []byte) (string, []Problem) {
 	case len(raw) >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF:
 		return string(raw[3:]), nil
 	case len(raw) >= 2 && raw[0] == 0xFF && raw[1] == 0xFE:
-		return fromUTF16(raw[2:], false), []Problem{{Line: 1, Message: "the input is UTF-16 text (little-endian, with a byte order mark); it was converted to UTF-8"}}
+		return fromUTF16(raw[2:], false), []Problem{{Line: 1, Kind: RepairEncoding, Message: "the input is UTF-16 text (little-endian, with a byte order mark); it was converted to UTF-8"}}
 	case len(raw) >= 2 && raw[0] == 0xFE && raw[1] == 0xFF:
-		return fromUTF16(raw[2:], true), []Problem{{Line: 1, Message: "the input is UTF-16 text (big-endian, with a byte order mark); it was converted to UTF-8"}}
+		return fromUTF16(raw[2:], true), []Problem{{Line: 1, Kind: RepairEncoding, Message: "the input is UTF-16 text (big-endian, with a byte order mark); it was converted to UTF-8"}}
 	case looksUTF16LE(raw):
-		return fromUTF16(raw, false), []Problem{{Line: 1, Message: "the input looks like UTF-16 text without a byte order mark; it was converted to UTF-8"}}
+		return fromUTF16(raw, false), []Problem{{Line: 1, Kind: RepairEncoding, Message: "the input looks like UTF-16 text without a byte order mark; it was converted to UTF-8"}}
 	}
 	return string(raw), nil
 }
