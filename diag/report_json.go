@@ -9,6 +9,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/spfcheck"
 )
 
@@ -36,7 +37,10 @@ type checkJSON struct {
 	BIMI          *policy.BIMIResult   `json:"bimi"`
 	// Blocklists is left out when they were not asked.
 	Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
-	Unfinished []finding.Part      `json:"unfinished,omitempty"`
+	// SMTP is written only when the probe ran (check --smtp): the smtp
+	// contract's list, one entry per MX address.
+	SMTP       *[]smtp.Result `json:"smtp,omitempty"`
+	Unfinished []finding.Part `json:"unfinished,omitempty"`
 }
 
 // MarshalJSON writes the report in the "check" contract: mx as a list with
@@ -64,6 +68,13 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	}
 	if r.MX != nil {
 		j.MX, j.NullMX, j.ImplicitMX = r.MX.Hosts, r.MX.NullMX, r.MX.Implicit
+	}
+	if r.SMTP != nil {
+		rs := r.SMTP.Results
+		if rs == nil {
+			rs = []smtp.Result{}
+		}
+		j.SMTP = &rs
 	}
 	if r.DKIM != nil {
 		j.DKIMProbed, j.DKIMNoSubtree, j.DKIMProviders = r.DKIM.Probed, r.DKIM.NoSubtree, r.DKIM.Providers

@@ -8,6 +8,7 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/smtp"
 )
 
 // defaultTimeout bounds a pane's own lookup for the zero Config.
@@ -40,6 +41,11 @@ type Config struct {
 	// addresses and the domain (and a message's sending IP and domains);
 	// nil asks none (--no-blocklists).
 	Blocklists *blocklist.Set
+	// SMTP gives the SMTP & TLS pane's probe its options (port, EHLO name,
+	// the dial hook, roots; the pane sets the resolver); nil turns the
+	// probe off (--no-probe). The pane calls it in a command, where it may
+	// start something (the demo's mail servers) the first time.
+	SMTP func() (smtp.Options, error)
 	// ExportDir is where e writes the Markdown report ("" for the working
 	// directory).
 	ExportDir string

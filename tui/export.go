@@ -145,11 +145,11 @@ func exportHeaders(dir, base string, docs []*render.Doc, raw []byte, opts render
 // message the message's and then its From domain's.
 func reportDocs(run *runInfo) []*render.Doc {
 	if run.hdr == nil {
-		return []*render.Doc{run.report.Doc()}
+		return []*render.Doc{run.domainReport().Doc()}
 	}
 	docs := []*render.Doc{run.hdr.report.Doc()}
 	if run.noDomain == "" && run.report != nil {
-		docs = append(docs, run.report.Doc())
+		docs = append(docs, run.domainReport().Doc())
 	}
 	return docs
 }

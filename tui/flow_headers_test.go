@@ -63,7 +63,7 @@ func TestFlowSignatureKey(t *testing.T) {
 	f := startHeadersFlow(t, cfg, 120, 40)
 	f.waitFor("healthy.example · sample.eml", "✓ done")
 	f.keys("tab")
-	f.waitFor("[Then vs now]", "dkim d=mailer.example s=es2025 ✓ pass      ✗ permerror changed")
+	f.waitFor("[Then", "dkim d=mailer.example s=es2025 ✓ pass      ✗ permerror changed")
 	f.keys("j", "j", "j", "enter")
 	f.waitFor("[DKIM]", "signature d=mailer.example s=es2025 (from the message)", "No key record was read")
 	f.keys("shift+tab", "shift+tab", "shift+tab", "shift+tab", "k", "k", "enter")

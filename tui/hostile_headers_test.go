@@ -262,9 +262,9 @@ func TestHostileHeadersProgramOutput(t *testing.T) {
 	p := startProgram(t, cfg, 120, 40)
 	p.waitFor("✓ done", "[Hops]", `relay`)
 	p.send("\t") // then vs now
-	p.waitFor("[Then vs now]", `S`+hostileClasses()[0].shown, `reason`)
+	p.waitFor("[Then", `S`+hostileClasses()[0].shown, `reason`)
 	p.send("jjj\t") // the verdicts, on the way to the DKIM pane through the signatures
-	p.waitFor("[Verdicts]", "── 2 filter verdicts")
+	p.waitFor("[Vrd]", "── 2 filter verdicts")
 	p.send("jjj") // BAYES_00, its planted description shown whole below
 	p.waitFor("── BAYES_00", "1%"+hostileClasses()[0].shown)
 	p.send("\t\t\t")

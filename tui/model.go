@@ -91,7 +91,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	if m.ascii {
 		keys = keys.ASCIIHelp()
 	}
-	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location}
+	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location, SMTP: cfg.SMTP}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: g.Spinner, FPS: time.Second / 10}))
 	m.com.Spinner = g.Spinner[0]
 	m.help = help.New()
@@ -130,8 +130,19 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message: sizes and colours here, keys through the
 // global bindings to the focused pane, run results (current run only) and
-// everything else to every pane.
+// everything else to every pane. The spinner turns while the run is busy
+// or a pane waits for a lookup of its own (the SMTP probes, a PTR).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if !m.spinning && m.screen == screenWorkbench && m.waiting() {
+		m.spinning = true
+		cmd = tea.Batch(cmd, m.spin.Tick)
+	}
+	return model, cmd
+}
+
+// update is Update without the spinner's start.
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -154,7 +165,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		return m, m.handleWheel(msg.Mouse())
 	case spinner.TickMsg:
-		if !m.run.Busy() {
+		if !m.run.Busy() && !m.waiting() {
 			m.spinning = false
 			return m, nil
 		}
@@ -427,7 +438,7 @@ func (m *Model) export() tea.Cmd {
 	if run.hdr != nil {
 		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
 	}
-	return exportCmd(dir, run.report, render.Options{ASCII: m.ascii})
+	return exportCmd(dir, run.domainReport(), render.Options{ASCII: m.ascii})
 }
 
 // quit stops everything in flight and ends the program.

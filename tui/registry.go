@@ -12,6 +12,7 @@ import (
 	"github.com/mxray/mxray/tui/mx"
 	"github.com/mxray/mxray/tui/overview"
 	"github.com/mxray/mxray/tui/reports"
+	"github.com/mxray/mxray/tui/smtp"
 	"github.com/mxray/mxray/tui/spf"
 	"github.com/mxray/mxray/tui/thennow"
 	"github.com/mxray/mxray/tui/verdicts"
@@ -41,6 +42,7 @@ var registry = []paneEntry{
 	{new: func(c *kit.Common) kit.Pane { return dkim.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dmarc.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return blocklists.New(c) }},
+	{new: func(c *kit.Common) kit.Pane { return smtp.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return findings.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dnslog.New(c) }},
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/termsafe"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -42,7 +43,11 @@ type runInfo struct {
 	rep *reportsRun
 	// noDomain says why no domain is investigated (a message with no
 	// usable From domain); "" when one is.
-	noDomain          string
+	noDomain string
+	// smtp is what the SMTP & TLS pane's probe found (kit.SMTPMsg); nil
+	// before it sends.
+	smtp              *smtp.Report
+	smtpSeq           int
 	done              bool
 	cancelled         bool
 	unreachable       bool
@@ -153,6 +158,15 @@ func (r *runInfo) CutReason(p finding.Part) string {
 	}
 }
 
+// domainReport is the domain's report with what the SMTP & TLS pane's
+// probe found, for the export; nil before the first part.
+func (r *runInfo) domainReport() *diag.Report {
+	if r.report == nil || r.smtp == nil {
+		return r.report
+	}
+	return r.report.WithSMTP(r.smtp)
+}
+
 // Busy reports whether the investigation, or the message's re-check, is
 // still running.
 func (r *runInfo) Busy() bool {
@@ -175,6 +189,11 @@ func (r *runInfo) Findings() []finding.Finding {
 		} else {
 			out = append(out, h.msg.Findings()...)
 		}
+	}
+	if r.smtp != nil {
+		out = append(out, r.smtp.Findings...)
+	}
+	if r.hdr != nil || r.smtp != nil {
 		finding.Sort(out)
 	}
 	if r.rep != nil && r.rep.result != nil {
@@ -399,6 +418,11 @@ func (m *Model) handleRunMsg(msg kit.RunMsg) tea.Cmd {
 		run.hdr.report = msg.Report
 		run.hdr.done = true
 		run.finished = m.cfg.Now()
+	case kit.SMTPMsg:
+		if msg.Seq <= run.smtpSeq {
+			return nil // an older snapshot, delivered late
+		}
+		run.smtp, run.smtpSeq = msg.Report, msg.Seq
 	case kit.ReportsMsg:
 		run.rep.result = msg.Result
 		run.rep.done = msg.Done

@@ -90,16 +90,11 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 		}
 	}
 
-	lists, err := blocklistSet(o, env, true)
+	dnsSet, probe, done, err := checkSetup(o, env, true)
 	if err != nil {
 		return exitCannot, err
 	}
-	dnsSet, err := setupDNS(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer dnsSet.close()
-	dnsSet.withBlocklists(lists)
+	defer done()
 	tuneGC()
 	health := dnsclient.NewHealth(0, o.timeout, nil)
 	dnsSet.config.Health = health
@@ -119,7 +114,7 @@ func runBatch(ctx context.Context, o *options, env *environment) (int, error) {
 		if err != nil {
 			return batch.Result{Line: errorLine(o, input, err), Failed: true, Reached: true}
 		}
-		rep := investigate(ctx, o, dnsSet, t.Domain)
+		rep := investigate(ctx, o, dnsSet, probe, t.Domain)
 		switch {
 		case ctx.Err() != nil:
 			return batch.Result{Abort: context.Cause(ctx)}

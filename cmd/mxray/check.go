@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/termsafe"
 )
 
@@ -29,17 +30,12 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	if err != nil {
 		return exitCannot, err
 	}
-	lists, err := blocklistSet(o, env, false)
+	dnsSet, probe, done, err := checkSetup(o, env, false)
 	if err != nil {
 		return exitCannot, err
 	}
-	dnsSet, err := setupDNS(o)
-	if err != nil {
-		return exitCannot, err
-	}
-	defer dnsSet.close()
-	dnsSet.withBlocklists(lists)
-	rep := investigate(ctx, o, dnsSet, t.Domain)
+	defer done()
+	rep := investigate(ctx, o, dnsSet, probe, t.Domain)
 	if rep.Unreachable {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
 	}
@@ -49,8 +45,49 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	return exitFor(rep.Findings), nil
 }
 
-// investigate runs one domain investigation with a fresh client.
-func investigate(ctx context.Context, o *options, s *dnsSetup, domain string) *diag.Report {
+// checkSetup prepares what check needs, for one domain or a batch: the
+// blocklists (asked in a batch only with --blocklists), the DNS setup, and
+// the SMTP probe (only with --smtp); done stops what they started.
+func checkSetup(o *options, env *environment, batch bool) (dnsSet *dnsSetup, probe *smtp.Options, done func(), err error) {
+	lists, err := blocklistSet(o, env, batch)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dnsSet, err = setupDNS(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dnsSet.withBlocklists(lists)
+	probe, stop, err := checkProbe(o, dnsSet)
+	if err != nil {
+		dnsSet.close()
+		return nil, nil, nil, err
+	}
+	return dnsSet, probe, func() { stop(); dnsSet.close() }, nil
+}
+
+// checkProbe sets up the SMTP probe of check --smtp (nil without it:
+// check never probes unless asked, in batch neither); stop ends what it
+// started (the demo's mail servers).
+func checkProbe(o *options, dnsSet *dnsSetup) (probe *smtp.Options, stop func(), err error) {
+	if !o.smtp {
+		return nil, func() {}, nil
+	}
+	p, err := newProbeSetup(o, dnsSet)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	popts, err := p.options()
+	if err != nil {
+		p.close()
+		return nil, func() {}, err
+	}
+	return &popts, p.close, nil
+}
+
+// investigate runs one domain investigation with a fresh client; with
+// probe options (check --smtp), every MX address is probed too.
+func investigate(ctx context.Context, o *options, s *dnsSetup, probe *smtp.Options, domain string) *diag.Report {
 	client := s.newClient()
 	return diag.Investigate(ctx, client, domain, diag.Options{
 		Selectors:  o.selectors,
@@ -58,6 +95,7 @@ func investigate(ctx context.Context, o *options, s *dnsSetup, domain string) *d
 		Offline:    s.offline,
 		Dial:       s.dial(client),
 		Blocklists: s.blocklists,
+		SMTP:       probe,
 	}, nil)
 }
 

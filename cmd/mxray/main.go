@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runSPF(ctx, o, env)
 	case "headers":
 		code, err = runHeaders(ctx, o, env)
+	case "smtp":
+		code, err = runSMTP(ctx, o, env)
 	case "report":
 		code, err = runReport(ctx, o, env)
 	case "serve":

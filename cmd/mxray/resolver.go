@@ -24,6 +24,10 @@ type dnsSetup struct {
 	// it, for the CLI and the workbench alike. diag.Dialer here;
 	// diag.PublicDialer in mxray serve's sessions.
 	dial func(client *dnsclient.Client) diag.DialFunc
+	// public is set in mxray serve without --allow-private-targets: the
+	// connections made on a user's behalf reach only public addresses
+	// (dial, and the SMTP probe's, probeDial).
+	public bool
 	// blocklists are the lists every investigation of the run asks; nil
 	// for none (see withBlocklists).
 	blocklists *blocklist.Set
@@ -42,6 +46,17 @@ func (s *dnsSetup) forSession(limiter dnsclient.Limiter) *dnsSetup {
 	c.config.Secrets = slices.Clip(s.config.Secrets) // a session's appends never reach the server's
 	c.server = nil
 	return &c
+}
+
+// probeDial is the SMTP probe's dial: nil (the system's) or, when
+// connections must reach public addresses only (mxray serve), one that
+// refuses any other (diag.PublicDialer, diag/netguard). It has no timeout
+// of its own: the probe's steps bound it.
+func (s *dnsSetup) probeDial() diag.DialFunc {
+	if !s.public {
+		return nil
+	}
+	return diag.PublicDialer(s.newClient(), 0)
 }
 
 // close stops the in-process server, if any.
@@ -70,6 +85,9 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		if err != nil {
 			return nil, err
 		}
+		// As a validating resolver would for signed zones: the demo's DANE
+		// records count, and the DNS log shows them secure.
+		demo.MarkSecure(srv)
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}

@@ -80,6 +80,17 @@ func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os
 	defer dnsSet.close()
 	dnsSet.withBlocklists(lists)
 	serveDNS(o, dnsSet)
+	// One probe for every session's SMTP & TLS pane: it reaches only
+	// public addresses unless --allow-private-targets (under --demo, only
+	// the demo's own servers, started when a session first probes); the
+	// operator turns it off with --no-probe.
+	var probe *probeSetup
+	if !o.noProbe {
+		if probe, err = newProbeSetup(o, dnsSet); err != nil {
+			return exitCannot, err
+		}
+		defer probe.close()
+	}
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(env.stderr, "mxray serve: %s\n", termsafe.String(fmt.Sprintf(format, args...)))
 	}
@@ -92,7 +103,7 @@ func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os
 		IdleTimeout:         o.idleTimeout,
 		AuditLog:            o.auditLog,
 		AllowPrivateTargets: o.allowPrivate,
-		NewModel:            sessionModel(o, dnsSet),
+		NewModel:            sessionModel(o, dnsSet, probe),
 		RunCommand:          sessionCommand(o, dnsSet, env.getenv),
 		Logf:                logf,
 	})
@@ -157,19 +168,20 @@ func serveDNS(o *options, s *dnsSetup) {
 	}
 	timeout := o.timeout
 	s.dial = func(c *dnsclient.Client) diag.DialFunc { return diag.PublicDialer(c, timeout) }
+	s.public = true
 	s.config.CheckNameserver = netguard.Check
 }
 
 // sessionModel builds the workbench of a terminal session: the input
 // screen (with the demo's domains under --demo), on the server's DNS with
-// the session's limiter, the report shown rather than written (e), and
+// the session's limiter, the server's SMTP probe (public addresses only), the report shown rather than written (e), and
 // what the user does told to the audit log.
 //
 // Locale: an SSH session passes no LANG (the server takes only TERM and
 // COLORTERM), and every terminal an SSH client runs in today speaks UTF-8,
 // so the workbench draws with Unicode, unless the operator starts the
 // server with --ascii, which every session then follows.
-func sessionModel(o *options, dnsSet *dnsSetup) serve.NewModelFunc {
+func sessionModel(o *options, dnsSet *dnsSetup, probe *probeSetup) serve.NewModelFunc {
 	return func(ctx context.Context, info serve.SessionInfo) serve.Model {
 		s := dnsSet.forSession(info.Limiter)
 		env := append(slices.Clone(info.Env), "LANG=C.UTF-8")
@@ -189,6 +201,9 @@ func sessionModel(o *options, dnsSet *dnsSetup) serve.NewModelFunc {
 			ExportToView: true,
 			Env:          env,
 		}
+		if probe != nil {
+			cfg.SMTP = probe.options
+		}
 		if info.Audit != nil {
 			cfg.Audit = info.Audit
 		}
@@ -207,6 +222,10 @@ func sessionCommand(o *options, dnsSet *dnsSetup, getenv func(string) string) se
 	return func(ctx context.Context, info serve.SessionInfo, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(args) == 0 || !(slices.Contains(serve.SessionCommands, args[0]) || strings.HasPrefix(args[0], "--")) {
 			fmt.Fprintln(stderr, "mxray: not allowed over SSH")
+			return exitCannot
+		}
+		if o.noProbe && slices.ContainsFunc(args, func(a string) bool { return a == "--smtp" || strings.HasPrefix(a, "--smtp=") }) {
+			fmt.Fprintln(stderr, "mxray: --smtp: this server does not probe mail servers (it runs with --no-probe)")
 			return exitCannot
 		}
 		env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, dns: dnsSet.forSession(info.Limiter)}

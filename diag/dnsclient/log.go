@@ -19,6 +19,7 @@ type LogEntry struct {
 	Merged bool          // joined an identical question already in flight
 	Shared bool          // answered from the shared Cache, or by another client's question in flight (Config.Cache)
 	TCP    bool          // the final reply came over TCP
+	DNSSEC DNSSEC        // what the resolver's AD bit said (Answer.DNSSEC)
 	Start  time.Duration // when the call began, since the client was made
 	Err    string        // the error text, when the status is a failure
 }
@@ -44,6 +45,7 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 		Merged: h == merged,
 		Shared: h == fresh && a.Shared,
 		TCP:    a.TCP,
+		DNSSEC: a.DNSSEC,
 		Start:  start.Sub(c.born),
 	}
 	if a.Err != nil {

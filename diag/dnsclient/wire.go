@@ -57,7 +57,9 @@ func (c *Client) roundTrip(ctx context.Context, network, server string, q query,
 	m.Id = dns.Id()
 	m.RecursionDesired = q.rd
 	m.Question = []dns.Question{{Name: q.name, Qtype: q.qtype, Qclass: dns.ClassINET}}
-	m.SetEdns0(EDNSBufferSize, false)
+	// DO (RFC 3225): ask for DNSSEC data, so a validating resolver sets AD
+	// on answers it validated (RFC 6840 §5.8).
+	m.SetEdns0(EDNSBufferSize, true)
 
 	conn, err := dial(ctx, network, server, deadline)
 	if err != nil {

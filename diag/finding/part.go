@@ -21,6 +21,10 @@ const (
 	// PartBlocklists: the MX addresses and the domain (or a message's
 	// sending IP and domains) on DNS blocklists (RFC 5782).
 	PartBlocklists Part = "blocklists"
+	// PartSMTP is the probe of each MX address: banner, EHLO, STARTTLS,
+	// certificate, DANE (RFC 5321, RFC 3207, RFC 7672). It runs only when
+	// asked (check --smtp, mxray smtp, the workbench's SMTP & TLS pane).
+	PartSMTP Part = "smtp"
 )
 
 // Finding parts that are not parts of a domain report.

@@ -78,6 +78,7 @@ func (s *Server) respond(req *dns.Msg, fault Fault, tcp bool) *dns.Msg {
 		}
 	default:
 		resp = s.zones.Load().answer(req)
+		s.markAD(req, resp)
 	}
 
 	limit := dns.MinMsgSize // RFC 1035 §4.2.1 without EDNS0

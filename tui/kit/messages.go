@@ -7,6 +7,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -71,6 +72,17 @@ type ReportsMsg struct {
 	Done           bool
 }
 
+// SMTPMsg carries what the SMTP & TLS pane's probe found so far (the pane
+// probes on its own, address by address): the root keeps the latest (by
+// Seq) with the run, so the findings list and the export have it, and
+// passes on only that one.
+type SMTPMsg struct {
+	Run    int
+	Seq    int          // counts up with each message of a run; commands may deliver them out of order
+	Report *smtp.Report // the addresses probed so far
+	Done   bool         // every address is in
+}
+
 // JumpMsg asks the root to focus a pane and select something in it (enter
 // on a finding or an overview line).
 type JumpMsg struct {
@@ -108,3 +120,6 @@ func (m VerdictMsg) RunID() int { return m.Run }
 
 // RunID names the message's run.
 func (m ReportsMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m SMTPMsg) RunID() int { return m.Run }

@@ -205,6 +205,10 @@ var sessionFlags = map[string]flagRule{
 	"json": {}, "format": {value: true}, "redact": {}, "ascii": {}, "help": {}, "version": {},
 	// check
 	"selector": {value: true}, "smtp": {}, "ip": {value: true},
+	// check --smtp: the probe's port and EHLO name (the probe reaches
+	// public addresses only, whatever the port); --no-probe is the
+	// workbench's, and the CLI says so.
+	"port": {value: true}, "ehlo": {value: true}, "no-probe": {},
 	// check and headers: blocklists (DNS questions only)
 	"no-blocklists": {}, "blocklists": {}, "blocklist": {value: true}, "spamhaus-dqs-key": {value: true},
 	// spf
