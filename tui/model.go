@@ -41,6 +41,7 @@ type Model struct {
 	input    *inputScreen
 	help     help.Model
 	showHelp bool
+	report   *reportView // the report shown under Config.ExportToView; nil when closed
 	spin     spinner.Model
 	spinning bool
 	flash    string
@@ -84,10 +85,13 @@ func New(ctx context.Context, cfg Config) *Model {
 		g = kit.ASCIIGlyphs()
 	}
 	keys := kit.DefaultKeyMap()
+	if cfg.ExportToView {
+		keys.Export = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "report"))
+	}
 	if m.ascii {
 		keys = keys.ASCIIHelp()
 	}
-	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location}
+	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location, SMTP: cfg.SMTP}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: g.Spinner, FPS: time.Second / 10}))
 	m.com.Spinner = g.Spinner[0]
 	m.help = help.New()
@@ -126,8 +130,19 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message: sizes and colours here, keys through the
 // global bindings to the focused pane, run results (current run only) and
-// everything else to every pane.
+// everything else to every pane. The spinner turns while the run is busy
+// or a pane waits for a lookup of its own (the SMTP probes, a PTR).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if !m.spinning && m.screen == screenWorkbench && m.waiting() {
+		m.spinning = true
+		cmd = tea.Batch(cmd, m.spin.Tick)
+	}
+	return model, cmd
+}
+
+// update is Update without the spinner's start.
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -150,7 +165,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		return m, m.handleWheel(msg.Mouse())
 	case spinner.TickMsg:
-		if !m.run.Busy() {
+		if !m.run.Busy() && !m.waiting() {
 			m.spinning = false
 			return m, nil
 		}
@@ -172,6 +187,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
+	case kit.HeaderOptionsMsg:
+		return m, m.reread(msg)
+	case rereadMsg:
+		return m, m.rereadDone(msg)
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
@@ -205,6 +224,9 @@ func (m *Model) resize(w, h int) {
 	m.paneManager.resize(w, h)
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
+	if m.report != nil {
+		m.report.setSize(w, m.lay.body.h)
+	}
 }
 
 // setShown shows or hides the message's panes and the reports' pane.
@@ -255,6 +277,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.input.update(k)
+	}
+	if m.report != nil {
+		return m.reportKey(k)
 	}
 	if m.showHelp {
 		switch {
@@ -337,6 +362,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
 		m.showHelp = false
+		m.report = nil
 		return m.input.openEditor([]byte(msg.Content), "")
 	}
 	return nil
@@ -353,6 +379,15 @@ func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 // handleWheel scrolls the focused pane as the arrow keys do.
 func (m *Model) handleWheel(mouse tea.Mouse) tea.Cmd {
 	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp || m.editing() {
+		return nil
+	}
+	if m.report != nil {
+		switch mouse.Button {
+		case tea.MouseWheelUp:
+			m.report.scroll.HandleKey(tea.KeyPressMsg{Code: tea.KeyUp}, m.com.Keys)
+		case tea.MouseWheelDown:
+			m.report.scroll.HandleKey(tea.KeyPressMsg{Code: tea.KeyDown}, m.com.Keys)
+		}
 		return nil
 	}
 	switch mouse.Button {
@@ -376,9 +411,7 @@ func (m *Model) copyFocused() tea.Cmd {
 		m.setFlash("Nothing selected to copy", true)
 		return nil
 	}
-	text = termsafe.Lines(text)
-	m.setFlash("Copied "+kit.Plural(len([]rune(text)), "character", "characters")+" (OSC 52)", false)
-	return tea.SetClipboard(text)
+	return m.copyText(string(m.focused().ID()), termsafe.Lines(text))
 }
 
 // export writes the Markdown report to a new file, in a command.
@@ -392,17 +425,14 @@ func (m *Model) export() tea.Cmd {
 		m.setFlash("Still running: export when it is done (esc cancels)", true)
 		return nil
 	}
+	if m.cfg.ExportToView {
+		return m.showReport(run)
+	}
 	dir := m.cfg.ExportDir
 	if dir == "" {
 		dir = "."
 	}
-	stamp := func(d *render.Doc) {
-		if p := m.cfg.Provenance; p != nil {
-			c := *p
-			c.GeneratedAt = run.started
-			c.AddTo(d)
-		}
-	}
+	stamp := func(d *render.Doc) { m.stamp(run, d) }
 	if run.rep != nil && run.rep.result != nil {
 		doc := run.rep.result.Doc()
 		stamp(doc)
@@ -411,9 +441,19 @@ func (m *Model) export() tea.Cmd {
 	if run.hdr != nil {
 		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii}, stamp)
 	}
-	doc := run.report.Doc()
+	doc := run.domainReport().Doc()
 	stamp(doc)
 	return exportDocCmd(dir, "mxray-"+fileSafe(run.report.Domain), doc, render.Options{ASCII: m.ascii})
+}
+
+// stamp ends an exported report with the run's provenance (when the
+// program was given one).
+func (m *Model) stamp(run *runInfo, d *render.Doc) {
+	if p := m.cfg.Provenance; p != nil {
+		c := *p
+		c.GeneratedAt = run.started
+		c.AddTo(d)
+	}
 }
 
 // quit stops everything in flight and ends the program.

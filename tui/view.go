@@ -49,6 +49,9 @@ func (m *Model) render() string {
 	header := kit.Fit(m.headerView(), w, 1, m.com.Glyphs.Ellipsis)
 	tabs := kit.Fit(m.tabsView(), w, 1, m.com.Glyphs.Ellipsis)
 	switch {
+	case m.report != nil:
+		body = kit.Fit(m.report.view(m.com.Styles, m.com.Glyphs), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
+		return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(append(m.report.help(m.com.Keys), m.com.Keys.Quit))
 	case m.showHelp:
 		body = kit.Fit(m.fullHelpView(), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
 	case m.lay.wide:
@@ -241,13 +244,21 @@ func (m *Model) fullHelpView() string {
 		"While a text field has focus every key is text; only ctrl+c, esc, enter and tab act.",
 		"In the header editor (ctrl+e on the input screen, or paste headers) enter and tab are text too: ctrl+d reads the headers, esc closes it with the text kept.",
 		"Panes are linked: choosing an IP, a domain or a selector in one moves the others to it.",
-		"y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file.",
+		m.exportHelp(),
 	} {
 		for _, l := range kit.Wrap(text, w-2) {
 			lines = append(lines, " "+st.Muted.Render(l))
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// exportHelp says what y and e do.
+func (m *Model) exportHelp() string {
+	if m.cfg.ExportToView {
+		return "y copies with OSC 52 (works over SSH); e shows the Markdown report here, where y copies it whole: nothing is written on the server."
+	}
+	return "y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file."
 }
 
 // tooSmallView replaces everything when the terminal is under the minimum.

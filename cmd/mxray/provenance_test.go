@@ -43,6 +43,8 @@ func TestProvenanceEveryReport(t *testing.T) {
 		{"--demo", "headers"},
 		{"--demo", "headers", header, "--no-recheck"},
 		{"--demo", "report"},
+		{"--demo", "smtp", "healthy.example"},
+		{"--demo", "check", "healthy.example", "--smtp"},
 		{"--demo", "healthy.example"},
 	}
 	for _, args := range runs {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/blocklist"
@@ -18,13 +19,49 @@ type dnsSetup struct {
 	config  dnsclient.Config
 	server  *zoneserver.Server // nil unless --demo or --zone
 	offline bool               // --demo or --zone: no MTA-STS fetches
+	// dial makes the dial of an investigation's connections (the MTA-STS
+	// fetch, the SMTP probe) from its client: the one place that chooses
+	// it, for the CLI and the workbench alike. diag.Dialer here;
+	// diag.PublicDialer in mxray serve's sessions.
+	dial func(client *dnsclient.Client) diag.DialFunc
+	// public is set in mxray serve without --allow-private-targets: the
+	// connections made on a user's behalf reach only public addresses
+	// (dial, and the SMTP probe's, probeDial).
+	public bool
 	// blocklists are the lists every investigation of the run asks; nil
 	// for none (see withBlocklists).
 	blocklists *blocklist.Set
+	// mode and zoneFile say where the answers come from (the reports'
+	// provenance; a serve session's come from the server's set-up).
+	mode     diag.Mode
+	zoneFile string
 }
 
 // newClient returns a fresh client for one investigation.
 func (s *dnsSetup) newClient() *dnsclient.Client { return dnsclient.New(s.config) }
+
+// forSession returns the server's DNS set-up for one session of mxray
+// serve: the same servers, cache and dial, with the session's own DNS
+// question limiter, and no in-process server to close (the server's
+// outlives the session).
+func (s *dnsSetup) forSession(limiter dnsclient.Limiter) *dnsSetup {
+	c := *s
+	c.config.Limiter = limiter
+	c.config.Secrets = slices.Clip(s.config.Secrets) // a session's appends never reach the server's
+	c.server = nil
+	return &c
+}
+
+// probeDial is the SMTP probe's dial: nil (the system's) or, when
+// connections must reach public addresses only (mxray serve), one that
+// refuses any other (diag.PublicDialer, diag/netguard). It has no timeout
+// of its own: the probe's steps bound it.
+func (s *dnsSetup) probeDial() diag.DialFunc {
+	if !s.public {
+		return nil
+	}
+	return diag.PublicDialer(s.newClient(), 0)
+}
 
 // close stops the in-process server, if any.
 func (s *dnsSetup) close() {
@@ -36,17 +73,32 @@ func (s *dnsSetup) close() {
 // setupDNS builds the DNS setup from the flags: --demo serves the embedded
 // zone (and the demo's blocklists) with nothing behind it; --zone overlays a zone file on the resolvers;
 // otherwise --resolver or /etc/resolv.conf.
-func setupDNS(o *options, env *environment) (*dnsSetup, error) {
-	s := &dnsSetup{config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative, AttemptTimeout: env.attemptTimeout}}
+//
+// A command run inside mxray serve (o.shared) gets the server's set-up.
+// setupDNS also fills in the run's provenance: where the answers come from.
+func setupDNS(o *options) (*dnsSetup, error) {
+	if o.shared != nil {
+		o.prov.Mode, o.prov.Resolvers, o.prov.ZoneFile = o.shared.mode, o.shared.config.Servers, o.shared.zoneFile
+		return o.shared.forSession(o.shared.config.Limiter), nil
+	}
+	timeout := o.timeout
+	s := &dnsSetup{
+		config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative, AttemptTimeout: o.attemptTimeout},
+		dial:   func(c *dnsclient.Client) diag.DialFunc { return diag.Dialer(c, timeout) },
+	}
+	defer func() { o.prov.Mode, o.prov.ZoneFile = s.mode, s.zoneFile }()
 	if o.demo {
 		srv, err := startZone(demo.ServedZoneText(), "the demo zone")
 		if err != nil {
 			return nil, err
 		}
+		// As a validating resolver would for signed zones: the demo's DANE
+		// records count, and the DNS log shows them secure.
+		demo.MarkSecure(srv)
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
-		o.prov.Mode, o.prov.Resolvers = diag.ModeDemo, nil
+		s.mode, o.prov.Resolvers = diag.ModeDemo, nil
 		return s, nil
 	}
 	servers := o.resolvers
@@ -58,12 +110,12 @@ func setupDNS(o *options, env *environment) (*dnsSetup, error) {
 		}
 	}
 	s.config.Servers = servers
-	o.prov.Mode, o.prov.Resolvers = diag.ModeResolver, servers
+	s.mode, o.prov.Resolvers = diag.ModeResolver, servers
 	if o.authoritative {
-		o.prov.Mode = diag.ModeAuthoritative
+		s.mode = diag.ModeAuthoritative
 	}
 	if o.zone != "" {
-		o.prov.Mode, o.prov.ZoneFile = diag.ModeZone, o.zone
+		s.mode, s.zoneFile = diag.ModeZone, o.zone
 		text, err := os.ReadFile(o.zone)
 		if err != nil {
 			return nil, fmt.Errorf("--zone: %w", err)

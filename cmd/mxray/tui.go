@@ -105,7 +105,7 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		cleanup()
 		return cfg, func() {}, err
 	}
-	dnsSet, err := setupDNS(o, env)
+	dnsSet, err := setupDNS(o)
 	if err != nil {
 		cleanup()
 		return cfg, func() {}, err
@@ -120,7 +120,19 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		c.OnQuery = onQuery
 		return dnsclient.New(c)
 	}
+	cfg.Dial = dnsSet.dial
 	cfg.Selectors, cfg.Deadline, cfg.Timeout, cfg.Offline = o.selectors, o.deadline, o.timeout, dnsSet.offline
 	cfg.Provenance = &o.prov
+	if !o.noProbe {
+		// The SMTP & TLS pane probes when the MX answers arrive; under
+		// --demo the demo's mail servers start then, not before.
+		probe, err := newProbeSetup(o, dnsSet)
+		if err != nil {
+			cleanup()
+			return cfg, func() {}, err
+		}
+		closers = append(closers, probe.close)
+		cfg.SMTP = probe.options
+	}
 	return cfg, cleanup, nil
 }

@@ -40,6 +40,7 @@ type Server struct {
 	latency atomic.Int64 // time.Duration
 	queries atomic.Int64
 	pending atomic.Int64 // answers held back by latency or Hold
+	ad      adZones      // zones answered with AD set (SetAD)
 
 	mu          sync.Mutex
 	faults      map[faultKey]Fault

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -25,6 +26,8 @@ import (
 type Pane struct {
 	kit.Base
 	report  *diag.Report
+	smtp    *smtp.Report // the SMTP & TLS pane's probe so far; nil when it has not probed
+	smtpEnd bool         // every address is in
 	verdict *spf.Verdict // of the selected IP against the published tree
 	lastReq int
 	list    kit.List
@@ -68,7 +71,10 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case kit.RunStartMsg:
 		p.report, p.verdict, p.lastReq = nil, nil, 0
+		p.smtp, p.smtpEnd = nil, false
 		p.list.Set(0)
+	case kit.SMTPMsg:
+		p.smtp, p.smtpEnd = msg.Report, msg.Done
 	case kit.PartMsg:
 		p.report = msg.Report
 	case kit.RunDoneMsg:
@@ -132,6 +138,9 @@ func (p *Pane) build() {
 		l.gap = i == 0 && len(p.lines) > 0
 		p.lines = append(p.lines, l)
 	}
+	if p.smtp != nil && rep != nil {
+		p.lines = append(p.lines, p.smtpLine(rep))
+	}
 	f := p.findingsLine(rep)
 	f.gap = true
 	p.lines = append(p.lines, f)
@@ -165,6 +174,25 @@ func (p *Pane) partLine(part finding.Part, rep *diag.Report) ovLine {
 	}
 	l.facts = strings.Join(facts, " "+g.Dot+" ")
 	l.record, l.detail = v.Record, v.Errors
+	return l
+}
+
+// smtpLine is the SMTP probe's line: its verdict (decided in diag) once
+// every address is in, how far it is until then.
+func (p *Pane) smtpLine(rep *diag.Report) ovLine {
+	l := ovLine{label: diag.PartLabel(finding.PartSMTP), part: finding.PartSMTP, pane: p.Com.PaneFor(finding.PartSMTP)}
+	if !p.smtpEnd {
+		l.mark, l.word = p.Com.Spinner, p.Com.Styles.Muted.Render("probing"+p.Com.Glyphs.Ellipsis)
+		l.facts = kit.Itoa(len(p.smtp.Results)) + " in"
+		return l
+	}
+	v := rep.WithSMTP(p.smtp).Verdict(finding.PartSMTP)
+	l.mark, l.word = p.Mark(v.Tone), p.Word(v.Tone, kit.Safe(v.Word))
+	facts := make([]string, len(v.Facts))
+	for i, f := range v.Facts {
+		facts[i] = kit.Safe(f)
+	}
+	l.facts = strings.Join(facts, " "+p.Com.Glyphs.Dot+" ")
 	return l
 }
 

@@ -405,6 +405,9 @@ func (p *Pane) detail(r diag.ThenNow) []string {
 	for _, w := range p.wrote(r) {
 		add(w, st.Muted)
 	}
+	for _, w := range p.othersWrote(r) {
+		add(w, st.Verdict.SoftFail)
+	}
 	switch r.Check {
 	case "spf":
 		add("enter: the SPF tree with this IP's deciding path", st.Muted)
