@@ -30,7 +30,7 @@ import (
 func TestSMTPPart(t *testing.T) {
 	srv, o := demotest.Serve(t)
 	client := func() *dnsclient.Client {
-		return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+		return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	}
 	healthy := Investigate(context.Background(), client(), "healthy.example", Options{Offline: true, SMTP: &o}, nil)
 	if healthy.SMTP == nil || len(healthy.SMTP.Results) != 4 {
@@ -138,7 +138,7 @@ func dropsHang(c *dnsclient.Config) { c.Timeout, c.AttemptTimeout = 10*time.Seco
 // not cover is left to the MTA-STS part's own finding.
 func TestSMTPPartTakesTheLatePolicy(t *testing.T) {
 	srv, o := demotest.Serve(t)
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	o.Resolver = c
 	mx := CheckMX(context.Background(), c, "broken.example")
 	pol, err := policy.ParseSTSPolicy("version: STSv1\nmode: enforce\nmx: mx1.broken.example\nmax_age: 604800\n")

@@ -62,7 +62,7 @@ func withDemoSMTP(t testing.TB, srv *zoneserver.Server, cfg Config) Config {
 	t.Helper()
 	demo.MarkSecure(srv)
 	o := demotest.Mail(t)
-	o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm})
 	cfg.SMTP = func() (smtp.Options, error) { return o, nil }
 	return cfg
 }
