@@ -25,6 +25,11 @@ type LogEntry struct {
 	// Cut: the caller's context ended the question (its deadline passed
 	// or it was cancelled), which says nothing of the server.
 	Cut bool
+	// heard: the failure is not the servers' silence: a server replied
+	// with something unusable (a malformed reply, a CNAME loop or a chain
+	// past the limit), or the question was never sent (a budget, a bad
+	// name). NoServerAnswered does not count it as unanswered.
+	heard bool
 }
 
 // how says where an answer came from.
@@ -54,6 +59,7 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 	if a.Err != nil {
 		e.Err = a.Err.Error()
 		e.Cut = isContextErr(a.Err)
+		e.heard = notSilence(a.Err)
 	}
 	if len(c.cfg.Secrets) > 0 {
 		e.Name, e.Err = mask(e.Name, c.cfg.Secrets), mask(e.Err, c.cfg.Secrets)
