@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -72,6 +73,10 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 	return exitFor(rep.Findings), nil
 }
 
+// textSniff is how much of a header input is looked at for NUL bytes,
+// which no message header holds (RFC 5322 §2.2).
+const textSniff = 64 << 10
+
 // readHeaders reads the header from FILE, from stdin for "-", or the demo's
 // sample under --demo with no FILE.
 func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
@@ -93,7 +98,7 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 			return nil, "", err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			size = fmt.Sprintf("%d bytes", st.Size())
 		}
 		r, source = f, name
@@ -101,6 +106,9 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxHeaderInput))
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", source, err)
+	}
+	if i := bytes.IndexByte(raw[:min(len(raw), textSniff)], 0); i >= 0 {
+		return nil, "", fmt.Errorf("%s: not text: byte %d is NUL; give the message's header block as text (the .eml file, or the headers copied from the mail client)", source, i)
 	}
 	if len(raw) >= maxHeaderInput {
 		// Say the true size: only the first 4 MiB and a byte were read.

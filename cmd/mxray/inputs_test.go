@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"net"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
@@ -155,5 +157,60 @@ func TestSPFSaysWhatDNSDid(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "--resolver", pc.LocalAddr().String(), "spf", "mangled.example", "--ip", "192.0.2.1")
 	if code == exitCannot || strings.Contains(errOut, "no DNS server answered") || !strings.Contains(out, "malformed reply") {
 		t.Errorf("malformed reply: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+}
+
+// TestInputsThatAreNoList: a domain list with no domain in it says so
+// without asking DNS (the resolver here would count any question), and a
+// file that is not text (/dev/zero, endless NUL bytes) is read only so far
+// and named for what it is: never "0 bytes", never a hang.
+func TestInputsThatAreNoList(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	var asked atomic.Int64
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			if _, _, err := pc.ReadFrom(buf); err != nil {
+				return
+			}
+			asked.Add(1)
+		}
+	}()
+	resolver := pc.LocalAddr().String()
+	empty := writeFile(t, "empty.txt", "# the domains of the audit\n\n   \n# none yet\n")
+	for _, args := range [][]string{
+		{"--resolver", resolver, "check", "-f", empty, "--json"},
+		{"--resolver", resolver, "check", "-f", empty},
+		{"--resolver", resolver, "check", "-f", "-"},
+	} {
+		code, out, errOut := runCLI(t, "# nothing\n", args...)
+		if code != exitCannot || out != "" || !strings.Contains(errOut, "no domains in it") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	if n := asked.Load(); n != 0 {
+		t.Errorf("%d DNS questions asked for lists without a domain", n)
+	}
+
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo", "headers", "/dev/zero"}, "/dev/zero: not text: byte 0 is NUL"},
+		{[]string{"--demo", "spf", "healthy.example", "--ip-file", "/dev/zero"}, "not a text file of addresses"},
+		{[]string{"--demo", "check", "-f", "/dev/zero"}, "/dev/zero: input line too long"},
+		{[]string{"--demo", "report", "/dev/zero"}, "not a DMARC aggregate report"},
+	} {
+		code, _, errOut := runCLI(t, "", tt.args...)
+		if code != exitCannot || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "0 bytes") {
+			t.Errorf("%v: exit %d, stderr %.300q; want exit 2 and %q", tt.args, code, errOut, tt.want)
+		}
 	}
 }

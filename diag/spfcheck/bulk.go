@@ -2,6 +2,7 @@ package spfcheck
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -54,7 +55,15 @@ const (
 	bulkWorkersDNS   = 64
 	bulkChunkQueries = 1000 // question budget of one chunk's client (each verdict is bounded by RFC 7208's limits)
 	bulkMaxLine      = 1024 // longer input lines are reported and skipped
+	// bulkMaxSkip bounds how much of an over-long line is read to find its
+	// end: past it the input is no list of addresses (/dev/zero, a binary
+	// file) and the run stops with ErrNotText.
+	bulkMaxSkip = 1 << 20
 )
+
+// ErrNotText: the input of a bulk evaluation is not text, one address a
+// line: it holds NUL bytes, or a line runs past bulkMaxSkip bytes.
+var ErrNotText = errors.New("not a text file of addresses, one a line")
 
 // ErrBulkLine: an input line of a bulk evaluation is not an IP address.
 var ErrBulkLine = errors.New("not an IPv4 or IPv6 address")
@@ -277,11 +286,17 @@ func (b *bulk) run(in io.Reader, out, errs io.Writer, sum *BulkSummary) error {
 // returns nil, io.EOF at the end of the input.
 func readBulkLine(br *bufio.Reader) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
+	if bytes.IndexByte(line, 0) >= 0 {
+		return nil, fmt.Errorf("%w: it holds NUL bytes", ErrNotText)
+	}
 	switch {
 	case err == bufio.ErrBufferFull || (err == nil && len(line) > bulkMaxLine):
 		cut := append([]byte(nil), line[:min(len(line), bulkMaxLine)]...)
-		for err == bufio.ErrBufferFull {
-			_, err = br.ReadSlice('\n')
+		for skipped := len(line); err == bufio.ErrBufferFull; skipped += len(line) {
+			if skipped > bulkMaxSkip {
+				return nil, fmt.Errorf("%w: a line runs past %d bytes", ErrNotText, bulkMaxSkip)
+			}
+			line, err = br.ReadSlice('\n')
 		}
 		if err != nil && err != io.EOF {
 			return nil, err
