@@ -59,6 +59,10 @@ type options struct {
 	blocklistFile  string
 	dqsKey         string
 
+	// trace is --trace; tracer writes the DNS query log (set by run).
+	trace  bool
+	tracer *tracer
+
 	// prov says which mxray made the reports of this run, when and from
 	// which DNS (run and setupDNS fill it in).
 	prov diag.Provenance
@@ -135,7 +139,8 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation's DNS (an SMTP probe is bounded by its own step timeouts)")
 	fs.StringVar(&o.zone, "zone", "", "answer names inside this zone FILE from the file, everything else from DNS")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded demo zone and nothing else (offline)")
-	fs.BoolVar(&o.ascii, "ascii", false, "draw with ASCII only")
+	fs.BoolVar(&o.ascii, "ascii", false, "write and draw with ASCII only")
+	fs.BoolVar(&o.trace, "trace", false, "check, spf, headers, smtp, report: write every DNS question and its answer to stderr as it happens (JSON Lines with --json)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 

@@ -90,6 +90,22 @@ func run(ctx context.Context, args []string, env *environment) int {
 		fmt.Fprintf(env.stdout, "mxray %s\n", version())
 		return exitOK
 	}
+	if cli := o.command != "" && o.command != "serve"; cli {
+		// The reports and messages of a command: ASCII only with --ascii,
+		// the DNS query log on stderr with --trace. (The workbench draws
+		// its own ASCII and shows its own DNS log.)
+		e := *env
+		if o.ascii {
+			out, errs := &asciiWriter{w: env.stdout, json: o.json}, &asciiWriter{w: env.stderr}
+			defer out.flush()
+			defer errs.flush()
+			e.stdout, e.stderr = out, errs
+		}
+		if o.trace {
+			o.tracer = &tracer{w: e.stderr, json: o.json}
+		}
+		env = &e
+	}
 	var code int
 	switch o.command {
 	case "check":

@@ -79,12 +79,19 @@ func (s *dnsSetup) close() {
 func setupDNS(o *options) (*dnsSetup, error) {
 	if o.shared != nil {
 		o.prov.Mode, o.prov.Resolvers, o.prov.ZoneFile = o.shared.mode, o.shared.config.Servers, o.shared.zoneFile
-		return o.shared.forSession(o.shared.config.Limiter), nil
+		s := o.shared.forSession(o.shared.config.Limiter)
+		if o.tracer != nil {
+			s.config.OnQuery = o.tracer.onQuery(s.config.OnQuery)
+		}
+		return s, nil
 	}
 	timeout := o.timeout
 	s := &dnsSetup{
 		config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative, AttemptTimeout: o.attemptTimeout},
 		dial:   func(c *dnsclient.Client) diag.DialFunc { return diag.Dialer(c, timeout) },
+	}
+	if o.tracer != nil {
+		s.config.OnQuery = o.tracer.onQuery(nil)
 	}
 	defer func() { o.prov.Mode, o.prov.ZoneFile = s.mode, s.zoneFile }()
 	if o.demo {
