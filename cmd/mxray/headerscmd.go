@@ -73,9 +73,10 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 	return exitFor(rep.Findings), nil
 }
 
-// textSniff is how much of a header input is looked at for NUL bytes,
-// which no message header holds (RFC 5322 §2.2).
-const textSniff = 64 << 10
+// textSniff is how much of a header input, when it is all NUL bytes
+// (/dev/zero, an empty disk image), makes it "not text" rather than a
+// header (a stray NUL inside a header is read and reported by the parser).
+const textSniff = 4096
 
 // readHeaders reads the header from FILE, from stdin for "-", or the demo's
 // sample under --demo with no FILE.
@@ -107,8 +108,8 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", source, err)
 	}
-	if i := bytes.IndexByte(raw[:min(len(raw), textSniff)], 0); i >= 0 {
-		return nil, "", fmt.Errorf("%s: not text: byte %d is NUL; give the message's header block as text (the .eml file, or the headers copied from the mail client)", source, i)
+	if len(raw) >= textSniff && len(bytes.Trim(raw[:textSniff], "\x00")) == 0 {
+		return nil, "", fmt.Errorf("%s: not text: it starts with %d NUL bytes; give the message's header block as text (the .eml file, or the headers copied from the mail client)", source, textSniff)
 	}
 	if len(raw) >= maxHeaderInput {
 		// Say the true size: only the first 4 MiB and a byte were read.

@@ -203,7 +203,7 @@ func TestInputsThatAreNoList(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--demo", "headers", "/dev/zero"}, "/dev/zero: not text: byte 0 is NUL"},
+		{[]string{"--demo", "headers", "/dev/zero"}, "/dev/zero: not text: it starts with 4096 NUL bytes"},
 		{[]string{"--demo", "spf", "healthy.example", "--ip-file", "/dev/zero"}, "not a text file of addresses"},
 		{[]string{"--demo", "check", "-f", "/dev/zero"}, "/dev/zero: input line too long"},
 		{[]string{"--demo", "report", "/dev/zero"}, "not a DMARC aggregate report"},

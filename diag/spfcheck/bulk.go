@@ -2,7 +2,6 @@ package spfcheck
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -62,7 +61,8 @@ const (
 )
 
 // ErrNotText: the input of a bulk evaluation is not text, one address a
-// line: it holds NUL bytes, or a line runs past bulkMaxSkip bytes.
+// line: a line runs past bulkMaxSkip bytes (a stray bad line is reported
+// and skipped instead).
 var ErrNotText = errors.New("not a text file of addresses, one a line")
 
 // ErrBulkLine: an input line of a bulk evaluation is not an IP address.
@@ -286,9 +286,6 @@ func (b *bulk) run(in io.Reader, out, errs io.Writer, sum *BulkSummary) error {
 // returns nil, io.EOF at the end of the input.
 func readBulkLine(br *bufio.Reader) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
-	if bytes.IndexByte(line, 0) >= 0 {
-		return nil, fmt.Errorf("%w: it holds NUL bytes", ErrNotText)
-	}
 	switch {
 	case err == bufio.ErrBufferFull || (err == nil && len(line) > bulkMaxLine):
 		cut := append([]byte(nil), line[:min(len(line), bulkMaxLine)]...)
