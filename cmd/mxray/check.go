@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/mxray/mxray/diag"
@@ -21,12 +23,19 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 		if len(o.args) > 0 {
 			return exitCannot, fmt.Errorf("%w: give either DOMAIN or -f FILE, not both", errUsage)
 		}
+		if len(o.ips) > 0 {
+			return exitCannot, fmt.Errorf("%w: --ip goes with check DOMAIN, not -f FILE", errUsage)
+		}
 		return runBatch(ctx, o, env)
 	}
 	if len(o.args) != 1 {
 		return exitCannot, fmt.Errorf("%w: check takes one DOMAIN (or -f FILE)", errUsage)
 	}
 	t, err := diag.ParseTarget(o.args[0])
+	if err != nil {
+		return exitCannot, err
+	}
+	ips, err := checkIPs(o, t)
 	if err != nil {
 		return exitCannot, err
 	}
@@ -39,10 +48,70 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 	if rep.Unreachable {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
 	}
-	if err := writeReport(env.stdout, o, rep, rep.Doc()); err != nil {
+	out := checkOutput{rep: rep}
+	if len(ips) > 0 {
+		// As the workbench does for "IP DOMAIN": the IP's SPF verdict
+		// with its deciding path, its PTR and forward confirmation.
+		ctx, cancel := context.WithTimeout(ctx, o.deadline)
+		defer cancel()
+		client := dnsSet.newClient()
+		for _, ip := range ips {
+			out.ips = append(out.ips, diag.CheckIP(ctx, client, t.Domain, ip))
+		}
+	}
+	doc := rep.Doc()
+	for _, c := range out.ips {
+		c.AddTo(doc)
+	}
+	if err := writeReport(env.stdout, o, out, doc); err != nil {
 		return exitCannot, err
 	}
 	return exitFor(rep.Findings), nil
+}
+
+// checkIPs are the client IPs to evaluate: the one of 'IP DOMAIN' and
+// every --ip.
+func checkIPs(o *options, t diag.Target) ([]netip.Addr, error) {
+	var ips []netip.Addr
+	if t.Kind == diag.TargetIPDomain {
+		ips = append(ips, t.IP)
+	}
+	for _, s := range o.ips {
+		ip, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(s), "[]"))
+		if err != nil {
+			return nil, fmt.Errorf("%w: --ip %q is not an IPv4 or IPv6 address", errUsage, s)
+		}
+		if !slices.Contains(ips, ip.Unmap()) {
+			ips = append(ips, ip.Unmap())
+		}
+	}
+	return ips, nil
+}
+
+// checkOutput is mxray check's JSON: the report, and with client IPs
+// ('IP DOMAIN', --ip) ip_checks: [{ip, domain, spf, ptr}] after it.
+type checkOutput struct {
+	rep *diag.Report
+	ips []*diag.IPCheck
+}
+
+// MarshalJSON writes the report's object with ip_checks added when there
+// are IPs.
+func (c checkOutput) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(c.rep)
+	if err != nil || len(c.ips) == 0 {
+		return b, err
+	}
+	ips, err := json.Marshal(c.ips)
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.TrimRight(b, " \n")
+	if len(b) < 2 || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("check: the report is not a JSON object")
+	}
+	out := append(b[:len(b)-1:len(b)-1], []byte(`,"ip_checks":`)...)
+	return append(append(out, ips...), '}'), nil
 }
 
 // checkSetup prepares what check needs, for one domain or a batch: the

@@ -103,7 +103,7 @@ var commands = []string{"check", "spf", "headers", "report", "serve", "smtp"}
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo"}, blocklistFlags...), batchFlagNames...)
+		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo", "ip"}, blocklistFlags...), batchFlagNames...)
 	case "spf":
 		return []string{"ip", "sender", "helo", "record", "json", "format", "ip-file"}
 	case "headers":
@@ -153,7 +153,7 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 
 	addBatchFlags(fs, &o.batch)
 
-	fs.StringArrayVar(&o.ips, "ip", nil, "spf: client IP to evaluate (repeatable)")
+	fs.StringArrayVar(&o.ips, "ip", nil, "spf, check: client IP to evaluate (repeatable); check shows its SPF verdict, PTR and forward confirmation")
 	fs.StringVar(&o.ipFile, "ip-file", "", "spf: evaluate every IP in FILE (one per line; - for stdin)")
 	fs.StringVar(&o.sender, "sender", "", "spf: envelope sender (MAIL FROM) address")
 	fs.StringVar(&o.helo, "helo", "", "spf: HELO/EHLO name")

@@ -79,7 +79,7 @@ func TestExitStatus(t *testing.T) {
 		{"ip and domain without a terminal", []string{"--demo", "203.0.113.10 healthy.example"}, exitOK, "a:relay.mailer.example", ""},
 		{"bad flag", []string{"--nope"}, exitCannot, "", "unknown flag: --nope"},
 		{"unknown subcommand", []string{"chekc", "example.com"}, exitCannot, "", `unknown subcommand "chekc"`},
-		{"flag of another command", []string{"--demo", "check", "healthy.example", "--ip", "192.0.2.1"}, exitCannot, "", "--ip belongs to 'mxray spf'"},
+		{"flag of another command", []string{"--demo", "check", "healthy.example", "--sender", "a@b.example"}, exitCannot, "", "--sender belongs to 'mxray spf'"},
 		{"bad ip", []string{"--demo", "spf", "healthy.example", "--ip", "192.0.2.300"}, exitCannot, "", `--ip "192.0.2.300" is not an IPv4 or IPv6 address`},
 		{"bad format", []string{"--demo", "check", "healthy.example", "--format", "yaml"}, exitCannot, "", "choose text or markdown"},
 		{"demo with resolver", []string{"--demo", "--resolver", "192.0.2.53", "check", "healthy.example"}, exitCannot, "", "--demo answers from the embedded zone alone"},

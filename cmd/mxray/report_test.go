@@ -125,7 +125,7 @@ func TestReportInputs(t *testing.T) {
 		{"mxray - with reports, no terminal", string(xml), []string{"--demo", "-"}, exitOK, "Readiness of healthy.example", ""},
 		{"mxray FILE with headers, no terminal", "", []string{"--demo", headers, "--no-recheck"}, exitCannot, "", "--no-recheck belongs to 'mxray headers'"},
 		{"mxray FILE with headers", "", []string{"--demo", headers}, exitOK, "dkim d=mailer.example s=es2025", ""},
-		{"flag of another command", "", []string{"--demo", "report", "--ip", "192.0.2.1"}, exitCannot, "", "--ip belongs to 'mxray spf'"},
+		{"flag of another command", "", []string{"--demo", "report", "--ip", "192.0.2.1"}, exitCannot, "", "--ip belongs to 'mxray check' and 'mxray spf'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

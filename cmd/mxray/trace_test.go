@@ -135,3 +135,74 @@ func dropVolatile(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestCheckEvaluatesTheIP: mxray check 'IP DOMAIN' and check DOMAIN --ip
+// IP evaluate the IP as the workbench does: the SPF verdict with its
+// deciding path (the same as mxray spf's), the PTR names and their forward
+// confirmation, in text, Markdown and JSON (issue 21 point 5; before, the
+// IP of 'IP DOMAIN' was dropped and --ip was refused).
+func TestCheckEvaluatesTheIP(t *testing.T) {
+	type ipCheck struct {
+		IP  string `json:"ip"`
+		SPF struct {
+			Result    string `json:"result"`
+			DecidedBy string `json:"decided_by"`
+			Matched   *struct {
+				Path []string `json:"path"`
+			} `json:"matched"`
+		} `json:"spf"`
+		PTR struct {
+			PTR    []string `json:"ptr"`
+			FCrDNS bool     `json:"fcrdns"`
+		} `json:"ptr"`
+	}
+	for _, args := range [][]string{
+		{"check", "203.0.113.10 healthy.example", "--ip", "198.51.100.250"},
+		{"check", "healthy.example", "--ip", "203.0.113.10", "--ip", "198.51.100.250"},
+	} {
+		code, out, errOut := runCLI(t, "", append([]string{"--demo", "--json"}, args...)...)
+		if code == exitCannot {
+			t.Fatalf("%v: exit 2: %s", args, errOut)
+		}
+		var v struct {
+			Domain   string    `json:"domain"`
+			IPChecks []ipCheck `json:"ip_checks"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil || v.Domain != "healthy.example" || len(v.IPChecks) != 2 {
+			t.Fatalf("%v: %v, %+v", args, err, v)
+		}
+		relay, other := v.IPChecks[0], v.IPChecks[1]
+		if relay.IP != "203.0.113.10" || relay.SPF.Result != "pass" || relay.SPF.Matched == nil ||
+			strings.Join(relay.SPF.Matched.Path, " ") != "healthy.example spf.mailer.example" || !strings.Contains(relay.SPF.DecidedBy, "a:relay.mailer.example") ||
+			len(relay.PTR.PTR) != 1 || relay.PTR.PTR[0] != "relay.mailer.example" || !relay.PTR.FCrDNS {
+			t.Errorf("%v: 203.0.113.10: %+v", args, relay)
+		}
+		if other.IP != "198.51.100.250" || other.SPF.Result != "fail" || other.SPF.DecidedBy != "healthy.example: -all" || other.PTR.FCrDNS {
+			t.Errorf("%v: 198.51.100.250: %+v", args, other)
+		}
+		// The same verdicts as mxray spf.
+		_, spfOut, _ := runCLI(t, "", "--demo", "--json", "spf", "healthy.example", "--ip", "203.0.113.10", "--ip", "198.51.100.250")
+		var s struct {
+			Results []struct{ Result string } `json:"results"`
+		}
+		if err := json.Unmarshal([]byte(spfOut), &s); err != nil || len(s.Results) != 2 || s.Results[0].Result != relay.SPF.Result || s.Results[1].Result != other.SPF.Result {
+			t.Errorf("mxray spf says %+v (%v)", s.Results, err)
+		}
+	}
+	for _, format := range []string{"--format=text", "--format=markdown"} {
+		_, out, _ := runCLI(t, "", "--demo", format, "check", "203.0.113.10 healthy.example")
+		for _, want := range []string{"IP 203.0.113.10 for healthy.example", "pass", "healthy.example → spf.mailer.example: a:relay.mailer.example", "relay.mailer.example", "yes, by relay.mailer.example"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: no %q in:\n%s", format, want, out)
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"--demo", "check", "healthy.example", "--ip", "300.1.1.1"},
+		{"--demo", "check", "-f", "-", "--ip", "192.0.2.1"},
+	} {
+		if code, _, errOut := runCLI(t, "healthy.example\n", args...); code != exitCannot || !strings.Contains(errOut, "--ip") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+}

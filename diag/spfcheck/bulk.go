@@ -367,3 +367,8 @@ func spfDecidedBy(v *spf.Verdict) string {
 	}
 	return "no mechanism matched"
 }
+
+// DecidedBy is what decided a verdict, in words: the path of records and
+// the matching term ("a.example → b.example: ip4:192.0.2.0/24"), or why
+// nothing matched.
+func DecidedBy(v *spf.Verdict) string { return spfDecidedBy(v) }
