@@ -66,7 +66,7 @@ func SPFTreeDoc(t *spf.Tree, m *spf.Match) *render.Node {
 		case n.Record != "":
 			label += " — " + n.Record
 		case n.Err != nil:
-			label += " — " + n.Err.Error()
+			label += " — " + spf.Cause(n.Err)
 		default:
 			label += " — " + string(n.Status)
 		}
@@ -90,6 +90,24 @@ func SPFTreeDoc(t *spf.Tree, m *spf.Match) *render.Node {
 	return draw(t.Root)
 }
 
+// SPFDecidedBy says in words what decided a verdict, for the "Decided by"
+// column of mxray spf and the TUI's verdict table: the deciding path and
+// term; why evaluation stopped; that the domain has no SPF record; or that
+// nothing matched and the default applied.
+func SPFDecidedBy(v *spf.Verdict) string {
+	switch {
+	case v.Matched != nil:
+		return strings.Join(v.Matched.Path, " → ") + ": " + v.Matched.Term
+	case v.Err != nil:
+		return spf.Reason(v.Err)
+	case v.Result == spf.None:
+		return "no SPF record at " + v.Domain
+	case v.Result == spf.Neutral:
+		return "no term matched and the record has no \"all\": the default, neutral (RFC 7208 §4.7)"
+	}
+	return "no term matched"
+}
+
 // spfTreeReport lays out "mxray spf": a verdict table (one row per IP), the
 // tree with the first verdict's deciding path marked, and the findings.
 func spfTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *render.Doc {
@@ -102,12 +120,7 @@ func spfTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *
 	if len(verdicts) > 0 {
 		var rows [][]string
 		for _, v := range verdicts {
-			decided := "no mechanism matched"
-			if v.Matched != nil {
-				decided = strings.Join(v.Matched.Path, " → ") + ": " + v.Matched.Term
-			} else if v.Err != nil {
-				decided = v.Err.Error()
-			}
+			decided := SPFDecidedBy(v)
 			helo := string(v.HELOResult)
 			if helo == "" || v.HELO == "" {
 				helo = "-"

@@ -30,7 +30,7 @@ func (Advisor) TreeFindings(t *spf.Tree) ([]spf.Finding, map[*spf.Node][]spf.Fin
 		}
 	case spf.NodeTempError:
 		add(spf.SeverityWarning, "spf.dns_error", root.Domain,
-			fmt.Sprintf("The TXT lookup for %s failed (%v): receivers get temperror and may defer its mail.", root.Domain, spf.ErrorText(root.Err)),
+			fmt.Sprintf("The TXT lookup for %s failed (%s): receivers get temperror and may defer its mail.", root.Domain, spf.Cause(root.Err)),
 			fmt.Sprintf("Make sure every name server of %s answers TXT queries, then check again.", root.Domain))
 	}
 	root.Walk(func(n *spf.Node) bool {
@@ -89,7 +89,7 @@ func nodeFindings(n *spf.Node, add addFunc) {
 	case spf.NodeTempError:
 		if n.Parent() != nil {
 			add(spf.SeverityWarning, "spf.dns_error", n.Domain,
-				fmt.Sprintf("The TXT lookup for %s (%q at %s) failed: %v. Receivers get temperror when they reach it.", n.Domain, n.Via, n.Parent().Domain, spf.ErrorText(n.Err)),
+				fmt.Sprintf("The TXT lookup for %s (%q at %s) failed (%s). Receivers get temperror when they reach it.", n.Domain, n.Via, n.Parent().Domain, spf.Cause(n.Err)),
 				fmt.Sprintf("Make sure the name servers of %s answer TXT queries.", n.Domain))
 		}
 	case spf.NodeDynamic:
@@ -164,11 +164,11 @@ func termFindings(n *spf.Node, add addFunc) {
 		}
 		if ti.Err != nil && errors.Is(ti.Err, spf.ErrMXLimit) {
 			add(spf.SeverityError, "spf.mx_limit", n.Domain,
-				fmt.Sprintf("%q at %s: %s. More than %d MX names make the mx mechanism a permerror (RFC 7208 §4.6.4).", tm.Text, n.Domain, spf.ErrorText(ti.Err), spf.MXNameLimit),
+				fmt.Sprintf("%q at %s: %s; the mx mechanism is then a permerror.", tm.Text, n.Domain, spf.Cause(ti.Err)),
 				fmt.Sprintf("Replace %q with ip4:/ip6: ranges or a: names for the mail servers that send.", tm.Text))
 		} else if ti.Err != nil {
 			add(spf.SeverityWarning, "spf.dns_error", n.Domain,
-				fmt.Sprintf("%q at %s: %v. Receivers get temperror when they reach it.", tm.Text, n.Domain, spf.ErrorText(ti.Err)),
+				fmt.Sprintf("%q at %s: %s. Receivers get temperror when they reach it.", tm.Text, n.Domain, spf.Cause(ti.Err)),
 				fmt.Sprintf("Make sure the name servers of %s answer.", ti.Target))
 		}
 	}

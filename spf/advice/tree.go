@@ -203,11 +203,11 @@ func (Advisor) VerdictFindings(vs []*spf.Verdict) []spf.Finding {
 func verdictFinding(v *spf.Verdict, ips string) spf.Finding {
 	if v.Result == spf.TempError {
 		return spf.Finding{Severity: spf.SeverityWarning, Code: "spf.temperror", Domain: errDomain(v),
-			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %v. Receivers may defer the mail and retry.", v.Domain, ips, spf.ErrorText(v.Err)),
+			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %s. Receivers may defer the mail and retry.", v.Domain, ips, spf.Reason(v.Err)),
 			Fix:     "Make sure the name servers involved answer; then check again."}
 	}
 	return spf.Finding{Severity: spf.SeverityError, Code: "spf.permerror", Domain: errDomain(v),
-		Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %v. Receivers treat the domain's SPF as broken.", v.Domain, ips, spf.ErrorText(v.Err)),
+		Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %s. Receivers treat the domain's SPF as broken.", v.Domain, ips, spf.Reason(v.Err)),
 		Fix:     "Fix the record named in the message; the other findings say how."}
 }
 

@@ -1,0 +1,70 @@
+package diag
+
+import (
+	"bytes"
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+)
+
+// spfText is the text report of mxray --demo spf DOMAIN --ip IP... (with
+// sender when given).
+func spfText(t *testing.T, domain, sender string, ips ...string) string {
+	t.Helper()
+	srv := zoneservertest.New(t, demo.ServedZoneText())
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	q := SPFQuery{Domain: domain, Sender: sender}
+	for _, s := range ips {
+		q.IPs = append(q.IPs, netip.MustParseAddr(s))
+	}
+	var b bytes.Buffer
+	if err := render.Text(&b, CheckSPFQuery(context.Background(), c, q).Doc(), render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestSPFDecidedByWords: the "Decided by" column reads as words a
+// technician can say to a customer. Before, it printed Go error chains
+// ("_loop2.broken.example (include:_loop.broken.example): spf: permanent
+// error: more than 10 DNS-querying terms") and "no mechanism matched" for
+// a domain that has no SPF record at all.
+func TestSPFDecidedByWords(t *testing.T) {
+	tests := []struct {
+		domain, sender string
+		ip             string
+		want, not      []string
+	}{
+		{domain: "broken.example", ip: "192.0.2.1",
+			want: []string{"more than 10 DNS lookups", `at "include:_loop.broken.example" in _loop2.broken.example's record`},
+			not:  []string{"spf:", "permanent error", "): "}},
+		{domain: "gone.broken.example", ip: "192.0.2.1",
+			want: []string{"no SPF record at gone.broken.example"}, not: []string{"no mechanism matched"}},
+		{sender: "user@localhost", ip: "192.0.2.1",
+			want: []string{`"localhost" is a single label`, "the result is none (RFC 7208 §4.3)"}, not: []string{"spf:"}},
+	}
+	for _, tc := range tests {
+		out := spfText(t, tc.domain, tc.sender, tc.ip)
+		table := out[:strings.Index(out, "Record tree")]
+		for _, w := range tc.want {
+			if !strings.Contains(table, w) {
+				t.Errorf("%s: the verdict table lacks %q:\n%s", tc.domain+tc.sender, w, table)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(table, n) {
+				t.Errorf("%s: the verdict table says %q:\n%s", tc.domain+tc.sender, n, table)
+			}
+		}
+		if strings.Contains(out, "spf: ") || strings.Contains(out, "permanent error:") {
+			t.Errorf("%s: the report shows a Go error chain:\n%s", tc.domain+tc.sender, out)
+		}
+	}
+}
