@@ -141,9 +141,17 @@ func spfTreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *
 			[2]string{"DNS lookups (worst case)", lookupCount(t.WorstCaseLookups(), t.Root.Incomplete)},
 			[2]string{"Void lookups", fmt.Sprintf("%d of %d allowed", t.WorstCaseVoidLookups(), spf.VoidLookupLimit)},
 		)
+		// The tree marks one verdict's path: with several addresses, say
+		// whose (the first that a term decided).
 		var m *spf.Match
-		if len(verdicts) > 0 {
-			m = verdicts[0].Matched
+		for _, v := range verdicts {
+			if v.Matched != nil {
+				m = v.Matched
+				if len(verdicts) > 1 {
+					d.Para("◀ marks how " + v.IP.String() + " was decided; the table says how each address was.")
+				}
+				break
+			}
 		}
 		d.Tree(SPFTreeDoc(t, m))
 	}

@@ -68,3 +68,17 @@ func TestSPFDecidedByWords(t *testing.T) {
 		}
 	}
 }
+
+// TestSPFMarkersNameTheirIP: with several addresses the tree's ◀ markers
+// belong to one of them, and the report says which. Before, the markers
+// were the first address's with nothing saying so.
+func TestSPFMarkersNameTheirIP(t *testing.T) {
+	out := spfText(t, "broken.example", "", "192.0.2.1", "198.51.100.10")
+	// 192.0.2.1 ends in permerror (no path): the markers are 198.51.100.10's.
+	if !strings.Contains(out, "◀ marks how 198.51.100.10 was decided") {
+		t.Errorf("the report does not say whose path is marked:\n%s", out)
+	}
+	if one := spfText(t, "broken.example", "", "198.51.100.10"); strings.Contains(one, "◀ marks how") {
+		t.Errorf("one address needs no note:\n%s", one)
+	}
+}
