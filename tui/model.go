@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,7 +41,8 @@ type Model struct {
 	screen   screen
 	input    *inputScreen
 	help     help.Model
-	showHelp bool
+	showHelp bool        // the overlay is the full help
+	overlay  *kit.Viewer // the help or a detail over the body; nil for none
 	spin     spinner.Model
 	spinning bool
 	flash    string
@@ -126,8 +128,24 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message: sizes and colours here, keys through the
 // global bindings to the focused pane, run results (current run only) and
-// everything else to every pane.
+// everything else to every pane. The spinner ticks while something is in
+// flight (the run, a pane's own lookup) and stops when nothing is: an
+// idle workbench asks for no timer at all.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	if !m.spinning && m.active() {
+		m.spinning = true
+		cmd = tea.Batch(cmd, m.spin.Tick)
+	}
+	return m, cmd
+}
+
+// active reports whether anything is in flight: the run (or its message's
+// re-check, or naming report sources), or a pane's own lookup.
+func (m *Model) active() bool { return m.run.Busy() || m.waiting() }
+
+// update is Update without the spinner's start.
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -150,7 +168,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		return m, m.handleWheel(msg.Mouse())
 	case spinner.TickMsg:
-		if !m.run.Busy() {
+		if !m.active() {
 			m.spinning = false
 			return m, nil
 		}
@@ -172,14 +190,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
+	case kit.DetailMsg:
+		if m.screen == screenWorkbench {
+			m.openDetail(msg.Detail)
+		}
+		return m, nil
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
 		} else {
-			text := "Report written to " + termsafe.String(msg.path)
+			// The file's name first: a narrow help bar cuts the
+			// directory, never the name.
+			dir, name := filepath.Split(msg.path)
+			text := "Report written to " + termsafe.String(name)
 			if msg.message != "" {
 				// Beside it, the same name: say the path once.
-				text = "Report and message written to " + termsafe.String(strings.TrimSuffix(msg.path, ".md")) + ".md and .eml"
+				text = "Report and message written to " + termsafe.String(strings.TrimSuffix(name, ".md")) + ".md and .eml"
+			}
+			if dir = filepath.Clean(dir); dir != "." {
+				text += " in " + termsafe.String(dir)
 			}
 			m.setFlash(text, false)
 		}
@@ -205,6 +234,7 @@ func (m *Model) resize(w, h int) {
 	m.paneManager.resize(w, h)
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
+	m.sizeOverlay()
 }
 
 // setShown shows or hides the message's panes and the reports' pane.
@@ -216,6 +246,9 @@ func (m *Model) setStyles(dark bool) {
 	m.help.Styles = m.com.Styles.Help
 	m.input.applyStyles()
 	m.applyStyles()
+	if m.overlay != nil {
+		m.overlay.Refresh()
+	}
 }
 
 // setFlash shows a one-line notice in the help bar until the next key.
@@ -256,14 +289,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.input.update(k)
 	}
-	if m.showHelp {
-		switch {
-		case key.Matches(k, keys.Help), key.Matches(k, keys.Back):
-			m.showHelp = false
-		case key.Matches(k, keys.Quit):
-			return m.quit()
-		}
-		return nil
+	if m.overlay != nil {
+		return m.overlayKey(k)
 	}
 	if m.editing() {
 		switch {
@@ -282,8 +309,10 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.PrevPane):
 		return m.prevPane()
 	case key.Matches(k, keys.Help):
-		m.showHelp = true
+		m.openHelp()
 		return nil
+	case key.Matches(k, keys.Detail):
+		return m.detailFocused()
 	case key.Matches(k, keys.Copy):
 		return m.copyFocused()
 	case key.Matches(k, keys.Export):
@@ -336,7 +365,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	}
 	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
-		m.showHelp = false
+		m.closeOverlay()
 		return m.input.openEditor([]byte(msg.Content), "")
 	}
 	return nil
@@ -344,7 +373,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 
 // handleClick focuses the pane under a click: a tab, or a frame when wide.
 func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
-	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp {
+	if m.screen != screenWorkbench || m.lay.tooSmall || m.overlay != nil {
 		return nil
 	}
 	return m.setFocus(m.clickPane(mouse.X, mouse.Y))
@@ -352,7 +381,19 @@ func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 
 // handleWheel scrolls the focused pane as the arrow keys do.
 func (m *Model) handleWheel(mouse tea.Mouse) tea.Cmd {
-	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp || m.editing() {
+	if m.screen != screenWorkbench || m.lay.tooSmall {
+		return nil
+	}
+	if m.overlay != nil {
+		switch mouse.Button {
+		case tea.MouseWheelUp:
+			m.overlay.HandleKey(tea.KeyPressMsg{Code: tea.KeyUp})
+		case tea.MouseWheelDown:
+			m.overlay.HandleKey(tea.KeyPressMsg{Code: tea.KeyDown})
+		}
+		return nil
+	}
+	if m.editing() {
 		return nil
 	}
 	switch mouse.Button {
@@ -376,9 +417,7 @@ func (m *Model) copyFocused() tea.Cmd {
 		m.setFlash("Nothing selected to copy", true)
 		return nil
 	}
-	text = termsafe.Lines(text)
-	m.setFlash("Copied "+kit.Plural(len([]rune(text)), "character", "characters")+" (OSC 52)", false)
-	return tea.SetClipboard(text)
+	return m.copyText(text)
 }
 
 // export writes the Markdown report to a new file, in a command.
