@@ -82,3 +82,43 @@ func TestSPFMarkersNameTheirIP(t *testing.T) {
 		t.Errorf("one address needs no note:\n%s", one)
 	}
 }
+
+// obsoleteZone publishes the obsolete SPF RR type (99) beside TXT: at
+// drift.example differing from it, at only99.example alone.
+const obsoleteZone = `
+$ORIGIN example.
+@       SOA  ns.example. hostmaster.example. 1 3600 600 604800 300
+@       NS   ns.example.
+drift   TXT  "v=spf1 mx -all"
+drift   SPF  "v=spf1 mx a -all"
+only99  SPF  "v=spf1 -all"
+same    TXT  "v=spf1 -all"
+same    SPF  "v=spf1 -all"
+`
+
+// TestObsoleteSPFTypeSaysSo: a record of the DNS type SPF (99) gets a
+// finding that names the type, quotes the record, says receivers ignore
+// it, and whether it says what the TXT record says. Before, the finding
+// said neither what the record held nor whether it had drifted.
+func TestObsoleteSPFTypeSaysSo(t *testing.T) {
+	srv := zoneservertest.New(t, obsoleteZone)
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	for _, tc := range []struct{ domain, says string }{
+		{"drift.example", "It differs from the TXT record"},
+		{"only99.example", `no SPF record in TXT at all, so receivers get "none"`},
+		{"same.example", "says the same as the TXT record today"},
+	} {
+		rep := CheckSPF(context.Background(), c, tc.domain)
+		var msg string
+		for _, f := range rep.Findings {
+			if f.Code == "spf.obsolete_rr_type" {
+				msg = f.Message + " Fix: " + f.Fix
+			}
+		}
+		for _, w := range []string{"DNS type SPF (type 99)", "obsolete (RFC 7208 §3.1)", "receivers ignore it", `"v=spf1`, tc.says, "choose the TXT type"} {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: %q lacks %q", tc.domain, msg, w)
+			}
+		}
+	}
+}

@@ -21,14 +21,16 @@ func (Advisor) TreeFindings(t *spf.Tree) ([]spf.Finding, map[*spf.Node][]spf.Fin
 	case spf.NodeNone:
 		if errors.Is(root.Err, spf.ErrMalformedDomain) {
 			add(spf.SeverityInfo, "spf.bad_domain", root.Domain,
-				fmt.Sprintf("%q is not a domain name SPF can check; the result is none (RFC 7208 §4.3).", root.Domain),
-				"Check the address or HELO name that was given.")
+				upperFirst(spf.MalformedDomainWords(root.Domain))+".",
+				"Check the address or HELO name that was given: SPF checks the domain after the @ (or the HELO name), a fully qualified name such as example.com.")
 		} else if len(root.Ignored()) == 0 {
 			add(spf.SeverityWarning, "spf.no_record", root.Domain,
 				fmt.Sprintf("%s publishes no SPF record: receivers get \"none\" and cannot tell its real mail from forgeries.", root.Domain),
 				fmt.Sprintf("Publish one TXT record at %s listing every server that sends its mail, e.g. \"v=spf1 mx -all\"; a domain that sends no mail publishes \"v=spf1 -all\".", root.Domain))
 		}
-	case spf.NodeTempError:
+	}
+	senderIDFinding(root, add)
+	if root.Status == spf.NodeTempError {
 		add(spf.SeverityWarning, "spf.dns_error", root.Domain,
 			fmt.Sprintf("The TXT lookup for %s failed (%s): receivers get temperror and may defer its mail.", root.Domain, spf.Cause(root.Err)),
 			fmt.Sprintf("Make sure every name server of %s answers TXT queries, then check again.", root.Domain))
@@ -114,6 +116,7 @@ func nodeFindings(n *spf.Node, add addFunc) {
 		}
 	}
 	termFindings(n, add)
+	reportFindings(n, add)
 }
 
 // viaInclude reports whether an include (not a redirect) leads to n.

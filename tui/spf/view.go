@@ -229,6 +229,14 @@ func (p *Pane) Detail() (kit.Detail, bool) {
 		}
 	}
 	d.Add(kit.Field("Lookups", fmt.Sprintf("%d here, %s with everything under it (worst case); void: %d", n.OwnLookups, lookupsText(n), n.VoidLookups)))
+	for _, r := range n.SenderID() {
+		d.Add(kit.DetailLine{Label: "Sender ID", Value: r, Kind: kit.DetailRecord, Note: "ignored by receivers (RFC 6686)"})
+	}
+	if n.Parent() == nil && p.report != nil && !p.useEnv {
+		for _, r := range p.report.ObsoleteRR {
+			d.Add(kit.DetailLine{Label: "Type SPF (99)", Value: r, Kind: kit.DetailRecord, Note: "obsolete, ignored by receivers (RFC 7208 §3.1)"})
+		}
+	}
 	if n.Err != nil && n.Status != spf.NodeOK {
 		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + spf.Cause(n.Err)))
 	}
