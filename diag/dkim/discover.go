@@ -278,11 +278,16 @@ func invalidSelectorReport(j *job, domain string) (KeyReport, finding.Finding) {
 	return kr, finding.Finding{
 		Severity: finding.Error,
 		Code:     "dkim.selector_invalid",
-		Message:  fmt.Sprintf("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
-		Fix:      "check the s= value copied from the DKIM-Signature field; it was not looked up",
+		Message:  sentence("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
+		Fix:      finding.Sentence("check the s= value copied from the DKIM-Signature field; it was not looked up"),
 		Part:     finding.PartDKIM,
 		Subject:  finding.Selector(j.selector),
 	}
+}
+
+// sentence is a finding's message formatted and made a sentence.
+func sentence(format string, args ...any) string {
+	return finding.Sentence(fmt.Sprintf(format, args...))
 }
 
 // notDKIM reports whether a record found by a probe is plainly something
@@ -305,8 +310,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.amazon_ses",
-			Message:  fmt.Sprintf("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
-			Fix:      "take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector",
+			Message:  sentence("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
+			Fix:      finding.Sentence("take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
 		})
@@ -315,8 +320,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Warning,
 			Code:     "dkim.probe_dns_temporary",
-			Message:  fmt.Sprintf("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
-			Fix:      "run the check again; if it persists, check that the domain's name servers answer",
+			Message:  sentence("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
+			Fix:      finding.Sentence("run the check again; if it persists, check that the domain's name servers answer"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
 		})
@@ -325,8 +330,8 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.probe_not_dkim",
-			Message:  fmt.Sprintf("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
-			Fix:      "a wildcard TXT record makes every selector look published; remove it if it is not needed",
+			Message:  sentence("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
+			Fix:      finding.Sentence("a wildcard TXT record makes every selector look published; remove it if it is not needed"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
 		})
@@ -335,9 +340,9 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.no_key_found",
-			Message: fmt.Sprintf("no DKIM key found among %d common selectors; give the selector from a message's DKIM-Signature (s=). "+
+			Message: sentence("no DKIM key found among %d common selectors; give the selector from a message's DKIM-Signature (s=). "+
 				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess", r.Probed),
-			Fix:     "open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers",
+			Fix:     finding.Sentence("open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers"),
 			Part:    finding.PartDKIM,
 			Subject: finding.Domain(r.Domain),
 		})

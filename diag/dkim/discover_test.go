@@ -96,7 +96,7 @@ func TestDiscoverNoKey(t *testing.T) {
 		t.Fatalf("findings %v, want only the no-key one", codesOf(rep.Findings))
 	}
 	got := rep.Findings[0]
-	wantMsg := "no DKIM key found among " + itoa(len(CommonSelectors())) + " common selectors; give the selector from a message's DKIM-Signature (s=)"
+	wantMsg := "No DKIM key found among " + itoa(len(CommonSelectors())) + " common selectors; give the selector from a message's DKIM-Signature (s=)"
 	if got.Code != "dkim.no_key_found" || got.Severity != finding.Info || !strings.HasPrefix(got.Message, wantMsg) {
 		t.Errorf("finding %+v, want %q", got, wantMsg)
 	}

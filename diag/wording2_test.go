@@ -1,0 +1,139 @@
+package diag
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/miekg/dns"
+
+	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+)
+
+// wordingZone holds what the wording tests need beside the demo: pct=100,
+// two MTA-STS records, a domain without DMARC, and failing.example, whose
+// every name the server answers SERVFAIL for.
+const wordingZone = `
+$ORIGIN wording.example.
+@               SOA  ns.wording.example. hostmaster.wording.example. 1 3600 600 604800 300
+@               NS   ns
+ns              A    192.0.2.53
+@               MX   10 mx
+mx              A    192.0.2.25
+@               TXT  "v=spf1 mx -all"
+_dmarc          TXT  "v=DMARC1; p=reject; pct=100; rua=mailto:d@wording.example"
+_mta-sts        TXT  "v=STSv1; id=20260101"
+_mta-sts        TXT  "v=STSv1; id=20260202"
+$ORIGIN nodmarc.example.
+@               SOA  ns.nodmarc.example. hostmaster.nodmarc.example. 1 3600 600 604800 300
+@               NS   ns
+ns              A    192.0.2.53
+@               MX   10 mx
+mx              A    192.0.2.26
+@               TXT  "v=spf1 mx -all"
+$ORIGIN failing.example.
+@               SOA  ns.failing.example. hostmaster.failing.example. 1 3600 600 604800 300
+@               NS   ns
+ns              A    192.0.2.53
+`
+
+// wordingServer serves the demo and the wording zone, failing.example
+// broken.
+func wordingServer(t testing.TB) *zoneserver.Server {
+	srv := zoneservertest.New(t, demo.ServedZoneText()+wordingZone)
+	names := []string{"failing.example", "_dmarc.failing.example", "_mta-sts.failing.example", "_smtp._tls.failing.example", "default._bimi.failing.example"}
+	for _, s := range []string{"default", "google", "selector1", "selector2", "k1", "s1", "s2", "dkim", "mail", "key1"} {
+		names = append(names, s+"._domainkey.failing.example")
+	}
+	for _, n := range names {
+		srv.SetFault(dns.Fqdn(n), 0, zoneserver.FaultServFail)
+	}
+	return srv
+}
+
+// wordingReport investigates domain on srv.
+func wordingReport(t testing.TB, srv *zoneserver.Server, domain string) *Report {
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	return Investigate(context.Background(), c, domain, Options{Offline: true, Blocklists: demoLists()}, nil)
+}
+
+// TestFindingsPunctuated: every finding of the demo's domains, of domains
+// with odd records and failing DNS, and of the demo's sample and every
+// message under testdata/headers re-checked, is written as sentences: the
+// message ends with a full stop (before "Fix:" in the reports), the fix
+// starts with a capital and ends with a full stop, and no count reads
+// "1 lookups" or "term(s)". Before, DKIM's findings had neither full stop
+// nor capital, and "2 term(s)" was written out.
+func TestFindingsPunctuated(t *testing.T) {
+	srv := wordingServer(t)
+	var all []finding.Finding
+	for _, d := range []string{"healthy.example", "broken.example", "mailer.example", "wording.example", "nodmarc.example", "failing.example"} {
+		all = append(all, wordingReport(t, srv, d).Findings...)
+	}
+	files, _ := filepath.Glob("../testdata/headers/*.eml")
+	raws := [][]byte{demo.SampleMessage()}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, b)
+	}
+	for _, raw := range raws {
+		all = append(all, recheckWith(t, srv, raw, MessageOptions{Now: time.Now()}).Findings...)
+	}
+	seen := map[string]bool{}
+	for _, f := range all {
+		key := f.Code + "|" + f.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if !sentenceEnd(f.Message) {
+			t.Errorf("%s: the message does not end a sentence: %q", f.Code, f.Message)
+		}
+		if f.Fix != "" && (!sentenceEnd(f.Fix) || !startsSentence(f.Fix)) {
+			t.Errorf("%s: the fix is not a sentence: %q", f.Code, f.Fix)
+		}
+		if m := lowerAfterStop.FindString(f.Message + " " + f.Fix); m != "" {
+			t.Errorf("%s: a sentence starts in lower case (%q): %q", f.Code, m, f.Message)
+		}
+		for _, bad := range []string{"(s)", " 1 lookups", " 1 terms", " 1 records", " 1 keys", " 1 hosts"} {
+			if strings.Contains(f.Message+" "+f.Fix, bad) {
+				t.Errorf("%s: %q in %q", f.Code, bad, f.Message+" "+f.Fix)
+			}
+		}
+	}
+	if len(seen) < 40 {
+		t.Fatalf("only %d findings: the scenarios did not run", len(seen))
+	}
+}
+
+// lowerAfterStop finds a sentence that starts in lower case: a full stop,
+// a space, a lower-case word (not "e.g." or "i.e.").
+var lowerAfterStop = regexp.MustCompile(`[a-z)]\. [a-z]+[ ,;:]`)
+
+// sentenceEnd reports whether s ends a sentence: a full stop, question
+// mark or exclamation mark, perhaps inside a closing quote or bracket.
+func sentenceEnd(s string) bool {
+	s = strings.TrimRight(strings.TrimSpace(s), `"')`)
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!")
+}
+
+// startsSentence reports whether s starts with a capital, a digit or a
+// quote (a record or a name quoted first).
+func startsSentence(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '_'
+	}
+	return false
+}
