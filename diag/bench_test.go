@@ -11,7 +11,9 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
+	"github.com/mxray/mxray/internal/benchzone"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -43,39 +45,18 @@ func BenchmarkCheckHealthy(b *testing.B) {
 	b.ReportMetric(float64(queries), "queries")
 }
 
-// spfBenchZone is a 10-lookup SPF tree four records deep; the deepest
-// record's terms need no DNS, so the critical path is four round trips
-// (a/mx targets resolve in the same round as the next level's records).
-const spfBenchZone = `
-$ORIGIN bench.example.
-@     SOA ns.bench.example. h.bench.example. 1 3600 600 86400 300
-@     TXT "v=spf1 a:h0.bench.example include:l1a.bench.example include:l1b.bench.example -all"
-l1a   TXT "v=spf1 include:l2a.bench.example a:h1.bench.example -all"
-l1b   TXT "v=spf1 include:l2b.bench.example mx:bench.example -all"
-l2a   TXT "v=spf1 include:l3a.bench.example a:h2.bench.example -all"
-l2b   TXT "v=spf1 ip4:192.0.2.0/28 a:h3.bench.example -all"
-l3a   TXT "v=spf1 ip4:198.51.100.0/24 ip6:2001:db8::/32 -all"
-h0    A   192.0.2.99
-@     MX  10 mx.bench.example.
-mx    A   192.0.2.100
-h1    A   192.0.2.101
-h2    A   192.0.2.102
-h3    A   192.0.2.103
-h4    A   192.0.2.104
-`
-
 // BenchmarkSPFPrefetchEvaluate prefetches a 10-lookup, 4-level tree through
 // the real client from the in-process server with 20 ms on every answer,
 // evaluates an IP that needs the deepest record, and reports wall time over
 // four round trips.
 func BenchmarkSPFPrefetchEvaluate(b *testing.B) {
-	srv := zoneservertest.New(b, spfBenchZone)
+	srv := zoneservertest.New(b, benchzone.Zone())
 	srv.SetLatency(injectedRTT)
 	ip := netip.MustParseAddr("198.51.100.7")
 	start := time.Now()
 	for b.Loop() {
 		c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
-		tree := spf.Prefetch(context.Background(), SPFResolver(c), "bench.example")
+		tree := spf.Prefetch(context.Background(), spfcheck.Resolver(c), benchzone.Domain)
 		v := tree.CheckHost(context.Background(), ip, "", "mail.bench.example")
 		if v.Result != spf.Pass || tree.WorstCaseLookups() != 10 {
 			b.Fatalf("result %s, %d lookups", v.Result, tree.WorstCaseLookups())
@@ -184,4 +165,25 @@ func BenchmarkMessageBlocklists(b *testing.B) {
 			b.ReportMetric(float64(queries), "queries")
 		})
 	}
+}
+
+// BenchmarkCheckBenchDomain times a full check of the benchmark domain
+// (benchzone.Zone) with 20 ms on every answer, in process, against its
+// critical path of benchzone.CheckRounds round trips; the whole-process
+// figure is BenchmarkProcessCheck in cmd/mxray.
+func BenchmarkCheckBenchDomain(b *testing.B) {
+	srv := zoneservertest.New(b, benchzone.Zone())
+	srv.SetLatency(injectedRTT)
+	var queries int
+	for b.Loop() {
+		c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+		rep := Investigate(context.Background(), c, benchzone.Domain, Options{Offline: true}, nil)
+		if len(rep.Unfinished) > 0 || rep.SPF == nil {
+			b.Fatalf("incomplete: %v", rep.Unfinished)
+		}
+		queries = rep.Queries
+	}
+	per := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(per)/float64(benchzone.CheckRounds*injectedRTT), "x-critical-path")
+	b.ReportMetric(float64(queries), "queries")
 }

@@ -9,18 +9,37 @@ import (
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/netguard"
 )
+
+// DialFunc opens a connection, as net.Dialer.DialContext does: the dial of
+// an investigation's fetches and probes (Options.Dial).
+type DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)
 
 // Dialer returns a dial function that resolves host names through client
 // (so an HTTPS fetch sees the same DNS as the rest of the investigation,
 // --resolver and --authoritative included) and connects with timeout.
-func Dialer(client *dnsclient.Client, timeout time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
+func Dialer(client *dnsclient.Client, timeout time.Duration) DialFunc {
+	return dialThrough(client, &net.Dialer{Timeout: timeout})
+}
+
+// PublicDialer is Dialer for connections made on a stranger's behalf
+// (mxray serve): it connects only to public addresses (diag/netguard). An
+// address literal or localhost is refused before anything is dialled, and
+// every address a name resolves to is checked again just before connect(2),
+// so no packet reaches a loopback, private, link-local or unique-local
+// host, whatever the DNS of the domain says.
+func PublicDialer(client *dnsclient.Client, timeout time.Duration) DialFunc {
+	return netguard.GuardedDialer(dialThrough(client, netguard.NewDialer(timeout, false)), false)
+}
+
+// dialThrough resolves names through client and dials with d.
+func dialThrough(client *dnsclient.Client, d *net.Dialer) DialFunc {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
 		}
-		d := net.Dialer{Timeout: timeout}
 		if ip := net.ParseIP(host); ip != nil {
 			return d.DialContext(ctx, network, addr)
 		}

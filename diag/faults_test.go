@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/spf"
@@ -102,7 +103,7 @@ func TestFaultSPFInclude(t *testing.T) {
 			srv.SetFault("inc.f.example.", dns.TypeTXT, tt.fault)
 			c := clientFor(srv, timeout)
 			start := time.Now()
-			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: "f.example"}, spfAdvice)
+			rep := spf.CheckIPs(context.Background(), spfcheck.Resolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: "f.example"}, spfcheck.Advice())
 			within(t, "the check", time.Since(start), timeout+slack)
 
 			if len(rep.Results) != 2 {
@@ -125,9 +126,9 @@ func TestFaultSPFInclude(t *testing.T) {
 			if !errors.As(late.Err, &le) || !strings.EqualFold(le.Name, "inc.f.example.") {
 				t.Errorf("%s: error %v does not name the failed lookup", lateIP, late.Err)
 			}
-			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
+			f, ok := hasCode(spfcheck.Findings(rep.Findings()), "spf.dns_error")
 			if !ok || f.Subject.String() != "inc.f.example" {
-				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(spfFindings(rep.Findings())))
+				t.Errorf("no spf.dns_error finding for inc.f.example: %v", codes(spfcheck.Findings(rep.Findings())))
 			}
 		})
 	}
@@ -345,7 +346,7 @@ func TestSPFIncludeChainBounded(t *testing.T) {
 	srv := zoneservertest.New(t, chainZone(100))
 	c := clientFor(srv, time.Second)
 	start := time.Now()
-	rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP}, spf.Identity{Domain: "chain.example"}, spfAdvice)
+	rep := spf.CheckIPs(context.Background(), spfcheck.Resolver(c), []netip.Addr{earlyIP}, spf.Identity{Domain: "chain.example"}, spfcheck.Advice())
 	within(t, "the check", time.Since(start), slack)
 
 	v := rep.Results[0]
@@ -363,7 +364,7 @@ func TestSPFIncludeChainBounded(t *testing.T) {
 	if want := spf.DefaultMaxDepth + 1; txt > want {
 		t.Errorf("%d TXT questions reached the server, want at most %d", txt, want)
 	}
-	fs := spfFindings(rep.Findings())
+	fs := spfcheck.Findings(rep.Findings())
 	cut, ok := hasCode(fs, "spf.tree_cut")
 	where := fmt.Sprintf(`"include:l%d.chain.example" at l%d.chain.example`, spf.DefaultMaxDepth+1, spf.DefaultMaxDepth)
 	if !ok || !strings.Contains(cut.Message, where) {
@@ -459,7 +460,7 @@ func TestCNAMEChainBounded(t *testing.T) {
 			srv := zoneservertest.New(t, chain.String())
 			c := clientFor(srv, time.Second)
 			start := time.Now()
-			rep := spf.CheckIPs(context.Background(), SPFResolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: tt.domain}, spfAdvice)
+			rep := spf.CheckIPs(context.Background(), spfcheck.Resolver(c), []netip.Addr{earlyIP, lateIP}, spf.Identity{Domain: tt.domain}, spfcheck.Advice())
 			within(t, "the check", time.Since(start), slack)
 			if rep.Results[0].Result != spf.Pass {
 				t.Errorf("%s: %s, want pass before the include", earlyIP, rep.Results[0].Result)
@@ -468,7 +469,7 @@ func TestCNAMEChainBounded(t *testing.T) {
 			if late.Result != spf.TempError || !errors.Is(late.Err, tt.cause) {
 				t.Errorf("%s: %s (%v), want temperror wrapping %v", lateIP, late.Result, late.Err, tt.cause)
 			}
-			f, ok := hasCode(spfFindings(rep.Findings()), "spf.dns_error")
+			f, ok := hasCode(spfcheck.Findings(rep.Findings()), "spf.dns_error")
 			if !ok || f.Subject.String() != tt.include {
 				t.Errorf("no spf.dns_error finding for %s: %+v", tt.include, f)
 			}

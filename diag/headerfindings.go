@@ -45,6 +45,9 @@ var headerSubjects = map[headers.Code]headerSubject{
 	headers.CodeNoReceiverResults: {finding.SubjectNone, finding.PartThenNow},
 	headers.CodePasteRepaired:     {finding.SubjectNone, finding.PartThenNow},
 	headers.CodeCompAuthFail:      {finding.SubjectText, finding.PartThenNow},
+	headers.CodeBoundaryAmbiguous: {finding.SubjectIP, finding.PartHops},
+	headers.CodeHopChainBreak:     {finding.SubjectHop, finding.PartHops},
+	headers.CodeNotEvaluated:      {finding.SubjectText, finding.PartThenNow},
 }
 
 // headerFindings converts the headers package's findings to diag's: part

@@ -9,15 +9,19 @@ import (
 
 	"github.com/mxray/mxray/diag/arc"
 	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/filterreport"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/filters"
+	"github.com/mxray/mxray/headers/forwarding"
 )
 
 // MarshalJSON writes the "headers" contract of DESIGN.md: the analysis's
 // fields (hops, sending_ip, helo, envelope_from, from_domain,
 // dkim_signatures, authentication_results, arc, received_spf, ...), then
-// recheck, then_vs_now and all findings.
+// recheck, then_vs_now, the receiving filters' filter_verdicts with the
+// why sentence and the forwarding found, and all findings.
 func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	rows := r.ThenVsNow
 	if rows == nil {
@@ -27,16 +31,28 @@ func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 	if fs == nil {
 		fs = []finding.Finding{}
 	}
+	fv := r.Filters.Verdicts
+	if fv == nil {
+		fv = []filters.FilterVerdict{}
+	}
+	fw := r.Filters.Forwarding
+	if fw.Rewrites == nil {
+		fw.Rewrites = []forwarding.Rewrite{}
+	}
 	return json.Marshal(struct {
 		Source string `json:"source"`
 		*headers.Analysis
-		ARC        []arcJSON           `json:"arc"`
-		Recheck    *Recheck            `json:"recheck"`
-		ThenVsNow  []ThenNow           `json:"then_vs_now"`
-		Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
-		Findings   []finding.Finding   `json:"findings"`
-		Queries    int                 `json:"queries"`
-	}{r.Source, r.Analysis, r.arcEntries(), r.Recheck, rows, r.Blocklists.results(), fs, r.Queries})
+		ARC            []arcJSON               `json:"arc"`
+		SendingPTR     *PTRCheck               `json:"sending_ip_ptr,omitempty"`
+		Recheck        *Recheck                `json:"recheck"`
+		ThenVsNow      []ThenNow               `json:"then_vs_now"`
+		FilterVerdicts []filters.FilterVerdict `json:"filter_verdicts"`
+		Why            string                  `json:"why"`
+		Forwarding     forwarding.Forwarding   `json:"forwarding"`
+		Blocklists     *[]blocklist.Result     `json:"blocklists,omitempty"`
+		Findings       []finding.Finding       `json:"findings"`
+		Queries        int                     `json:"queries"`
+	}{r.Source, r.Analysis, r.arcEntries(), r.SendingPTR, r.Recheck, rows, fv, r.Filters.Why, fw, r.Blocklists.results(), fs, r.Queries})
 }
 
 // arcJSON is one entry of "arc": the set as the header says it (instance,
@@ -73,16 +89,13 @@ func (r *HeadersReport) Doc() *render.Doc {
 	a := r.Analysis
 	d.Heading(1, "mxray headers "+r.Source)
 	d.Para(summaryLine(r.Findings, r.Queries))
-	sending := "none (no public client IP)"
-	if a.SendingIP != nil {
-		sending = a.SendingIP.String()
-	}
 	d.Fields(
-		[2]string{"From domain", a.FromDomain},
-		[2]string{"Envelope sender", a.EnvelopeFrom},
-		[2]string{"Sending IP", sending},
-		[2]string{"HELO", a.HELO},
-		[2]string{"Subject", subjectOf(r.Message)},
+		[2]string{"From domain", clip(a.FromDomain)},
+		[2]string{"Envelope sender", clip(a.EnvelopeFrom)},
+		[2]string{"Sending IP", sendingIPText(a, r.SendingPTR)},
+		[2]string{"HELO", clip(a.HELO)},
+		[2]string{"Subject", clip(subjectOf(r.Message))},
+		[2]string{"Filters", filterreport.Summarize(r.Filters).Line()},
 	)
 
 	d.Heading(2, "Hops (origin first)")
@@ -104,11 +117,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 		if h.Raw != "" {
 			from, by = "unparsed: "+h.Raw, ""
 		}
-		mark := ""
-		if h.Internal {
-			mark = "internal"
-		}
-		rows = append(rows, []string{strconv.Itoa(h.Index), from, by, ip, h.HELO, when, delay, mark})
+		rows = append(rows, []string{strconv.Itoa(h.Index), clip(from), clip(by), ip, clip(h.HELO), when, delay, hopMark(h)})
 	}
 	if len(rows) == 0 {
 		d.Para("No Received fields.")
@@ -119,28 +128,15 @@ func (r *HeadersReport) Doc() *render.Doc {
 	d.Heading(2, "What the receiver recorded")
 	v := a.Receiver
 	d.Fields(
-		[2]string{"Receiver", v.AuthServID},
+		[2]string{"Receiver", clip(v.AuthServID)},
 		[2]string{"SPF", string(v.SPF)},
 		[2]string{"DKIM", string(v.DKIM)},
 		[2]string{"DMARC", string(v.DMARC)},
 		[2]string{"ARC", string(v.ARC)},
 		[2]string{"compauth", strings.TrimSpace(string(v.CompAuth) + " " + v.CompReason)},
 	)
-	if len(a.DKIMSignatures) > 0 {
-		var sigs [][]string
-		for _, s := range a.DKIMSignatures {
-			x := "-"
-			if s.X != nil {
-				x = s.X.UTC().Format(time.RFC3339)
-			}
-			l := "-"
-			if s.L != nil {
-				l = strconv.FormatInt(*s.L, 10)
-			}
-			sigs = append(sigs, []string{s.D, s.S, s.A, orNone(s.C), l, x})
-		}
-		d.Table([]string{"d=", "s=", "a=", "c=", "l=", "x="}, sigs)
-	}
+	authResultsDoc(d, a)
+	signaturesDoc(d, a)
 
 	if r.Recheck != nil {
 		d.Heading(2, "Then (at delivery) vs now (DNS today)")
@@ -155,13 +151,14 @@ func (r *HeadersReport) Doc() *render.Doc {
 		d.Table([]string{"Check", "Then", "Now", "Why"}, tv)
 		arcDoc(d, r.Recheck.ARC)
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {
-			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %s.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), plural(s.Lookups, "lookup")))
+			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %s.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), render.Plural(s.Lookups, "lookup")))
 		}
 	}
+	filterreport.Doc(d, r.Filters)
 	if r.Blocklists != nil {
 		blocklistDoc(d, r.Blocklists)
 	}
-	findingsDoc(d, r.Findings)
+	render.FindingsDoc(d, r.Findings)
 	return d
 }
 
@@ -172,10 +169,11 @@ func orDash(s string) string {
 	return s
 }
 
-// formatDelay writes a hop delay; a negative one is clock skew.
+// formatDelay writes a hop delay; a negative one beyond a few seconds is
+// clock skew (headers.ClockSkewTolerance).
 func formatDelay(sec float64) string {
 	d := time.Duration(sec * float64(time.Second)).Round(time.Second)
-	if sec < 0 {
+	if -d > headers.ClockSkewTolerance {
 		return d.String() + " (clock skew)"
 	}
 	return d.String()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 	"github.com/mxray/mxray/spf"
@@ -135,11 +136,11 @@ func TestHostileSPFReport(t *testing.T) {
 	for i, c := range hostileTXT {
 		t.Run(c.name, func(t *testing.T) {
 			domain := fmt.Sprintf("d%d.h.example", i)
-			rep := spf.CheckIPs(context.Background(), SPFResolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain}, spfAdvice)
+			rep := spf.CheckIPs(context.Background(), spfcheck.Resolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain}, spfcheck.Advice())
 			if rep.Results[0].Result != spf.PermError {
 				t.Errorf("result %s, want permerror for a term with controls", rep.Results[0].Result)
 			}
-			text, md := rendered(t, spfTreeReport(rep.Tree, rep.Results, spfFindings(rep.Findings())))
+			text, md := rendered(t, spfcheck.TreeReport(rep.Tree, rep.Results, spfcheck.Findings(rep.Findings())))
 			want := "QP" + c.shown + "QP"
 			for name, out := range map[string]string{"text": text, "markdown": md} {
 				if strings.Contains(out, c.raw) {

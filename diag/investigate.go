@@ -12,6 +12,7 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 )
 
 // DefaultDeadline bounds a whole investigation unless Options say otherwise.
@@ -37,6 +38,12 @@ type Options struct {
 	// its sending IP and its From, envelope and DKIM d= domains; nil asks
 	// none (the blocklists part is then Off).
 	Blocklists *blocklist.Set
+	// SMTP, when set, probes every MX address (check --smtp): port, EHLO
+	// name, the dial hook (the demo's, or one that refuses private
+	// targets), roots, timeouts. The investigation sets its Resolver and
+	// holds the results against the MTA-STS policy. The probe is bounded
+	// by its own step timeouts, not by Deadline. Nil: no probe.
+	SMTP *smtp.Options
 }
 
 // Event says that something of an investigation, or of a message's check,
@@ -69,13 +76,19 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	if deadline <= 0 {
 		deadline = DefaultDeadline
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 	start := time.Now()
 
-	inv := newInvestigation(domain, opts)
+	inv := newInvestigation(parent, domain, opts)
 	results := make(chan partResult, len(parts))
+	pending := make([]finding.Part, 0, len(parts))
 	for _, p := range parts {
+		if !p.runs(opts) {
+			continue
+		}
+		pending = append(pending, p.part)
 		go func() {
 			apply := p.run(ctx, client, inv)
 			results <- partResult{part: p.part, apply: apply}
@@ -83,19 +96,32 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 	}
 
 	rep := &Report{Domain: domain, Unicode: unicodeOf(domain)}
-	pending := make([]finding.Part, 0, len(parts))
-	for _, p := range parts {
-		pending = append(pending, p.part)
+	// cut ends the DNS parts at the deadline or a cancel: what is still
+	// pending is unfinished, except the parts bounded by their own
+	// timeouts, which are still waited for.
+	deadlineDone := ctx.Done()
+	cut := func() {
+		rep = rep.clone()
+		var still []finding.Part
+		for _, p := range pending {
+			if s, _ := specOf(p); s.ownBound {
+				still = append(still, p)
+			} else {
+				rep.Unfinished = append(rep.Unfinished, p)
+			}
+		}
+		pending, deadlineDone = still, nil
 	}
 	for len(pending) > 0 {
 		select {
 		case res := <-results:
-			if over(ctx) {
+			if !slices.Contains(pending, res.part) {
+				continue // cut off already
+			}
+			if s, _ := specOf(res.part); over(ctx) && !s.ownBound {
 				// The part ran into the deadline or a cancel: its
 				// failures are ours, not the domain's.
-				rep = rep.clone()
-				rep.Unfinished = pending
-				pending = nil
+				cut()
 				continue
 			}
 			next := rep.clone()
@@ -105,10 +131,8 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 			rep = next
 			pending = slices.DeleteFunc(pending, func(p finding.Part) bool { return p == res.part })
 			send(ctx, events, Event{Part: res.part, Report: rep})
-		case <-ctx.Done():
-			rep = rep.clone()
-			rep.Unfinished = pending
-			pending = nil
+		case <-deadlineDone:
+			cut()
 		}
 	}
 	// The last snapshot sent is someone else's now: finish a copy.
@@ -121,7 +145,7 @@ func Investigate(ctx context.Context, client *dnsclient.Client, domain string, o
 		rep.extra = append(rep.extra, unfinishedFinding(ctx, rep.Unfinished, deadline))
 	}
 	rep.extra = append(rep.extra, LimitFindings(client)...)
-	if NoResolverReached(rep.Log) {
+	if dnsclient.NoServerAnswered(rep.Log) {
 		rep.Unreachable = true
 	}
 	rep.Findings = rep.collectFindings()
@@ -180,20 +204,4 @@ func LimitFindings(client *dnsclient.Client) []finding.Finding {
 			Fix:     "Find the oversized TXT record (the DNS log shows it) and trim it; receivers have limits too."})
 	}
 	return fs
-}
-
-// NoResolverReached reports whether questions were asked and not one got a
-// reply from any server: every one timed out or failed on the network.
-func NoResolverReached(log []dnsclient.LogEntry) bool {
-	asked := 0
-	for _, e := range log {
-		if e.Cached || e.Merged {
-			continue
-		}
-		asked++
-		if e.Status != dnsclient.StatusTimeout && e.Status != dnsclient.StatusError {
-			return false
-		}
-	}
-	return asked > 0
 }

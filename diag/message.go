@@ -9,6 +9,9 @@ import (
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/filters"
+	"github.com/mxray/mxray/headers/forwarding"
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // MaxMessageSize is the most of a message ReadMessage accepts: 4 MiB. A
@@ -43,10 +46,23 @@ type Message struct {
 	Raw      []byte            // as given, byte for byte
 	Header   *headers.Message  // the parsed header (and body, when there is one)
 	Analysis *headers.Analysis // hops, identities, what the receiver recorded
+	Options  HeaderOptions     // what the header was read with
+	// Filters are the receiving spam filters' verdicts, decoded once, each
+	// trusted only when the receiving organisation wrote it (see
+	// FilterReport).
+	Filters []filters.FilterVerdict
+	// Rewrites are the signs of forwarding and rewriting: SRS, Sender,
+	// mailing lists, forwarders, ARC seals.
+	Rewrites []forwarding.Rewrite
+
+	// recorded is the filter report on what the receiver recorded, built
+	// once (FilterReport before the re-check).
+	recorded filters.Report
 }
 
 // ReadMessage parses raw as a message header (RFC 5322, with the damage a
-// copy and paste does repaired) and analyses it: the one place a message
+// copy and paste does repaired) and analyses it, decoding the receiving
+// filters' verdicts and the signs of forwarding: the one place a message
 // is read. A header that cannot be read is a *headers.InputError: too large
 // (ErrMessageTooLarge), an Outlook .msg file, too many fields, no header
 // at all.
@@ -56,7 +72,10 @@ func ReadMessage(source string, raw []byte, opts HeaderOptions) (*Message, error
 		return nil, err
 	}
 	a := headers.Analyze(h, headers.Options{TrustedHosts: opts.TrustedHosts, SendingIP: opts.SendingIP, Now: opts.Now})
-	return &Message{Source: source, Raw: raw, Header: h, Analysis: a}, nil
+	m := &Message{Source: source, Raw: raw, Header: h, Analysis: a, Options: opts,
+		Filters: filters.Decode(h, a), Rewrites: forwarding.Rewrites(h, a)}
+	m.recorded = m.filterReport(nil)
+	return m, nil
 }
 
 // Findings are what the header alone says is wrong or notable (before
@@ -126,35 +145,7 @@ func containsFold(list []string, s string) bool {
 
 // LooksLikeHeaders reports whether pasted text is a header block rather
 // than a target: at least two lines that are not blank, one of which
-// starts a header field ("Name:" with an RFC 5322 §2.2 field name). A
-// one-line paste is always a target.
-func LooksLikeHeaders(s string) bool {
-	lines, field := 0, false
-	for line := range strings.Lines(strings.ReplaceAll(s, "\r", "\n")) {
-		line = strings.TrimRight(line, "\n")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		lines++
-		field = field || startsField(line)
-		if lines >= 2 && field {
-			return true
-		}
-	}
-	return false
-}
-
-// startsField reports whether a line begins with a field name and a colon:
-// printable US-ASCII but the colon (RFC 5322 §2.2), no space before it.
-func startsField(line string) bool {
-	name, value, ok := strings.Cut(line, ":")
-	if !ok || name == "" || strings.HasPrefix(value, "//") { // a URL
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 33 || c > 126 {
-			return false
-		}
-	}
-	return true
-}
+// starts a header field ("Name:" with an RFC 5322 §2.2 field name), the
+// quote marks of a reply ("> ") removed first. A one-line paste is always
+// a target.
+func LooksLikeHeaders(s string) bool { return paste.LooksLikeHeader(s) }

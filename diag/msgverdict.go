@@ -6,6 +6,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
 )
 
@@ -60,7 +61,7 @@ func MessageChecks(a *headers.Analysis, rep *HeadersReport) []MessageCheck {
 	case len(failed) > 0:
 		dkimC.Facts = strings.Join(failed, ", ")
 	case len(sigs) > 0:
-		dkimC.Facts = plural(len(sigs), "signature")
+		dkimC.Facts = render.Plural(len(sigs), "signature")
 	}
 	if rc != nil && rc.DMARC != nil {
 		dmarcC.Now = Outcome(rc.DMARC.Result)

@@ -4,11 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // partSpec is one part of a domain investigation: how it is found, where
@@ -30,7 +33,18 @@ type partSpec struct {
 	// verdict decides the part's verdict (once has is true); worst is the
 	// worst severity among the findings it weighs.
 	verdict func(r *Report, worst finding.Severity) PartVerdict
+	// asked, when set, says whether an investigation runs the part: an
+	// optional part (the SMTP probe) runs only when asked for, and is not
+	// among Parts.
+	asked func(Options) bool
+	// ownBound marks a part bounded by its own timeouts rather than by the
+	// DNS deadline (the SMTP probe): the investigation waits for it after
+	// the deadline, and it reports itself what it could not finish.
+	ownBound bool
 }
+
+// runs reports whether an investigation with opts runs the part.
+func (s partSpec) runs(opts Options) bool { return s.asked == nil || s.asked(opts) }
 
 // investigation is what the parts of one investigation share: the domain,
 // the options, and the answers some parts wait for (MTA-STS checks the MX
@@ -43,14 +57,21 @@ type investigation struct {
 	// mxAddrs are the addresses that receive the domain's mail, sent as
 	// soon as they are known, before their reverse DNS (blocklists).
 	mxAddrs chan []mxAddr
+	// mx and mtasts carry those parts' results to the SMTP probe.
+	mx     chan *MXReport
+	mtasts chan *policy.MTASTSResult
+	// parent is the caller's context, without the DNS deadline: the SMTP
+	// probe runs under it, bounded by its own step timeouts.
+	parent context.Context
 }
 
-func newInvestigation(domain string, opts Options) *investigation {
-	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1), mxAddrs: make(chan []mxAddr, 1)}
+func newInvestigation(parent context.Context, domain string, opts Options) *investigation {
+	return &investigation{domain: domain, opts: opts, mxHosts: make(chan []string, 1), orgDone: make(chan string, 1),
+		mxAddrs: make(chan []mxAddr, 1), mx: make(chan *MXReport, 1), mtasts: make(chan *policy.MTASTSResult, 1), parent: parent}
 }
 
-// policyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
-const policyFetchTimeout = 5 * time.Second
+// PolicyFetchTimeout bounds the MTA-STS policy fetch over HTTPS.
+const PolicyFetchTimeout = 5 * time.Second
 
 // leaf marks a part's questions as leaves: they never lengthen the
 // critical path (MX, SPF, DMARC, and DKIM selectors named by headers or
@@ -70,6 +91,7 @@ var parts = []partSpec{
 				hosts = append(hosts, h.Host)
 			}
 			inv.mxHosts <- hosts
+			inv.mx <- &mx
 			return func(r *Report) { r.MX = &mx }
 		},
 		has:      func(r *Report) bool { return r.MX != nil },
@@ -79,7 +101,7 @@ var parts = []partSpec{
 	{
 		part: finding.PartSPF, label: "SPF",
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
-			s := CheckSPF(ctx, c, inv.domain)
+			s := spfcheck.CheckDomain(ctx, c, inv.domain)
 			return func(r *Report) { r.SPF = s }
 		},
 		has:      func(r *Report) bool { return r.SPF != nil },
@@ -110,6 +132,9 @@ var parts = []partSpec{
 	{
 		part: finding.PartMTASTS, label: "MTA-STS",
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			// The record does not wait for the MX hosts; the policy check
+			// against them does.
+			defer warm(leaf(ctx), c, "_mta-sts."+inv.domain)()
 			var hosts []string
 			select {
 			case hosts = <-inv.mxHosts:
@@ -119,7 +144,8 @@ var parts = []partSpec{
 			if !inv.opts.Offline && inv.opts.Dial != nil {
 				dial = inv.opts.Dial
 			}
-			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, policyFetchTimeout)
+			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, PolicyFetchTimeout)
+			inv.mtasts <- m
 			return func(r *Report) { r.MTASTS = m }
 		},
 		has:      func(r *Report) bool { return r.MTASTS != nil },
@@ -139,6 +165,9 @@ var parts = []partSpec{
 	{
 		part: finding.PartBIMI, label: "BIMI",
 		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			// The domain's own record does not wait for DMARC; only the
+			// fallback to the organizational domain needs its answer.
+			defer warm(leaf(ctx), c, "default._bimi."+inv.domain)()
 			org := inv.domain
 			select {
 			case o := <-inv.orgDone:
@@ -167,6 +196,33 @@ var parts = []partSpec{
 		findings: func(r *Report) []finding.Finding { return r.Blocklists.Findings },
 		verdict:  blocklistVerdict,
 	},
+	{
+		part: finding.PartSMTP, label: "SMTP",
+		asked:    func(o Options) bool { return o.SMTP != nil },
+		ownBound: true,
+		run: func(ctx context.Context, c *dnsclient.Client, inv *investigation) func(*Report) {
+			o := *inv.opts.SMTP
+			o.Resolver = c
+			s := runSMTPPart(ctx, inv, o)
+			return func(r *Report) { r.SMTP = s }
+		},
+		has:      func(r *Report) bool { return r.SMTP != nil },
+		findings: func(r *Report) []finding.Finding { return r.SMTP.Findings },
+		verdict:  smtpVerdict,
+	},
+}
+
+// warm asks for name's TXT records at once, so that a part which must wait
+// for another before it runs finds its first answer in the client's cache
+// instead of asking only then. The function it returns waits for the
+// question to end.
+func warm(ctx context.Context, c *dnsclient.Client, name string) func() {
+	asked := make(chan struct{})
+	go func() {
+		defer close(asked)
+		c.Lookup(ctx, dns.Fqdn(name), dns.TypeTXT)
+	}()
+	return func() { <-asked }
 }
 
 // specOf returns the part's entry of the table.
@@ -179,12 +235,15 @@ func specOf(p finding.Part) (partSpec, bool) {
 	return partSpec{}, false
 }
 
-// Parts lists the parts of a domain investigation in the order they are
-// drawn.
+// Parts lists the parts every domain investigation runs, in the order
+// they are drawn; an optional part (the SMTP probe, PartSMTP) is not among
+// them, though a report that holds it has it (Has, Verdict).
 func Parts() []finding.Part {
-	out := make([]finding.Part, len(parts))
-	for i, s := range parts {
-		out[i] = s.part
+	out := make([]finding.Part, 0, len(parts))
+	for _, s := range parts {
+		if s.asked == nil {
+			out = append(out, s.part)
+		}
 	}
 	return out
 }

@@ -31,6 +31,10 @@ func TestLooksLikeHeaders(t *testing.T) {
 		{"space before colon", "From : a@example.com\nTo : b", false},
 		{"url", "https://example.com/x\nhttps://example.net/y", false},
 		{"mbox From line then field", "From alice@example.com Mon Jan  1 00:00:00 2024\nSubject: x", true},
+		{"quoted for a reply", "> From: a@example.com\n> To: b@example.com", true},
+		{"quoted twice", ">> Received: from a\n>>\tby b; Mon, 1 Jan 2024 00:00:00 +0000", true},
+		{"quoted inside a reply", "On Monday Bob wrote:\n> > Subject: x\n> > From: a@b", true},
+		{"quoted text", "> I think so\n> too", false},
 	}
 	for _, tt := range tests {
 		if got := LooksLikeHeaders(tt.paste); got != tt.want {

@@ -13,7 +13,9 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/headers/filters"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -27,13 +29,19 @@ type HeadersReport struct {
 	Analysis  *headers.Analysis // what the header says
 	Recheck   *Recheck          // nil with --no-recheck
 	ThenVsNow []ThenNow         // one row per check; empty without a re-check
-	Findings  []finding.Finding // the analysis's and the re-check's, sorted
-	Queries   int               // DNS questions sent for the re-check
-	Log       []dnsclient.LogEntry
+	Findings  []finding.Finding // the analysis's, the re-check's and the filter verdicts', sorted
+	// SendingPTR is the reverse DNS of the sending IP today and its
+	// forward confirmation; nil without a re-check or a sending IP.
+	SendingPTR *PTRCheck
+	Queries    int // DNS questions sent for the re-check
+	Log        []dnsclient.LogEntry
 	// Blocklists is what the DNS blocklists say of the sending IP and the
 	// From, envelope and DKIM d= domains; nil when they were not asked
 	// (no re-check, or no blocklists).
 	Blocklists *BlocklistReport
+	// Filters are the receiving filters' verdicts and the why sentence,
+	// built on the re-check's results when it ran (Message.FilterReport).
+	Filters filters.Report
 }
 
 // Recheck is what DNS says today about the message's SPF, DKIM and DMARC,
@@ -84,7 +92,7 @@ type recheckOptions struct {
 func analyzeHeaders(msg *Message) *HeadersReport {
 	r := &HeadersReport{Source: msg.Source, Message: msg.Header, Analysis: msg.Analysis}
 	r.Findings = headerFindings(msg.Analysis.Findings)
-	finding.Sort(r.Findings)
+	r.setFilters(msg.FilterReport(nil))
 	return r
 }
 
@@ -113,7 +121,10 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	rc := &Recheck{}
 	var wg sync.WaitGroup
 	wg.Go(func() { rc.SPF = recheckSPF(ctx, client, a, shared) })
-	wg.Go(func() { rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now) })
+	wg.Go(func() {
+		rc.DKIM = dkim.Verify(ctx, client, m.Fields, m.Body, m.HasBody, now)
+		dkim.MarkRepaired(rc.DKIM, m.Fields)
+	})
 	if a.ARCChain.Instances > 0 || len(a.ARCChain.Problems) > 0 {
 		wg.Go(func() {
 			c := arc.Verify(ctx, client, m.Fields, m.Body, m.HasBody)
@@ -124,6 +135,12 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 		// Policy discovery for the From domain goes out now, so that
 		// Evaluate below finds its answers in the client's cache.
 		wg.Go(func() { dmarc.Discover(ctx, client, a.FromDomain) })
+	}
+	if a.SendingIP != nil {
+		wg.Go(func() {
+			c := CheckPTR(ctx, client, *a.SendingIP)
+			rep.SendingPTR = &c
+		})
 	}
 	var listed []blocklist.Result
 	if opts.Blocklists != nil {
@@ -150,11 +167,12 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	rep.Log = client.Log()
 	rep.ThenVsNow = thenVsNow(a, rc, rep.Log)
 	rep.Findings = append(rep.Findings, recheckFindings(a, rc, rep.ThenVsNow)...)
+	rep.Findings = append(rep.Findings, sendingPTRFindings(a, rep.SendingPTR)...)
 	rep.Findings = append(rep.Findings, LimitFindings(client)...)
 	if over(ctx) {
 		rep.Findings = append(rep.Findings, unfinishedFinding(ctx, []finding.Part{"recheck"}, deadline))
 	}
-	finding.Sort(rep.Findings)
+	rep.setFilters(msg.filterReport(rc))
 	rep.Queries = client.Queries()
 	rep.Log = client.Log()
 	return rep
@@ -189,7 +207,7 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 	}
 	id := spf.Identity{Sender: r.Sender, HELO: r.HELO}
 	tree := shared(id.CheckedDomain())
-	v := spf.Check(ctx, SPFResolver(client), ip, id, spf.WithTree(tree), spfAdvice)
+	v := spf.Check(ctx, spfcheck.Resolver(client), ip, id, spf.WithTree(tree), spfcheck.Advice())
 	r.Verdict, r.shared = v, tree != nil && v.Tree() == tree
 	r.Result, r.HELOResult, r.Matched = v.Result, v.HELOResult, v.Matched
 	r.Domain, r.Sender = v.Domain, v.Sender

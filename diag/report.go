@@ -10,6 +10,8 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/smtp"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"golang.org/x/net/idna"
 )
 
@@ -21,7 +23,7 @@ type Report struct {
 
 	// Each part is nil until it is known.
 	MX     *MXReport
-	SPF    *SPFReport
+	SPF    *spfcheck.Report
 	DKIM   *dkim.Report
 	DMARC  *dmarc.CheckResult
 	MTASTS *policy.MTASTSResult
@@ -30,6 +32,8 @@ type Report struct {
 	// Blocklists is what the DNS blocklists say of the MX addresses and
 	// the domain.
 	Blocklists *BlocklistReport
+	// SMTP is each MX address probed; only when asked (Options.SMTP).
+	SMTP *smtp.Report
 
 	Findings    []finding.Finding // every part's findings, sorted by severity
 	Queries     int               // DNS questions sent on the wire

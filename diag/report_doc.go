@@ -25,7 +25,10 @@ func (r *Report) Doc() *render.Doc {
 	r.dmarcDoc(d)
 	r.policyDoc(d)
 	blocklistDoc(d, r.Blocklists)
-	findingsDoc(d, r.Findings)
+	if r.SMTP != nil {
+		r.SMTP.Section(d)
+	}
+	render.FindingsDoc(d, r.Findings)
 	return d
 }
 
@@ -36,14 +39,7 @@ func summaryLine(fs []finding.Finding, queries int) string {
 		n[f.Severity]++
 	}
 	return fmt.Sprintf("%s, %s, %s · %d DNS queries",
-		plural(n[finding.Error], "error"), plural(n[finding.Warning], "warning"), plural(n[finding.Info], "note"), queries)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
+		render.Plural(n[finding.Error], "error"), render.Plural(n[finding.Warning], "warning"), render.Plural(n[finding.Info], "note"), queries)
 }
 
 func yesNo(b bool) string {
@@ -60,24 +56,28 @@ func orNone(s string) string {
 	return s
 }
 
-func (r *Report) mxDoc(d *render.Doc) {
+func (r *Report) mxDoc(d *render.Doc) { MXSection(d, r.MX) }
+
+// MXSection writes the "MX and PTR" section: the MX table with each
+// address's reverse DNS; nil is a part not finished.
+func MXSection(d *render.Doc, mx *MXReport) {
 	d.Heading(2, "MX and PTR")
 	switch {
-	case r.MX == nil:
+	case mx == nil:
 		d.Para("not finished")
 		return
-	case r.MX.NullMX:
+	case mx.NullMX:
 		d.Para("Null MX (RFC 7505): the domain accepts no mail.")
 		return
-	case len(r.MX.Hosts) == 0 && len(r.MX.Implicit) > 0:
-		d.Para("No MX records: mail goes to the domain's own address " + joinAddrs(r.MX.Implicit) + " (RFC 5321 §5.1).")
+	case len(mx.Hosts) == 0 && len(mx.Implicit) > 0:
+		d.Para("No MX records: mail goes to the domain's own address " + joinAddrs(mx.Implicit) + " (RFC 5321 §5.1).")
 		return
-	case len(r.MX.Hosts) == 0:
-		d.Para("No MX records (" + string(r.MX.Status) + ").")
+	case len(mx.Hosts) == 0:
+		d.Para("No MX records (" + string(mx.Status) + ").")
 		return
 	}
 	var rows [][]string
-	for _, h := range r.MX.Hosts {
+	for _, h := range mx.Hosts {
 		pref := strconv.Itoa(int(h.Preference))
 		if h.LoadBalanced {
 			pref += " (shared)"
@@ -222,16 +222,6 @@ func (r *Report) policyDoc(d *render.Doc) {
 	d.Table([]string{"Record", "Value"}, rows)
 }
 
-// findingsDoc lists findings, worst first, each with its fix.
-func findingsDoc(d *render.Doc, fs []finding.Finding) {
-	d.Heading(2, "Findings")
-	if len(fs) == 0 {
-		d.Para("No problems found.")
-		return
-	}
-	items := make([]string, len(fs))
-	for i, f := range fs {
-		items[i] = fmt.Sprintf("%s %s: %s Fix: %s", strings.ToUpper(string(f.Severity)), f.Code, f.Message, f.Fix)
-	}
-	d.List(items...)
-}
+// SummaryLine is a report's first line: its findings counted by severity
+// and the DNS questions asked.
+func SummaryLine(fs []finding.Finding, queries int) string { return summaryLine(fs, queries) }

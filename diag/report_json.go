@@ -9,28 +9,38 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/smtp"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // checkJSON is the "check" contract of DESIGN.md. Field names are stable:
 // add, never rename.
 type checkJSON struct {
-	Domain        string               `json:"domain"`
-	DomainUnicode string               `json:"domain_unicode,omitempty"`
-	Queries       int                  `json:"queries"`
-	Findings      []finding.Finding    `json:"findings"`
-	MX            []MXHost             `json:"mx"`
-	NullMX        bool                 `json:"null_mx"`
-	ImplicitMX    []netip.Addr         `json:"implicit_mx,omitempty"`
-	SPF           *SPFReport           `json:"spf"`
-	DKIM          []dkim.KeyReport     `json:"dkim"`
-	DKIMProbed    int                  `json:"dkim_probed"`
+	Domain        string            `json:"domain"`
+	DomainUnicode string            `json:"domain_unicode,omitempty"`
+	Queries       int               `json:"queries"`
+	Findings      []finding.Finding `json:"findings"`
+	MX            []MXHost          `json:"mx"`
+	NullMX        bool              `json:"null_mx"`
+	ImplicitMX    []netip.Addr      `json:"implicit_mx,omitempty"`
+	SPF           *spfcheck.Report  `json:"spf"`
+	DKIM          []dkim.KeyReport  `json:"dkim"`
+	DKIMProbed    int               `json:"dkim_probed"`
+	// DKIMNoSubtree: _domainkey.<domain> does not exist (RFC 8020), so no
+	// selector can; DKIMProviders: the senders recognised from MX and SPF,
+	// whose selectors were asked first.
+	DKIMNoSubtree bool                 `json:"dkim_domainkey_nxdomain"`
+	DKIMProviders []string             `json:"dkim_providers,omitempty"`
 	DMARC         *dmarc.CheckResult   `json:"dmarc"`
 	MTASTS        *policy.MTASTSResult `json:"mta_sts"`
 	TLSRPT        *policy.TLSRPTResult `json:"tls_rpt"`
 	BIMI          *policy.BIMIResult   `json:"bimi"`
 	// Blocklists is left out when they were not asked.
 	Blocklists *[]blocklist.Result `json:"blocklists,omitempty"`
-	Unfinished []finding.Part      `json:"unfinished,omitempty"`
+	// SMTP is written only when the probe ran (check --smtp): the smtp
+	// contract's list, one entry per MX address.
+	SMTP       *[]smtp.Result `json:"smtp,omitempty"`
+	Unfinished []finding.Part `json:"unfinished,omitempty"`
 }
 
 // MarshalJSON writes the report in the "check" contract: mx as a list with
@@ -59,8 +69,15 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	if r.MX != nil {
 		j.MX, j.NullMX, j.ImplicitMX = r.MX.Hosts, r.MX.NullMX, r.MX.Implicit
 	}
+	if r.SMTP != nil {
+		rs := r.SMTP.Results
+		if rs == nil {
+			rs = []smtp.Result{}
+		}
+		j.SMTP = &rs
+	}
 	if r.DKIM != nil {
-		j.DKIMProbed = r.DKIM.Probed
+		j.DKIMProbed, j.DKIMNoSubtree, j.DKIMProviders = r.DKIM.Probed, r.DKIM.NoSubtree, r.DKIM.Providers
 		for _, k := range r.DKIM.Keys {
 			if k.Record != "" || k.FoundBy != dkim.FoundByProbe {
 				j.DKIM = append(j.DKIM, k)

@@ -12,6 +12,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // InputKind is what a file (or stdin) given to mxray holds.
@@ -129,7 +130,7 @@ func AnalyseReports(ctx context.Context, r dnsclient.Resolver, s *dmarcreport.Se
 	o := readiness.Options{Now: opts.Now}
 	if !opts.Offline && r != nil {
 		o.Today = ReportsToday(ctx, r, ReportDomains(s))
-		o.Enrichments = readiness.Enrich(ctx, s, readiness.Env{DNS: r, SPF: SPFResolver(r)}, emit)
+		o.Enrichments = readiness.Enrich(ctx, s, readiness.Env{DNS: r, SPF: spfcheck.Resolver(r)}, emit)
 	}
 	return readiness.Build(s, o)
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/idna"
 )
@@ -46,9 +47,11 @@ var ErrTarget = errors.New("not a domain, address or URL")
 const maxInput = 2048
 
 // lookupProfile maps and checks names as a resolver would, but allows the
-// underscores of service names (_dmarc, _spf).
-var lookupProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false),
-	idna.StrictDomainName(false), idna.VerifyDNSLength(true))
+// underscores of service names (_dmarc, _spf). Built on first use.
+var lookupProfile = sync.OnceValue(func() *idna.Profile {
+	return idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false),
+		idna.StrictDomainName(false), idna.VerifyDNSLength(true))
+})
 
 // ParseTarget turns what a user typed into a Target: a domain (an IDN is
 // accepted and kept both ways), an email address or URL (reduced to its
@@ -101,7 +104,7 @@ func ParseTarget(s string) (Target, error) {
 		return t, fmt.Errorf("%w: %q is an IP address; give a domain too, as \"IP DOMAIN\"", ErrTarget, name)
 	}
 	name = strings.TrimSuffix(name, ".")
-	ascii, err := lookupProfile.ToASCII(name)
+	ascii, err := lookupProfile().ToASCII(name)
 	if err != nil {
 		return t, fmt.Errorf("%w: %q: %v", ErrTarget, name, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/authres"
 	"github.com/mxray/mxray/spf"
@@ -166,6 +167,12 @@ func receiverDKIM(a *headers.Analysis, r *dkim.Result) Outcome {
 
 func dkimRow(a *headers.Analysis, r *dkim.Result) ThenNow {
 	row := ThenNow{Check: finding.PartDKIM, Subject: finding.Signature(r.Domain, r.Selector), Then: receiverDKIM(a, r), Now: Outcome(r.Result)}
+	if r.Cause == dkim.CausePasteRepaired {
+		// Not checked today: the paste's repair, not DNS, decided it.
+		row.Now = ""
+		row.Explanation = "C" + strings.TrimPrefix(r.Reason, "c")
+		return row
+	}
 	then, now := row.Then, row.Now
 	how := "verified from headers alone"
 	switch r.BodyHash {
@@ -282,7 +289,7 @@ func recheckFindings(a *headers.Analysis, rc *Recheck, rows []ThenNow) []finding
 			tree := s.Verdict.Tree().Findings()
 			spfFs = slices.DeleteFunc(spfFs, func(f spf.Finding) bool { return slices.Contains(tree, f) })
 		}
-		fs = append(fs, spfFindings(spfFs)...)
+		fs = append(fs, spfcheck.Findings(spfFs)...)
 	}
 	if ev := rc.DMARC; ev != nil && ev.Result == "fail" && (ev.RequestedPolicy == "reject" || ev.RequestedPolicy == "quarantine") {
 		add(finding.Error, "recheck.dmarc_fail", finding.Domain(a.FromDomain),

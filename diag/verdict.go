@@ -7,6 +7,7 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -105,7 +106,7 @@ func mxVerdict(r *Report, worst finding.Severity) PartVerdict {
 	if confirmed != addrs {
 		fc = fmt.Sprintf("FCrDNS %d/%d", confirmed, addrs)
 	}
-	return ok(plural(len(mx.Hosts), "host"), worst, fc)
+	return ok(render.Plural(len(mx.Hosts), "host"), worst, fc)
 }
 
 func spfVerdict(r *Report, worst finding.Severity) PartVerdict {
@@ -154,6 +155,9 @@ func allTerm(n *spf.Node) string {
 
 func dkimVerdict(r *Report, worst finding.Severity) PartVerdict {
 	found := r.DKIM.FoundKeys()
+	if r.DKIM.Unchecked() {
+		return PartVerdict{Tone: ToneUnknown, Word: "could not be checked", Facts: []string{fmt.Sprintf("all %d selector lookups failed", r.DKIM.Probed)}}
+	}
 	if len(found) == 0 {
 		return PartVerdict{Tone: ToneNotFound, Word: "no key found", Facts: []string{fmt.Sprintf("%d selectors probed", r.DKIM.Probed)}}
 	}
@@ -161,7 +165,7 @@ func dkimVerdict(r *Report, worst finding.Severity) PartVerdict {
 	for i, k := range found {
 		ks[i] = k.Selector + " " + keyWords(k)
 	}
-	return ok(plural(len(found), "key"), worst, strings.Join(ks, ", "))
+	return ok(render.Plural(len(found), "key"), worst, strings.Join(ks, ", "))
 }
 
 // keyWords describes a key in a few words: "rsa-2048", "revoked".
@@ -308,5 +312,5 @@ func blocklistVerdict(r *Report, worst finding.Severity) PartVerdict {
 	for _, res := range b.Results {
 		subjects[res.Subject] = true
 	}
-	return ok("not listed", worst, append([]string{plural(len(subjects), "subject") + " on " + plural(b.Lists, "list")}, missing...)...)
+	return ok("not listed", worst, append([]string{render.Plural(len(subjects), "subject") + " on " + render.Plural(b.Lists, "list")}, missing...)...)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -50,9 +51,9 @@ ns              A    192.0.2.53
 // broken.
 func wordingServer(t testing.TB) *zoneserver.Server {
 	srv := zoneservertest.New(t, demo.ServedZoneText()+wordingZone)
-	names := []string{"failing.example", "_dmarc.failing.example", "_mta-sts.failing.example", "_smtp._tls.failing.example", "default._bimi.failing.example"}
-	for _, s := range []string{"default", "google", "selector1", "selector2", "k1", "s1", "s2", "dkim", "mail", "key1"} {
-		names = append(names, s+"._domainkey.failing.example")
+	names := []string{"failing.example", "_dmarc.failing.example", "_mta-sts.failing.example", "_smtp._tls.failing.example", "default._bimi.failing.example", "_domainkey.failing.example"}
+	for _, s := range dkim.CommonSelectors() {
+		names = append(names, s.Name+"._domainkey.failing.example")
 	}
 	for _, n := range names {
 		srv.SetFault(dns.Fqdn(n), 0, zoneserver.FaultServFail)
@@ -136,4 +137,35 @@ func startsSentence(s string) bool {
 		return unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '_'
 	}
 	return false
+}
+
+// TestEveryLookupFailedCouldNotBeChecked: when every DKIM lookup of a
+// domain fails, the DKIM part says it could not be checked, in its verdict
+// and its finding, and no finding says "no key found". Before, the verdict
+// read "no key found" though nothing had been ruled out.
+func TestEveryLookupFailedCouldNotBeChecked(t *testing.T) {
+	srv := wordingServer(t)
+	r := wordingReport(t, srv, "failing.example")
+	if v := r.Verdict(finding.PartDKIM); v.Word != "could not be checked" {
+		t.Errorf("DKIM verdict %+v, want \"could not be checked\"", v)
+	}
+	var temp bool
+	for _, f := range r.Findings {
+		if f.Code == "dkim.no_key_found" {
+			t.Errorf("a finding says no key was found: %q", f.Message)
+		}
+		if f.Code == "dkim.probe_dns_temporary" {
+			temp = strings.Contains(f.Message, "could not be checked")
+			if !temp {
+				t.Errorf("the lookup finding does not say DKIM could not be checked: %q", f.Message)
+			}
+		}
+	}
+	if !temp {
+		t.Error("no finding says the lookups failed")
+	}
+	// One answer among them is enough to rule keys out: "no key found".
+	if v := wordingReport(t, srv, "nodmarc.example").Verdict(finding.PartDKIM); v.Word != "no key found" {
+		t.Errorf("nodmarc.example: DKIM verdict %+v, want \"no key found\"", v)
+	}
 }

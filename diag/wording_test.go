@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
@@ -20,12 +21,12 @@ func spfText(t *testing.T, domain, sender string, ips ...string) string {
 	t.Helper()
 	srv := zoneservertest.New(t, demo.ServedZoneText())
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
-	q := SPFQuery{Domain: domain, Sender: sender}
+	q := spfcheck.Query{Domain: domain, Sender: sender}
 	for _, s := range ips {
 		q.IPs = append(q.IPs, netip.MustParseAddr(s))
 	}
 	var b bytes.Buffer
-	if err := render.Text(&b, CheckSPFQuery(context.Background(), c, q).Doc(), render.Options{}); err != nil {
+	if err := render.Text(&b, spfcheck.Check(context.Background(), c, q).Doc(), render.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -108,7 +109,7 @@ func TestObsoleteSPFTypeSaysSo(t *testing.T) {
 		{"only99.example", `no SPF record in TXT at all, so receivers get "none"`},
 		{"same.example", "says the same as the TXT record today"},
 	} {
-		rep := CheckSPF(context.Background(), c, tc.domain)
+		rep := spfcheck.CheckDomain(context.Background(), c, tc.domain)
 		var msg string
 		for _, f := range rep.Findings {
 			if f.Code == "spf.obsolete_rr_type" {

@@ -61,6 +61,9 @@ type Analysis struct {
 	Date *time.Time `json:"date"`
 
 	DKIMSignatures []DKIMInfo `json:"dkim_signatures"` // every DKIM-Signature field, in order
+	// OtherSignatures lists DomainKey-Signature, DKIM2-Signature and
+	// Message-Instance fields: named, never silently ignored, not checked.
+	OtherSignatures []OtherSignature `json:"other_signatures"`
 	// GoogleDKIMSignatures are X-Google-DKIM-Signature fields: Google's
 	// internal signatures, noted but not part of DKIM.
 	GoogleDKIMSignatures []DKIMInfo `json:"x_google_dkim_signatures"`
@@ -83,7 +86,10 @@ type Analysis struct {
 	Microsoft *MicrosoftInfo `json:"microsoft,omitempty"`
 
 	Problems []Problem `json:"problems"` // damage repaired while parsing
-	Findings []Finding `json:"findings"` // worst first
+	// PasteRepairs is the same list under the contract's name: each
+	// repair with its line, kind and words.
+	PasteRepairs []Problem `json:"paste_repairs"`
+	Findings     []Finding `json:"findings"` // worst first
 }
 
 // Hop is one Received field in the chain.
@@ -104,6 +110,10 @@ type Hop struct {
 	Time         *time.Time `json:"time"`          // RFC 3339, UTC; null when absent or unreadable
 	DelaySeconds *float64   `json:"delay_seconds"` // since the hop below; null for the origin or without both dates
 	Internal     bool       `json:"internal"`      // inside the receiving organisation
+	// ChainBreak is true when the hop's by-host is not the client of the
+	// hop above it and the time jumps too far for clock skew: the field
+	// was likely inserted or forged (headers.hop_chain_break).
+	ChainBreak bool `json:"chain_break,omitempty"`
 	// InternalReason says why the hop is internal to the receiving
 	// organisation.
 	InternalReason string   `json:"internal_reason,omitempty"`
@@ -158,9 +168,47 @@ type AuthResultEntry struct {
 	// point where the message entered the receiving organisation, under
 	// the receiver's authserv-id. Others are kept, but a sender can write
 	// anything into them.
-	Trusted bool   `json:"trusted"`
-	Field   string `json:"field"` // the field name
-	Line    int    `json:"line"`  // the input line of the field
+	Trusted bool `json:"trusted"`
+	// Trust says whose word the result is: the receiver's, the receiver's
+	// organisation's but written before the message reached it, another
+	// ADMD's (a forwarder, a list, the sender: anyone can write one), or
+	// a field without an authserv-id.
+	Trust AuthTrust `json:"trust"`
+	Field string    `json:"field"` // the field name
+	Line  int       `json:"line"`  // the input line of the field
+}
+
+// AuthTrust says whose word an Authentication-Results field is (RFC 8601
+// §5: only the receiver's own ADMD's results can be trusted).
+type AuthTrust string
+
+// The trust labels of Authentication-Results.
+const (
+	// TrustReceiver: written by the receiver on arrival.
+	TrustReceiver AuthTrust = "receiver"
+	// TrustReceiverEarlier: the authserv-id names the receiving
+	// organisation, but the field was already in the message when it
+	// arrived (a forwarder inside the same organisation, or a forgery).
+	TrustReceiverEarlier AuthTrust = "receiver_earlier"
+	// TrustOtherADMD: written by another administrative management domain
+	// (RFC 8601 §2.3): its authserv-id names someone else.
+	TrustOtherADMD AuthTrust = "other_admd"
+	// TrustUnnamed: the field names no authserv-id (Microsoft 365's
+	// X-MS-Exchange-Authentication-Results) and Microsoft 365 is not the
+	// receiver.
+	TrustUnnamed AuthTrust = "unnamed"
+)
+
+// OtherSignature is a signature field of a kind mxray lists but does not
+// evaluate: DomainKey-Signature (RFC 4870, historic, the ancestor of
+// DKIM), and DKIM2's DKIM2-Signature and Message-Instance (the successor
+// of DKIM and ARC, an Internet-Draft).
+type OtherSignature struct {
+	Field  string `json:"field"`       // the field name
+	D      string `json:"d,omitempty"` // the signing domain, when it names one
+	S      string `json:"s,omitempty"` // the selector, when it names one
+	Status string `json:"status"`      // "not_evaluated" (historic) or "not_yet_evaluated" (new)
+	Line   int    `json:"line"`        // the input line of the field
 }
 
 // Verdicts are the receiver's own verdicts.

@@ -35,8 +35,10 @@ func Analyze(m *Message, opts Options) *Analysis {
 	a.readFrom()
 	a.readDate()
 	a.readDKIM()
+	a.readOtherSignatures()
 	a.readARC()
 	a.checkHops()
+	a.checkExtensions()
 	a.pasteFindings()
 	return a.result()
 }
@@ -65,6 +67,13 @@ type analyzer struct {
 	receiverSPF   *SPFEntry
 	verdictGroup  []AuthResultEntry
 	receiveTime   time.Time // the top hop's date, when known
+
+	// namedByHost says the receiver's name came from the by-host of its
+	// own hops (a public name), not only from its records.
+	namedByHost bool
+	// extended lists the hops found internal because the client recorded
+	// results as the receiver (extendByRecords).
+	extended []extension
 }
 
 // hopInfo is a Received field with its place in the header.
@@ -74,6 +83,9 @@ type hopInfo struct {
 	field  int // index in Message.Fields
 	index  int // 1 = the oldest
 	reason string
+	// chainBreak: the hop's by-host is not the next hop's client, and the
+	// time jumps too far for clock skew (checkChain).
+	chainBreak bool
 }
 
 // recordedIP is a client IP the receiver recorded, and where.
@@ -106,6 +118,7 @@ func (a *analyzer) findBoundary() {
 	for _, h := range a.hops {
 		if org := orgOf(h.r.By); org != "" {
 			a.orgs[org] = true
+			a.namedByHost = true
 			break
 		}
 		if h.err == nil && internalReason(h.r, orgs{}, a.trust) == "" {
@@ -128,6 +141,7 @@ func (a *analyzer) findBoundary() {
 			a.walk()
 		}
 	}
+	a.extendByRecords()
 }
 
 // receiverAuthServID returns the authserv-id of the topmost
@@ -247,7 +261,7 @@ func (a *analyzer) settleSendingIP() {
 		a.fs.add(SeverityWarning, CodeSendingIPMismatch, a.out.SendingIP.String(),
 			"Read each verdict as being about the address recorded beside it; ask the receiver's postmaster which one its filter saw.",
 			"The receiver's own records disagree about the client: %s in %s, but %s.", a.receiverIP, a.receiverIPSrc, strings.Join(differ, ", "))
-	} else if len(differ) > 0 {
+	} else if len(differ) > 0 && !a.recordedBelow() {
 		a.fs.add(SeverityWarning, CodeSendingIPMismatch, a.out.SendingIP.String(),
 			"Read the receiver's verdicts as being about the address it recorded. When the message was forwarded, "+
 				"SPF is expected to fail for the original sender; DKIM (and ARC) carry authentication across the forward.",
@@ -295,6 +309,7 @@ func (a *analyzer) result() *Analysis {
 	}
 	o.ReceivingOrg = a.orgs.list()
 	o.Problems = append([]Problem{}, a.m.Problems...)
+	o.PasteRepairs = o.Problems
 	o.Findings = a.fs.sorted()
 	if o.Hops == nil {
 		o.Hops = []Hop{}
@@ -324,7 +339,7 @@ func (a *analyzer) hop(h hopInfo) Hop {
 	out := Hop{
 		Index: h.index, From: r.From, By: r.By, HELO: r.HELO, RDNS: r.RDNS, With: r.With, Protocol: r.Proto,
 		ID: r.ID, For: r.For, Via: r.Via, EnvelopeFrom: r.EnvelopeFrom, Notes: r.Notes,
-		Internal: h.reason != "", InternalReason: h.reason, Line: a.m.Fields[h.field].Line,
+		Internal: h.reason != "", InternalReason: h.reason, Line: a.m.Fields[h.field].Line, ChainBreak: h.chainBreak,
 	}
 	if r.IP.IsValid() {
 		ip := r.IP

@@ -42,8 +42,18 @@ func (a *analyzer) readAuth() {
 			topSeg, topID = seg, ar.AuthServID
 			a.out.Receiver.AuthServID = ar.AuthServID
 		}
+		trust := TrustReceiver
+		switch {
+		case trusted:
+		case ar.AuthServID == "":
+			trust = TrustUnnamed
+		case a.orgs.hasHost(ar.AuthServID) || a.trust.hasName(ar.AuthServID):
+			trust = TrustReceiverEarlier
+		default:
+			trust = TrustOtherADMD
+		}
 		for _, r := range ar.Results {
-			e := AuthResultEntry{AuthServID: ar.AuthServID, MethodResult: methodResult(r), Trusted: trusted, Field: f.Name, Line: f.Line}
+			e := AuthResultEntry{AuthServID: ar.AuthServID, MethodResult: methodResult(r), Trusted: trusted, Trust: trust, Field: f.Name, Line: f.Line}
 			a.out.AuthenticationResults = append(a.out.AuthenticationResults, e)
 			if trusted && seg == topSeg && strings.EqualFold(ar.AuthServID, topID) {
 				a.verdictGroup = append(a.verdictGroup, e)
@@ -213,33 +223,15 @@ func (a *analyzer) buildVerdicts() {
 		a.fs.add(SeverityWarning, CodeCompAuthFail, "compauth",
 			"Publish SPF, DKIM and DMARC for the From domain so that they align with it; for mail the organisation wants anyway, "+
 				"add an allow entry in Microsoft 365 instead of relaxing authentication.",
-			"Microsoft 365's composite authentication failed (compauth=%s reason=%s): %s.", v.CompAuth, v.CompReason, compAuthReason(v.CompReason))
+			"Microsoft 365's composite authentication failed (compauth=%s reason=%s): %s.", v.CompAuth, v.CompReason, compAuthMeaning(v.CompReason))
 	}
 }
 
-// compAuthReason explains Microsoft's compauth reason codes.
-func compAuthReason(code string) string {
-	switch {
-	case code == "000":
-		return "the message failed explicit authentication: the From domain's DMARC policy is reject or quarantine"
-	case code == "001":
-		return "the message failed implicit authentication: the From domain publishes no DMARC policy, or p=none, and Microsoft's own checks failed"
-	case code == "002":
-		return "the organisation has a policy that prohibits this sender/domain pair"
-	case code == "010":
-		return "the message failed DMARC with reject or quarantine, and the sending domain is one of the organisation's accepted domains"
-	case strings.HasPrefix(code, "1"), strings.HasPrefix(code, "7"):
-		return "the message passed authentication"
-	case strings.HasPrefix(code, "2"):
-		return "soft pass: Microsoft had low confidence"
-	case strings.HasPrefix(code, "3"):
-		return "not evaluated"
-	case strings.HasPrefix(code, "4"), strings.HasPrefix(code, "9"):
-		return "authentication was bypassed by a rule or an allow entry"
-	case strings.HasPrefix(code, "6"):
-		return "the message is inside the organisation (intra-org)"
-	}
-	return "Microsoft gives no public meaning for this reason code"
+// compAuthMeaning is Microsoft's meaning of a compauth reason code
+// (authres.CompAuthReason), or why there is none.
+func compAuthMeaning(code string) string {
+	m, _ := authres.CompAuthReason(code)
+	return m
 }
 
 // propMap turns properties into the JSON object of the contract; when a

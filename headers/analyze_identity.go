@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/headers/paste"
 	"github.com/mxray/mxray/headers/rfc5322"
 	"github.com/mxray/mxray/headers/trace"
 )
@@ -113,7 +114,7 @@ func (a *analyzer) readFrom() {
 	if a.out.FromDomain == "" {
 		a.fs.add(SeverityError, CodeFromNoDomain, fmt.Sprintf("line %d", fs[0].Line),
 			"Send a From address with a domain.",
-			"The From field (%s) has no address with a domain, so DMARC has nothing to check.", excerpt(fs[0].Value))
+			"The From field (%s) has no address with a domain, so DMARC has nothing to check.", paste.Excerpt(fs[0].Value))
 	}
 }
 
@@ -132,7 +133,7 @@ func (a *analyzer) readDate() {
 		}
 		a.fs.add(SeverityInfo, CodeDateInvalid, fmt.Sprintf("line %d", fs[0].Line),
 			"Fix the sending software's clock or date formatting; spam filters score unreadable dates.",
-			"The Date field %s cannot be read: %s.", excerpt(fs[0].Value), reason)
+			"The Date field %s cannot be read: %s.", paste.Excerpt(fs[0].Value), reason)
 		return
 	}
 	u := t.UTC()
@@ -141,7 +142,7 @@ func (a *analyzer) readDate() {
 		a.fs.add(SeverityInfo, CodeDateFuture, fmt.Sprintf("line %d", fs[0].Line),
 			"Check the sender's clock and time zone; spam filters score dates in the future.",
 			"The Date field (%s) is %s after the message was received (%s).",
-			u.Format(time.RFC3339), roundDuration(t.Sub(a.receiveTime)), a.receiveTime.UTC().Format(time.RFC3339))
+			u.Format(time.RFC3339), spanWords(t.Sub(a.receiveTime)), a.receiveTime.UTC().Format(time.RFC3339))
 	}
 }
 
@@ -251,22 +252,10 @@ func (a *analyzer) checkHops() {
 		if h.r.Date.IsZero() && h.r.DateText != "" {
 			a.fs.add(SeverityInfo, CodeHopDate, subject,
 				"Nothing to fix for the sender: the MTA of that hop writes a non-standard date.",
-				"The date of hop %d (%s) cannot be read, so the delay at that hop is unknown.", h.index, excerpt(h.r.DateText))
+				"The date of hop %d (%s) cannot be read, so the delay at that hop is unknown.", h.index, paste.Excerpt(h.r.DateText))
 		}
 	}
-	// Clock skew: a hop stamped before the hop below it (oldest first).
-	for k := len(a.hops) - 2; k >= 0; k-- {
-		newer, older := a.hops[k], a.hops[k+1]
-		if newer.r.Date.IsZero() || older.r.Date.IsZero() {
-			continue
-		}
-		if d := newer.r.Date.Sub(older.r.Date); d < 0 {
-			a.fs.add(SeverityWarning, CodeClockSkew, fmt.Sprintf("hop %d", newer.index),
-				"Check the clocks (NTP) and time-zone settings of the two servers; wrong clocks make delays impossible to read and can break DKIM t=/x= checks.",
-				"Hop %d (%s) is stamped %s before hop %d below it (%s): the clocks of these servers disagree.",
-				newer.index, hostOr(newer.r.By), roundDuration(-d), older.index, hostOr(older.r.By))
-		}
-	}
+	a.checkChain()
 }
 
 func hostOr(s string) string {
@@ -276,7 +265,9 @@ func hostOr(s string) string {
 	return s
 }
 
-// pasteFindings reports the damage Parse repaired.
+// pasteFindings reports the damage Parse repaired, in one finding: the
+// first repair in words, the kinds of all of them, and the fields whose
+// bytes a repair may have changed.
 func (a *analyzer) pasteFindings() {
 	if len(a.m.Problems) == 0 {
 		return
@@ -286,18 +277,31 @@ func (a *analyzer) pasteFindings() {
 	if n := len(a.m.Problems) - 1; n > 0 {
 		more = fmt.Sprintf(" (and %d more)", n)
 	}
-	a.fs.add(SeverityInfo, CodePasteRepaired, "",
-		"If the results look wrong, copy the header again from the mail program's \"show original\" or \"view source\".",
-		"The pasted text was damaged and repaired: line %d: %s%s.", first.Line, first.Message, more)
-}
-
-func roundDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%.0f days", d.Hours()/24)
-	case d >= time.Hour:
-		return d.Round(time.Minute).String()
-	default:
-		return d.Round(time.Second).String()
+	var kinds []string
+	count := map[RepairKind]int{}
+	for _, p := range a.m.Problems {
+		if count[p.Kind] == 0 {
+			kinds = append(kinds, string(p.Kind))
+		}
+		count[p.Kind]++
 	}
+	for i, k := range kinds {
+		if n := count[RepairKind(k)]; n > 1 {
+			kinds[i] = fmt.Sprintf("%s ×%d", k, n)
+		}
+	}
+	var changed []string
+	for _, f := range a.m.Fields {
+		if f.Repair != "" && !containsFold(changed, f.Name) {
+			changed = append(changed, f.Name)
+		}
+	}
+	touched := ""
+	if len(changed) > 0 {
+		touched = fmt.Sprintf(" White space was restored or lines joined in %s: a DKIM signature over them is re-checked only where the repair is exact, and otherwise says it cannot be checked after repair.",
+			strings.Join(changed, ", "))
+	}
+	a.fs.add(SeverityInfo, CodePasteRepaired, "",
+		"If the results look wrong, copy the header again from the mail program's \"show original\" or \"view source\", as a file rather than through a reply or a chat window.",
+		"The pasted text was damaged and repaired (%s): line %d: %s%s.%s", strings.Join(kinds, ", "), first.Line, first.Message, more, touched)
 }

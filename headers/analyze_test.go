@@ -147,8 +147,15 @@ func TestAnalyzeClockSkewAndDelays(t *testing.T) {
 	if len(a.Hops) != 2 || a.Hops[1].DelaySeconds == nil || *a.Hops[1].DelaySeconds != -30 || a.Hops[0].DelaySeconds != nil {
 		t.Fatalf("delays: %+v", a.Hops)
 	}
-	f := findingOf(a, CodeClockSkew)
-	if f == nil || f.Subject != "hop 2" || !strings.Contains(f.Message, "30s before hop 1") {
+	if f := findingOf(a, CodeClockSkew); f != nil {
+		t.Errorf("30 seconds of disorder is within ClockSkewTolerance, yet: %+v", f)
+	}
+	skewed := analyze(t, Options{},
+		"Received: from b.example (b.example [192.0.2.2]) by c.example.org; Mon, 1 Jan 2024 10:00:00 +0000",
+		"Received: from a.example (a.example [192.0.2.1]) by b.example; Mon, 1 Jan 2024 11:05:00 +0100",
+		"From: x@a.example")
+	f := findingOf(skewed, CodeClockSkew)
+	if f == nil || f.Subject != "hop 2" || !strings.Contains(f.Message, "5 minutes before hop 1") {
 		t.Errorf("skew finding %+v", f)
 	}
 	b, _ := json.Marshal(a.Hops[0])

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"github.com/mxray/mxray/headers/headerstest"
 )
 
 // bigHeader builds a header block of about 1 MB from the header blocks of
@@ -87,4 +90,34 @@ func TestBigHeaderIsAMegabyte(t *testing.T) {
 		t.Errorf("only %d hops in the benchmark input", len(a.Hops))
 	}
 	t.Logf("benchmark input: %d bytes, %d fields, %d hops", len(in), len(m.Fields), len(a.Hops))
+}
+
+// BenchmarkParseDamaged1MB parses the megabyte of headers quoted for a
+// reply, de-indented and re-wrapped at 76 columns: the repair's worst
+// case in size.
+func BenchmarkParseDamaged1MB(b *testing.B) {
+	in := []byte(headerstest.Quote(headerstest.Rewrap(headerstest.Deindent(string(bigHeader(b))), 76), "> "))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestParseDamagedStaysLinear bounds what the repair of a damaged megabyte
+// allocates (a count, not a time): joining a re-wrapped field's pieces one
+// string at a time once cost 700 MB for it.
+func TestParseDamagedStaysLinear(t *testing.T) {
+	in := []byte(headerstest.Quote(headerstest.Rewrap(headerstest.Deindent(string(bigHeader(t))), 76), "> "))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Parse(in); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 40*uint64(len(in)) {
+		t.Errorf("parsing %d bytes allocated %d bytes", len(in), got)
+	}
 }

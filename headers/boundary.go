@@ -142,14 +142,16 @@ func (o orgs) list() []string {
 // internalReason says why a hop is inside the receiving organisation, or
 // returns "" when it is not. A hop is internal when its client is a
 // trusted host; when it has no from-part; when it is a local or LMTP
-// hand-off; when the client IP is not public; when the client is
-// localhost with no public IP; or when the client's name (the reverse-DNS
-// name the receiver recorded, else the from name, never a name the
-// receiver marked unverified) belongs to the receiving organisation.
+// hand-off, or an Exchange MAPI one; when the client IP is not public;
+// when the client is localhost with no public IP; when the client has no
+// address and a name in a private namespace; or when the client's name
+// (the reverse-DNS name the receiver recorded, else the from name, never a
+// name the receiver marked unverified) belongs to the receiving
+// organisation.
 func internalReason(r trace.Received, o orgs, t trust) string {
 	switch {
 	case t.hasIP(r.IP) || t.hasName(r.RDNS) || t.hasName(r.From):
-		return "a trusted host (Options.TrustedHosts)"
+		return "a trusted host of the receiver (given as a trusted host)"
 	case r.From == "" && !r.IP.IsValid() && r.RDNS == "":
 		return "no from-part: a hand-off inside the receiving system"
 	case r.Proto.IsLocal():
@@ -160,15 +162,44 @@ func internalReason(r trace.Received, o orgs, t trust) string {
 		return "from localhost"
 	case !r.IP.IsValid() && strings.Contains(r.From, "@"):
 		return "a local submission by a user (from " + r.From + ")"
+	case r.Proto == "MAPI":
+		return "an Exchange internal hand-off (with " + r.With + ")"
 	}
 	name := r.RDNS
 	if name == "" && !r.RDNSUnknown {
 		name = r.From
 	}
+	if !r.IP.IsValid() && privateName(name) {
+		return "the client " + name + " is named in a private namespace: a host inside the organisation that wrote this hop"
+	}
 	if o.hasHost(name) {
 		return "the client " + name + " belongs to the receiving organisation (" + orgOf(name) + ")"
 	}
 	return ""
+}
+
+// privateSuffixes are name suffixes outside the public DNS: names under
+// them are internal to whoever wrote them (RFC 6762 .local, RFC 8375
+// .home.arpa, and the suffixes organisations use on their own).
+var privateSuffixes = []string{".local", ".lan", ".internal", ".corp", ".localdomain", ".home", ".home.arpa", ".intranet", ".private", ".intra"}
+
+// privateName reports whether a host name lies outside the public DNS: a
+// single label ("EXCH01"), or a name under a private suffix
+// ("exch01.corp.local").
+func privateName(name string) bool {
+	n := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), "."))
+	if n == "" || n == "unknown" || strings.ContainsAny(n, "[]:@ /()") {
+		return false
+	}
+	if !strings.Contains(n, ".") {
+		return true
+	}
+	for _, s := range privateSuffixes {
+		if strings.HasSuffix(n, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func isLocalhost(name string) bool {

@@ -117,7 +117,7 @@ func (s *DKIMSignature) fill() {
 				s.SignedHeaders = append(s.SignedHeaders, strings.TrimSpace(name))
 			}
 		case "i":
-			s.Identity = v
+			s.Identity = decodeQP(v)
 		case "l":
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 0 || len(v) > 76 {
@@ -137,6 +137,27 @@ func (s *DKIMSignature) fill() {
 			s.CopiedHeaders = v
 		}
 	}
+}
+
+// decodeQP decodes the DKIM quoted-printable of RFC 6376 §2.11 (i= and z=
+// are written in it): folding white space is dropped and "=XX" is the
+// octet of hexadecimal XX. An "=" not followed by two hexadecimal digits
+// is kept as written.
+func decodeQP(v string) string {
+	v = rfc5322.StripFWS(v)
+	if !strings.Contains(v, "=") {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '=' && i+2 < len(v) && isHex(v[i+1]) && isHex(v[i+2]) {
+			b.WriteByte(unhex(v[i+1])<<4 | unhex(v[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
 }
 
 func (s *DKIMSignature) decodeBase64(tag, v string) []byte {

@@ -37,7 +37,7 @@ func DecodeWords(s string) string {
 		seg := segs[i]
 		if !seg.encoded {
 			// White space between two encoded words is not displayed.
-			if isBlank(seg.text) && i > 0 && i+1 < len(segs) && segs[i-1].encoded && segs[i+1].encoded {
+			if strings.Trim(seg.text, " \t") == "" && i > 0 && i+1 < len(segs) && segs[i-1].encoded && segs[i+1].encoded {
 				continue
 			}
 			b.WriteString(seg.text)
@@ -49,7 +49,7 @@ func DecodeWords(s string) string {
 		j := i + 1
 		for j < len(segs) {
 			k := j
-			if !segs[k].encoded && isBlank(segs[k].text) && k+1 < len(segs) {
+			if !segs[k].encoded && strings.Trim(segs[k].text, " \t") == "" && k+1 < len(segs) {
 				k++
 			}
 			if !segs[k].encoded || !strings.EqualFold(segs[k].charset, seg.charset) {

@@ -3,6 +3,8 @@ package headers
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // Limits of Parse. They bound memory and time for hostile input while
@@ -49,8 +51,8 @@ func (e *InputError) Error() string {
 func (e *InputError) Unwrap() error { return e.Err }
 
 // Problem is damage Parse found in the input and repaired or skipped, said
-// in a technician's words. Line is the 1-based input line it concerns.
-type Problem struct {
-	Line    int    `json:"line"`    // 1-based input line
-	Message string `json:"message"` // what was found and what was done
-}
+// in a technician's words, with its kind and line (headers/paste).
+type Problem = paste.Problem
+
+// RepairKind names a kind of paste damage (headers/paste).
+type RepairKind = paste.RepairKind

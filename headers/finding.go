@@ -56,6 +56,14 @@ const (
 	CodeNoReceiverResults Code = "headers.no_receiver_results" // the receiver recorded no results
 	CodePasteRepaired     Code = "headers.paste_repaired"      // damage in the paste was repaired
 	CodeCompAuthFail      Code = "headers.compauth_fail"       // Microsoft 365's composite authentication failed
+	// CodeBoundaryAmbiguous: two hops could be where the message entered
+	// the receiving organisation, and the receiver's own records do not
+	// settle which.
+	CodeBoundaryAmbiguous Code = "headers.boundary_ambiguous"
+	CodeHopChainBreak     Code = "headers.hop_chain_break" // a Received field that does not connect, with a jump back in time
+	// CodeNotEvaluated: a signature of a kind mxray lists but does not
+	// check (DomainKey-Signature, DKIM2-Signature, Message-Instance).
+	CodeNotEvaluated Code = "headers.signature_not_evaluated"
 )
 
 // Finding is one problem or observation: what is wrong, and what to do.

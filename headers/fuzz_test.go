@@ -158,3 +158,32 @@ func FuzzParseAddressList(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitItems: Microsoft's "KEY:value;…" fields split into items that
+// hold no separator of items and no empty item; the Forefront reader built
+// on it keeps one pair per item.
+func FuzzSplitItems(f *testing.F) {
+	for _, s := range []string{
+		"CIP:192.0.2.1;CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:x;PTR:x;CAT:SPM;SFS:(1)(2);DIR:INB;",
+		"UIP:(null);(null);(null)SFV:SKI;SCL:-1",
+		"CIP:2001:db8::1;;;;SFTY:9.19\r\n\tCAT:HPHSH",
+		"Policy=Default; Similar Internal Domain=false",
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		items := SplitItems(s, ':')
+		for _, p := range items {
+			if p.Name == "" && p.Value == "" {
+				t.Fatalf("an empty item from %q", s)
+			}
+			if strings.Contains(p.Name+p.Value, ";") {
+				t.Fatalf("item %+v keeps a separator", p)
+			}
+		}
+		if ff := ParseForefront(s); len(ff.Pairs) != len(items) {
+			t.Fatalf("ParseForefront kept %d pairs of %d items", len(ff.Pairs), len(items))
+		}
+	})
+}

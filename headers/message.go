@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/mxray/mxray/headers/paste"
 )
 
 // Message is a header block as pasted: its fields in order, the body when
@@ -40,12 +42,17 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // It accepts CRLF, LF and CR line ends, mixed; leading blank lines; an
 // mbox "From " line; Gmail's "Show original" summary box; Outlook's
 // "Internet headers" copy; continuation lines indented by tabs or spaces;
-// lines broken by a terminal where that is unambiguous; and a paste with a
-// blank line after every header line. The header block ends at the first
-// empty line; what follows is the body, never more headers (an abuse
+// and it repairs what copying and pasting breaks: a header quoted for a
+// reply ("> ", ">> ", "> > "), continuation lines that lost their
+// indentation, fields a mail client re-wrapped at its width, lines a
+// terminal broke mid-word, and a blank line after every header line. A line
+// that cannot be read never ends the header: the header block ends at the
+// first empty line; what follows is the body, never more headers (an abuse
 // report's attached message stays in the body).
 //
-// Damage that could be repaired or skipped is listed in Problems. Parse
+// The repair is headers/paste's. Each repair is listed in Problems with its
+// kind; a field whose bytes a repair may have changed carries the kind in
+// Field.Repair. Parse
 // returns an error, an *InputError, only when the input cannot be used:
 // larger than MaxInputSize, an Outlook .msg file, more than MaxFields
 // fields, or no header field at all.
@@ -58,47 +65,16 @@ func Parse(raw []byte) (*Message, error) {
 		return nil, &InputError{Err: ErrOutlookMsg, Detail: "this is an Outlook .msg file, which is binary: " +
 			"save the message as .eml (File > Save As), or open it, choose File > Properties and copy the Internet headers"}
 	}
-	m := &Message{}
-	text, probs := toText(raw)
-	m.Problems = append(m.Problems, probs...)
-	p := &pasteParser{lines: splitLines(text), text: text, msg: m}
-	if err := p.run(); err != nil {
-		return nil, err
+	res, tooMany := paste.Split(raw, MaxFields)
+	if tooMany > 0 {
+		return nil, &InputError{Err: ErrTooManyFields, Line: tooMany, Detail: fmt.Sprintf(
+			"the header has more than %d fields: paste only the header block of one message", MaxFields)}
 	}
-	if m.Problems == nil {
-		m.Problems = []Problem{}
+	if len(res.Fields) == 0 {
+		return nil, &InputError{Err: ErrNoHeaders, Detail: "no line of the form “Name: value” was found: " +
+			"paste the message's header block (Received, From, Authentication-Results, …), or the whole message"}
 	}
+	m := &Message{Body: res.Body, HasBody: res.HasBody, Problems: res.Problems}
+	m.Fields, m.Summary = res.Fields, res.Summary
 	return m, nil
-}
-
-// line is one input line without its terminator.
-type line struct {
-	s   string // the text
-	num int    // 1-based line number
-	end int    // offset just after the line terminator
-}
-
-// splitLines splits on CRLF, LF and lone CR.
-func splitLines(text string) []line {
-	lines := make([]line, 0, strings.Count(text, "\n")+1)
-	start, num := 0, 1
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '\n':
-			lines = append(lines, line{s: text[start:i], num: num, end: i + 1})
-			start, num = i+1, num+1
-		case '\r':
-			end := i + 1
-			if end < len(text) && text[end] == '\n' {
-				end++
-			}
-			lines = append(lines, line{s: text[start:i], num: num, end: end})
-			i = end - 1
-			start, num = end, num+1
-		}
-	}
-	if start < len(text) {
-		lines = append(lines, line{s: text[start:], num: num, end: len(text)})
-	}
-	return lines
 }

@@ -25,19 +25,12 @@ type Forefront struct {
 	Pairs []authres.Property `json:"pairs"`          // every KEY:value in order
 }
 
-// ParseForefront reads the value of an X-Forefront-Antispam-Report field.
+// ParseForefront reads the value of an X-Forefront-Antispam-Report field
+// (its items by SplitItems, keys upper-cased).
 func ParseForefront(value string) Forefront {
-	var f Forefront
-	for _, item := range strings.Split(rfc5322.Unfold(value), ";") {
-		k, v, ok := strings.Cut(item, ":")
-		if !ok {
-			continue
-		}
-		k = strings.ToUpper(strings.TrimSpace(k))
-		v = strings.TrimSpace(v)
-		if k == "" {
-			continue
-		}
+	f := Forefront{Pairs: []authres.Property{}}
+	for _, p := range SplitItems(value, ':') {
+		k, v := strings.ToUpper(p.Name), p.Value
 		f.Pairs = append(f.Pairs, authres.Property{Name: k, Value: v})
 		switch k {
 		case "CIP":
@@ -62,10 +55,29 @@ func ParseForefront(value string) Forefront {
 			f.IPV = v
 		}
 	}
-	if f.Pairs == nil {
-		f.Pairs = []authres.Property{}
-	}
 	return f
+}
+
+// SplitItems reads a field made of "KEY:value;KEY:value;…" items, as
+// Microsoft's anti-spam fields are (X-Forefront-Antispam-Report,
+// X-Microsoft-Antispam, X-Microsoft-Antispam-Mailbox-Delivery, Exchange
+// Server's X-MS-Exchange-Organization-Antispam-Report) and, with "=",
+// Mimecast's X-Mimecast-Impersonation-Protect: folded lines joined, items
+// split on ';', key and value on the first sep and trimmed, the key's case
+// kept, in order. An item without sep is kept as a key with no value;
+// empty items and Microsoft's stray "(null)" are dropped.
+func SplitItems(value string, sep byte) []authres.Property {
+	var out []authres.Property
+	value = strings.ReplaceAll(rfc5322.Unfold(value), "(null)", "")
+	for item := range strings.SplitSeq(value, ";") {
+		k, v, _ := strings.Cut(item, string(sep))
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if k == "" && v == "" {
+			continue
+		}
+		out = append(out, authres.Property{Name: k, Value: v})
+	}
+	return out
 }
 
 // spfCommentIP reads the IP of Microsoft's "(sender IP is 192.0.2.1)"

@@ -67,8 +67,10 @@ var samples = map[string]sample{
 	"fastmail-fastmail-private-arc.eml": {8, "66.111.4.25", "out1-smtp.messagingengine.com", "bounce@messagingengine.com", "fastmail.com",
 		[]string{"fastmail.com/fm3", "messagingengine.com/fm3"}, "pass", "pass", "pass", []Code{CodeSendingIPRecorded}, "1/none"},
 	// qmail at smtp.didi.net: "from mx0b… (HELO mx0a…) (148.163.158.5)".
+	// Hop 6 is stamped 8 s before hop 5: within ClockSkewTolerance, so no
+	// clock skew finding (a few seconds of disorder say nothing).
 	"fifteen-received-hops.headers.eml": {15, "148.163.158.5", "mx0a-001b2d01.pphosted.com", "nicoletta_bernasconi@it.ibm.com", "it.ibm.com",
-		nil, "", "", "", []Code{CodeClockSkew}, ""},
+		nil, "", "", "", nil, ""},
 	"gmail-arc-i1-authtest.eml": {3, "217.146.67.33", "uvn-67-33.tll01.zonevs.eu", "andris@ekiri.ee", "ekiri.ee",
 		[]string{"ekiri.ee/default"}, "pass", "pass", "", nil, "1/none"},
 	"gmail-bimi-selector-arc.eml": {3, "141.193.32.19", "m32-19.eu.mailgun.net", "bounce+2fa2ae.181d-andris.reinman=gmail.com@out.srv.dev", "srv.dev",

@@ -32,36 +32,10 @@ func Check(ctx context.Context, r Resolver, ip netip.Addr, id Identity, opts ...
 // and every IP is evaluated against them. WithRecord applies to the checked
 // domain, not to the HELO name.
 func CheckIPs(ctx context.Context, r Resolver, ips []netip.Addr, id Identity, opts ...Option) *Report {
-	cfg := newConfig(opts)
-	domain := id.CheckedDomain()
-	helo := asciiDomain(id.HELO)
-	_, heloOK := checkDomain(helo)
-	sameHELO := heloOK && domainKey(helo) == domainKey(domain)
-
-	var main, heloTree *Tree
-	var wg sync.WaitGroup
-	if t := cfg.tree; t != nil && cfg.record == nil && domainKey(t.Domain) == domainKey(domain) {
-		main = t
-	} else {
-		wg.Go(func() { main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
-	}
-	if heloOK && !sameHELO {
-		hcfg := cfg
-		hcfg.record = nil
-		wg.Go(func() { heloTree = build(ctx, newStore(r, nil, hcfg.concurrency), helo, hcfg) })
-	}
-	wg.Wait()
-	if sameHELO {
-		heloTree = main
-	}
-
-	rep := &Report{Domain: main.Domain, HELO: id.HELO, Tree: main}
+	c := NewChecker(ctx, r, id, opts...)
+	rep := &Report{Domain: c.main.Domain, HELO: id.HELO, Tree: c.main}
 	for _, ip := range ips {
-		v := main.CheckHost(ctx, ip, id.Sender, id.HELO)
-		v.HELOResult = None
-		if heloTree != nil {
-			v.HELOResult = heloTree.CheckHost(ctx, ip, "postmaster@"+helo, id.HELO).Result
-		}
+		v := c.Check(ctx, ip)
 		rep.Sender = v.Sender
 		rep.Results = append(rep.Results, v)
 	}
@@ -70,6 +44,59 @@ func CheckIPs(ctx context.Context, r Resolver, ips []netip.Addr, id Identity, op
 		rep.Sender = local + "@" + sdom
 	}
 	return rep
+}
+
+// Checker evaluates any number of client IPs for one identity, as Check
+// does, against the checked domain's tree and the HELO name's, prefetched
+// once by NewChecker. Safe for concurrent use: a bulk evaluation runs it
+// from many goroutines.
+type Checker struct {
+	main, helo *Tree
+	id         Identity
+	heloName   string // A-label form
+}
+
+// NewChecker prefetches the trees of the checked domain (Identity.Domain,
+// else the MAIL FROM domain, else the HELO name) and of the HELO name when
+// it is another valid domain.
+func NewChecker(ctx context.Context, r Resolver, id Identity, opts ...Option) *Checker {
+	cfg := newConfig(opts)
+	domain := id.CheckedDomain()
+	helo := asciiDomain(id.HELO)
+	_, heloOK := checkDomain(helo)
+	sameHELO := heloOK && domainKey(helo) == domainKey(domain)
+
+	c := &Checker{id: id, heloName: helo}
+	var wg sync.WaitGroup
+	if t := cfg.tree; t != nil && cfg.record == nil && domainKey(t.Domain) == domainKey(domain) {
+		c.main = t
+	} else {
+		wg.Go(func() { c.main = build(ctx, newStore(r, nil, cfg.concurrency), domain, cfg) })
+	}
+	if heloOK && !sameHELO {
+		hcfg := cfg
+		hcfg.record = nil
+		wg.Go(func() { c.helo = build(ctx, newStore(r, nil, hcfg.concurrency), helo, hcfg) })
+	}
+	wg.Wait()
+	if sameHELO {
+		c.helo = c.main
+	}
+	return c
+}
+
+// Tree returns the checked domain's tree.
+func (c *Checker) Tree() *Tree { return c.main }
+
+// Check evaluates one client IP: the MAIL FROM verdict and, in HELOResult,
+// the HELO identity's (none when there is no valid HELO name).
+func (c *Checker) Check(ctx context.Context, ip netip.Addr) *Verdict {
+	v := c.main.CheckHost(ctx, ip, c.id.Sender, c.id.HELO)
+	v.HELOResult = None
+	if c.helo != nil {
+		v.HELOResult = c.helo.CheckHost(ctx, ip, "postmaster@"+c.heloName, c.id.HELO).Result
+	}
+	return v
 }
 
 // CheckedDomain is the domain check_host() evaluates for the identity:

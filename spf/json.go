@@ -52,6 +52,19 @@ type perIPJSON struct {
 	Error       *string `json:"error"`
 }
 
+// ResultJSON renders the verdict as one entry of the several-IP shape's
+// "results" (ip, result, helo_result, explanation, lookups, void_lookups,
+// matched, error): the line a bulk evaluation writes per IP.
+func (v *Verdict) ResultJSON() ([]byte, error) {
+	return json.Marshal(v.perIP())
+}
+
+func (v *Verdict) perIP() perIPJSON {
+	return perIPJSON{IP: addrText(v.IP), Result: v.Result,
+		HELOResult: optResult(v.HELOResult), Explanation: v.Explanation, Lookups: v.Lookups,
+		VoidLookups: v.VoidLookups, Matched: v.Matched, Error: errText(v.Err)}
+}
+
 type reportJSON struct {
 	Domain           string      `json:"domain"`
 	Sender           string      `json:"sender"`
@@ -72,9 +85,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		WorstCaseLookups: r.Tree.Root.Lookups, WorstCaseVoid: r.Tree.Root.VoidLookups,
 		Tree: r.Tree.Root, Findings: nonNil(r.Findings()), Results: []perIPJSON{}}
 	for _, v := range r.Results {
-		out.Results = append(out.Results, perIPJSON{IP: addrText(v.IP), Result: v.Result,
-			HELOResult: optResult(v.HELOResult), Explanation: v.Explanation, Lookups: v.Lookups,
-			VoidLookups: v.VoidLookups, Matched: v.Matched, Error: errText(v.Err)})
+		out.Results = append(out.Results, v.perIP())
 	}
 	return json.Marshal(out)
 }

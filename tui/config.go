@@ -8,6 +8,7 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/smtp"
 )
 
 // defaultTimeout bounds a pane's own lookup for the zero Config.
@@ -40,9 +41,26 @@ type Config struct {
 	// addresses and the domain (and a message's sending IP and domains);
 	// nil asks none (--no-blocklists).
 	Blocklists *blocklist.Set
+	// SMTP gives the SMTP & TLS pane's probe its options (port, EHLO name,
+	// the dial hook, roots; the pane sets the resolver); nil turns the
+	// probe off (--no-probe). The pane calls it in a command, where it may
+	// start something (the demo's mail servers) the first time.
+	SMTP func() (smtp.Options, error)
 	// ExportDir is where e writes the Markdown report ("" for the working
 	// directory).
 	ExportDir string
+	// ExportToView makes e show the Markdown report in a scrollable view
+	// instead of writing files (y there copies it with OSC 52, esc closes
+	// it): mxray serve, where nothing a session does writes on the server.
+	ExportToView bool
+	// Dial makes the dial of one investigation's connections (the MTA-STS
+	// policy fetch; the SMTP probe) from the investigation's DNS client;
+	// nil is diag.Dialer(client, Timeout). mxray serve gives
+	// diag.PublicDialer unless the operator allows private targets.
+	Dial func(client *dnsclient.Client) diag.DialFunc
+	// Audit, when set, hears what the user does (mxray serve's audit log):
+	// targets checked, headers given, copies and exports, by size only.
+	Audit Auditor
 	// Env is the environment read for NO_COLOR and the locale (os.Environ
 	// when nil).
 	Env []string

@@ -18,7 +18,8 @@ var loadingWords = []string{"Looking up", "checking", "evaluating", "computing",
 
 // TestEveryCutValueOpens: in every pane, at 60x20, 80x24 and 120x40, on
 // the demo's domains, its sample message, two real messages, its DMARC
-// reports and an SPF verdict table, every value drawn cut with "…" can
+// reports, an SPF verdict table and the SMTP probe of the demo's mail
+// servers, every value drawn cut with "…" can
 // be read whole: in the focused item's detail (v) or, in a pane that
 // scrolls or shows the selected item underneath, on a line where it is
 // not cut. The cursor walks every row of each pane. Before the detail
@@ -34,6 +35,9 @@ func TestEveryCutValueOpens(t *testing.T) {
 		{"broken.example", func(w, h int) *driver { return openIdle(t, demoConfig(srv, "broken.example", true), w, h) }},
 		{"reports", func(w, h int) *driver { return openReports(t, srv, w, h) }},
 		{"spf-table", func(w, h int) *driver { return openSPFTable(t, srv, w, h) }},
+		{"smtp-probed", func(w, h int) *driver {
+			return openIdle(t, withDemoSMTP(t, srv, demoConfig(srv, "broken.example", true)), w, h)
+		}},
 	}
 	for _, s := range headerSamples(t) {
 		scenarios = append(scenarios, scenario{s.name, func(w, h int) *driver {

@@ -18,6 +18,11 @@
 // blocklists of RFC 5782. Copying uses OSC
 // 52 (tea.SetClipboard) so it works over SSH.
 //
+// Served over SSH (mxray serve, tui/serve), the workbench writes nothing:
+// Config.ExportToView shows the Markdown report in a scrollable view that
+// y copies whole; Config.Dial keeps fetches and probes to public addresses;
+// Config.Audit hears what the user does, by size, never content.
+//
 // A message header (pasted, typed in the header editor, or given as a file
 // or on stdin) is read once by diag.ReadMessage and checked by
 // diag.CheckMessage, and adds two panes: the Received chain of RFC 5321

@@ -1,9 +1,9 @@
 package tui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,10 +88,7 @@ func fileSafe(s string) string {
 // From domain's) as mxray-DOMAIN-headers.md, and the message exactly as
 // given as mxray-DOMAIN-headers.eml (the same -1, -2 ... suffix on both).
 func exportHeadersCmd(dir string, run *runInfo, opts render.Options) tea.Cmd {
-	docs := []*render.Doc{run.hdr.report.Doc()}
-	if run.noDomain == "" && run.report != nil {
-		docs = append(docs, run.report.Doc())
-	}
+	docs := reportDocs(run)
 	name := run.target.Domain
 	if name == "" {
 		name = "message"
@@ -130,13 +127,9 @@ func exportHeaders(dir, base string, docs []*render.Doc, raw []byte, opts render
 			}
 			return "", "", err
 		}
-		var werr error
-		for j, d := range docs {
-			if j > 0 {
-				_, err := io.WriteString(md, "\n")
-				werr = errors.Join(werr, err)
-			}
-			werr = errors.Join(werr, render.Markdown(md, d, opts))
+		text, werr := markdownOf(docs, opts)
+		if werr == nil {
+			_, werr = md.Write(text)
 		}
 		_, err = eml.Write(raw)
 		werr = errors.Join(werr, err, md.Close(), eml.Close())
@@ -146,6 +139,33 @@ func exportHeaders(dir, base string, docs []*render.Doc, raw []byte, opts render
 		return mdPath, emlPath, nil
 	}
 	return "", "", fmt.Errorf("%w: %s.md to %s-%d.md all exist", ErrExportNoName, base, base, maxExportTries-1)
+}
+
+// reportDocs are the documents of a run's report: the domain's, or for a
+// message the message's and then its From domain's.
+func reportDocs(run *runInfo) []*render.Doc {
+	if run.hdr == nil {
+		return []*render.Doc{run.domainReport().Doc()}
+	}
+	docs := []*render.Doc{run.hdr.report.Doc()}
+	if run.noDomain == "" && run.report != nil {
+		docs = append(docs, run.domainReport().Doc())
+	}
+	return docs
+}
+
+// markdownOf renders docs as Markdown, one after the other.
+func markdownOf(docs []*render.Doc, opts render.Options) ([]byte, error) {
+	var b bytes.Buffer
+	for i, d := range docs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if err := render.Markdown(&b, d, opts); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
 }
 
 // absPath is path made absolute when it can be, for the notice.

@@ -63,10 +63,10 @@ func TestFlowSignatureKey(t *testing.T) {
 	f := startHeadersFlow(t, cfg, 120, 40)
 	f.waitFor("healthy.example · sample.eml", "✓ done")
 	f.keys("tab")
-	f.waitFor("[Then vs now]", "dkim d=mailer.example s=es2025 ✓ pass      ✗ permerror changed")
+	f.waitFor("[Then", "dkim d=mailer.example s=es2025 ✓ pass      ✗ permerror changed")
 	f.keys("j", "j", "j", "enter")
 	f.waitFor("[DKIM]", "signature d=mailer.example s=es2025 (from the message)", "No key record was read")
-	f.keys("shift+tab", "shift+tab", "shift+tab", "k", "k", "enter")
+	f.keys("shift+tab", "shift+tab", "shift+tab", "shift+tab", "k", "k", "enter")
 	f.waitFor("[DKIM]", "signature d=healthy.example s=s1 (from the message)", "public key: 2048-bit RSA")
 }
 
@@ -98,4 +98,26 @@ func TestFlowHeadersFile(t *testing.T) {
 	f.waitFor("newsletters.cnn.com · fastmail-cnn-arc.eml", "[Hops]", "›1 sending", "── inside messagingengine.com (internal)")
 	f.keys("tab")
 	f.waitFor("[Then]", "spf                             ✓ pass      ? temperror unknown")
+}
+
+// TestFlowVerdicts: the Verdicts pane of the demo's sample opens on the
+// why sentence; moving down reaches the verdict and its signals, each shown
+// whole below with its raw value; y copies the signal; G scrolls to the
+// last signal and g back to the why.
+func TestFlowVerdicts(t *testing.T) {
+	cfg := demoFlowConfig(t, demoServer(t))
+	cfg = withMessage(t, cfg, demo.SampleMessage(), demo.SampleName)
+	f := startHeadersFlow(t, cfg, 80, 24)
+	f.waitFor("healthy.example · sample.eml", "✓ done", "[Hops]")
+	f.keys("tab", "tab")
+	f.waitFor("[Vrd]", "›Why SpamAssassin judged it not spam: score -2.1", "✓ SpamAssassin: not spam, score -2.1 of 5 · the receiver's",
+		"── why", "today's re-check")
+	f.keys("j", "j", "j")
+	f.waitFor("›  BAYES_00", "── BAYES_00 (X-Spam-Status)", "raw: -1.9", "BODY: Bayes spam probability is 0 to 1% [score: 0.0000]")
+	f.keys("y")
+	f.waitFor("Copied 72 characters (OSC 52)")
+	f.keys("G")
+	f.waitFor("›  autolearn", "── autolearn", "Bayes auto-learning learned it as ham")
+	f.keys("g")
+	f.waitFor("›Why SpamAssassin", "── why")
 }

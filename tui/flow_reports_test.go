@@ -15,5 +15,5 @@ func TestFlowReportsToSPFVerdict(t *testing.T) {
 	f.keys("j")
 	f.waitFor("── 203.0.113.70 · healthy.example", "PTR out.crm.example ✓ confirmed · SPF today ✗ fail")
 	f.keys("enter")
-	f.waitFor("[SPF tree]", "IP 203.0.113.70", "WHAT-IF ✓ pass (published: fail)", "include:_spf.crm.example ◀", "ip4:203.0.113.64/28 ◀ matched: pass")
+	f.waitFor("[SPF", "IP 203.0.113.70", "WHAT-IF ✓ pass (published: fail)", "include:_spf.crm.example ◀", "ip4:203.0.113.64/28 ◀ matched: pass")
 }

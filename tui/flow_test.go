@@ -9,7 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // flow runs the workbench in a real tea.Program (teatest) and watches the
@@ -22,9 +24,15 @@ type flow struct {
 
 func startFlow(t *testing.T, srv *zoneserver.Server, target string, w, h int) *flow {
 	t.Helper()
+	return startFlowWith(t, testConfig(srv, target), w, h)
+}
+
+// startFlowWith is startFlow on cfg.
+func startFlowWith(t *testing.T, cfg Config, w, h int) *flow {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m := New(ctx, testConfig(srv, target))
+	m := New(ctx, cfg)
 	// teatest gives the program no terminal, so Bubble Tea writes as for
 	// a tty that maps LF to CR LF.
 	f := &flow{t: t, vt: newVTScreen(w, h, true)}
@@ -79,7 +87,7 @@ func (f *flow) keys(names ...string) {
 
 // resize tells the program (and the emulator) the terminal changed size.
 func (f *flow) resize(w, h int) {
-	f.vt.resize(w, h)
+	f.vt.Resize(w, h)
 	f.tm.Send(tea.WindowSizeMsg{Width: w, Height: h})
 }
 
@@ -116,22 +124,22 @@ func TestFlowFindingJump(t *testing.T) {
 	f.keys("enter")
 	f.waitFor("/spf.loop", "1/")
 	f.keys("enter")
-	f.waitFor("[SPF tree]", "── _loop2.mixed.example")
+	f.waitFor("[SPF", "── _loop2.mixed.example")
 }
 
 // TestFlowResize: down to the minimum (abbreviated tabs), below it (the
-// too-small message), and up to two columns.
+// too-small message), up to two columns (full tab titles), and back.
 func TestFlowResize(t *testing.T) {
 	f := startFlow(t, goldenServer(t), "good.example", 80, 24)
-	f.waitFor("✓ done", "[Overview]│ MX & PTR │ SPF tree")
+	f.waitFor("✓ done", "[Ovw]│ MX │ SPF │")
 	f.resize(60, 20)
-	f.waitFor("[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log")
+	f.waitFor("[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ SMTP │ Find │ Log")
 	f.resize(59, 20)
 	f.waitFor("Terminal too small", "59x20; mxray needs at least 60x20.")
 	f.resize(120, 40)
-	f.waitFor("╭─▸ Overview", "╭── Findings", "╭── SPF tree")
+	f.waitFor("[Overview]│ MX & PTR │ SPF tree", "╭─▸ Overview", "╭── Findings", "╭── SPF tree")
 	f.resize(80, 24)
-	f.waitFor("[Overview]│ MX & PTR │ SPF tree", "MX       ✓ 3 hosts")
+	f.waitFor("[Ovw]│ MX │ SPF │", "MX       ✓ 3 hosts")
 }
 
 // TestFlowHelpAndQuit: ? shows every key, esc closes it, q quits.
@@ -165,4 +173,19 @@ func TestFlowVerdictTable(t *testing.T) {
 	f.waitFor("── SPF verdict", "Verdict for 198.51.100.99", "Result      fail")
 	f.keys("esc")
 	f.waitFor("›198.51.100.99 ◀")
+}
+
+// TestFlowSMTP: the SMTP & TLS pane probes the demo's mail servers when
+// the MX answers arrive and fills with each verdict; the cursor selects an
+// address and enter opens it in the MX & PTR pane.
+func TestFlowSMTP(t *testing.T) {
+	srv := zoneservertest.New(t, demo.ZoneText())
+	f := startFlowWith(t, withDemoSMTP(t, srv, testConfig(srv, "broken.example")), 80, 24)
+	f.waitFor("✓ done")
+	f.keys("tab", "tab", "tab", "tab", "tab", "tab")
+	f.waitFor("[SMTP]", "! cert_invalid", "! no_starttls", "! tarpit", "3 addresses · 1 cert_invalid")
+	f.keys("down", "down")
+	f.waitFor("── mx2.broken.example · 198.51.100.26", "(slow on purpose)")
+	f.keys("enter")
+	f.waitFor("[MX]", "198.51.100.26 → no PTR record")
 }

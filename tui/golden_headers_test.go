@@ -64,17 +64,23 @@ func openIdle(t testing.TB, cfg Config, w, h int) *driver {
 // Overview with the message's verdicts, at 80x24 and 120x40 for the demo's
 // sample and two real messages (go test ./tui -update rewrites them).
 func TestGoldenHeaderPanes(t *testing.T) {
+	eachHeaderScreen(t, headerSamples(t), func(d *driver, name string, w, h int) {
+		for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow, finding.PartOverview} {
+			t.Run(fmt.Sprintf("%s/%s/%dx%d", id, name, w, h), func(t *testing.T) {
+				d.m.setFocus(d.m.indexOf(id))
+				golden.RequireEqual(t, d.screen())
+			})
+		}
+	})
+}
+
+// eachHeaderScreen opens each sample at each golden size (against the demo
+// zone, which refuses the real samples' names) and hands the driver to do.
+func eachHeaderScreen(t *testing.T, samples []headerSample, do func(d *driver, name string, w, h int)) {
 	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, size := range goldenSizes {
-		w, h := size[0], size[1]
-		for _, s := range headerSamples(t) {
-			d := openHeaders(t, srv, s.name, s.raw, w, h)
-			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow, finding.PartOverview} {
-				t.Run(fmt.Sprintf("%s/%s/%dx%d", id, s.name, w, h), func(t *testing.T) {
-					d.m.setFocus(d.m.indexOf(id))
-					golden.RequireEqual(t, d.screen())
-				})
-			}
+		for _, s := range samples {
+			do(openHeaders(t, srv, s.name, s.raw, size[0], size[1]), s.name, size[0], size[1])
 		}
 	}
 }

@@ -20,8 +20,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/demo/demotest"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -48,6 +51,20 @@ func testConfig(srv *zoneserver.Server, target string) Config {
 		Now:       fixedNow,
 		Location:  testZone,
 	}
+}
+
+// withDemoSMTP is cfg probing the demo's mail servers (started once per
+// test, closed at its end), with srv marking the demo's secure zones
+// validated, as mxray --demo does. The probe asks its TLSA records through
+// a client of its own, so the run's query count and DNS log do not depend
+// on when the probes ask.
+func withDemoSMTP(t testing.TB, srv *zoneserver.Server, cfg Config) Config {
+	t.Helper()
+	demo.MarkSecure(srv)
+	o := demotest.Mail(t)
+	o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	cfg.SMTP = func() (smtp.Options, error) { return o, nil }
+	return cfg
 }
 
 // withMessage is cfg opening on raw, read as the command line reads a

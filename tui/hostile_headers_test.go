@@ -68,10 +68,15 @@ func qWord(s string) string {
 
 // hostileMessage is the demo's sample with x planted in the Subject (as
 // written and as an RFC 2047 word that decodes to it), the From display
-// name, the sending hop's from-name and the receiver's SPF reason.
+// name, the sending hop's from-name, the receiver's SPF reason, a rule's
+// description in its X-Spam-Report and a value of an
+// X-Forefront-Antispam-Report added beside it.
 func hostileMessage(x string) []byte {
 	m := string(demo.SampleMessage())
 	r := strings.NewReplacer(
+		"BAYES_00 BODY: Bayes spam probability is 0 to 1%", "BAYES_00 BODY: Bayes spam probability is 0 to 1%"+x,
+		"Authentication-Results: mx.receiver.example;", "X-Forefront-Antispam-Report: CIP:203.0.113.10;CTRY:F"+x+";SFV:NSPM;SCL:1;DIR:INB;\r\n"+
+			"Authentication-Results: mx.receiver.example;",
 		"Subject: Your November statement is ready", "Subject: S"+x+" "+qWord("W"+x),
 		"From: Alice Example <", "From: \"Alice "+x+"\" <",
 		"Received: from relay.mailer.example (", "Received: from relay"+x+".mailer.example (",
@@ -90,7 +95,7 @@ func rawControl(plain string) (string, bool) {
 // TestHostileHeadersInView: each class of attack, planted in the Subject,
 // an RFC 2047 word, the From display name, a Received from-name and the
 // receiver's Authentication-Results reason, is drawn harmlessly by the
-// hops and then-vs-now panes: no escape sequence but the panes' own
+// hops, then-vs-now and verdicts panes: no escape sequence but the panes' own
 // colours, no raw control, bidi or zero-width character, and the attack
 // shown as a visible escape where each field is drawn.
 func TestHostileHeadersInView(t *testing.T) {
@@ -100,7 +105,7 @@ func TestHostileHeadersInView(t *testing.T) {
 			// Wide enough for the Subject line to hold both plantings.
 			d := openHeaders(t, srv, "hostile.eml", hostileMessage(c.payload), 200, 50)
 			views := map[finding.Part]string{}
-			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow} {
+			for _, id := range []finding.Part{finding.PartHops, finding.PartThenNow, finding.PartVerdicts} {
 				d.m.setFocus(d.m.indexOf(id))
 				view := d.m.panes[d.m.indexOf(id)].View()
 				assertOnlySGR(t, id, view)
@@ -121,6 +126,7 @@ func TestHostileHeadersInView(t *testing.T) {
 				{finding.PartThenNow, "W" + c.shown},           // the Subject's encoded word, decoded
 				{finding.PartThenNow, "Alice " + c.inQuotes()}, // the From display name
 				{finding.PartThenNow, "R" + c.inQuotes()},      // the receiver's reason
+				{finding.PartVerdicts, "0 to 1%" + c.shown},    // a rule's description in X-Spam-Report
 			} {
 				if !strings.Contains(unwrapped(views[want.pane]), want.text) {
 					t.Errorf("%s pane does not show %q:\n%s", want.pane, want.text, views[want.pane])
@@ -242,7 +248,7 @@ func (p *program) wait() error {
 
 // TestHostileHeadersProgramOutput runs the workbench on a message full of
 // every class of attack (and a file name carrying one, for the window
-// title), visits the hops and then-vs-now panes, and checks the bytes the
+// title), visits the hops, then-vs-now and verdicts panes, and checks the bytes the
 // program wrote: no planted sequence appears raw, nor any C1, bidi or
 // zero-width character; only the renderer's own sequences remain. The
 // screen shows the attacks as visible escapes.
@@ -256,8 +262,12 @@ func TestHostileHeadersProgramOutput(t *testing.T) {
 	p := startProgram(t, cfg, 120, 40)
 	p.waitFor("✓ done", "[Hops]", `relay`)
 	p.send("\t") // then vs now
-	p.waitFor("[Then vs now]", `S`+hostileClasses()[0].shown, `reason`)
-	p.send("jjj\t\t\t") // to the DKIM pane through the signatures
+	p.waitFor("[Then", `S`+hostileClasses()[0].shown, `reason`)
+	p.send("jjj\t") // the verdicts, on the way to the DKIM pane through the signatures
+	p.waitFor("[Vrd]", "── 2 filter verdicts")
+	p.send("jjj") // BAYES_00, its planted description shown whole below
+	p.waitFor("── BAYES_00", "1%"+hostileClasses()[0].shown)
+	p.send("\t\t\t")
 	p.waitFor("[DKIM]")
 	p.send("q")
 	if err := p.wait(); err != nil {

@@ -77,3 +77,21 @@ func ticks(cmd tea.Cmd) bool {
 	}
 	return false
 }
+
+// TestIdleNoTicksAfterProbes: once the SMTP & TLS pane's probes (which
+// may outlast the run) are all in, the spinner stops: a tick asks for no
+// other.
+func TestIdleNoTicksAfterProbes(t *testing.T) {
+	srv := goldenServer(t)
+	m := New(context.Background(), withDemoSMTP(t, srv, testConfig(srv, "broken.example")))
+	d := newDriver(t, m, 80, 24)
+	t.Cleanup(func() { m.cancelSession() })
+	d.idle()
+	if !m.quiet() {
+		t.Fatal("idle returned with something in flight")
+	}
+	d.until("the spinner to stop", func(m *Model) bool { return !m.spinning })
+	if _, cmd := m.Update(m.spin.Tick()); cmd != nil {
+		t.Fatal("a tick after the probes asked for another")
+	}
+}

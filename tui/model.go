@@ -43,6 +43,7 @@ type Model struct {
 	help     help.Model
 	showHelp bool        // the overlay is the full help
 	overlay  *kit.Viewer // the help or a detail over the body; nil for none
+	report   *reportView // the report shown under Config.ExportToView; nil when closed
 	spin     spinner.Model
 	spinning bool
 	flash    string
@@ -86,10 +87,13 @@ func New(ctx context.Context, cfg Config) *Model {
 		g = kit.ASCIIGlyphs()
 	}
 	keys := kit.DefaultKeyMap()
+	if cfg.ExportToView {
+		keys.Export = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "report"))
+	}
 	if m.ascii {
 		keys = keys.ASCIIHelp()
 	}
-	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location}
+	m.com = &kit.Common{Styles: kit.NewStyles(true, m.color), Glyphs: g, Keys: keys, Timeout: cfg.Timeout, Now: cfg.Now, Loc: cfg.Location, SMTP: cfg.SMTP}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: g.Spinner, FPS: time.Second / 10}))
 	m.com.Spinner = g.Spinner[0]
 	m.help = help.New()
@@ -129,15 +133,15 @@ func (m *Model) Init() tea.Cmd {
 // Update handles one message: sizes and colours here, keys through the
 // global bindings to the focused pane, run results (current run only) and
 // everything else to every pane. The spinner ticks while something is in
-// flight (the run, a pane's own lookup) and stops when nothing is: an
-// idle workbench asks for no timer at all.
+// flight (the run, a pane's own lookup: the SMTP probes, a PTR) and stops
+// when nothing is: an idle workbench asks for no timer at all.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	_, cmd := m.update(msg)
+	model, cmd := m.update(msg)
 	if !m.spinning && m.active() {
 		m.spinning = true
 		cmd = tea.Batch(cmd, m.spin.Tick)
 	}
-	return m, cmd
+	return model, cmd
 }
 
 // active reports whether anything is in flight: the run (or its message's
@@ -195,6 +199,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.openDetail(msg.Detail)
 		}
 		return m, nil
+	case kit.HeaderOptionsMsg:
+		return m, m.reread(msg)
+	case rereadMsg:
+		return m, m.rereadDone(msg)
 	case exportMsg:
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
@@ -235,6 +243,9 @@ func (m *Model) resize(w, h int) {
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
 	m.sizeOverlay()
+	if m.report != nil {
+		m.report.setSize(w, m.lay.body.h)
+	}
 }
 
 // setShown shows or hides the message's panes and the reports' pane.
@@ -288,6 +299,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.input.update(k)
+	}
+	if m.report != nil {
+		return m.reportKey(k)
 	}
 	if m.overlay != nil {
 		return m.overlayKey(k)
@@ -366,6 +380,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
 		m.closeOverlay()
+		m.report = nil
 		return m.input.openEditor([]byte(msg.Content), "")
 	}
 	return nil
@@ -396,6 +411,15 @@ func (m *Model) handleWheel(mouse tea.Mouse) tea.Cmd {
 	if m.editing() {
 		return nil
 	}
+	if m.report != nil {
+		switch mouse.Button {
+		case tea.MouseWheelUp:
+			m.report.scroll.HandleKey(tea.KeyPressMsg{Code: tea.KeyUp}, m.com.Keys)
+		case tea.MouseWheelDown:
+			m.report.scroll.HandleKey(tea.KeyPressMsg{Code: tea.KeyDown}, m.com.Keys)
+		}
+		return nil
+	}
 	switch mouse.Button {
 	case tea.MouseWheelUp:
 		return m.routeKey(tea.KeyPressMsg{Code: tea.KeyUp})
@@ -417,7 +441,7 @@ func (m *Model) copyFocused() tea.Cmd {
 		m.setFlash("Nothing selected to copy", true)
 		return nil
 	}
-	return m.copyText(text)
+	return m.copyText(string(m.focused().ID()), termsafe.Lines(text))
 }
 
 // export writes the Markdown report to a new file, in a command.
@@ -431,6 +455,9 @@ func (m *Model) export() tea.Cmd {
 		m.setFlash("Still running: export when it is done (esc cancels)", true)
 		return nil
 	}
+	if m.cfg.ExportToView {
+		return m.showReport(run)
+	}
 	dir := m.cfg.ExportDir
 	if dir == "" {
 		dir = "."
@@ -441,7 +468,7 @@ func (m *Model) export() tea.Cmd {
 	if run.hdr != nil {
 		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
 	}
-	return exportCmd(dir, run.report, render.Options{ASCII: m.ascii})
+	return exportCmd(dir, run.domainReport(), render.Options{ASCII: m.ascii})
 }
 
 // quit stops everything in flight and ends the program.

@@ -401,10 +401,10 @@ func TestTabStrip(t *testing.T) {
 		w    int
 		want string
 	}{
-		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ Findings │ DNS log"},
-		{80, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ Findings │ DNS log"},
-		{67, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log"},
-		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ Find │ Log"},
+		{120, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ SMTP & TLS │ Findings │ DNS log"},
+		{94, "[Overview]│ MX & PTR │ SPF tree │ DKIM │ DMARC │ Blocklist │ SMTP & TLS │ Findings │ DNS log"},
+		{80, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ SMTP │ Find │ Log"},
+		{60, "[Ovw]│ MX │ SPF │ DKIM │ DMARC │ DNSBL │ SMTP │ Find │ Log"},
 	}
 	for _, tt := range tests {
 		d.update(teaSize(tt.w, 24))
@@ -420,7 +420,7 @@ func TestTabStrip(t *testing.T) {
 func TestMouse(t *testing.T) {
 	srv := goldenServer(t)
 	d := openTarget(t, srv, "good.example", 80, 24)
-	d.update(tea.MouseClickMsg{X: 26, Y: 1, Button: tea.MouseLeft}) // "SPF tree"
+	d.update(tea.MouseClickMsg{X: 13, Y: 1, Button: tea.MouseLeft}) // "SPF" (the short titles at 80 columns)
 	if d.m.focused().ID() != finding.PartSPF {
 		t.Fatalf("click focused %s", d.m.focused().ID())
 	}

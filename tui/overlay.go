@@ -70,7 +70,7 @@ func (m *Model) overlayKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.Back), key.Matches(k, keys.Detail), key.Matches(k, keys.Open):
 		m.closeOverlay()
 	case key.Matches(k, keys.Copy) && m.overlay.Copy != "":
-		return m.copyText(m.overlay.Copy)
+		return m.copyText("detail", termsafe.Lines(m.overlay.Copy))
 	default:
 		m.overlay.HandleKey(k)
 	}
@@ -109,7 +109,7 @@ func (m *Model) fullHelpLines(w int) []string {
 		"In the header editor (ctrl+e on the input screen, or paste headers) enter and tab are text too: ctrl+d reads the headers, esc closes it with the text kept.",
 		"Panes are linked: choosing an IP, a domain or a selector in one moves the others to it.",
 		"v shows the focused item in full (every value a row cuts with " + m.com.Glyphs.Ellipsis + "), wrapped and scrollable; enter does too where it has no other job.",
-		"y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file.",
+		m.exportHelp(),
 	} {
 		for _, l := range kit.Wrap(text, w-2) {
 			lines = append(lines, " "+st.Muted.Render(l))
@@ -153,9 +153,10 @@ func maxWidth(block string) int {
 	return n
 }
 
-// copyText copies text with OSC 52 and says how much.
-func (m *Model) copyText(text string) tea.Cmd {
-	text = termsafe.Lines(text)
-	m.setFlash("Copied "+kit.Plural(len([]rune(text)), "character", "characters")+" (OSC 52)", false)
-	return tea.SetClipboard(text)
+// exportHelp says what y and e do.
+func (m *Model) exportHelp() string {
+	if m.cfg.ExportToView {
+		return "y copies with OSC 52 (works over SSH); e shows the Markdown report here, where y copies it whole: nothing is written on the server."
+	}
+	return "y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file."
 }

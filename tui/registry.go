@@ -12,8 +12,10 @@ import (
 	"github.com/mxray/mxray/tui/mx"
 	"github.com/mxray/mxray/tui/overview"
 	"github.com/mxray/mxray/tui/reports"
+	"github.com/mxray/mxray/tui/smtp"
 	"github.com/mxray/mxray/tui/spf"
 	"github.com/mxray/mxray/tui/thennow"
+	"github.com/mxray/mxray/tui/verdicts"
 )
 
 // paneEntry registers one pane: how to make it, and when it shows.
@@ -33,12 +35,14 @@ var registry = []paneEntry{
 	{new: func(c *kit.Common) kit.Pane { return overview.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return hops.New(c) }, message: true},
 	{new: func(c *kit.Common) kit.Pane { return thennow.New(c) }, message: true},
+	{new: func(c *kit.Common) kit.Pane { return verdicts.New(c) }, message: true},
 	{new: func(c *kit.Common) kit.Pane { return reports.New(c) }, reports: true},
 	{new: func(c *kit.Common) kit.Pane { return mx.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return spf.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dkim.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dmarc.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return blocklists.New(c) }},
+	{new: func(c *kit.Common) kit.Pane { return smtp.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return findings.New(c) }},
 	{new: func(c *kit.Common) kit.Pane { return dnslog.New(c) }},
 }

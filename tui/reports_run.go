@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/tui/kit"
 )
 
@@ -71,7 +72,7 @@ func (s *stream) analyseReports(ctx context.Context, client *dnsclient.Client, s
 			}
 		}
 		send(reportsEvent{today: diag.ReportsToday(ctx, client, diag.ReportDomains(set))})
-		readiness.Enrich(ctx, set, readiness.Env{DNS: client, SPF: diag.SPFResolver(client)}, func(e readiness.Enrichment) {
+		readiness.Enrich(ctx, set, readiness.Env{DNS: client, SPF: spfcheck.Resolver(client)}, func(e readiness.Enrichment) {
 			send(reportsEvent{enrich: &e})
 		})
 		return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/termsafe"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -42,7 +43,11 @@ type runInfo struct {
 	rep *reportsRun
 	// noDomain says why no domain is investigated (a message with no
 	// usable From domain); "" when one is.
-	noDomain          string
+	noDomain string
+	// smtp is what the SMTP & TLS pane's probe found (kit.SMTPMsg); nil
+	// before it sends.
+	smtp              *smtp.Report
+	smtpSeq           int
 	done              bool
 	cancelled         bool
 	unreachable       bool
@@ -153,6 +158,15 @@ func (r *runInfo) CutReason(p finding.Part) string {
 	}
 }
 
+// domainReport is the domain's report with what the SMTP & TLS pane's
+// probe found, for the export; nil before the first part.
+func (r *runInfo) domainReport() *diag.Report {
+	if r.report == nil || r.smtp == nil {
+		return r.report
+	}
+	return r.report.WithSMTP(r.smtp)
+}
+
 // Busy reports whether the investigation, or the message's re-check, is
 // still running.
 func (r *runInfo) Busy() bool {
@@ -175,6 +189,11 @@ func (r *runInfo) Findings() []finding.Finding {
 		} else {
 			out = append(out, h.msg.Findings()...)
 		}
+	}
+	if r.smtp != nil {
+		out = append(out, r.smtp.Findings...)
+	}
+	if r.hdr != nil || r.smtp != nil {
 		finding.Sort(out)
 	}
 	if r.rep != nil && r.rep.result != nil {
@@ -229,6 +248,7 @@ func (m *Model) reportsRead(set *dmarcreport.Set) tea.Cmd {
 // every byte kept; one that can becomes the session's message and is run.
 func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
 	if msg.err != nil {
+		m.auditHeaders(len(msg.raw), "")
 		m.screen = screenInput
 		return m.input.openEditor(msg.raw, inputErrorText(msg.err))
 	}
@@ -242,7 +262,25 @@ func (m *Model) headersParsed(msg headersParsedMsg) tea.Cmd {
 	} else {
 		req.target = t
 	}
+	m.auditHeaders(len(p.Raw), req.target.Domain)
 	return tea.Batch(append(cmds, m.start(req, false))...)
+}
+
+// auditHeaders tells the Auditor a header of size bytes was given: its
+// size and From domain, never its content.
+func (m *Model) auditHeaders(size int, fromDomain string) {
+	if m.cfg.Audit != nil {
+		m.cfg.Audit.HeadersPasted(size, fromDomain)
+	}
+}
+
+// dial returns the dial of an investigation's connections through client:
+// Config.Dial's, else diag.Dialer's.
+func (m *Model) dial(client *dnsclient.Client) diag.DialFunc {
+	if m.cfg.Dial != nil {
+		return m.cfg.Dial(client)
+	}
+	return diag.Dialer(client, m.cfg.Timeout)
 }
 
 // describeMessage says in a line which message a header block is.
@@ -270,8 +308,12 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	}
 	m.screen = screenWorkbench
 	m.closeOverlay()
+	m.report = nil
 	if req.msg == nil && req.reports == nil {
 		m.addRecent(req.target.Input)
+		if m.cfg.Audit != nil {
+			m.cfg.Audit.TargetChecked(req.target.Input)
+		}
 	}
 	m.setShown(req.msg != nil, req.reports != nil)
 	m.last = req
@@ -295,7 +337,7 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 	m.run, m.com.Run = run, run
 	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline, Blocklists: m.cfg.Blocklists}
 	if !m.cfg.Offline {
-		opts.Dial = diag.Dialer(client, m.cfg.Timeout)
+		opts.Dial = m.dial(client)
 	}
 	var cmds []tea.Cmd
 	if !keepFocus {
@@ -372,6 +414,11 @@ func (m *Model) handleRunMsg(msg kit.RunMsg) tea.Cmd {
 		run.hdr.report = msg.Report
 		run.hdr.done = true
 		run.finished = m.cfg.Now()
+	case kit.SMTPMsg:
+		if msg.Seq <= run.smtpSeq {
+			return nil // an older snapshot, delivered late
+		}
+		run.smtp, run.smtpSeq = msg.Report, msg.Seq
 	case kit.ReportsMsg:
 		run.rep.result = msg.Result
 		run.rep.done = msg.Done

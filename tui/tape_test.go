@@ -176,7 +176,7 @@ func TestTapeReplay(t *testing.T) {
 	srv := zoneservertest.New(t, demo.ZoneText())
 	for _, size := range [][2]int{{160, 45}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			cfg := testConfig(srv, cfgTarget)
+			cfg := withDemoSMTP(t, srv, testConfig(srv, cfgTarget))
 			cfg.Demo = true
 			d := newDriver(t, New(context.Background(), cfg), size[0], size[1])
 			shown, checks := false, 0

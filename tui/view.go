@@ -51,6 +51,9 @@ func (m *Model) render() string {
 	tabs := kit.Fit(m.tabsView(), w, 1, m.com.Glyphs.Ellipsis)
 	own, global := m.focused().Help(), m.com.Keys.ShortHelp()
 	switch {
+	case m.report != nil:
+		body = kit.Fit(m.report.view(m.com.Styles, m.com.Glyphs), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
+		return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(m.report.help(m.com.Keys), []key.Binding{m.com.Keys.Quit})
 	case m.overlay != nil:
 		body = m.overlay.View()
 		own, global = m.overlay.Help(), []key.Binding{m.com.Keys.Help, m.com.Keys.Quit}

@@ -36,8 +36,10 @@ type options struct {
 	// check
 	selectors []string
 	file      string
+	batch     batchFlags // check -f
 
 	// spf
+	ipFile string
 	ips    []string
 	sender string
 	helo   string
@@ -55,28 +57,52 @@ type options struct {
 	blocklistFile  string
 	dqsKey         string
 
-	command string   // "", "check", "spf", "headers", "report"
+	// serve
+	listen         string
+	authorizedKeys string
+	trustedUserCA  string
+	hostKey        string
+	maxSessions    int
+	idleTimeout    time.Duration
+	auditLog       string
+	allowPrivate   bool
+
+	// shared is the DNS set-up of a command run inside mxray serve: the
+	// server's, shared by every session (env.dns); nil otherwise.
+	shared *dnsSetup
+
+	// the SMTP probe: check --smtp, mxray smtp, the workbench's pane
+	smtp    bool
+	port    int
+	ehlo    string
+	noProbe bool
+
+	command string   // "", "check", "spf", "headers", "report", "serve", "smtp"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers", "report"}
+var commands = []string{"check", "spf", "headers", "report", "serve", "smtp"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return append([]string{"selector", "file", "json", "format", "redact", "blocklists"}, blocklistFlags...)
+		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo"}, blocklistFlags...), batchFlagNames...)
 	case "spf":
-		return []string{"ip", "sender", "helo", "record", "json", "format"}
+		return []string{"ip", "sender", "helo", "record", "json", "format", "ip-file"}
 	case "headers":
 		return append([]string{"json", "format", "redact", "no-recheck", "trusted-hosts", "sending-ip"}, blocklistFlags...)
 	case "report":
 		return []string{"json", "format"}
+	case "serve":
+		return append(slices.Clip(serveFlags), "no-probe", "port", "ehlo")
+	case "smtp":
+		return []string{"json", "format", "port", "ehlo"}
 	default:
-		return append([]string{"json", "format", "redact"}, blocklistFlags...)
+		return append([]string{"json", "format", "redact", "no-probe", "port", "ehlo"}, blocklistFlags...)
 	}
 }
 
@@ -97,7 +123,7 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.resolvers, "resolver", nil, "DNS server HOST[:PORT] to ask; repeat to try several in order (default: /etc/resolv.conf)")
 	fs.BoolVar(&o.authoritative, "authoritative", false, "ask each domain's own nameservers directly, bypassing caches")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Second, "time limit for one DNS question, including its retry")
-	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation")
+	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation's DNS (an SMTP probe is bounded by its own step timeouts)")
 	fs.StringVar(&o.zone, "zone", "", "answer names inside this zone FILE from the file, everything else from DNS")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded demo zone and nothing else (offline)")
 	fs.BoolVar(&o.ascii, "ascii", false, "draw with ASCII only")
@@ -111,7 +137,10 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.selectors, "selector", nil, "check: DKIM selector to look up (repeatable)")
 	fs.StringVarP(&o.file, "file", "f", "", "check: read domains from FILE (one per line) and check them all")
 
+	addBatchFlags(fs, &o.batch)
+
 	fs.StringArrayVar(&o.ips, "ip", nil, "spf: client IP to evaluate (repeatable)")
+	fs.StringVar(&o.ipFile, "ip-file", "", "spf: evaluate every IP in FILE (one per line; - for stdin)")
 	fs.StringVar(&o.sender, "sender", "", "spf: envelope sender (MAIL FROM) address")
 	fs.StringVar(&o.helo, "helo", "", "spf: HELO/EHLO name")
 	fs.StringVar(&o.record, "record", "", "spf: evaluate this record text instead of the published one (what-if)")
@@ -125,6 +154,13 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.StringArrayVar(&o.blocklistZones, "blocklist", nil, "check, headers, TUI: also ask this blocklist ZONE (repeatable; domain:ZONE for a domain list)")
 	fs.StringVar(&o.blocklistFile, "blocklist-file", "", "check, headers, TUI: ask the blocklists of FILE instead of the built-in ones")
 	fs.StringVar(&o.dqsKey, "spamhaus-dqs-key", "", "check, headers, TUI: ask Spamhaus through its Data Query Service with KEY (or $"+blocklist.EnvDQSKey+")")
+
+	fs.BoolVar(&o.smtp, "smtp", false, "check: also probe every MX address (banner, EHLO, STARTTLS, certificate, DANE)")
+	fs.IntVar(&o.port, "port", 25, "smtp, check --smtp, workbench: the port to probe")
+	fs.StringVar(&o.ehlo, "ehlo", "", "smtp, check --smtp, workbench: the name said in EHLO (default: this machine's FQDN, else mxray.invalid)")
+	fs.BoolVar(&o.noProbe, "no-probe", false, "workbench: do not probe the MX servers (the SMTP & TLS pane stays empty)")
+
+	addServeFlags(fs, o)
 	return fs
 }
 
@@ -146,7 +182,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers or report", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report, smtp or serve", errUsage, pos[0])
 		}
 	}
 	o.args = pos
@@ -183,6 +219,15 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	if err := checkBlocklistFlags(o); err != nil {
 		return nil, err
 	}
+	if err := o.batch.check(o); err != nil {
+		return nil, err
+	}
+	if o.command == "check" && !o.smtp && (fs.Changed("port") || fs.Changed("ehlo")) {
+		return nil, fmt.Errorf("%w: --port and --ehlo set up the SMTP probe: give --smtp with them", errUsage)
+	}
+	if o.port < 1 || o.port > 65535 {
+		return nil, fmt.Errorf("%w: --port %d is not a TCP port (1-65535)", errUsage, o.port)
+	}
 	if o.demo && (o.zone != "" || len(o.resolvers) > 0 || o.authoritative) {
 		return nil, fmt.Errorf("%w: --demo answers from the embedded zone alone; it cannot be combined with --zone, --resolver or --authoritative", errUsage)
 	}
@@ -207,9 +252,9 @@ func isCommandFlag(name string) bool {
 
 func ownerOf(flag string) string {
 	var owners []string
-	for _, cmd := range commands {
+	for _, cmd := range append(commands, "") {
 		if slices.Contains(commandFlags(cmd), flag) {
-			owners = append(owners, "'mxray "+cmd+"'")
+			owners = append(owners, commandName(cmd))
 		}
 	}
 	return strings.Join(owners, " and ")

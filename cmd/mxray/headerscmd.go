@@ -10,6 +10,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
+	"github.com/mxray/mxray/diag/dnsclient"
 )
 
 // demoDefault is the domain "mxray --demo" opens on.
@@ -61,7 +62,7 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 		dnsSet.withBlocklists(lists)
 		client := dnsSet.newClient()
 		rep = diag.CheckMessage(ctx, client, msg, diag.MessageOptions{Options: diag.Options{Deadline: o.deadline, Blocklists: dnsSet.blocklists}}, nil).Headers
-		if diag.NoResolverReached(rep.Log) {
+		if dnsclient.NoServerAnswered(rep.Log) {
 			return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network, give one with --resolver, or use --no-recheck", strings.Join(dnsSet.config.Servers, ", "))
 		}
 	}

@@ -14,10 +14,13 @@ Usage:
   mxray [TARGET]                 open the workbench (TUI); without a terminal, print a text report
   mxray --demo [DOMAIN]          the workbench on the embedded demo zone, offline (healthy.example, broken.example)
   mxray check DOMAIN             check a domain: MX and PTR, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, BIMI, blocklists
+                                 (--smtp: probe each MX address too)
   mxray check -f FILE --json     check every domain in FILE (one per line), one JSON object per line
   mxray spf [DOMAIN] --ip IP     evaluate SPF for an IP: the verdict, the deciding include, the lookups
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
   mxray report FILE...|-         DMARC aggregate reports: who sends as the domain, what fails, what blocks p=reject
+  mxray smtp DOMAIN|HOST|IP      probe each MX: banner, EHLO, STARTTLS, certificate, DANE (never sends mail)
+  mxray serve --authorized-keys FILE   serve the workbench over SSH to a team (ssh -t -p 2222 HOST)
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
 "IP DOMAIN", a FILE (an existing path or anything with a '/'), or '-' for stdin; a FILE
@@ -34,12 +37,17 @@ Examples:
   mxray spf example.com --ip 192.0.2.10 --ip 2001:db8::25
   mxray spf --sender bounce@example.com --helo mail.example.com --ip 192.0.2.10
   mxray spf example.com --ip 192.0.2.10 --record 'v=spf1 ip4:192.0.2.0/24 -all'
+  mxray spf example.com --ip-file clients.txt --json
+  mxray check -f domains.txt --json > audit.jsonl    then, after an interruption: --resume >> audit.jsonl
   mxray headers message.eml
   pbpaste | mxray headers - --format markdown
   mxray report rua/*.xml.gz rua/*.zip            merge a folder of aggregate reports
   mxray --demo report --json                     the demo's reports, offline
+  mxray smtp example.com --json
+  mxray smtp mx1.example.com --port 587 --ehlo probe.example.net
   mxray --zone draft.zone check example.com     test a draft zone before publishing it
   mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
+  mxray --resolver 10.0.0.53 serve --authorized-keys /etc/mxray/authorized_keys --audit-log audit.jsonl
 
 Flags:
 `)

@@ -35,6 +35,7 @@ func main() {
 	env := &environment{
 		stdin:       os.Stdin,
 		stdout:      os.Stdout,
+		stdoutFile:  os.Stdout,
 		stderr:      os.Stderr,
 		stdoutIsTTY: term.IsTerminal(os.Stdout.Fd()),
 		stderrIsTTY: term.IsTerminal(os.Stderr.Fd()),
@@ -47,6 +48,7 @@ func main() {
 type environment struct {
 	stdin       io.Reader
 	stdout      io.Writer
+	stdoutFile  *os.File // stdout as a file, for check -f --resume; nil in tests that capture it
 	stderr      io.Writer
 	stdoutIsTTY bool
 	stderrIsTTY bool
@@ -55,6 +57,9 @@ type environment struct {
 	getenv func(string) string
 	// now is the clock reports are judged against (time.Now when nil).
 	now func() time.Time
+	// dns, when set, is the DNS set-up to use whatever the flags say: a
+	// command run inside mxray serve, on the server's.
+	dns *dnsSetup
 }
 
 // clock is the environment's clock.
@@ -71,6 +76,7 @@ func run(ctx context.Context, args []string, env *environment) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	o.shared = env.dns
 	switch {
 	case o.help:
 		fmt.Fprint(env.stdout, usage(o))
@@ -87,8 +93,12 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runSPF(ctx, o, env)
 	case "headers":
 		code, err = runHeaders(ctx, o, env)
+	case "smtp":
+		code, err = runSMTP(ctx, o, env)
 	case "report":
 		code, err = runReport(ctx, o, env)
+	case "serve":
+		code, err = runServe(ctx, o, env)
 	default:
 		code, err = runDefault(ctx, o, env)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dmarcreport"
+	"github.com/mxray/mxray/diag/dnsclient"
 )
 
 // runReport runs "mxray report FILE...|-": read every DMARC aggregate
@@ -37,7 +38,7 @@ func runReport(ctx context.Context, o *options, env *environment) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.deadline)
 	defer cancel()
 	res := diag.AnalyseReports(ctx, client, set, diag.ReportsOptions{Now: env.clock()}, nil)
-	if diag.NoResolverReached(client.Log()) {
+	if dnsclient.NoServerAnswered(client.Log()) {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
 	}
 	if err := writeReport(env.stdout, o, res, res.Doc()); err != nil {

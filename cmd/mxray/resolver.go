@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -17,6 +19,15 @@ type dnsSetup struct {
 	config  dnsclient.Config
 	server  *zoneserver.Server // nil unless --demo or --zone
 	offline bool               // --demo or --zone: no MTA-STS fetches
+	// dial makes the dial of an investigation's connections (the MTA-STS
+	// fetch, the SMTP probe) from its client: the one place that chooses
+	// it, for the CLI and the workbench alike. diag.Dialer here;
+	// diag.PublicDialer in mxray serve's sessions.
+	dial func(client *dnsclient.Client) diag.DialFunc
+	// public is set in mxray serve without --allow-private-targets: the
+	// connections made on a user's behalf reach only public addresses
+	// (dial, and the SMTP probe's, probeDial).
+	public bool
 	// blocklists are the lists every investigation of the run asks; nil
 	// for none (see withBlocklists).
 	blocklists *blocklist.Set
@@ -24,6 +35,29 @@ type dnsSetup struct {
 
 // newClient returns a fresh client for one investigation.
 func (s *dnsSetup) newClient() *dnsclient.Client { return dnsclient.New(s.config) }
+
+// forSession returns the server's DNS set-up for one session of mxray
+// serve: the same servers, cache and dial, with the session's own DNS
+// question limiter, and no in-process server to close (the server's
+// outlives the session).
+func (s *dnsSetup) forSession(limiter dnsclient.Limiter) *dnsSetup {
+	c := *s
+	c.config.Limiter = limiter
+	c.config.Secrets = slices.Clip(s.config.Secrets) // a session's appends never reach the server's
+	c.server = nil
+	return &c
+}
+
+// probeDial is the SMTP probe's dial: nil (the system's) or, when
+// connections must reach public addresses only (mxray serve), one that
+// refuses any other (diag.PublicDialer, diag/netguard). It has no timeout
+// of its own: the probe's steps bound it.
+func (s *dnsSetup) probeDial() diag.DialFunc {
+	if !s.public {
+		return nil
+	}
+	return diag.PublicDialer(s.newClient(), 0)
+}
 
 // close stops the in-process server, if any.
 func (s *dnsSetup) close() {
@@ -35,13 +69,25 @@ func (s *dnsSetup) close() {
 // setupDNS builds the DNS setup from the flags: --demo serves the embedded
 // zone (and the demo's blocklists) with nothing behind it; --zone overlays a zone file on the resolvers;
 // otherwise --resolver or /etc/resolv.conf.
+//
+// A command run inside mxray serve (o.shared) gets the server's set-up.
 func setupDNS(o *options) (*dnsSetup, error) {
-	s := &dnsSetup{config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative}}
+	if o.shared != nil {
+		return o.shared.forSession(o.shared.config.Limiter), nil
+	}
+	timeout := o.timeout
+	s := &dnsSetup{
+		config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative},
+		dial:   func(c *dnsclient.Client) diag.DialFunc { return diag.Dialer(c, timeout) },
+	}
 	if o.demo {
 		srv, err := startZone(demo.ServedZoneText(), "the demo zone")
 		if err != nil {
 			return nil, err
 		}
+		// As a validating resolver would for signed zones: the demo's DANE
+		// records count, and the DNS log shows them secure.
+		demo.MarkSecure(srv)
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}

@@ -7,12 +7,17 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/spfcheck"
 )
 
 // runSPF runs "mxray spf [DOMAIN] --ip IP ...": check_host() for each IP,
 // with the MAIL FROM and HELO verdicts, the deciding path and the counts.
 // Without --ip it shows the tree and its worst-case counts.
 func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
+	if o.ipFile != "" {
+		return runSPFBulk(ctx, o, env)
+	}
 	if len(o.args) > 1 {
 		return exitCannot, fmt.Errorf("%w: spf takes at most one DOMAIN", errUsage)
 	}
@@ -24,7 +29,7 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 		}
 		ips = append(ips, ip.Unmap())
 	}
-	q := diag.SPFQuery{Sender: o.sender, HELO: o.helo, IPs: ips}
+	q := spfcheck.Query{Sender: o.sender, HELO: o.helo, IPs: ips}
 	if len(o.args) == 1 {
 		t, err := diag.ParseTarget(o.args[0])
 		if err != nil {
@@ -49,8 +54,8 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 	if len(ips) == 0 && q.Domain == "" {
 		return exitCannot, fmt.Errorf("%w: without --ip, spf needs a DOMAIN", errUsage)
 	}
-	ans := diag.CheckSPFQuery(ctx, client, q)
-	if diag.NoResolverReached(client.Log()) {
+	ans := spfcheck.Check(ctx, client, q)
+	if dnsclient.NoServerAnswered(client.Log()) {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))
 	}
 	if err := writeReport(env.stdout, o, ans, ans.Doc()); err != nil {

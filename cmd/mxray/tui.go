@@ -120,6 +120,18 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 		c.OnQuery = onQuery
 		return dnsclient.New(c)
 	}
+	cfg.Dial = dnsSet.dial
 	cfg.Selectors, cfg.Deadline, cfg.Timeout, cfg.Offline = o.selectors, o.deadline, o.timeout, dnsSet.offline
+	if !o.noProbe {
+		// The SMTP & TLS pane probes when the MX answers arrive; under
+		// --demo the demo's mail servers start then, not before.
+		probe, err := newProbeSetup(o, dnsSet)
+		if err != nil {
+			cleanup()
+			return cfg, func() {}, err
+		}
+		closers = append(closers, probe.close)
+		cfg.SMTP = probe.options
+	}
 	return cfg, cleanup, nil
 }

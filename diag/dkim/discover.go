@@ -3,6 +3,7 @@ package dkim
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -65,11 +66,38 @@ type Report struct {
 	// then the probed selectors where something was published, in table
 	// order.
 	Keys []KeyReport `json:"keys"`
-	// Probed counts the common selectors probed (those not already named).
+	// Probed counts the selectors probed (those not already named).
 	Probed int `json:"probed"`
+	// NoSubtree is set when _domainkey.<domain> answered NXDOMAIN and
+	// nothing contradicted it (RFC 8020): no selector exists, so probing
+	// stopped early.
+	NoSubtree bool `json:"domainkey_nxdomain"`
+	// Providers are the mail providers recognised from the domain's MX and
+	// SPF records; their selectors were probed first.
+	Providers []string `json:"providers,omitempty"`
 	// Findings are about the keys (part dkim, subject the selector) and
 	// about the search as a whole (Subject the domain).
 	Findings []finding.Finding `json:"findings"`
+
+	// unchecked is set when every lookup failed temporarily: nothing was
+	// found, and nothing ruled out.
+	unchecked bool
+}
+
+// Unchecked reports whether DKIM could not be checked: every common
+// selector's lookup failed temporarily and no selector named by a header
+// or a flag got an answer, so "no key found" would not be true.
+func (r *Report) Unchecked() bool { return r.unchecked }
+
+// namedAnswered reports whether a selector named by a header or a flag
+// got an answer (records, NXDOMAIN or no data) rather than a failure.
+func (r *Report) namedAnswered() bool {
+	for _, k := range r.Keys {
+		if k.FoundBy != FoundByProbe && !k.Status.Temporary() {
+			return true
+		}
+	}
+	return false
 }
 
 // Found reports whether at least one selector has a key record.
@@ -100,18 +128,23 @@ type job struct {
 
 // Discover looks up the DKIM keys of domain. Selectors named by the
 // message's DKIM-Signature fields (fromHeaders) come first, then those from
-// --selector (fromFlag), then the common selectors of CommonSelectors not
-// already named. All are asked at once; header and flag selectors at
-// dnsclient.Critical priority, the probes at dnsclient.Leaf so they never
-// delay a verdict. A probe that finds nothing is only counted. When no key
-// is found at all, an info finding says how many selectors were tried and
-// asks for the s= of a real message; Discover never concludes that the
-// domain has no DKIM.
+// --selector (fromFlag), then probes. Named selectors are asked at
+// dnsclient.Critical priority, probes at dnsclient.Leaf so they never delay
+// a verdict.
+//
+// Probing asks, at once, _domainkey.<domain>, the witness selectors and the
+// selectors of the providers the domain's MX and SPF records name
+// (inferred, see senders); then, unless the zone said with a trusted
+// NXDOMAIN that no name exists under _domainkey.<domain> (the RFC 8020 rule
+// above judgeNXDomain), the rest of CommonSelectors. A probe that finds
+// nothing is only counted. When no key is found at all, an info finding
+// says what was tried and asks for the s= of a real message; Discover never
+// concludes that the domain has no DKIM.
 func Discover(ctx context.Context, r dnsclient.Resolver, domain string, fromHeaders, fromFlag []string) *Report {
 	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
 	rep := &Report{Domain: domain, Keys: []KeyReport{}, Findings: []finding.Finding{}}
 
-	var jobs []*job
+	var named []*job
 	seen := map[string]bool{}
 	add := func(sel string, by FoundBy) {
 		sel = strings.TrimSpace(sel)
@@ -120,7 +153,7 @@ func Discover(ctx context.Context, r dnsclient.Resolver, domain string, fromHead
 			return
 		}
 		seen[key] = true
-		jobs = append(jobs, &job{selector: sel, by: by, invalid: !validSelector(sel, domain)})
+		named = append(named, &job{selector: sel, by: by, invalid: !validSelector(sel, domain)})
 	}
 	for _, s := range fromHeaders {
 		add(s, FoundByHeader)
@@ -128,38 +161,60 @@ func Discover(ctx context.Context, r dnsclient.Resolver, domain string, fromHead
 	for _, s := range fromFlag {
 		add(s, FoundByFlag)
 	}
-	for _, c := range CommonSelectors() {
-		before := len(jobs)
-		add(c.Name, FoundByProbe)
-		if len(jobs) > before {
-			rep.Probed++
-		}
-	}
 
 	critical := dnsclient.WithPriority(ctx, dnsclient.Critical)
 	leaf := dnsclient.WithPriority(ctx, dnsclient.Leaf)
 	var wg sync.WaitGroup
-	for _, j := range jobs {
+	for _, j := range named {
 		if j.invalid {
 			continue
 		}
-		qctx := critical
-		if j.by == FoundByProbe {
-			qctx = leaf
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			j.answer = r.Lookup(qctx, keyName(j.selector, domain), dns.TypeTXT)
-		}()
+		wg.Go(func() { j.answer = r.Lookup(critical, keyName(j.selector, domain), dns.TypeTXT) })
 	}
-	var ses dnsclient.Answer
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		ses = r.Lookup(leaf, sesVerificationPrefix+domain, dns.TypeTXT)
-	}()
+	p := newProber(ctx, r, domain, seen)
+	var ses, node dnsclient.Answer
+	var inf inference
+	wg.Go(func() { ses = r.Lookup(leaf, sesVerificationPrefix+domain+".", dns.TypeTXT) })
+	wg.Go(func() {
+		inf = infer(leaf, r, domain)
+		for _, sel := range inf.selectors {
+			p.ask(sel)
+		}
+	})
+	for _, sel := range witnessSelectors {
+		p.ask(sel)
+	}
+	node = r.Lookup(leaf, dns.Fqdn("_domainkey."+domain), dns.TypeTXT)
+	if node.Status != dnsclient.StatusNXDomain {
+		p.askAll()
+	}
 	wg.Wait()
+	probes := p.wait()
+	rep.Providers = inf.providers
+	if node.Status == dnsclient.StatusNXDomain {
+		answers := make([]dnsclient.Answer, 0, len(named)+len(probes))
+		for _, j := range named {
+			if !j.invalid {
+				answers = append(answers, j.answer)
+			}
+		}
+		for _, j := range probes {
+			answers = append(answers, j.answer)
+		}
+		verdict, evidence := p.judgeNXDomain(answers)
+		switch verdict {
+		case subtreeAbsent:
+			rep.NoSubtree = true
+		case subtreeContradict:
+			rep.Findings = append(rep.Findings, entFinding(domain, evidence))
+			fallthrough
+		default:
+			p.askAll()
+			probes = p.wait()
+		}
+	}
+	rep.Probed = len(probes)
+	jobs := append(named, sortProbes(probes)...)
 
 	probeTemp, probeForeign, sesByCNAME := 0, 0, false
 	for _, j := range jobs {
@@ -187,6 +242,44 @@ func Discover(ctx context.Context, r dnsclient.Resolver, domain string, fromHead
 	}
 	rep.searchFindings(probeTemp, probeForeign, sesByCNAME, ses)
 	return rep
+}
+
+// sortProbes orders probes as CommonSelectors lists them, then the
+// inferred selectors the table lacks, in the order they were asked.
+func sortProbes(probes []*job) []*job {
+	rank := map[string]int{}
+	for i, c := range CommonSelectors() {
+		rank[c.Name] = i
+	}
+	out := slices.Clone(probes)
+	slices.SortStableFunc(out, func(a, b *job) int {
+		ra, oka := rank[strings.ToLower(a.selector)]
+		rb, okb := rank[strings.ToLower(b.selector)]
+		switch {
+		case oka && okb:
+			return ra - rb
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// entFinding says that the domain's zone answers NXDOMAIN for a name that
+// has names below it.
+func entFinding(domain, evidence string) finding.Finding {
+	return finding.Finding{
+		Severity: finding.Warning,
+		Code:     "dkim.ent_nxdomain",
+		Message: fmt.Sprintf("the name servers of %s answer NXDOMAIN for _domainkey.%s although names exist below it (%s); "+
+			"resolvers that trust NXDOMAIN for everything below a name (RFC 8020, RFC 8198) may then miss this domain's DKIM keys", domain, domain, evidence),
+		Fix:     "ask the DNS host to answer NOERROR with no records for empty non-terminals (names that only have names below them), as RFC 8020 requires",
+		Part:    finding.PartDKIM,
+		Subject: finding.Domain(domain),
+	}
 }
 
 func (r *Report) add(kr KeyReport, fs ...finding.Finding) {
@@ -316,11 +409,16 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Subject:  finding.Domain(r.Domain),
 		})
 	}
+	r.unchecked = probeTemp > 0 && probeTemp == r.Probed && !r.namedAnswered()
 	if probeTemp > 0 {
+		msg := sentence("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed)
+		if r.unchecked {
+			msg = sentence("all %d common-selector lookups failed temporarily, so DKIM could not be checked: no key was found, and none was ruled out", r.Probed)
+		}
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Warning,
 			Code:     "dkim.probe_dns_temporary",
-			Message:  sentence("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
+			Message:  msg,
 			Fix:      finding.Sentence("run the check again; if it persists, check that the domain's name servers answer"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
@@ -336,12 +434,19 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 			Subject:  finding.Domain(r.Domain),
 		})
 	}
+	if r.unchecked {
+		return
+	}
 	if !r.Found() {
+		tried := fmt.Sprintf("no DKIM key found among %d common selectors", r.Probed)
+		if r.NoSubtree {
+			tried = fmt.Sprintf("no DKIM key found: _domainkey.%s does not exist (NXDOMAIN), so no selector lives under it, and %d likely selectors confirmed it", r.Domain, r.Probed)
+		}
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.no_key_found",
-			Message: sentence("no DKIM key found among %d common selectors; give the selector from a message's DKIM-Signature (s=). "+
-				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess", r.Probed),
+			Message: finding.Sentence(tried + "; give the selector from a message's DKIM-Signature (s=). " +
+				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess"),
 			Fix:     finding.Sentence("open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers"),
 			Part:    finding.PartDKIM,
 			Subject: finding.Domain(r.Domain),

@@ -78,8 +78,13 @@ func TestDiscoverOrderAndPriority(t *testing.T) {
 			t.Errorf("%s asked at priority %v, want %v", q.name, q.priority, wantP)
 		}
 	}
-	if n := len(f.questions()); n != 3+rep.Probed+1 {
-		t.Errorf("%d questions, want %d (3 named, %d probes, the SES check)", n, 3+rep.Probed+1, rep.Probed)
+	if n := len(f.questions()); n != 3+rep.Probed+4 {
+		t.Errorf("%d questions, want %d (3 named, %d probes, the SES check, _domainkey, and MX and TXT for the providers)", n, 3+rep.Probed+4, rep.Probed)
+	}
+	for _, q := range []string{"_domainkey.example.com.", "example.com."} {
+		if !asked[q] {
+			t.Errorf("%s was not asked", q)
+		}
 	}
 	if !asked["_amazonses.example.com."] {
 		t.Error("the Amazon SES verification record was not looked up")
@@ -96,7 +101,10 @@ func TestDiscoverNoKey(t *testing.T) {
 		t.Fatalf("findings %v, want only the no-key one", codesOf(rep.Findings))
 	}
 	got := rep.Findings[0]
-	wantMsg := "No DKIM key found among " + itoa(len(CommonSelectors())) + " common selectors; give the selector from a message's DKIM-Signature (s=)"
+	if !rep.NoSubtree || rep.Probed != len(witnessSelectors) {
+		t.Errorf("NoSubtree %v after %d probes: the NXDOMAIN for _domainkey.example.com should stop probing after the %d witnesses", rep.NoSubtree, rep.Probed, len(witnessSelectors))
+	}
+	wantMsg := "No DKIM key found: _domainkey.example.com does not exist (NXDOMAIN)"
 	if got.Code != "dkim.no_key_found" || got.Severity != finding.Info || !strings.HasPrefix(got.Message, wantMsg) {
 		t.Errorf("finding %+v, want %q", got, wantMsg)
 	}
@@ -258,9 +266,4 @@ func TestKeyReportJSON(t *testing.T) {
 	if errs, ok := m["errors"].([]any); !ok || len(errs) != 0 {
 		t.Errorf("errors = %v, want an empty list", m["errors"])
 	}
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }

@@ -43,12 +43,16 @@ type lookup struct {
 	priority dnsclient.Priority
 }
 
-// fakeResolver answers from a map of fully qualified lower-case names;
-// anything else is NXDOMAIN. It records every question with its priority.
+// fakeResolver answers from a map of fully qualified lower-case names; a
+// name with names below it in the map is NODATA (an empty non-terminal, RFC
+// 8020), unless brokenENT is set, which answers NXDOMAIN for it as some
+// servers wrongly do; anything else is NXDOMAIN. It records every question
+// with its priority.
 type fakeResolver struct {
-	mu      sync.Mutex
-	answers map[string]dnsclient.Answer
-	asked   []lookup
+	mu        sync.Mutex
+	answers   map[string]dnsclient.Answer
+	asked     []lookup
+	brokenENT bool
 }
 
 func newFake() *fakeResolver {
@@ -60,8 +64,18 @@ func (f *fakeResolver) Lookup(ctx context.Context, name string, qtype uint16) dn
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.asked = append(f.asked, lookup{name, dnsclient.PriorityFrom(ctx)})
-	if a, ok := f.answers[name]; ok && qtype == dns.TypeTXT {
-		return a
+	if a, ok := f.answers[name]; ok {
+		if qtype == dns.TypeTXT {
+			return a
+		}
+		return dnsclient.Answer{Name: name, Type: qtype, Status: dnsclient.StatusNoData}
+	}
+	if !f.brokenENT {
+		for n := range f.answers {
+			if strings.HasSuffix(n, "."+name) {
+				return dnsclient.Answer{Name: name, Type: qtype, Status: dnsclient.StatusNoData}
+			}
+		}
 	}
 	return dnsclient.Answer{Name: name, Type: qtype, Status: dnsclient.StatusNXDomain}
 }

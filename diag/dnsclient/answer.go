@@ -54,9 +54,35 @@ type Answer struct {
 	ServerName string
 	RTT        time.Duration // round-trip time of the final reply (0 when cached)
 	Cached     bool          // answered from this client's cache without asking
+	Shared     bool          // answered from the shared Cache (or another client's question in flight) without asking
 	TCP        bool          // the final reply came over TCP
-	Err        error         // why, when Status is a failure; a *LookupError
+	// AD is the Authenticated Data bit of the reply (of every reply, when
+	// a CNAME chain took several): the resolver says it validated the
+	// answer with DNSSEC (RFC 4035 §3.2.3, RFC 6840 §5.8). mxray does not
+	// validate itself; it trusts the resolver it asked.
+	AD bool
+	// DNSSEC states AD plainly: secure, insecure, or unknown when there was
+	// no answer or the answer came from a zone's own nameservers, which do
+	// not validate (authoritative mode).
+	DNSSEC DNSSEC
+	Err    error // why, when Status is a failure; a *LookupError
 }
+
+// DNSSEC is what the resolver said about an answer's DNSSEC validation.
+type DNSSEC string
+
+// The DNSSEC states of an answer.
+const (
+	// DNSSECSecure: the reply had the AD bit set (RFC 4035 §3.2.3): the
+	// validating resolver vouches for it.
+	DNSSECSecure DNSSEC = "secure"
+	// DNSSECInsecure: a reply from a recursive resolver without AD: the
+	// zone is unsigned, or the resolver does not validate.
+	DNSSECInsecure DNSSEC = "insecure"
+	// DNSSECUnknown: no answer, or an answer from a server that does not
+	// validate (a zone's own nameserver).
+	DNSSECUnknown DNSSEC = "unknown"
+)
 
 // Target returns the name at the end of the CNAME chain (the question name
 // when there is none).

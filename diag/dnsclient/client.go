@@ -61,6 +61,9 @@ func New(cfg Config) *Client {
 	if cfg.MaxTXTBytes <= 0 {
 		cfg.MaxTXTBytes = DefaultMaxTXTBytes
 	}
+	if cfg.MaxLog == 0 {
+		cfg.MaxLog = DefaultMaxLog
+	}
 	c := &Client{
 		cfg:     cfg,
 		born:    time.Now(),
@@ -146,12 +149,12 @@ func LookupAddrs(ctx context.Context, r Resolver, name string) (v4, v6 Answer) {
 // ip6.arpa; an IPv4-mapped address is asked as IPv4).
 func LookupPTR(ctx context.Context, r Resolver, ip netip.Addr) Answer {
 	if !ip.IsValid() {
-		return Answer{Type: dns.TypePTR, Status: StatusError,
+		return Answer{Type: dns.TypePTR, Status: StatusError, DNSSEC: DNSSECUnknown,
 			Err: &LookupError{Type: "PTR", Err: fmt.Errorf("%w: invalid IP address", ErrBadName)}}
 	}
 	rev, err := dns.ReverseAddr(ip.Unmap().WithZone("").String())
 	if err != nil {
-		return Answer{Type: dns.TypePTR, Status: StatusError,
+		return Answer{Type: dns.TypePTR, Status: StatusError, DNSSEC: DNSSECUnknown,
 			Err: &LookupError{Name: ip.String(), Type: "PTR", Err: fmt.Errorf("%w: %v", ErrBadName, err)}}
 	}
 	return r.Lookup(ctx, rev, dns.TypePTR)
@@ -197,7 +200,7 @@ func (c *Client) lookup(ctx context.Context, name string, qtype uint16, internal
 	asked := dns.Fqdn(name)
 	wire, err := wireName(asked)
 	if err != nil {
-		a := Answer{Name: asked, Type: qtype, Status: StatusError,
+		a := Answer{Name: asked, Type: qtype, Status: StatusError, DNSSEC: DNSSECUnknown,
 			Err: &LookupError{Name: asked, Type: typeString(qtype), Err: fmt.Errorf("%w: %v", ErrBadName, err)}}
 		c.record(a, fresh, start)
 		return result{ans: a}
@@ -268,7 +271,7 @@ func contextAnswer(name string, qtype uint16, err error) Answer {
 	if errors.Is(err, context.DeadlineExceeded) {
 		st = StatusTimeout
 	}
-	return Answer{Name: name, Type: qtype, Status: st, Err: &LookupError{Name: name, Type: typeString(qtype), Err: err}}
+	return Answer{Name: name, Type: qtype, Status: st, DNSSEC: DNSSECUnknown, Err: &LookupError{Name: name, Type: typeString(qtype), Err: err}}
 }
 
 // contextErr is ctx's error, or DeadlineExceeded as soon as its deadline

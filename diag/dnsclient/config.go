@@ -24,6 +24,7 @@ const (
 	DefaultMaxQueries      = 500
 	DefaultMaxCNAMEs       = 8
 	DefaultMaxTXTBytes     = 1 << 20
+	DefaultMaxLog          = 100_000
 )
 
 // EDNSBufferSize is the UDP payload size the client advertises in EDNS0
@@ -58,14 +59,37 @@ type Config struct {
 	MaxCNAMEs int
 	// MaxTXTBytes bounds the TXT bytes this client accepts in total.
 	MaxTXTBytes int
+	// MaxLog bounds the entries Log keeps; later calls are answered and
+	// counted but not logged. DefaultMaxLog when 0; negative keeps none (a
+	// bulk evaluation that asks per client IP).
+	MaxLog int
 	// OnQuery, when set, is called with every log entry as it is recorded,
 	// from the goroutine of the lookup. It must not block long.
 	OnQuery func(LogEntry)
+	// Cache, when set, shares replies with every other client that uses it
+	// (a batch run, a server's sessions); see Cache. Authoritative mode
+	// never uses it.
+	Cache *Cache
+	// Limiter, when set, is waited on before every question put on the
+	// wire, retries included; cache hits and merged questions do not wait.
+	Limiter Limiter
+	// Health, when set, tracks whether Servers answer at all, shared by
+	// every client that uses it, and makes questions fail at once while
+	// they do not; see Health.
+	Health *Health
 	// NameserverAddr, when set, turns a nameserver found in authoritative
 	// mode (its host name and one of its addresses) into the "host:port" to
 	// ask. Nil asks the address on port 53. Tests use it to reach loopback
 	// servers on other ports.
 	NameserverAddr func(host string, ip netip.Addr) string
+	// CheckNameserver, when set, judges every nameserver address that
+	// authoritative mode found in DNS (glue or an A/AAAA answer) before it
+	// is asked: an address it refuses is skipped, and when it refuses them
+	// all the question fails with ErrNameservers wrapping its error. mxray
+	// serve passes netguard.Check, so that a zone cannot point the server's
+	// questions at its own networks. Servers and Overlays, which the
+	// operator gave, are never judged.
+	CheckNameserver func(ip netip.Addr) error
 	// Secrets never show in the log: every one (a Spamhaus DQS key, which
 	// is part of the names asked) is replaced by SecretMask in the names
 	// and errors it records, and so in what OnQuery is given.

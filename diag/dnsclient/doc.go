@@ -32,6 +32,13 @@
 //     of CNAMEs per chain and of TXT bytes in total.
 //   - Questions have a priority (WithPriority): critical ones take slots from
 //     their own pool and never wait behind leaf probes.
+//   - Clients may share three things across investigations (a batch run, a
+//     server's sessions): a Cache of replies (LRU-bounded, TTLs honoured and
+//     capped, RFC 2308 negative answers, never failures), a Limiter called
+//     before every question put on the wire (a global --qps cap), and a
+//     Health tracker that notices when the resolvers stopped answering
+//     altogether and makes questions fail at once instead of timing out one
+//     by one.
 //   - Overlays send names inside given zones to another server (mxray's
 //     --zone and --demo); Authoritative mode finds each name's zone cut and
 //     asks that zone's nameservers directly, bypassing caches.

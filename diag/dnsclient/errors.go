@@ -24,6 +24,9 @@ var (
 	ErrCNAMEChain = errors.New("CNAME chain too long")
 	// ErrTooMuchTXT: the client has accepted Config.MaxTXTBytes of TXT data.
 	ErrTooMuchTXT = errors.New("TXT byte budget of the investigation spent")
+	// ErrResolverDown: the resolvers have stopped answering (Config.Health),
+	// so the question was not sent.
+	ErrResolverDown = errors.New("the DNS resolvers stopped answering")
 	// ErrNoServers: no server to ask.
 	ErrNoServers = errors.New("no DNS servers")
 	// ErrBadReply: a reply that matched the question's ID but could not be

@@ -17,7 +17,9 @@ type LogEntry struct {
 	RTT    time.Duration // round trip of the final reply (0 when cached)
 	Cached bool          // answered from the cache
 	Merged bool          // joined an identical question already in flight
+	Shared bool          // answered from the shared Cache, or by another client's question in flight (Config.Cache)
 	TCP    bool          // the final reply came over TCP
+	DNSSEC DNSSEC        // what the resolver's AD bit said (Answer.DNSSEC)
 	Start  time.Duration // when the call began, since the client was made
 	Err    string        // the error text, when the status is a failure
 }
@@ -41,7 +43,9 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 		RTT:    a.RTT,
 		Cached: h == cached,
 		Merged: h == merged,
+		Shared: h == fresh && a.Shared,
 		TCP:    a.TCP,
+		DNSSEC: a.DNSSEC,
 		Start:  start.Sub(c.born),
 	}
 	if a.Err != nil {
@@ -51,7 +55,9 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 		e.Name, e.Err = mask(e.Name, c.cfg.Secrets), mask(e.Err, c.cfg.Secrets)
 	}
 	c.mu.Lock()
-	c.log = append(c.log, e)
+	if len(c.log) < c.cfg.MaxLog {
+		c.log = append(c.log, e)
+	}
 	c.mu.Unlock()
 	if c.cfg.OnQuery != nil {
 		c.cfg.OnQuery(e)

@@ -12,9 +12,9 @@ import (
 // again for the target when a reply stops at an alias), and maps the final
 // reply to a Status.
 func (c *Client) resolve(ctx context.Context, name string, qtype uint16, internal bool) result {
-	ans := Answer{Name: name, Type: qtype}
+	ans := Answer{Name: name, Type: qtype, DNSSEC: DNSSECUnknown}
 	fail := func(st Status, server string, err error) result {
-		ans.Status = st
+		ans.Status, ans.AD, ans.DNSSEC = st, false, DNSSECUnknown
 		if ans.Server == "" {
 			ans.Server = server
 		}
@@ -23,13 +23,14 @@ func (c *Client) resolve(ctx context.Context, name string, qtype uint16, interna
 	}
 	cur := name
 	seen := map[string]bool{canonical(name): true}
+	replies := 0
 	for {
 		rt, st, err := c.route(ctx, cur, internal)
 		if err != nil {
 			return fail(st, "", err)
 		}
 		rep, err := c.ask(ctx, cur, qtype, rt)
-		ans.Server, ans.RTT, ans.TCP = rep.server, rep.rtt, rep.tcp
+		ans.Server, ans.RTT, ans.TCP, ans.Shared = rep.server, rep.rtt, rep.tcp, rep.shared
 		if err != nil {
 			st := StatusError
 			if errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
@@ -51,6 +52,10 @@ func (c *Client) resolve(ctx context.Context, name string, qtype uint16, interna
 		default:
 			return fail(StatusError, rep.server, fmt.Errorf("%w %s", ErrRcode, dns.RcodeToString[msg.Rcode]))
 		}
+		// Every reply of a chain must be authenticated for the answer to be.
+		ans.AD = msg.AuthenticatedData && (replies == 0 || ans.AD)
+		replies++
+		ans.DNSSEC = dnssecOf(ans.AD, rt)
 
 		stepStart := cur
 		if qtype != dns.TypeCNAME {
@@ -95,6 +100,18 @@ func (c *Client) resolve(ctx context.Context, name string, qtype uint16, interna
 		ans.Status, ans.TTL = StatusNoData, negativeTTL(soa)
 		return result{ans: ans, reply: msg}
 	}
+}
+
+// dnssecOf states the AD bit of a reply: only a recursive resolver
+// validates, so a zone's own nameserver (asked with RD clear) says nothing.
+func dnssecOf(ad bool, rt route) DNSSEC {
+	switch {
+	case !rt.rd:
+		return DNSSECUnknown
+	case ad:
+		return DNSSECSecure
+	}
+	return DNSSECInsecure
 }
 
 // cnameOf returns the target of the CNAME owned by name in rrs.

@@ -23,7 +23,7 @@ func (c *Client) route(ctx context.Context, name string, internal bool) (route, 
 		}
 	}
 	if internal || !c.cfg.Authoritative {
-		return route{servers: c.servers, rd: true}, "", nil
+		return route{servers: c.servers, rd: true, resolvers: true}, "", nil
 	}
 	zi, st, err := c.zones.do(ctx, canonical(name), func(ctx context.Context) (zoneInfo, Status, error) {
 		return c.findZone(ctx, name)
@@ -147,8 +147,15 @@ func (c *Client) zoneServers(ctx context.Context, zi zoneInfo) ([]string, Status
 		return nil, contextAnswer("", 0, ctx.Err()).Status, ctx.Err()
 	}
 	var v4, v6 []string
+	var refused error
 	for i, h := range hosts {
 		for _, ip := range addrs[i] {
+			if c.cfg.CheckNameserver != nil {
+				if err := c.cfg.CheckNameserver(ip); err != nil {
+					refused = err
+					continue
+				}
+			}
 			s := c.nameserverAddr(h, ip)
 			if ip.Unmap().Is4() {
 				v4 = append(v4, s)
@@ -158,6 +165,9 @@ func (c *Client) zoneServers(ctx context.Context, zi zoneInfo) ([]string, Status
 		}
 	}
 	servers := append(v4, v6...)
+	if len(servers) == 0 && refused != nil {
+		return nil, StatusError, fmt.Errorf("%w: every address of the nameservers of %s was refused: %w", ErrNameservers, zi.apex, refused)
+	}
 	if len(servers) == 0 {
 		return nil, StatusError, fmt.Errorf("%w: no address for any nameserver of %s (%s)", ErrNameservers, zi.apex, strings.Join(hosts, ", "))
 	}

@@ -44,7 +44,7 @@ type Finding struct {
 	Message  string   // "message": what is wrong, in one or two sentences
 	Fix      string   // "fix": what to publish or do
 	// Part is the part of the investigation the finding belongs to
-	// ("part"): PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC, PartMTASTS,
+	// ("part"): PartMX, PartPTR, PartSPF, PartDKIM, PartDMARC, PartMTASTS, PartSMTP,
 	// PartTLSRPT, PartBIMI, PartHeaders or PartDNS.
 	Part Part
 	// Subject is what within the part the finding is about ("subject",

@@ -49,6 +49,8 @@ func TestSubjectText(t *testing.T) {
 		{Domain("example.com"), "example.com"},
 		{Host("mx1.example.com"), "mx1.example.com"},
 		{IP(netip.MustParseAddr("2001:db8::1")), "2001:db8::1"},
+		{Server("mx1.example.com", netip.MustParseAddr("192.0.2.10")), "mx1.example.com/192.0.2.10"},
+		{Server("", netip.MustParseAddr("192.0.2.10")), "192.0.2.10"},
 		{Selector("s1"), "s1"},
 		{Signature("example.com", "s1"), "d=example.com s=s1"},
 		{Hop(3), "hop 3"},

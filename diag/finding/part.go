@@ -21,6 +21,10 @@ const (
 	// PartBlocklists: the MX addresses and the domain (or a message's
 	// sending IP and domains) on DNS blocklists (RFC 5782).
 	PartBlocklists Part = "blocklists"
+	// PartSMTP is the probe of each MX address: banner, EHLO, STARTTLS,
+	// certificate, DANE (RFC 5321, RFC 3207, RFC 7672). It runs only when
+	// asked (check --smtp, mxray smtp, the workbench's SMTP & TLS pane).
+	PartSMTP Part = "smtp"
 )
 
 // Finding parts that are not parts of a domain report.
@@ -48,3 +52,7 @@ const (
 	PartHops     Part = "hops"
 	PartThenNow  Part = "thennow"
 )
+
+// PartVerdicts is a message's receiving spam filters' verdicts and the
+// why sentence: the findings about them, and their pane.
+const PartVerdicts Part = "verdicts"

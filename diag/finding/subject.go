@@ -15,6 +15,7 @@ const (
 	SubjectDomain    SubjectKind = "domain"    // a domain or record name: an SPF record's domain, a DMARC level
 	SubjectHost      SubjectKind = "host"      // a mail server's host name (an MX target)
 	SubjectIP        SubjectKind = "ip"        // an address
+	SubjectServer    SubjectKind = "server"    // one address of a mail server: its host name and IP
 	SubjectSelector  SubjectKind = "selector"  // a DKIM selector
 	SubjectSignature SubjectKind = "signature" // a message's DKIM-Signature, by its d= and s=
 	SubjectHop       SubjectKind = "hop"       // a Received hop, 1 = the origin
@@ -47,6 +48,12 @@ func Host(name string) Subject { return Subject{Kind: SubjectHost, Name: name} }
 // IP names an address.
 func IP(ip netip.Addr) Subject { return Subject{Kind: SubjectIP, IP: ip} }
 
+// Server names one address of a mail server: the MX host name (may be
+// "" for a bare address) and the IP probed.
+func Server(host string, ip netip.Addr) Subject {
+	return Subject{Kind: SubjectServer, Name: host, IP: ip}
+}
+
 // Selector names a DKIM selector.
 func Selector(s string) Subject { return Subject{Kind: SubjectSelector, Name: s} }
 
@@ -75,11 +82,17 @@ func Text(s string) Subject {
 }
 
 // String is the subject as the JSON contract and the reports write it: the
-// name or address, "hop 3", "line 12", "d=example.com s=sel"; "" for none.
+// name or address, "host/ip" for a server's address, "hop 3", "line 12",
+// "d=example.com s=sel"; "" for none.
 func (s Subject) String() string {
 	switch s.Kind {
 	case SubjectIP:
 		return s.IP.String()
+	case SubjectServer:
+		if s.Name == "" {
+			return s.IP.String()
+		}
+		return s.Name + "/" + s.IP.String()
 	case SubjectSignature:
 		return "d=" + s.Domain + " s=" + s.Name
 	case SubjectHop:

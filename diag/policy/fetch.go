@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/mxray/mxray/diag/tlscert"
 )
 
 // MaxPolicySize caps the policy file read, in bytes.
@@ -40,7 +41,8 @@ type FetchResult struct {
 	Body        string        `json:"-"`                      // the policy file, at most MaxPolicySize bytes
 	Elapsed     time.Duration `json:"-"`                      // how long the fetch took
 	// Err says why there is no policy body: ErrNotFetched, ErrHTTPStatus,
-	// ErrTooLarge, or a TLS, connection or timeout error.
+	// ErrTooLarge, a *tlscert.Error (untrusted, expired or misnamed
+	// certificate), or a TLS, connection or timeout error.
 	Err error `json:"-"`
 }
 
@@ -76,8 +78,11 @@ func fetch(ctx context.Context, domain string, dial DialFunc, timeout time.Durat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tr := &http.Transport{
-		DialContext:       dial,
-		TLSClientConfig:   &tls.Config{ServerName: "mta-sts." + normalize(domain), RootCAs: roots, MinVersion: tls.VersionTLS12},
+		DialContext: dial,
+		// The certificate must chain to a trusted root, be in its validity
+		// period and name mta-sts.<domain>; a failure is a *tlscert.Error
+		// saying which (tlscert is the same check the SMTP probe uses).
+		TLSClientConfig:   tlscert.StrictConfig("mta-sts."+normalize(domain), tlscert.Options{Roots: roots}),
 		Proxy:             nil,
 		DisableKeepAlives: true,
 	}

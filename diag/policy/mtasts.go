@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -167,6 +168,10 @@ func ParseSTSPolicy(body string) (*STSPolicy, error) {
 			}
 			p.MaxAge = n
 		case "mx":
+			if isIPLiteral(value) {
+				bad(fmt.Sprintf("mx pattern %q is an IP address; patterns must be MX host names (RFC 8461 §3.2, §4.1)", clip(value)))
+				continue
+			}
 			host := strings.TrimPrefix(value, "*.")
 			if why := hostProblem(strings.TrimSuffix(host, ".")); why != "" {
 				bad(fmt.Sprintf("mx pattern %q %s", clip(value), why))
@@ -195,6 +200,15 @@ func ParseSTSPolicy(body string) (*STSPolicy, error) {
 		missing("mx")
 	}
 	return p, taglist.Join(p.Errors)
+}
+
+// isIPLiteral reports an IPv4 or IPv6 address, bare or in brackets (an
+// RFC 5321 address literal).
+func isIPLiteral(s string) bool {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "IPv6:"), "ipv6:")
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 // MatchPattern reports whether an MX host name matches an mx pattern (RFC

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/tlscert"
 	"github.com/mxray/mxray/headers/taglist"
 )
 
@@ -81,6 +83,10 @@ func TestParseSTSPolicy(t *testing.T) {
 		{"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 31557601\n", ErrValue, "max_age"},
 		{"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: -5\n", ErrValue, "max_age"},
 		{"version: STSv1\nmode: enforce\nmx: *.*.example\nmax_age: 5\n", ErrValue, "mx"},
+		{"version: STSv1\nmode: enforce\nmx: 192.0.2.25\nmax_age: 5\n", ErrValue, "mx"},
+		{"version: STSv1\nmode: enforce\nmx: [192.0.2.25]\nmax_age: 5\n", ErrValue, "mx"},
+		{"version: STSv1\nmode: enforce\nmx: 2001:db8::25\nmax_age: 5\n", ErrValue, "mx"},
+		{"version: STSv1\nmode: enforce\nmx: [IPv6:2001:db8::25]\nmax_age: 5\n", ErrValue, "mx"},
 		{"mode: enforce\nmx: a.example\nmax_age: 5\n", ErrMissing, "version"},
 		{"version STSv1\n", ErrSyntax, ""},
 	}
@@ -237,8 +243,42 @@ func TestFetchPolicy(t *testing.T) {
 	if f := FetchPolicyWithRoots(ctx, "example.org", dial, 2*time.Second, roots); f.Err == nil {
 		t.Error("certificate for the wrong name accepted")
 	}
+	// The causes are told apart (tlscert's check, shared with the SMTP probe).
+	var ce *tlscert.Error
+	if f := FetchPolicyWithRoots(ctx, "example.org", dial, 2*time.Second, roots); !errors.Is(f.Err, tlscert.ErrName) || !errors.As(f.Err, &ce) {
+		t.Errorf("wrong name: %v, want a *tlscert.Error wrapping ErrName", f.Err)
+	}
+	if f := FetchPolicy(ctx, "example.com", dial, 2*time.Second); !errors.Is(f.Err, tlscert.ErrUntrusted) {
+		t.Errorf("untrusted: %v, want ErrUntrusted", f.Err)
+	}
 	if f := FetchPolicy(ctx, "example.com", nil, time.Second); !errors.Is(f.Err, ErrNotFetched) {
 		t.Errorf("disabled fetch: %v", f.Err)
+	}
+}
+
+// TestFetchPolicyExpiredCertificate: an expired certificate is refused and
+// said to be expired, not merely "untrusted".
+func TestFetchPolicyExpiredCertificate(t *testing.T) {
+	now := time.Now()
+	ca, err := tlscert.NewCA("policy test root", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.Issue(tlscert.Leaf{Names: []string{"mta-sts.example.com"}, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, goodPolicy) }))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	var d net.Dialer
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, srv.Listener.Addr().String())
+	}
+	f := FetchPolicyWithRoots(context.Background(), "example.com", dial, 2*time.Second, ca.Pool())
+	if f.Fetched || !errors.Is(f.Err, tlscert.ErrExpired) || errors.Is(f.Err, tlscert.ErrUntrusted) {
+		t.Errorf("expired certificate: fetched %v, err %v", f.Fetched, f.Err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // hostile carries every class the sanitizer must defuse, plus Markdown and
@@ -120,5 +121,16 @@ func TestCodeSpanFence(t *testing.T) {
 	}
 	if got := codeSpan("`x"); got != "`` `x ``" {
 		t.Errorf("codeSpan = %q", got)
+	}
+}
+
+func TestClip(t *testing.T) {
+	long := strings.Repeat("é", 70*1024) // 140 KB of two-byte characters
+	got := Clip(long, 301)
+	if !strings.HasSuffix(got, "… [cut: 140 KB in all]") || !utf8.ValidString(got) || len(got) > 340 {
+		t.Errorf("Clip = %q", got)
+	}
+	if Clip("short", 300) != "short" || SizeWords(512) != "512 bytes" || SizeWords(5<<20) != "5.0 MB" {
+		t.Errorf("short values and sizes")
 	}
 }

@@ -104,6 +104,16 @@ func sanitize(s string, keepNewlines bool) string {
 // so every such rune is inside a string, and the result decodes to exactly
 // the same values.
 func JSON(b []byte) []byte {
+	ascii := true
+	for _, c := range b {
+		if c >= 0x7f {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return b // encoding/json escapes C0 controls itself
+	}
 	clean := true
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])

@@ -28,6 +28,10 @@ const (
 	// FaultWrongQuestion first sends a decoy NXDOMAIN reply whose question
 	// section names another name, then the real answer.
 	FaultWrongQuestion
+	// FaultNXDomain answers NXDOMAIN with the zone's SOA, as if the name
+	// did not exist, whatever the zone holds: the empty non-terminal bug of
+	// some servers that RFC 8020 §4 describes, when set on such a name.
+	FaultNXDomain
 )
 
 // String names the fault.
@@ -45,6 +49,8 @@ func (f Fault) String() string {
 		return "truncate"
 	case FaultWrongID:
 		return "wrong-id"
+	case FaultNXDomain:
+		return "nxdomain"
 	case FaultWrongQuestion:
 		return "wrong-question"
 	}

@@ -70,8 +70,15 @@ func (s *Server) respond(req *dns.Msg, fault Fault, tcp bool) *dns.Msg {
 		resp = new(dns.Msg).SetRcode(req, dns.RcodeServerFailure)
 	case FaultRefused:
 		resp = new(dns.Msg).SetRcode(req, dns.RcodeRefused)
+	case FaultNXDomain:
+		resp = new(dns.Msg).SetRcode(req, dns.RcodeNameError)
+		resp.Authoritative = true
+		if z := s.zones.Load().find(req.Question[0].Name); z != nil {
+			resp.Ns = []dns.RR{z.negativeSOA()}
+		}
 	default:
 		resp = s.zones.Load().answer(req)
+		s.markAD(req, resp)
 	}
 
 	limit := dns.MinMsgSize // RFC 1035 §4.2.1 without EDNS0

@@ -39,6 +39,7 @@ type Server struct {
 	zones   atomic.Pointer[zoneSet]
 	latency atomic.Int64 // time.Duration
 	queries atomic.Int64
+	ad      adZones // zones answered with AD set (SetAD)
 
 	mu          sync.Mutex
 	faults      map[faultKey]Fault

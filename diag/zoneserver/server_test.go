@@ -110,6 +110,12 @@ func TestFaults(t *testing.T) {
 			}
 		}},
 		{zoneserver.FaultTruncate, "tcp", wantRcode(dns.RcodeSuccess, 1)},
+		{zoneserver.FaultNXDomain, "udp", func(t *testing.T, r *dns.Msg, err error) {
+			wantRcode(dns.RcodeNameError, 0)(t, r, err)
+			if err == nil && (len(r.Ns) != 1 || r.Ns[0].Header().Rrtype != dns.TypeSOA) {
+				t.Errorf("authority %v, want the zone's SOA", r.Ns)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault.String()+"/"+tt.network, func(t *testing.T) {

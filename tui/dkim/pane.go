@@ -198,6 +198,11 @@ func (p *Pane) content() string {
 	if len(rep.Keys) == 0 && p.sig != nil {
 		return strings.Join(append(lines, p.signatureDetail(*p.sig)...), "\n")
 	}
+	if len(rep.Keys) == 0 && rep.Unchecked() {
+		lines = append(lines, "", " "+st.Verdict.TempError.Render(g.Unknown+" DKIM could not be checked: every lookup failed."), "")
+		lines = append(lines, p.FindingLines(p.findings, p.W-1, false)...)
+		return strings.Join(lines, "\n")
+	}
 	if len(rep.Keys) == 0 {
 		lines = append(lines, "",
 			" "+st.Verdict.None.Render(g.Unknown+" No DKIM key at any selector tried."))

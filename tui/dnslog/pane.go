@@ -1,5 +1,7 @@
 // Package dnslog is the workbench pane that lists every DNS question of the
-// run (name, type, status, TTL, round trip, cache) as it is asked.
+// run (name, type, status, DNSSEC state, TTL, round trip, cache) as it is
+// asked. The DNSSEC state is the resolver's word (its AD bit): mxray does
+// not validate signatures itself, and the pane says so.
 package dnslog
 
 import (
@@ -16,9 +18,10 @@ import (
 )
 
 // Pane lists every DNS question of the run as the client records it:
-// name, type, status, TTL, round trip, and whether it came from the cache,
-// joined a question in flight, or went over TCP. It fills live while the
-// run goes on; "/" filters it.
+// name, type, status, DNSSEC state (secure, insecure or unknown, as the
+// resolver's AD bit says), TTL, round trip, and whether it came from the
+// cache, joined a question in flight, or went over TCP. It fills live
+// while the run goes on; "/" filters it.
 type Pane struct {
 	kit.ListPane
 	entries []dnsclient.LogEntry
@@ -41,8 +44,8 @@ func (p *Pane) SetSize(w, h int) {
 }
 
 // rowsHeight is the lines left for entries: a summary or filter line, the
-// column heads, and two detail lines.
-func (p *Pane) rowsHeight() int { return max(1, p.H-4) }
+// column heads, two detail lines and the DNSSEC note.
+func (p *Pane) rowsHeight() int { return max(1, p.H-5) }
 
 // Help lists the pane's own keys.
 func (p *Pane) Help() []key.Binding {
@@ -94,7 +97,7 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 func (p *Pane) refilter() {
 	p.shown = p.shown[:0]
 	for i, e := range p.entries {
-		if p.Filter.Matches(e.Name, e.Type, string(e.Status), e.Server, e.Err) {
+		if p.Filter.Matches(e.Name, e.Type, string(e.Status), string(e.DNSSEC), e.Server, e.Err) {
 			p.shown = append(p.shown, i)
 		}
 	}
@@ -143,6 +146,9 @@ func (p *Pane) Copy() (string, bool) {
 	return logLine(e), true
 }
 
+// dnssecNote says what the DNSSEC column shows; the detail holds it whole.
+const dnssecNote = "DNSSEC: the resolver's AD bit; mxray trusts the resolver's validation"
+
 // Detail is the selected question whole.
 func (p *Pane) Detail() (kit.Detail, bool) {
 	e, ok := p.current()
@@ -150,18 +156,19 @@ func (p *Pane) Detail() (kit.Detail, bool) {
 		return kit.Detail{}, false
 	}
 	d := kit.Detail{Title: "DNS question"}
-	d.Add(kit.Field("Name", e.Name), kit.Field("Type", e.Type), kit.Field("Status", string(e.Status)),
+	d.Add(kit.Field("Name", e.Name), kit.Field("Type", e.Type), kit.Field("Status", string(e.Status)), kit.Field("DNSSEC", dnssecWord(e.DNSSEC)),
 		kit.Field("TTL", kit.Itoa(int(e.TTL))+" s"), kit.Field("Round trip", rttText(e.RTT)), kit.Field("Asked at", "+"+kit.Elapsed(e.Start)),
 		kit.Field("Server", e.Server), kit.Field("Flags", logFlags(e)))
 	if e.Err != "" {
 		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e.Err))
 	}
+	d.Add(kit.Note(dnssecNote))
 	return d, true
 }
 
 // logLine is a log entry as one line of text.
 func logLine(e dnsclient.LogEntry) string {
-	s := fmt.Sprintf("%s %s %s ttl=%d rtt=%s", e.Type, e.Name, e.Status, e.TTL, rttText(e.RTT))
+	s := fmt.Sprintf("%s %s %s dnssec=%s ttl=%d rtt=%s", e.Type, e.Name, e.Status, dnssecWord(e.DNSSEC), e.TTL, rttText(e.RTT))
 	if f := logFlags(e); f != "" {
 		s += " " + f
 	}
@@ -187,6 +194,28 @@ func logFlags(e dnsclient.LogEntry) string {
 		f = append(f, "tcp")
 	}
 	return strings.Join(f, ",")
+}
+
+// dnssecWord is an entry's DNSSEC state; "unknown" when none was recorded.
+func dnssecWord(d dnsclient.DNSSEC) string {
+	if d == "" {
+		return string(dnsclient.DNSSECUnknown)
+	}
+	return string(d)
+}
+
+// dnssecText draws the DNSSEC state: secure stands out, unknown is muted;
+// the word itself always shows.
+func (p *Pane) dnssecText(d dnsclient.DNSSEC) string {
+	st := p.Com.Styles
+	switch w := dnssecWord(d); w {
+	case string(dnsclient.DNSSECSecure):
+		return st.Verdict.Pass.Render(w)
+	case string(dnsclient.DNSSECUnknown):
+		return st.Muted.Render(w)
+	default:
+		return w
+	}
 }
 
 // rttText formats a round trip: "-" when none was made (cached), "<1ms",
@@ -239,20 +268,20 @@ func (p *Pane) content() string {
 		}
 		return strings.Join(lines, "\n")
 	}
-	const typeW, statusW, ttlW, rttW, flagsW = 6, 9, 7, 6, 13
-	nameW := max(10, p.W-1-typeW-statusW-ttlW-rttW-flagsW-1)
-	head := kit.Pad("Type", typeW, "") + kit.Pad("Name", nameW, "") + " " + kit.Pad("Status", statusW, "") +
+	const typeW, statusW, dnssecW, ttlW, rttW, flagsW = 6, 9, 9, 7, 6, 13
+	nameW := max(10, p.W-1-typeW-statusW-dnssecW-ttlW-rttW-flagsW-1)
+	head := kit.Pad("Type", typeW, "") + kit.Pad("Name", nameW, "") + " " + kit.Pad("Status", statusW, "") + kit.Pad("DNSSEC", dnssecW, "") +
 		kit.PadLeft("TTL", ttlW-1) + " " + kit.PadLeft("RTT", rttW-1) + "  " + "Flags"
 	lines = append(lines, " "+st.Label.Render(kit.Truncate(head, p.W-1, g.Ellipsis)))
 	from, to := p.List.Visible()
 	for i := from; i < to; i++ {
 		e := p.entries[p.shown[i]]
 		row := kit.Pad(kit.Safe(e.Type), typeW, g.Ellipsis) + kit.Pad(kit.Safe(strings.TrimSuffix(e.Name, ".")), nameW, g.Ellipsis) + " " +
-			kit.Pad(p.statusText(e.Status), statusW, g.Ellipsis) + kit.PadLeft(kit.Itoa(int(e.TTL)), ttlW-1) + " " +
+			kit.Pad(p.statusText(e.Status), statusW, g.Ellipsis) + kit.Pad(p.dnssecText(e.DNSSEC), dnssecW, g.Ellipsis) + kit.PadLeft(kit.Itoa(int(e.TTL)), ttlW-1) + " " +
 			kit.PadLeft(rttText(e.RTT), rttW-1) + "  " + st.Muted.Render(logFlags(e))
 		lines = append(lines, p.CursorRow(row, p.Focused && i == p.List.Cursor()))
 	}
-	for len(lines) < p.H-2 {
+	for len(lines) < p.H-3 {
 		lines = append(lines, "")
 	}
 	if e, ok := p.current(); ok {
@@ -265,6 +294,7 @@ func (p *Pane) content() string {
 			lines = append(lines, " "+st.Error.Render(kit.Truncate(g.Fail+" "+kit.Safe(e.Err), p.W-1, g.Ellipsis)))
 		}
 	}
+	lines = append(lines, " "+st.Muted.Render(kit.Truncate(dnssecNote, p.W-1, g.Ellipsis)))
 	return strings.Join(lines, "\n")
 }
 

@@ -55,7 +55,7 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 		p.all = p.findings()
 		p.List.Set(0)
 		p.refilter()
-	case kit.PartMsg, kit.RunDoneMsg, kit.RecheckMsg, kit.ReportsMsg:
+	case kit.PartMsg, kit.RunDoneMsg, kit.RecheckMsg, kit.ReportsMsg, kit.SMTPMsg:
 		// The root has put the part in the run already.
 		p.all = p.findings()
 		p.refilter()

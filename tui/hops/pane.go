@@ -59,7 +59,11 @@ func (p *Pane) rowsHeight() int {
 // Help lists the pane's own keys.
 func (p *Pane) Help() []key.Binding {
 	k := p.Com.Keys
-	return []key.Binding{kit.WithHelp(k.Down, "next hop"), kit.WithHelp(k.Open, "SPF verdict"), k.Copy}
+	keys := []key.Binding{kit.WithHelp(k.Open, "SPF"), k.TrustHop, k.SenderHop}
+	if p.optionsSet() {
+		keys = append(keys, k.ResetHops)
+	}
+	return append(keys, k.Copy)
 }
 
 // Update takes the run's messages, and keys while the pane has focus.
@@ -78,6 +82,9 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 				return p, func() tea.Msg { return kit.JumpMsg{Pane: finding.PartSPF, Sel: sel} }
 			}
 			return p, nil
+		}
+		if cmd, ok := p.boundaryKey(msg); ok {
+			return p, cmd
 		}
 		p.list.HandleKey(msg, p.Com.Keys)
 	}
@@ -336,6 +343,8 @@ func (p *Pane) summary() string {
 	g := p.Com.Glyphs
 	parts := []string{kit.Plural(len(p.an.Hops), "hop", "hops") + ", origin first"}
 	switch {
+	case p.an.SendingIP != nil && p.an.SendingHop > 0 && p.an.SendingIPSource == "option":
+		parts = append(parts, fmt.Sprintf("sent from %s (hop %d, your choice)", p.an.SendingIP, p.an.SendingHop))
 	case p.an.SendingIP != nil && p.an.SendingHop > 0:
 		parts = append(parts, fmt.Sprintf("sent from %s (hop %d)", p.an.SendingIP, p.an.SendingHop))
 	case p.an.SendingIP != nil:
@@ -350,10 +359,14 @@ func (p *Pane) summary() string {
 // boundaryLabel is the rule between the last external and the first
 // internal hop.
 func (p *Pane) boundaryLabel() string {
+	label := "inside the receiving organisation (internal)"
 	if len(p.an.ReceivingOrg) > 0 {
-		return "inside " + kit.Safe(strings.Join(p.an.ReceivingOrg, ", ")) + " (internal)"
+		label = "inside " + kit.Safe(strings.Join(p.an.ReceivingOrg, ", ")) + " (internal)"
 	}
-	return "inside the receiving organisation (internal)"
+	if n := len(p.options().TrustedHosts); n > 0 {
+		label += " · you trust " + kit.Plural(n, "host", "hosts") + " (u undoes)"
+	}
+	return label
 }
 
 // tag is the word that says what is special about a hop.
@@ -364,6 +377,8 @@ func (p *Pane) tag(h headers.Hop) string {
 		return st.Verdict.SoftFail.Render("unparsed")
 	case h.Index == p.an.SendingHop:
 		return st.Path.Render("sending")
+	case h.ChainBreak:
+		return st.Verdict.Fail.Render("forged?")
 	case h.Internal:
 		return st.Muted.Render("internal")
 	}
@@ -395,7 +410,10 @@ func (p *Pane) row(h headers.Hop, c hopColumns) string {
 		s += cell(kit.Safe(h.HELO), c.helo)
 	}
 	delay := delayText(h)
-	if h.DelaySeconds != nil && *h.DelaySeconds < 0 {
+	switch {
+	case p.aboveBreak(h):
+		delay = st.Verdict.Fail.Render("-" + duration(-*h.DelaySeconds))
+	case skewed(h):
 		delay = st.Verdict.SoftFail.Render(delay)
 	}
 	s += cell(delay, c.delay) + cell(timeIn(h.Time, time.UTC, c.timeLayout), c.utc)
@@ -413,15 +431,33 @@ func timeIn(t *time.Time, loc *time.Location, layout string) string {
 	return t.In(loc).Format(layout)
 }
 
+// skewed reports whether a hop is stamped before the hop below it by more
+// than the few seconds of disorder that say nothing
+// (headers.ClockSkewTolerance).
+func skewed(h headers.Hop) bool {
+	return h.DelaySeconds != nil && -*h.DelaySeconds > headers.ClockSkewTolerance.Seconds()
+}
+
+// aboveBreak reports whether the hop below h is one the chain does not
+// connect to (headers.Hop.ChainBreak): the jump in time between them is
+// not clock skew.
+func (p *Pane) aboveBreak(h headers.Hop) bool {
+	return h.Index >= 2 && h.Index-2 < len(p.an.Hops) && p.an.Hops[h.Index-2].ChainBreak && h.DelaySeconds != nil
+}
+
 // delayText is a hop's delay since the hop before it, with "skew" when it
-// is negative (the clocks disagree); "-" for the origin or without dates.
+// is negative beyond the tolerance (the clocks disagree); "-" for the
+// origin or without dates.
 func delayText(h headers.Hop) string {
 	if h.DelaySeconds == nil {
 		return "-"
 	}
 	d := *h.DelaySeconds
-	if d < 0 {
+	switch {
+	case skewed(h):
 		return "-" + duration(-d) + " skew"
+	case d < 0:
+		return "-" + duration(-d)
 	}
 	return duration(d)
 }
@@ -494,11 +530,17 @@ func (p *Pane) detail(h headers.Hop) []string {
 		}
 		add(when, plain)
 	}
-	if d := h.DelaySeconds; d != nil && *d < 0 {
+	if d := h.DelaySeconds; skewed(h) && !p.aboveBreak(h) {
 		add(fmt.Sprintf("%s Clock skew: stamped %s before hop %d, the hop before it. One of the two servers' clocks is wrong; the delays around it mean little.",
 			g.Warn, duration(-*d), h.Index-1), st.Verdict.SoftFail)
 	}
+	if h.ChainBreak {
+		add(fmt.Sprintf("%s Likely inserted or forged: this hop's receiving host is not the client of hop %d above it, and the time jumps too far for clock skew. Read it, and the hops below it, as the sender's claims.",
+			g.Fail, h.Index+1), st.Verdict.Fail)
+	}
 	switch {
+	case h.Index == p.an.SendingHop && p.an.SendingIPSource == "option":
+		add(g.Marker+" The sending hop, as you chose it (s): its client IP is the one SPF is re-checked for. u undoes it.", st.Path)
 	case h.Index == p.an.SendingHop:
 		add(g.Marker+" The sending hop: the message entered the receiving organisation here. Its client IP is the one SPF checks.", st.Path)
 	case h.Internal:

@@ -9,6 +9,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 )
 
 // Common is what the root shares with every pane: the look, the keys, the
@@ -29,6 +30,11 @@ type Common struct {
 	// Titles names a pane by its ID, "" for a part with no pane of its
 	// own: a pane can say where enter goes, and knows whether it can.
 	Titles func(finding.Part) string
+	// SMTP gives the SMTP probe its options (port, EHLO name, the dial
+	// hook, roots); nil when probing is off (--no-probe). It may start
+	// something the first time (the demo's mail servers): call it in a
+	// command, never in Update.
+	SMTP func() (smtp.Options, error)
 }
 
 // Title is the title of the pane with that ID; "" when there is none.

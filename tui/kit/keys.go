@@ -27,6 +27,9 @@ type KeyMap struct {
 	IP                 key.Binding // i: the SPF pane's IP field
 	WhatIf             key.Binding // w: the SPF pane's what-if editor
 	SwitchTree         key.Binding // t: the SPF pane's other tree (envelope or From domain)
+	TrustHop           key.Binding // t: the Hops pane's "trust up to here"
+	SenderHop          key.Binding // s: the Hops pane's "this is the sender"
+	ResetHops          key.Binding // u: the Hops pane's undo of both
 	Editor             key.Binding // ctrl+e: the header editor, from the input screen
 	EditorDone         key.Binding // ctrl+d: read the editor's text as headers
 }
@@ -59,6 +62,9 @@ func DefaultKeyMap() KeyMap {
 		WhatIf:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "what-if")),
 		// The header editor: while it is open every other key is text.
 		SwitchTree: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "other tree")),
+		TrustHop:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trust to here")),
+		SenderHop:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sender")),
+		ResetHops:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
 		Editor:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "paste headers")),
 		EditorDone: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "read headers")),
 	}

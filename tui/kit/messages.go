@@ -7,6 +7,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/spf"
 )
 
@@ -71,11 +72,32 @@ type ReportsMsg struct {
 	Done           bool
 }
 
+// SMTPMsg carries what the SMTP & TLS pane's probe found so far (the pane
+// probes on its own, address by address): the root keeps the latest (by
+// Seq) with the run, so the findings list and the export have it, and
+// passes on only that one.
+type SMTPMsg struct {
+	Run    int
+	Seq    int          // counts up with each message of a run; commands may deliver them out of order
+	Report *smtp.Report // the addresses probed so far
+	Done   bool         // every address is in
+}
+
 // JumpMsg asks the root to focus a pane and select something in it (enter
 // on a finding or an overview line).
 type JumpMsg struct {
 	Pane finding.Part
 	Sel  Selection
+}
+
+// HeaderOptionsMsg asks the root to read the run's message again with
+// these header options and check it again: the Hops pane sends it when the
+// technician says where the receiving organisation ends ("trust up to
+// here": TrustedHosts) or which hop is the sender (SendingIP). Zero
+// options undo both.
+type HeaderOptionsMsg struct {
+	TrustedHosts []string
+	SendingIP    netip.Addr
 }
 
 // RunID names the message's run.
@@ -98,3 +120,6 @@ func (m VerdictMsg) RunID() int { return m.Run }
 
 // RunID names the message's run.
 func (m ReportsMsg) RunID() int { return m.Run }
+
+// RunID names the message's run.
+func (m SMTPMsg) RunID() int { return m.Run }

@@ -1,6 +1,8 @@
 package overview
 
 import (
+	"strings"
+
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/tui/kit"
@@ -13,13 +15,23 @@ var messageLabels = map[finding.Part]string{
 	finding.PartDMARC: "Msg DMARC",
 }
 
-// messageLines are the Overview's lines for a message: SPF, DKIM and DMARC
-// as the receiver recorded them at delivery, then as they are today, with
-// the re-check's explanation of each under the list.
+// messageLines are the Overview's lines for a message: the receiving
+// filters' verdict first, with the why sentence under the list (diag
+// builds it); then SPF, DKIM and DMARC as the receiver recorded them at
+// delivery and as they are today, with the re-check's explanation of each
+// under the list.
 func (p *Pane) messageLines(run kit.Run) []ovLine {
 	done := run.RecheckDone()
 	checks := diag.MessageChecks(run.Message().Analysis, run.Recheck())
-	lines := make([]ovLine, len(checks))
+	lines := make([]ovLine, len(checks), len(checks)+1)
+	fr := run.Message().FilterReport(run.Recheck())
+	fv := diag.FiltersVerdict(fr)
+	facts := make([]string, len(fv.Facts))
+	for i, f := range fv.Facts {
+		facts[i] = kit.Safe(f)
+	}
+	why := ovLine{label: "Filters", pane: p.Com.PaneFor(finding.PartVerdicts), msg: true, notes: []string{fr.Why},
+		mark: p.Mark(fv.Tone), word: p.Word(fv.Tone, kit.Safe(fv.Word)), facts: strings.Join(facts, " "+p.Com.Glyphs.Dot+" ")}
 	for i, c := range checks {
 		l := ovLine{label: messageLabels[c.Check], pane: p.Com.PaneFor(finding.PartThenNow), msg: true, notes: c.Notes, facts: kit.Safe(c.Facts), word: p.thenWord(c.Then)}
 		if done {
@@ -29,7 +41,7 @@ func (p *Pane) messageLines(run kit.Run) []ovLine {
 		}
 		lines[i] = l
 	}
-	return lines
+	return append([]ovLine{why}, lines...)
 }
 
 // thenWord is the receiver's verdict followed by an arrow to today's.

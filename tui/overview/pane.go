@@ -13,6 +13,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -26,6 +27,8 @@ import (
 type Pane struct {
 	kit.Base
 	report  *diag.Report
+	smtp    *smtp.Report // the SMTP & TLS pane's probe so far; nil when it has not probed
+	smtpEnd bool         // every address is in
 	verdict *spf.Verdict // of the selected IP against the published tree
 	// verdicts are the SPF pane's latest verdicts (request lastReq), by
 	// IP: several when it evaluates several addresses; ip is the one
@@ -76,7 +79,10 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case kit.RunStartMsg:
 		p.report, p.verdict, p.lastReq, p.verdicts, p.ip = nil, nil, 0, nil, netip.Addr{}
+		p.smtp, p.smtpEnd = nil, false
 		p.list.Set(0)
+	case kit.SMTPMsg:
+		p.smtp, p.smtpEnd = msg.Report, msg.Done
 	case kit.PartMsg:
 		p.report = msg.Report
 	case kit.RunDoneMsg:
@@ -198,6 +204,9 @@ func (p *Pane) build() {
 		l.gap = i == 0 && len(p.lines) > 0
 		p.lines = append(p.lines, l)
 	}
+	if p.smtp != nil && rep != nil {
+		p.lines = append(p.lines, p.smtpLine(rep))
+	}
 	f := p.findingsLine(rep)
 	f.gap = true
 	p.lines = append(p.lines, f)
@@ -232,6 +241,25 @@ func (p *Pane) partLine(part finding.Part, rep *diag.Report) ovLine {
 	}
 	l.facts = strings.Join(facts, " "+g.Dot+" ")
 	l.record, l.detail = v.Record, v.Errors
+	return l
+}
+
+// smtpLine is the SMTP probe's line: its verdict (decided in diag) once
+// every address is in, how far it is until then.
+func (p *Pane) smtpLine(rep *diag.Report) ovLine {
+	l := ovLine{label: diag.PartLabel(finding.PartSMTP), part: finding.PartSMTP, pane: p.Com.PaneFor(finding.PartSMTP)}
+	if !p.smtpEnd {
+		l.mark, l.word = p.Com.Spinner, p.Com.Styles.Muted.Render("probing"+p.Com.Glyphs.Ellipsis)
+		l.facts = kit.Itoa(len(p.smtp.Results)) + " in"
+		return l
+	}
+	v := rep.WithSMTP(p.smtp).Verdict(finding.PartSMTP)
+	l.mark, l.word = p.Mark(v.Tone), p.Word(v.Tone, kit.Safe(v.Word))
+	facts := make([]string, len(v.Facts))
+	for i, f := range v.Facts {
+		facts[i] = kit.Safe(f)
+	}
+	l.facts = strings.Join(facts, " "+p.Com.Glyphs.Dot+" ")
 	return l
 }
 

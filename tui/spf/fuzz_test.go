@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit/kittest"
 )
@@ -68,7 +69,7 @@ func FuzzSPFPaneView(f *testing.F) {
 		w, h := 20+int(w8)%181, 5+int(h8)%56
 		tree := published.WhatIf(ctx, text)
 		verdict := tree.CheckHost(ctx, netip.MustParseAddr("192.0.2.1"), "postmaster@example.com", "")
-		rep := &diag.SPFReport{Tree: tree}
+		rep := &spfcheck.Report{Tree: tree}
 		com := kittest.Common(&kittest.Run{Rep: &diag.Report{SPF: rep}})
 		p := New(com)
 		p.SetSize(w, h)

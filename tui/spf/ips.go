@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -169,7 +170,7 @@ func (p *Pane) tableView() []string {
 			row += p.Com.Spinner + " evaluating" + g.Ellipsis
 		default:
 			row += kit.Pad(p.Outcome(diag.Outcome(v.Result)), resW, "") + kit.Pad(fmt.Sprintf("%d/%d", v.Lookups, spf.LookupLimit), lkW, "") +
-				kit.Truncate(kit.Safe(diag.SPFDecidedBy(v)), decW, g.Ellipsis)
+				kit.Truncate(kit.Safe(spfcheck.DecidedBy(v)), decW, g.Ellipsis)
 		}
 		lines = append(lines, p.CursorRow(row, p.Focused && p.field == fieldNone && p.inTable && i == p.ipList.Cursor()))
 	}
@@ -185,7 +186,7 @@ func verdictDetail(v *spf.Verdict) []kit.DetailLine {
 		kit.Field("Domain", v.Domain),
 		kit.Field("Sender", v.Sender),
 		kit.Field("HELO", v.HELO),
-		kit.Field("Decided by", diag.SPFDecidedBy(v)),
+		kit.Field("Decided by", spfcheck.DecidedBy(v)),
 		kit.Field("Lookups", fmt.Sprintf("%d of %d (void %d of %d)", v.Lookups, spf.LookupLimit, v.VoidLookups, spf.VoidLookupLimit)),
 	)
 	if m := v.Matched; m != nil {

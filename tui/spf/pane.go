@@ -16,6 +16,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -51,7 +52,7 @@ const (
 // switches between the two trees.
 type Pane struct {
 	kit.Base
-	report   *diag.SPFReport
+	report   *spfcheck.Report
 	findings []finding.Finding
 
 	// env is the envelope domain's tree from the message's re-check, when

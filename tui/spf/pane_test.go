@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mxray/mxray/diag"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 	"github.com/mxray/mxray/tui/kit/kittest"
@@ -18,7 +19,7 @@ func loaded(t *testing.T) *Pane {
 		"example.com":      {{"v=spf1 include:_spf.example.com -all"}},
 		"_spf.example.com": {{"v=spf1 ip4:192.0.2.0/24 -all"}},
 	}
-	rep := &diag.Report{SPF: &diag.SPFReport{Tree: spf.Prefetch(context.Background(), res, "example.com")}}
+	rep := &diag.Report{SPF: &spfcheck.Report{Tree: spf.Prefetch(context.Background(), res, "example.com")}}
 	p := New(kittest.Common(&kittest.Run{RunID: 1, Rep: rep}))
 	p.SetSize(80, 20)
 	p.Update(kit.RunDoneMsg{Run: 1, Report: rep})

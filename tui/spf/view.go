@@ -6,6 +6,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/spf"
 	"github.com/mxray/mxray/tui/kit"
 )
@@ -142,9 +143,9 @@ func (p *Pane) verdictLine() string {
 		path = append(path, kit.Safe(m.Term))
 		s += " " + g.Dot + " " + st.Path.Render(strings.Join(path, " "+g.Arrow+" "))
 	} else if v.Err != nil {
-		s += " " + g.Dot + " " + st.Error.Render(kit.Safe(diag.SPFDecidedBy(v)))
+		s += " " + g.Dot + " " + st.Error.Render(kit.Safe(spfcheck.DecidedBy(v)))
 	} else {
-		s += " " + g.Dot + " " + kit.Safe(diag.SPFDecidedBy(v))
+		s += " " + g.Dot + " " + kit.Safe(spfcheck.DecidedBy(v))
 	}
 	if v.Explanation != "" {
 		s += " " + g.Dot + " exp: " + kit.Safe(v.Explanation)

@@ -451,6 +451,9 @@ func (p *Pane) items(r diag.ThenNow) []item {
 	for _, w := range p.wrote(r) {
 		add(w, st.Muted, kit.DetailNote)
 	}
+	for _, w := range p.othersWrote(r) {
+		add(w, st.Verdict.SoftFail, kit.DetailBad)
+	}
 	return out
 }
 

@@ -11,13 +11,13 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
@@ -74,7 +74,7 @@ func demoResult(t testing.TB) *readiness.Result {
 	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx := context.Background()
 	s := dmarcreport.Read(ctx, demo.ReportInputs(), dmarcreport.Limits{})
-	en := readiness.Enrich(ctx, s, readiness.Env{DNS: c, SPF: diag.SPFResolver(c)}, nil)
+	en := readiness.Enrich(ctx, s, readiness.Env{DNS: c, SPF: spfcheck.Resolver(c)}, nil)
 	today := map[string]readiness.Today{}
 	for _, d := range []string{"healthy.example", "broken.example"} {
 		today[d] = readiness.TodayFrom(dmarc.Check(ctx, c, d))

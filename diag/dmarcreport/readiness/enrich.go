@@ -20,7 +20,7 @@ import (
 type Env struct {
 	// DNS answers PTR and the forward (A/AAAA) confirmation of each name.
 	DNS dnsclient.Resolver
-	// SPF reads today's SPF records; diag.SPFResolver(client) over the
+	// SPF reads today's SPF records; spfcheck.Resolver(client) over the
 	// investigation's client.
 	SPF spf.Resolver
 	// Concurrency bounds the sources looked up at once (default 8).

@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dmarcreport"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
@@ -84,7 +84,7 @@ func TestEnrichAndReadiness(t *testing.T) {
 	s := shopSet(t)
 	var mu sync.Mutex
 	var streamed []string
-	en := readiness.Enrich(context.Background(), s, readiness.Env{DNS: client, SPF: diag.SPFResolver(client), Concurrency: 2}, func(e readiness.Enrichment) {
+	en := readiness.Enrich(context.Background(), s, readiness.Env{DNS: client, SPF: spfcheck.Resolver(client), Concurrency: 2}, func(e readiness.Enrichment) {
 		mu.Lock()
 		streamed = append(streamed, e.IP.String())
 		mu.Unlock()
@@ -186,7 +186,7 @@ func TestEnrichCancelled(t *testing.T) {
 	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	en := readiness.Enrich(ctx, shopSet(t), readiness.Env{DNS: client, SPF: diag.SPFResolver(client), Concurrency: 1}, nil)
+	en := readiness.Enrich(ctx, shopSet(t), readiness.Env{DNS: client, SPF: spfcheck.Resolver(client), Concurrency: 1}, nil)
 	for _, e := range en {
 		if e.FCrDNS || e.AuthorisedBy != "" {
 			t.Errorf("cancelled enrichment found %+v", e)

@@ -1,6 +1,8 @@
-// Package kittest is what tests of the workbench's panes share: a Run to
-// give a pane without the root, the screen checks every pane must pass,
-// and key presses by name. Only tests import it.
+// Package kittest is what tests of the workbench share: a Run to give a
+// pane without the root, the screen checks every pane must pass, key
+// presses by name, and Screen, a small terminal emulator that follows what
+// a program draws (through a pipe, a pseudo-terminal or an SSH session).
+// Only tests import it.
 package kittest
 
 import (

@@ -1,10 +1,24 @@
 // Command gensample writes the demo's sample message, diag/demo/sample.eml,
-// signed with the demo keys in diag/demo/testdata so that its DKIM
-// signatures verify against diag/demo/demo.zone. A third signature, by
-// mailer.example, uses a key made on the spot and never published: the
-// sample shows a key that was rotated after delivery.
+// in two stages.
+//
+// Signing (-sign) writes diag/demo/testdata/signed.eml: the message as it
+// left mailer.example, signed with the demo keys in diag/demo/testdata so
+// that its DKIM signatures verify against diag/demo/demo.zone. A third
+// signature, by mailer.example, uses a key made on the spot and never
+// published: the sample shows a key that was rotated after delivery. The
+// signer stamps t= with the time of signing, so this stage is run only
+// after changing the message's text.
+//
+// The trace (always) adds what the servers on the way added: the relay's
+// Received under the signatures, and above them the receiver's trace and
+// its filters' fields (SpamAssassin's X-Spam-*, Authentication-Results,
+// Received-SPF), their times counted from the message's Date. None of
+// those fields is named in the signatures' h=, so the signatures still
+// verify. This stage is deterministic: run twice, it writes the same
+// bytes.
 //
 // Run from the repository root: go run ./diag/demo/internal/gensample
+// (add -sign after changing the message's text).
 package main
 
 import (
@@ -14,6 +28,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -44,20 +59,43 @@ func original(sent time.Time) string {
 		"healthy.example\r\n"
 }
 
-func main() {
-	sent := time.Now().UTC().Truncate(time.Second)
-	at := func(seconds int) string { return sent.Add(time.Duration(seconds) * time.Second).Format(time.RFC1123Z) }
-	signed := []byte(original(sent))
-	signed = sign(signed, "mailer.example", "es2025", freshKey())
-	signed = sign(signed, "healthy.example", "s2", loadKey("diag/demo/testdata/healthy-s2.key"))
-	signed = sign(signed, "healthy.example", "s1", loadKey("diag/demo/testdata/healthy-s1.key"))
+// signedPath keeps the message as it left mailer.example, signed.
+const signedPath = "diag/demo/testdata/signed.eml"
 
+func main() {
+	resign := flag.Bool("sign", false, "sign the message anew (run after changing its text; t= becomes the time of signing)")
+	flag.Parse()
+	if *resign {
+		sent := time.Now().UTC().Truncate(time.Second)
+		signed := []byte(original(sent))
+		signed = sign(signed, "mailer.example", "es2025", freshKey())
+		signed = sign(signed, "healthy.example", "s2", loadKey("diag/demo/testdata/healthy-s2.key"))
+		signed = sign(signed, "healthy.example", "s1", loadKey("diag/demo/testdata/healthy-s1.key"))
+		if err := os.WriteFile(signedPath, signed, 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	signed, err := os.ReadFile(signedPath)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("diag/demo/sample.eml", []byte(trace(signed)), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// trace adds to the signed message what the servers on its way added, the
+// times counted from its Date.
+func trace(signed []byte) string {
+	sent := dateOf(signed)
+	at := func(seconds int) string { return sent.Add(time.Duration(seconds) * time.Second).Format(time.RFC1123Z) }
 	bs := headerB(signed)
-	trace := "Return-Path: <bounce@healthy.example>\r\n" +
+	receiver := "Return-Path: <bounce@healthy.example>\r\n" +
 		"Delivered-To: bob@receiver.example\r\n" +
 		"Received: from mx.receiver.example (mx.receiver.example [203.0.113.200])\r\n" +
 		"\tby store.receiver.example with LMTP id kU8xQ2\r\n" +
 		"\tfor <bob@receiver.example>; " + at(5) + "\r\n" +
+		spamAssassin +
 		"Authentication-Results: mx.receiver.example;\r\n" +
 		"\tspf=pass (sender IP is 203.0.113.10) smtp.mailfrom=bounce@healthy.example smtp.helo=relay.mailer.example;\r\n" +
 		fmt.Sprintf("\tdkim=pass header.d=healthy.example header.s=s1 header.b=%s;\r\n", bs["s1"]) +
@@ -75,10 +113,42 @@ func main() {
 	relay := "Received: from app01.mailer.example (app01.mailer.example [10.20.30.40])\r\n" +
 		"\tby relay.mailer.example (Postfix) with ESMTP id 4Nq2Kx0Zz1\r\n" +
 		"\tfor <bob@receiver.example>; " + at(1) + "\r\n"
-	out := trace + string(head) + relay + "From: " + string(rest)
-	if err := os.WriteFile("diag/demo/sample.eml", []byte(out), 0o644); err != nil {
-		log.Fatal(err)
+	return receiver + string(head) + relay + "From: " + string(rest)
+}
+
+// spamAssassin is what SpamAssassin 4.0.1, called by the receiver's
+// Postfix, wrote: not spam, its score made of the rules' default scores
+// (BAYES_00 from a trained Bayes database), the report folded as
+// SpamAssassin folds it.
+const spamAssassin = "X-Spam-Checker-Version: SpamAssassin 4.0.1 (2024-03-26) on mx.receiver.example\r\n" +
+	"X-Spam-Level: \r\n" +
+	"X-Spam-Status: No, score=-2.1 required=5.0 tests=BAYES_00,DKIM_SIGNED,\r\n" +
+	"\tDKIM_VALID,DKIM_VALID_AU,DKIM_VALID_EF,DMARC_PASS,SPF_HELO_NONE,\r\n" +
+	"\tSPF_PASS autolearn=ham autolearn_force=no version=4.0.1\r\n" +
+	"X-Spam-Report: \r\n" +
+	"\t* -1.9 BAYES_00 BODY: Bayes spam probability is 0 to 1%\r\n" +
+	"\t*      [score: 0.0000]\r\n" +
+	"\t* -0.0 SPF_PASS SPF: sender matches SPF record\r\n" +
+	"\t*  0.0 SPF_HELO_NONE SPF: HELO does not publish an SPF Record\r\n" +
+	"\t*  0.1 DKIM_SIGNED Message has a DKIM or DK signature, not necessarily valid\r\n" +
+	"\t* -0.1 DKIM_VALID_EF Message has a valid DKIM or DK signature from envelope-from\r\n" +
+	"\t*       domain\r\n" +
+	"\t* -0.1 DKIM_VALID_AU Message has a valid DKIM or DK signature from author's\r\n" +
+	"\t*       domain\r\n" +
+	"\t* -0.1 DKIM_VALID Message has at least one valid DKIM or DK signature\r\n" +
+	"\t* -0.0 DMARC_PASS DMARC pass policy\r\n"
+
+// dateOf reads the signed message's Date.
+func dateOf(msg []byte) time.Time {
+	m := regexp.MustCompile(`(?m)^Date: (.+)\r$`).FindSubmatch(msg)
+	if m == nil {
+		log.Fatalf("%s has no Date", signedPath)
 	}
+	t, err := time.Parse(time.RFC1123Z, string(m[1]))
+	if err != nil {
+		log.Fatalf("%s: Date: %v", signedPath, err)
+	}
+	return t.UTC()
 }
 
 func sign(msg []byte, domain, selector string, key crypto.Signer) []byte {

@@ -1,0 +1,65 @@
+package spfcheck
+
+import (
+	"context"
+	"encoding/json"
+	"net/netip"
+
+	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/render"
+	"github.com/mxray/mxray/spf"
+)
+
+// Query is what "mxray spf" asks: check_host() (RFC 7208 §4) for each
+// client IP with the identities a receiver has, or, with no IP, the
+// domain's record tree and its worst-case counts.
+type Query struct {
+	// Domain is checked when set; else the MAIL FROM's domain, or the HELO
+	// name for a bounce (RFC 7208 §2.3, §2.4). Without IPs it is required.
+	Domain string
+	Sender string // MAIL FROM as given; "" for a bounce
+	HELO   string // the HELO/EHLO name; its own verdict is helo_result
+	IPs    []netip.Addr
+	// Record, when not nil, replaces the top domain's published record:
+	// what if this were published (--record).
+	Record *string
+}
+
+// Answer is what an Query found: the tree alone (no IP), one
+// verdict, or a verdict per IP against one tree. Its JSON is the spf
+// contract of DESIGN.md.
+type Answer struct {
+	Tree     *spf.Tree
+	Verdicts []*spf.Verdict // one per IP, in order
+	Findings []finding.Finding
+	json     any // the value the contract writes
+}
+
+// MarshalJSON writes the spf contract: the tree without an IP, the flat
+// verdict (with results) for one, the report with results for several.
+func (a *Answer) MarshalJSON() ([]byte, error) { return json.Marshal(a.json) }
+
+// Doc lays the answer out for the text and Markdown writers: the verdict
+// table, the tree with the first verdict's deciding path, the findings.
+func (a *Answer) Doc() *render.Doc { return TreeReport(a.Tree, a.Verdicts, a.Findings) }
+
+// Check answers q through client.
+func Check(ctx context.Context, client *dnsclient.Client, q Query) *Answer {
+	r := Resolver(client)
+	opts := []spf.Option{advised}
+	if q.Record != nil {
+		opts = append(opts, spf.WithRecord(*q.Record))
+	}
+	id := spf.Identity{Domain: q.Domain, Sender: q.Sender, HELO: q.HELO}
+	switch len(q.IPs) {
+	case 0:
+		t := spf.Prefetch(ctx, r, q.Domain, opts...)
+		return &Answer{Tree: t, Findings: Findings(t.Findings()), json: t}
+	case 1:
+		v := spf.Check(ctx, r, q.IPs[0], id, opts...)
+		return &Answer{Tree: v.Tree(), Verdicts: []*spf.Verdict{v}, Findings: Findings(v.Findings()), json: v}
+	}
+	rep := spf.CheckIPs(ctx, r, q.IPs, id, opts...)
+	return &Answer{Tree: rep.Tree, Verdicts: rep.Results, Findings: Findings(rep.Findings()), json: rep}
+}
