@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/mxray/mxray/diag/dkim"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/zoneserver"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
@@ -167,5 +169,86 @@ func TestEveryLookupFailedCouldNotBeChecked(t *testing.T) {
 	// One answer among them is enough to rule keys out: "no key found".
 	if v := wordingReport(t, srv, "nodmarc.example").Verdict(finding.PartDKIM); v.Word != "no key found" {
 		t.Errorf("nodmarc.example: DKIM verdict %+v, want \"no key found\"", v)
+	}
+}
+
+// TestTwoMTASTSRecordsNamed: a domain with two MTA-STS records gets a
+// finding that quotes both, and the part's verdict says the record is
+// invalid. Before, the verdict said "none · not published (optional)", as
+// if there were no record at all.
+func TestTwoMTASTSRecordsNamed(t *testing.T) {
+	r := wordingReport(t, wordingServer(t), "wording.example")
+	if v := r.Verdict(finding.PartMTASTS); v.Word != "invalid" || !strings.Contains(strings.Join(v.Facts, " "), "several records") {
+		t.Errorf("MTA-STS verdict %+v, want invalid, several records", v)
+	}
+	var msg string
+	for _, f := range r.Findings {
+		if f.Code == "mta_sts.multiple_records" {
+			msg = f.Message
+		}
+	}
+	for _, want := range []string{`"v=STSv1; id=20260101"`, `"v=STSv1; id=20260202"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the finding %q does not name %s", msg, want)
+		}
+	}
+}
+
+// TestNoDMARCNoAlignmentLine: the written report of a domain without DMARC
+// has no alignment line; one with a record spells its modes. Before, it
+// printed "Alignment: DKIM , SPF " with nothing in it.
+func TestNoDMARCNoAlignmentLine(t *testing.T) {
+	srv := wordingServer(t)
+	for domain, want := range map[string]string{"nodmarc.example": "", "wording.example": "DKIM relaxed, SPF relaxed"} {
+		var b bytes.Buffer
+		if err := render.Text(&b, wordingReport(t, srv, domain).Doc(), render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		var line string
+		for l := range strings.SplitSeq(b.String(), "\n") {
+			if strings.HasPrefix(l, "Alignment:") {
+				line = strings.TrimSpace(strings.TrimPrefix(l, "Alignment:"))
+			}
+		}
+		if line != want {
+			t.Errorf("%s: alignment line %q, want %q", domain, line, want)
+		}
+	}
+}
+
+// TestReportRowsSayEachSentenceOnce: no line of the text or Markdown
+// report of the demo's domains (a table row, a field, a finding) says a
+// sentence twice, letter case and its end aside. Before, the DMARC tag
+// table read "removed in RFC 9989: Removed in RFC 9989; ...".
+func TestReportRowsSayEachSentenceOnce(t *testing.T) {
+	srv := wordingServer(t)
+	split := regexp.MustCompile(`[.!?:;]\s+|\|`)
+	for _, d := range []string{"healthy.example", "broken.example", "mailer.example", "wording.example"} {
+		doc := wordingReport(t, srv, d).Doc()
+		for _, md := range []bool{false, true} {
+			var b bytes.Buffer
+			var err error
+			if md {
+				err = render.Markdown(&b, doc, render.Options{})
+			} else {
+				err = render.Text(&b, doc, render.Options{})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for line := range strings.SplitSeq(b.String(), "\n") {
+				seen := map[string]bool{}
+				for _, s := range split.Split(line, -1) {
+					s = strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".!?"))
+					if len(strings.Fields(s)) < 3 {
+						continue
+					}
+					if seen[s] {
+						t.Errorf("%s: %q twice in %q", d, s, line)
+					}
+					seen[s] = true
+				}
+			}
+		}
 	}
 }

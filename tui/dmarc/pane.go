@@ -184,7 +184,7 @@ func (p *Pane) build() {
 		field("Policy", pol)
 		field("Subdomains", string(r.SubdomainPolicy))
 		field("Non-existent", string(r.NonexistentPolicy))
-		field("Alignment", "DKIM "+alignWord(r.ADKIM)+" "+g.Dot+" SPF "+alignWord(r.ASPF))
+		field("Alignment", "DKIM "+r.ADKIM.Word()+" "+g.Dot+" SPF "+r.ASPF.Word())
 		field("Org. domain", r.OrgDomain)
 		if len(r.RUA) > 0 {
 			field("Aggregate (rua)", strings.Join(r.RUA, ", "))
@@ -334,12 +334,4 @@ func sourceWords(s dmarc.Source) string {
 		return "its public suffix domain's"
 	}
 	return string(s)
-}
-
-// alignWord spells an alignment mode.
-func alignWord(a dmarc.Alignment) string {
-	if a == dmarc.Strict {
-		return "strict"
-	}
-	return "relaxed"
 }

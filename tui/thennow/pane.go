@@ -430,7 +430,8 @@ func (p *Pane) items(r diag.ThenNow) []item {
 				facts = append(facts, "signature verifies")
 			}
 			add(strings.Join(facts, dot), st.Muted, kit.DetailNote)
-			if d.Reason != "" && !strings.Contains(r.Explanation, d.Reason) {
+			// The explanation may hold the reason made a sentence.
+			if reason := strings.ToLower(strings.TrimSuffix(d.Reason, ".")); reason != "" && !strings.Contains(strings.ToLower(r.Explanation), reason) {
 				add(d.Reason, st.Muted, kit.DetailNote)
 			}
 			for _, n := range d.Notes {
