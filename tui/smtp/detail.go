@@ -41,7 +41,7 @@ func (p *Pane) Detail() (kit.Detail, bool) {
 			kit.Field("Issuer", c.Issuer), kit.Field("Valid", c.NotBefore.Format(time.DateOnly)+" to "+c.NotAfter.Format(time.DateOnly)),
 			kit.Field("MTA-STS", r.TLS.MTASTSPattern))
 		if c.Error != "" {
-			d.Add(kit.Problem(c.Error))
+			d.Add(kit.Problem(finding.Sentence(c.Error)))
 		}
 	}
 	for _, rec := range r.DANE.TLSA {
@@ -54,7 +54,7 @@ func (p *Pane) Detail() (kit.Detail, bool) {
 		d.Add(kit.Note(n))
 	}
 	if r.DANE.Error != "" {
-		d.Add(kit.Problem("TLSA lookup failed: " + r.DANE.Error))
+		d.Add(kit.Problem(finding.Sentence("TLSA lookup failed: " + r.DANE.Error)))
 	}
 	d.Add(kit.Field("Timing", timing(r.Timing, " "+p.Com.Glyphs.Dot+" ")))
 	if r.Error != "" {
@@ -62,7 +62,7 @@ func (p *Pane) Detail() (kit.Detail, bool) {
 		if r.Evidence != "" {
 			text += " (" + r.Evidence + ")"
 		}
-		d.Add(kit.Problem(text))
+		d.Add(kit.Problem(finding.Sentence(text)))
 	}
 	if fs := finding.About(p.reportFindings(), finding.PartSMTP, probe.Subject(r.Host, r.IP).String()); len(fs) > 0 {
 		d.Add(kit.Heading("Findings"))
