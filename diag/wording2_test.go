@@ -252,3 +252,25 @@ func TestReportRowsSayEachSentenceOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSPFTodayCountsInWords: the headers report's "SPF today" line says
+// "1 lookup" for one and "3 lookups" for three. Before, it said
+// "1 lookups".
+func TestSPFTodayCountsInWords(t *testing.T) {
+	rep := recheckWith(t, wordingServer(t), demo.SampleMessage(), MessageOptions{Now: time.Now()})
+	if rep.Recheck == nil || rep.Recheck.SPF == nil || rep.Recheck.SPF.IP == nil {
+		t.Fatal("the sample's SPF was not re-checked")
+	}
+	for n, want := range map[int]string{1: ", 1 lookup.", 3: ", 3 lookups."} {
+		rep.Recheck.SPF.Lookups = n
+		var b bytes.Buffer
+		if err := render.Text(&b, rep.Doc(), render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		out := strings.Join(strings.Fields(b.String()), " ")
+		i := strings.Index(out, "SPF today:")
+		if i < 0 || !strings.Contains(out[i:min(len(out), i+300)], want) {
+			t.Errorf("%d lookups: the SPF today line does not say %q:\n%s", n, want, out[max(0, i):min(len(out), i+300)])
+		}
+	}
+}
