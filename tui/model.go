@@ -195,7 +195,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
 	case kit.DetailMsg:
-		if m.screen == screenWorkbench {
+		if m.screen == screenWorkbench && m.report == nil {
 			m.openDetail(msg.Detail)
 		}
 		return m, nil
