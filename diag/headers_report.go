@@ -151,7 +151,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 		d.Table([]string{"Check", "Then", "Now", "Why"}, tv)
 		arcDoc(d, r.Recheck.ARC)
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {
-			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
+			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %s.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), render.Plural(s.Lookups, "lookup")))
 		}
 	}
 	filterreport.Doc(d, r.Filters)

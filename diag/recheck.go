@@ -213,7 +213,7 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 	r.Domain, r.Sender = v.Domain, v.Sender
 	r.Explanation, r.Lookups, r.VoidLookups = v.Explanation, v.Lookups, v.VoidLookups
 	if v.Err != nil && (v.Result == spf.PermError || v.Result == spf.TempError) {
-		r.Error = v.Err.Error()
+		r.Error = spf.Reason(v.Err)
 	}
 	return r
 }
