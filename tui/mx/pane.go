@@ -15,6 +15,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/tui/kit"
 )
 
@@ -31,7 +32,7 @@ type Pane struct {
 
 	// An IP selected in another pane that is not in the table.
 	selIP     netip.Addr
-	ptr       *diag.PTRCheck
+	ptr       *ptrcheck.Result
 	ptrReq    int
 	ptrCancel context.CancelFunc
 }
@@ -304,7 +305,7 @@ func (p *Pane) table() []string {
 }
 
 // ptrCells are the PTR and FCrDNS cells of an address.
-func (p *Pane) ptrCells(a diag.PTRCheck) (string, string) {
+func (p *Pane) ptrCells(a ptrcheck.Result) (string, string) {
 	st, g := p.Com.Styles, p.Com.Glyphs
 	ptr := kit.Safe(strings.Join(a.PTR, ", "))
 	switch {
@@ -361,7 +362,7 @@ func (p *Pane) detail() []string {
 }
 
 // ptrLines say what an address's reverse DNS is.
-func (p *Pane) ptrLines(a diag.PTRCheck) []string {
+func (p *Pane) ptrLines(a ptrcheck.Result) []string {
 	st, g := p.Com.Styles, p.Com.Glyphs
 	var s string
 	switch {
@@ -409,7 +410,7 @@ func (p *Pane) selectedIPView() string {
 
 // SelectedIP is an address selected in another pane that is not in the
 // table, and its PTR check once it is in (zero and nil when none).
-func (p *Pane) SelectedIP() (netip.Addr, *diag.PTRCheck) { return p.selIP, p.ptr }
+func (p *Pane) SelectedIP() (netip.Addr, *ptrcheck.Result) { return p.selIP, p.ptr }
 
 // Waiting reports whether the PTR check of a selected address is running.
 func (p *Pane) Waiting() bool { return p.selIP.IsValid() && p.ptr == nil }
@@ -417,7 +418,7 @@ func (p *Pane) Waiting() bool { return p.selIP.IsValid() && p.ptr == nil }
 // ptrMsg is the reverse DNS of a selected IP.
 type ptrMsg struct {
 	run, req int
-	check    diag.PTRCheck
+	check    ptrcheck.Result
 }
 
 // RunID names the message's run.
@@ -428,7 +429,7 @@ func ptrCmd(ctx context.Context, run, req int, client *dnsclient.Client, ip neti
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		return ptrMsg{run: run, req: req, check: diag.CheckPTR(ctx, client, ip)}
+		return ptrMsg{run: run, req: req, check: ptrcheck.Check(ctx, client, ip)}
 	}
 }
 
@@ -468,7 +469,7 @@ func (p *Pane) Detail() (kit.Detail, bool) {
 }
 
 // ptrDetail is an address's reverse DNS in full.
-func ptrDetail(a diag.PTRCheck) []kit.DetailLine {
+func ptrDetail(a ptrcheck.Result) []kit.DetailLine {
 	out := []kit.DetailLine{kit.Field("PTR", strings.Join(a.PTR, ", ")), kit.Field("PTR status", string(a.Status))}
 	switch {
 	case a.Status.Temporary():
