@@ -12,6 +12,7 @@ import (
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ipcheck"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/termsafe"
@@ -56,7 +57,7 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 		defer cancel()
 		client := dnsSet.newClient()
 		for _, ip := range ips {
-			out.ips = append(out.ips, diag.CheckIP(ctx, client, t.Domain, ip))
+			out.ips = append(out.ips, ipcheck.Check(ctx, client, t.Domain, ip))
 		}
 	}
 	doc := rep.Doc()
@@ -92,7 +93,7 @@ func checkIPs(o *options, t diag.Target) ([]netip.Addr, error) {
 // ('IP DOMAIN', --ip) ip_checks: [{ip, domain, spf, ptr}] after it.
 type checkOutput struct {
 	rep *diag.Report
-	ips []*diag.IPCheck
+	ips []*ipcheck.Result
 }
 
 // MarshalJSON writes the report's object with ip_checks added when there

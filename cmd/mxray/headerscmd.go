@@ -12,6 +12,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/trustedhosts"
 )
 
 // demoDefault is the domain "mxray --demo" opens on.
@@ -122,7 +123,7 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 // options.
 func headerOptions(o *options) (diag.HeaderOptions, error) {
 	var opts diag.HeaderOptions
-	hosts, err := diag.ParseTrustedHosts(o.trustedHosts)
+	hosts, err := trustedhosts.Parse(o.trustedHosts)
 	if err != nil {
 		return opts, fmt.Errorf("%w: --trusted-hosts: %v", errUsage, err)
 	}

@@ -1,4 +1,8 @@
-package diag
+// Package ipcheck evaluates one client IP against a domain, as the
+// workbench does for "IP DOMAIN": the domain's SPF verdict for it (RFC 7208
+// check_host()) with the deciding path, and its reverse DNS with forward
+// confirmation (FCrDNS).
+package ipcheck
 
 import (
 	"context"
@@ -7,31 +11,32 @@ import (
 	"strings"
 
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/spf"
 )
 
-// IPCheck is what the workbench shows for "IP DOMAIN", and mxray check
+// Result is what the workbench shows for "IP DOMAIN", and mxray check
 // 'IP DOMAIN' or check DOMAIN --ip IP: the domain's SPF verdict for the IP
 // (RFC 7208 check_host() with the domain as the MAIL FROM domain) with its
 // deciding path, and the IP's PTR names and their forward confirmation.
-type IPCheck struct {
+type Result struct {
 	IP     netip.Addr
 	Domain string
 	SPF    *spf.Verdict // nil only when the check could not run at all
-	PTR    PTRCheck
+	PTR    ptrcheck.Result
 }
 
-// CheckIP evaluates ip against domain: the SPF verdict and the PTR check,
+// Check evaluates ip against domain: the SPF verdict and the PTR check,
 // at once, through client.
-func CheckIP(ctx context.Context, client *dnsclient.Client, domain string, ip netip.Addr) *IPCheck {
+func Check(ctx context.Context, client *dnsclient.Client, domain string, ip netip.Addr) *Result {
 	ip = ip.Unmap()
-	c := &IPCheck{IP: ip, Domain: domain}
+	c := &Result{IP: ip, Domain: domain}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		c.PTR = CheckPTR(ctx, client, ip)
+		c.PTR = ptrcheck.Check(ctx, client, ip)
 	}()
 	ans := spfcheck.Check(ctx, client, spfcheck.Query{Domain: domain, IPs: []netip.Addr{ip}})
 	if len(ans.Verdicts) > 0 {
@@ -43,10 +48,10 @@ func CheckIP(ctx context.Context, client *dnsclient.Client, domain string, ip ne
 
 // ipCheckJSON is the ip_check object of mxray check's JSON.
 type ipCheckJSON struct {
-	IP     string     `json:"ip"`
-	Domain string     `json:"domain"`
-	SPF    *ipSPFJSON `json:"spf"`
-	PTR    PTRCheck   `json:"ptr"`
+	IP     string          `json:"ip"`
+	Domain string          `json:"domain"`
+	SPF    *ipSPFJSON      `json:"spf"`
+	PTR    ptrcheck.Result `json:"ptr"`
 }
 
 type ipSPFJSON struct {
@@ -61,7 +66,7 @@ type ipSPFJSON struct {
 
 // MarshalJSON writes {ip, domain, spf: {result, decided_by, matched,
 // explanation, lookups, void_lookups, error}, ptr: {ip, ptr, fcrdns, ...}}.
-func (c *IPCheck) MarshalJSON() ([]byte, error) {
+func (c *Result) MarshalJSON() ([]byte, error) {
 	j := ipCheckJSON{IP: c.IP.String(), Domain: c.Domain, PTR: c.PTR}
 	if v := c.SPF; v != nil {
 		j.SPF = &ipSPFJSON{Result: v.Result, DecidedBy: spfcheck.DecidedBy(v), Matched: v.Matched, Explanation: v.Explanation, Lookups: v.Lookups, VoidLookups: v.VoidLookups}
@@ -74,7 +79,7 @@ func (c *IPCheck) MarshalJSON() ([]byte, error) {
 }
 
 // AddTo ends a report's document with the IP's section.
-func (c *IPCheck) AddTo(d *render.Doc) {
+func (c *Result) AddTo(d *render.Doc) {
 	d.Heading(2, "IP "+c.IP.String()+" for "+c.Domain)
 	rows := [][2]string{}
 	if v := c.SPF; v != nil {

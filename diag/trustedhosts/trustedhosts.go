@@ -1,4 +1,7 @@
-package diag
+// Package trustedhosts checks the --trusted-hosts list: the receiver's own
+// servers, by host name (RFC 1123 §2.1), IP address or CIDR (RFC 4632),
+// whose hops count as internal.
+package trustedhosts
 
 import (
 	"errors"
@@ -9,17 +12,17 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 )
 
-// ErrTrustedHost is wrapped by the error for an entry of --trusted-hosts
+// ErrInvalid is wrapped by the error for an entry of --trusted-hosts
 // that is neither a host name nor an IP address or CIDR.
-var ErrTrustedHost = errors.New("neither a host name nor an IP address or CIDR")
+var ErrInvalid = errors.New("neither a host name nor an IP address or CIDR")
 
-// ParseTrustedHosts splits the comma list of --trusted-hosts (the
+// Parse splits the comma list of --trusted-hosts (the
 // receiver's own servers: host names, IP addresses, CIDRs) and checks every
 // entry: one that is none of these (a CIDR with a prefix too long for its
 // address, an address with an octet over 255, a name with a space or a
-// '*') is an error wrapping ErrTrustedHost that names it, rather than a
+// '*') is an error wrapping ErrInvalid that names it, rather than a
 // name that silently never matches.
-func ParseTrustedHosts(list string) ([]string, error) {
+func Parse(list string) ([]string, error) {
 	var out []string
 	for _, h := range strings.Split(list, ",") {
 		h = strings.TrimSpace(h)
@@ -27,7 +30,7 @@ func ParseTrustedHosts(list string) ([]string, error) {
 			continue
 		}
 		if err := checkTrustedHost(h); err != nil {
-			return nil, fmt.Errorf("%w: %q: %v", ErrTrustedHost, h, err)
+			return nil, fmt.Errorf("%w: %q: %v", ErrInvalid, h, err)
 		}
 		out = append(out, h)
 	}
