@@ -14,7 +14,6 @@ import (
 func provenanceClock() time.Time { return time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC) }
 
 var (
-	provenanceLine = regexp.MustCompile(`(?m)^mxray .+ · \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ · DNS: .+$`)
 	versionField   = regexp.MustCompile(`("mxray_version": ?)"[^"]*"`)
 	generatedField = regexp.MustCompile(`("generated_at": ?)"[^"]*"`)
 )
