@@ -51,7 +51,7 @@ func TestServeRefusals(t *testing.T) {
 
 	c := s.dial(t, "alice")
 	for _, tt := range []struct{ line, stderr string }{
-		{"sh -c id", `mxray: "sh" is not allowed over SSH: only check, spf and headers - run here`},
+		{"sh -c id", `mxray: "sh" is not allowed over SSH: only check, spf, dns and headers - run here`},
 		{"check healthy.example --zone /etc/passwd", "mxray: --zone names a file on the server: not allowed over SSH"},
 		{"--zone=/tmp/z check healthy.example", "mxray: --zone names a file on the server: not allowed over SSH"},
 		{"headers /etc/passwd", `mxray: headers "/etc/passwd" would read a file on the server: not allowed over SSH`},

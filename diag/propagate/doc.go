@@ -113,7 +113,6 @@ func (r *Result) answerList(j int) []string {
 	return out
 }
 
-
 func kindWords(s Server) string {
 	switch s.Kind {
 	case KindAuthoritative:
