@@ -55,6 +55,9 @@ func (p *Pane) Help() []key.Binding {
 	if p.cmp != nil {
 		return []key.Binding{kit.WithHelp(k.Back, "close")}
 	}
+	if len(p.shown) == 0 {
+		return []key.Binding{k.Filter, k.Copy}
+	}
 	return []key.Binding{k.Filter, p.compareHelp(), k.Copy}
 }
 
