@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/render"
 )
 
@@ -103,14 +104,23 @@ func (r *Result) answerList(j int) []string {
 	}
 	var out []string
 	for g := 1; g <= last; g++ {
-		a := records[g]
-		body := a.Status
-		if len(a.Records) > 0 {
-			body = strings.Join(a.Records, " | ")
-		}
-		out = append(out, fmt.Sprintf("answer #%d from %s: %s", g, strings.Join(byGroup[g], ", "), body))
+		out = append(out, fmt.Sprintf("answer #%d from %s: %s", g, strings.Join(byGroup[g], ", "), records[g].Text()))
 	}
 	return out
+}
+
+// Text is the answer in words: its records joined with " | ", or what a
+// negative answer means.
+func (a Answer) Text() string {
+	switch {
+	case len(a.Records) > 0:
+		return strings.Join(a.Records, " | ")
+	case a.Status == string(dnsclient.StatusNoData):
+		return "no records of this type (NODATA)"
+	case a.Status == string(dnsclient.StatusNXDomain):
+		return "the name does not exist (NXDOMAIN)"
+	}
+	return a.Status
 }
 
 func kindWords(s Server) string {

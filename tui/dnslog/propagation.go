@@ -195,11 +195,7 @@ func (p *Pane) resultLines(r *propagate.Result, w int) []string {
 		found := false
 		for _, s := range r.Servers {
 			if a := s.Answers[0]; a.Group == g1 {
-				body := a.Status
-				if len(a.Records) > 0 {
-					body = strings.Join(a.Records, " | ")
-				}
-				for i, l := range kit.WrapIndent("#"+strconv.Itoa(g1)+" "+kit.Safe(body), w, 3) {
+				for i, l := range kit.WrapIndent("#"+strconv.Itoa(g1)+" "+kit.Safe(a.Text()), w, 3) {
 					if i == 0 && g1 > 1 {
 						l = st.Verdict.Fail.Render(l)
 					}
