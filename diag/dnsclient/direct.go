@@ -106,13 +106,12 @@ func readReply(a Answer, msg *dns.Msg, rt route) Answer {
 
 // NameserverAddress is where to ask a nameserver found in DNS (its host
 // name and one of its addresses), as authoritative mode does:
-// Config.CheckNameserver judges the address first (a refusal is returned
-// wrapped in ErrNameservers), then Config.NameserverAddr maps it, or the
-// address on port 53.
+// Config.CheckNameserver judges the address first (its refusal is returned
+// as it is), then Config.NameserverAddr maps it, or the address on port 53.
 func (c *Client) NameserverAddress(host string, ip netip.Addr) (string, error) {
 	if c.cfg.CheckNameserver != nil {
 		if err := c.cfg.CheckNameserver(ip); err != nil {
-			return "", fmt.Errorf("%w: %s (%s) not asked: %w", ErrNameservers, host, ip, err)
+			return "", err
 		}
 	}
 	return c.nameserverAddr(host, ip), nil

@@ -227,8 +227,11 @@ func findZone(ctx context.Context, client *dnsclient.Client, name string) (strin
 			break
 		}
 	}
-	if last.Err != nil {
-		return "", fmt.Errorf("%w of %s: %w", ErrNoZone, name, last.Err)
+	switch {
+	case last.Status == dnsclient.StatusRefused:
+		return "", fmt.Errorf("%w of %s: the resolvers refused to answer for it (%w)", ErrNoZone, name, last.Err)
+	case last.Err != nil:
+		return "", fmt.Errorf("%w of %s: the resolvers gave no answer (%w); check the network or give one with --resolver", ErrNoZone, name, last.Err)
 	}
 	return "", fmt.Errorf("%w of %s: no SOA record at it or above it", ErrNoZone, name)
 }
