@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
 )
@@ -16,7 +17,7 @@ func clip(s string) string { return render.Clip(s, 300) }
 
 // sendingIPText is the sending IP with what its reverse DNS says today,
 // when the re-check looked (the workbench shows the same beside the hop).
-func sendingIPText(a *headers.Analysis, ptr *PTRCheck) string {
+func sendingIPText(a *headers.Analysis, ptr *ptrcheck.Result) string {
 	if a.SendingIP == nil {
 		return "none (no public client IP)"
 	}
@@ -119,7 +120,7 @@ func signaturesDoc(d *render.Doc, a *headers.Analysis) {
 // sendingPTRFindings are what a receiver would hold against the sending
 // IP's reverse DNS today, shown with the hops (the workbench shows the
 // same under the selected address).
-func sendingPTRFindings(a *headers.Analysis, ptr *PTRCheck) []finding.Finding {
+func sendingPTRFindings(a *headers.Analysis, ptr *ptrcheck.Result) []finding.Finding {
 	if ptr == nil || a.SendingIP == nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mxray/mxray/diag/blocklist"
 	"github.com/mxray/mxray/diag/filterreport"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/filters"
@@ -43,7 +44,7 @@ func (r *HeadersReport) MarshalJSON() ([]byte, error) {
 		Source string `json:"source"`
 		*headers.Analysis
 		ARC            []arcJSON               `json:"arc"`
-		SendingPTR     *PTRCheck               `json:"sending_ip_ptr,omitempty"`
+		SendingPTR     *ptrcheck.Result        `json:"sending_ip_ptr,omitempty"`
 		Recheck        *Recheck                `json:"recheck"`
 		ThenVsNow      []ThenNow               `json:"then_vs_now"`
 		FilterVerdicts []filters.FilterVerdict `json:"filter_verdicts"`
@@ -151,7 +152,7 @@ func (r *HeadersReport) Doc() *render.Doc {
 		d.Table([]string{"Check", "Then", "Now", "Why"}, tv)
 		arcDoc(d, r.Recheck.ARC)
 		if s := r.Recheck.SPF; s != nil && s.IP != nil {
-			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %d lookups.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), s.Lookups))
+			d.Para(fmt.Sprintf("SPF today: %s for %s from %s (HELO %s): %s, %s.", s.Domain, s.Sender, s.IP, orDash(s.HELO), orDash(string(s.Result)), render.Plural(s.Lookups, "lookup")))
 		}
 	}
 	filterreport.Doc(d, r.Filters)

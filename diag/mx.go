@@ -11,18 +11,19 @@ import (
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ptrcheck"
 )
 
 // MXHost is one mail exchanger of a domain with its addresses and their
 // reverse DNS.
 type MXHost struct {
-	Preference   uint16     `json:"preference"`
-	Host         string     `json:"host"` // without the trailing dot
-	Addresses    []PTRCheck `json:"addresses"`
-	LoadBalanced bool       `json:"load_balanced"`    // another host has the same preference
-	CNAME        string     `json:"cname,omitempty"`  // the alias target when Host is a CNAME (not allowed)
-	Filter       string     `json:"filter,omitempty"` // the filtering service this host belongs to
-	Errors       []string   `json:"errors"`
+	Preference   uint16            `json:"preference"`
+	Host         string            `json:"host"` // without the trailing dot
+	Addresses    []ptrcheck.Result `json:"addresses"`
+	LoadBalanced bool              `json:"load_balanced"`    // another host has the same preference
+	CNAME        string            `json:"cname,omitempty"`  // the alias target when Host is a CNAME (not allowed)
+	Filter       string            `json:"filter,omitempty"` // the filtering service this host belongs to
+	Errors       []string          `json:"errors"`
 
 	codes []string // the finding code of each entry in Errors
 }
@@ -149,7 +150,7 @@ func checkMX(ctx context.Context, r dnsclient.Resolver, domain string, addrs fun
 				"Remove the \".\" MX record if the domain receives mail, or remove all the others if it does not.")
 			continue
 		}
-		rep.Hosts = append(rep.Hosts, MXHost{Preference: m.Preference, Host: strings.TrimSuffix(m.Host, "."), Addresses: []PTRCheck{}, Errors: []string{}})
+		rep.Hosts = append(rep.Hosts, MXHost{Preference: m.Preference, Host: strings.TrimSuffix(m.Host, "."), Addresses: []ptrcheck.Result{}, Errors: []string{}})
 	}
 	// Each host's addresses, handed over before its PTR checks.
 	hostAddrs := make([][]netip.Addr, len(rep.Hosts))
@@ -219,10 +220,10 @@ func resolveMXHost(ctx context.Context, r dnsclient.Resolver, h *MXHost, found f
 		return
 	}
 	report(addrs)
-	h.Addresses = make([]PTRCheck, len(addrs))
+	h.Addresses = make([]ptrcheck.Result, len(addrs))
 	var wg sync.WaitGroup
 	for i, ip := range addrs {
-		wg.Go(func() { h.Addresses[i] = CheckPTR(ctx, r, ip) })
+		wg.Go(func() { h.Addresses[i] = ptrcheck.Check(ctx, r, ip) })
 	}
 	wg.Wait()
 }

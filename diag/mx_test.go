@@ -163,25 +163,6 @@ func TestCheckMXServFail(t *testing.T) {
 	}
 }
 
-func TestGenericPTR(t *testing.T) {
-	ip := netip.MustParseAddr("198.51.100.30")
-	for name, want := range map[string]bool{
-		"dsl-198-51-100-30.pool.isp.example": true,
-		"30.100.51.198.static.example":       true,
-		"host-198-51-100-30.example":         true,
-		"c633641e.example":                   true,
-		"cpe-01.cable.example":               true,
-		"mail.example.com":                   false,
-		"mx1.healthy.example":                false,
-		"dynamo.example":                     false,
-		"smtp-out-30.example":                false,
-	} {
-		if got := GenericPTR(ip, name); got != want {
-			t.Errorf("GenericPTR(%s) = %v, want %v", name, got, want)
-		}
-	}
-}
-
 func TestNullMXSuggestsSPFDenyAll(t *testing.T) {
 	for _, tt := range []struct {
 		spf  string

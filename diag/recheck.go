@@ -13,6 +13,7 @@ import (
 	"github.com/mxray/mxray/diag/dmarc"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/spfcheck"
 	"github.com/mxray/mxray/headers"
 	"github.com/mxray/mxray/headers/filters"
@@ -32,7 +33,7 @@ type HeadersReport struct {
 	Findings  []finding.Finding // the analysis's, the re-check's and the filter verdicts', sorted
 	// SendingPTR is the reverse DNS of the sending IP today and its
 	// forward confirmation; nil without a re-check or a sending IP.
-	SendingPTR *PTRCheck
+	SendingPTR *ptrcheck.Result
 	Queries    int // DNS questions sent for the re-check
 	Log        []dnsclient.LogEntry
 	// Blocklists is what the DNS blocklists say of the sending IP and the
@@ -138,7 +139,7 @@ func recheckHeaders(ctx context.Context, client *dnsclient.Client, msg *Message,
 	}
 	if a.SendingIP != nil {
 		wg.Go(func() {
-			c := CheckPTR(ctx, client, *a.SendingIP)
+			c := ptrcheck.Check(ctx, client, *a.SendingIP)
 			rep.SendingPTR = &c
 		})
 	}
@@ -213,7 +214,7 @@ func recheckSPF(ctx context.Context, client *dnsclient.Client, a *headers.Analys
 	r.Domain, r.Sender = v.Domain, v.Sender
 	r.Explanation, r.Lookups, r.VoidLookups = v.Explanation, v.Lookups, v.VoidLookups
 	if v.Err != nil && (v.Result == spf.PermError || v.Result == spf.TempError) {
-		r.Error = v.Err.Error()
+		r.Error = spf.Reason(v.Err)
 	}
 	return r
 }

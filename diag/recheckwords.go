@@ -131,7 +131,7 @@ func dkimNow(r *dkim.Result) string {
 		return seen + "The signature verifies but the body hash does not match the body pasted." +
 			guess("the body was changed in the copy pasted, or by a list or gateway after signing.")
 	}
-	return seen + r.Reason
+	return seen + finding.Sentence(r.Reason)
 }
 
 // observedTXT finds the DNS log entry of the TXT question for name and

@@ -173,17 +173,13 @@ func (r *Report) dmarcDoc(d *render.Doc) {
 		[2]string{"Policy", string(m.Policy)},
 		[2]string{"Subdomains", string(m.SubdomainPolicy)},
 		[2]string{"Non-existent subdomains", string(m.NonexistentPolicy)},
-		[2]string{"Alignment", fmt.Sprintf("DKIM %s, SPF %s", m.ADKIM, m.ASPF)},
+		[2]string{"Alignment", m.AlignmentWords()},
 		[2]string{"Aggregate reports (rua)", strings.Join(m.RUA, ", ")},
 		[2]string{"Failure reports (ruf)", strings.Join(m.RUF, ", ")},
 	)
 	var rows [][]string
-	for _, t := range m.Tags {
-		meaning := t.Meaning
-		if t.Removed {
-			meaning = "removed in RFC 9989: " + meaning
-		}
-		rows = append(rows, []string{t.Name, t.Value, meaning})
+	for _, t := range m.Tags { // a removed tag's meaning says so (dmarc.Explain)
+		rows = append(rows, []string{t.Name, t.Value, t.Meaning})
 	}
 	if len(rows) > 0 {
 		d.Table([]string{"Tag", "Value", "Meaning"}, rows)

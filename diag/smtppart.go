@@ -8,6 +8,7 @@ import (
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/smtp"
 )
 
@@ -33,7 +34,7 @@ func SMTPTargets(domain string, mx *MXReport) []smtp.Target {
 
 // ReverseDNSOf is what the probe's banner check needs of a PTR check; nil
 // when the PTR lookup failed, so the banner is not held against it.
-func ReverseDNSOf(a PTRCheck) *smtp.ReverseDNS {
+func ReverseDNSOf(a ptrcheck.Result) *smtp.ReverseDNS {
 	if a.Status.Temporary() || a.Error != "" {
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/smtp/smtpd"
@@ -178,7 +179,7 @@ func TestNothingToProbe(t *testing.T) {
 		{&MXReport{NullMX: true}, "null MX"},
 		{&MXReport{Status: dnsclient.StatusServFail}, "MX lookup failed"},
 		{&MXReport{Hosts: []MXHost{{Host: "mx.example"}}}, "no MX host has an address"},
-		{&MXReport{Hosts: []MXHost{{Host: "mx.example", Addresses: []PTRCheck{{IP: netip.MustParseAddr("192.0.2.1")}}}}}, ""},
+		{&MXReport{Hosts: []MXHost{{Host: "mx.example", Addresses: []ptrcheck.Result{{IP: netip.MustParseAddr("192.0.2.1")}}}}}, ""},
 		{&MXReport{Implicit: []netip.Addr{netip.MustParseAddr("192.0.2.1")}}, ""},
 	} {
 		got := NothingToProbe(tt.mx)

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mxray/mxray/diag/blocklist"
@@ -155,6 +156,9 @@ func allTerm(n *spf.Node) string {
 
 func dkimVerdict(r *Report, worst finding.Severity) PartVerdict {
 	found := r.DKIM.FoundKeys()
+	if r.DKIM.Unchecked() {
+		return PartVerdict{Tone: ToneUnknown, Word: "could not be checked", Facts: []string{fmt.Sprintf("all %d selector lookups failed", r.DKIM.Probed)}}
+	}
 	if len(found) == 0 {
 		return PartVerdict{Tone: ToneNotFound, Word: "no key found", Facts: []string{fmt.Sprintf("%d selectors probed", r.DKIM.Probed)}}
 	}
@@ -203,20 +207,19 @@ func dmarcVerdict(r *Report, worst finding.Severity) PartVerdict {
 	return v
 }
 
-// policyLookupFailed reports whether a policy record's lookup failed: its
-// "<part>.lookup_error" finding (the MTA-STS, TLS-RPT and BIMI results
-// carry no DNS status of their own).
-func policyLookupFailed(fs []finding.Finding, part finding.Part) bool {
-	for _, f := range fs {
-		if f.Part == part && f.Code == string(part)+".lookup_error" {
-			return true
-		}
-	}
-	return false
+// policyFinding reports whether a "<part>.<code>" finding is among fs: a
+// policy record's "lookup_error" or "multiple_records" (the MTA-STS,
+// TLS-RPT and BIMI results carry no DNS status of their own).
+func policyFinding(fs []finding.Finding, part finding.Part, code string) bool {
+	return slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Part == part && f.Code == string(part)+"."+code })
 }
 
-// notPublished is the verdict of an optional record that is not there.
-func notPublished(worst finding.Severity) PartVerdict {
+// notPublished is the verdict of an optional record that is not there,
+// or that is there more than once, which senders treat as none.
+func notPublished(fs []finding.Finding, part finding.Part, worst finding.Severity) PartVerdict {
+	if policyFinding(fs, part, "multiple_records") {
+		return ok("invalid", worst, "several records: senders use none")
+	}
 	return absent("none", worst, "not published (optional)")
 }
 
@@ -231,10 +234,10 @@ func validWord(errs []string) string {
 func mtastsVerdict(r *Report, worst finding.Severity) PartVerdict {
 	m := r.MTASTS
 	switch {
-	case policyLookupFailed(r.Findings, finding.PartMTASTS):
+	case policyFinding(r.Findings, finding.PartMTASTS, "lookup_error"):
 		return lookupFailed("the TXT lookup failed")
 	case m.Record == "":
-		return notPublished(worst)
+		return notPublished(r.Findings, finding.PartMTASTS, worst)
 	}
 	v := ok("id="+m.ID, worst)
 	switch {
@@ -250,10 +253,10 @@ func mtastsVerdict(r *Report, worst finding.Severity) PartVerdict {
 func tlsrptVerdict(r *Report, worst finding.Severity) PartVerdict {
 	t := r.TLSRPT
 	switch {
-	case policyLookupFailed(r.Findings, finding.PartTLSRPT):
+	case policyFinding(r.Findings, finding.PartTLSRPT, "lookup_error"):
 		return lookupFailed("the TXT lookup failed")
 	case t.Record == "":
-		return notPublished(worst)
+		return notPublished(r.Findings, finding.PartTLSRPT, worst)
 	}
 	v := ok(validWord(t.Errors), worst, t.Record)
 	v.Record, v.Errors = t.Record, t.Errors
@@ -264,10 +267,10 @@ func bimiVerdict(r *Report, worst finding.Severity) PartVerdict {
 	b := r.BIMI
 	var v PartVerdict
 	switch {
-	case policyLookupFailed(r.Findings, finding.PartBIMI):
+	case policyFinding(r.Findings, finding.PartBIMI, "lookup_error"):
 		return lookupFailed("the TXT lookup failed")
 	case b.Record == "":
-		v = notPublished(worst)
+		v = notPublished(r.Findings, finding.PartBIMI, worst)
 	case b.Declined:
 		v = absent("declined", worst)
 	default:

@@ -93,7 +93,7 @@ func (f *Flat) walk(n *Node, inc Result) {
 		case ti.NotFetched:
 			gap("not resolved ahead of time (node limit)")
 		case ti.Err != nil:
-			gap(fmt.Sprintf("DNS trouble: %s", ErrorText(ti.Err)))
+			gap(fmt.Sprintf("DNS trouble: %s", Cause(ti.Err)))
 		case tm.Mechanism == Include || tm.Modifier == Redirect:
 			c := ti.Child
 			if c == nil || c.Status != NodeOK {

@@ -98,6 +98,7 @@ type nodeJSON struct {
 	Strings        []string   `json:"strings,omitempty"`
 	Records        []string   `json:"records,omitempty"`
 	Ignored        []string   `json:"ignored_records,omitempty"`
+	SenderID       []string   `json:"sender_id_records,omitempty"`
 	Lookups        int        `json:"lookups"`
 	VoidLookups    int        `json:"void_lookups"`
 	OwnLookups     int        `json:"own_lookups"`
@@ -146,6 +147,7 @@ func (n *Node) MarshalJSON() ([]byte, error) {
 	for _, r := range n.ignored {
 		out.Ignored = append(out.Ignored, r.text)
 	}
+	out.SenderID = n.senderID
 	if out.Children == nil {
 		out.Children = []*Node{}
 	}

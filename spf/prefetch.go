@@ -99,7 +99,7 @@ func (p *prefetcher) record(n *Node) *recInfo {
 func (p *prefetcher) expand(n *Node, next []*Node) []*Node {
 	ri := p.record(n)
 	n.Strings, n.Record, n.Records, n.Parsed, n.Err = ri.strings, ri.text, ri.all, ri.parsed, ri.err
-	n.ignored = ri.ignored
+	n.ignored, n.senderID = ri.ignored, ri.senderID
 	switch ri.status {
 	case recNone:
 		n.Status = NodeNone

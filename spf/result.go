@@ -88,8 +88,8 @@ func (m Mechanism) queriesDNS() bool {
 	return false
 }
 
-// Modifier names a modifier RFC 7208 §6 defines; any other name is an
-// unknown modifier, which is ignored (§6).
+// Modifier names a modifier RFC 7208 §6 defines (or RFC 6652 adds); any
+// other name is an unknown modifier, which is ignored (§6).
 type Modifier string
 
 // The modifiers of RFC 7208 §6.
@@ -100,6 +100,27 @@ const (
 	// Exp names the TXT record whose text explains a fail (RFC 7208 §6.2).
 	Exp Modifier = "exp"
 )
+
+// The failure-reporting modifiers of RFC 6652 §3. check_host() ignores
+// them (they change no result); a receiver that sends SPF failure reports
+// reads them.
+const (
+	// ReportAddress is the local-part, at the record's domain, that
+	// failure reports go to ("ra=postmaster").
+	ReportAddress Modifier = "ra"
+	// ReportPercent is the share of failures to report, 0 to 100
+	// ("rp=100").
+	ReportPercent Modifier = "rp"
+	// ReportRequest says which failures to report, colon-separated:
+	// all, e (evaluation errors), f (fail), s (softfail), n (neutral and
+	// none) ("rr=e:f").
+	ReportRequest Modifier = "rr"
+)
+
+// SenderIDPrefix starts a Sender ID record (RFC 4406, "spf2.0/mfrom,pra
+// ..."): an experiment concluded in 2013 (RFC 6686). SPF receivers ignore
+// such records; they are not SPF records.
+const SenderIDPrefix = "spf2.0/"
 
 // Version is the version section every SPF record starts with (RFC 7208 §4.5).
 const Version = "v=spf1"

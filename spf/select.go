@@ -27,8 +27,11 @@ type recInfo struct {
 	text    string       // the selected record, strings joined
 	all     []string     // every SPF record, when there are several
 	ignored []ignoredTXT // TXT records that start like SPF but are not
-	parsed  *Record
-	err     error // why status is not recOK
+	// senderID are Sender ID records (spf2.0/...) at the domain, which
+	// SPF ignores (RFC 7208 §4.5); at most 4 are kept.
+	senderID []string
+	parsed   *Record
+	err      error // why status is not recOK
 }
 
 // ignoredTXT is a TXT record that starts with "v=spf1" not followed by a
@@ -69,6 +72,8 @@ func selectRecord(domain string, a *answer) *recInfo {
 			found = append(found, t)
 		case len(text) > len(Version) && strings.EqualFold(text[:len(Version)], Version) && len(ri.ignored) < 4:
 			ri.ignored = append(ri.ignored, ignoredTXT{strs: t, text: text})
+		case len(text) >= len(SenderIDPrefix) && strings.EqualFold(text[:len(SenderIDPrefix)], SenderIDPrefix) && len(ri.senderID) < 4:
+			ri.senderID = append(ri.senderID, text)
 		}
 	}
 	switch len(found) {

@@ -75,6 +75,8 @@ type Node struct {
 	parent  *Node
 	key     string       // case-folded domain
 	ignored []ignoredTXT // TXT records that start like SPF but are not
+	// senderID are the domain's Sender ID records (spf2.0/...).
+	senderID []string
 }
 
 // TermInfo is what prefetch learned about one term of a record.
@@ -160,6 +162,10 @@ func (n *Node) Ignored() []TXTRecord {
 	}
 	return out
 }
+
+// SenderID returns the Sender ID records (RFC 4406, "spf2.0/...") at n's
+// domain, which SPF receivers ignore (at most four).
+func (n *Node) SenderID() []string { return n.senderID }
 
 // VoidLimit is the void lookup limit the tree was built with
 // (WithVoidLimit; RFC 7208 §4.6.4 recommends VoidLookupLimit).

@@ -147,7 +147,7 @@ func TestFlowHelpAndQuit(t *testing.T) {
 	f := startFlow(t, goldenServer(t), "good.example", 80, 24)
 	f.waitFor("✓ done")
 	f.keys("?")
-	f.waitFor("Keys (? or esc closes)", "shift+tab previous pane", "e      export .md")
+	f.waitFor("── Keys ──", "shift+tab previous pane", "e      export .md", "esc closes")
 	f.keys("esc")
 	f.waitFor("MX       ✓ 3 hosts")
 	f.keys("q")
@@ -155,6 +155,24 @@ func TestFlowHelpAndQuit(t *testing.T) {
 	if _, ok := f.tm.FinalModel(t).(*Model); !ok {
 		t.Fatal("the program did not end with the workbench model")
 	}
+}
+
+// TestFlowVerdictTable: several addresses typed in the SPF pane give a
+// verdict table; moving to a row moves the tree's ◀ path to that address;
+// v opens the row's verdict whole and esc closes it.
+func TestFlowVerdictTable(t *testing.T) {
+	f := startFlow(t, goldenServer(t), "good.example", 80, 24)
+	f.waitFor("✓ done")
+	f.keys("tab", "tab", "i")
+	f.tm.Type("203.0.113.10, 198.51.100.99")
+	f.keys("enter")
+	f.waitFor("IP 2 addresses", "›203.0.113.10 ◀", "include:spf.esp.example ◀")
+	f.keys("j")
+	f.waitFor("›198.51.100.99 ◀", "-all ◀ matched: fail")
+	f.keys("v")
+	f.waitFor("── SPF verdict", "Verdict for 198.51.100.99", "Result      fail")
+	f.keys("esc")
+	f.waitFor("›198.51.100.99 ◀")
 }
 
 // TestFlowSMTP: the SMTP & TLS pane probes the demo's mail servers when

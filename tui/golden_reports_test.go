@@ -70,7 +70,9 @@ func TestReportsExport(t *testing.T) {
 	d := openIdle(t, cfg, 80, 24)
 	d.key("e")
 	want := filepath.Join(cfg.ExportDir, "mxray-reports-healthy.example.md")
-	d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, want) })
+	d.until("the export", func(m *Model) bool {
+		return strings.Contains(m.flash, "mxray-reports-healthy.example.md in "+cfg.ExportDir)
+	})
 	b, err := os.ReadFile(want)
 	if err != nil || !strings.Contains(string(b), "## Readiness of healthy.example") || !strings.Contains(string(b), "include:\\_spf.crm.example") {
 		t.Fatalf("%v\n%s", err, b)

@@ -226,11 +226,8 @@ func (d *driver) idle() {
 }
 
 // quiet reports whether nothing is in flight: the run is done and no pane
-// waits for an answer of its own. Tests use it; the program does not need
-// it.
-func (m *Model) quiet() bool {
-	return m.run != nil && !m.run.Busy() && !m.waiting()
-}
+// waits for an answer of its own.
+func (m *Model) quiet() bool { return m.run != nil && !m.active() }
 
 // spfOf, mxOf and dkimOf return the SPF, MX & PTR and DKIM panes.
 func spfOf(m *Model) *spfpane.Pane   { return m.pane(finding.PartSPF).(*spfpane.Pane) }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,7 +41,8 @@ type Model struct {
 	screen   screen
 	input    *inputScreen
 	help     help.Model
-	showHelp bool
+	showHelp bool        // the overlay is the full help
+	overlay  *kit.Viewer // the help or a detail over the body; nil for none
 	report   *reportView // the report shown under Config.ExportToView; nil when closed
 	spin     spinner.Model
 	spinning bool
@@ -130,16 +132,21 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message: sizes and colours here, keys through the
 // global bindings to the focused pane, run results (current run only) and
-// everything else to every pane. The spinner turns while the run is busy
-// or a pane waits for a lookup of its own (the SMTP probes, a PTR).
+// everything else to every pane. The spinner ticks while something is in
+// flight (the run, a pane's own lookup: the SMTP probes, a PTR) and stops
+// when nothing is: an idle workbench asks for no timer at all.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	model, cmd := m.update(msg)
-	if !m.spinning && m.screen == screenWorkbench && m.waiting() {
+	if !m.spinning && m.active() {
 		m.spinning = true
 		cmd = tea.Batch(cmd, m.spin.Tick)
 	}
 	return model, cmd
 }
+
+// active reports whether anything is in flight: the run (or its message's
+// re-check, or naming report sources), or a pane's own lookup.
+func (m *Model) active() bool { return m.run.Busy() || m.waiting() }
 
 // update is Update without the spinner's start.
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -165,7 +172,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		return m, m.handleWheel(msg.Mouse())
 	case spinner.TickMsg:
-		if !m.run.Busy() && !m.waiting() {
+		if !m.active() {
 			m.spinning = false
 			return m, nil
 		}
@@ -187,6 +194,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reportsRead(msg.set)
 	case kit.JumpMsg:
 		return m, m.jump(msg.Pane, msg.Sel)
+	case kit.DetailMsg:
+		if m.screen == screenWorkbench && m.report == nil {
+			m.openDetail(msg.Detail)
+		}
+		return m, nil
 	case kit.HeaderOptionsMsg:
 		return m, m.reread(msg)
 	case rereadMsg:
@@ -195,10 +207,16 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.setFlash("Export failed: "+termsafe.Error(msg.err), true)
 		} else {
-			text := "Report written to " + termsafe.String(msg.path)
+			// The file's name first: a narrow help bar cuts the
+			// directory, never the name.
+			dir, name := filepath.Split(msg.path)
+			text := "Report written to " + termsafe.String(name)
 			if msg.message != "" {
 				// Beside it, the same name: say the path once.
-				text = "Report and message written to " + termsafe.String(strings.TrimSuffix(msg.path, ".md")) + ".md and .eml"
+				text = "Report and message written to " + termsafe.String(strings.TrimSuffix(name, ".md")) + ".md and .eml"
+			}
+			if dir = filepath.Clean(dir); dir != "." {
+				text += " in " + termsafe.String(dir)
 			}
 			m.setFlash(text, false)
 		}
@@ -224,6 +242,7 @@ func (m *Model) resize(w, h int) {
 	m.paneManager.resize(w, h)
 	m.help.SetWidth(max(0, w-2))
 	m.input.setSize(w, max(0, h-1))
+	m.sizeOverlay()
 	if m.report != nil {
 		m.report.setSize(w, m.lay.body.h)
 	}
@@ -238,6 +257,9 @@ func (m *Model) setStyles(dark bool) {
 	m.help.Styles = m.com.Styles.Help
 	m.input.applyStyles()
 	m.applyStyles()
+	if m.overlay != nil {
+		m.overlay.Refresh()
+	}
 }
 
 // setFlash shows a one-line notice in the help bar until the next key.
@@ -281,14 +303,8 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.report != nil {
 		return m.reportKey(k)
 	}
-	if m.showHelp {
-		switch {
-		case key.Matches(k, keys.Help), key.Matches(k, keys.Back):
-			m.showHelp = false
-		case key.Matches(k, keys.Quit):
-			return m.quit()
-		}
-		return nil
+	if m.overlay != nil {
+		return m.overlayKey(k)
 	}
 	if m.editing() {
 		switch {
@@ -307,8 +323,10 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, keys.PrevPane):
 		return m.prevPane()
 	case key.Matches(k, keys.Help):
-		m.showHelp = true
+		m.openHelp()
 		return nil
+	case key.Matches(k, keys.Detail):
+		return m.detailFocused()
 	case key.Matches(k, keys.Copy):
 		return m.copyFocused()
 	case key.Matches(k, keys.Export):
@@ -361,7 +379,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	}
 	if diag.LooksLikeHeaders(msg.Content) {
 		m.screen = screenInput
-		m.showHelp = false
+		m.closeOverlay()
 		m.report = nil
 		return m.input.openEditor([]byte(msg.Content), "")
 	}
@@ -370,7 +388,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 
 // handleClick focuses the pane under a click: a tab, or a frame when wide.
 func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
-	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp {
+	if m.screen != screenWorkbench || m.lay.tooSmall || m.overlay != nil {
 		return nil
 	}
 	return m.setFocus(m.clickPane(mouse.X, mouse.Y))
@@ -378,7 +396,19 @@ func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 
 // handleWheel scrolls the focused pane as the arrow keys do.
 func (m *Model) handleWheel(mouse tea.Mouse) tea.Cmd {
-	if m.screen != screenWorkbench || m.lay.tooSmall || m.showHelp || m.editing() {
+	if m.screen != screenWorkbench || m.lay.tooSmall {
+		return nil
+	}
+	if m.overlay != nil {
+		switch mouse.Button {
+		case tea.MouseWheelUp:
+			m.overlay.HandleKey(tea.KeyPressMsg{Code: tea.KeyUp})
+		case tea.MouseWheelDown:
+			m.overlay.HandleKey(tea.KeyPressMsg{Code: tea.KeyDown})
+		}
+		return nil
+	}
+	if m.editing() {
 		return nil
 	}
 	if m.report != nil {

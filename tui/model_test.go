@@ -296,8 +296,29 @@ func TestExportNeverOverwrites(t *testing.T) {
 	if b, _ := os.ReadFile(keep); string(b) != "mine" {
 		t.Fatalf("the existing file was overwritten: %q", b)
 	}
-	if d.m.flash != "Report written to "+filepath.Join(dir, "mxray-good.example-2.md") {
+	if d.m.flash != "Report written to mxray-good.example-2.md in "+dir {
 		t.Fatalf("path not shown: %q", d.m.flash)
+	}
+}
+
+// TestExportNoticeNamesFile: the notice on the screen names the file even
+// at 60 columns and in a deep directory (it used to give the whole path
+// first, so the help bar cut the file's name off).
+func TestExportNoticeNamesFile(t *testing.T) {
+	srv := goldenServer(t)
+	dir := filepath.Join(t.TempDir(), "a-rather-long-directory-name", "and-another-one-below-it")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(srv, "good.example")
+	cfg.ExportDir = dir
+	d := newDriver(t, New(context.Background(), cfg), 60, 20)
+	d.idle()
+	d.key("e")
+	d.until("the export", func(m *Model) bool { return strings.Contains(m.flash, "written to") })
+	lines := strings.Split(d.screen(), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "Report written to mxray-good.example.md") {
+		t.Fatalf("the notice does not name the file: %q", last)
 	}
 }
 

@@ -85,3 +85,52 @@ func assertOnlySGR(t *testing.T, id finding.Part, view string) {
 		t.Fatalf("%s pane draws the sequence %q", id, seq)
 	}
 }
+
+// TestHostileTXTEscapedInDetail: the detail view (v) of every pane's
+// items, whole and wrapped, draws the attacks only as visible escapes,
+// every line within the screen's width; y in it copies sanitised text.
+func TestHostileTXTEscapedInDetail(t *testing.T) {
+	srv := zoneservertest.New(t, hostileZone)
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
+		d := openTarget(t, srv, "192.0.2.77 hostile.example", size[0], size[1])
+		seen := map[string]bool{}
+		for i := range d.m.panes {
+			d.m.setFocus(i)
+			for range 6 {
+				d.key("v")
+				if d.m.overlay == nil {
+					break
+				}
+				view := d.m.View().Content
+				assertOnlySGR(t, d.m.focused().ID(), view)
+				plain := ansi.Strip(view)
+				for _, l := range strings.Split(plain, "\n") {
+					if ansi.StringWidth(l) > size[0] {
+						t.Fatalf("%s detail at %v: a line is wider than the screen: %q", d.m.focused().ID(), size, l)
+					}
+				}
+				if strings.ContainsAny(plain, "\x1b\x07\u202e\u200b") {
+					t.Fatalf("%s detail at %v draws raw control text:\n%s", d.m.focused().ID(), size, plain)
+				}
+				for _, esc := range []string{`\x1b]52;c;aGFja2Vk\x07`, `\x1b[2J`, `\u202e`, `\u200b`} {
+					if strings.Contains(plain, esc) {
+						seen[esc] = true
+					}
+				}
+				n := len(d.copied)
+				d.key("y")
+				d.until("the copy", func(*Model) bool { return len(d.copied) == n+1 })
+				if c := d.copied[n]; strings.ContainsAny(c, "\x1b\x07\u202e\u200b") {
+					t.Errorf("%s detail copied raw control text: %q", d.m.focused().ID(), c)
+				}
+				d.key("esc")
+				d.key("j")
+			}
+		}
+		for _, esc := range []string{`\x1b]52;c;aGFja2Vk\x07`, `\x1b[2J`, `\u202e`, `\u200b`} {
+			if !seen[esc] {
+				t.Errorf("at %v no detail showed the escaped form %s", size, esc)
+			}
+		}
+	}
+}

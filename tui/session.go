@@ -307,7 +307,7 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 		m.cancelSession()
 	}
 	m.screen = screenWorkbench
-	m.showHelp = false
+	m.closeOverlay()
 	m.report = nil
 	if req.msg == nil && req.reports == nil {
 		m.addRecent(req.target.Input)
@@ -380,10 +380,6 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 		cmds = append(cmds, s.analyseReports(invCtx, client, req.reports, m.cfg.Now()), s.waitReports())
 	}
 	cmds = append(cmds, s.waitEvent(), s.waitLog(sessCtx))
-	if !m.spinning {
-		m.spinning = true
-		cmds = append(cmds, m.spin.Tick)
-	}
 	return tea.Batch(cmds...)
 }
 

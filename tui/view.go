@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -44,23 +45,24 @@ func (m *Model) render() string {
 	var body string
 	if m.screen == screenInput {
 		body = kit.Fit(m.input.view(), w, h-1, m.com.Glyphs.Ellipsis)
-		return body + "\n" + m.helpBar(m.input.help())
+		return body + "\n" + m.helpBar(m.input.help(), nil)
 	}
 	header := kit.Fit(m.headerView(), w, 1, m.com.Glyphs.Ellipsis)
 	tabs := kit.Fit(m.tabsView(), w, 1, m.com.Glyphs.Ellipsis)
+	own, global := m.focused().Help(), m.com.Keys.ShortHelp()
 	switch {
 	case m.report != nil:
 		body = kit.Fit(m.report.view(m.com.Styles, m.com.Glyphs), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
-		return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(append(m.report.help(m.com.Keys), m.com.Keys.Quit))
-	case m.showHelp:
-		body = kit.Fit(m.fullHelpView(), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
+		return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(m.report.help(m.com.Keys), []key.Binding{m.com.Keys.Quit})
+	case m.overlay != nil:
+		body = m.overlay.View()
+		own, global = m.overlay.Help(), []key.Binding{m.com.Keys.Help, m.com.Keys.Quit}
 	case m.lay.wide:
 		body = m.wideBody()
 	default:
 		body = kit.Fit(m.focused().View(), w, m.lay.body.h, m.com.Glyphs.Ellipsis)
 	}
-	bindings := append(m.focused().Help(), m.com.Keys.ShortHelp()...)
-	return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(bindings)
+	return header + "\n" + tabs + "\n" + body + "\n" + m.helpBar(own, global)
 }
 
 // wideBody draws the two columns: Overview over Findings on the left, the
@@ -214,8 +216,10 @@ func (m *Model) tabsView() string {
 	return b.String()
 }
 
-// helpBar is the last line: a notice when there is one, else the keys.
-func (m *Model) helpBar(bindings []key.Binding) string {
+// helpBar is the last line: a notice when there is one, else the keys:
+// the global ones always (? lists everything), and as many of own, in
+// order, as fit beside them.
+func (m *Model) helpBar(own, global []key.Binding) string {
 	st := m.com.Styles
 	w := m.lay.width
 	if m.flash != "" {
@@ -225,40 +229,13 @@ func (m *Model) helpBar(bindings []key.Binding) string {
 		}
 		return kit.Fit(" "+style.Render(m.flash), w, 1, m.com.Glyphs.Ellipsis)
 	}
+	wide := m.help
+	wide.SetWidth(0)
+	bindings := append(slices.Clip(own), global...)
+	for n := len(own); n > 0 && kit.Width(wide.ShortHelpView(bindings)) > w-1; n-- {
+		bindings = append(slices.Clip(own[:n-1]), global...)
+	}
 	return kit.Fit(" "+m.help.ShortHelpView(bindings), w, 1, m.com.Glyphs.Ellipsis)
-}
-
-// fullHelpView lists every key, the focused pane's own in the last column.
-func (m *Model) fullHelpView() string {
-	st := m.com.Styles
-	w := m.lay.width
-	lines := []string{" " + st.Heading.Render("Keys") + st.Muted.Render(" (? or esc closes)"), ""}
-	for l := range strings.SplitSeq(m.help.FullHelpView(m.com.Keys.FullHelp()), "\n") {
-		lines = append(lines, " "+l)
-	}
-	if own := m.focused().Help(); len(own) > 0 {
-		lines = append(lines, "", " "+st.Heading.Render(m.focused().Title())+"  "+m.help.ShortHelpView(own))
-	}
-	lines = append(lines, "")
-	for _, text := range []string{
-		"While a text field has focus every key is text; only ctrl+c, esc, enter and tab act.",
-		"In the header editor (ctrl+e on the input screen, or paste headers) enter and tab are text too: ctrl+d reads the headers, esc closes it with the text kept.",
-		"Panes are linked: choosing an IP, a domain or a selector in one moves the others to it.",
-		m.exportHelp(),
-	} {
-		for _, l := range kit.Wrap(text, w-2) {
-			lines = append(lines, " "+st.Muted.Render(l))
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// exportHelp says what y and e do.
-func (m *Model) exportHelp() string {
-	if m.cfg.ExportToView {
-		return "y copies with OSC 52 (works over SSH); e shows the Markdown report here, where y copies it whole: nothing is written on the server."
-	}
-	return "y copies with OSC 52 (works over SSH); e writes a Markdown report in the working directory (for a message, the message too), never overwriting a file."
 }
 
 // tooSmallView replaces everything when the terminal is under the minimum.

@@ -78,6 +78,26 @@ type Report struct {
 	// Findings are about the keys (part dkim, subject the selector) and
 	// about the search as a whole (Subject the domain).
 	Findings []finding.Finding `json:"findings"`
+
+	// unchecked is set when every lookup failed temporarily: nothing was
+	// found, and nothing ruled out.
+	unchecked bool
+}
+
+// Unchecked reports whether DKIM could not be checked: every common
+// selector's lookup failed temporarily and no selector named by a header
+// or a flag got an answer, so "no key found" would not be true.
+func (r *Report) Unchecked() bool { return r.unchecked }
+
+// namedAnswered reports whether a selector named by a header or a flag
+// got an answer (records, NXDOMAIN or no data) rather than a failure.
+func (r *Report) namedAnswered() bool {
+	for _, k := range r.Keys {
+		if k.FoundBy != FoundByProbe && !k.Status.Temporary() {
+			return true
+		}
+	}
+	return false
 }
 
 // Found reports whether at least one selector has a key record.
@@ -351,11 +371,16 @@ func invalidSelectorReport(j *job, domain string) (KeyReport, finding.Finding) {
 	return kr, finding.Finding{
 		Severity: finding.Error,
 		Code:     "dkim.selector_invalid",
-		Message:  fmt.Sprintf("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
-		Fix:      "check the s= value copied from the DKIM-Signature field; it was not looked up",
+		Message:  sentence("selector %q cannot form a DNS name under %s._domainkey: selectors are dot-separated labels of letters, digits and hyphens", j.selector, domain),
+		Fix:      finding.Sentence("check the s= value copied from the DKIM-Signature field; it was not looked up"),
 		Part:     finding.PartDKIM,
 		Subject:  finding.Selector(j.selector),
 	}
+}
+
+// sentence is a finding's message formatted and made a sentence.
+func sentence(format string, args ...any) string {
+	return finding.Sentence(fmt.Sprintf(format, args...))
 }
 
 // notDKIM reports whether a record found by a probe is plainly something
@@ -378,18 +403,23 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.amazon_ses",
-			Message:  fmt.Sprintf("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
-			Fix:      "take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector",
+			Message:  sentence("%s sends through Amazon SES (%s); SES Easy DKIM selectors are random 32-character tokens that cannot be probed", r.Domain, evidence),
+			Fix:      finding.Sentence("take the selector (s=) from the DKIM-Signature of a message sent through SES and check it with --selector"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
 		})
 	}
+	r.unchecked = probeTemp > 0 && probeTemp == r.Probed && !r.namedAnswered()
 	if probeTemp > 0 {
+		msg := sentence("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed)
+		if r.unchecked {
+			msg = sentence("all %d common-selector lookups failed temporarily, so DKIM could not be checked: no key was found, and none was ruled out", r.Probed)
+		}
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Warning,
 			Code:     "dkim.probe_dns_temporary",
-			Message:  fmt.Sprintf("%d of %d common-selector lookups failed temporarily; a key there may have been missed", probeTemp, r.Probed),
-			Fix:      "run the check again; if it persists, check that the domain's name servers answer",
+			Message:  msg,
+			Fix:      finding.Sentence("run the check again; if it persists, check that the domain's name servers answer"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
 		})
@@ -398,11 +428,14 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.probe_not_dkim",
-			Message:  fmt.Sprintf("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
-			Fix:      "a wildcard TXT record makes every selector look published; remove it if it is not needed",
+			Message:  sentence("%d common selectors answered with a TXT record that is not a DKIM key, which suggests a wildcard TXT record under _domainkey.%s", probeForeign, r.Domain),
+			Fix:      finding.Sentence("a wildcard TXT record makes every selector look published; remove it if it is not needed"),
 			Part:     finding.PartDKIM,
 			Subject:  finding.Domain(r.Domain),
 		})
+	}
+	if r.unchecked {
+		return
 	}
 	if !r.Found() {
 		tried := fmt.Sprintf("no DKIM key found among %d common selectors", r.Probed)
@@ -412,9 +445,9 @@ func (r *Report) searchFindings(probeTemp, probeForeign int, sesByCNAME bool, se
 		r.Findings = append(r.Findings, finding.Finding{
 			Severity: finding.Info,
 			Code:     "dkim.no_key_found",
-			Message: tried + "; give the selector from a message's DKIM-Signature (s=). " +
-				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess",
-			Fix:     "open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers",
+			Message: finding.Sentence(tried + "; give the selector from a message's DKIM-Signature (s=). " +
+				"Senders such as Amazon SES, Postmark, HubSpot and SparkPost use per-customer selectors no probe can guess"),
+			Fix:     finding.Sentence("open a message from this domain, read s= (and d=) in its DKIM-Signature field, and run the check with --selector S, or paste the headers"),
 			Part:    finding.PartDKIM,
 			Subject: finding.Domain(r.Domain),
 		})

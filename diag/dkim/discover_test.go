@@ -104,7 +104,7 @@ func TestDiscoverNoKey(t *testing.T) {
 	if !rep.NoSubtree || rep.Probed != len(witnessSelectors) {
 		t.Errorf("NoSubtree %v after %d probes: the NXDOMAIN for _domainkey.example.com should stop probing after the %d witnesses", rep.NoSubtree, rep.Probed, len(witnessSelectors))
 	}
-	wantMsg := "no DKIM key found: _domainkey.example.com does not exist (NXDOMAIN)"
+	wantMsg := "No DKIM key found: _domainkey.example.com does not exist (NXDOMAIN)"
 	if got.Code != "dkim.no_key_found" || got.Severity != finding.Info || !strings.HasPrefix(got.Message, wantMsg) {
 		t.Errorf("finding %+v, want %q", got, wantMsg)
 	}

@@ -269,7 +269,7 @@ func TestKeyFindings(t *testing.T) {
 		{name: "not for email", by: FoundByProbe, records: []string{"v=DKIM1; s=tlsrpt; p=" + keys.spki2048}, want: []wantF{{"dkim.key_not_email", finding.Warning}}},
 		{name: "PKCS#1 form", by: FoundByProbe, records: []string{"v=DKIM1; p=" + keys.pkcs1_2048}, want: []wantF{{"dkim.key_pkcs1", finding.Warning}}},
 		{name: "header selector not found", by: FoundByHeader, answer: &dnsclient.Answer{Status: dnsclient.StatusNXDomain},
-			want: []wantF{{"dkim.key_not_found", finding.Error}}, inMsg: "no DKIM key"},
+			want: []wantF{{"dkim.key_not_found", finding.Error}}, inMsg: "No DKIM key"},
 		{name: "flag selector with no TXT", by: FoundByFlag, answer: &dnsclient.Answer{Status: dnsclient.StatusNoData},
 			want: []wantF{{"dkim.key_not_found", finding.Error}}},
 		{name: "Microsoft CNAME without key, header", by: FoundByHeader,

@@ -16,7 +16,7 @@ const maxCommonRSABits = 4096
 func keyFindings(kr *KeyReport) []finding.Finding {
 	named := kr.FoundBy != FoundByProbe
 	f := func(sev finding.Severity, code, msg, fix string) finding.Finding {
-		return finding.Finding{Severity: sev, Code: code, Message: msg, Fix: fix, Part: finding.PartDKIM, Subject: finding.Selector(kr.Selector)}
+		return finding.Finding{Severity: sev, Code: code, Message: finding.Sentence(msg), Fix: finding.Sentence(fix), Part: finding.PartDKIM, Subject: finding.Selector(kr.Selector)}
 	}
 	name := strings.TrimSuffix(kr.Name, ".")
 	var out []finding.Finding

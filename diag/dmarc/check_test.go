@@ -71,6 +71,16 @@ func TestCheckFindings(t *testing.T) {
 			absent: []string{"dmarc.testing", "dmarc.fo_without_ruf"},
 		},
 		{
+			// pct=100 is what every receiver does anyway: a note, not a
+			// warning. Before, it was a warning like pct=50.
+			name: "pct=100",
+			zone: func(f *fakeDNS) {
+				f.TXT("_dmarc.example.com", "v=DMARC1; p=reject; pct=100; rua=mailto:d@example.com").A("example.com")
+			},
+			domain: "example.com",
+			want:   map[string]finding.Severity{"dmarc.removed_tag": finding.Info},
+		},
+		{
 			name: "testing",
 			zone: func(f *fakeDNS) {
 				f.TXT("_dmarc.example.com", "v=DMARC1; p=reject; t=y; rua=mailto:d@example.com").A("example.com")

@@ -127,11 +127,17 @@ func (res *CheckResult) recordFindings(add addFunc) {
 	for _, t := range rec.RemovedTags() {
 		msg := fmt.Sprintf("%s=%s is removed in RFC 9989; receivers following it ignore the tag.", t.Name, t.Value)
 		fix := fmt.Sprintf("Remove %s=%s.", t.Name, t.Value)
-		if strings.EqualFold(t.Name, TagPct) {
+		sev := finding.Warning
+		switch {
+		case strings.EqualFold(t.Name, TagPct) && strings.TrimSpace(t.Value) == "100":
+			// Every receiver reads pct=100 as the whole policy: a note.
+			sev, msg = finding.Info, "pct=100 is removed in RFC 9989; it asks for what every receiver does anyway (the whole policy), so it changes nothing."
+			fix = "Nothing needs to change; remove pct=100 the next time the record is edited."
+		case strings.EqualFold(t.Name, TagPct):
 			msg = fmt.Sprintf("pct=%s is removed in RFC 9989; older receivers may still apply pct.", t.Value)
 			fix = "Remove pct. To ask receivers to go easy while testing, use t=y instead (RFC 9989); pct=100, or no pct, is the only setting both kinds of receivers read the same way."
 		}
-		add(finding.Warning, "dmarc.removed_tag", at, msg, fix)
+		add(sev, "dmarc.removed_tag", at, msg, fix)
 	}
 	for _, t := range rec.Unknown() {
 		fix := fmt.Sprintf("Remove %q or correct its spelling.", t.Name)

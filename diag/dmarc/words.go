@@ -126,3 +126,21 @@ const MaxQueries = 8
 // jumpLabels is the label count a walk jumps to from a name of eight or
 // more labels (RFC 9989 §4.10 step 4).
 const jumpLabels = 7
+
+// Word spells an alignment mode: "strict", or "relaxed" (the default).
+func (a Alignment) Word() string {
+	if a == Strict {
+		return "strict"
+	}
+	return "relaxed"
+}
+
+// AlignmentWords says the record's alignment modes, "DKIM relaxed, SPF
+// strict"; "" when no record applies, since there is then nothing to
+// align to (the modes would be empty).
+func (r *CheckResult) AlignmentWords() string {
+	if r.Record == "" {
+		return ""
+	}
+	return "DKIM " + r.ADKIM.Word() + ", SPF " + r.ASPF.Word()
+}

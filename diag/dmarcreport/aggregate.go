@@ -269,7 +269,7 @@ func (s *Set) row(rep *Report, r *rawRow) {
 			raw = "(empty)"
 		}
 		key.text = clip(raw)
-		s.problem(rep, "report.bad_source_ip", r.line, fmt.Sprintf("a record's source_ip %q is not an IP address; its %d messages are kept under that text", clip(raw), n))
+		s.problem(rep, "report.bad_source_ip", r.line, fmt.Sprintf("a record's source_ip %q is not an IP address; its messages (%d) are kept under that text", clip(raw), n))
 	}
 	src := s.sources[key]
 	if src == nil {

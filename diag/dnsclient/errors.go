@@ -53,12 +53,14 @@ type LookupError struct {
 	Err    error  // wraps one of the sentinels above or a context error
 }
 
-// Error reads "TXT example.com. at 192.0.2.53:53: no reply in time".
+// Error reads "TXT example.com at 192.0.2.53:53: no reply in time" (the
+// name without its final dot, as people write it: the dot read as a full
+// stop in a sentence).
 func (e *LookupError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Type)
 	b.WriteByte(' ')
-	b.WriteString(e.Name)
+	b.WriteString(strings.TrimSuffix(e.Name, "."))
 	if e.Server != "" {
 		b.WriteString(" at ")
 		b.WriteString(e.Server)

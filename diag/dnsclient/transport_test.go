@@ -186,17 +186,17 @@ func TestFailureFromEveryServer(t *testing.T) {
 }
 
 func TestContextEndsLookupAtOnce(t *testing.T) {
+	// The server never answers and the client's own timeout is an hour:
+	// only the context can end these lookups, so a client that ignored it
+	// would hang until the test binary's timeout, and the errors say which
+	// context ended each.
 	srv := zoneservertest.New(t, zone("example.", "slow IN A 192.0.2.1\n"))
-	srv.SetNameLatency("slow.example.", 2*time.Second)
-	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
+	srv.SetFault("slow.example.", dns.TypeA, zoneserver.FaultDrop)
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Hour})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
 	a := c.Lookup(ctx, "slow.example.", dns.TypeA)
-	if d := time.Since(start); d > 300*time.Millisecond {
-		t.Errorf("cancelled lookup took %v", d)
-	}
 	if a.Status != StatusError || !errors.Is(a.Err, context.Canceled) {
 		t.Errorf("status %s, err %v", a.Status, a.Err)
 	}
@@ -208,7 +208,7 @@ func TestContextEndsLookupAtOnce(t *testing.T) {
 		t.Errorf("status %s, err %v", a.Status, a.Err)
 	}
 	// A cancelled answer is not cached: a later lookup asks again.
-	srv.SetNameLatency("slow.example.", 0)
+	srv.SetFault("slow.example.", dns.TypeA, zoneserver.FaultNone)
 	if a := c.Lookup(context.Background(), "slow.example.", dns.TypeA); a.Status != StatusRecords || a.Cached {
 		t.Errorf("after cancel: status %s cached %v", a.Status, a.Cached)
 	}

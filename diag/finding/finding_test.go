@@ -97,3 +97,21 @@ func TestWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestSentence: a full stop at the end, a capital for a plain first word,
+// names and tags left as written.
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"run the check again":                   "Run the check again.",
+		"k1._domainkey.example holds a key":     "k1._domainkey.example holds a key.",
+		"p= is empty":                           "p= is empty.",
+		"Already a sentence.":                   "Already a sentence.",
+		`it says "v=spf1 -all."`:                `It says "v=spf1 -all."`,
+		"nothing to do if retired; otherwise x": "Nothing to do if retired; otherwise x.",
+		"":                                      "",
+	} {
+		if got := Sentence(in); got != want {
+			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,10 +41,22 @@ func recordFindings(part, name string, a dnsclient.Answer, recs []string, what, 
 			Message: fmt.Sprintf("No %s record at %s.", what, name), Fix: fix}}
 	case len(recs) > 1:
 		return []finding.Finding{{Severity: finding.Error, Code: part + ".multiple_records", Part: finding.Part(part), Subject: finding.Domain(name),
-			Message: fmt.Sprintf("%s has %d %s records; senders then act as if there were none.", name, len(recs), what),
+			Message: fmt.Sprintf("%s has %d %s records (%s); senders then act as if there were none.", name, len(recs), what, quoteAll(recs)),
 			Fix:     "Keep exactly one and delete the others."}}
 	}
 	return nil
+}
+
+// quoteAll quotes records for a message: "a" and "b"; "a", "b" and "c".
+func quoteAll(recs []string) string {
+	q := make([]string, len(recs))
+	for i, r := range recs {
+		q[i] = strconv.Quote(r)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 func syntaxFindings(part, subject string, errs []*taglist.SyntaxError, fix string) []finding.Finding {

@@ -378,6 +378,12 @@ func TestCheckTLSRPTAndBIMI(t *testing.T) {
 	if two := CheckTLSRPT(context.Background(), r, "two.example"); two.Record != "" || two.Findings[0].Code != "tls_rpt.multiple_records" {
 		t.Errorf("two records: %+v", two)
 	}
+	// The finding names both records, so the technician sees which to
+	// delete. Before, it said only "has 2 TLS-RPT records".
+	two := CheckTLSRPT(context.Background(), r, "two.example").Findings[0].Message
+	if !strings.Contains(two, `("v=TLSRPTv1; rua=mailto:a@two.example" and "v=TLSRPTv1; rua=mailto:b@two.example")`) {
+		t.Errorf("two records: the finding does not name both: %q", two)
+	}
 	b := CheckBIMI(context.Background(), r, "news.example.com", "example.com")
 	if b.Name != "default._bimi.example.com" || b.Location == "" || len(b.Findings) != 1 || b.Findings[0].Code != "bimi.no_evidence" {
 		t.Errorf("bimi %+v", b)

@@ -53,7 +53,7 @@ type Target struct {
 }
 
 // ReverseDNS is what the MX check learnt about an address's PTR (diag's
-// PTRCheck): the names, and whether one resolves back (FCrDNS).
+// ptrcheck.Result): the names, and whether one resolves back (FCrDNS).
 type ReverseDNS struct {
 	Names  []string
 	FCrDNS bool

@@ -19,6 +19,7 @@ import (
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/smtp"
 )
@@ -35,7 +36,7 @@ type Check struct {
 	// MX is the name's MX table (nil for an address); PTR is the given
 	// address's reverse DNS (nil for a name).
 	MX  *diag.MXReport
-	PTR *diag.PTRCheck
+	PTR *ptrcheck.Result
 	// Host is set when the name has no MX records and its own addresses
 	// were probed: a host name, or a domain relying on RFC 5321 §5.1.
 	Host bool
@@ -68,7 +69,7 @@ func Run(ctx context.Context, client *dnsclient.Client, name string, ip netip.Ad
 	defer cancel()
 	c := &Check{Domain: strings.TrimSuffix(name, "."), IP: ip.Unmap()}
 	if name == "" {
-		ptr := diag.CheckPTR(dctx, client, c.IP)
+		ptr := ptrcheck.Check(dctx, client, c.IP)
 		c.PTR = &ptr
 		c.SMTP = smtp.ProbeReport(ctx, []smtp.Target{{IP: c.IP, PTR: diag.ReverseDNSOf(ptr)}}, o, func() *policy.STSPolicy { return nil }, time.Now())
 		c.finish(client, ptr.Findings(finding.PartPTR, "the address probed"))
@@ -143,7 +144,7 @@ type smtpCheckJSON struct {
 	// Host: the name has no MX records; its own addresses were probed.
 	Host bool `json:"host,omitempty"`
 	// PTR is the reverse DNS of the address given.
-	PTR *diag.PTRCheck `json:"ptr,omitempty"`
+	PTR *ptrcheck.Result `json:"ptr,omitempty"`
 	// MTASTS is the policy the servers were held against; null when none.
 	MTASTS *policy.STSPolicy `json:"mta_sts_policy"`
 	SMTP   []smtp.Result     `json:"smtp"`

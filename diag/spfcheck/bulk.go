@@ -341,17 +341,23 @@ func appendVerdictRow(buf []byte, v *spf.Verdict) []byte {
 		helo = "-"
 	}
 	return fmt.Appendf(buf, "%-40s %-10s %-10s %2d/%-2d    %-4d  %s\n",
-		v.IP.String(), v.Result, helo, v.Lookups, spf.LookupLimit, v.VoidLookups, termsafe.String(spfDecidedBy(v)))
+		v.IP.String(), v.Result, helo, v.Lookups, spf.LookupLimit, v.VoidLookups, termsafe.String(DecidedBy(v)))
 }
 
-// spfDecidedBy is what decided a verdict, for a table cell: the path of
-// records and the matching term, or why nothing matched.
-func spfDecidedBy(v *spf.Verdict) string {
+// DecidedBy says in words what decided a verdict, for the "Decided by"
+// column of mxray spf and the TUI's verdict table: the deciding path and
+// term; why evaluation stopped; that the domain has no SPF record; or that
+// nothing matched and the default applied.
+func DecidedBy(v *spf.Verdict) string {
 	switch {
 	case v.Matched != nil:
 		return strings.Join(v.Matched.Path, " → ") + ": " + v.Matched.Term
 	case v.Err != nil:
-		return v.Err.Error()
+		return spf.Reason(v.Err)
+	case v.Result == spf.None:
+		return "no SPF record at " + v.Domain
+	case v.Result == spf.Neutral:
+		return "no term matched and the record has no \"all\": the default, neutral (RFC 7208 §4.7)"
 	}
-	return "no mechanism matched"
+	return "no term matched"
 }

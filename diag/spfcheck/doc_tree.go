@@ -67,7 +67,7 @@ func TreeDoc(t *spf.Tree, m *spf.Match) *render.Node {
 		case n.Record != "":
 			label += " — " + n.Record
 		case n.Err != nil:
-			label += " — " + n.Err.Error()
+			label += " — " + spf.Cause(n.Err)
 		default:
 			label += " — " + string(n.Status)
 		}
@@ -103,7 +103,7 @@ func TreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *ren
 	if len(verdicts) > 0 {
 		var rows [][]string
 		for _, v := range verdicts {
-			decided := spfDecidedBy(v)
+			decided := DecidedBy(v)
 			helo := string(v.HELOResult)
 			if helo == "" || v.HELO == "" {
 				helo = "-"
@@ -124,9 +124,17 @@ func TreeReport(t *spf.Tree, verdicts []*spf.Verdict, fs []finding.Finding) *ren
 			[2]string{"DNS lookups (worst case)", lookupCount(t.WorstCaseLookups(), t.Root.Incomplete)},
 			[2]string{"Void lookups", fmt.Sprintf("%d of %d allowed", t.WorstCaseVoidLookups(), spf.VoidLookupLimit)},
 		)
+		// The tree marks one verdict's path: with several addresses, say
+		// whose (the first that a term decided).
 		var m *spf.Match
-		if len(verdicts) > 0 {
-			m = verdicts[0].Matched
+		for _, v := range verdicts {
+			if v.Matched != nil {
+				m = v.Matched
+				if len(verdicts) > 1 {
+					d.Para("◀ marks how " + v.IP.String() + " was decided; the table says how each address was.")
+				}
+				break
+			}
 		}
 		d.Tree(TreeDoc(t, m))
 	}

@@ -49,11 +49,32 @@ func CheckDomain(ctx context.Context, r dnsclient.Resolver, domain string) *Repo
 		}
 	}
 	if len(rep.ObsoleteRR) > 0 {
-		rep.Findings = append(rep.Findings, finding.Finding{Severity: finding.Warning, Code: "spf.obsolete_rr_type", Part: finding.PartSPF, Subject: finding.Domain(domain),
-			Message: fmt.Sprintf("%s still publishes a record of the obsolete SPF RR type (99). RFC 7208 §3.1 removed it: receivers only read TXT, so the two can silently drift apart.", domain),
-			Fix:     "Delete the SPF-type record and keep only the TXT record."})
+		rep.Findings = append(rep.Findings, obsoleteRRFinding(domain, rep.ObsoleteRR, rep.Tree.Root.Record))
 	}
 	return rep
+}
+
+// obsoleteRRFinding says that domain still publishes records of the DNS
+// type SPF (99), which RFC 7208 §3.1 made obsolete, and whether they still
+// say what the TXT record says.
+func obsoleteRRFinding(domain string, rrs []string, txt string) finding.Finding {
+	quoted := make([]string, len(rrs))
+	same := true
+	for i, r := range rrs {
+		quoted[i] = fmt.Sprintf("%q", r)
+		same = same && r == txt
+	}
+	drift := "It says the same as the TXT record today, but the two are easily changed apart."
+	switch {
+	case txt == "":
+		drift = "There is no SPF record in TXT at all, so receivers get \"none\"."
+	case !same:
+		drift = "It differs from the TXT record, which is the one receivers use."
+	}
+	return finding.Finding{Severity: finding.Warning, Code: "spf.obsolete_rr_type", Part: finding.PartSPF, Subject: finding.Domain(domain),
+		Message: fmt.Sprintf("%s still publishes a record of the DNS type SPF (type 99): %s. That type is obsolete (RFC 7208 §3.1) and receivers ignore it; they read only the TXT record. %s",
+			domain, strings.Join(quoted, ", "), drift),
+		Fix: fmt.Sprintf("Delete the record of type SPF at %s and keep the SPF record as TXT (in a DNS provider's form, choose the TXT type, not SPF).", domain)}
 }
 
 // advised is the option every SPF tree diag builds carries: the

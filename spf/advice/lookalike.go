@@ -38,6 +38,9 @@ func lookalike(t *spf.Term) (Warning, bool) {
 	if t.Modifier == "" || t.Modifier == spf.Redirect || t.Modifier == spf.Exp {
 		return Warning{}, false
 	}
+	if _, ok := reportModifier(t); ok {
+		return Warning{}, false // RFC 6652: known, checked in reportFindings
+	}
 	name := string(t.Modifier)
 	val := t.Value.String()
 	w := Warning{Term: t.Text, Pos: t.Pos}

@@ -21,16 +21,18 @@ func (Advisor) TreeFindings(t *spf.Tree) ([]spf.Finding, map[*spf.Node][]spf.Fin
 	case spf.NodeNone:
 		if errors.Is(root.Err, spf.ErrMalformedDomain) {
 			add(spf.SeverityInfo, "spf.bad_domain", root.Domain,
-				fmt.Sprintf("%q is not a domain name SPF can check; the result is none (RFC 7208 §4.3).", root.Domain),
-				"Check the address or HELO name that was given.")
+				upperFirst(spf.MalformedDomainWords(root.Domain))+".",
+				"Check the address or HELO name that was given: SPF checks the domain after the @ (or the HELO name), a fully qualified name such as example.com.")
 		} else if len(root.Ignored()) == 0 {
 			add(spf.SeverityWarning, "spf.no_record", root.Domain,
 				fmt.Sprintf("%s publishes no SPF record: receivers get \"none\" and cannot tell its real mail from forgeries.", root.Domain),
 				fmt.Sprintf("Publish one TXT record at %s listing every server that sends its mail, e.g. \"v=spf1 mx -all\"; a domain that sends no mail publishes \"v=spf1 -all\".", root.Domain))
 		}
-	case spf.NodeTempError:
+	}
+	senderIDFinding(root, add)
+	if root.Status == spf.NodeTempError {
 		add(spf.SeverityWarning, "spf.dns_error", root.Domain,
-			fmt.Sprintf("The TXT lookup for %s failed (%v): receivers get temperror and may defer its mail.", root.Domain, spf.ErrorText(root.Err)),
+			fmt.Sprintf("The TXT lookup for %s failed (%s): receivers get temperror and may defer its mail.", root.Domain, spf.Cause(root.Err)),
 			fmt.Sprintf("Make sure every name server of %s answers TXT queries, then check again.", root.Domain))
 	}
 	root.Walk(func(n *spf.Node) bool {
@@ -89,7 +91,7 @@ func nodeFindings(n *spf.Node, add addFunc) {
 	case spf.NodeTempError:
 		if n.Parent() != nil {
 			add(spf.SeverityWarning, "spf.dns_error", n.Domain,
-				fmt.Sprintf("The TXT lookup for %s (%q at %s) failed: %v. Receivers get temperror when they reach it.", n.Domain, n.Via, n.Parent().Domain, spf.ErrorText(n.Err)),
+				fmt.Sprintf("The TXT lookup for %s (%q at %s) failed (%s). Receivers get temperror when they reach it.", n.Domain, n.Via, n.Parent().Domain, spf.Cause(n.Err)),
 				fmt.Sprintf("Make sure the name servers of %s answer TXT queries.", n.Domain))
 		}
 	case spf.NodeDynamic:
@@ -114,6 +116,7 @@ func nodeFindings(n *spf.Node, add addFunc) {
 		}
 	}
 	termFindings(n, add)
+	reportFindings(n, add)
 }
 
 // viaInclude reports whether an include (not a redirect) leads to n.
@@ -164,11 +167,11 @@ func termFindings(n *spf.Node, add addFunc) {
 		}
 		if ti.Err != nil && errors.Is(ti.Err, spf.ErrMXLimit) {
 			add(spf.SeverityError, "spf.mx_limit", n.Domain,
-				fmt.Sprintf("%q at %s: %s. More than %d MX names make the mx mechanism a permerror (RFC 7208 §4.6.4).", tm.Text, n.Domain, spf.ErrorText(ti.Err), spf.MXNameLimit),
+				fmt.Sprintf("%q at %s: %s; the mx mechanism is then a permerror.", tm.Text, n.Domain, spf.Cause(ti.Err)),
 				fmt.Sprintf("Replace %q with ip4:/ip6: ranges or a: names for the mail servers that send.", tm.Text))
 		} else if ti.Err != nil {
 			add(spf.SeverityWarning, "spf.dns_error", n.Domain,
-				fmt.Sprintf("%q at %s: %v. Receivers get temperror when they reach it.", tm.Text, n.Domain, spf.ErrorText(ti.Err)),
+				fmt.Sprintf("%q at %s: %s. Receivers get temperror when they reach it.", tm.Text, n.Domain, spf.Cause(ti.Err)),
 				fmt.Sprintf("Make sure the name servers of %s answer.", ti.Target))
 		}
 	}

@@ -46,11 +46,15 @@ func limitFindings(t *spf.Tree, add addFunc) {
 	switch v := root.VoidLookups; {
 	case v > t.VoidLimit():
 		add(spf.SeverityError, "spf.void_lookups", root.Domain,
-			fmt.Sprintf("%d terms look up names that do not exist or have no records (%s); more than %d such void lookups is permerror (RFC 7208 §4.6.4).", v, listSome(voids, 8), t.VoidLimit()),
+			fmt.Sprintf("%d terms look up names that do not exist or have no records (%s); more than %d such void lookups make the result permerror (RFC 7208 §4.6.4).", v, listSome(voids, 8), t.VoidLimit()),
 			"Remove those terms or publish the records they point at.")
+	case v == 1:
+		add(spf.SeverityWarning, "spf.void_lookups", root.Domain,
+			fmt.Sprintf("1 term looks up a name that does not exist or has no records (%s); it matches nothing, and more than %d such void lookups make the result permerror (RFC 7208 §4.6.4).", listSome(voids, 8), t.VoidLimit()),
+			"Remove that term or publish the record it points at.")
 	case v > 0:
 		add(spf.SeverityWarning, "spf.void_lookups", root.Domain,
-			fmt.Sprintf("%d term(s) look up names that do not exist or have no records (%s); they match nothing, and a third such lookup would be permerror (RFC 7208 §4.6.4).", v, listSome(voids, 8)),
+			fmt.Sprintf("%d terms look up names that do not exist or have no records (%s); they match nothing, and more than %d such void lookups make the result permerror (RFC 7208 §4.6.4).", v, listSome(voids, 8), t.VoidLimit()),
 			"Remove those terms or publish the records they point at.")
 	}
 	cut := 0
@@ -58,7 +62,7 @@ func limitFindings(t *spf.Tree, add addFunc) {
 	root.Walk(func(x *spf.Node) bool {
 		if x.Status == spf.NodeCut {
 			if cut == 0 {
-				first = fmt.Sprintf("%q at %s (%v)", x.Via, x.Parent().Domain, x.Err)
+				first = fmt.Sprintf("%q at %s (%s)", x.Via, x.Parent().Domain, spf.Cause(x.Err))
 			}
 			cut++
 		}
@@ -66,7 +70,7 @@ func limitFindings(t *spf.Tree, add addFunc) {
 	})
 	if cut > 0 {
 		add(spf.SeverityWarning, "spf.tree_cut", root.Domain,
-			fmt.Sprintf("The record tree is too deep or too wide to draw whole: %d branch(es) were not fetched, the first %s. Counts are a lower bound.", cut, first),
+			fmt.Sprintf("The record tree is too deep or too wide to draw whole: %s not fetched, the first %s. Counts are a lower bound.", branches(cut), first),
 			"A tree this large cannot pass within 10 lookups anyway: flatten or remove includes.")
 	}
 }
@@ -203,11 +207,11 @@ func (Advisor) VerdictFindings(vs []*spf.Verdict) []spf.Finding {
 func verdictFinding(v *spf.Verdict, ips string) spf.Finding {
 	if v.Result == spf.TempError {
 		return spf.Finding{Severity: spf.SeverityWarning, Code: "spf.temperror", Domain: errDomain(v),
-			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %v. Receivers may defer the mail and retry.", v.Domain, ips, spf.ErrorText(v.Err)),
+			Message: fmt.Sprintf("Evaluating %s for %s ends in temperror: %s. Receivers may defer the mail and retry.", v.Domain, ips, spf.Reason(v.Err)),
 			Fix:     "Make sure the name servers involved answer; then check again."}
 	}
 	return spf.Finding{Severity: spf.SeverityError, Code: "spf.permerror", Domain: errDomain(v),
-		Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %v. Receivers treat the domain's SPF as broken.", v.Domain, ips, spf.ErrorText(v.Err)),
+		Message: fmt.Sprintf("Evaluating %s for %s ends in permerror: %s. Receivers treat the domain's SPF as broken.", v.Domain, ips, spf.Reason(v.Err)),
 		Fix:     "Fix the record named in the message; the other findings say how."}
 }
 
@@ -225,4 +229,12 @@ func listSome(items []string, n int) string {
 		return strings.Join(items, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// branches counts branches not fetched: "1 branch was", "3 branches were".
+func branches(n int) string {
+	if n == 1 {
+		return "1 branch was"
+	}
+	return fmt.Sprintf("%d branches were", n)
 }

@@ -53,7 +53,7 @@ func (p *Pane) rowsHeight() int { return max(1, min(len(p.rows), p.H-2-p.detailH
 // Help lists the pane's own keys.
 func (p *Pane) Help() []key.Binding {
 	k := p.Com.Keys
-	return []key.Binding{kit.WithHelp(k.Open, "SPF verdict of the IP"), kit.WithHelp(k.Copy, "copy delist URL")}
+	return []key.Binding{kit.WithHelp(k.Open, "SPF verdict"), kit.WithHelp(k.Copy, "copy delist URL")}
 }
 
 // Update takes the run's messages, and keys while the pane has focus.
@@ -376,6 +376,37 @@ func (p *Pane) detail() []string {
 	}
 	lines = append(lines, " "+st.Muted.Render(kit.Truncate(hint, w, g.Ellipsis)))
 	return lines
+}
+
+// Detail is the selected row whole: the subject and what it is, the list
+// and its zone, every code with its meaning, the TXT records, the error
+// and the fix, and where to ask for removal.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	r, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "Blocklist answer"}
+	d.Add(kit.Field("Subject", r.Subject), kit.Field("Is", r.Role.String()), kit.Field("Hosts", strings.Join(r.Hosts, ", ")),
+		kit.Field("List", r.List), kit.Field("Zone", r.Zone), kit.Field("Status", statusWord(r.Status)))
+	d.Add(kit.Field("Codes", strings.Join(r.Codes, " ")))
+	for _, m := range r.Meanings {
+		d.Add(kit.Para(p.Com.Glyphs.Arrow + " " + m))
+	}
+	for _, txt := range r.TXT {
+		d.Add(kit.RecordField("TXT", txt))
+	}
+	if r.Status == blocklist.StatusError {
+		d.Add(kit.Problem(r.Error))
+		if r.Fix != "" {
+			d.Add(kit.Note("Fix: " + r.Fix))
+		}
+	}
+	if f, ok := p.listing(r); ok && f.Fix != "" {
+		d.Add(kit.Note("Fix: " + f.Fix))
+	}
+	d.Add(kit.Field("Lookup and delisting", r.DelistURL))
+	return d, true
 }
 
 // roleText says what the subject is to the investigation: "MX

@@ -74,8 +74,16 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 			p.Select(p.want)
 		}
 	case tea.KeyPressMsg:
-		if p.Focused && p.list.HandleKey(msg, p.Com.Keys) {
+		if !p.Focused {
+			return p, nil
+		}
+		if p.list.HandleKey(msg, p.Com.Keys) {
 			p.sig, p.want = nil, kit.Selection{} // back to the domain's keys
+		}
+		if key.Matches(msg, p.Com.Keys.Open) {
+			if d, ok := p.Detail(); ok {
+				return p, kit.ShowDetail(d)
+			}
 		}
 	}
 	return p, nil
@@ -189,6 +197,11 @@ func (p *Pane) content() string {
 		kit.Plural(len(rep.FoundKeys()), "key found", "keys found"), g.Dot, rep.Probed), p.W-1, g.Ellipsis)))
 	if len(rep.Keys) == 0 && p.sig != nil {
 		return strings.Join(append(lines, p.signatureDetail(*p.sig)...), "\n")
+	}
+	if len(rep.Keys) == 0 && rep.Unchecked() {
+		lines = append(lines, "", " "+st.Verdict.TempError.Render(g.Unknown+" DKIM could not be checked: every lookup failed."), "")
+		lines = append(lines, p.FindingLines(p.findings, p.W-1, false)...)
+		return strings.Join(lines, "\n")
 	}
 	if len(rep.Keys) == 0 {
 		lines = append(lines, "",
@@ -386,3 +399,70 @@ func tagMeaning(name string, k dkim.KeyReport) string {
 // Signature is the re-check of the message's signature selected in
 // another pane, whose key the pane shows; nil when none is.
 func (p *Pane) Signature() *dkim.Result { return p.sig }
+
+// Detail is the key shown whole: its name and DNS answer, the record, each
+// tag with its full value (p= too) and meaning, and the problems with
+// their fixes; for a message's signature, what the re-check found.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	if p.sig != nil {
+		return p.signatureFull(*p.sig), true
+	}
+	k, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "DKIM key " + k.Selector}
+	d.Add(kit.Field("Name", strings.TrimSuffix(k.Name, ".")), kit.Field("Found by", string(k.FoundBy)), kit.Field("DNS answer", string(k.Status)))
+	if k.TTL > 0 {
+		d.Add(kit.Field("TTL", kit.Itoa(int(k.TTL))))
+	}
+	d.Add(kit.Field("CNAME to", k.CNAME), kit.Field("Hosted by", k.Provider))
+	if len(k.Records) > 1 {
+		for i, r := range k.Records {
+			d.Add(kit.RecordField(fmt.Sprintf("Record %d", i+1), r))
+		}
+	} else {
+		d.Add(kit.RecordField("Record", k.Record))
+	}
+	if k.Key != nil {
+		d.Add(tagDetail(k.Key.Tags, k)...)
+	}
+	for _, e := range k.Errors {
+		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e))
+	}
+	d.Findings(p.Com, finding.About(p.findings, finding.PartDKIM, k.Selector))
+	return d, true
+}
+
+// tagDetail is each tag of a key record with its whole value and meaning.
+func tagDetail(tags []taglist.Tag, k dkim.KeyReport) []kit.DetailLine {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := []kit.DetailLine{kit.Heading("Tags")}
+	for _, t := range tags {
+		l := kit.RecordField(t.Name+"=", t.Value)
+		l.Note = tagMeaning(t.Name, k)
+		out = append(out, l)
+	}
+	return out
+}
+
+// signatureFull is a message's signature as the re-check saw it, whole.
+func (p *Pane) signatureFull(r dkim.Result) kit.Detail {
+	d := kit.Detail{Title: "DKIM signature d=" + r.Domain + " s=" + r.Selector}
+	d.Add(kit.Field("Today", string(r.Result)), kit.Field("Key asked at", strings.TrimSuffix(r.KeyName, ".")),
+		kit.Field("Body hash", string(r.BodyHash)), kit.Field("Algorithm", r.Algorithm), kit.Para(r.Reason))
+	for _, n := range r.Notes {
+		d.Add(kit.Note(n))
+	}
+	if r.Key == nil {
+		return d
+	}
+	d.Add(kit.RecordField("Key record", r.Key.Record))
+	d.Add(tagDetail(r.Key.Tags, dkim.KeyReport{KeyType: r.Key.Type, KeyBits: r.Key.Bits, Revoked: r.Key.Revoked})...)
+	for _, e := range r.Key.Errors {
+		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e.Error()))
+	}
+	return d
+}

@@ -56,9 +56,15 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 	case kit.RunDoneMsg:
 		p.load(msg.Report)
 	case tea.KeyPressMsg:
-		if p.Focused {
-			p.scroll.HandleKey(msg, p.Com.Keys)
+		if !p.Focused {
+			return p, nil
 		}
+		if key.Matches(msg, p.Com.Keys.Open) {
+			if d, ok := p.Detail(); ok {
+				return p, kit.ShowDetail(d)
+			}
+		}
+		p.scroll.HandleKey(msg, p.Com.Keys)
 	}
 	return p, nil
 }
@@ -83,6 +89,46 @@ func (p *Pane) Copy() (string, bool) {
 		return "", false
 	}
 	return "_dmarc." + p.result.SourceDomain + " TXT " + p.result.Record, true
+}
+
+// Detail is the record whole: where it was found, each tag with its whole
+// value and meaning, the report destinations, and the problems with their
+// fixes.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	r := p.result
+	if r == nil {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "DMARC record"}
+	if r.Record == "" {
+		d.Add(kit.Problem("No DMARC record applies to " + r.Domain + "."))
+	} else {
+		d.Add(kit.Field("Found at", "_dmarc."+r.SourceDomain+" ("+sourceWords(r.Source)+")"), kit.RecordField("Record", r.Record))
+		d.Add(kit.Heading("Tags"))
+		for _, t := range r.Tags {
+			l := kit.RecordField(t.Name, t.Value)
+			l.Note = t.Meaning
+			d.Add(l)
+		}
+	}
+	for _, e := range r.Errors {
+		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e))
+	}
+	if len(r.ReportAuth) > 0 {
+		d.Add(kit.Heading("Report destinations"))
+		for _, a := range r.ReportAuth {
+			l := kit.Field(a.Host, string(a.State)+" ("+strings.Join(a.Tags, ",")+")")
+			if a.Name != "" && a.State != dmarc.AuthInternal {
+				l.Note = "asked at " + a.Name
+			}
+			d.Add(l)
+		}
+	}
+	if len(r.Findings) > 0 {
+		d.Add(kit.Heading("Problems"))
+		d.Findings(p.Com, r.Findings)
+	}
+	return d, true
 }
 
 // View draws the pane, exactly its size.
@@ -126,7 +172,7 @@ func (p *Pane) build() {
 		add(" " + st.Verdict.Fail.Render(g.Fail+" No DMARC record applies to "+kit.Safe(r.Domain)+"."))
 		add(kit.WrapIndent(" Receivers apply no DMARC policy: anyone can send as this domain and no reports are sent.", w, 1)...)
 	} else {
-		add(" " + st.Label.Render("Record at _dmarc."+kit.Safe(r.SourceDomain)) + st.Muted.Render(" ("+sourceWords(r.Source)+")"))
+		add(wrapped(st.Label.Render("Record at _dmarc."+kit.Safe(r.SourceDomain))+st.Muted.Render(" ("+sourceWords(r.Source)+")"), w)...)
 		for _, l := range kit.Wrap(kit.Safe(r.Record), w-3) {
 			add("   " + st.Record.Render(l))
 		}
@@ -138,7 +184,7 @@ func (p *Pane) build() {
 		field("Policy", pol)
 		field("Subdomains", string(r.SubdomainPolicy))
 		field("Non-existent", string(r.NonexistentPolicy))
-		field("Alignment", "DKIM "+alignWord(r.ADKIM)+" "+g.Dot+" SPF "+alignWord(r.ASPF))
+		field("Alignment", "DKIM "+r.ADKIM.Word()+" "+g.Dot+" SPF "+r.ASPF.Word())
 		field("Org. domain", r.OrgDomain)
 		if len(r.RUA) > 0 {
 			field("Aggregate (rua)", strings.Join(r.RUA, ", "))
@@ -154,18 +200,7 @@ func (p *Pane) build() {
 		if len(r.Tags) > 0 {
 			add("", p.Rule("Tags", w))
 			for _, t := range r.Tags {
-				head := kit.Pad(kit.Safe(t.Name), 6, g.Ellipsis) + kit.Pad(kit.Safe(t.Value), 14, g.Ellipsis) + " "
-				meaning := kit.Safe(t.Meaning)
-				if t.Removed || t.Unknown {
-					meaning = st.Verdict.SoftFail.Render(g.Warn+" ") + meaning
-				}
-				for i, l := range kit.WrapIndent(meaning, w-22, 0) {
-					if i == 0 {
-						add(" " + head + l)
-					} else {
-						add(" " + strings.Repeat(" ", 21) + l)
-					}
-				}
+				add(p.tagRow(t, w)...)
 			}
 		}
 	}
@@ -174,7 +209,7 @@ func (p *Pane) build() {
 	case r.RFC7489.Incomplete:
 		add(" " + st.Verdict.TempError.Render(g.Unknown+" Unknown: a lookup they need failed."))
 	case !r.RFC7489.Differs:
-		add(" " + st.Verdict.Pass.Render(g.Pass+" Decide the same") + st.Muted.Render(" (organizational domain "+kit.Safe(r.RFC7489.OrgDomain)+" from the Public Suffix List)"))
+		add(wrapped(st.Verdict.Pass.Render(g.Pass+" Decide the same")+st.Muted.Render(" (organizational domain "+kit.Safe(r.RFC7489.OrgDomain)+" from the Public Suffix List)"), w)...)
 	default:
 		add(" " + st.Verdict.SoftFail.Render(g.Warn+" Decide differently:"))
 		for _, why := range r.RFC7489.Why {
@@ -206,13 +241,17 @@ func (p *Pane) build() {
 		if !lv.Consulted {
 			what += ", not consulted"
 		}
-		add(" " + kit.Truncate(mark+kit.Pad(kit.Safe(lv.Name), max(24, w/2), g.Ellipsis)+" "+st.Muted.Render(what), w-1, g.Ellipsis))
+		name := kit.Safe(lv.Name)
+		if pad := max(24, w/2); kit.Width(name) < pad {
+			name = kit.Pad(name, pad, "")
+		}
+		add(wrapped(mark+name+" "+st.Muted.Render(what), w)...)
 	}
 	for _, s := range r.Walk.Skipped {
-		add(" " + st.Muted.Render(kit.Truncate(g.Dot+" "+kit.Safe(s)+" skipped (long name)", w-1, g.Ellipsis)))
+		add(wrapped(st.Muted.Render(g.Dot+" "+kit.Safe(s)+" skipped (long name)"), w)...)
 	}
 	if r.Walk.ErrorAt != "" {
-		add(" " + st.Verdict.TempError.Render(kit.Truncate(g.Unknown+" stopped at "+kit.Safe(r.Walk.ErrorAt)+": a lookup failed; what was found below it is kept", w-1, g.Ellipsis)))
+		add(wrapped(st.Verdict.TempError.Render(g.Unknown+" stopped at "+kit.Safe(r.Walk.ErrorAt)+": a lookup failed; what was found below it is kept"), w)...)
 	}
 	if len(r.ReportAuth) > 0 {
 		add("", p.Rule("Report destinations", w))
@@ -228,7 +267,7 @@ func (p *Pane) build() {
 			if a.Name != "" && a.State != dmarc.AuthInternal {
 				line += st.Muted.Render(" at " + kit.Safe(a.Name))
 			}
-			add(" " + kit.Truncate(line, w-1, g.Ellipsis))
+			add(wrapped(line, w)...)
 		}
 	}
 	if len(r.Findings) > 0 {
@@ -237,6 +276,51 @@ func (p *Pane) build() {
 	}
 	p.lines = out
 	p.scroll.SetLen(len(out))
+}
+
+// tagRow is a tag with its value and meaning: in columns while the value
+// fits its column, else the value on its own lines across the pane and
+// the meaning under it. Nothing is cut.
+func (p *Pane) tagRow(t dmarc.ExplainedTag, w int) []string {
+	st, g := p.Com.Styles, p.Com.Glyphs
+	const nameW, valW = 6, 14
+	meaning := kit.Safe(t.Meaning)
+	if t.Removed || t.Unknown {
+		meaning = st.Verdict.SoftFail.Render(g.Warn+" ") + meaning
+	}
+	name, value := kit.Pad(kit.Safe(t.Name), nameW, ""), kit.Safe(t.Value)
+	var out []string
+	indent := strings.Repeat(" ", 1+nameW+valW+1)
+	if kit.Width(value) < valW && kit.Width(t.Name) < nameW {
+		for i, l := range kit.Wrap(meaning, max(1, w-len(indent))) {
+			if i == 0 {
+				out = append(out, " "+name+kit.Pad(value, valW, "")+" "+l)
+			} else {
+				out = append(out, indent+l)
+			}
+		}
+		return out
+	}
+	for i, l := range kit.Wrap(value, max(1, w-1-nameW)) {
+		if i == 0 {
+			out = append(out, " "+name+l)
+		} else {
+			out = append(out, " "+strings.Repeat(" ", nameW)+l)
+		}
+	}
+	for _, l := range kit.Wrap(meaning, max(1, w-len(indent))) {
+		out = append(out, indent+l)
+	}
+	return out
+}
+
+// wrapped is a line wrapped to the pane, its continuation indented.
+func wrapped(line string, w int) []string {
+	out := kit.WrapIndent(line, w-1, 2)
+	for i := range out {
+		out[i] = " " + out[i]
+	}
+	return out
 }
 
 // sourceWords says where a DMARC record was found.
@@ -250,12 +334,4 @@ func sourceWords(s dmarc.Source) string {
 		return "its public suffix domain's"
 	}
 	return string(s)
-}
-
-// alignWord spells an alignment mode.
-func alignWord(a dmarc.Alignment) string {
-	if a == dmarc.Strict {
-		return "strict"
-	}
-	return "relaxed"
 }

@@ -98,6 +98,11 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 		if key.Matches(msg, p.Com.Keys.Propagate) {
 			return p, p.startCompare()
 		}
+		if key.Matches(msg, p.Com.Keys.Open) {
+			if d, ok := p.Detail(); ok {
+				return p, kit.ShowDetail(d)
+			}
+		}
 		if p.List.HandleKey(msg, p.Com.Keys) {
 			p.follow = p.List.AtEnd()
 		}
@@ -157,6 +162,29 @@ func (p *Pane) Copy() (string, bool) {
 		return "", false
 	}
 	return logLine(e), true
+}
+
+// dnssecNote says what the DNSSEC column shows; the detail holds it whole.
+const dnssecNote = "DNSSEC: the resolver's AD bit; mxray trusts the resolver's validation"
+
+// Detail is the selected question whole.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	if p.cmp != nil && p.cmp.res != nil {
+		return p.compareDetail(), true
+	}
+	e, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "DNS question"}
+	d.Add(kit.Field("Name", e.Name), kit.Field("Type", e.Type), kit.Field("Status", string(e.Status)), kit.Field("DNSSEC", dnssecWord(e.DNSSEC)),
+		kit.Field("TTL", kit.Itoa(int(e.TTL))+" s"), kit.Field("Round trip", rttText(e.RTT)), kit.Field("Asked at", "+"+kit.Elapsed(e.Start)),
+		kit.Field("Server", e.Server), kit.Field("Flags", logFlags(e)))
+	if e.Err != "" {
+		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e.Err))
+	}
+	d.Add(kit.Note(dnssecNote))
+	return d, true
 }
 
 // logLine is a log entry as one line of text.
@@ -281,16 +309,16 @@ func (p *Pane) content() string {
 		lines = append(lines, "")
 	}
 	if e, ok := p.current(); ok {
-		detail := fmt.Sprintf("%s %s %s asked at +%s", kit.Safe(e.Type), kit.Safe(e.Name), g.Dot, kit.Elapsed(e.Start))
+		parts := []string{kit.Safe(e.Type) + " " + kit.Safe(e.Name), "asked at +" + kit.Elapsed(e.Start)}
 		if e.Server != "" {
-			detail += " " + g.Dot + " server " + kit.Safe(e.Server)
+			parts = append(parts, "server "+kit.Safe(e.Server))
 		}
-		lines = append(lines, " "+st.Muted.Render(kit.Truncate(detail, p.W-1, g.Ellipsis)))
+		lines = append(lines, " "+st.Muted.Render(kit.JoinFit(parts, " "+g.Dot+" ", p.W-1, g.Ellipsis)))
 		if e.Err != "" {
 			lines = append(lines, " "+st.Error.Render(kit.Truncate(g.Fail+" "+kit.Safe(e.Err), p.W-1, g.Ellipsis)))
 		}
 	}
-	lines = append(lines, " "+st.Muted.Render(kit.Truncate("DNSSEC: the resolver's AD bit; mxray trusts the resolver's validation", p.W-1, g.Ellipsis)))
+	lines = append(lines, " "+st.Muted.Render(kit.Truncate(dnssecNote, p.W-1, g.Ellipsis)))
 	return strings.Join(lines, "\n")
 }
 
@@ -316,8 +344,8 @@ func (p *Pane) summary() string {
 	if p.dropped > 0 {
 		s += " " + g.Dot + " live view missed " + kit.Itoa(int(p.dropped)) + ", shown from the final log"
 	}
-	if !p.Filter.Shown() {
-		s += st.Muted.Render("  (/ filters)")
+	if hint := "  (/ filters)"; !p.Filter.Shown() && kit.Width(s+hint) < p.W {
+		s += st.Muted.Render(hint)
 	}
 	return s
 }

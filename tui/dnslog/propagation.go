@@ -218,3 +218,37 @@ func (p *Pane) resultLines(r *propagate.Result, w int) []string {
 
 // compareHelp is the pane's key for the comparison.
 func (p *Pane) compareHelp() key.Binding { return p.Com.Keys.Propagate }
+
+// compareDetail is the finished comparison in full, for the detail view
+// (v): every server with its records whole, then the findings with their
+// fixes.
+func (p *Pane) compareDetail() kit.Detail {
+	r := p.cmp.res
+	d := kit.Detail{Title: "Did it propagate? " + p.cmp.qtype + " " + strings.TrimSuffix(p.cmp.name, ".")}
+	d.Add(kit.Field("Zone", strings.TrimSuffix(r.Zone, ".")), kit.Field("Verdict", r.Verdict()))
+	for _, s := range r.Servers {
+		a := s.Answers[0]
+		d.Add(kit.Heading(s.Label()), kit.Field("Kind", string(s.Kind)), kit.Field("Asked at", s.Address))
+		if s.Serial != nil {
+			d.Add(kit.Field("SOA serial", strconv.FormatUint(uint64(*s.Serial), 10)))
+		}
+		if a.Group > 0 {
+			answer := "#" + strconv.Itoa(a.Group)
+			if a.Differs {
+				answer += ", differs from #1"
+			}
+			d.Add(kit.Field("Answer", answer), kit.Field("TTL", kit.Itoa(int(a.TTL))+" s"),
+				kit.RecordField("Records", strings.ReplaceAll(a.Text(), " | ", "\n")))
+		}
+		if s.Lame {
+			d.Add(kit.Problem("Lame: it does not answer for the zone authoritatively."))
+		}
+		if s.Error != "" {
+			d.Add(kit.Problem(s.Error))
+		} else if a.Error != "" {
+			d.Add(kit.Problem(a.Status + ": " + a.Error))
+		}
+	}
+	d.Findings(p.Com, r.Findings)
+	return d
+}

@@ -143,6 +143,25 @@ func (p *Pane) Copy() (string, bool) {
 	return text, true
 }
 
+// Detail is the selected finding whole: its severity, code, what it is
+// about, the message and the fix.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	f, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "Finding " + f.Code}
+	d.Add(kit.Field("Severity", string(f.Severity)), kit.Field("Code", f.Code), kit.Field("About", f.Subject.String()))
+	if pane := p.Com.PaneFor(f.Where()); pane != finding.PartOverview {
+		d.Add(kit.Field("Shown in", p.Com.Title(pane)))
+	}
+	d.Add(kit.Heading("What is wrong"), kit.Para(f.Message))
+	if f.Fix != "" {
+		d.Add(kit.Heading("Fix"), kit.Para(f.Fix))
+	}
+	return d, true
+}
+
 // View draws the pane, exactly its size.
 func (p *Pane) View() string { return p.Fit(p.content()) }
 
@@ -217,7 +236,10 @@ func (p *Pane) summary() string {
 	if p.Com.Busy() {
 		s += " " + p.Com.Spinner
 	}
-	return s + st.Muted.Render("  (/ filters, enter goes to)")
+	if hint := "  (/ filters, enter goes to)"; kit.Width(s+hint) < p.W {
+		s += st.Muted.Render(hint)
+	}
+	return s
 }
 
 // sevWord is a severity in a short upper-case word.

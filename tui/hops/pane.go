@@ -188,6 +188,49 @@ func (p *Pane) Copy() (string, bool) {
 	return s, true
 }
 
+// Detail is the selected hop whole: every clause, its times, why it is
+// internal, what is irregular, and the Received field as written.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	h, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: fmt.Sprintf("Hop %d of %d", h.Index, len(p.an.Hops))}
+	d.Add(kit.Field("From", h.From), kit.Field("IP", hopIP(h)), kit.Field("HELO", h.HELO), kit.Field("Reverse DNS", h.RDNS),
+		kit.Field("By", h.By), kit.Field("With", h.With), kit.Field("Id", h.ID), kit.Field("For", h.For), kit.Field("Via", h.Via),
+		kit.Field("Envelope from", h.EnvelopeFrom))
+	if h.Time != nil {
+		d.Add(kit.Field("Time (UTC)", h.Time.UTC().Format("2006-01-02 15:04:05")), kit.Field("Time (local)", h.Time.In(p.Com.Loc).Format("2006-01-02 15:04:05 MST")))
+	}
+	if dl := h.DelaySeconds; dl != nil {
+		if *dl >= 0 {
+			d.Add(kit.Field("Delay", duration(*dl)+" after hop "+kit.Itoa(h.Index-1)))
+		} else {
+			d.Add(kit.Field("Delay", "clock skew: stamped "+duration(-*dl)+" before hop "+kit.Itoa(h.Index-1)))
+		}
+	}
+	switch {
+	case h.Index == p.an.SendingHop:
+		d.Add(kit.Para("The sending hop: the message entered the receiving organisation here. Its client IP is the one SPF checks."))
+	case h.Internal:
+		d.Add(kit.Field("Internal", kit.OrNone(h.InternalReason)))
+	}
+	for _, n := range h.Notes {
+		d.Add(kit.Note(n))
+	}
+	if run := p.Com.Run; run != nil && run.Message() != nil && run.Message().Header != nil {
+		for _, f := range run.Message().Header.Fields {
+			if f.Line == h.Line {
+				d.Add(kit.Heading(fmt.Sprintf("As written, line %d", h.Line)), kit.DetailLine{Value: strings.ReplaceAll(f.Raw, "\r\n", "\n"), Kind: kit.DetailRecord})
+				break
+			}
+		}
+	} else if h.Raw != "" {
+		d.Add(kit.RecordField("As written", h.Raw))
+	}
+	return d, true
+}
+
 // hopIP is a hop's client IP as text, "" when none was recorded.
 func hopIP(h headers.Hop) string {
 	if h.IP == nil || !h.IP.IsValid() {
@@ -268,7 +311,7 @@ func (p *Pane) content() string {
 		lines := []string{" " + st.Verdict.None.Render(g.Unknown+" No Received fields: the message shows no hops (a draft, or headers cut short).")}
 		return strings.Join(lines, "\n")
 	}
-	lines := []string{" " + st.Muted.Render(kit.Truncate(p.summary(), p.W-1, g.Ellipsis))}
+	lines := []string{" " + st.Muted.Render(p.summary())}
 	c := p.columns(p.W - 1)
 	head := kit.Pad("#", c.idx, "") + kit.Pad("", c.tag, "") + kit.Pad("From", c.from, "") + kit.Pad("By", c.by, "") + kit.Pad("IP", c.ip, "")
 	if c.helo > 0 {
@@ -310,7 +353,7 @@ func (p *Pane) summary() string {
 		parts = append(parts, "no public sending IP")
 	}
 	parts = append(parts, "local time "+kit.Safe(p.zoneName()))
-	return strings.Join(parts, " "+g.Dot+" ")
+	return kit.JoinFit(parts, " "+g.Dot+" ", p.W-1, g.Ellipsis)
 }
 
 // boundaryLabel is the rule between the last external and the first

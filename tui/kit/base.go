@@ -1,8 +1,6 @@
 package kit
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -110,14 +108,7 @@ func (b *Base) FindingLines(fs []finding.Finding, w int, withFix bool) []string 
 }
 
 // Rule is a horizontal line w cells wide with an optional label.
-func (b *Base) Rule(label string, w int) string {
-	st, g := b.Com.Styles, b.Com.Glyphs
-	if label == "" {
-		return st.Muted.Render(strings.Repeat(g.Rule, max(0, w)))
-	}
-	label = Truncate(" "+label+" ", max(0, w-2), g.Ellipsis)
-	return st.Muted.Render(g.Rule+g.Rule) + st.Heading.Render(label) + st.Muted.Render(strings.Repeat(g.Rule, max(0, w-2-Width(label))))
-}
+func (b *Base) Rule(label string, w int) string { return b.Com.Rule(label, w) }
 
 // CursorRow draws a row of a list: selected rows in the selection style
 // with the cursor glyph (so the cursor shows without colour too).

@@ -45,6 +45,16 @@ func (c *Common) Title(id finding.Part) string {
 	return c.Titles(id)
 }
 
+// Rule is a horizontal line w cells wide with an optional label.
+func (c *Common) Rule(label string, w int) string {
+	st, g := c.Styles, c.Glyphs
+	if label == "" {
+		return st.Muted.Render(strings.Repeat(g.Rule, max(0, w)))
+	}
+	label = Truncate(" "+label+" ", max(0, w-2), g.Ellipsis)
+	return st.Muted.Render(g.Rule+g.Rule) + st.Heading.Render(label) + st.Muted.Render(strings.Repeat(g.Rule, max(0, w-2-Width(label))))
+}
+
 // PaneFor is the pane that shows a part: its own when it has one, else
 // the overview.
 func (c *Common) PaneFor(p finding.Part) finding.Part {

@@ -14,6 +14,7 @@ type KeyMap struct {
 	PageUp, PageDown   key.Binding // pgup/ctrl+u, pgdown/ctrl+d
 	Top, Bottom        key.Binding // g/home, G/end
 	Open               key.Binding // enter: open, jump, submit a field
+	Detail             key.Binding // v: the focused item in full
 	Collapse, Expand   key.Binding // ←/h, →/l on a tree
 	Filter             key.Binding // /
 	Help               key.Binding // ?
@@ -47,6 +48,7 @@ func DefaultKeyMap() KeyMap {
 		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
 		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
 		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Detail:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "full")),
 		Collapse:  key.NewBinding(key.WithKeys("left", "h"), key.WithHelp(left, "collapse")),
 		Expand:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp(right, "expand")),
 		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -57,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back/cancel")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		IP:        key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "test an IP")),
+		IP:        key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "test IPs")),
 		WhatIf:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "what-if")),
 		// The header editor: while it is open every other key is text.
 		SwitchTree: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "other tree")),
@@ -84,14 +86,14 @@ func (k KeyMap) ASCIIHelp() KeyMap {
 func (k KeyMap) ShortHelp() []key.Binding {
 	next := k.NextPane
 	next.SetHelp("tab", "pane")
-	return []key.Binding{next, k.Help, k.Quit}
+	return []key.Binding{k.Detail, next, k.Help, k.Quit}
 }
 
 // FullHelp is the global part of the full help, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Collapse, k.Expand, k.Filter, k.IP, k.WhatIf, k.SwitchTree},
+		{k.Open, k.Detail, k.Collapse, k.Expand, k.Filter, k.IP, k.WhatIf, k.SwitchTree},
 		{k.Copy, k.Export, k.Rerun, k.Back, k.Help, k.Quit, k.ForceQuit},
 	}
 }

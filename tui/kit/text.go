@@ -147,24 +147,111 @@ func Fit(block string, w, h int, tail string) string {
 	return b.String()
 }
 
-// Wrap breaks plain text into lines of at most w cells, at spaces where it
-// can and inside long words (keys, URLs) where it must.
+// Wrap breaks text into lines of at most w cells, only at spaces: a term
+// such as "-all" or "include:_spf.example" is never split where it has a
+// hyphen or a colon. Only a word wider than a whole line (a DKIM key, a
+// URL) is cut inside, hard. Runs of spaces inside a line are kept; a
+// newline starts a new line. Styles pass through.
 func Wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
 	var out []string
-	for l := range strings.SplitSeq(ansi.Wrap(s, w, ""), "\n") {
-		l = strings.TrimRight(l, " ")
-		// ansi.Wrap keeps a breaking hyphen past the limit: cut such a
-		// line again, hard.
-		if Width(l) > w {
-			for h := range strings.SplitSeq(ansi.Hardwrap(l, w, true), "\n") {
-				out = append(out, Truncate(h, w, "")) // a wide character in one cell
+	for para := range strings.SplitSeq(s, "\n") {
+		out = wrapLine(out, para, w)
+	}
+	if strings.Contains(s, "\x1b[") {
+		carryStyles(out)
+	}
+	return out
+}
+
+// carryStyles closes a style left open at the end of a line and opens it
+// again on the next, so a style never bleeds into a line's padding.
+func carryStyles(lines []string) {
+	active := ""
+	for i, l := range lines {
+		prefix := active
+		for j := 0; j < len(l); {
+			k := strings.Index(l[j:], "\x1b[")
+			if k < 0 {
+				break
 			}
+			end := skipCSI(l, j+k)
+			if end < 0 {
+				break
+			}
+			seq := l[j+k : end]
+			switch {
+			case seq == "\x1b[m" || seq == "\x1b[0m":
+				active = ""
+			case strings.HasSuffix(seq, "m"):
+				active += seq
+			}
+			j = end
+		}
+		l = prefix + l
+		if active != "" {
+			l += "\x1b[m"
+		}
+		lines[i] = l
+	}
+}
+
+// wrapLine appends the lines of one paragraph wrapped to w cells.
+func wrapLine(out []string, s string, w int) []string {
+	var line strings.Builder
+	lineW := 0
+	flush := func() {
+		out = append(out, strings.TrimRight(line.String(), " "))
+		line.Reset()
+		lineW = 0
+	}
+	first := true
+	for s != "" {
+		// A run of spaces, then a word.
+		sp := len(s) - len(strings.TrimLeft(s, " "))
+		gap, rest := s[:sp], s[sp:]
+		end := strings.IndexByte(rest, ' ')
+		if end < 0 {
+			end = len(rest)
+		}
+		word := rest[:end]
+		s = rest[end:]
+		ww := Width(word)
+		switch {
+		case lineW > 0 && lineW+len(gap)+ww <= w:
+			line.WriteString(gap)
+			line.WriteString(word)
+			lineW += len(gap) + ww
+			continue
+		case lineW > 0:
+			flush()
+		case first && sp > 0 && len(gap)+ww <= w:
+			// Leading spaces of the paragraph are its indent.
+			line.WriteString(gap)
+			lineW = len(gap)
+		}
+		first = false
+		if ww <= w-lineW {
+			line.WriteString(word)
+			lineW += ww
 			continue
 		}
-		out = append(out, l)
+		// A word wider than the line: cut it, hard.
+		pieces := strings.Split(ansi.Hardwrap(word, w, true), "\n")
+		for i, h := range pieces {
+			h = Truncate(h, w, "") // a wide character in one cell
+			if i < len(pieces)-1 {
+				out = append(out, h)
+				continue
+			}
+			line.WriteString(h)
+			lineW = Width(h)
+		}
+	}
+	if lineW > 0 || line.Len() > 0 || len(out) == 0 || first {
+		flush()
 	}
 	return out
 }
@@ -260,6 +347,29 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// JoinFit joins parts with sep, as many as fit in w cells: the parts
+// that do not fit are left out whole (the detail view shows them), and
+// only a first part wider than w is cut.
+func JoinFit(parts []string, sep string, w int, tail string) string {
+	var b strings.Builder
+	n := 0
+	for i, p := range parts {
+		pw := Width(p)
+		if i == 0 {
+			p = Truncate(p, w, tail)
+			b.WriteString(p)
+			n = Width(p)
+			continue
+		}
+		if n+Width(sep)+pw > w {
+			break
+		}
+		b.WriteString(sep + p)
+		n += Width(sep) + pw
+	}
+	return b.String()
 }
 
 // Plural is "1 thing" or "n things".

@@ -76,3 +76,54 @@ func TestWidthAgreesOnSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapKeepsTerms: a record wraps only between its terms, so "-all" or
+// "include:_spf.example" is never split at its hyphen or colon (the old
+// wrap broke "-all" into "-" and "all"); only a term wider than the line
+// is cut.
+func TestWrapKeepsTerms(t *testing.T) {
+	rec := "v=spf1 ip4:192.0.2.0/24 a:mail-out.example include:_spf.mail-provider.example redirect=_spf.example-two.example -all"
+	terms := map[string]bool{}
+	for _, term := range strings.Fields(rec) {
+		terms[term] = true
+	}
+	for w := 6; w <= 90; w++ {
+		lines := Wrap(rec, w)
+		longest := 0
+		for term := range terms {
+			longest = max(longest, len(term))
+		}
+		if w < longest {
+			continue
+		}
+		for _, l := range lines {
+			if Width(l) > w {
+				t.Fatalf("Wrap(%d): %q is wider than %d", w, l, w)
+			}
+			for _, word := range strings.Fields(l) {
+				if !terms[word] {
+					t.Fatalf("Wrap(%d) broke a term: line %q has %q", w, l, word)
+				}
+			}
+		}
+		if got := strings.Join(lines, " "); got != rec {
+			t.Fatalf("Wrap(%d) lost text: %q", w, got)
+		}
+	}
+	if got := Wrap("a  b", 10); len(got) != 1 || got[0] != "a  b" {
+		t.Errorf("Wrap keeps a run of spaces inside a line: %q", got)
+	}
+	if got := Wrap("one\ntwo", 10); len(got) != 2 {
+		t.Errorf("Wrap starts a line at a newline: %q", got)
+	}
+}
+
+// TestWrapCarriesStyles: a style that spans a line break is closed at the
+// end of the line and opened again on the next.
+func TestWrapCarriesStyles(t *testing.T) {
+	got := Wrap("\x1b[32mone two\x1b[m three", 5)
+	want := []string{"\x1b[32mone\x1b[m", "\x1b[32mtwo\x1b[m", "three"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Wrap = %q, want %q", got, want)
+	}
+}

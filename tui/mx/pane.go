@@ -15,6 +15,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/finding"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	"github.com/mxray/mxray/tui/kit"
 )
 
@@ -31,7 +32,7 @@ type Pane struct {
 
 	// An IP selected in another pane that is not in the table.
 	selIP     netip.Addr
-	ptr       *diag.PTRCheck
+	ptr       *ptrcheck.Result
 	ptrReq    int
 	ptrCancel context.CancelFunc
 }
@@ -230,7 +231,9 @@ func (p *Pane) content() string {
 	var lines []string
 	switch {
 	case rep.Status.Temporary() || rep.Status == "error":
-		lines = append(lines, " "+st.Verdict.TempError.Render(g.Unknown+" The MX lookup failed ("+string(rep.Status)+"): the receiving servers are unknown."))
+		for _, l := range kit.WrapIndent(g.Unknown+" The MX lookup failed ("+string(rep.Status)+"): the receiving servers are unknown.", p.W-1, 2) {
+			lines = append(lines, " "+st.Verdict.TempError.Render(l))
+		}
 	case rep.NullMX:
 		lines = append(lines, " "+st.Verdict.None.Render(g.Dot+" Null MX (RFC 7505): this domain accepts no mail."))
 	case len(rep.Hosts) == 0 && len(rep.Implicit) == 0:
@@ -302,7 +305,7 @@ func (p *Pane) table() []string {
 }
 
 // ptrCells are the PTR and FCrDNS cells of an address.
-func (p *Pane) ptrCells(a diag.PTRCheck) (string, string) {
+func (p *Pane) ptrCells(a ptrcheck.Result) (string, string) {
 	st, g := p.Com.Styles, p.Com.Glyphs
 	ptr := kit.Safe(strings.Join(a.PTR, ", "))
 	switch {
@@ -340,7 +343,9 @@ func (p *Pane) detail() []string {
 		}
 		lines = append(lines, kit.WrapIndent(" "+strings.Join(facts, " "+g.Dot+" "), p.W, 1)...)
 		for _, e := range h.Errors {
-			lines = append(lines, " "+st.Error.Render(kit.Truncate(g.Fail+" "+kit.Safe(e), p.W-1, g.Ellipsis)))
+			for _, l := range kit.WrapIndent(g.Fail+" "+kit.Safe(e), p.W-1, 2) {
+				lines = append(lines, " "+st.Error.Render(l))
+			}
 		}
 		if r.addr >= 0 {
 			a := h.Addresses[r.addr]
@@ -357,7 +362,7 @@ func (p *Pane) detail() []string {
 }
 
 // ptrLines say what an address's reverse DNS is.
-func (p *Pane) ptrLines(a diag.PTRCheck) []string {
+func (p *Pane) ptrLines(a ptrcheck.Result) []string {
 	st, g := p.Com.Styles, p.Com.Glyphs
 	var s string
 	switch {
@@ -381,7 +386,9 @@ func (p *Pane) ptrLines(a diag.PTRCheck) []string {
 		lines[i] = " " + lines[i]
 	}
 	if a.Error != "" {
-		lines = append(lines, " "+st.Error.Render(kit.Truncate(g.Fail+" "+kit.Safe(a.Error), p.W-1, g.Ellipsis)))
+		for _, l := range kit.WrapIndent(g.Fail+" "+kit.Safe(a.Error), p.W-1, 2) {
+			lines = append(lines, " "+st.Error.Render(l))
+		}
 	}
 	return lines
 }
@@ -403,7 +410,7 @@ func (p *Pane) selectedIPView() string {
 
 // SelectedIP is an address selected in another pane that is not in the
 // table, and its PTR check once it is in (zero and nil when none).
-func (p *Pane) SelectedIP() (netip.Addr, *diag.PTRCheck) { return p.selIP, p.ptr }
+func (p *Pane) SelectedIP() (netip.Addr, *ptrcheck.Result) { return p.selIP, p.ptr }
 
 // Waiting reports whether the PTR check of a selected address is running.
 func (p *Pane) Waiting() bool { return p.selIP.IsValid() && p.ptr == nil }
@@ -411,7 +418,7 @@ func (p *Pane) Waiting() bool { return p.selIP.IsValid() && p.ptr == nil }
 // ptrMsg is the reverse DNS of a selected IP.
 type ptrMsg struct {
 	run, req int
-	check    diag.PTRCheck
+	check    ptrcheck.Result
 }
 
 // RunID names the message's run.
@@ -422,6 +429,61 @@ func ptrCmd(ctx context.Context, run, req int, client *dnsclient.Client, ip neti
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		return ptrMsg{run: run, req: req, check: diag.CheckPTR(ctx, client, ip)}
+		return ptrMsg{run: run, req: req, check: ptrcheck.Check(ctx, client, ip)}
 	}
+}
+
+// Detail is the selected row whole: the host with every fact and error,
+// the address's reverse DNS, and the findings about either with their
+// fixes.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	if p.report == nil || p.list.Cursor() >= len(p.rows) {
+		return kit.Detail{}, false
+	}
+	r := p.rows[p.list.Cursor()]
+	if r.host < 0 {
+		d := kit.Detail{Title: "Implicit MX"}
+		d.Add(kit.Field("Address", p.report.Implicit[r.addr].String()),
+			kit.Para("No MX records, so senders deliver to the domain's own address (RFC 5321 §5.1)."))
+		return d, true
+	}
+	h := p.report.Hosts[r.host]
+	d := kit.Detail{Title: "MX host"}
+	d.Add(kit.Field("Host", h.Host), kit.Field("Preference", kit.Itoa(int(h.Preference))), kit.Field("Alias (CNAME) for", h.CNAME), kit.Field("Filtering service", h.Filter))
+	if h.LoadBalanced {
+		d.Add(kit.Para("Load-balanced with the other hosts of this preference."))
+	}
+	for _, e := range h.Errors {
+		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e))
+	}
+	subjects := []string{h.Host}
+	if r.addr >= 0 {
+		a := h.Addresses[r.addr]
+		subjects = append(subjects, a.IP.String())
+		d.Add(kit.Heading(a.IP.String()))
+		d.Add(ptrDetail(a)...)
+	}
+	d.Findings(p.Com, finding.About(p.findings, finding.PartMX, subjects...))
+	d.Findings(p.Com, finding.About(p.findings, finding.PartPTR, subjects...))
+	return d, true
+}
+
+// ptrDetail is an address's reverse DNS in full.
+func ptrDetail(a ptrcheck.Result) []kit.DetailLine {
+	out := []kit.DetailLine{kit.Field("PTR", strings.Join(a.PTR, ", ")), kit.Field("PTR status", string(a.Status))}
+	switch {
+	case a.Status.Temporary():
+		out = append(out, kit.Field("FCrDNS", "unknown: the PTR lookup failed"))
+	case a.FCrDNS:
+		out = append(out, kit.Field("FCrDNS", "yes: "+a.ConfirmedBy+" resolves back to "+a.IP.String()))
+	default:
+		out = append(out, kit.Field("FCrDNS", "no: no PTR name resolves back to "+a.IP.String()))
+	}
+	if a.Generic {
+		out = append(out, kit.Para("The PTR name looks like a generic access-network name."))
+	}
+	if a.Error != "" {
+		out = append(out, kit.Problem(a.Error))
+	}
+	return out
 }

@@ -4,6 +4,7 @@
 package overview
 
 import (
+	"net/netip"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -29,24 +30,31 @@ type Pane struct {
 	smtp    *smtp.Report // the SMTP & TLS pane's probe so far; nil when it has not probed
 	smtpEnd bool         // every address is in
 	verdict *spf.Verdict // of the selected IP against the published tree
-	lastReq int
-	list    kit.List
-	lines   []ovLine
+	// verdicts are the SPF pane's latest verdicts (request lastReq), by
+	// IP: several when it evaluates several addresses; ip is the one
+	// selected.
+	verdicts map[netip.Addr]*spf.Verdict
+	ip       netip.Addr
+	lastReq  int
+	list     kit.List
+	lines    []ovLine
 }
 
 // ovLine is one check's line.
 type ovLine struct {
-	label  string
-	part   finding.Part // "" for the findings summary
-	pane   finding.Part // where enter goes
-	mark   string       // styled symbol
-	word   string       // styled verdict word
-	facts  string       // plain facts, already safe
-	record string       // the record, raw (for the detail and for copying)
-	detail []string     // raw extra lines (errors)
-	notes  []string     // raw extra lines (explanations)
-	msg    bool         // one of the message's lines
-	gap    bool         // a blank line above it
+	label    string
+	part     finding.Part // "" for the findings summary
+	pane     finding.Part // where enter goes
+	mark     string       // styled symbol
+	word     string       // styled verdict word
+	facts    string       // plain facts, already safe
+	plain    string       // the verdict word, raw (for the detail)
+	rawFacts []string     // the facts, raw (for the detail)
+	record   string       // the record, raw (for the detail and for copying)
+	detail   []string     // raw extra lines (errors)
+	notes    []string     // raw extra lines (explanations)
+	msg      bool         // one of the message's lines
+	gap      bool         // a blank line above it
 }
 
 // New returns the overview pane.
@@ -70,7 +78,7 @@ func (p *Pane) Help() []key.Binding {
 func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case kit.RunStartMsg:
-		p.report, p.verdict, p.lastReq = nil, nil, 0
+		p.report, p.verdict, p.lastReq, p.verdicts, p.ip = nil, nil, 0, nil, netip.Addr{}
 		p.smtp, p.smtpEnd = nil, false
 		p.list.Set(0)
 	case kit.SMTPMsg:
@@ -80,13 +88,18 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 	case kit.RunDoneMsg:
 		p.report = msg.Report
 	case kit.VerdictMsg:
-		if msg.Req > p.lastReq {
-			p.lastReq = msg.Req
-			p.verdict = msg.Verdict
-			if run := p.Com.Run; msg.Verdict != nil && run != nil && kit.NormName(msg.Verdict.Domain) != run.Target().Domain {
-				p.verdict = nil // the envelope domain's: the message's lines say it
-			}
+		if msg.Req < p.lastReq {
+			break
 		}
+		if msg.Req > p.lastReq || p.verdicts == nil {
+			p.lastReq, p.verdicts = msg.Req, map[netip.Addr]*spf.Verdict{}
+		}
+		v := msg.Verdict
+		if run := p.Com.Run; v != nil && run != nil && kit.NormName(v.Domain) != run.Target().Domain {
+			v = nil // the envelope domain's: the message's lines say it
+		}
+		p.verdicts[msg.IP] = v
+		p.pickVerdict()
 	case tea.KeyPressMsg:
 		if !p.Focused {
 			return p, nil
@@ -96,8 +109,12 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 			return p, nil
 		}
 		if key.Matches(msg, p.Com.Keys.Open) && p.list.Cursor() < len(p.lines) {
+			// A line with no pane of its own opens in full.
 			if l := p.lines[p.list.Cursor()]; l.pane != "" && l.pane != finding.PartOverview {
 				return p, func() tea.Msg { return kit.JumpMsg{Pane: l.pane} }
+			}
+			if d, ok := p.Detail(); ok {
+				return p, kit.ShowDetail(d)
 			}
 		}
 		return p, nil
@@ -109,9 +126,28 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 // Selected is nothing: the overview's lines are checks, not names to link.
 func (p *Pane) Selected() kit.Selection { return kit.Selection{} }
 
-// Select does nothing: the verdict of the IP under test arrives as a
-// kit.VerdictMsg, and other selections do not change the summary.
-func (p *Pane) Select(kit.Selection) tea.Cmd { return nil }
+// Select follows the IP selected: its SPF verdict (which arrives as a
+// kit.VerdictMsg) is the one the SPF line shows. Other selections do not
+// change the summary.
+func (p *Pane) Select(sel kit.Selection) tea.Cmd {
+	if sel.Kind == kit.SelectIP {
+		p.ip = sel.IP
+		p.pickVerdict()
+		p.build()
+	}
+	return nil
+}
+
+// pickVerdict takes the selected IP's verdict, or the only one there is.
+func (p *Pane) pickVerdict() {
+	v, ok := p.verdicts[p.ip]
+	if !ok && len(p.verdicts) == 1 {
+		for _, only := range p.verdicts {
+			v = only
+		}
+	}
+	p.verdict = v
+}
 
 // Copy copies the selected check's line and its record.
 func (p *Pane) Copy() (string, bool) {
@@ -124,6 +160,36 @@ func (p *Pane) Copy() (string, bool) {
 		text += "\n" + l.record
 	}
 	return text, true
+}
+
+// Detail is the selected line whole: its verdict, every fact, the
+// record, its problems and explanations.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	if p.list.Cursor() >= len(p.lines) {
+		return kit.Detail{}, false
+	}
+	l := p.lines[p.list.Cursor()]
+	d := kit.Detail{Title: l.label}
+	word := ansi.Strip(l.word)
+	if l.plain != "" {
+		word = l.plain
+	}
+	d.Add(kit.DetailLine{Label: "Verdict", Value: strings.TrimSpace(ansi.Strip(l.mark) + " " + word)})
+	if len(l.rawFacts) > 0 {
+		for _, f := range l.rawFacts {
+			d.Add(kit.Field("", f))
+		}
+	} else {
+		d.Add(kit.DetailLine{Value: l.facts, Kind: kit.DetailRaw})
+	}
+	d.Add(kit.RecordField("Record", l.record))
+	for _, e := range l.detail {
+		d.Add(kit.Problem(p.Com.Glyphs.Fail + " " + e))
+	}
+	for _, n := range l.notes {
+		d.Add(kit.Note(n))
+	}
+	return d, true
 }
 
 // build works out the lines from the report.
@@ -168,6 +234,7 @@ func (p *Pane) partLine(part finding.Part, rep *diag.Report) ovLine {
 		v = rep.SPFVerdictFor(p.verdict)
 	}
 	l.mark, l.word = p.Mark(v.Tone), p.Word(v.Tone, kit.Safe(v.Word))
+	l.plain, l.rawFacts = v.Word, v.Facts
 	facts := make([]string, len(v.Facts))
 	for i, f := range v.Facts {
 		facts[i] = kit.Safe(f)

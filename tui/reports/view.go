@@ -165,11 +165,15 @@ func (p *Pane) detail() []string {
 		}
 		dns = append(dns, spf)
 	}
-	lines = append(lines, " "+strings.Join(dns, " "+g.Dot+" "))
-	lines = append(lines, " "+kit.Truncate("DMARC pass "+share(s.DMARCPass, s.Messages)+" "+g.Dot+" DKIM aligned "+share(s.DKIMAligned, s.Messages)+
-		" "+g.Dot+" SPF aligned "+share(s.SPFAligned, s.Messages)+" "+g.Dot+" "+dispositions(s.Dispositions), p.W-1, g.Ellipsis))
-	ids := "From " + names(s.HeaderFrom) + " " + g.Dot + " MAIL FROM " + names(s.EnvelopeFrom) + " " + g.Dot + " DKIM d= " + names(s.DKIMDomains)
-	lines = append(lines, " "+st.Muted.Render(kit.Truncate(ids, p.W-1, g.Ellipsis)))
+	add := func(text string, style kit.Style) {
+		for _, l := range kit.WrapIndent(text, p.W-1, 2) {
+			lines = append(lines, " "+style.Render(l))
+		}
+	}
+	add(strings.Join(dns, " "+g.Dot+" "), kit.Style{})
+	add("DMARC pass "+share(s.DMARCPass, s.Messages)+" "+g.Dot+" DKIM aligned "+share(s.DKIMAligned, s.Messages)+
+		" "+g.Dot+" SPF aligned "+share(s.SPFAligned, s.Messages)+" "+g.Dot+" "+dispositions(s.Dispositions), kit.Style{})
+	add("From "+names(s.HeaderFrom)+" "+g.Dot+" MAIL FROM "+names(s.EnvelopeFrom)+" "+g.Dot+" DKIM d= "+names(s.DKIMDomains), st.Muted)
 	action := ""
 	if s.DMARCFail > 0 {
 		action = "action " + string(s.Action) + " " + g.Dot + " "
@@ -182,7 +186,7 @@ func (p *Pane) detail() []string {
 	default:
 		action += "enter: its SPF verdict against today's record"
 	}
-	lines = append(lines, " "+st.Muted.Render(kit.Truncate(action, p.W-1, g.Ellipsis)))
+	add(action, st.Muted)
 	if s.Fix != "" && s.DMARCFail > 0 {
 		sev := finding.Warning
 		if !s.Action.NeedsFix() {
@@ -196,6 +200,35 @@ func (p *Pane) detail() []string {
 		}
 	}
 	return lines
+}
+
+// Detail is the source under the cursor whole: what DNS says of it today,
+// what the reports say, every identity, and the action and its fix.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	s, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "Report source"}
+	d.Add(kit.Field("IP", s.IP), kit.Field("Policy domain", s.Domain))
+	if s.PTR != nil {
+		d.Add(kit.Field("PTR", *s.PTR+" ("+map[bool]string{true: "confirmed", false: "not confirmed"}[s.FCrDNS]+")"))
+	}
+	d.Add(kit.Field("Service", serviceName(s)), kit.Field("SPF today", s.SPFToday))
+	if s.AuthorisedBy != nil {
+		d.Add(kit.Field("Authorised by", *s.AuthorisedBy))
+	}
+	d.Add(kit.Field("Messages", readiness.Thousands(s.Messages)), kit.Field("DMARC pass", share(s.DMARCPass, s.Messages)),
+		kit.Field("DKIM aligned", share(s.DKIMAligned, s.Messages)), kit.Field("SPF aligned", share(s.SPFAligned, s.Messages)),
+		kit.Field("Receivers did", dispositions(s.Dispositions)),
+		kit.Field("From", names(s.HeaderFrom)), kit.Field("MAIL FROM", names(s.EnvelopeFrom)), kit.Field("DKIM d=", names(s.DKIMDomains)))
+	if s.DMARCFail > 0 {
+		d.Add(kit.Field("Action", string(s.Action)))
+		if s.Fix != "" {
+			d.Add(kit.Note("Fix: " + s.Fix))
+		}
+	}
+	return d, true
 }
 
 // names lists domains, "-" for none.

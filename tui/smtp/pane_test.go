@@ -16,6 +16,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/policy"
+	"github.com/mxray/mxray/diag/ptrcheck"
 	probe "github.com/mxray/mxray/diag/smtp"
 	"github.com/mxray/mxray/diag/smtp/smtpd"
 	"github.com/mxray/mxray/diag/tlscert"
@@ -54,7 +55,7 @@ func mxReport(hosts map[string]string) *diag.MXReport {
 	mx := &diag.MXReport{}
 	for _, h := range []string{"mx1.example.com", "mx2.example.com"} {
 		if ip, ok := hosts[h]; ok {
-			mx.Hosts = append(mx.Hosts, diag.MXHost{Host: h, Preference: 10, Addresses: []diag.PTRCheck{{IP: netip.MustParseAddr(ip), PTR: []string{h}, FCrDNS: true}}})
+			mx.Hosts = append(mx.Hosts, diag.MXHost{Host: h, Preference: 10, Addresses: []ptrcheck.Result{{IP: netip.MustParseAddr(ip), PTR: []string{h}, FCrDNS: true}}})
 		}
 	}
 	return mx

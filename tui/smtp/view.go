@@ -24,7 +24,7 @@ func (p *Pane) content() string {
 		return " " + st.Muted.Render("No investigation yet.")
 	}
 	if p.Com.SMTP == nil {
-		return " " + st.Muted.Render("The SMTP probe is off (--no-probe): mxray does not connect to the mail servers.")
+		return p.para("The SMTP probe is off (--no-probe): mxray does not connect to the mail servers.", st.Muted)
 	}
 	if p.mx == nil {
 		text, _ := p.NotLoaded(finding.PartMX, "MX records")
@@ -32,9 +32,9 @@ func (p *Pane) content() string {
 	}
 	switch {
 	case p.err != "":
-		return " " + st.Error.Render(g.Fail+" The probe could not start: "+kit.Safe(p.err))
+		return p.para(g.Fail+" The probe could not start: "+kit.Safe(p.err), st.Error)
 	case p.note != "":
-		return " " + st.Verdict.None.Render(g.Dot+" Nothing to probe: "+kit.Safe(p.note)+".")
+		return p.para(g.Dot+" Nothing to probe: "+kit.Safe(p.note)+".", st.Verdict.None)
 	}
 	lines := []string{" " + p.summary()}
 	lines = append(lines, p.table()...)

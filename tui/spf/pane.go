@@ -6,6 +6,7 @@ package spf
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,8 +66,17 @@ type Pane struct {
 	ipField textinput.Model
 	editor  textinput.Model
 	field   spfField
-	ip      netip.Addr
+	ip      netip.Addr // the address chosen: the tree marks its path
 	ipErr   string
+
+	// ips are the addresses the field holds (several: the verdict table),
+	// verdicts theirs against the published tree for request vreq; ipList
+	// is the table's cursor, inTable whether the cursor is in the table
+	// (else in the tree).
+	ips      []netip.Addr
+	verdicts map[netip.Addr]*spf.Verdict
+	ipList   kit.List
+	inTable  bool
 
 	published *spf.Verdict // of ip against the published tree
 	vreq      int          // request id of the published verdict
@@ -94,11 +104,11 @@ type Pane struct {
 
 // New returns the SPF pane.
 func New(com *kit.Common) *Pane {
-	p := &Pane{Base: kit.NewBase(com, finding.PartSPF, "SPF tree", "SPF"), collapsed: map[string]bool{}}
+	p := &Pane{Base: kit.NewBase(com, finding.PartSPF, "SPF tree", "SPF"), collapsed: map[string]bool{}, verdicts: map[netip.Addr]*spf.Verdict{}}
 	p.ipField = textinput.New()
 	p.ipField.Prompt = ""
-	p.ipField.Placeholder = "an IPv4 or IPv6 address"
-	p.ipField.CharLimit = 64
+	p.ipField.Placeholder = "IPv4 or IPv6 addresses, spaces or commas between"
+	p.ipField.CharLimit = maxIPs * 48
 	p.editor = textinput.New()
 	p.editor.Prompt = ""
 	p.editor.CharLimit = maxWhatIfLen
@@ -133,13 +143,21 @@ func (p *Pane) SetSize(w, h int) {
 	p.list.SetHeight(p.rowsHeight())
 }
 
-// topHeight is the lines above the tree: the IP line, the verdict line,
-// the editor in what-if mode, and a rule.
+// topHeight is the lines above the tree: the IP line, the verdict line
+// (the verdict table for several addresses; both in what-if mode), the
+// editor in what-if mode, and a rule.
 func (p *Pane) topHeight() int {
-	if p.whatIf {
-		return 4
+	h := 3
+	if p.multi() {
+		h += p.tableHeight() - 1
 	}
-	return 3
+	if p.whatIf {
+		h++
+		if p.multi() {
+			h++ // the what-if verdict of the chosen address
+		}
+	}
+	return h
 }
 
 // detailHeight is the lines under the tree for the selected record.
@@ -155,6 +173,9 @@ func (p *Pane) Help() []key.Binding {
 		return []key.Binding{kit.WithHelp(k.Open, "evaluate"), kit.WithHelp(k.Back, "leave field")}
 	case fieldEditor:
 		return []key.Binding{kit.WithHelp(k.Open, "done editing"), kit.WithHelp(k.Back, "leave editor")}
+	}
+	if p.inTable && p.multi() {
+		return []key.Binding{kit.WithHelp(k.Down, "choose IP"), kit.WithHelp(k.Open, "its path"), k.Copy}
 	}
 	if p.env != nil {
 		desc := "envelope tree"
@@ -269,9 +290,12 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 	case kit.RecheckMsg:
 		return p, p.loadEnv(msg.Report)
 	case kit.VerdictMsg:
-		if msg.Req == p.vreq && msg.IP == p.ip {
-			p.published = msg.Verdict
-			if !p.whatIf {
+		if msg.Req == p.vreq && slices.Contains(p.ips, msg.IP) {
+			p.verdicts[msg.IP] = msg.Verdict
+			if msg.IP == p.ip {
+				p.published = msg.Verdict
+			}
+			if !p.whatIf && p.verdictsIn() {
 				p.evaluating = false
 			}
 			p.buildRows()
@@ -304,8 +328,8 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 // evaluated again.
 func (p *Pane) reset(rerun bool) {
 	if !rerun {
-		p.ip, p.ipErr, p.selection, p.pending = netip.Addr{}, "", kit.Selection{}, kit.Selection{}
-		p.ipField.SetValue("")
+		p.setIPs(nil)
+		p.selection, p.pending = kit.Selection{}, kit.Selection{}
 		p.useEnv, p.viaHeaders = false, false
 	}
 	p.env, p.envSender, p.envHELO = nil, "", ""
@@ -316,6 +340,7 @@ func (p *Pane) reset(rerun bool) {
 		p.wcancel()
 	}
 	p.report, p.findings, p.published = nil, nil, nil
+	p.verdicts = map[netip.Addr]*spf.Verdict{}
 	p.whatIf, p.wiTree, p.wiVerdict, p.whatIfText = false, nil, nil, ""
 	p.suggested, p.pendingSuggest = "", ""
 	p.evaluating = false
@@ -356,7 +381,17 @@ func (p *Pane) load(rep *diag.Report) tea.Cmd {
 // key handles a key while no field has focus.
 func (p *Pane) key(k tea.KeyPressMsg) tea.Cmd {
 	keys := p.Com.Keys
+	if p.inTable && p.multi() {
+		if cmd, ok := p.tableKey(k); ok {
+			return cmd
+		}
+	}
 	switch {
+	case p.multi() && !p.inTable && key.Matches(k, keys.Up) && p.list.Cursor() == 0:
+		// Up from the tree's top goes back to the table.
+		p.inTable = true
+		p.ipList.Set(len(p.ips) - 1)
+		return p.chooseRow(len(p.ips) - 1)
 	case key.Matches(k, keys.IP):
 		p.field = fieldIP
 		p.ipErr = ""
@@ -385,6 +420,11 @@ func (p *Pane) key(k tea.KeyPressMsg) tea.Cmd {
 		p.editor.CursorEnd()
 		return tea.Batch(p.editor.Focus(), p.evaluateWhatIf())
 	case key.Matches(k, keys.Open):
+		if r, ok := p.currentRow(); ok && !r.children {
+			if d, ok := p.Detail(); ok {
+				return kit.ShowDetail(d) // a leaf has nothing to fold: open it
+			}
+		}
 		p.toggle()
 	case key.Matches(k, keys.Collapse):
 		p.collapse()
@@ -438,33 +478,27 @@ func (p *Pane) updateField(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// submitIP reads the IP field and evaluates the address.
+// submitIP reads the IP field and evaluates its addresses.
 func (p *Pane) submitIP() tea.Cmd {
-	text := strings.Trim(strings.TrimSpace(p.ipField.Value()), "[]")
-	if text == "" {
+	ips, err := parseIPs(p.ipField.Value())
+	switch {
+	case err != nil:
+		p.ipErr = err.Error()
+		return nil
+	case len(ips) == 0:
 		p.blurField()
 		return nil
 	}
-	ip, err := netip.ParseAddr(text)
-	if err != nil || ip.Zone() != "" {
-		p.ipErr = "not an IPv4 or IPv6 address"
-		return nil
-	}
 	p.blurField()
-	p.setIP(ip.Unmap())
+	p.setIPs(ips)
 	p.viaHeaders = false
 	p.selection = kit.IPSelection(p.ip)
 	p.selection.Explicit = true
 	return p.evaluate()
 }
 
-// setIP makes ip the address evaluated.
-func (p *Pane) setIP(ip netip.Addr) {
-	p.ip = ip
-	p.ipErr = ""
-	p.ipField.SetValue(ip.String())
-	p.published, p.wiVerdict = nil, nil
-}
+// setIP makes ip the one address evaluated.
+func (p *Pane) setIP(ip netip.Addr) { p.setIPs([]netip.Addr{ip}) }
 
 // evaluate asks for the verdict of the IP against the published tree
 // (and, in what-if mode, the edited one).
@@ -481,8 +515,12 @@ func (p *Pane) evaluate() tea.Cmd {
 	p.vcancel = cancel
 	p.vreq++
 	p.evaluating = true
+	p.verdicts = map[netip.Addr]*spf.Verdict{}
 	sender, helo := p.identities()
-	cmds := []tea.Cmd{verdictCmd(ctx, run.ID(), p.vreq, base, p.ip, sender, helo, p.Com.Timeout)}
+	cmds := make([]tea.Cmd, 0, len(p.ips)+1)
+	for _, ip := range p.ips {
+		cmds = append(cmds, verdictCmd(ctx, run.ID(), p.vreq, base, ip, sender, helo, p.Com.Timeout))
+	}
 	if p.whatIf {
 		cmds = append(cmds, p.evaluateWhatIf())
 	}
@@ -587,8 +625,14 @@ func (p *Pane) suggest(term string) tea.Cmd {
 }
 
 // Copy copies the selected record, or the verdict when the cursor is on
-// the matched term.
+// the matched term or a row of the verdict table.
 func (p *Pane) Copy() (string, bool) {
+	if p.inTable && p.multi() {
+		if v := p.verdicts[p.ip]; v != nil {
+			return verdictText(v), true
+		}
+		return "", false
+	}
 	r, ok := p.currentRow()
 	if !ok {
 		return "", false
@@ -614,7 +658,7 @@ func verdictText(v *spf.Verdict) string {
 	}
 	s += " (" + kit.Itoa(v.Lookups) + "/" + kit.Itoa(spf.LookupLimit) + " lookups)"
 	if v.Err != nil {
-		s += ": " + v.Err.Error()
+		s += ": " + spf.Reason(v.Err)
 	}
 	if v.Explanation != "" {
 		s += "; explanation: " + v.Explanation

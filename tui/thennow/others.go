@@ -14,7 +14,7 @@ import (
 // list, the sender), or one that names the receiver but was already in
 // the message. They are shown, labelled, never hidden: a foreign dkim=pass
 // or dmarc=fail is what an investigator wants to see (RFC 8601 §5 says
-// only not to trust it).
+// only not to trust it). Raw: the pane sanitises what it draws.
 func (p *Pane) othersWrote(r diag.ThenNow) []string {
 	var out []string
 	g := p.Com.Glyphs
@@ -30,7 +30,7 @@ func (p *Pane) othersWrote(r diag.ThenNow) []string {
 			who = "no authserv-id"
 		}
 		id := kit.OrNone(e.AuthServID)
-		out = append(out, kit.Safe(fmt.Sprintf("%s Not the receiver's word: %s (%s, line %d) wrote %s=%s", g.Warn, id, who, e.Line, e.Method, strings.ToLower(string(e.Result)))))
+		out = append(out, fmt.Sprintf("%s Not the receiver's word: %s (%s, line %d) wrote %s=%s", g.Warn, id, who, e.Line, e.Method, strings.ToLower(string(e.Result))))
 	}
 	return out
 }

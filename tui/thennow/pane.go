@@ -5,10 +5,12 @@ package thennow
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dkim"
@@ -250,10 +252,21 @@ func (p *Pane) content() string {
 // envelope sender, the sending IP and the receiver.
 func (p *Pane) facts() []string {
 	st, g := p.Com.Styles, p.Com.Glyphs
-	f, a := p.about, p.msg.Analysis
+	f := p.about
 	line := func(label, text string) string {
 		return " " + st.Label.Render(label) + kit.Truncate(text, max(0, p.W-1-kit.Width(label)), g.Ellipsis)
 	}
+	return []string{
+		line("From     ", kit.OrNone(f.From)),
+		line("Subject  ", kit.OrNone(f.Subject)),
+		line("Envelope ", kit.Safe(p.envelope())),
+	}
+}
+
+// envelope is the envelope sender, where the message was sent from and
+// who checked it, in a line.
+func (p *Pane) envelope() string {
+	f, a := p.about, p.msg.Analysis
 	var env []string
 	if f.Envelope != "" {
 		env = append(env, f.Envelope)
@@ -264,13 +277,9 @@ func (p *Pane) facts() []string {
 		env = append(env, "sent from "+f.Sending)
 	}
 	if id := a.Receiver.AuthServID; id != "" {
-		env = append(env, "checked by "+kit.Safe(id))
+		env = append(env, "checked by "+id)
 	}
-	return []string{
-		line("From     ", kit.OrNone(f.From)),
-		line("Subject  ", kit.OrNone(f.Subject)),
-		line("Envelope ", strings.Join(env, " "+g.Dot+" ")),
-	}
+	return strings.Join(env, " "+p.Com.Glyphs.Dot+" ")
 }
 
 // recorded sums up what the receiver recorded, for the line shown while
@@ -342,14 +351,55 @@ func (p *Pane) change(r diag.ThenNow) string {
 // detail explains the selected row: why then and now differ (or not), and
 // what the re-check saw and the receiver wrote.
 func (p *Pane) detail(r diag.ThenNow) []string {
-	st, g := p.Com.Styles, p.Com.Glyphs
 	lines := []string{p.Rule(p.label(r), p.W)}
-	add := func(text string, style kit.Style) {
-		for _, l := range kit.WrapIndent(text, p.W-1, 2) {
-			lines = append(lines, " "+style.Render(l))
+	for _, it := range p.items(r) {
+		for _, l := range kit.WrapIndent(kit.Safe(it.text), p.W-1, 2) {
+			lines = append(lines, " "+it.style.Render(l))
 		}
 	}
-	add(kit.Safe(r.Explanation), st.Input)
+	switch r.Check {
+	case "spf":
+		lines = append(lines, " "+p.Com.Styles.Muted.Render("enter: the SPF tree with this IP's deciding path"))
+	case "dkim":
+		lines = append(lines, " "+p.Com.Styles.Muted.Render("enter: the key in the DKIM pane"))
+	case "dmarc":
+		lines = append(lines, " "+p.Com.Styles.Muted.Render("enter: the DMARC pane"))
+	}
+	return lines
+}
+
+// Detail is the selected row whole: the explanation, what the re-check
+// saw, and what the receiver wrote.
+func (p *Pane) Detail() (kit.Detail, bool) {
+	r, ok := p.current()
+	if !ok {
+		return kit.Detail{}, false
+	}
+	d := kit.Detail{Title: "Then vs now: " + ansi.Strip(p.label(r))}
+	d.Add(kit.Field("Then", orWord(string(r.Then), "not recorded")), kit.Field("Now", orWord(string(r.Now), "not checked")))
+	for _, it := range p.items(r) {
+		d.Add(kit.DetailLine{Value: it.text, Kind: it.kind})
+	}
+	// The message's facts, which the lines above the table may cut.
+	d.Add(kit.Heading("The message"), kit.Field("From", p.about.From), kit.Field("Subject", p.about.Subject), kit.Field("Envelope", p.envelope()))
+	return d, true
+}
+
+// item is a paragraph of a row's explanation, raw, with how it is drawn.
+type item struct {
+	text  string
+	style kit.Style
+	kind  kit.DetailKind
+}
+
+// items are the paragraphs that explain a row, raw.
+func (p *Pane) items(r diag.ThenNow) []item {
+	st, g := p.Com.Styles, p.Com.Glyphs
+	var out []item
+	add := func(text string, style kit.Style, kind kit.DetailKind) {
+		out = append(out, item{text: text, style: style, kind: kind})
+	}
+	add(r.Explanation, st.Input, kit.DetailText)
 	rc := p.report.Recheck
 	dot := " " + g.Dot + " "
 	switch r.Check {
@@ -360,63 +410,52 @@ func (p *Pane) detail(r diag.ThenNow) []string {
 			if s.IP != nil {
 				facts = append(facts, "IP "+s.IP.String()+" ("+ipSourceWords(s.IPSource)+")")
 			}
-			facts = append(facts, "domain "+kit.Safe(s.Domain), "sender "+kit.Safe(s.Sender))
+			facts = append(facts, "domain "+s.Domain, "sender "+s.Sender)
 			if s.HELO != "" {
-				facts = append(facts, "HELO "+kit.Safe(s.HELO)+": "+kit.OrNone(kit.Safe(string(s.HELOResult))))
+				facts = append(facts, "HELO "+s.HELO+": "+kit.OrNone(string(s.HELOResult)))
 			}
 			facts = append(facts, fmt.Sprintf("%d/%d lookups", s.Lookups, spf.LookupLimit))
-			add(strings.Join(facts, dot), st.Muted)
+			add(strings.Join(facts, dot), st.Muted, kit.DetailNote)
 			if m := s.Matched; m != nil {
-				path := make([]string, 0, len(m.Path)+1)
-				for _, d := range m.Path {
-					path = append(path, kit.Safe(d))
-				}
-				add("deciding path: "+strings.Join(append(path, kit.Safe(m.Term)), " "+g.Arrow+" "), st.Path)
+				add("deciding path: "+strings.Join(append(slices.Clone(m.Path), m.Term), " "+g.Arrow+" "), st.Path, kit.DetailText)
 			}
 			if s.Error != "" {
-				add(g.Fail+" "+kit.Safe(s.Error), st.Error)
+				add(g.Fail+" "+s.Error, st.Error, kit.DetailBad)
 			}
 		}
 	case "dkim":
 		if d, ok := p.dkimResult(p.list.Cursor()); ok {
-			facts := []string{"key " + kit.Safe(strings.TrimSuffix(d.KeyName, ".")), "body hash " + kit.Safe(string(d.BodyHash))}
+			facts := []string{"key " + strings.TrimSuffix(d.KeyName, "."), "body hash " + string(d.BodyHash)}
 			if d.SignatureVerified {
 				facts = append(facts, "signature verifies")
 			}
-			add(strings.Join(facts, dot), st.Muted)
-			if d.Reason != "" && !strings.Contains(r.Explanation, d.Reason) {
-				add(kit.Safe(d.Reason), st.Muted)
+			add(strings.Join(facts, dot), st.Muted, kit.DetailNote)
+			// The explanation may hold the reason made a sentence.
+			if reason := strings.ToLower(strings.TrimSuffix(d.Reason, ".")); reason != "" && !strings.Contains(strings.ToLower(r.Explanation), reason) {
+				add(d.Reason, st.Muted, kit.DetailNote)
 			}
 			for _, n := range d.Notes {
-				add(g.Info+" "+kit.Safe(n), st.Muted)
+				add(g.Info+" "+n, st.Muted, kit.DetailNote)
 			}
 		}
 	case "dmarc":
 		if rc != nil && rc.DMARC != nil {
 			ev := rc.DMARC
-			facts := []string{"policy " + kit.OrNone(kit.Safe(string(ev.Policy)))}
+			facts := []string{"policy " + kit.OrNone(string(ev.Policy))}
 			if ev.PolicyDomain != "" {
-				facts = append(facts, "record at "+kit.Safe(ev.PolicyDomain))
+				facts = append(facts, "record at "+ev.PolicyDomain)
 			}
 			facts = append(facts, "SPF aligned "+kit.YesNo(ev.SPFAligned), "DKIM aligned "+kit.YesNo(ev.DKIMAligned))
-			add(strings.Join(facts, dot), st.Muted)
+			add(strings.Join(facts, dot), st.Muted, kit.DetailNote)
 		}
 	}
 	for _, w := range p.wrote(r) {
-		add(w, st.Muted)
+		add(w, st.Muted, kit.DetailNote)
 	}
 	for _, w := range p.othersWrote(r) {
-		add(w, st.Verdict.SoftFail)
+		add(w, st.Verdict.SoftFail, kit.DetailBad)
 	}
-	switch r.Check {
-	case "spf":
-		add("enter: the SPF tree with this IP's deciding path", st.Muted)
-	case "dkim":
-		add("enter: the key in the DKIM pane", st.Muted)
-	case "dmarc":
-		add("enter: the DMARC pane", st.Muted)
-	}
-	return lines
+	return out
 }
 
 // ipSourceWords says where the re-checked IP was read.
@@ -428,7 +467,7 @@ func ipSourceWords(src string) string {
 }
 
 // wrote lists what the receiver wrote for the row's method in its own
-// Authentication-Results: result, comment and reason, each made safe.
+// Authentication-Results: result, comment and reason, raw.
 func (p *Pane) wrote(r diag.ThenNow) []string {
 	var out []string
 	d, isDKIM := p.dkimResult(p.list.Cursor())
@@ -451,7 +490,7 @@ func (p *Pane) wrote(r diag.ThenNow) []string {
 		if e.Reason != "" {
 			s += " reason=\"" + e.Reason + "\""
 		}
-		out = append(out, kit.Safe(s))
+		out = append(out, s)
 	}
 	return out
 }

@@ -91,3 +91,38 @@ func TestSizes(t *testing.T) {
 		screen(t, p)
 	}
 }
+
+// TestDetailHoldsCutRows: at 60 columns the rows cut signals' meanings
+// with "…"; each item's detail (v) holds its text whole. Before, the pane
+// had no detail: v said there was nothing to show.
+func TestDetailHoldsCutRows(t *testing.T) {
+	p, _ := open(t, string(demo.SampleMessage()), 60, 20)
+	cut := 0
+	for range len(p.items) {
+		it, _ := p.current()
+		d, ok := p.Detail()
+		if !ok {
+			t.Fatal("no detail for the item under the cursor")
+		}
+		text := strings.Join(strings.Fields(d.Text()), " ")
+		var want string
+		switch it.kind {
+		case whyItem:
+			want = p.report.Why
+		case verdictItem:
+			want = trustWords(p.report.Verdicts[it.verdict])
+		case signalItem:
+			want = p.report.Verdicts[it.verdict].Signals[it.signal].Meaning
+			if row := ansi.Strip(p.row(it, true)); strings.Contains(row, "…") {
+				cut++
+			}
+		}
+		if !strings.Contains(text, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("the detail lacks %q:\n%s", want, text)
+		}
+		p.Update(kittest.Key("j"))
+	}
+	if cut == 0 {
+		t.Fatal("no signal row was cut at 60 columns: the test shows nothing")
+	}
+}

@@ -1,4 +1,9 @@
-package diag
+// Package ptrcheck checks the reverse DNS of a mail server's address: its
+// PTR names and their forward confirmation (FCrDNS: a PTR name whose A or
+// AAAA records include the address, the check receivers make, RFC 1912
+// §2.1 and RFC 8601's iprev), and whether a name looks like an access
+// network's generic name.
+package ptrcheck
 
 import (
 	"context"
@@ -17,9 +22,9 @@ import (
 // §4.6.4 bounds them for the SPF ptr mechanism.
 const maxPTRNames = 10
 
-// PTRCheck is the reverse DNS of one address and its forward confirmation
+// Result is the reverse DNS of one address and its forward confirmation
 // (FCrDNS: a PTR name whose A or AAAA records include the address).
-type PTRCheck struct {
+type Result struct {
 	IP          netip.Addr       `json:"ip"`
 	PTR         []string         `json:"ptr"`                    // the PTR names, without the trailing dot
 	FCrDNS      bool             `json:"fcrdns"`                 // some PTR name resolves back to IP
@@ -29,11 +34,11 @@ type PTRCheck struct {
 	Error       string           `json:"error,omitempty"`        // why the check is incomplete
 }
 
-// CheckPTR looks up the PTR names of ip and confirms each (up to ten) by a
+// Check looks up the PTR names of ip and confirms each (up to ten) by a
 // forward lookup of the same address family, all at once.
-func CheckPTR(ctx context.Context, r dnsclient.Resolver, ip netip.Addr) PTRCheck {
+func Check(ctx context.Context, r dnsclient.Resolver, ip netip.Addr) Result {
 	ip = ip.Unmap()
-	c := PTRCheck{IP: ip, PTR: []string{}}
+	c := Result{IP: ip, PTR: []string{}}
 	ans := dnsclient.LookupPTR(ctx, r, ip)
 	c.Status = ans.Status
 	if ans.Status.Temporary() {
@@ -70,7 +75,7 @@ func CheckPTR(ctx context.Context, r dnsclient.Resolver, ip netip.Addr) PTRCheck
 		}
 	}
 	for _, n := range c.PTR {
-		if GenericPTR(ip, n) {
+		if Generic(ip, n) {
 			c.Generic = true
 		}
 	}
@@ -86,11 +91,11 @@ func genericWords() []string {
 		"fios", "ftth", "fibre", "fiber", "mobile", "wireless", "unassigned", "static", "ip", "host", "user", "home", "nat"}
 }
 
-// GenericPTR reports whether name looks like an automatically assigned
+// Generic reports whether name looks like an automatically assigned
 // access-network name for ip: it carries the address's digits (in either
 // order, with any separator, or in hex), or a word such as "dynamic", "dsl",
 // "pool" or "cable" as one of its name parts.
-func GenericPTR(ip netip.Addr, name string) bool {
+func Generic(ip netip.Addr, name string) bool {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	if ip.Is4() {
 		b := ip.As4()
@@ -124,7 +129,7 @@ func GenericPTR(ip netip.Addr, name string) bool {
 // reverse DNS, for an address that sends or receives mail. part is the
 // part they belong to (PartMX or PartPTR); role words the address
 // ("MX host mx1.example.com").
-func (c PTRCheck) Findings(part finding.Part, role string) []finding.Finding {
+func (c Result) Findings(part finding.Part, role string) []finding.Finding {
 	var fs []finding.Finding
 	subject := c.IP.String()
 	about := finding.IP(c.IP)
