@@ -90,14 +90,14 @@ type options struct {
 	ehlo    string
 	noProbe bool
 
-	command string   // "", "check", "spf", "headers", "report", "serve", "smtp"
+	command string   // "", "check", "spf", "headers", "report", "serve", "smtp", "dns"
 	args    []string // positional arguments after the command
 	set     *pflag.FlagSet
 }
 
 // commands lists the subcommands; "" is mxray without one (the TUI, or a
 // text report when stdout is not a terminal).
-var commands = []string{"check", "spf", "headers", "report", "serve", "smtp"}
+var commands = []string{"check", "spf", "headers", "report", "serve", "smtp", "dns"}
 
 // commandFlags returns the flags that only the given subcommand takes.
 func commandFlags(cmd string) []string {
@@ -114,6 +114,8 @@ func commandFlags(cmd string) []string {
 		return append(slices.Clip(serveFlags), "no-probe", "port", "ehlo")
 	case "smtp":
 		return []string{"json", "format", "port", "ehlo"}
+	case "dns":
+		return []string{"json", "format"}
 	default:
 		return append([]string{"json", "format", "redact", "no-probe", "port", "ehlo"}, blocklistFlags...)
 	}
@@ -196,7 +198,7 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 		case slices.Contains(commands, pos[0]):
 			o.command, pos = pos[0], pos[1:]
 		case len(pos) > 1 && looksLikeCommand(pos[0]):
-			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report, smtp or serve", errUsage, pos[0])
+			return nil, fmt.Errorf("%w: unknown subcommand %q: choose check, spf, headers, report, smtp, dns or serve", errUsage, pos[0])
 		}
 	}
 	o.args = pos

@@ -20,6 +20,7 @@ Usage:
   mxray headers FILE|-           analyse pasted headers: hops, sending IP, what the receiver recorded, and now
   mxray report FILE...|-         DMARC aggregate reports: who sends as the domain, what fails, what blocks p=reject
   mxray smtp DOMAIN|HOST|IP      probe each MX: banner, EHLO, STARTTLS, certificate, DANE (never sends mail)
+  mxray dns NAME [TYPE]          did my change propagate? every nameserver of the zone and each resolver side by side
   mxray serve --authorized-keys FILE   serve the workbench over SSH to a team (ssh -t -p 2222 HOST)
 
 TARGET is a domain (an IDN, an email address or a URL is reduced to its domain),
@@ -45,6 +46,8 @@ Examples:
   mxray --demo report --json                     the demo's reports, offline
   mxray smtp example.com --json
   mxray smtp mx1.example.com --port 587 --ehlo probe.example.net
+  mxray dns _dmarc.example.com                  TXT at every nameserver and resolver, with TTLs and SOA serials
+  mxray --demo dns changed.example TXT          the demo domain whose second nameserver is stale
   mxray --zone draft.zone check example.com     test a draft zone before publishing it
   mxray --authoritative check example.com       ask the domain's own nameservers (no caches)
   mxray --resolver 10.0.0.53 serve --authorized-keys /etc/mxray/authorized_keys --audit-log audit.jsonl

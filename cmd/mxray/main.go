@@ -116,6 +116,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 		code, err = runHeaders(ctx, o, env)
 	case "smtp":
 		code, err = runSMTP(ctx, o, env)
+	case "dns":
+		code, err = runDNS(ctx, o, env)
 	case "report":
 		code, err = runReport(ctx, o, env)
 	case "serve":

@@ -43,6 +43,7 @@ func TestProvenanceEveryReport(t *testing.T) {
 		{"--demo", "headers", header, "--no-recheck"},
 		{"--demo", "report"},
 		{"--demo", "smtp", "healthy.example"},
+		{"--demo", "dns", "changed.example", "TXT"},
 		{"--demo", "check", "healthy.example", "--smtp"},
 		{"--demo", "healthy.example"},
 	}

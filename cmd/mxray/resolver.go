@@ -16,9 +16,12 @@ import (
 // every investigation (each gets its own client, and so its own cache), and
 // the in-process server behind --demo or --zone.
 type dnsSetup struct {
-	config  dnsclient.Config
-	server  *zoneserver.Server // nil unless --demo or --zone
-	offline bool               // --demo or --zone: no MTA-STS fetches
+	config dnsclient.Config
+	server *zoneserver.Server // nil unless --demo or --zone
+	// nameservers are the demo's other nameservers (the stale one of
+	// changed.example); nil unless --demo.
+	nameservers *demo.Nameservers
+	offline     bool // --demo or --zone: no MTA-STS fetches
 	// dial makes the dial of an investigation's connections (the MTA-STS
 	// fetch, the SMTP probe) from its client: the one place that chooses
 	// it, for the CLI and the workbench alike. diag.Dialer here;
@@ -48,7 +51,7 @@ func (s *dnsSetup) forSession(limiter dnsclient.Limiter) *dnsSetup {
 	c := *s
 	c.config.Limiter = limiter
 	c.config.Secrets = slices.Clip(s.config.Secrets) // a session's appends never reach the server's
-	c.server = nil
+	c.server, c.nameservers = nil, nil
 	return &c
 }
 
@@ -67,6 +70,9 @@ func (s *dnsSetup) probeDial() diag.DialFunc {
 func (s *dnsSetup) close() {
 	if s.server != nil {
 		s.server.Close()
+	}
+	if s.nameservers != nil {
+		s.nameservers.Close()
 	}
 }
 
@@ -106,6 +112,16 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
 		s.mode, o.prov.Resolvers = diag.ModeDemo, nil
+		// The nameservers the demo zone names are played by in-process
+		// servers too (mxray dns compares them): one of changed.example's
+		// is stale.
+		ns, err := demo.StartNameservers()
+		if err != nil {
+			srv.Close()
+			return nil, fmt.Errorf("the demo zone: cannot start its second nameserver: %w", err)
+		}
+		s.nameservers = ns
+		s.config.NameserverAddr = ns.NameserverAddr(srv.Addr())
 		return s, nil
 	}
 	servers := o.resolvers

@@ -160,7 +160,7 @@ func shutdown(srv *serve.Server, logf func(string, ...any)) {
 // serveDNS adapts the server's DNS set-up to serving strangers: one reply
 // cache for every session (answers are public); connections made on a
 // user's behalf reach only public addresses, and so do the nameservers
-// --authoritative finds in DNS, unless --allow-private-targets.
+// --authoritative and mxray dns find in DNS, unless --allow-private-targets.
 func serveDNS(o *options, s *dnsSetup) {
 	s.config.Cache = dnsclient.NewCache(dnsclient.CacheConfig{})
 	if o.allowPrivate {
@@ -169,7 +169,12 @@ func serveDNS(o *options, s *dnsSetup) {
 	timeout := o.timeout
 	s.dial = func(c *dnsclient.Client) diag.DialFunc { return diag.PublicDialer(c, timeout) }
 	s.public = true
-	s.config.CheckNameserver = netguard.Check
+	if s.nameservers == nil {
+		// Under --demo every nameserver is one of the demo's in-process
+		// servers (demo.Nameservers) and no other zone is asked: nothing
+		// to guard, and mxray dns can compare them.
+		s.config.CheckNameserver = netguard.Check
+	}
 }
 
 // sessionModel builds the workbench of a terminal session: the input

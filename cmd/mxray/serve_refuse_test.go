@@ -51,7 +51,7 @@ func TestServeRefusals(t *testing.T) {
 
 	c := s.dial(t, "alice")
 	for _, tt := range []struct{ line, stderr string }{
-		{"sh -c id", `mxray: "sh" is not allowed over SSH: only check, spf and headers - run here`},
+		{"sh -c id", `mxray: "sh" is not allowed over SSH: only check, spf, dns and headers - run here`},
 		{"check healthy.example --zone /etc/passwd", "mxray: --zone names a file on the server: not allowed over SSH"},
 		{"--zone=/tmp/z check healthy.example", "mxray: --zone names a file on the server: not allowed over SSH"},
 		{"headers /etc/passwd", `mxray: headers "/etc/passwd" would read a file on the server: not allowed over SSH`},
@@ -113,6 +113,11 @@ func TestServeCommands(t *testing.T) {
 	if code == exitCannot || !strings.Contains(out, "203.0.113.10") || !strings.Contains(out, "198.51.100.250") {
 		t.Errorf("spf --ip-file -: exit %d, stderr %q, stdout %q", code, errOut, out)
 	}
+	// Under --demo every nameserver is the demo's own: dns compares them.
+	out, errOut, code = servetest.Run(t, c, "dns changed.example TXT", "")
+	if code != exitFindings || !strings.Contains(out, "#2 DIFFERS") {
+		t.Errorf("dns: exit %d, stderr %q, stdout %q", code, errOut, out)
+	}
 	ev := s.waitEvent(t, "the check command", func(e serve.Event) bool { return e.Action == serve.ActionCommand })
 	if strings.Join(ev.Command, " ") != "check --json healthy.example" {
 		t.Errorf("command event = %+v", ev)
@@ -163,6 +168,12 @@ func TestServePrivateTargets(t *testing.T) {
 	p.Out.WaitRaw(t, "an OSC 52 sequence", func(raw string) bool { _, ok := decodeOSC52(raw); return ok })
 	if md, ok := decodeOSC52(p.Out.Raw()); !ok || !strings.Contains(md, refusal) {
 		t.Errorf("the workbench's report does not say the fetch was refused:\n%s", md)
+	}
+
+	// mxray dns lists the zone's loopback nameserver but does not ask it.
+	out, errOut, code = servetest.Run(t, c, "dns victim.example TXT", "")
+	if code == exitCannot || !strings.Contains(out, "ns.victim.example (127.0.0.1) was not asked") || !strings.Contains(out, "loopback") {
+		t.Errorf("dns: exit %d, stderr %q; the loopback nameserver was asked, or the report does not say why not:\n%s", code, errOut, out)
 	}
 
 	allowed := startServed(t, global, "--allow-private-targets")

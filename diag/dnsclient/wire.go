@@ -50,6 +50,11 @@ func (c *Client) exchange(ctx context.Context, server string, q query, attemptDL
 // not match are ignored (RFC 5452 §4.3).
 func (c *Client) roundTrip(ctx context.Context, network, server string, q query, deadline time.Time) (wireReply, error) {
 	rep := wireReply{server: server, tcp: network == "tcp"}
+	if err := contextErr(ctx); err != nil {
+		// Its caller gave up already: nothing goes on the wire (the slot
+		// it was given may have won the race against ctx.Done).
+		return rep, err
+	}
 	if !c.takeQuery() {
 		return rep, fmt.Errorf("%w (%d questions)", ErrQueryBudget, c.cfg.MaxQueries)
 	}
@@ -66,12 +71,13 @@ func (c *Client) roundTrip(ctx context.Context, network, server string, q query,
 		return rep, netError(ctx, err, 0)
 	}
 	defer conn.Close()
-	// Wake a blocked read at once when ctx ends.
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
 	if err := conn.SetDeadline(deadline); err != nil {
 		return rep, err
 	}
+	// Wake a blocked read at once when ctx ends (registered after the
+	// deadline is set, so that it is never overwritten by it).
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	co := &dns.Conn{Conn: conn, UDPSize: readBufferSize}
 	start := time.Now()
 	if err := co.WriteMsg(m); err != nil {

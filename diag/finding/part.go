@@ -56,3 +56,8 @@ const (
 // PartVerdicts is a message's receiving spam filters' verdicts and the
 // why sentence: the findings about them, and their pane.
 const PartVerdicts Part = "verdicts"
+
+// PartPropagation is the comparison of what every authoritative server of
+// a zone and every configured resolver answer for one name (mxray dns): its
+// findings say which servers disagree. The DNS log pane shows it.
+const PartPropagation Part = "propagation"

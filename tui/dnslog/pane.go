@@ -28,6 +28,8 @@ type Pane struct {
 	shown   []int // indexes into entries that pass the filter
 	follow  bool  // the cursor stays on the newest entry
 	dropped int64
+	cmp     *compare // the "did it propagate?" view; nil when closed
+	gen     int      // counts the comparisons started
 }
 
 // New returns the DNS log pane, following the newest question.
@@ -50,7 +52,13 @@ func (p *Pane) rowsHeight() int { return max(1, p.H-5) }
 // Help lists the pane's own keys.
 func (p *Pane) Help() []key.Binding {
 	k := p.Com.Keys
-	return []key.Binding{k.Filter, k.Copy}
+	if p.cmp != nil {
+		return []key.Binding{kit.WithHelp(k.Back, "close")}
+	}
+	if len(p.shown) == 0 {
+		return []key.Binding{k.Filter, k.Copy}
+	}
+	return []key.Binding{k.Filter, p.compareHelp(), k.Copy}
 }
 
 // Update takes the run's messages, and keys while the pane has focus.
@@ -59,7 +67,10 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 		return p, cmd
 	}
 	switch msg := msg.(type) {
+	case compareMsg:
+		p.takeCompare(msg)
 	case kit.RunStartMsg:
+		p.stopCompare()
 		p.entries, p.dropped, p.follow = nil, 0, true
 		p.List.Set(0)
 		p.refilter()
@@ -80,6 +91,13 @@ func (p *Pane) Update(msg tea.Msg) (kit.Pane, tea.Cmd) {
 			p.refilter()
 		}
 	case tea.KeyPressMsg:
+		if p.cmp != nil {
+			p.compareKey(msg)
+			return p, nil
+		}
+		if key.Matches(msg, p.Com.Keys.Propagate) {
+			return p, p.startCompare()
+		}
 		if key.Matches(msg, p.Com.Keys.Open) {
 			if d, ok := p.Detail(); ok {
 				return p, kit.ShowDetail(d)
@@ -151,6 +169,9 @@ const dnssecNote = "DNSSEC: the resolver's AD bit; mxray trusts the resolver's v
 
 // Detail is the selected question whole.
 func (p *Pane) Detail() (kit.Detail, bool) {
+	if p.cmp != nil && p.cmp.res != nil {
+		return p.compareDetail(), true
+	}
 	e, ok := p.current()
 	if !ok {
 		return kit.Detail{}, false
@@ -253,6 +274,9 @@ func (p *Pane) content() string {
 	st, g := p.Com.Styles, p.Com.Glyphs
 	if p.Com.Run == nil {
 		return " " + st.Muted.Render("No investigation yet.")
+	}
+	if p.cmp != nil {
+		return p.compareView()
 	}
 	var lines []string
 	if p.Filter.Shown() {

@@ -32,6 +32,7 @@ type KeyMap struct {
 	ResetHops          key.Binding // u: the Hops pane's undo of both
 	Editor             key.Binding // ctrl+e: the header editor, from the input screen
 	EditorDone         key.Binding // ctrl+d: read the editor's text as headers
+	Propagate          key.Binding // p: the DNS log's "did it propagate?" of the selected question
 }
 
 // DefaultKeyMap returns the Charm-convention keys of DESIGN.md.
@@ -67,6 +68,7 @@ func DefaultKeyMap() KeyMap {
 		ResetHops:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo")),
 		Editor:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "paste headers")),
 		EditorDone: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "read headers")),
+		Propagate:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "propagated?")),
 	}
 }
 

@@ -181,7 +181,10 @@ type Command struct {
 }
 
 // SessionCommands are the subcommands a session may run.
-var SessionCommands = []string{"check", "spf", "headers"}
+// dns is among them because the nameserver addresses it finds in DNS pass
+// the server's public-address guard (dnsclient.Config.CheckNameserver)
+// before they are asked.
+var SessionCommands = []string{"check", "spf", "headers", "dns"}
 
 // flagRule says how a flag is treated in a session command.
 type flagRule struct {
@@ -241,7 +244,7 @@ var sessionFlags = map[string]flagRule{
 var shorthands = map[byte]string{'h': "help", 'f': "file"}
 
 // ParseCommand checks a session's command line against what a session may
-// run: check, spf and headers - (the message on stdin), with the flags that
+// run: check, spf, dns and headers - (the message on stdin), with the flags that
 // name no file on the server and leave the operator's settings alone. It
 // returns the arguments to hand the CLI, or a *CommandError that says why
 // not (ErrCommandRefused).
@@ -342,7 +345,7 @@ func checkSubcommand(cmd *Command, pos []string, helpOnly bool) error {
 			return nil
 		}
 		return refuse("no subcommand given: run check, spf or headers -")
-	case "check", "spf":
+	case "check", "spf", "dns":
 		for _, p := range pos {
 			if p == "-" {
 				return refuse("%s reads nothing from stdin here: give the domain as an argument", cmd.Name)
@@ -366,7 +369,7 @@ func checkSubcommand(cmd *Command, pos []string, helpOnly bool) error {
 	if strings.ContainsAny(cmd.Name, ".@:") {
 		return refuse("%s is not a subcommand: to look at a domain run check %s, or connect with a terminal (ssh -t) for the workbench", quoteWord(cmd.Name), quoteWord(cmd.Name))
 	}
-	return refuse("%s is not allowed over SSH: only check, spf and headers - run here", quoteWord(cmd.Name))
+	return refuse("%s is not allowed over SSH: only check, spf, dns and headers - run here", quoteWord(cmd.Name))
 }
 
 func flagName(name string) string {

@@ -90,6 +90,8 @@ func TestParseCommand(t *testing.T) {
 		{"spf example.com --record 'v=spf1 -all' --ip 192.0.2.1", []string{"spf", "--record=v=spf1 -all", "--ip=192.0.2.1", "example.com"}, false, ""},
 		{"spf --sender '' --helo '[192.0.2.1]' --ip 192.0.2.1", []string{"spf", "--sender=", "--helo=[192.0.2.1]", "--ip=192.0.2.1"}, false, ""},
 		{"headers -", []string{"headers", "-"}, true, ""},
+		{"dns _dmarc.example.com TXT --json", []string{"dns", "--json", "_dmarc.example.com", "TXT"}, false, ""},
+		{"dns example.com -", nil, false, "reads nothing from stdin"},
 		{"headers - --json --no-recheck --trusted-hosts mx.example,10.0.0.0/8", []string{"headers", "--json", "--no-recheck", "--trusted-hosts=mx.example,10.0.0.0/8", "-"}, true, ""},
 		{"headers", []string{"headers"}, false, ""},
 		{"--help", []string{"--help"}, false, ""},

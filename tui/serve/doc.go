@@ -19,7 +19,7 @@
 // TERM and COLORTERM in its environment; bracketed paste, colours and the
 // background-colour query pass through as on a local terminal. A session
 // with a command runs one CLI subcommand through the caller's
-// RunCommandFunc, its output streamed: only check, spf and headers - (the
+// RunCommandFunc, its output streamed: only check, spf, dns and headers - (the
 // message on stdin), checked by ParseCommand, which refuses anything that
 // names a path on the server or changes what the operator set, with a
 // message and exit status 2. No shell, no port, agent or X11 forwarding, no
