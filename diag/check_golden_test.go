@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/mxray/mxray/diag/blocklist"
@@ -22,7 +21,7 @@ import (
 func demoReport(t testing.TB, domain string) *Report {
 	t.Helper()
 	srv := zoneservertest.New(t, demo.ServedZoneText())
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm})
 	return Investigate(context.Background(), c, domain, Options{Offline: true, Blocklists: demoLists()}, nil)
 }
 

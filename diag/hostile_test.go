@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mxray/mxray/diag/render"
 	"github.com/mxray/mxray/diag/spfcheck"
@@ -38,7 +37,7 @@ func rendered(t *testing.T, d *render.Doc) (text, markdown string) {
 
 // TestHugeTXTAnswer: an SPF record of 200 character-strings (about 50 KB,
 // far past UDP, so it comes over TCP) beside a DMARC record of many small
-// strings is read whole, parsed, drawn and evaluated in bounded time.
+// strings is read whole, parsed, drawn and evaluated without a question.
 func TestHugeTXTAnswer(t *testing.T) {
 	var terms []string
 	for i, size := 0, 0; size < 50_000; i++ {
@@ -58,9 +57,7 @@ func TestHugeTXTAnswer(t *testing.T) {
 		"_dmarc TXT ( " + strings.Join(dmarcParts, " ") + " )\n"
 	srv := zoneservertest.New(t, zone)
 
-	start := time.Now()
-	rep := Investigate(context.Background(), clientFor(srv, time.Second), "huge.example", Options{Offline: true}, nil)
-	within(t, "the investigation", time.Since(start), slack)
+	rep := Investigate(context.Background(), clientFor(srv), "huge.example", Options{Offline: true}, nil)
 
 	if rep.SPF == nil || rep.SPF.Tree.Root.Record != record {
 		t.Fatalf("the %d-byte SPF record was not read whole", len(record))
@@ -81,9 +78,7 @@ func TestHugeTXTAnswer(t *testing.T) {
 	if !tcp {
 		t.Error("the 50 KB answer did not come over TCP")
 	}
-	start = time.Now()
 	v := rep.SPF.Tree.CheckHost(context.Background(), last, "", "")
-	within(t, "evaluating the last term", time.Since(start), slack)
 	if v.Result != spf.Pass || v.Lookups != 0 {
 		t.Errorf("%s: %s with %d lookups, want pass by the last ip4 term", last, v.Result, v.Lookups)
 	}
@@ -136,7 +131,7 @@ func TestHostileSPFReport(t *testing.T) {
 	for i, c := range hostileTXT {
 		t.Run(c.name, func(t *testing.T) {
 			domain := fmt.Sprintf("d%d.h.example", i)
-			rep := spf.CheckIPs(context.Background(), spfcheck.Resolver(clientFor(srv, time.Second)), []netip.Addr{lateIP}, spf.Identity{Domain: domain}, spfcheck.Advice())
+			rep := spf.CheckIPs(context.Background(), spfcheck.Resolver(clientFor(srv)), []netip.Addr{lateIP}, spf.Identity{Domain: domain}, spfcheck.Advice())
 			if rep.Results[0].Result != spf.PermError {
 				t.Errorf("result %s, want permerror for a term with controls", rep.Results[0].Result)
 			}
@@ -196,7 +191,7 @@ $ORIGIN 2.0.192.in-addr.arpa.
 44       PTR ptr\027]52\007\194\155.n.example.
 `
 	srv := zoneservertest.New(t, zone)
-	rep := Investigate(context.Background(), clientFor(srv, time.Second), "n.example", Options{Offline: true}, nil)
+	rep := Investigate(context.Background(), clientFor(srv), "n.example", Options{Offline: true}, nil)
 	if rep.MX == nil || len(rep.MX.Hosts) != 1 || len(rep.MX.Hosts[0].Addresses) != 1 {
 		t.Fatalf("MX = %+v", rep.MX)
 	}

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -80,7 +79,7 @@ $ORIGIN 3.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa
 func testClient(t *testing.T, zone string) (*dnsclient.Client, *zoneserver.Server) {
 	t.Helper()
 	srv := zoneservertest.New(t, zone)
-	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 500 * time.Millisecond}), srv
+	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm}), srv
 }
 
 func codes(fs []finding.Finding) []string {

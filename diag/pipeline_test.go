@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -78,7 +77,7 @@ func TestReadMessage(t *testing.T) {
 func pipeline(t *testing.T, opts MessageOptions) (*MessageReport, []Event) {
 	t.Helper()
 	srv := zoneservertest.New(t, demo.ZoneText())
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm})
 	m, err := ReadMessage(demo.SampleName, demo.SampleMessage(), HeaderOptions{})
 	if err != nil {
 		t.Fatal(err)

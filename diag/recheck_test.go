@@ -35,7 +35,7 @@ func recheckWith(t *testing.T, srv *zoneserver.Server, raw []byte, opts MessageO
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm})
 	return CheckMessage(context.Background(), c, m, opts, nil).Headers
 }
 

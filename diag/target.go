@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mxray/mxray/diag/dnsclient"
 	"golang.org/x/net/idna"
 )
 
@@ -120,25 +121,10 @@ func ParseTarget(s string) (Target, error) {
 }
 
 // checkHostname accepts names of letters, digits, hyphens and underscores,
-// at least two labels, each 1–63 octets.
+// at least two labels, each 1–63 octets (dnsclient.CheckHostName).
 func checkHostname(name string) error {
-	labels := strings.Split(name, ".")
-	if len(labels) < 2 {
+	if !strings.Contains(strings.Trim(name, "."), ".") {
 		return errors.New("a domain has at least two labels, like example.com")
 	}
-	for _, l := range labels {
-		if l == "" {
-			return errors.New("empty label (two dots in a row)")
-		}
-		if len(l) > 63 {
-			return fmt.Errorf("label %q is longer than 63 characters", l)
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return fmt.Errorf("label %q has the character %q", l, c)
-			}
-		}
-	}
-	return nil
+	return dnsclient.CheckHostName(name)
 }

@@ -66,26 +66,42 @@ func (v *Verdict) perIP() perIPJSON {
 }
 
 type reportJSON struct {
-	Domain           string      `json:"domain"`
+	Domain string `json:"domain"`
+	// The first IP's verdict, flat, as the one-IP shape always had it.
+	IP               string      `json:"ip"`
 	Sender           string      `json:"sender"`
 	HELO             string      `json:"helo"`
+	Result           Result      `json:"result"`
+	HELOResult       *Result     `json:"helo_result"`
+	Explanation      string      `json:"explanation"`
+	Lookups          int         `json:"lookups"`
+	VoidLookups      int         `json:"void_lookups"`
 	WorstCaseLookups int         `json:"worst_case_lookups"`
 	WorstCaseVoid    int         `json:"worst_case_void_lookups"`
+	Matched          *Match      `json:"matched"`
+	Error            *string     `json:"error"`
 	Tree             *Node       `json:"tree"`
 	Findings         []Finding   `json:"findings"`
 	Results          []perIPJSON `json:"results"`
 }
 
-// MarshalJSON renders the several-IP shape: domain, sender, helo,
-// worst_case_lookups, tree and findings once, and results with one object per
-// IP (ip, result, helo_result, explanation, lookups, void_lookups, matched,
-// error).
+// MarshalJSON renders the one shape of "mxray spf" with IPs, one or
+// several: domain, sender, helo, worst_case_lookups, tree and findings
+// once; the first IP's verdict flat beside them (ip, result, helo_result,
+// explanation, lookups, void_lookups, matched, error); and results with
+// one such object per IP, in order.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	out := reportJSON{Domain: r.Domain, Sender: r.Sender, HELO: r.HELO,
 		WorstCaseLookups: r.Tree.Root.Lookups, WorstCaseVoid: r.Tree.Root.VoidLookups,
 		Tree: r.Tree.Root, Findings: nonNil(r.Findings()), Results: []perIPJSON{}}
 	for _, v := range r.Results {
 		out.Results = append(out.Results, v.perIP())
+	}
+	if len(out.Results) > 0 {
+		first, v := out.Results[0], r.Results[0]
+		out.Domain = v.Domain // the domain checked: the MAIL FROM's or HELO's when none was given
+		out.IP, out.Result, out.HELOResult, out.Explanation = first.IP, first.Result, first.HELOResult, first.Explanation
+		out.Lookups, out.VoidLookups, out.Matched, out.Error = first.Lookups, first.VoidLookups, first.Matched, first.Error
 	}
 	return json.Marshal(out)
 }

@@ -144,7 +144,7 @@ func TestPrefetchAsksALevelAtOnce(t *testing.T) {
 		r.TXT(fmt.Sprintf("i%d.example", i), "v=spf1 -all")
 	}
 	g := &gatedDNS{fakeDNS: r, want: 5, open: make(chan struct{})}
-	ctx, cancel := context.WithTimeout(bg, 10*time.Second)
+	ctx, cancel := context.WithTimeout(bg, time.Minute)
 	defer cancel()
 	tree := Prefetch(ctx, g, "top.example")
 	for _, c := range tree.Root.Children {

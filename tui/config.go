@@ -78,6 +78,10 @@ type Config struct {
 	// opens on Message or Target.
 	Reports []dmarcreport.Input
 
+	// Provenance, when set, ends every exported report with which mxray
+	// made it and from which DNS (its GeneratedAt is each run's start).
+	Provenance *diag.Provenance
+
 	// Location is the zone the hops' local times are shown in (time.Local
 	// when nil).
 	Location *time.Location

@@ -28,7 +28,7 @@ func runModel(t *testing.T, m *Model, env []string, w, h int) *program {
 		pw.Close()
 		select {
 		case <-p.done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience):
 			t.Error("the program did not stop")
 		}
 		if m.cancelSession != nil {

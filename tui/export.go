@@ -11,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/render"
 )
 
@@ -21,16 +20,11 @@ const maxExportTries = 1000
 // ErrExportNoName is returned when every candidate file name is taken.
 var ErrExportNoName = errors.New("no free file name for the report")
 
-// exportCmd writes rep as Markdown to a new file in dir, never overwriting
-// one: mxray-DOMAIN.md, else mxray-DOMAIN-1.md, -2 ... (each created with
-// O_EXCL, so a file made between two tries is not replaced either).
-func exportCmd(dir string, rep *diag.Report, opts render.Options) tea.Cmd {
-	return exportDocCmd(dir, "mxray-"+fileSafe(rep.Domain), rep.Doc(), opts)
-}
-
 // exportDocCmd writes doc as Markdown to a new file in dir named after
-// base (the readiness answer of a run on DMARC aggregate reports is
-// mxray-reports-DOMAIN.md).
+// base, never overwriting one: base.md, else base-1.md, -2 ... (each
+// created with O_EXCL, so a file made between two tries is not replaced
+// either). A domain's report is mxray-DOMAIN.md; the readiness answer of a
+// run on DMARC aggregate reports is mxray-reports-DOMAIN.md.
 func exportDocCmd(dir, base string, doc *render.Doc, opts render.Options) tea.Cmd {
 	return func() tea.Msg {
 		path, err := exportDoc(dir, base, doc, opts)
@@ -87,8 +81,10 @@ func fileSafe(s string) string {
 // overwriting one: the Markdown report (the message's report, then the
 // From domain's) as mxray-DOMAIN-headers.md, and the message exactly as
 // given as mxray-DOMAIN-headers.eml (the same -1, -2 ... suffix on both).
-func exportHeadersCmd(dir string, run *runInfo, opts render.Options) tea.Cmd {
+// stamp ends the last report (with the run's provenance).
+func exportHeadersCmd(dir string, run *runInfo, opts render.Options, stamp func(*render.Doc)) tea.Cmd {
 	docs := reportDocs(run)
+	stamp(docs[len(docs)-1])
 	name := run.target.Domain
 	if name == "" {
 		name = "message"

@@ -98,7 +98,9 @@ func (v *reportView) help(k kit.KeyMap) []key.Binding {
 
 // showReport renders the run's report as Markdown and opens the view on it.
 func (m *Model) showReport(run *runInfo) tea.Cmd {
-	md, err := markdownOf(reportDocs(run), render.Options{ASCII: m.ascii})
+	docs := reportDocs(run)
+	m.stamp(run, docs[len(docs)-1])
+	md, err := markdownOf(docs, render.Options{ASCII: m.ascii})
 	if err != nil {
 		m.setFlash("Report failed: "+termsafe.Error(err), true)
 		return nil

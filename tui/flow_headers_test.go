@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
@@ -84,7 +83,7 @@ func TestFlowEditorKeysAreText(t *testing.T) {
 	f.keys("esc")
 	f.waitFor(`Domain, address, URL, or "IP DOMAIN":`)
 	f.keys("ctrl+c")
-	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 }
 
 // TestFlowHeadersFile: a message given on the command line (read by

@@ -62,7 +62,7 @@ func (f *flow) waitFor(texts ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	}, teatest.WithDuration(patience), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
 // screenTB fails a WaitFor with the emulated screen rather than the raw
@@ -151,7 +151,7 @@ func TestFlowHelpAndQuit(t *testing.T) {
 	f.keys("esc")
 	f.waitFor("MX       ✓ 3 hosts")
 	f.keys("q")
-	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 	if _, ok := f.tm.FinalModel(t).(*Model); !ok {
 		t.Fatal("the program did not end with the workbench model")
 	}

@@ -41,10 +41,10 @@ func testConfig(srv *zoneserver.Server, target string) Config {
 	return Config{
 		Target: target,
 		NewClient: func(onQuery func(dnsclient.LogEntry)) *dnsclient.Client {
-			return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second, OnQuery: onQuery})
+			return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm, OnQuery: onQuery})
 		},
-		Deadline:  5 * time.Second,
-		Timeout:   time.Second,
+		Deadline:  calm,
+		Timeout:   calm,
 		Offline:   true,
 		ExportDir: "",
 		Env:       []string{"LANG=C.UTF-8", "TERM=xterm-256color"},
@@ -62,7 +62,7 @@ func withDemoSMTP(t testing.TB, srv *zoneserver.Server, cfg Config) Config {
 	t.Helper()
 	demo.MarkSecure(srv)
 	o := demotest.Mail(t)
-	o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: time.Second})
+	o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: calm})
 	cfg.SMTP = func() (smtp.Options, error) { return o, nil }
 	return cfg
 }
@@ -185,11 +185,20 @@ func (d *driver) handle(msg tea.Msg) {
 	d.update(msg)
 }
 
+// calm is the time limit of one question, and of a run, in tests: no
+// loaded machine reaches it while the server answers, so no answer is
+// retried (the query counts on the golden screens stay put) or lost.
+const calm = 30 * time.Second
+
+// patience is how long a test waits for what must come: far past what a
+// loaded machine needs, so only a hang reaches it.
+const patience = 2 * time.Minute
+
 // until handles messages until cond holds, failing the test after
-// timeout.
+// patience.
 func (d *driver) until(what string, cond func(m *Model) bool) {
 	d.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(patience)
 	for !cond(d.m) {
 		select {
 		case msg := <-d.msgs:
@@ -206,7 +215,7 @@ func (d *driver) until(what string, cond func(m *Model) bool) {
 func (d *driver) idle() {
 	d.t.Helper()
 	const spell = 25 * time.Millisecond
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(patience)
 	timer := time.NewTimer(spell)
 	defer timer.Stop()
 	for {

@@ -190,7 +190,7 @@ func startProgram(t *testing.T, cfg Config, w, h int) *program {
 		pw.Close()
 		select {
 		case <-p.done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience):
 			t.Error("the program did not stop")
 		}
 	})
@@ -208,7 +208,7 @@ func (p *program) screen() string {
 // waitFor waits until the screen shows every text.
 func (p *program) waitFor(texts ...string) {
 	p.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		s := p.screen()
 		ok := true
@@ -240,7 +240,7 @@ func (p *program) wait() error {
 	case err := <-p.done:
 		p.done <- err // for the cleanup
 		return err
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		p.t.Fatalf("the program did not end; screen:\n%s", p.screen())
 	}
 	return nil

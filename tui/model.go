@@ -462,13 +462,28 @@ func (m *Model) export() tea.Cmd {
 	if dir == "" {
 		dir = "."
 	}
+	stamp := func(d *render.Doc) { m.stamp(run, d) }
 	if run.rep != nil && run.rep.result != nil {
-		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), run.rep.result.Doc(), render.Options{ASCII: m.ascii})
+		doc := run.rep.result.Doc()
+		stamp(doc)
+		return exportDocCmd(dir, "mxray-reports-"+fileSafe(run.target.Domain), doc, render.Options{ASCII: m.ascii})
 	}
 	if run.hdr != nil {
-		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii})
+		return exportHeadersCmd(dir, run, render.Options{ASCII: m.ascii}, stamp)
 	}
-	return exportCmd(dir, run.domainReport(), render.Options{ASCII: m.ascii})
+	doc := run.domainReport().Doc()
+	stamp(doc)
+	return exportDocCmd(dir, "mxray-"+fileSafe(run.report.Domain), doc, render.Options{ASCII: m.ascii})
+}
+
+// stamp ends an exported report with the run's provenance (when the
+// program was given one).
+func (m *Model) stamp(run *runInfo, d *render.Doc) {
+	if p := m.cfg.Provenance; p != nil {
+		c := *p
+		c.GeneratedAt = run.started
+		c.AddTo(d)
+	}
 }
 
 // quit stops everything in flight and ends the program.

@@ -34,7 +34,7 @@ func TestRunEnds(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience):
 			t.Fatal("q did not end Run")
 		}
 		if !strings.Contains(out.String(), "good.example") {
@@ -55,7 +55,7 @@ func TestRunEnds(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Run after cancel: %v, want nil", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience):
 			t.Fatal("cancelling the context did not end Run")
 		}
 	})

@@ -257,17 +257,17 @@ func errorLine(o *options, input string, err error) []byte {
 	return []byte(line + "\n\n")
 }
 
-// jsonLine encodes v on one line, made terminal-safe and redacted as asked.
-// A report marshals itself compactly already: its bytes are taken as they
-// are, without encoding/json's second pass over them.
+// jsonLine encodes v on one line, with the run's provenance first, made
+// terminal-safe and redacted as asked. A report marshals itself compactly
+// already: its bytes are taken as they are, without encoding/json's second
+// pass over them.
 func jsonLine(o *options, v any) ([]byte, error) {
-	var out []byte
+	var b []byte
 	if m, ok := v.(json.Marshaler); ok {
-		b, err := m.MarshalJSON()
-		if err != nil {
+		var err error
+		if b, err = m.MarshalJSON(); err != nil {
 			return nil, err
 		}
-		out = append(b, '\n')
 	} else {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -275,8 +275,21 @@ func jsonLine(o *options, v any) ([]byte, error) {
 		if err := enc.Encode(v); err != nil {
 			return nil, err
 		}
-		out = buf.Bytes()
+		b = bytes.TrimSpace(buf.Bytes())
 	}
+	head, err := json.Marshal(o.prov)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < 2 || b[0] != '{' {
+		return nil, errors.New("batch: a record is not a JSON object")
+	}
+	out := make([]byte, 0, len(head)+len(b)+2)
+	out = append(out, head[:len(head)-1]...)
+	if len(b) > 2 {
+		out = append(out, ',')
+	}
+	out = append(append(out, b[1:]...), '\n')
 	out = termsafe.JSON(out)
 	if o.redact {
 		out = []byte(render.Redact(string(out)))

@@ -73,6 +73,7 @@ func drop(v any) {
 		delete(x, "ttl")
 		delete(x, "rtt_ms")
 		delete(x, "server")
+		delete(x, "generated_at") // each run says when it ran
 		for _, e := range x {
 			drop(e)
 		}

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/blocklist"
+	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/spf13/pflag"
 )
 
@@ -57,6 +59,17 @@ type options struct {
 	blocklistFile  string
 	dqsKey         string
 
+	// trace is --trace; tracer writes the DNS query log (set by run).
+	trace  bool
+	tracer *tracer
+
+	// prov says which mxray made the reports of this run, when and from
+	// which DNS (run and setupDNS fill it in).
+	prov diag.Provenance
+	// attemptTimeout is the environment's (tests'): see
+	// dnsclient.Config.AttemptTimeout.
+	attemptTimeout func(server, name string, qtype uint16) <-chan struct{}
+
 	// serve
 	listen         string
 	authorizedKeys string
@@ -90,7 +103,7 @@ var commands = []string{"check", "spf", "headers", "report", "serve", "smtp", "d
 func commandFlags(cmd string) []string {
 	switch cmd {
 	case "check":
-		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo"}, blocklistFlags...), batchFlagNames...)
+		return append(append([]string{"selector", "file", "json", "format", "redact", "blocklists", "smtp", "port", "ehlo", "ip"}, blocklistFlags...), batchFlagNames...)
 	case "spf":
 		return []string{"ip", "sender", "helo", "record", "json", "format", "ip-file"}
 	case "headers":
@@ -128,7 +141,8 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 	fs.DurationVar(&o.deadline, "deadline", 15*time.Second, "time limit for a whole investigation's DNS (an SMTP probe is bounded by its own step timeouts)")
 	fs.StringVar(&o.zone, "zone", "", "answer names inside this zone FILE from the file, everything else from DNS")
 	fs.BoolVar(&o.demo, "demo", false, "use the embedded demo zone and nothing else (offline)")
-	fs.BoolVar(&o.ascii, "ascii", false, "draw with ASCII only")
+	fs.BoolVar(&o.ascii, "ascii", false, "write and draw with ASCII only")
+	fs.BoolVar(&o.trace, "trace", false, "check, spf, headers, smtp, report: write every DNS question and its answer to stderr as it happens (JSON Lines with --json)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 
@@ -141,7 +155,7 @@ func newFlagSet(o *options, out io.Writer) *pflag.FlagSet {
 
 	addBatchFlags(fs, &o.batch)
 
-	fs.StringArrayVar(&o.ips, "ip", nil, "spf: client IP to evaluate (repeatable)")
+	fs.StringArrayVar(&o.ips, "ip", nil, "spf, check: client IP to evaluate (repeatable); check shows its SPF verdict, PTR and forward confirmation")
 	fs.StringVar(&o.ipFile, "ip-file", "", "spf: evaluate every IP in FILE (one per line; - for stdin)")
 	fs.StringVar(&o.sender, "sender", "", "spf: envelope sender (MAIL FROM) address")
 	fs.StringVar(&o.helo, "helo", "", "spf: HELO/EHLO name")
@@ -220,6 +234,13 @@ func parseArgs(args []string, out io.Writer) (*options, error) {
 	}
 	if err := checkBlocklistFlags(o); err != nil {
 		return nil, err
+	}
+	for i, r := range o.resolvers {
+		s, err := dnsclient.ParseServer(r)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --resolver: %v", errUsage, err)
+		}
+		o.resolvers[i] = s
 	}
 	if err := o.batch.check(o); err != nil {
 		return nil, err

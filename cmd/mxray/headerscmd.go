@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/dnsclient"
+	"github.com/mxray/mxray/diag/trustedhosts"
 )
 
 // demoDefault is the domain "mxray --demo" opens on.
@@ -72,6 +74,11 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 	return exitFor(rep.Findings), nil
 }
 
+// textSniff is how much of a header input, when it is all NUL bytes
+// (/dev/zero, an empty disk image), makes it "not text" rather than a
+// header (a stray NUL inside a header is read and reported by the parser).
+const textSniff = 4096
+
 // readHeaders reads the header from FILE, from stdin for "-", or the demo's
 // sample under --demo with no FILE.
 func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
@@ -93,7 +100,7 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 			return nil, "", err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			size = fmt.Sprintf("%d bytes", st.Size())
 		}
 		r, source = f, name
@@ -101,6 +108,9 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxHeaderInput))
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", source, err)
+	}
+	if len(raw) >= textSniff && len(bytes.Trim(raw[:textSniff], "\x00")) == 0 {
+		return nil, "", fmt.Errorf("%s: not text: it starts with %d NUL bytes; give the message's header block as text (the .eml file, or the headers copied from the mail client)", source, textSniff)
 	}
 	if len(raw) >= maxHeaderInput {
 		// Say the true size: only the first 4 MiB and a byte were read.
@@ -113,11 +123,11 @@ func readHeaders(o *options, stdin io.Reader) ([]byte, string, error) {
 // options.
 func headerOptions(o *options) (diag.HeaderOptions, error) {
 	var opts diag.HeaderOptions
-	for _, h := range strings.Split(o.trustedHosts, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			opts.TrustedHosts = append(opts.TrustedHosts, h)
-		}
+	hosts, err := trustedhosts.Parse(o.trustedHosts)
+	if err != nil {
+		return opts, fmt.Errorf("%w: --trusted-hosts: %v", errUsage, err)
 	}
+	opts.TrustedHosts = hosts
 	if o.sendingIP != "" {
 		ip, err := netip.ParseAddr(strings.Trim(o.sendingIP, "[]"))
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
@@ -18,7 +17,8 @@ import (
 
 // TestHeaderInputLimits: the 4 MiB and 5,000-field limits of headers.Parse
 // end to end, each with exit 2 and a one-line message naming the limit; a
-// 200 KB folded field below them is read whole.
+// 200 KB folded field below them is read whole. (How fast is
+// BenchmarkFoldedField's business.)
 func TestHeaderInputLimits(t *testing.T) {
 	received := "Received: from relay.mailer.example (relay.mailer.example [203.0.113.10])\r\n\tby mx.receiver.example with ESMTPS id 1; Sun, 22 Nov 2026 17:52:00 +0000\r\n"
 	fields := func(n int) string {
@@ -84,13 +84,9 @@ func TestHeaderInputLimits(t *testing.T) {
 		t.Fatalf("the folded field is only %d bytes", len(content))
 	}
 	file := writeFile(t, "folded.eml", content)
-	start := time.Now()
 	code, out, errOut := runCLI(t, "", "headers", file, "--no-recheck", "--json")
 	if code == exitCannot {
 		t.Fatalf("a %d-byte folded field was refused: %s", len(content), errOut)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("reading a %d-byte field took %s", len(content), d)
 	}
 	var v struct {
 		AR []struct{ Method string } `json:"authentication_results"`
@@ -132,7 +128,8 @@ func closedPort(t *testing.T) string {
 
 // TestNoResolverReachableEverySubcommand extends TestNoResolverReachable
 // to spf and headers, with a server that never answers and one that
-// refuses the connection: exit 2, one clear line, no hang.
+// refuses the connection: exit 2, one clear line, no report. Every
+// question to them fails, whatever the timeout, so none is raced.
 func TestNoResolverReachableEverySubcommand(t *testing.T) {
 	header := writeFile(t, "h.eml", hostileHeader("x"))
 	for _, resolver := range []struct{ name, addr string }{{"silent", deadResolver(t)}, {"closed", closedPort(t)}} {
@@ -143,8 +140,7 @@ func TestNoResolverReachableEverySubcommand(t *testing.T) {
 			{"headers", header},
 		} {
 			t.Run(resolver.name+"/"+strings.Join(cmd, " "), func(t *testing.T) {
-				start := time.Now()
-				args := append([]string{"--resolver", resolver.addr, "--timeout", "200ms", "--deadline", "3s"}, cmd...)
+				args := append([]string{"--resolver", resolver.addr, "--timeout", "200ms", "--deadline", "30s"}, cmd...)
 				code, out, errOut := runCLI(t, "", args...)
 				if code != exitCannot || !strings.Contains(errOut, "no DNS server answered") || strings.Count(errOut, "\n") != 1 {
 					t.Errorf("exit %d, stderr %q", code, errOut)
@@ -152,17 +148,15 @@ func TestNoResolverReachableEverySubcommand(t *testing.T) {
 				if out != "" {
 					t.Errorf("a report was printed although nothing answered:\n%.300s", out)
 				}
-				if d := time.Since(start); d > 4*time.Second {
-					t.Errorf("took %s: it should give up within the deadline", d)
-				}
 			})
 		}
 	}
 }
 
-// TestSPFIncludeTimeoutCLI: with --timeout 300ms, an include whose server
-// never answers makes only the IPs that need it temperror, and "mxray spf"
-// returns in about one timeout.
+// TestSPFIncludeTimeoutCLI: an include whose server never answers makes
+// only the IPs that need it temperror; the include costs its question and
+// one retry. (Only the dropped questions time out, at once: see
+// environment.attemptTimeout.)
 func TestSPFIncludeTimeoutCLI(t *testing.T) {
 	srv := zoneservertest.New(t, `
 $ORIGIN example.
@@ -173,10 +167,10 @@ $ORIGIN f.example.
 inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
 `)
 	srv.SetFault("inc.f.example.", dns.TypeTXT, zoneserver.FaultDrop)
-	start := time.Now()
-	code, out, errOut := runCLI(t, "", "--resolver", srv.Addr(), "--timeout", "300ms", "spf", "f.example", "--ip", "192.0.2.7", "--ip", "198.51.100.7", "--json")
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("took %s with a 300ms timeout", d)
+	code, out, errOut := runCLIWith(t, &environment{attemptTimeout: zoneservertest.Expiry(nil, srv)}, "", "--resolver", srv.Addr(), "spf", "f.example", "--ip", "192.0.2.7", "--ip", "198.51.100.7", "--json")
+	zoneservertest.Await(func() bool { return len(srv.Log()) >= 3 })
+	if n := len(srv.Log()); n != 3 {
+		t.Errorf("the server got %d questions, want 3 (the record, the include and its retry)", n)
 	}
 	if code == exitCannot {
 		t.Fatalf("exit 2: %s", errOut)
@@ -249,8 +243,10 @@ func txtStrings(s string) string {
 
 // TestLimitsEndToEnd: the per-investigation budgets of the DNS client
 // (500 questions, 1 MiB of TXT) and the --deadline, reached through "mxray
-// check" with the defaults: each says so in a finding, the report is still
-// printed, and the run stays short.
+// check" with the defaults: each says so in a finding and the report is
+// still printed. The deadline is one that has passed before any answer
+// can come, so no part races it (diag's TestDeadlineKeepsFinishedParts
+// fires one between parts).
 func TestLimitsEndToEnd(t *testing.T) {
 	type report struct {
 		Queries    int
@@ -267,29 +263,27 @@ mx   A   192.0.2.10
 @    TXT "v=spf1 ip4:192.0.2.0/24 include:inc.f.example -all"
 inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
 `)
-	slow.SetNameLatency("inc.f.example.", 5*time.Second)
 	tests := []struct {
 		name    string
 		args    []string
 		code    string // the finding
 		message string // in its message
-		bound   time.Duration
 		check   func(t *testing.T, r report)
 	}{
 		{"questions", []string{"--zone", writeFile(t, "fan.zone", limitFanOutZone(60)), "check", "fan.example"},
-			"dns.query_limit", "limit of 500 DNS questions", 5 * time.Second,
+			"dns.query_limit", "limit of 500 DNS questions",
 			func(t *testing.T, r report) {
 				if r.Queries != 500 {
 					t.Errorf("%d questions sent, want exactly the budget of 500", r.Queries)
 				}
 			}},
 		{"TXT bytes", append([]string{"--zone", writeFile(t, "big.zone", limitTXTZone(18)), "check", "big.example"}, selectors(18)...),
-			"dns.txt_limit", "total size limit", 5 * time.Second, nil},
-		{"deadline", []string{"--resolver", slow.Addr(), "--timeout", "10s", "--deadline", "500ms", "check", "f.example"},
-			"dns.unfinished", "500ms deadline", 2 * time.Second,
+			"dns.txt_limit", "total size limit", nil},
+		{"deadline", []string{"--resolver", slow.Addr(), "--deadline", "1ns", "check", "f.example"},
+			"dns.unfinished", "the 1ns deadline passed",
 			func(t *testing.T, r report) {
-				if strings.Join(r.Unfinished, ",") != "spf" {
-					t.Errorf("unfinished = %v, want [spf]", r.Unfinished)
+				if len(r.Unfinished) == 0 {
+					t.Error("nothing unfinished")
 				}
 			}},
 	}
@@ -300,11 +294,7 @@ inc  TXT "v=spf1 ip4:198.51.100.0/24 -all"
 			if args[0] == "--zone" {
 				args = append([]string{"--resolver", guard.Addr()}, args...)
 			}
-			start := time.Now()
 			code, out, errOut := runCLI(t, "", append(args, "--json")...)
-			if d := time.Since(start); d > tt.bound {
-				t.Errorf("took %s, want at most %s", d, tt.bound)
-			}
 			if code == exitCannot {
 				t.Fatalf("exit 2: %s", errOut)
 			}
@@ -389,11 +379,7 @@ func TestSPFBoundsEndToEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.domain, func(t *testing.T) {
-			start := time.Now()
 			code, out, errOut := runCLI(t, "", "--resolver", guard.Addr(), "--zone", zone, "spf", tt.domain, "--ip", "198.51.100.7", "--json")
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("took %s", d)
-			}
 			if code == exitCannot {
 				t.Fatalf("exit 2: %s", errOut)
 			}

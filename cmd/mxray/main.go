@@ -12,12 +12,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/termsafe"
 )
 
@@ -60,6 +60,10 @@ type environment struct {
 	// dns, when set, is the DNS set-up to use whatever the flags say: a
 	// command run inside mxray serve, on the server's.
 	dns *dnsSetup
+	// attemptTimeout, when set, decides which DNS attempts time out
+	// (dnsclient.Config.AttemptTimeout): tests let exactly the questions a
+	// fault drops time out, at once.
+	attemptTimeout func(server, name string, qtype uint16) <-chan struct{}
 }
 
 // clock is the environment's clock.
@@ -76,7 +80,8 @@ func run(ctx context.Context, args []string, env *environment) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	o.shared = env.dns
+	o.prov = diag.Provenance{Version: version(), GeneratedAt: env.clock(), Mode: diag.ModeNone}
+	o.shared, o.attemptTimeout = env.dns, env.attemptTimeout
 	switch {
 	case o.help:
 		fmt.Fprint(env.stdout, usage(o))
@@ -84,6 +89,22 @@ func run(ctx context.Context, args []string, env *environment) int {
 	case o.version:
 		fmt.Fprintf(env.stdout, "mxray %s\n", version())
 		return exitOK
+	}
+	if cli := o.command != "" && o.command != "serve"; cli {
+		// The reports and messages of a command: ASCII only with --ascii,
+		// the DNS query log on stderr with --trace. (The workbench draws
+		// its own ASCII and shows its own DNS log.)
+		e := *env
+		if o.ascii {
+			out, errs := &asciiWriter{w: env.stdout, json: o.json}, &asciiWriter{w: env.stderr}
+			defer out.flush()
+			defer errs.flush()
+			e.stdout, e.stderr = out, errs
+		}
+		if o.trace {
+			o.tracer = &tracer{w: e.stderr, json: o.json}
+		}
+		env = &e
 	}
 	var code int
 	switch o.command {
@@ -118,12 +139,4 @@ func fail(env *environment, err error) int {
 	}
 	fmt.Fprintf(env.stderr, "mxray: %s\n", msg)
 	return exitCannot
-}
-
-// version is the module version stamped by the Go toolchain, or "(devel)".
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

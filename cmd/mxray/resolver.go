@@ -34,6 +34,10 @@ type dnsSetup struct {
 	// blocklists are the lists every investigation of the run asks; nil
 	// for none (see withBlocklists).
 	blocklists *blocklist.Set
+	// mode and zoneFile say where the answers come from (the reports'
+	// provenance; a serve session's come from the server's set-up).
+	mode     diag.Mode
+	zoneFile string
 }
 
 // newClient returns a fresh client for one investigation.
@@ -77,15 +81,25 @@ func (s *dnsSetup) close() {
 // otherwise --resolver or /etc/resolv.conf.
 //
 // A command run inside mxray serve (o.shared) gets the server's set-up.
+// setupDNS also fills in the run's provenance: where the answers come from.
 func setupDNS(o *options) (*dnsSetup, error) {
 	if o.shared != nil {
-		return o.shared.forSession(o.shared.config.Limiter), nil
+		o.prov.Mode, o.prov.Resolvers, o.prov.ZoneFile = o.shared.mode, o.shared.config.Servers, o.shared.zoneFile
+		s := o.shared.forSession(o.shared.config.Limiter)
+		if o.tracer != nil {
+			s.config.OnQuery = o.tracer.onQuery(s.config.OnQuery)
+		}
+		return s, nil
 	}
 	timeout := o.timeout
 	s := &dnsSetup{
-		config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative},
+		config: dnsclient.Config{Timeout: o.timeout, Authoritative: o.authoritative, AttemptTimeout: o.attemptTimeout},
 		dial:   func(c *dnsclient.Client) diag.DialFunc { return diag.Dialer(c, timeout) },
 	}
+	if o.tracer != nil {
+		s.config.OnQuery = o.tracer.onQuery(nil)
+	}
+	defer func() { o.prov.Mode, o.prov.ZoneFile = s.mode, s.zoneFile }()
 	if o.demo {
 		srv, err := startZone(demo.ServedZoneText(), "the demo zone")
 		if err != nil {
@@ -97,6 +111,7 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		s.server, s.offline = srv, true
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
+		s.mode, o.prov.Resolvers = diag.ModeDemo, nil
 		// The nameservers the demo zone names are played by in-process
 		// servers too (mxray dns compares them): one of changed.example's
 		// is stale.
@@ -118,7 +133,12 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		}
 	}
 	s.config.Servers = servers
+	s.mode, o.prov.Resolvers = diag.ModeResolver, servers
+	if o.authoritative {
+		s.mode = diag.ModeAuthoritative
+	}
 	if o.zone != "" {
+		s.mode, s.zoneFile = diag.ModeZone, o.zone
 		text, err := os.ReadFile(o.zone)
 		if err != nil {
 			return nil, fmt.Errorf("--zone: %w", err)

@@ -146,7 +146,7 @@ mta-sts      IN A   127.0.0.1
 // resolver (also on loopback here) is not.
 func TestServePrivateTargets(t *testing.T) {
 	zs := zoneservertest.New(t, victimZone)
-	global := []string{"--resolver=" + zs.Addr(), "--timeout=1s", "--deadline=10s"}
+	global := []string{"--resolver=" + zs.Addr(), "--timeout=30s", "--deadline=60s"}
 	const refusal = "destination refused: 127.0.0.1 is a loopback address; this server reaches only public destinations"
 
 	s := startServed(t, global)

@@ -9,6 +9,7 @@ import (
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/spfcheck"
+	"github.com/mxray/mxray/diag/termsafe"
 )
 
 // runSPF runs "mxray spf [DOMAIN] --ip IP ...": check_host() for each IP,
@@ -42,6 +43,7 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 	if o.set.Changed("record") {
 		q.Record = &o.record
 	}
+	warnSenderWithoutAt(env, o.sender, q.Domain)
 
 	dnsSet, err := setupDNS(o)
 	if err != nil {
@@ -62,4 +64,23 @@ func runSPF(ctx context.Context, o *options, env *environment) (int, error) {
 		return exitCannot, err
 	}
 	return exitFor(ans.Findings), nil
+}
+
+// warnSenderWithoutAt says on stderr what was checked for a sender without
+// "@": check_host() takes it as postmaster@ that name (RFC 7208 §4.3), and
+// a DOMAIN given on the command line is the one whose record decides. The
+// answer itself is the RFC's, as the contract wants: never an exit 2.
+func warnSenderWithoutAt(env *environment, sender, domain string) {
+	s := strings.TrimSpace(sender)
+	if len(s) >= 2 && s[0] == '<' && s[len(s)-1] == '>' {
+		s = s[1 : len(s)-1]
+	}
+	if s == "" || strings.Contains(s, "@") {
+		return
+	}
+	msg := fmt.Sprintf("--sender %q has no \"@\": checked as postmaster@%s (RFC 7208 §4.3)", s, s)
+	if domain != "" && !strings.EqualFold(strings.TrimSuffix(domain, "."), strings.TrimSuffix(s, ".")) {
+		msg += fmt.Sprintf("; the verdict is %s's record's, as DOMAIN was given", domain)
+	}
+	fmt.Fprintf(env.stderr, "mxray: warning: %s\n", termsafe.String(msg))
 }

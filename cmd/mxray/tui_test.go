@@ -157,7 +157,7 @@ func TestTUIHeadersFromStdin(t *testing.T) {
 	out := &syncBuffer{}
 	env := &environment{stdin: bytes.NewReader(demo.SampleMessage()), stdout: out, stderr: io.Discard, stdoutIsTTY: true}
 	tty := newFakeTTY()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	type result struct {
 		code int
@@ -170,7 +170,7 @@ func TestTUIHeadersFromStdin(t *testing.T) {
 	}()
 	// The window title names the source; the hops show once the message
 	// is read.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !strings.Contains(out.String(), "mxray stdin") || !strings.Contains(out.String(), "relay.mailer.example") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the workbench never showed the message from stdin:\n%q", out.String())
@@ -184,7 +184,7 @@ func TestTUIHeadersFromStdin(t *testing.T) {
 		if r.err != nil || r.code != exitOK {
 			t.Fatalf("exit %d: %v", r.code, r.err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("q on the terminal did not end the workbench")
 	}
 	if !tty.isClosed() {

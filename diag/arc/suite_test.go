@@ -175,7 +175,7 @@ func TestValidationSuite(t *testing.T) {
 			total++
 			t.Run(sc.description+"/"+st.name, func(t *testing.T) {
 				want := wantCV(t, st)
-				client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+				client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 				fields, body, hasBody := message(st.fields["message"])
 				got := Verify(context.Background(), client, fields, body, hasBody)
 				if got.Result != want {
@@ -227,7 +227,7 @@ func TestSignSuiteVerifies(t *testing.T) {
 					"ARC-Message-Signature: " + standard(st.fields["AMS"]) + "\r\n" +
 					"ARC-Authentication-Results: " + fold(st.fields["AAR"]) + "\r\n" + st.fields["message"]
 				fields, body, hasBody := message(raw)
-				client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+				client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 				c := Verify(context.Background(), client, fields, body, hasBody)
 				if len(c.Sets) == 0 {
 					t.Fatalf("no ARC set read: %s", c.Reason)

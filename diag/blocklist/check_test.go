@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/dnsclient"
@@ -152,7 +151,7 @@ func TestClassification(t *testing.T) {
 	for _, tc := range classCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := checkOne(t, client(srv, 5*time.Second), tc.subject, only(t, def, tc.list))
+			r := checkOne(t, client(srv), tc.subject, only(t, def, tc.list))
 			if r.Status != tc.status || r.Why != tc.why {
 				t.Fatalf("status %s (%s: %s), want %s (%s)", r.Status, r.Why, r.Error, tc.status, tc.why)
 			}
@@ -192,7 +191,7 @@ func TestClassification(t *testing.T) {
 // TestRefusalFixNamesDQS: a Spamhaus refusal says what to do, DQS included.
 func TestRefusalFixNamesDQS(t *testing.T) {
 	srv := zoneservertest.New(t, realZones)
-	r := checkOne(t, client(srv, 5*time.Second), ipSubject("192.0.2.7", RoleMX), only(t, Default(), "zen.spamhaus.org"))
+	r := checkOne(t, client(srv), ipSubject("192.0.2.7", RoleMX), only(t, Default(), "zen.spamhaus.org"))
 	for _, want := range []string{"own recursive resolver", "--spamhaus-dqs-key", EnvDQSKey} {
 		if !strings.Contains(r.Fix, want) {
 			t.Errorf("fix %q lacks %q", r.Fix, want)
@@ -220,7 +219,7 @@ func TestDNSFailures(t *testing.T) {
 			t.Parallel()
 			srv := zoneservertest.New(t, realZones)
 			srv.SetFault("1.2.0.192.zen.spamhaus.org.", dns.TypeA, tc.fault)
-			r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.1", RoleMX), only(t, Default(), "zen.spamhaus.org"))
+			r := checkOne(t, client(srv), ipSubject("192.0.2.1", RoleMX), only(t, Default(), "zen.spamhaus.org"))
 			if r.Status != StatusError || r.Why != ErrDNS || !errors.Is(r.Err, tc.want) {
 				t.Fatalf("got %s/%s (%v), want an error wrapping %v", r.Status, r.Why, r.Err, tc.want)
 			}
@@ -236,7 +235,7 @@ func TestDNSFailures(t *testing.T) {
 func TestTXTFailureKeepsListing(t *testing.T) {
 	srv := zoneservertest.New(t, realZones)
 	srv.SetFault("1.2.0.192.zen.spamhaus.org.", dns.TypeTXT, zoneserver.FaultServFail)
-	r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.1", RoleMX), only(t, Default(), "zen.spamhaus.org"))
+	r := checkOne(t, client(srv), ipSubject("192.0.2.1", RoleMX), only(t, Default(), "zen.spamhaus.org"))
 	if r.Status != StatusListed || len(r.TXT) != 0 {
 		t.Fatalf("got %s with TXT %q", r.Status, r.TXT)
 	}

@@ -40,7 +40,7 @@ func demoSubjects(t *testing.T, c *dnsclient.Client, domain string) []Subject {
 func demoResults(t *testing.T, domain string) []Result {
 	t.Helper()
 	srv := zoneservertest.New(t, demo.ServedZoneText())
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	return Check(context.Background(), c, demoSubjects(t, c, domain), Demo())
 }
 
@@ -120,7 +120,7 @@ func TestDoc(t *testing.T) {
 func TestDocHostileAnswers(t *testing.T) {
 	srv := zoneservertest.New(t, zone("evil.test", "2.0.0.127 A 127.0.0.2\n1.2.0.192 A 127.0.0.2\n1.2.0.192 TXT \"\\027]52;c;ZXZpbA==\\007\\226\"\n"))
 	set := mustParse(t, "mxray-blocklists 1\nlist evil.test\n name Evil \u202e list\n kind ip\n code 127.0.0.2 listed error spam \u200b sender\nend\n")
-	res := Check(t.Context(), client(srv, 5*time.Second), []Subject{ipSubject("192.0.2.1", RoleMX)}, set)
+	res := Check(t.Context(), client(srv), []Subject{ipSubject("192.0.2.1", RoleMX)}, set)
 	if len(res) != 1 || len(res[0].TXT) != 1 {
 		t.Fatalf("%+v", res)
 	}

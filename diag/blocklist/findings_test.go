@@ -3,7 +3,6 @@ package blocklist
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
@@ -13,7 +12,7 @@ import (
 // the delisting URL in the fix, errors grouped per list.
 func TestFindings(t *testing.T) {
 	srv := zoneservertest.New(t, realZones+healthZones)
-	c := client(srv, 5*time.Second)
+	c := client(srv)
 	zen := only(t, Default(), "zen.spamhaus.org")
 	cases := []struct {
 		name    string
@@ -62,7 +61,7 @@ func TestFindings(t *testing.T) {
 // subject; nothing for not_listed.
 func TestFindingsGroupErrors(t *testing.T) {
 	srv := zoneservertest.New(t, healthZones+realZones)
-	res := Check(t.Context(), client(srv, 5*time.Second),
+	res := Check(t.Context(), client(srv),
 		[]Subject{ipSubject("192.0.2.1", RoleMX), ipSubject("192.0.2.2", RoleMX), ipSubject("192.0.2.13", RoleMX)},
 		only(t, healthLists(t), "dead.test", "good.test"))
 	fs := Findings(res, Context{})

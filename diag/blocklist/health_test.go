@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -67,7 +66,7 @@ func TestHealth(t *testing.T) {
 			t.Parallel()
 			srv := zoneservertest.New(t, healthZones)
 			srv.SetFault("2.0.0.127.slow.test.", dns.TypeA, zoneserver.FaultDrop)
-			r := checkOne(t, client(srv, time.Second), ipSubject(tc.subject, RoleMX), only(t, healthLists(t), tc.zone))
+			r := checkOne(t, client(srv), ipSubject(tc.subject, RoleMX), only(t, healthLists(t), tc.zone))
 			if r.Status != tc.status || r.Why != tc.why || !strings.Contains(r.Error, tc.inReason) {
 				t.Fatalf("got %s/%s %q, want %s/%s containing %q", r.Status, r.Why, r.Error, tc.status, tc.why, tc.inReason)
 			}
@@ -91,7 +90,7 @@ list refusing2.test
  code 127.255.255.254 error refused query refused: public resolver
 end
 `)
-	r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.9", RoleMX), set)
+	r := checkOne(t, client(srv), ipSubject("192.0.2.9", RoleMX), set)
 	if r.Why != ErrUnhealthy || !strings.Contains(r.Fix, "DQS") || !strings.Contains(r.Error, "never-listed test entry 127.0.0.1 answered 127.255.255.254") {
 		t.Fatalf("got %s %q fix %q", r.Why, r.Error, r.Fix)
 	}
@@ -103,7 +102,7 @@ func TestHandBuiltListCannotPanic(t *testing.T) {
 	srv := zoneservertest.New(t, healthZones)
 	set := Set{Lists: []List{{Zone: "good.test", Name: "Good", Kind: KindIP, TestListed: "not-an-ip", TestUnlisted: "127.0.0.1",
 		Codes: []Code{{From: netip.MustParseAddr("127.0.0.2"), To: netip.MustParseAddr("127.0.0.2"), Listed: true, Severity: SeverityError, Meaning: "x"}}}}}
-	r := checkOne(t, client(srv, time.Second), ipSubject("192.0.2.1", RoleMX), set)
+	r := checkOne(t, client(srv), ipSubject("192.0.2.1", RoleMX), set)
 	if r.Status != StatusError || r.Why != ErrUnhealthy || !strings.Contains(r.Error, "cannot be asked") {
 		t.Fatalf("%+v", r)
 	}

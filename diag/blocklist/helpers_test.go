@@ -9,6 +9,7 @@ import (
 
 	"github.com/mxray/mxray/diag/dnsclient"
 	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // zone returns zone text for one zone apex with the given records.
@@ -45,9 +46,11 @@ func mustParse(t testing.TB, text string) Set {
 	return s
 }
 
-// client is a real dnsclient for one in-process server.
-func client(srv *zoneserver.Server, timeout time.Duration) *dnsclient.Client {
-	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: timeout})
+// client is a real dnsclient for one in-process server: a question times
+// out only where the server drops it, and then at once; every other one is
+// waited for however loaded the machine (a 30 s timeout).
+func client(srv *zoneserver.Server) *dnsclient.Client {
+	return dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second, AttemptTimeout: zoneservertest.Expiry(nil, srv)})
 }
 
 // ipSubject and domainSubject build subjects for tests.

@@ -41,7 +41,7 @@ spammy.test  A 127.0.1.2
 	// The third subject's question fails: its error must not name the key
 	// either, and the log masks it.
 	srv.SetFault("3.2.0.192."+dqsKey+".zen.dq.spamhaus.net.", 0, zoneserver.FaultServFail)
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second, Secrets: set.Secrets()})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second, Secrets: set.Secrets()})
 	res := Check(t.Context(), c,
 		[]Subject{ipSubject("192.0.2.1", RoleMX), domainSubject("spammy.test", RoleDomain), ipSubject("192.0.2.3", RoleMX)},
 		only(t, set, dqsKey+".zen.dq.spamhaus.net", dqsKey+".dbl.dq.spamhaus.net"))
@@ -110,7 +110,7 @@ bad.example   A 127.0.0.3
 	if ip.Lists[0].Kind != KindIP || ip.Lists[0].IPv6 || dom.Lists[0].Kind != KindDomain || dom.Lists[0].Form != FormFull {
 		t.Fatalf("%+v", set.Lists)
 	}
-	c := client(srv, 5*time.Second)
+	c := client(srv)
 	cases := []struct {
 		s       Subject
 		set     Set

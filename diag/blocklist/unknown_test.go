@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -72,7 +71,7 @@ func TestUnknownZoneEveryCode(t *testing.T) {
 	srv := zoneservertest.New(t, unknownZone)
 	srv.SetFault("22.2.0.192.unknown.test.", dns.TypeA, zoneserver.FaultServFail)
 	srv.SetFault("23.2.0.192.unknown.test.", dns.TypeA, zoneserver.FaultDrop)
-	c := client(srv, time.Second)
+	c := client(srv)
 	set := mustAdd(t, Set{}, "unknown.test", "domain:udom.test", "wild.test", "refusing.test", "dead.test")
 	cases := []struct {
 		s      Subject

@@ -78,7 +78,7 @@ func demoTargets(t *testing.T, c *dnsclient.Client, domain string) []smtp.Target
 // as the verdict of one address.
 func TestDemoSMTP(t *testing.T) {
 	srv, o := demotest.Serve(t)
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	o.Resolver = c
 
 	healthy := smtp.ProbeAll(context.Background(), demoTargets(t, c, "healthy.example"), o)

@@ -36,8 +36,8 @@ selector1-example-com._domainkey.example.onmicrosoft.com. IN TXT %s
 `, zoneTXT("v=DKIM1; k=rsa; p="+rfc6376Key), zoneTXT("v=DKIM1; k=rsa; p="+keys.spki2048),
 		zoneTXT("v=DKIM1; k=rsa; t=y; p="+keys.spki2048), zoneTXT("v=DKIM1; k=rsa; p="+keys.spki2048))
 	srv := zoneservertest.New(t, zone)
-	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
 	rep := Discover(ctx, client, "example.com", []string{"brisbane", "gone"}, []string{"custom"})

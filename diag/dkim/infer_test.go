@@ -104,10 +104,10 @@ func TestInferenceFindsWhatTheFullProbeFinds(t *testing.T) {
 		t.Run(tt.domain, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			ref := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
+			ref := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 			want := fullProbe(ctx, ref, tt.domain)
 
-			c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 5 * time.Second})
+			c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 			rep := Discover(ctx, c, tt.domain, nil, nil)
 			var got []string
 			for _, k := range rep.Keys {

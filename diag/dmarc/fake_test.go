@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 
@@ -17,11 +16,15 @@ import (
 // records by name, and forced failures. A name exists when it, or a name
 // below it, has a record (empty non-terminals exist, RFC 8020).
 type fakeDNS struct {
-	t      testing.TB
-	txt    map[string][]string         // name (no trailing dot) -> TXT records
-	a      map[string]bool             // names with an A record
-	fail   map[string]dnsclient.Status // name -> forced status, any type
-	delay  time.Duration               // per lookup
+	t    testing.TB
+	txt  map[string][]string         // name (no trailing dot) -> TXT records
+	a    map[string]bool             // names with an A record
+	fail map[string]dnsclient.Status // name -> forced status, any type
+	// gather, when above 0, holds every lookup until that many are in
+	// flight at once (or the caller's context ends): a walk that asks one
+	// name after another never gets there.
+	gather int
+	all    chan struct{} // closed when gather lookups are in flight
 	mu     sync.Mutex
 	asked  []string // "name TYPE", in arrival order
 	inFly  int
@@ -75,15 +78,18 @@ func (f *fakeDNS) Lookup(ctx context.Context, fqdn string, qtype uint16) dnsclie
 	if f.inFly > f.maxFly {
 		f.maxFly = f.inFly
 	}
+	if f.gather > 0 && f.inFly == f.gather {
+		close(f.all)
+	}
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
 		f.inFly--
 		f.mu.Unlock()
 	}()
-	if f.delay > 0 {
+	if f.gather > 0 {
 		select {
-		case <-time.After(f.delay):
+		case <-f.all:
 		case <-ctx.Done():
 			return dnsclient.Answer{Name: fqdn, Type: qtype, Status: dnsclient.StatusTimeout, Err: ctx.Err()}
 		}

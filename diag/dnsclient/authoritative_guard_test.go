@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/netguard"
@@ -35,7 +34,7 @@ func TestAuthoritativeCheckNameserver(t *testing.T) {
 			c := New(Config{
 				Servers:         []string{parent.Addr()},
 				Authoritative:   true,
-				Timeout:         500 * time.Millisecond,
+				Timeout:         calm,
 				NameserverAddr:  func(host string, _ netip.Addr) string { return addrs[canonical(host)] },
 				CheckNameserver: tt.check,
 			})

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -38,7 +37,7 @@ func TestAuthoritative(t *testing.T) {
 	c := New(Config{
 		Servers:       []string{parent.Addr()},
 		Authoritative: true,
-		Timeout:       500 * time.Millisecond,
+		Timeout:       calm,
 		NameserverAddr: func(host string, ip netip.Addr) string {
 			if ip != netip.MustParseAddr("127.0.0.1") {
 				t.Errorf("nameserver %s at %s, want the glue/zone address", host, ip)
@@ -102,7 +101,8 @@ func TestAuthoritativeUnreachable(t *testing.T) {
 	c := New(Config{
 		Servers:        []string{parent.Addr()},
 		Authoritative:  true,
-		Timeout:        300 * time.Millisecond,
+		Timeout:        calm,
+		AttemptTimeout: zoneservertest.Expiry([]string{dead.Addr()}),
 		NameserverAddr: func(string, netip.Addr) string { return dead.Addr() },
 	})
 	a := c.Lookup(context.Background(), "www.child.example.", dns.TypeTXT)
@@ -117,7 +117,7 @@ func TestAuthoritativeUnreachable(t *testing.T) {
 
 	// The zone cut itself cannot be found: the SOA question fails.
 	parent.SetFault("www.child.example.", dns.TypeSOA, zoneserver.FaultServFail)
-	c2 := New(Config{Servers: []string{parent.Addr()}, Authoritative: true, Timeout: 300 * time.Millisecond})
+	c2 := New(Config{Servers: []string{parent.Addr()}, Authoritative: true, Timeout: calm})
 	a = c2.Lookup(context.Background(), "www.child.example.", dns.TypeTXT)
 	if a.Status != StatusServFail || !errors.Is(a.Err, ErrZoneCut) || !errors.Is(a.Err, ErrServFail) {
 		t.Errorf("status %s, err %v", a.Status, a.Err)
@@ -130,7 +130,7 @@ func TestAuthoritativeNoNameserverAddress(t *testing.T) {
 @          IN NS  ns.nowhere.example.
 www        IN TXT "x"
 `)
-	c := New(Config{Servers: []string{parent.Addr()}, Authoritative: true, Timeout: 300 * time.Millisecond})
+	c := New(Config{Servers: []string{parent.Addr()}, Authoritative: true, Timeout: calm})
 	a := c.Lookup(context.Background(), "www.example.", dns.TypeTXT)
 	if a.Status != StatusError || !errors.Is(a.Err, ErrNameservers) {
 		t.Errorf("status %s, err %v", a.Status, a.Err)

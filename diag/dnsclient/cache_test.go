@@ -13,13 +13,16 @@ import (
 
 func TestIdenticalQuestionsMerge(t *testing.T) {
 	srv := zoneservertest.New(t, zone("example.", "_dmarc IN TXT \"v=DMARC1; p=reject\"\n"))
-	srv.SetLatency(50 * time.Millisecond)
+	release := srv.Hold("_dmarc.example.")
 	c := testClient(srv)
 	var wg sync.WaitGroup
 	answers := make([]Answer, 50)
 	for i := range answers {
 		wg.Go(func() { answers[i] = c.Lookup(context.Background(), "_DMARC.example.", dns.TypeTXT) })
 	}
+	// Every caller but the one asking joins the question in flight.
+	zoneservertest.Await(func() bool { return c.joined("_dmarc.example.", dns.TypeTXT) == 49 })
+	release()
 	wg.Wait()
 	if got := srv.Queries(); got != 1 {
 		t.Errorf("server received %d queries for 50 identical questions, want 1", got)
@@ -92,47 +95,89 @@ func TestLogEntries(t *testing.T) {
 	}
 }
 
+// joined counts the callers that joined the question for name and qtype
+// in flight (0 when it is not in flight).
+func (c *Client) joined(name string, qtype uint16) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.flights[flightKey{canonical(name), qtype, false}]; ok {
+		return f.joined
+	}
+	return 0
+}
+
+// inFlight reports whether a question for name and qtype has begun.
+func (c *Client) inFlight(name string, qtype uint16) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.flights[flightKey{canonical(name), qtype, false}]
+	return ok
+}
+
+// TestPriorityCriticalNeverWaitsBehindLeaves: with both leaf slots held at
+// the server (until the test ends), a critical question is answered, and
+// a leaf question queued for a slot is promoted when a critical caller
+// asks the same. Were either to wait behind the leaves, it would wait for
+// the hold, and its caller's deadline, passed in, would be the cause.
 func TestPriorityCriticalNeverWaitsBehindLeaves(t *testing.T) {
 	srv := zoneservertest.New(t, zone("example.", "slow1 IN A 192.0.2.1\nslow2 IN A 192.0.2.2\nslow3 IN A 192.0.2.3\nfast IN A 192.0.2.9\n"))
-	for _, n := range []string{"slow1.example.", "slow2.example.", "slow3.example."} {
-		srv.SetNameLatency(n, 400*time.Millisecond)
-	}
-	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second, MaxLeafInFlight: 2, MaxInFlight: 4})
-	leaf := WithPriority(context.Background(), Leaf)
 	var wg sync.WaitGroup
-	for _, n := range []string{"slow1.example.", "slow2.example.", "slow3.example."} {
+	defer wg.Wait() // after the holds are released, below
+	for _, n := range []string{"slow1.example.", "slow2.example."} {
+		defer srv.Hold(n)()
+	}
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Hour, MaxLeafInFlight: 2, MaxInFlight: 4})
+	leaf := WithPriority(context.Background(), Leaf)
+	for _, n := range []string{"slow1.example.", "slow2.example."} {
 		wg.Go(func() { c.Lookup(leaf, n, dns.TypeA) })
 	}
-	time.Sleep(50 * time.Millisecond) // the leaf slots are now full, slow3 waits
+	zoneservertest.AwaitPending(t, srv, 2) // both leaf slots are taken
+	wg.Go(func() { c.Lookup(leaf, "slow3.example.", dns.TypeA) })
+	zoneservertest.Await(func() bool { return c.inFlight("slow3.example.", dns.TypeA) })
 
-	start := time.Now()
-	a := c.Lookup(context.Background(), "fast.example.", dns.TypeA)
-	if d := time.Since(start); d > 150*time.Millisecond || a.Status != StatusRecords {
-		t.Errorf("critical question took %v (%s) behind saturated leaves", d, a.Status)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if a := c.Lookup(ctx, "fast.example.", dns.TypeA); a.Status != StatusRecords {
+		t.Errorf("critical question behind saturated leaves: %s (%v)", a.Status, a.Err)
 	}
-	// A leaf question waiting for a slot is promoted when a critical caller
-	// asks the same question.
-	start = time.Now()
-	a = c.Lookup(context.Background(), "slow3.example.", dns.TypeA)
-	if d := time.Since(start); d > 600*time.Millisecond || a.Status != StatusRecords {
-		t.Errorf("critical caller of a queued leaf question waited %v (%s)", d, a.Status)
+	if a := c.Lookup(ctx, "slow3.example.", dns.TypeA); a.Status != StatusRecords {
+		t.Errorf("critical caller of a queued leaf question: %s (%v)", a.Status, a.Err)
 	}
-	// A leaf question does wait while the leaf slots are full.
-	wg.Wait()
-	for _, n := range []string{"slow1.example.", "slow2.example."} {
-		srv.SetNameLatency(n, -1)
+	if srv.Pending() != 2 {
+		t.Errorf("Pending() = %d: the held leaves were answered", srv.Pending())
 	}
-	srv.SetNameLatency("leafa.example.", 300*time.Millisecond)
-	srv.SetNameLatency("leafb.example.", 300*time.Millisecond)
-	wg.Go(func() { c.Lookup(leaf, "leafa.example.", dns.TypeA) })
-	wg.Go(func() { c.Lookup(leaf, "leafb.example.", dns.TypeA) })
-	time.Sleep(50 * time.Millisecond)
-	start = time.Now()
-	c.Lookup(leaf, "leafc.example.", dns.TypeA)
-	if d := time.Since(start); d < 150*time.Millisecond {
-		t.Errorf("third leaf answered after %v with two leaf slots held: slots not enforced", d)
+}
+
+// TestSlots: a leaf waits while the leaf slots are full, whatever the
+// critical pool holds; it moves to the critical pool when a critical
+// caller joins; a critical question takes a critical slot while the
+// leaves are full.
+func TestSlots(t *testing.T) {
+	s := newSlots(1, 2)
+	bg := context.Background()
+	for range 2 {
+		if _, err := s.acquire(bg, Leaf, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	wg.Wait()
+	gone, cancel := context.WithCancel(bg)
+	cancel()
+	if _, err := s.acquire(gone, Leaf, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a third leaf got a slot: %v", err)
+	}
+	upgrade := make(chan struct{})
+	close(upgrade)
+	release, err := s.acquire(bg, Leaf, upgrade)
+	if err != nil || len(s.critical) != 1 {
+		t.Fatalf("a promoted leaf: %v, %d critical slots taken", err, len(s.critical))
+	}
+	if _, err := s.acquire(gone, Critical, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a second critical question got the one critical slot: %v", err)
+	}
+	release()
+	if _, err := s.acquire(bg, Critical, nil); err != nil {
+		t.Errorf("a critical question with the leaves full: %v", err)
+	}
 }
 
 func TestQueryBudget(t *testing.T) {
@@ -175,8 +220,8 @@ func TestTXTBudget(t *testing.T) {
 
 func TestCancelOneCallerOfAMergedQuestion(t *testing.T) {
 	srv := zoneservertest.New(t, zone("example.", "slow IN A 192.0.2.1\n"))
-	srv.SetNameLatency("slow.example.", 200*time.Millisecond)
-	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+	release := srv.Hold("slow.example.")
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Hour})
 
 	// The first caller (whose goroutine asks) gives up; the second, merged
 	// into its question, still gets an answer.
@@ -184,10 +229,12 @@ func TestCancelOneCallerOfAMergedQuestion(t *testing.T) {
 	var wg sync.WaitGroup
 	var a1, a2 Answer
 	wg.Go(func() { a1 = c.Lookup(first, "slow.example.", dns.TypeA) })
-	time.Sleep(20 * time.Millisecond)
+	zoneservertest.AwaitPending(t, srv, 1)
 	wg.Go(func() { a2 = c.Lookup(context.Background(), "slow.example.", dns.TypeA) })
-	time.Sleep(20 * time.Millisecond)
+	zoneservertest.Await(func() bool { return c.joined("slow.example.", dns.TypeA) == 1 })
 	cancelFirst()
+	zoneservertest.AwaitPending(t, srv, 2) // the second asks again
+	release()
 	wg.Wait()
 	if !errors.Is(a1.Err, context.Canceled) {
 		t.Errorf("cancelled caller: %s, %v", a1.Status, a1.Err)
@@ -196,18 +243,24 @@ func TestCancelOneCallerOfAMergedQuestion(t *testing.T) {
 		t.Errorf("merged caller after the first gave up: %s, %v", a2.Status, a2.Err)
 	}
 
-	// A merged caller that gives up returns at once; the question goes on.
-	srv.SetNameLatency("slow2.example.", 200*time.Millisecond)
+	// A merged caller that gives up returns at once (were it to wait for
+	// the question, it would wait for the hold); the question goes on.
+	release2 := srv.Hold("slow2.example.")
 	var b1 Answer
 	wg.Go(func() { b1 = c.Lookup(context.Background(), "slow2.example.", dns.TypeA) })
-	time.Sleep(20 * time.Millisecond)
+	// b1 owns the question before the second caller comes (the server's
+	// pending count may still hold the first part's answers on a loaded
+	// machine, so it cannot say this).
+	zoneservertest.Await(func() bool { return c.inFlight("slow2.example.", dns.TypeA) })
 	second, cancelSecond := context.WithCancel(context.Background())
-	time.AfterFunc(20*time.Millisecond, cancelSecond)
-	start := time.Now()
-	b2 := c.Lookup(second, "slow2.example.", dns.TypeA)
-	if d := time.Since(start); d > 100*time.Millisecond || !errors.Is(b2.Err, context.Canceled) {
-		t.Errorf("merged caller gave up after %v with %v", d, b2.Err)
+	done := make(chan Answer, 1)
+	go func() { done <- c.Lookup(second, "slow2.example.", dns.TypeA) }()
+	zoneservertest.Await(func() bool { return c.joined("slow2.example.", dns.TypeA) == 1 })
+	cancelSecond()
+	if b2 := <-done; !errors.Is(b2.Err, context.Canceled) {
+		t.Errorf("merged caller gave up with %v", b2.Err)
 	}
+	release2()
 	wg.Wait()
 	if b1.Status != StatusNXDomain {
 		t.Errorf("first caller: %s, %v", b1.Status, b1.Err)

@@ -175,6 +175,7 @@ type flight struct {
 	upgrade   chan struct{} // closed when a critical caller joins
 	upgraded  bool
 	cancelled bool // ended by its caller's context: not an answer
+	joined    int  // callers that joined it while in flight (tests wait on it)
 }
 
 // result is an answer with the reply it came from (nil when no reply).
@@ -230,6 +231,7 @@ func (c *Client) lookup(ctx context.Context, name string, qtype uint16, internal
 		case <-f.done:
 			h = cached
 		default:
+			f.joined++
 			if PriorityFrom(ctx) == Critical && !f.upgraded {
 				f.upgraded = true
 				close(f.upgrade)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
@@ -17,7 +16,7 @@ func TestLimitsReported(t *testing.T) {
 	zone.WriteString(`big TXT "` + strings.Repeat("x", 250) + `" "` + strings.Repeat("y", 250) + "\"\n")
 	srv := zoneservertest.New(t, zone.String())
 
-	c := New(Config{Servers: []string{srv.Addr()}, Timeout: time.Second, MaxQueries: 3})
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: calm, MaxQueries: 3})
 	for i := range 5 {
 		c.Lookup(context.Background(), fmt.Sprintf("n%d.lim.example.", i), dns.TypeA)
 	}
@@ -25,7 +24,7 @@ func TestLimitsReported(t *testing.T) {
 		t.Errorf("Limits() = %v, %v after 5 questions on a budget of 3", q, txt)
 	}
 
-	c = New(Config{Servers: []string{srv.Addr()}, Timeout: time.Second, MaxTXTBytes: 100})
+	c = New(Config{Servers: []string{srv.Addr()}, Timeout: calm, MaxTXTBytes: 100})
 	a := c.Lookup(context.Background(), "big.lim.example.", dns.TypeTXT)
 	if q, txt := c.Limits(); q || !txt || a.Status != StatusError {
 		t.Errorf("Limits() = %v, %v, status %s after a 500-byte TXT on a budget of 100", q, txt, a.Status)

@@ -1,8 +1,11 @@
 package dnsclient
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -82,6 +85,16 @@ type Config struct {
 	// ask. Nil asks the address on port 53. Tests use it to reach loopback
 	// servers on other ports.
 	NameserverAddr func(host string, ip netip.Addr) string
+	// AttemptTimeout, when set, decides when each attempt of a question
+	// times out, in place of the clock: it is called once the attempt is
+	// sent, with the server and the question, and the attempt times out
+	// when the returned channel is closed (never, for nil). Timeout and the
+	// context's deadline still apply. Tests set it, with a Timeout longer
+	// than any test, so that exactly the questions a fault withholds time
+	// out, at once, while an answered question waits as long as a loaded
+	// machine needs: no count or verdict then depends on the machine's
+	// speed. Nil leaves timing to Timeout alone.
+	AttemptTimeout func(server, name string, qtype uint16) <-chan struct{}
 	// CheckNameserver, when set, judges every nameserver address that
 	// authoritative mode found in DNS (glue or an A/AAAA answer) before it
 	// is asked: an address it refuses is skipped, and when it refuses them
@@ -115,4 +128,67 @@ func normalizeServer(s string) string {
 		return s
 	}
 	return net.JoinHostPort(s, "53")
+}
+
+// ErrBadServer: a server given to ask is not HOST[:PORT].
+var ErrBadServer = errors.New("not a DNS server address (HOST[:PORT])")
+
+// ParseServer checks a server given to ask (--resolver) and returns it as
+// "host:port", port 53 when none is given: an IPv4 or IPv6 address (bare
+// or in brackets, with or without a port) or a host name, and a port from 1
+// to 65535. Anything else is an error wrapping ErrBadServer that says what
+// is wrong.
+func ParseServer(s string) (string, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return "", fmt.Errorf("%w: empty", ErrBadServer)
+	}
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(in, "["), "]")); err == nil {
+		return netip.AddrPortFrom(a, 53).String(), nil
+	}
+	host, port := in, "53"
+	if h, p, err := net.SplitHostPort(in); err == nil {
+		host, port = h, p
+	} else if strings.Contains(in, "]") || strings.Count(in, ":") == 1 {
+		return "", fmt.Errorf("%w: %q: %v", ErrBadServer, s, err)
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || n == 0 {
+		return "", fmt.Errorf("%w: %q: the port must be a number from 1 to 65535", ErrBadServer, s)
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		return netip.AddrPortFrom(a, uint16(n)).String(), nil
+	}
+	if err := CheckHostName(host); err != nil {
+		return "", fmt.Errorf("%w: %q: neither an IP address nor a host name (%v)", ErrBadServer, s, err)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// CheckHostName accepts a host name of letters, digits, hyphens and
+// underscores, in labels of 1 to 63 octets, at most 253 in all; one
+// trailing dot is allowed. The error says what is wrong.
+func CheckHostName(name string) error {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return errors.New("empty name")
+	}
+	if len(name) > 253 {
+		return fmt.Errorf("%d characters is longer than a name may be (253)", len(name))
+	}
+	for _, l := range strings.Split(name, ".") {
+		if l == "" {
+			return errors.New("empty label (two dots in a row)")
+		}
+		if len(l) > 63 {
+			return fmt.Errorf("label %q is longer than 63 characters", l)
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i] | 0x20 // ASCII letters in lower case; other bytes stay outside a-z
+			if !(c >= 'a' && c <= 'z' || l[i] >= '0' && l[i] <= '9' || l[i] == '-' || l[i] == '_') {
+				return fmt.Errorf("label %q has the character %q", l, l[i])
+			}
+		}
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/netip"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/zoneserver"
@@ -24,7 +23,7 @@ _25._tcp.mx IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef012345
 	signed.SetAD("signed.example.", true)
 	signed.SetFault("drop.signed.example.", 0, zoneserver.FaultDrop)
 	plain := zoneservertest.New(t, zone("plain.example.", "www IN A 192.0.2.3\n"))
-	c := New(Config{Timeout: 300 * time.Millisecond, Overlays: []Overlay{
+	c := New(Config{Timeout: calm, AttemptTimeout: zoneservertest.Expiry(nil, signed), Overlays: []Overlay{
 		{Zones: []string{"signed.example."}, Server: signed.Addr()},
 		{Zones: []string{"plain.example."}, Server: plain.Addr()},
 	}})
@@ -82,7 +81,7 @@ func TestDNSSECAuthoritativeMode(t *testing.T) {
 	c := New(Config{
 		Servers:        []string{parent.Addr()},
 		Authoritative:  true,
-		Timeout:        500 * time.Millisecond,
+		Timeout:        calm,
 		NameserverAddr: func(host string, _ netip.Addr) string { return addrs[canonical(host)] },
 	})
 	a := c.Lookup(context.Background(), "www.child.example.", dns.TypeTXT)

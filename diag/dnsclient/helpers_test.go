@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mxray/mxray/diag/zoneserver"
+	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
 )
 
 // soa is the apex record every test zone starts with: TTL 300, negative
@@ -19,9 +20,17 @@ func zone(origin, records string) string {
 	return "$ORIGIN " + origin + "\n$TTL 3600\n" + soa + records
 }
 
-// testClient is a client of one zoneserver server with a short timeout.
+// calm is the per-question timeout of tests whose servers answer: no
+// loaded machine reaches it, so no answer is retried or lost to the
+// machine's speed. Tests that need a question to time out say which with
+// Config.AttemptTimeout (zoneservertest.Expiry), never with a short
+// Timeout.
+const calm = 30 * time.Second
+
+// testClient is a client of one zoneserver server whose questions time
+// out only where the server drops them.
 func testClient(srv *zoneserver.Server, mod ...func(*Config)) *Client {
-	cfg := Config{Servers: []string{srv.Addr()}, Timeout: 500 * time.Millisecond}
+	cfg := Config{Servers: []string{srv.Addr()}, Timeout: calm, AttemptTimeout: zoneservertest.Expiry(nil, srv)}
 	for _, m := range mod {
 		m(&cfg)
 	}

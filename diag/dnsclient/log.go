@@ -22,6 +22,14 @@ type LogEntry struct {
 	DNSSEC DNSSEC        // what the resolver's AD bit said (Answer.DNSSEC)
 	Start  time.Duration // when the call began, since the client was made
 	Err    string        // the error text, when the status is a failure
+	// Cut: the caller's context ended the question (its deadline passed
+	// or it was cancelled), which says nothing of the server.
+	Cut bool
+	// heard: the failure is not the servers' silence: a server replied
+	// with something unusable (a malformed reply, a CNAME loop or a chain
+	// past the limit), or the question was never sent (a budget, a bad
+	// name). NoServerAnswered does not count it as unanswered.
+	heard bool
 }
 
 // how says where an answer came from.
@@ -50,6 +58,8 @@ func (c *Client) record(a Answer, h how, start time.Time) {
 	}
 	if a.Err != nil {
 		e.Err = a.Err.Error()
+		e.Cut = isContextErr(a.Err)
+		e.heard = notSilence(a.Err)
 	}
 	if len(c.cfg.Secrets) > 0 {
 		e.Name, e.Err = mask(e.Name, c.cfg.Secrets), mask(e.Err, c.cfg.Secrets)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxray/mxray/diag/zoneserver/zoneservertest"
@@ -29,7 +28,7 @@ back      IN CNAME loop.a.
 	c := New(Config{
 		Servers:  []string{bSrv.Addr()},
 		Overlays: []Overlay{{Zones: []string{"a."}, Server: aSrv.Addr()}},
-		Timeout:  500 * time.Millisecond,
+		Timeout:  calm,
 	})
 	tests := []struct {
 		name     string
@@ -88,7 +87,7 @@ func TestOverlayRouting(t *testing.T) {
 	c := New(Config{
 		Servers:  []string{real.Addr()},
 		Overlays: []Overlay{{Zones: []string{"Draft.Example"}, Server: draft.Addr()}},
-		Timeout:  500 * time.Millisecond,
+		Timeout:  calm,
 	})
 	tests := []struct {
 		qname  string
@@ -111,7 +110,7 @@ func TestOverlayRouting(t *testing.T) {
 	}
 
 	// --demo: the demo server and nothing else; outside its zones is REFUSED.
-	demo := New(Config{Servers: []string{draft.Addr()}, Timeout: 500 * time.Millisecond})
+	demo := New(Config{Servers: []string{draft.Addr()}, Timeout: calm})
 	if a := demo.Lookup(context.Background(), "www.example.", dns.TypeA); a.Status != StatusRefused || a.Server != draft.Addr() {
 		t.Errorf("demo outside its zones: %s from %s", a.Status, a.Server)
 	}

@@ -207,7 +207,7 @@ func TestSharedCacheMergesAcrossClients(t *testing.T) {
 func TestSharedCacheBypassedWhenAuthoritative(t *testing.T) {
 	srv := zoneservertest.New(t, sharedZone)
 	cache := NewCache(CacheConfig{})
-	c := New(Config{Servers: []string{srv.Addr()}, Timeout: 500 * time.Millisecond, Cache: cache, Authoritative: true,
+	c := New(Config{Servers: []string{srv.Addr()}, Timeout: calm, Cache: cache, Authoritative: true,
 		NameserverAddr: func(string, netip.Addr) string { return srv.Addr() }})
 	c.Lookup(context.Background(), "inc.example.", dns.TypeTXT)
 	if st := cache.Stats(); st.Stores != 0 || st.Misses != 0 {

@@ -83,6 +83,20 @@ func (c *Client) roundTrip(ctx context.Context, network, server string, q query,
 	if err := co.WriteMsg(m); err != nil {
 		return rep, netError(ctx, err, 0)
 	}
+	if hook := c.cfg.AttemptTimeout; hook != nil {
+		if expired := hook(server, q.name, q.qtype); expired != nil {
+			// Time the attempt out as a passed deadline does.
+			done := make(chan struct{})
+			defer close(done)
+			go func() {
+				select {
+				case <-expired:
+					_ = conn.SetDeadline(time.Unix(1, 0))
+				case <-done:
+				}
+			}()
+		}
+	}
 	ignored := 0
 	for {
 		var h dns.Header

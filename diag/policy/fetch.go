@@ -100,6 +100,10 @@ func fetch(ctx context.Context, domain string, dial DialFunc, timeout time.Durat
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// The timeout (or the caller) ended it: say so as the cause.
+			err = fmt.Errorf("%w: %w", cerr, err)
+		}
 		res.Err, res.Elapsed = err, time.Since(start)
 		return res
 	}

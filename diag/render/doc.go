@@ -97,7 +97,7 @@ func (d *Doc) Code(text string) {
 
 // Options control how a Doc is written.
 type Options struct {
-	ASCII  bool // draw trees and markers with ASCII only
+	ASCII  bool // ASCII only: trees and markers drawn, text spelled out (see ASCII)
 	Redact bool // mask email addresses and Message-IDs
 }
 
@@ -111,8 +111,17 @@ func (o Options) redact(s string) string {
 
 // clean makes one line of report text safe to write: redacted when asked,
 // then sanitised by termsafe. Both writers pass every string through it.
-func (o Options) clean(s string) string { return termsafe.String(o.redact(s)) }
+func (o Options) clean(s string) string { return o.ascii(termsafe.String(o.redact(s))) }
+
+// ascii spells s in ASCII when the options ask for it (before widths are
+// measured, so that columns stay aligned).
+func (o Options) ascii(s string) string {
+	if o.ASCII {
+		return ASCII(s)
+	}
+	return s
+}
 
 // code makes preformatted text (a record as published) safe to write:
 // redacted when asked, then sanitised line by line, keeping its lines.
-func (o Options) code(s string) string { return termsafe.Lines(o.redact(s)) }
+func (o Options) code(s string) string { return o.ascii(termsafe.Lines(o.redact(s))) }

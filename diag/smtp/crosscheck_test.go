@@ -80,7 +80,7 @@ _25._tcp.mx4 IN TLSA 3 1 1 %s
 			o := quickOptions()
 			o.Roots = p.ca.Pool()
 			o.Dial = routes{"192.0.2.10:25": srv.Addr()}.dial
-			o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{tt.server.Addr()}, Timeout: 2 * time.Second})
+			o.Resolver = dnsclient.New(dnsclient.Config{Servers: []string{tt.server.Addr()}, Timeout: 30 * time.Second})
 			r := Probe(context.Background(), Target{Host: tt.host, IP: addr("192.0.2.10")}, o)
 			if r.Status != tt.status || r.DANE.DNSSEC != tt.dnssec {
 				t.Fatalf("status %s dnssec %s, want %s %s (dane %+v, err %v)", r.Status, r.DANE.DNSSEC, tt.status, tt.dnssec, r.DANE, r.Err)

@@ -30,7 +30,7 @@ func codes(c *Check) []string {
 func TestRun(t *testing.T) {
 	srv, o := demotest.Serve(t)
 	check := func(name string, ip netip.Addr) *Check {
-		c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+		c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 		return Run(context.Background(), c, name, ip, diag.Options{Offline: true, SMTP: &o})
 	}
 	d := check("healthy.example", netip.Addr{})

@@ -54,7 +54,16 @@ const (
 	bulkWorkersDNS   = 64
 	bulkChunkQueries = 1000 // question budget of one chunk's client (each verdict is bounded by RFC 7208's limits)
 	bulkMaxLine      = 1024 // longer input lines are reported and skipped
+	// bulkMaxSkip bounds how much of an over-long line is read to find its
+	// end: past it the input is no list of addresses (/dev/zero, a binary
+	// file) and the run stops with ErrNotText.
+	bulkMaxSkip = 1 << 20
 )
+
+// ErrNotText: the input of a bulk evaluation is not text, one address a
+// line: a line runs past bulkMaxSkip bytes (a stray bad line is reported
+// and skipped instead).
+var ErrNotText = errors.New("not a text file of addresses, one a line")
 
 // ErrBulkLine: an input line of a bulk evaluation is not an IP address.
 var ErrBulkLine = errors.New("not an IPv4 or IPv6 address")
@@ -280,8 +289,11 @@ func readBulkLine(br *bufio.Reader) ([]byte, error) {
 	switch {
 	case err == bufio.ErrBufferFull || (err == nil && len(line) > bulkMaxLine):
 		cut := append([]byte(nil), line[:min(len(line), bulkMaxLine)]...)
-		for err == bufio.ErrBufferFull {
-			_, err = br.ReadSlice('\n')
+		for skipped := len(line); err == bufio.ErrBufferFull; skipped += len(line) {
+			if skipped > bulkMaxSkip {
+				return nil, fmt.Errorf("%w: a line runs past %d bytes", ErrNotText, bulkMaxSkip)
+			}
+			line, err = br.ReadSlice('\n')
 		}
 		if err != nil && err != io.EOF {
 			return nil, err

@@ -36,9 +36,23 @@ type Answer struct {
 	json     any // the value the contract writes
 }
 
-// MarshalJSON writes the spf contract: the tree without an IP, the flat
-// verdict (with results) for one, the report with results for several.
+// MarshalJSON writes the spf contract. With IPs, one or several, one
+// shape: results holds a verdict per IP, and the first IP's verdict is
+// also flat beside it (ip, result, matched, ...), as the one-IP shape always
+// had it. Without an IP: the tree and its worst-case counts, and an empty
+// results.
 func (a *Answer) MarshalJSON() ([]byte, error) { return json.Marshal(a.json) }
+
+// noIPJSON is the answer without an IP: the tree object, and results: [].
+type noIPJSON struct{ tree *spf.Tree }
+
+func (n noIPJSON) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(n.tree)
+	if err != nil || len(b) < 2 || b[len(b)-1] != '}' {
+		return b, err
+	}
+	return append(b[:len(b)-1], []byte(`,"results":[]}`)...), nil
+}
 
 // Doc lays the answer out for the text and Markdown writers: the verdict
 // table, the tree with the first verdict's deciding path, the findings.
@@ -55,10 +69,7 @@ func Check(ctx context.Context, client *dnsclient.Client, q Query) *Answer {
 	switch len(q.IPs) {
 	case 0:
 		t := spf.Prefetch(ctx, r, q.Domain, opts...)
-		return &Answer{Tree: t, Findings: Findings(t.Findings()), json: t}
-	case 1:
-		v := spf.Check(ctx, r, q.IPs[0], id, opts...)
-		return &Answer{Tree: v.Tree(), Verdicts: []*spf.Verdict{v}, Findings: Findings(v.Findings()), json: v}
+		return &Answer{Tree: t, Findings: Findings(t.Findings()), json: noIPJSON{t}}
 	}
 	rep := spf.CheckIPs(ctx, r, q.IPs, id, opts...)
 	return &Answer{Tree: rep.Tree, Verdicts: rep.Results, Findings: Findings(rep.Findings()), json: rep}

@@ -24,7 +24,9 @@
 //     whole answer is served over TCP (RFC 7766).
 //
 // Tests change its behaviour while it serves: latency for every answer or
-// per name, and faults per name and type (drop, SERVFAIL, REFUSED, forced
-// truncation, a decoy reply with a wrong ID or a wrong question first).
+// per name, answers held back per name until the test releases them (Hold,
+// with Pending to see them waiting: no clock to race), and faults per name
+// and type (drop, SERVFAIL, REFUSED, forced truncation, a decoy reply with a
+// wrong ID or a wrong question first).
 // Replace swaps the zones atomically.
 package zoneserver

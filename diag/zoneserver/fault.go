@@ -2,6 +2,7 @@ package zoneserver
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -98,8 +99,52 @@ func (s *Server) SetNameLatency(name string, d time.Duration) {
 	s.nameLatency[k] = d
 }
 
-// behaviour returns the fault and latency that apply to one question.
-func (s *Server) behaviour(name string, qtype uint16) (Fault, time.Duration) {
+// Hold keeps back the answers for name (any type, matched
+// case-insensitively) until release is called or the server closes: a
+// server exactly as slow as a test needs, with no clock to race. Questions
+// held are counted and logged when they arrive; Pending counts them while
+// they wait. release may be called more than once. Holding a name already
+// held returns the same hold's release.
+func (s *Server) Hold(name string) (release func()) {
+	k := canonical(name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.holds[k]
+	if !ok {
+		ch = make(chan struct{})
+		s.holds[k] = ch
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.holds[k] == ch {
+				delete(s.holds, k)
+			}
+			select {
+			case <-ch:
+			default:
+				close(ch)
+			}
+		})
+	}
+}
+
+// Pending counts the answers being held back right now, by latency or by
+// Hold. Tests wait for it to know that a question has reached the server
+// and is waiting there, instead of sleeping.
+func (s *Server) Pending() int { return int(s.pending.Load()) }
+
+// Drops reports whether a question for name and qtype is dropped by a
+// fault now (FaultDrop set for that type or for every type).
+func (s *Server) Drops(name string, qtype uint16) bool {
+	f, _, _ := s.behaviour(name, qtype)
+	return f == FaultDrop
+}
+
+// behaviour returns the fault, latency and hold that apply to one question.
+func (s *Server) behaviour(name string, qtype uint16) (Fault, time.Duration, <-chan struct{}) {
 	k := canonical(name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -111,5 +156,32 @@ func (s *Server) behaviour(name string, qtype uint16) (Fault, time.Duration) {
 	if !ok {
 		d = time.Duration(s.latency.Load())
 	}
-	return f, d
+	return f, d, s.holds[k]
+}
+
+// wait holds an answer back for delay and until hold is closed (nil: no
+// hold); it reports false when the server closed first.
+func (s *Server) wait(delay time.Duration, hold <-chan struct{}) bool {
+	if delay <= 0 && hold == nil {
+		return true
+	}
+	s.pending.Add(1)
+	defer s.pending.Add(-1)
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-s.done:
+			return false
+		}
+	}
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-s.done:
+			return false
+		}
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package zoneserver
 
 import (
 	"net"
-	"time"
 
 	"github.com/miekg/dns"
 )
@@ -32,18 +31,9 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	}
 	s.record(logged)
 
-	fault, delay := s.behaviour(q.Name, q.Qtype)
-	if fault == FaultDrop {
+	fault, delay, hold := s.behaviour(q.Name, q.Qtype)
+	if fault == FaultDrop || !s.wait(delay, hold) {
 		return
-	}
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-s.done:
-			t.Stop()
-			return
-		}
 	}
 
 	resp := s.respond(req, fault, tcp)

@@ -39,11 +39,13 @@ type Server struct {
 	zones   atomic.Pointer[zoneSet]
 	latency atomic.Int64 // time.Duration
 	queries atomic.Int64
-	ad      adZones // zones answered with AD set (SetAD)
+	pending atomic.Int64 // answers held back by latency or Hold
+	ad      adZones      // zones answered with AD set (SetAD)
 
 	mu          sync.Mutex
 	faults      map[faultKey]Fault
 	nameLatency map[string]time.Duration
+	holds       map[string]chan struct{} // by canonical name; closed on release
 	log         []Query
 	udp, tcp    *dns.Server
 	addr        string
@@ -64,6 +66,7 @@ func New(zoneText string) (*Server, error) {
 	s := &Server{
 		faults:      map[faultKey]Fault{},
 		nameLatency: map[string]time.Duration{},
+		holds:       map[string]chan struct{}{},
 		done:        make(chan struct{}),
 	}
 	s.zones.Store(zs)

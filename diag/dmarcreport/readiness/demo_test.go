@@ -71,7 +71,7 @@ func TestDemoReportsUseOnlyReservedNames(t *testing.T) {
 func demoResult(t testing.TB) *readiness.Result {
 	t.Helper()
 	srv := zoneservertest.New(t, demo.ZoneText())
-	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+	c := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	ctx := context.Background()
 	s := dmarcreport.Read(ctx, demo.ReportInputs(), dmarcreport.Limits{})
 	en := readiness.Enrich(ctx, s, readiness.Env{DNS: c, SPF: spfcheck.Resolver(c)}, nil)

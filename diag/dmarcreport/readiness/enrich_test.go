@@ -80,7 +80,7 @@ func shopSet(t *testing.T) *dmarcreport.Set {
 
 func TestEnrichAndReadiness(t *testing.T) {
 	srv := zoneservertest.New(t, enrichZones)
-	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	s := shopSet(t)
 	var mu sync.Mutex
 	var streamed []string
@@ -183,7 +183,7 @@ func TestEnrichOffline(t *testing.T) {
 // hanging.
 func TestEnrichCancelled(t *testing.T) {
 	srv := zoneservertest.New(t, enrichZones)
-	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 2 * time.Second})
+	client := dnsclient.New(dnsclient.Config{Servers: []string{srv.Addr()}, Timeout: 30 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	en := readiness.Enrich(ctx, shopSet(t), readiness.Env{DNS: client, SPF: spfcheck.Resolver(client), Concurrency: 1}, nil)
