@@ -77,7 +77,7 @@ func StartSMTP() (*SMTP, error) {
 		return nil, err
 	}
 	now := time.Now()
-	ca, err := tlscert.NewCA("mxray demo CA (not trusted anywhere)", now)
+	ca, err := tlscert.NewCA("mxray demo CA (trusted by --demo only)", now)
 	if err != nil {
 		return nil, err
 	}
