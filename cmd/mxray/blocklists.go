@@ -60,6 +60,22 @@ func blocklistSet(o *options, env *environment, batch bool) (*blocklist.Set, err
 	return &set, nil
 }
 
+// setupDNSWithLists is setupDNS for a command that asks blocklists: the
+// set blocklistSet chooses (batch as there), read first so a bad list flag
+// is refused before any server starts, and its secrets kept out of the log.
+func setupDNSWithLists(o *options, env *environment, batch bool) (*dnsSetup, error) {
+	lists, err := blocklistSet(o, env, batch)
+	if err != nil {
+		return nil, err
+	}
+	s, err := setupDNS(o)
+	if err != nil {
+		return nil, err
+	}
+	s.withBlocklists(lists)
+	return s, nil
+}
+
 // withBlocklists makes set the lists the run asks (nil for none) and
 // keeps their secrets (a DQS key in the names asked) out of the DNS log.
 func (s *dnsSetup) withBlocklists(set *blocklist.Set) {

@@ -119,15 +119,10 @@ func (c checkOutput) MarshalJSON() ([]byte, error) {
 // blocklists (asked in a batch only with --blocklists), the DNS setup, and
 // the SMTP probe (only with --smtp); done stops what they started.
 func checkSetup(o *options, env *environment, batch bool) (dnsSet *dnsSetup, probe *smtp.Options, done func(), err error) {
-	lists, err := blocklistSet(o, env, batch)
+	dnsSet, err = setupDNSWithLists(o, env, batch)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	dnsSet, err = setupDNS(o)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	dnsSet.withBlocklists(lists)
 	probe, stop, err := checkProbe(o, dnsSet)
 	if err != nil {
 		dnsSet.close()

@@ -52,16 +52,11 @@ func runHeaders(ctx context.Context, o *options, env *environment) (int, error) 
 	if o.noRecheck {
 		rep = diag.CheckMessage(ctx, nil, msg, diag.MessageOptions{NoRecheck: true}, nil).Headers
 	} else {
-		lists, err := blocklistSet(o, env, false)
-		if err != nil {
-			return exitCannot, err
-		}
-		dnsSet, err := setupDNS(o)
+		dnsSet, err := setupDNSWithLists(o, env, false)
 		if err != nil {
 			return exitCannot, err
 		}
 		defer dnsSet.close()
-		dnsSet.withBlocklists(lists)
 		client := dnsSet.newClient()
 		rep = diag.CheckMessage(ctx, client, msg, diag.MessageOptions{Options: diag.Options{Deadline: o.deadline, Blocklists: dnsSet.blocklists}}, nil).Headers
 		if dnsclient.NoServerAnswered(rep.Log) {

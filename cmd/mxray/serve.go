@@ -69,16 +69,11 @@ func serveUntil(ctx context.Context, o *options, env *environment, hup <-chan os
 	if o.maxSessions <= 0 || o.idleTimeout <= 0 {
 		return exitCannot, fmt.Errorf("%w: --max-sessions and --idle-timeout must be positive", errUsage)
 	}
-	lists, err := blocklistSet(o, env, false)
-	if err != nil {
-		return exitCannot, err
-	}
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNSWithLists(o, env, false)
 	if err != nil {
 		return exitCannot, err
 	}
 	defer dnsSet.close()
-	dnsSet.withBlocklists(lists)
 	serveDNS(o, dnsSet)
 	// One probe for every session's SMTP & TLS pane: it reaches only
 	// public addresses unless --allow-private-targets (under --demo, only

@@ -100,18 +100,12 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 	case o.demo:
 		cfg.Target = demo.DefaultDomain
 	}
-	lists, err := blocklistSet(o, env, false)
-	if err != nil {
-		cleanup()
-		return cfg, func() {}, err
-	}
-	dnsSet, err := setupDNS(o)
+	dnsSet, err := setupDNSWithLists(o, env, false)
 	if err != nil {
 		cleanup()
 		return cfg, func() {}, err
 	}
 	closers = append(closers, dnsSet.close)
-	dnsSet.withBlocklists(lists)
 	cfg.Blocklists = dnsSet.blocklists
 	// Each run gets a fresh client (its own cache) whose query log streams
 	// into the DNS log pane; a message's re-check shares its run's client.
