@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/mxray/mxray/internal/syncbuf"
 )
 
 // runModel runs m in a real tea.Program reading keys from a pipe and
@@ -16,7 +17,7 @@ import (
 func runModel(t *testing.T, m *Model, env []string, w, h int) *program {
 	t.Helper()
 	pr, pw := io.Pipe()
-	p := &program{t: t, out: &syncBuffer{}, in: pw, done: make(chan error, 1), vt: newVTScreen(w, h, true)}
+	p := &program{t: t, out: &syncbuf.Buffer{}, in: pw, done: make(chan error, 1), vt: newVTScreen(w, h, true)}
 	prog := tea.NewProgram(m, tea.WithInput(pr), tea.WithOutput(p.out), tea.WithWindowSize(w, h),
 		tea.WithEnvironment(env), tea.WithoutSignals())
 	go func() {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/diag/finding"
 	"github.com/mxray/mxray/diag/termsafe/termsafetest"
+	"github.com/mxray/mxray/internal/syncbuf"
 )
 
 // hostileClass is one kind of terminal attack a header can carry: the
@@ -147,31 +147,12 @@ func unwrapped(view string) string {
 	return b.String()
 }
 
-// syncBuffer is a bytes.Buffer safe for a program's writer and a test's
-// reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
-
 // program runs the workbench in a real tea.Program, writing to a buffer
 // and reading keys from a pipe, at a fixed size; a vtScreen follows what a
 // terminal would show.
 type program struct {
 	t    *testing.T
-	out  *syncBuffer
+	out  *syncbuf.Buffer
 	in   *io.PipeWriter
 	done chan error
 	vt   *vtScreen
@@ -182,7 +163,7 @@ func startProgram(t *testing.T, cfg Config, w, h int) *program {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	p := &program{t: t, out: &syncBuffer{}, in: pw, done: make(chan error, 1), vt: newVTScreen(w, h, true)}
+	p := &program{t: t, out: &syncbuf.Buffer{}, in: pw, done: make(chan error, 1), vt: newVTScreen(w, h, true)}
 	cfg.Input, cfg.Output, cfg.Width, cfg.Height = pr, p.out, w, h
 	go func() { p.done <- Run(ctx, cfg, tea.WithoutSignals()) }()
 	t.Cleanup(func() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mxray/mxray/diag/demo"
 	"github.com/mxray/mxray/headers"
+	"github.com/mxray/mxray/internal/syncbuf"
 )
 
 // errNoTTY stands for a machine without a controlling terminal.
@@ -128,24 +129,6 @@ func TestTUIConfig(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer a program writes while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestTUIHeadersFromStdin: "mxray -" reads the message from stdin and runs
 // the workbench on it with keys from the terminal: q typed there quits,
 // with exit status 0, and the terminal is closed.
@@ -154,7 +137,7 @@ func TestTUIHeadersFromStdin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	env := &environment{stdin: bytes.NewReader(demo.SampleMessage()), stdout: out, stderr: io.Discard, stdoutIsTTY: true}
 	tty := newFakeTTY()
 	ctx, cancel := context.WithTimeout(context.Background(), patience)

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mxray/mxray/internal/syncbuf"
 )
 
 // list returns n inputs d0 … d(n-1), one per line, with a comment and a
@@ -95,7 +97,7 @@ func TestRunKeepsInputOrder(t *testing.T) {
 
 func TestRunUnorderedStreamsAsFinished(t *testing.T) {
 	g := &gates{}
-	var out syncBuffer
+	var out syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		_, err := Run(context.Background(), strings.NewReader(list(3)), &out, Options{Check: g.check, Concurrency: 3, Unordered: true})
@@ -149,7 +151,7 @@ func TestRunReadsAheadBoundedly(t *testing.T) {
 		}
 		return echo(ctx, input)
 	}
-	var out syncBuffer
+	var out syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		_, err := Run(context.Background(), r, &out, Options{Check: check, Concurrency: conc})
@@ -315,23 +317,6 @@ func TestRunWriteFailureStops(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // FuzzReadComplete reads arbitrary bytes as an earlier run's output: no
 // panic, Keep never past the end, and the complete lines before Keep are
