@@ -33,15 +33,28 @@ func PublicDialer(client *dnsclient.Client, timeout time.Duration) DialFunc {
 	return netguard.GuardedDialer(dialThrough(client, netguard.NewDialer(timeout, false)), false)
 }
 
+// ResolvingDialer returns a dial function that resolves host names
+// through client and connects with dial, which sees addresses only (the
+// demo's dial, which maps the demo zone's addresses to loopback servers).
+func ResolvingDialer(client *dnsclient.Client, dial DialFunc) DialFunc {
+	return dialVia(client, dial)
+}
+
 // dialThrough resolves names through client and dials with d.
 func dialThrough(client *dnsclient.Client, d *net.Dialer) DialFunc {
+	return dialVia(client, d.DialContext)
+}
+
+// dialVia resolves names through client and dials each address with dial
+// until one connects.
+func dialVia(client *dnsclient.Client, dial DialFunc) DialFunc {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
 		}
 		if ip := net.ParseIP(host); ip != nil {
-			return d.DialContext(ctx, network, addr)
+			return dial(ctx, network, addr)
 		}
 		v4, v6 := client.LookupAddrs(ctx, dns.Fqdn(host))
 		addrs := append(v4.Addrs(), v6.Addrs()...)
@@ -50,7 +63,7 @@ func dialThrough(client *dnsclient.Client, d *net.Dialer) DialFunc {
 		}
 		var errs []error
 		for _, ip := range addrs {
-			c, err := d.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+			c, err := dial(ctx, network, net.JoinHostPort(ip.String(), port))
 			if err == nil {
 				return c, nil
 			}

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -27,12 +28,16 @@ type Options struct {
 	HeaderSelectors []string
 	// Deadline bounds the whole investigation; DefaultDeadline when zero.
 	Deadline time.Duration
-	// Offline is set under --demo and --zone: nothing is fetched over HTTPS
-	// (MTA-STS policies), only DNS is asked.
+	// Offline is set under --zone: nothing is fetched over HTTPS (MTA-STS
+	// policies), only DNS is asked. (--demo fetches from its own loopback
+	// server, through Dial and PolicyRoots.)
 	Offline bool
 	// Dial opens connections for the MTA-STS policy fetch; it should resolve
 	// names through the investigation's DNS client. Nil means no fetch.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// PolicyRoots are the roots the MTA-STS policy fetch trusts; nil means
+	// the system's (the demo's policy server has a CA of its own).
+	PolicyRoots *x509.CertPool
 	// Blocklists are the DNS blocklists (RFC 5782) asked about the
 	// addresses of the MX hosts and the domain, and for a message about
 	// its sending IP and its From, envelope and DKIM d= domains; nil asks

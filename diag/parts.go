@@ -144,7 +144,7 @@ var parts = []partSpec{
 			if !inv.opts.Offline && inv.opts.Dial != nil {
 				dial = inv.opts.Dial
 			}
-			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, PolicyFetchTimeout)
+			m := policy.CheckMTASTS(leaf(ctx), c, inv.domain, hosts, dial, PolicyFetchTimeout, inv.opts.PolicyRoots)
 			inv.mtasts <- m
 			return func(r *Report) { r.MTASTS = m }
 		},

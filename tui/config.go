@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"crypto/x509"
 	"io"
 	"time"
 
@@ -35,8 +36,11 @@ type Config struct {
 	// Timeout bounds one lookup a pane starts: an IP's SPF verdict or PTR,
 	// a what-if tree (2 s when 0).
 	Timeout time.Duration
-	// Offline is set under --demo and --zone: no MTA-STS policy fetch.
+	// Offline is set under --zone: no MTA-STS policy fetch.
 	Offline bool
+	// PolicyRoots are the roots the MTA-STS policy fetch trusts (the
+	// demo's own CA under --demo); nil means the system's.
+	PolicyRoots *x509.CertPool
 	// Blocklists are the DNS blocklists each run asks about the MX
 	// addresses and the domain (and a message's sending IP and domains);
 	// nil asks none (--no-blocklists).

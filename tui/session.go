@@ -335,7 +335,7 @@ func (m *Model) start(req runRequest, keepFocus bool) tea.Cmd {
 		run.rep = &reportsRun{set: req.reports, note: req.note}
 	}
 	m.run, m.com.Run = run, run
-	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline, Blocklists: m.cfg.Blocklists}
+	opts := diag.Options{Selectors: m.cfg.Selectors, Deadline: m.cfg.Deadline, Offline: m.cfg.Offline, Blocklists: m.cfg.Blocklists, PolicyRoots: m.cfg.PolicyRoots}
 	if !m.cfg.Offline {
 		opts.Dial = m.dial(client)
 	}

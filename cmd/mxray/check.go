@@ -155,12 +155,13 @@ func checkProbe(o *options, dnsSet *dnsSetup) (probe *smtp.Options, stop func(),
 func investigate(ctx context.Context, o *options, s *dnsSetup, probe *smtp.Options, domain string) *diag.Report {
 	client := s.newClient()
 	return diag.Investigate(ctx, client, domain, diag.Options{
-		Selectors:  o.selectors,
-		Deadline:   o.deadline,
-		Offline:    s.offline,
-		Dial:       s.dial(client),
-		Blocklists: s.blocklists,
-		SMTP:       probe,
+		Selectors:   o.selectors,
+		Deadline:    o.deadline,
+		Offline:     s.offline,
+		Dial:        s.dial(client),
+		PolicyRoots: s.policyRoots,
+		Blocklists:  s.blocklists,
+		SMTP:        probe,
 	}, nil)
 }
 

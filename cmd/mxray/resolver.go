@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"fmt"
 	"os"
 	"slices"
@@ -21,7 +22,11 @@ type dnsSetup struct {
 	// nameservers are the demo's other nameservers (the stale one of
 	// changed.example); nil unless --demo.
 	nameservers *demo.Nameservers
-	offline     bool // --demo or --zone: no MTA-STS fetches
+	offline     bool // --zone: no MTA-STS fetches
+	// policies is the demo's MTA-STS policy server (dial reaches it and
+	// policyRoots trust it); nil unless --demo.
+	policies    *demo.Policies
+	policyRoots *x509.CertPool
 	// dial makes the dial of an investigation's connections (the MTA-STS
 	// fetch, the SMTP probe) from its client: the one place that chooses
 	// it, for the CLI and the workbench alike. diag.Dialer here;
@@ -51,7 +56,7 @@ func (s *dnsSetup) forSession(limiter dnsclient.Limiter) *dnsSetup {
 	c := *s
 	c.config.Limiter = limiter
 	c.config.Secrets = slices.Clip(s.config.Secrets) // a session's appends never reach the server's
-	c.server, c.nameservers = nil, nil
+	c.server, c.nameservers, c.policies = nil, nil, nil
 	return &c
 }
 
@@ -73,6 +78,9 @@ func (s *dnsSetup) close() {
 	}
 	if s.nameservers != nil {
 		s.nameservers.Close()
+	}
+	if s.policies != nil {
+		s.policies.Close()
 	}
 }
 
@@ -108,7 +116,7 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		// As a validating resolver would for signed zones: the demo's DANE
 		// records count, and the DNS log shows them secure.
 		demo.MarkSecure(srv)
-		s.server, s.offline = srv, true
+		s.server = srv
 		s.config.Servers = []string{srv.Addr()}
 		s.config.ServerNames = map[string]string{srv.Addr(): "the demo zone"}
 		s.mode, o.prov.Resolvers = diag.ModeDemo, nil
@@ -122,6 +130,16 @@ func setupDNS(o *options) (*dnsSetup, error) {
 		}
 		s.nameservers = ns
 		s.config.NameserverAddr = ns.NameserverAddr(srv.Addr())
+		// The MTA-STS policy is fetched from the demo's own HTTPS server
+		// (started on the first fetch): the demo's fetches reach nothing
+		// else.
+		pol, err := demo.NewPolicies()
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("the demo zone: cannot make its MTA-STS server: %w", err)
+		}
+		s.policies, s.policyRoots = pol, pol.Roots()
+		s.dial = func(c *dnsclient.Client) diag.DialFunc { return diag.ResolvingDialer(c, pol.Dial) }
 		return s, nil
 	}
 	servers := o.resolvers

@@ -162,7 +162,11 @@ func serveDNS(o *options, s *dnsSetup) {
 		return
 	}
 	timeout := o.timeout
-	s.dial = func(c *dnsclient.Client) diag.DialFunc { return diag.PublicDialer(c, timeout) }
+	if s.policies == nil {
+		// Under --demo the fetches' dial reaches only the demo's own
+		// MTA-STS server: it stays.
+		s.dial = func(c *dnsclient.Client) diag.DialFunc { return diag.PublicDialer(c, timeout) }
+	}
 	s.public = true
 	if s.nameservers == nil {
 		// Under --demo every nameserver is one of the demo's in-process
@@ -198,6 +202,7 @@ func sessionModel(o *options, dnsSet *dnsSetup, probe *probeSetup) serve.NewMode
 			Deadline:     o.deadline,
 			Timeout:      o.timeout,
 			Offline:      s.offline,
+			PolicyRoots:  s.policyRoots,
 			ExportToView: true,
 			Env:          env,
 		}

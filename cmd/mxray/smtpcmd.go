@@ -46,10 +46,11 @@ func runSMTP(ctx context.Context, o *options, env *environment) (int, error) {
 	}
 	client := dnsSet.newClient()
 	c := smtpcheck.Run(ctx, client, name, ip, diag.Options{
-		Deadline: o.deadline,
-		Offline:  dnsSet.offline,
-		Dial:     diag.Dialer(client, o.timeout),
-		SMTP:     &popts,
+		Deadline:    o.deadline,
+		Offline:     dnsSet.offline,
+		Dial:        dnsSet.dial(client),
+		PolicyRoots: dnsSet.policyRoots,
+		SMTP:        &popts,
 	})
 	if c.Unreachable && name != "" {
 		return exitCannot, fmt.Errorf("no DNS server answered (asked %s); check the network or give one with --resolver", strings.Join(dnsSet.config.Servers, ", "))

@@ -116,6 +116,7 @@ func tuiConfig(o *options, env *environment, deps tuiDeps) (tui.Config, func(), 
 	}
 	cfg.Dial = dnsSet.dial
 	cfg.Selectors, cfg.Deadline, cfg.Timeout, cfg.Offline = o.selectors, o.deadline, o.timeout, dnsSet.offline
+	cfg.PolicyRoots = dnsSet.policyRoots
 	cfg.Provenance = &o.prov
 	if !o.noProbe {
 		// The SMTP & TLS pane probes when the MX answers arrive; under

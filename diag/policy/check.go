@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strconv"
@@ -93,10 +94,13 @@ type MTASTSResult struct {
 }
 
 // CheckMTASTS checks the _mta-sts record of domain, fetches its policy
-// through dial (nil disables the fetch, as under --demo and --zone) and
-// holds the MX host names against the policy's patterns.
-func CheckMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []string, dial DialFunc, timeout time.Duration) *MTASTSResult {
-	return checkMTASTS(ctx, r, domain, mx, func(ctx context.Context) FetchResult { return FetchPolicy(ctx, domain, dial, timeout) })
+// through dial (nil disables the fetch, as under --zone) trusting roots
+// (nil: the system's) and holds the MX host names against the policy's
+// patterns.
+func CheckMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []string, dial DialFunc, timeout time.Duration, roots *x509.CertPool) *MTASTSResult {
+	return checkMTASTS(ctx, r, domain, mx, func(ctx context.Context) FetchResult {
+		return FetchPolicyWithRoots(ctx, domain, dial, timeout, roots)
+	})
 }
 
 func checkMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []string, fetchFn func(context.Context) FetchResult) *MTASTSResult {
@@ -125,7 +129,7 @@ func checkMTASTS(ctx context.Context, r dnsclient.Resolver, domain string, mx []
 	f := fetchFn(ctx)
 	if errors.Is(f.Err, ErrNotFetched) {
 		res.NotFetched = "policy not fetched"
-		add(finding.Info, "mta_sts.not_fetched", res.URL, "The MTA-STS policy was not fetched (offline zone or demo).", "Run without --zone/--demo to fetch and check the policy.")
+		add(finding.Info, "mta_sts.not_fetched", res.URL, "The MTA-STS policy was not fetched (an offline zone file).", "Run without --zone to fetch and check the policy.")
 		return res
 	}
 	if f.Err != nil {

@@ -357,11 +357,11 @@ func TestCheckMTASTS(t *testing.T) {
 	if !reflect.DeepEqual(mismatched, []string{"rogue.example.org"}) {
 		t.Errorf("mismatched %v; findings %+v", mismatched, res.Findings)
 	}
-	off := CheckMTASTS(context.Background(), r, "example.com", nil, nil, time.Second)
+	off := CheckMTASTS(context.Background(), r, "example.com", nil, nil, time.Second, nil)
 	if off.Fetched || off.NotFetched != "policy not fetched" {
 		t.Errorf("disabled: %+v", off)
 	}
-	none := CheckMTASTS(context.Background(), fakeTXT{}, "example.com", nil, nil, time.Second)
+	none := CheckMTASTS(context.Background(), fakeTXT{}, "example.com", nil, nil, time.Second, nil)
 	if none.Record != "" || len(none.Findings) != 1 || none.Findings[0].Code != "mta_sts.no_record" {
 		t.Errorf("no record: %+v", none.Findings)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,15 +236,26 @@ func TestBoundByContext(t *testing.T) {
 	_ = c0
 	// A client whose timeout would never end the questions on its own.
 	resolver := c0.Servers()[0]
+	// The live server's answers (SOA and TXT) as the client logs them: the
+	// caller gives up only once they are in, so a slow machine cannot
+	// cancel them too.
+	var liveAnswered atomic.Int32
+	live := servers["ns1"].Addr()
 	c := dnsclient.New(dnsclient.Config{Servers: []string{resolver}, Timeout: time.Hour,
 		NameserverAddr: func(host string, _ netip.Addr) string {
 			return map[string]string{"ns1.prop.test.": servers["ns1"].Addr(), "ns2.prop.test.": servers["ns2"].Addr()}[host]
+		},
+		OnQuery: func(e dnsclient.LogEntry) {
+			if e.Server == live && e.Status == dnsclient.StatusRecords {
+				liveAnswered.Add(1)
+			}
 		}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		// SOA and TXT both reach the dead server, then the caller gives up.
-		for servers["ns2"].Queries() < 2 {
+		// SOA and TXT both reach the dead server and are answered by the
+		// live one, then the caller gives up.
+		for servers["ns2"].Queries() < 2 || liveAnswered.Load() < 2 {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()

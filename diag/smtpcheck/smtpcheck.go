@@ -101,7 +101,9 @@ func Run(ctx context.Context, client *dnsclient.Client, name string, ip netip.Ad
 			dial = opts.Dial
 		}
 		leaf := dnsclient.WithPriority(dctx, dnsclient.Leaf) // never on the critical path
-		go func() { sts <- policy.CheckMTASTS(leaf, client, c.Domain, hosts, dial, diag.PolicyFetchTimeout) }()
+		go func() {
+			sts <- policy.CheckMTASTS(leaf, client, c.Domain, hosts, dial, diag.PolicyFetchTimeout, opts.PolicyRoots)
+		}()
 	}
 	var mtasts *policy.MTASTSResult
 	c.SMTP = smtp.ProbeReport(ctx, diag.SMTPTargets(c.Domain, &mx), o, func() *policy.STSPolicy {
