@@ -123,3 +123,50 @@ func TestVerdictTable(t *testing.T) {
 		t.Fatal("up from the tree's top did not go back to the table")
 	}
 }
+
+// TestIPFieldTypingReplaces: the IP field opens on the addresses already
+// evaluated; typed text replaces them (before, it was appended to them,
+// "192.0.2.7198.51.100.1", an error), while a cursor key first keeps them
+// to edit, and a paste replaces them too.
+func TestIPFieldTypingReplaces(t *testing.T) {
+	submit := func(p *Pane, keys ...string) []netip.Addr {
+		for _, k := range keys {
+			p.Update(kittest.Key(k))
+		}
+		_, cmd := p.Update(kittest.Key("enter"))
+		run(p, cmd)
+		if p.ipErr != "" {
+			t.Fatalf("field error %q", p.ipErr)
+		}
+		return p.ips
+	}
+	p := loaded(t)
+	p.Focus()
+	p.Update(kittest.Key("i"))
+	p.Update(tea.PasteMsg{Content: "192.0.2.7"})
+	if got := submit(p); len(got) != 1 || got[0] != netip.MustParseAddr("192.0.2.7") {
+		t.Fatalf("first address: %v", got)
+	}
+	for _, tt := range []struct {
+		name string
+		keys []string
+		want []string
+	}{
+		{"typing replaces", []string{"i", "1", "9", "8", ".", "5", "1", ".", "1", "0", "0", ".", "1"}, []string{"198.51.100.1"}},
+		{"a cursor key keeps", []string{"i", "right", "space", "1", "9", "2", ".", "0", ".", "2", ".", "7"}, []string{"198.51.100.1", "192.0.2.7"}},
+	} {
+		got := submit(p, tt.keys...)
+		var texts []string
+		for _, ip := range got {
+			texts = append(texts, ip.String())
+		}
+		if strings.Join(texts, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("%s: %v, want %v", tt.name, texts, tt.want)
+		}
+	}
+	p.Update(kittest.Key("i"))
+	p.Update(tea.PasteMsg{Content: "2001:db8::1"})
+	if got := submit(p); len(got) != 1 || got[0] != netip.MustParseAddr("2001:db8::1") {
+		t.Errorf("a paste into the fresh field: %v", got)
+	}
+}

@@ -64,6 +64,10 @@ type Pane struct {
 	viaHeaders         bool // the IP was chosen in a header pane
 
 	ipField textinput.Model
+	// ipFresh: the IP field has just opened on the addresses already
+	// evaluated; the first text typed or pasted replaces them (as in a
+	// selected field), while a cursor key first keeps them to edit.
+	ipFresh bool
 	editor  textinput.Model
 	field   spfField
 	ip      netip.Addr // the address chosen: the tree marks its path
@@ -396,6 +400,7 @@ func (p *Pane) key(k tea.KeyPressMsg) tea.Cmd {
 		p.field = fieldIP
 		p.ipErr = ""
 		p.ipField.CursorEnd()
+		p.ipFresh = p.ipField.Value() != ""
 		return p.ipField.Focus()
 	case key.Matches(k, keys.SwitchTree):
 		if p.env == nil {
@@ -464,6 +469,12 @@ func (p *Pane) updateField(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch p.field {
 	case fieldIP:
+		if p.ipFresh {
+			p.ipFresh = false
+			if replacesFreshField(msg) {
+				p.ipField.SetValue("")
+			}
+		}
 		p.ipField, cmd = p.ipField.Update(msg)
 		p.ipErr = ""
 		return cmd
@@ -725,4 +736,17 @@ func whatIfCmd(ctx context.Context, run, req int, published *spf.Tree, text stri
 		}
 		return msg
 	}
+}
+
+// replacesFreshField reports whether msg, the first input to a field that
+// has just opened on its old value, replaces that value: text typed or
+// pasted does; a cursor or deletion key keeps the value to edit.
+func replacesFreshField(msg tea.Msg) bool {
+	switch m := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.Text != ""
+	case tea.PasteMsg:
+		return true
+	}
+	return false
 }
