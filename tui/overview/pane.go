@@ -199,6 +199,11 @@ func (p *Pane) build() {
 	if run := p.Com.Run; run != nil && run.Message() != nil {
 		p.lines = append(p.lines, p.messageLines(run)...)
 	}
+	if run := p.Com.Run; run != nil && run.Reports() != nil {
+		l := p.reportsLine(run.Reports())
+		l.gap = len(p.lines) > 0
+		p.lines = append(p.lines, l)
+	}
 	for i, part := range diag.Parts() {
 		l := p.partLine(part, rep)
 		l.gap = i == 0 && len(p.lines) > 0

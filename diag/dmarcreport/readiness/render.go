@@ -35,7 +35,7 @@ func (r *Result) Doc() *render.Doc {
 		rows := make([][]string, 0, len(r.Sources))
 		for _, s := range r.Sources {
 			rows = append(rows, []string{s.Domain, s.IP, orDash(deref(s.PTR)), serviceText(s), Thousands(s.Messages),
-				pct(s.DMARCPass, s.Messages), pct(s.DKIMAligned, s.Messages), pct(s.SPFAligned, s.Messages)})
+				Percent(s.DMARCPass, s.Messages), Percent(s.DKIMAligned, s.Messages), Percent(s.SPFAligned, s.Messages)})
 		}
 		d.Table([]string{"Domain", "IP", "PTR", "Service", "Messages", "DMARC pass", "DKIM aligned", "SPF aligned"}, rows)
 	}
@@ -116,7 +116,7 @@ func alignWord(n, of int64) string {
 	case n == 0:
 		return "not aligned"
 	}
-	return "aligned for " + pct(n, of)
+	return "aligned for " + Percent(n, of)
 }
 
 func period(rep ReportJSON) string {
@@ -130,7 +130,9 @@ func period(rep ReportJSON) string {
 	return b[:min(10, len(b))] + " to " + e[:min(10, len(e))]
 }
 
-func pct(n, of int64) string {
+// Percent is n as a share of of, to one decimal ("72.3%"); "-" when of
+// is 0.
+func Percent(n, of int64) string {
 	if of == 0 {
 		return "-"
 	}
