@@ -16,10 +16,7 @@ import (
 // its mode, instead of "not fetched".
 func TestDemoFetchesItsMTASTSPolicy(t *testing.T) {
 	srv := blocklistDemo(t)
-	pol, err := demo.NewPolicies()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pol := demo.NewPolicies()
 	t.Cleanup(func() { pol.Close() })
 	cfg := demoConfig(srv, "healthy.example", false)
 	cfg.Offline = false
