@@ -20,7 +20,7 @@ type DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error
 // (so an HTTPS fetch sees the same DNS as the rest of the investigation,
 // --resolver and --authoritative included) and connects with timeout.
 func Dialer(client *dnsclient.Client, timeout time.Duration) DialFunc {
-	return dialThrough(client, &net.Dialer{Timeout: timeout})
+	return ResolvingDialer(client, (&net.Dialer{Timeout: timeout}).DialContext)
 }
 
 // PublicDialer is Dialer for connections made on a stranger's behalf
@@ -30,24 +30,14 @@ func Dialer(client *dnsclient.Client, timeout time.Duration) DialFunc {
 // so no packet reaches a loopback, private, link-local or unique-local
 // host, whatever the DNS of the domain says.
 func PublicDialer(client *dnsclient.Client, timeout time.Duration) DialFunc {
-	return netguard.GuardedDialer(dialThrough(client, netguard.NewDialer(timeout, false)), false)
+	return netguard.GuardedDialer(ResolvingDialer(client, netguard.NewDialer(timeout, false).DialContext), false)
 }
 
 // ResolvingDialer returns a dial function that resolves host names
-// through client and connects with dial, which sees addresses only (the
-// demo's dial, which maps the demo zone's addresses to loopback servers).
+// through client and connects to each address in turn with dial, which
+// sees addresses only (a net.Dialer's, netguard's, or the demo's, which
+// maps the demo zone's addresses to loopback servers).
 func ResolvingDialer(client *dnsclient.Client, dial DialFunc) DialFunc {
-	return dialVia(client, dial)
-}
-
-// dialThrough resolves names through client and dials with d.
-func dialThrough(client *dnsclient.Client, d *net.Dialer) DialFunc {
-	return dialVia(client, d.DialContext)
-}
-
-// dialVia resolves names through client and dials each address with dial
-// until one connects.
-func dialVia(client *dnsclient.Client, dial DialFunc) DialFunc {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
