@@ -108,7 +108,14 @@ func TestCompareShows(t *testing.T) {
 	if !p.Back() || p.cmp != nil {
 		t.Error("esc did not close the view")
 	}
+	// A reply of a comparison closed and asked again is not the new one's.
+	_, old := p.Update(kittest.Key("p"))
+	p.Back()
 	_, cmd = p.Update(kittest.Key("p"))
+	p.Update(old())
+	if p.cmp == nil || !p.cmp.busy || p.cmp.res != nil || p.cmp.err != "" {
+		t.Errorf("an earlier comparison's reply was taken for the new one: %+v", p.cmp)
+	}
 	p.Update(kit.RunStartMsg{Run: 2})
 	p.Update(cmd())
 	if p.cmp != nil {

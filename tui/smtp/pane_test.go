@@ -208,6 +208,13 @@ func TestPaneNewRunDropsStaleReplies(t *testing.T) {
 	if view := ansi.Strip(h.p.View()); !strings.Contains(view, "Looking up MX records") {
 		t.Errorf("after a new run:\n%s", view)
 	}
+	// Once the new run's MX table is in, an address of the same index
+	// exists again: only the generation tells the old reply apart.
+	h.p.Update(kit.PartMsg{Run: 2, Part: finding.PartMX, Report: &diag.Report{MX: mxReport(map[string]string{"mx1.example.com": "192.0.2.10"})}})
+	h.p.Update(resultMsg{run: 1, gen: old, i: 0, res: probe.Result{Status: probe.StatusOK}})
+	if h.p.finished() != 0 {
+		t.Errorf("the last run's reply was taken for the new run's address")
+	}
 }
 
 // TestPaneLatePolicy: the MTA-STS policy that arrives after the probe is
