@@ -79,11 +79,13 @@ func checkIPs(o *options, t diag.Target) ([]netip.Addr, error) {
 	}
 	for _, s := range o.ips {
 		ip, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(s), "[]"))
-		if err != nil {
+		if err != nil || ip.Zone() != "" {
+			// A zone (fe80::1%eth0) names this machine's link: SPF has
+			// no client IP to check with it (RFC 7208 §4.1).
 			return nil, fmt.Errorf("%w: --ip %q is not an IPv4 or IPv6 address", errUsage, s)
 		}
-		if !slices.Contains(ips, ip.Unmap()) {
-			ips = append(ips, ip.Unmap())
+		if ip = ip.Unmap(); !slices.Contains(ips, ip) {
+			ips = append(ips, ip)
 		}
 	}
 	return ips, nil

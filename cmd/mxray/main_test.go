@@ -81,6 +81,7 @@ func TestExitStatus(t *testing.T) {
 		{"unknown subcommand", []string{"chekc", "example.com"}, exitCannot, "", `unknown subcommand "chekc"`},
 		{"flag of another command", []string{"--demo", "check", "healthy.example", "--sender", "a@b.example"}, exitCannot, "", "--sender belongs to 'mxray spf'"},
 		{"bad ip", []string{"--demo", "spf", "healthy.example", "--ip", "192.0.2.300"}, exitCannot, "", `--ip "192.0.2.300" is not an IPv4 or IPv6 address`},
+		{"ip with a zone", []string{"--demo", "check", "healthy.example", "--ip", "fe80::1%eth0"}, exitCannot, "", `--ip "fe80::1%eth0" is not an IPv4 or IPv6 address`},
 		{"bad format", []string{"--demo", "check", "healthy.example", "--format", "yaml"}, exitCannot, "", "choose text or markdown"},
 		{"demo with resolver", []string{"--demo", "--resolver", "192.0.2.53", "check", "healthy.example"}, exitCannot, "", "--demo answers from the embedded zone alone"},
 		{"unreadable batch file", []string{"--demo", "check", "-f", "/nonexistent/list.txt"}, exitCannot, "", "no such file"},

@@ -44,7 +44,12 @@ func checkTrustedHost(h string) error {
 		}
 		return nil
 	}
-	if _, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil {
+	// An address is bare or wholly in brackets: "[2001:db8::1" is neither.
+	addr := h
+	if strings.HasPrefix(addr, "[") && strings.HasSuffix(addr, "]") {
+		addr = addr[1 : len(addr)-1]
+	}
+	if _, err := netip.ParseAddr(addr); err == nil {
 		return nil
 	}
 	if strings.ContainsAny(h, "[]:") {

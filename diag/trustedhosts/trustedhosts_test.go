@@ -21,6 +21,8 @@ func TestParse(t *testing.T) {
 		{"*.example", nil, "*.example"},
 		{"10.1.2", nil, "10.1.2"},
 		{"[mx.example]", nil, "[mx.example]"},
+		{"[2001:db8::1", nil, "[2001:db8::1"},
+		{"10.0.0.1]", nil, "10.0.0.1]"},
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.in)

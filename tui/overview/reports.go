@@ -2,6 +2,7 @@ package overview
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/mxray/mxray/diag"
 	"github.com/mxray/mxray/diag/dmarcreport/readiness"
@@ -36,10 +37,7 @@ func (p *Pane) reportsLine(r *readiness.Result) ovLine {
 	if notReady > 0 && len(r.Readiness) > 1 {
 		facts = append(facts, strconv.Itoa(notReady)+" of "+strconv.Itoa(len(r.Readiness))+" domains not ready")
 	}
-	l.rawFacts = facts
-	l.facts = kit.Safe(facts[0])
-	for _, f := range facts[1:] {
-		l.facts += " " + p.Com.Glyphs.Dot + " " + kit.Safe(f)
-	}
+	// Every fact is mxray's own counting: nothing from a report's text.
+	l.rawFacts, l.facts = facts, strings.Join(facts, " "+p.Com.Glyphs.Dot+" ")
 	return l
 }
