@@ -57,7 +57,8 @@ func runCheck(ctx context.Context, o *options, env *environment) (int, error) {
 		defer cancel()
 		client := dnsSet.newClient()
 		for _, ip := range ips {
-			out.ips = append(out.ips, ipcheck.Check(ctx, client, t.Domain, ip))
+			// The investigation's SPF tree is not fetched again.
+			out.ips = append(out.ips, ipcheck.Check(ctx, client, t.Domain, ip, rep.SPF))
 		}
 	}
 	doc := rep.Doc()

@@ -29,8 +29,9 @@ type Result struct {
 }
 
 // Check evaluates ip against domain: the SPF verdict and the PTR check,
-// at once, through client.
-func Check(ctx context.Context, client *dnsclient.Client, domain string, ip netip.Addr) *Result {
+// at once, through client. known, when not nil, is domain's SPF part of
+// an investigation: the verdict reuses its tree instead of asking again.
+func Check(ctx context.Context, client *dnsclient.Client, domain string, ip netip.Addr, known *spfcheck.Report) *Result {
 	ip = ip.Unmap()
 	c := &Result{IP: ip, Domain: domain}
 	done := make(chan struct{})
@@ -38,7 +39,11 @@ func Check(ctx context.Context, client *dnsclient.Client, domain string, ip neti
 		defer close(done)
 		c.PTR = ptrcheck.Check(ctx, client, ip)
 	}()
-	ans := spfcheck.Check(ctx, client, spfcheck.Query{Domain: domain, IPs: []netip.Addr{ip}})
+	q := spfcheck.Query{Domain: domain, IPs: []netip.Addr{ip}}
+	if known != nil {
+		q.Tree = known.Tree
+	}
+	ans := spfcheck.Check(ctx, client, q)
 	if len(ans.Verdicts) > 0 {
 		c.SPF = ans.Verdicts[0]
 	}

@@ -24,6 +24,10 @@ type Query struct {
 	// Record, when not nil, replaces the top domain's published record:
 	// what if this were published (--record).
 	Record *string
+	// Tree, when not nil, is Domain's tree already fetched (the
+	// investigation's): the verdicts are computed from it, and DNS is
+	// asked again only for what it lacks.
+	Tree *spf.Tree
 }
 
 // Answer is what an Query found: the tree alone (no IP), one
@@ -64,6 +68,9 @@ func Check(ctx context.Context, client *dnsclient.Client, q Query) *Answer {
 	opts := []spf.Option{advised}
 	if q.Record != nil {
 		opts = append(opts, spf.WithRecord(*q.Record))
+	}
+	if q.Tree != nil {
+		opts = append(opts, spf.WithTree(q.Tree))
 	}
 	id := spf.Identity{Domain: q.Domain, Sender: q.Sender, HELO: q.HELO}
 	switch len(q.IPs) {
