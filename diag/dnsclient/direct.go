@@ -97,7 +97,7 @@ func readReply(a Answer, msg *dns.Msg, rt route) Answer {
 		return fail(StatusError, fmt.Errorf("%w %s", ErrRcode, dns.RcodeToString[msg.Rcode]))
 	}
 	if recs := recordsOf(msg.Answer, a.Name, a.Type); len(recs) > 0 {
-		a.Status, a.Records, a.TTL = StatusRecords, recs, minTTL(recs)
+		a.Status, a.Records, a.TTL = StatusRecords, recs, MinTTL(recs)
 		return a
 	}
 	a.Status, a.TTL = StatusNoData, negativeTTL(negativeSOA(msg.Ns, a.Name))

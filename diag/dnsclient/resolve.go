@@ -77,7 +77,7 @@ func (c *Client) resolve(ctx context.Context, name string, qtype uint16, interna
 		}
 
 		if recs := recordsOf(msg.Answer, cur, qtype); len(recs) > 0 {
-			ans.Status, ans.Records, ans.TTL = StatusRecords, recs, minTTL(recs)
+			ans.Status, ans.Records, ans.TTL = StatusRecords, recs, MinTTL(recs)
 			if qtype == dns.TypeTXT {
 				if err := c.spendTXT(recs); err != nil {
 					ans.Records, ans.TTL = nil, 0
@@ -136,7 +136,12 @@ func recordsOf(rrs []dns.RR, name string, qtype uint16) []dns.RR {
 	return out
 }
 
-func minTTL(rrs []dns.RR) uint32 {
+// MinTTL is the smallest TTL of rrs, the TTL of the set they answer (RFC
+// 2181 §5.2 wants one TTL per RRset; caches keep the smallest); 0 for none.
+func MinTTL(rrs []dns.RR) uint32 {
+	if len(rrs) == 0 {
+		return 0
+	}
 	ttl := rrs[0].Header().Ttl
 	for _, rr := range rrs[1:] {
 		ttl = min(ttl, rr.Header().Ttl)

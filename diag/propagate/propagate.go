@@ -386,7 +386,7 @@ func answerOf(rep dnsclient.Reply, name string, qtype uint16) Answer {
 	a.Records = canonicalRecords(rep.Msg.Answer, name)
 	if len(a.Records) > 0 && rep.Answer.Status == dnsclient.StatusNoData {
 		// Only a CNAME chain answered: its records are the answer.
-		a.TTL = minTTL(rep.Msg.Answer)
+		a.TTL = dnsclient.MinTTL(rep.Msg.Answer)
 	}
 	return a
 }
@@ -413,14 +413,4 @@ func canonicalRecords(rrs []dns.RR, name string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func minTTL(rrs []dns.RR) uint32 {
-	var ttl uint32
-	for i, rr := range rrs {
-		if i == 0 || rr.Header().Ttl < ttl {
-			ttl = rr.Header().Ttl
-		}
-	}
-	return ttl
 }
