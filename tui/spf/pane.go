@@ -570,7 +570,8 @@ func (p *Pane) computeWhatIf() tea.Cmd {
 	ctx, cancel := context.WithCancel(run.Context())
 	p.wcancel = cancel
 	p.evaluating = true
-	return whatIfCmd(ctx, run.ID(), p.wreq, p.base(), p.whatIfText, p.ip, p.Com.Timeout)
+	sender, helo := p.identities()
+	return whatIfCmd(ctx, run.ID(), p.wreq, p.base(), p.whatIfText, p.ip, sender, helo, p.Com.Timeout)
 }
 
 // Selected is what the cursor is on.
@@ -712,27 +713,34 @@ func (m whatIfDueMsg) RunID() int { return m.run }
 // verdictCmd evaluates ip against tree, as check_host() with sender and
 // helo (the domain's postmaster when sender is empty), within timeout.
 func verdictCmd(ctx context.Context, run, req int, tree *spf.Tree, ip netip.Addr, sender, helo string, timeout time.Duration) tea.Cmd {
-	if sender == "" {
-		sender = "postmaster@" + tree.Domain
-	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		v := tree.CheckHost(ctx, ip, sender, helo)
-		return kit.VerdictMsg{Run: run, Req: req, IP: ip, Verdict: v}
+		return kit.VerdictMsg{Run: run, Req: req, IP: ip, Verdict: checkAs(ctx, tree, ip, sender, helo)}
 	}
+}
+
+// checkAs evaluates ip on tree as sender and helo: the envelope's when
+// the pane shows the envelope tree, else postmaster at the tree's domain
+// (RFC 7208 §4.3's local part for a domain alone).
+func checkAs(ctx context.Context, tree *spf.Tree, ip netip.Addr, sender, helo string) *spf.Verdict {
+	if sender == "" {
+		sender = "postmaster@" + tree.Domain
+	}
+	return tree.CheckHost(ctx, ip, sender, helo)
 }
 
 // whatIfCmd builds the tree of an edited top record (asking DNS only for
 // what the edit adds) and, when ip is valid, its verdict.
-func whatIfCmd(ctx context.Context, run, req int, published *spf.Tree, text string, ip netip.Addr, timeout time.Duration) tea.Cmd {
+func whatIfCmd(ctx context.Context, run, req int, published *spf.Tree, text string, ip netip.Addr, sender, helo string, timeout time.Duration) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		t := published.WhatIf(ctx, text)
 		msg := whatIfMsg{run: run, req: req, text: text, tree: t}
 		if ip.IsValid() {
-			msg.verdict = t.CheckHost(ctx, ip, "postmaster@"+t.Domain, "")
+			// As the published verdict beside it is decided.
+			msg.verdict = checkAs(ctx, t, ip, sender, helo)
 		}
 		return msg
 	}
